@@ -1,0 +1,67 @@
+/**
+ * The engine's public contract: what `compile()` returns. The engine is
+ * pure: time is always an argument, never the clock, and nothing here does
+ * I/O.
+ *
+ * @module
+ */
+
+import type { Span } from "../diagnostics.js";
+import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
+
+/**
+ * The incremental state of one contact under a compiled policy (or set):
+ * plain JSON, bounded in size whatever the length of the history. Treat it as
+ * opaque; store it and hand it back to `step` and `decide`.
+ */
+export interface Snapshot {
+  readonly format: "heed-snapshot/1";
+  readonly [field: string]: unknown;
+}
+
+/** One stage change of a contact, for explanations. */
+export interface StageChange {
+  at: string;
+  policy: string;
+  from: string | null;
+  to: string;
+  /** What fired it: `start`, a transition's description (`after 2 ignored touches`, `on reply`). */
+  cause: string;
+  span?: Span;
+}
+
+/** How one rule judged the proposed touch. */
+export interface RuleOutcome {
+  policy: string;
+  rule: string;
+  code: string;
+  /** `met`, `not-applicable` (other channel, other tag, or `applies when` false), or the verdict it gave. */
+  outcome: "met" | "not-applicable" | "deny" | "defer";
+  message: string;
+  /** For `defer`: the earliest instant this rule alone would allow. */
+  notBefore?: string;
+  span?: Span;
+}
+
+/** A decision with how it was reached (`heed explain`, `heed test` failures). */
+export interface Explanation {
+  decision: Decision;
+  timeline: StageChange[];
+  rules: RuleOutcome[];
+}
+
+/** A compiled policy, or a set of policies, ready to decide. */
+export interface Engine {
+  /** The names of the compiled policies, in the order given. */
+  readonly policies: readonly string[];
+  /** Decides a proposed touch by replaying the whole history. */
+  evaluate(input: EvaluateInput): Decision;
+  /** Like `evaluate`, with the stage timeline and every rule's outcome. */
+  explain(input: EvaluateInput): Explanation;
+  /** The state of a contact with no history, entering at `at`. */
+  start(contact: Contact, at: string): Snapshot;
+  /** The state after one more event (events must come in time order). */
+  step(snapshot: Snapshot, event: HistoryEvent): Snapshot;
+  /** The same decision `evaluate` gives over the full history. */
+  decide(snapshot: Snapshot, touch: ProposedTouch, at: string): Decision;
+}
