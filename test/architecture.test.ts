@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "..");
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const found: string[] = [];
+  for (const match of text.matchAll(/(?:import|export)\s[^"']*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)) {
+    found.push(match[1] ?? match[2] ?? "");
+  }
+  return found;
+}
+
+describe("architecture", () => {
+  it("keeps the engine pure: no node built-ins, no adapters, no clock, no randomness", () => {
+    const offences: string[] = [];
+    for (const file of sourceFiles(join(root, "src", "engine"))) {
+      const name = relative(root, file);
+      for (const spec of imports(file)) {
+        if (spec.startsWith("node:") || ["fs", "path", "os", "http", "child_process", "worker_threads"].includes(spec)) {
+          offences.push(`${name} imports ${spec}`);
+        }
+        if (spec.includes("/adapters/")) offences.push(`${name} imports an adapter: ${spec}`);
+      }
+      const text = readFileSync(file, "utf8");
+      if (/Date\.now\(\)|new Date\(\)|Math\.random\(\)|performance\.now\(\)/.test(text)) {
+        offences.push(`${name} reads the clock or randomness`);
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+
+  it("keeps node-only code out of the parser and lexer", () => {
+    const offences: string[] = [];
+    for (const dir of ["parser", "lexer"]) {
+      for (const file of sourceFiles(join(root, "src", dir))) {
+        for (const spec of imports(file)) {
+          if (spec.startsWith("node:") || spec.includes("/adapters/")) {
+            offences.push(`${relative(root, file)} imports ${spec}`);
+          }
+        }
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+});
