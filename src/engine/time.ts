@@ -1,0 +1,314 @@
+/**
+ * Time arithmetic for the engine: instants, durations, business days, quiet
+ * hours and calendar windows, all in a contact's IANA time zone.
+ *
+ * Every instant is a number of epoch milliseconds. Nothing here reads the
+ * clock. Daylight-saving changes come from the zone rules (via luxon), never
+ * from fixed offsets: local wall times are mapped to instants by asking the
+ * zone for its offset around them.
+ *
+ * Local times are handled as "local milliseconds": the wall-clock reading of
+ * an instant written as if it were UTC (`instant + offset`). Calendar
+ * arithmetic (dates, weekdays, times of day) is done on those with plain UTC
+ * arithmetic, then mapped back to an instant with the zone's rules.
+ *
+ * @module
+ */
+
+import { DateTime, IANAZone } from "luxon";
+
+import type { DurationUnit, RollingUnit, TimeOfDay } from "../ast.js";
+
+/** A zone and the policy's holidays (local dates YYYY-MM-DD). */
+export interface Calendar {
+  zone: string;
+  holidays: ReadonlySet<string>;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const WEEK = 7 * DAY;
+
+// ---------------------------------------------------------------- instants
+
+/**
+ * Date, time, optional seconds and fraction, then `Z` or a numeric offset.
+ * The separator may be `T` or `t` (RFC 3339); luxon then checks the ranges
+ * (month 13, February 30 and hour 25 are refused).
+ */
+const INSTANT =
+  /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:[Zz]|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)$/;
+
+/** ISO-8601 with a date, a time and an offset or Z; undefined when invalid or when the offset is missing. */
+export function parseInstant(text: string): number | undefined {
+  if (typeof text !== "string" || !INSTANT.test(text)) return undefined;
+  const parsed = DateTime.fromISO(text.replace("t", "T").replace("z", "Z"), { setZone: true });
+  return parsed.isValid ? parsed.toMillis() : undefined;
+}
+
+/** Canonical output form: ISO-8601 UTC, e.g. 2026-03-02T15:00:00Z (no millis when they are 0; with .SSS otherwise). */
+export function formatInstant(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+// ---------------------------------------------------------------- zones
+
+const zones = new Map<string, IANAZone>();
+
+/** True for a zone name the IANA database knows (`UTC` included); false for `""` or `Mars/Base`. */
+export function isValidZone(zone: string): boolean {
+  return typeof zone === "string" && zone !== "" && IANAZone.isValidZone(zone);
+}
+
+function zoneOf(name: string): IANAZone {
+  let zone = zones.get(name);
+  if (zone === undefined) {
+    if (!isValidZone(name)) throw new Error(`invalid time zone \`${name}\``);
+    zone = IANAZone.create(name);
+    zones.set(name, zone);
+  }
+  return zone;
+}
+
+/** The zone's offset from UTC at an instant, in milliseconds. */
+function offsetAt(zone: IANAZone, ms: number): number {
+  return zone.offset(ms) * MINUTE;
+}
+
+/** The local wall-clock reading of an instant, as local milliseconds. */
+function toLocal(ms: number, zone: IANAZone): number {
+  return ms + offsetAt(zone, ms);
+}
+
+/**
+ * The instants whose local reading is `local`: two in a daylight-saving
+ * overlap, one normally, none in a gap. Zones change offset at most once in
+ * any 48 hours, so the offsets a day before and a day after are the only
+ * candidates.
+ */
+function candidates(local: number, zone: IANAZone): { before: number; after: number; found: number[] } {
+  const before = offsetAt(zone, local - DAY);
+  const after = offsetAt(zone, local + DAY);
+  const found: number[] = [];
+  for (const offset of before === after ? [before] : [before, after]) {
+    const instant = local - offset;
+    if (offsetAt(zone, instant) === offset && !found.includes(instant)) found.push(instant);
+  }
+  found.sort((a, b) => a - b);
+  return { before, after, found };
+}
+
+/**
+ * The instant of a local wall time as the spec has it for added durations:
+ * an ambiguous time (overlap) takes the earlier instant; a time that does not
+ * exist (gap) moves forward by the gap.
+ */
+function fromLocalCompatible(local: number, zone: IANAZone): number {
+  const { before, found } = candidates(local, zone);
+  const first = found[0];
+  if (first !== undefined) return first;
+  // In a gap the offset before the change maps the wall time past the jump,
+  // by exactly the length of the gap.
+  return local - before;
+}
+
+/**
+ * The first instant whose local reading is `local` or, when that wall time
+ * does not exist (gap), the instant the clocks jump over it: the first
+ * instant of a local day, or the first instant a time of day is reached.
+ */
+function firstInstantAtLocal(local: number, zone: IANAZone): number {
+  const { before, after, found } = candidates(local, zone);
+  const first = found[0];
+  if (first !== undefined) return first;
+  return changeInstant(zone, local - after, local - before);
+}
+
+/**
+ * The instant in `(low, high]` at which the zone's offset changes from its
+ * value at `low`, to the millisecond (`high` when it does not change).
+ */
+function changeInstant(zone: IANAZone, low: number, high: number): number {
+  const initial = offsetAt(zone, low);
+  let lo = low;
+  let hi = high;
+  if (offsetAt(zone, hi) === initial) return hi;
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (offsetAt(zone, mid) === initial) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+// ---------------------------------------------------------------- local calendar helpers
+
+/** Local milliseconds of the midnight starting the local day of `local`. */
+function dayStartLocal(local: number): number {
+  return Math.floor(local / DAY) * DAY;
+}
+
+/** ISO weekday of a local reading: 1 Monday ... 7 Sunday. */
+function isoWeekday(local: number): number {
+  const days = Math.floor(local / DAY);
+  // 1970-01-01 was a Thursday (4).
+  return ((((days + 3) % 7) + 7) % 7) + 1;
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, "0");
+}
+
+/** `YYYY-MM-DD` of a local reading. */
+function dateOfLocal(local: number): string {
+  const date = new Date(local);
+  return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
+}
+
+function isBusinessLocal(local: number, holidays: ReadonlySet<string>): boolean {
+  return isoWeekday(local) <= 5 && !holidays.has(dateOfLocal(local));
+}
+
+/** The local date `YYYY-MM-DD` of an instant in a zone. */
+export function localDate(ms: number, zone: string): string {
+  return dateOfLocal(toLocal(ms, zoneOf(zone)));
+}
+
+// ---------------------------------------------------------------- durations
+
+const FIXED_UNIT_MS: Record<Exclude<DurationUnit, "business-days">, number> = {
+  minutes: MINUTE,
+  hours: HOUR,
+  days: DAY,
+  weeks: WEEK,
+};
+
+/** The length of a fixed duration in milliseconds; `days` are 24 hours. */
+export function durationMs(amount: number, unit: Exclude<DurationUnit, "business-days">): number {
+  return amount * FIXED_UNIT_MS[unit];
+}
+
+/** The length of a rolling window (`per 14 days`) in milliseconds. */
+export function rollingMs(amount: number, unit: RollingUnit): number {
+  return durationMs(amount, unit);
+}
+
+/**
+ * `ms` plus a duration. Fixed units add absolute time (days are 24 h).
+ * `business-days`: the same local wall time on the Nth next business day
+ * (Saturdays, Sundays and holidays skipped, counted from the day after the
+ * local date of `ms`, whatever that date is); a local time that does not
+ * exist (DST gap) moves forward by the gap; an ambiguous one (DST overlap)
+ * takes the earlier instant. A negative amount counts business days
+ * backwards. Requires `cal` for business days.
+ */
+export function addDuration(ms: number, amount: number, unit: DurationUnit, cal: Calendar | undefined): number {
+  if (unit !== "business-days") return ms + durationMs(amount, unit);
+  if (cal === undefined) throw new Error("adding business days needs a calendar");
+  if (!Number.isInteger(amount)) throw new Error(`business days must be a whole number, got ${amount}`);
+  const zone = zoneOf(cal.zone);
+  const local = toLocal(ms, zone);
+  const timeOfDay = local - dayStartLocal(local);
+  const step = amount < 0 ? -DAY : DAY;
+  let day = dayStartLocal(local);
+  for (let remaining = Math.abs(amount); remaining > 0; ) {
+    day += step;
+    if (isBusinessLocal(day, cal.holidays)) remaining--;
+  }
+  return fromLocalCompatible(day + timeOfDay, zone);
+}
+
+// ---------------------------------------------------------------- business days
+
+/** True when the local date of `ms` is neither a Saturday, a Sunday nor a holiday. */
+export function isBusinessDay(ms: number, cal: Calendar): boolean {
+  return isBusinessLocal(toLocal(ms, zoneOf(cal.zone)), cal.holidays);
+}
+
+/**
+ * `ms` itself when on a business day, else the local midnight starting the
+ * next business day (if that midnight does not exist, the first instant of
+ * that local day).
+ */
+export function businessDayStart(ms: number, cal: Calendar): number {
+  const zone = zoneOf(cal.zone);
+  const local = toLocal(ms, zone);
+  if (isBusinessLocal(local, cal.holidays)) return ms;
+  let day = dayStartLocal(local) + DAY;
+  // Terminates: at most two weekend days in a row, and finitely many holidays.
+  while (!isBusinessLocal(day, cal.holidays)) day += DAY;
+  return firstInstantAtLocal(day, zone);
+}
+
+// ---------------------------------------------------------------- quiet hours
+
+function minuteOfDay(time: TimeOfDay): number {
+  return time.hour * 60 + time.minute;
+}
+
+function inQuietLocal(local: number, start: number, end: number): boolean {
+  const minutes = (local - dayStartLocal(local)) / MINUTE;
+  if (start === end) return false;
+  if (start < end) return minutes >= start && minutes < end;
+  return minutes >= start || minutes < end;
+}
+
+/**
+ * True when the local time of day of `ms` is in `[start, end)`, wrapping
+ * midnight when start > end (`21:00` to `08:00`). `start == end` is empty.
+ * Wall time is what counts: in a fall-back overlap the repeated hour is
+ * judged twice by its reading.
+ */
+export function inQuietHours(ms: number, start: TimeOfDay, end: TimeOfDay, zone: string): boolean {
+  return inQuietLocal(toLocal(ms, zoneOf(zone)), minuteOfDay(start), minuteOfDay(end));
+}
+
+/**
+ * When `ms` is inside quiet hours, the first instant at or after `ms` outside
+ * them; otherwise `ms`. That is normally the next local `end` time. When the
+ * end time falls in an overlap, the first of its two instants still ahead;
+ * when it does not exist that day (a gap), the instant the clocks jump past
+ * it, the first instant whose local time is outside the quiet hours.
+ */
+export function quietHoursEnd(ms: number, start: TimeOfDay, end: TimeOfDay, zone: string): number {
+  const tz = zoneOf(zone);
+  const startMinute = minuteOfDay(start);
+  const endMinute = minuteOfDay(end);
+  let at = ms;
+  // Each round either finds the end under a constant offset or moves to the
+  // next offset change; zones change offset at most a few times a day.
+  for (let round = 0; round < 8; round++) {
+    const local = toLocal(at, tz);
+    if (!inQuietLocal(local, startMinute, endMinute)) return at;
+    let endLocal = dayStartLocal(local) + endMinute * MINUTE;
+    if (endLocal <= local) endLocal += DAY;
+    const offset = offsetAt(tz, at);
+    const candidate = endLocal - offset;
+    const change = changeInstant(tz, at, candidate);
+    if (change === candidate && offsetAt(tz, candidate) === offset) return candidate;
+    at = change;
+  }
+  throw new Error(`quiet hours in \`${zone}\` do not end near ${formatInstant(ms)}`);
+}
+
+// ---------------------------------------------------------------- calendar windows
+
+function windowStartLocal(local: number, unit: "day" | "week"): number {
+  const day = dayStartLocal(local);
+  return unit === "day" ? day : day - (isoWeekday(local) - 1) * DAY;
+}
+
+/** Start instant of the local calendar day / ISO week (Monday) containing `ms`. */
+export function calendarWindowStart(ms: number, unit: "day" | "week", zone: string): number {
+  const tz = zoneOf(zone);
+  return firstInstantAtLocal(windowStartLocal(toLocal(ms, tz), unit), tz);
+}
+
+/** Start instant of the next local calendar day / ISO week after the one containing `ms`. */
+export function nextCalendarWindowStart(ms: number, unit: "day" | "week", zone: string): number {
+  const tz = zoneOf(zone);
+  const start = windowStartLocal(toLocal(ms, tz), unit);
+  return firstInstantAtLocal(start + (unit === "day" ? DAY : WEEK), tz);
+}
