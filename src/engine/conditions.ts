@@ -1,0 +1,217 @@
+/**
+ * Evaluation of conditions (`contact.role in ["analyst", "student"] and
+ * touches > 2`) against a contact, the proposed touch, the signal being
+ * matched and the counters of the contact's stage.
+ *
+ * Choices made here, where spec section 2 ("Missing values") leaves room:
+ *
+ * - A value is *missing* when its path leads nowhere: an absent attribute or
+ *   prop, a `null`, a step into something that is not a plain object, or a
+ *   duration in business days (which has no fixed length).
+ * - `==` holds between two equal strings (exactly, case-sensitive), numbers
+ *   or booleans, and between two lists of the same length whose elements are
+ *   equal pairwise. Values of different types are never equal (`1 == "1"`
+ *   is false). With a missing operand it is false.
+ * - `<`, `<=`, `>`, `>=` hold only between two numbers or two strings
+ *   (strings in code-unit order); any other pair, missing ones included, is
+ *   false.
+ * - `x in R` holds when `R` is a list (a list literal, or a path to a list
+ *   such as `contact.products`) and `x` equals one of its elements; when `x`
+ *   is itself a list, when any of its elements does. A missing `x` or an `R`
+ *   that is not a list makes it false.
+ * - `!=` and `not in` are the negations of `==` and `in`, so they hold when
+ *   an operand is missing.
+ * - `exists PATH` holds when the path resolves to a value (not missing).
+ * - Evaluation never throws: a malformed condition is false.
+ *
+ * @module
+ */
+
+import { COUNTERS } from "../ast.js";
+import type { Expr, Operand } from "../ast.js";
+import type { Contact } from "../model.js";
+import { durationMs } from "./time.js";
+
+/** The counters of spec section 2, as they stand at the moment of evaluation. */
+export interface Counters {
+  /** Consecutive ignored touches sent in the current stage. */
+  ignored: number;
+  /** Touches sent in the current stage. */
+  touches: number;
+  /** All touches of the contact. */
+  total_touches: number;
+  /** Time spent in the current stage, in milliseconds. */
+  time_in_stage: number;
+}
+
+/** What a condition can see. */
+export interface ConditionScope {
+  contact: Contact;
+  /** The proposed touch (channel, tags, props). */
+  touch?: Record<string, unknown>;
+  /** The event being matched, inside `on ... where` / `never ... where`. */
+  signal?: Record<string, unknown>;
+  counters?: Counters;
+}
+
+type Plain = Record<string, unknown>;
+
+function isPlainObject(value: unknown): value is Plain {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** An own property of a plain object: `constructor` or `__proto__` are never found on the way. */
+function own(value: unknown, key: string): unknown {
+  if (!isPlainObject(value) || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+  const found = value[key];
+  return found === null ? undefined : found;
+}
+
+/** Follows `keys` from `value` through plain objects. */
+function walk(value: unknown, keys: readonly string[]): unknown {
+  let current: unknown = value === null ? undefined : value;
+  for (const key of keys) {
+    current = own(current, key);
+    if (current === undefined) return undefined;
+  }
+  return current;
+}
+
+function isCounter(name: string): name is keyof Counters {
+  return (COUNTERS as readonly string[]).includes(name);
+}
+
+/**
+ * The value a path names:
+ * `contact.id` and `contact.timezone` are the contact's fields;
+ * `contact.attributes.X` and `contact.X` (any other X) are attribute X;
+ * `touch.X` is a prop of the proposed touch; `signal.X` and `event.X` are
+ * props of the signal being matched; a bare name is a counter when it is one
+ * and counters are in scope, else the signal's prop of that name. Any other
+ * path is read from the signal's props. Deeper segments walk plain objects.
+ */
+function resolvePath(segments: readonly string[], scope: ConditionScope): unknown {
+  const [head, ...rest] = segments;
+  if (head === undefined) return undefined;
+  switch (head) {
+    case "contact": {
+      const [field, ...deeper] = rest;
+      if (field === undefined) return undefined;
+      const contact: unknown = scope.contact;
+      if (field === "id" || field === "timezone") return walk(own(contact, field), deeper);
+      const attributes = own(contact, "attributes");
+      if (field === "attributes") return deeper.length === 0 ? attributes : walk(attributes, deeper);
+      return walk(attributes, rest);
+    }
+    case "touch":
+      return rest.length === 0 ? undefined : walk(scope.touch, rest);
+    case "signal":
+    case "event":
+      return rest.length === 0 ? undefined : walk(scope.signal, rest);
+    default:
+      if (rest.length === 0 && isCounter(head) && scope.counters !== undefined) {
+        const count: unknown = scope.counters[head];
+        return typeof count === "number" ? count : undefined;
+      }
+      return walk(scope.signal, segments);
+  }
+}
+
+/** Resolves an operand to a value, or undefined when missing. */
+export function resolveOperand(op: Operand, scope: ConditionScope): unknown {
+  try {
+    switch (op.kind) {
+      case "literal":
+        return op.value ?? undefined;
+      case "list":
+        return op.items.map((item) => item.value);
+      case "duration":
+        return op.unit === "business-days" ? undefined : durationMs(op.amount, op.unit);
+      case "path":
+        return resolvePath(op.segments, scope);
+      default:
+        return undefined;
+    }
+  } catch {
+    // A malformed operand (say, a path that is not a list of names) is missing.
+    return undefined;
+  }
+}
+
+/** Equality as described in the module comment: same type, same value, lists pairwise. */
+function equal(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, index) => equal(item, b[index]));
+  }
+  if (typeof a === "string" || typeof a === "number" || typeof a === "boolean") return a === b;
+  return false;
+}
+
+function ordered(a: unknown, b: unknown, holds: (order: number) => boolean): boolean {
+  if (typeof a === "number" && typeof b === "number") {
+    if (Number.isNaN(a) || Number.isNaN(b)) return false;
+    return holds(a < b ? -1 : a > b ? 1 : 0);
+  }
+  if (typeof a === "string" && typeof b === "string") return holds(a < b ? -1 : a > b ? 1 : 0);
+  return false;
+}
+
+function member(left: unknown, right: unknown): boolean {
+  if (left === undefined || !Array.isArray(right)) return false;
+  const contains = (value: unknown): boolean => right.some((item) => equal(value, item));
+  return Array.isArray(left) ? left.some(contains) : contains(left);
+}
+
+/** Thrown inside evaluation on a node of no known kind, so that the whole condition is false. */
+class MalformedCondition extends Error {}
+
+function evaluate(expr: Expr, scope: ConditionScope): boolean {
+  switch (expr.kind) {
+    case "and":
+      return evaluate(expr.left, scope) && evaluate(expr.right, scope);
+    case "or":
+      return evaluate(expr.left, scope) || evaluate(expr.right, scope);
+    case "not":
+      return !evaluate(expr.expr, scope);
+    case "exists":
+      return resolveOperand(expr.path, scope) !== undefined;
+    case "in": {
+      const found = member(resolveOperand(expr.left, scope), resolveOperand(expr.right, scope));
+      return expr.negated ? !found : found;
+    }
+    case "compare": {
+      const left = resolveOperand(expr.left, scope);
+      const right = resolveOperand(expr.right, scope);
+      switch (expr.op) {
+        case "==":
+          return left !== undefined && right !== undefined && equal(left, right);
+        case "!=":
+          return !(left !== undefined && right !== undefined && equal(left, right));
+        case "<":
+          return ordered(left, right, (order) => order < 0);
+        case "<=":
+          return ordered(left, right, (order) => order <= 0);
+        case ">":
+          return ordered(left, right, (order) => order > 0);
+        case ">=":
+          return ordered(left, right, (order) => order >= 0);
+        default:
+          throw new MalformedCondition();
+      }
+    }
+    default:
+      throw new MalformedCondition();
+  }
+}
+
+/** Evaluates a condition; never throws, whatever the input (a malformed condition is false). */
+export function evaluateCondition(expr: Expr, scope: ConditionScope): boolean {
+  try {
+    return evaluate(expr, scope);
+  } catch {
+    // Malformed input (a hand-built AST, hostile props, a condition nested
+    // deeper than the stack) must not crash a decision.
+    return false;
+  }
+}
