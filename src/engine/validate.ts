@@ -1,0 +1,409 @@
+/**
+ * Semantic checks of a parsed policy: names that must refer to something,
+ * names that must be unique, numbers, times, dates and zones that must make
+ * sense. A policy with no error here compiles; warnings about policies that
+ * compile but probably do not do what was meant live in `analysis/`.
+ *
+ * Choices made where the contract is silent:
+ * - `at most 0 ...` is an error (`invalid-count`): a limit of zero allows no
+ *   touch, which a stage's `allow` list or a `never` rule says more plainly.
+ * - Every duration, including a rolling window's length and a duration
+ *   compared in a condition, must be a positive whole number of its unit.
+ * - A policy-wide transition in a policy without stages has nowhere to go
+ *   (`no-stages-to-move-to`), even towards the implicit stage `active`.
+ *
+ * @module
+ */
+
+import type {
+  ChannelList,
+  ChannelSet,
+  Duration,
+  Expr,
+  Ident,
+  NodeBase,
+  Operand,
+  Policy,
+  Rule,
+  Stage,
+  TimeOfDay,
+  Transition,
+} from "../ast.js";
+import type { Diagnostic, Span } from "../diagnostics.js";
+import { sortDiagnostics } from "../diagnostics.js";
+import { didYouMean } from "../parser/names.js";
+import { isValidZone } from "./time.js";
+
+/** Semantic errors (and a few warnings) of a parsed policy, sorted. A policy with no error diagnostic here compiles. */
+export function validatePolicy(policy: Policy): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = (
+    severity: Diagnostic["severity"],
+    code: string,
+    message: string,
+    span: Span | undefined,
+    hint?: string,
+  ): void => {
+    const diagnostic: Diagnostic = { severity, code, message };
+    if (span !== undefined) diagnostic.span = span;
+    if (hint !== undefined) diagnostic.hint = hint;
+    out.push(diagnostic);
+  };
+  const error = (code: string, message: string, span: Span | undefined, hint?: string): void =>
+    report("error", code, message, span, hint);
+
+  const policySpan = policy.name?.span ?? policy.span;
+  const channels = checkChannels(policy, policySpan, error);
+  const stages = checkStages(policy, policySpan, error);
+  checkSettings(policy, error);
+
+  const scopes: { stage: Stage | undefined; rules: readonly Rule[]; transitions: readonly Transition[] }[] = [
+    ...policy.stages.map((stage) => ({ stage, rules: stage.rules, transitions: stage.transitions })),
+    { stage: undefined, rules: policy.rules, transitions: policy.transitions },
+  ];
+
+  const ruleNames = new Set<string>();
+  for (const scope of scopes) {
+    for (const rule of scope.rules) {
+      if (rule.name !== undefined) {
+        if (ruleNames.has(rule.name.name)) {
+          error("duplicate-rule", `another rule is already named \`${rule.name.name}\``, spanOf(rule.name, rule), "give each rule its own name");
+        }
+        ruleNames.add(rule.name.name);
+      }
+      checkRule(rule, channels, error, report);
+    }
+    for (const transition of scope.transitions) {
+      checkTransition(transition, scope.stage, stages, error);
+    }
+  }
+
+  for (const expr of conditionsOf(policy)) checkCondition(expr, error);
+  return sortDiagnostics(out);
+}
+
+type Report = (severity: Diagnostic["severity"], code: string, message: string, span: Span | undefined, hint?: string) => void;
+type ReportError = (code: string, message: string, span: Span | undefined, hint?: string) => void;
+
+/** The span of a node, else of the nearest enclosing node that has one. */
+function spanOf(...nodes: (NodeBase | undefined)[]): Span | undefined {
+  for (const node of nodes) if (node?.span !== undefined) return node.span;
+  return undefined;
+}
+
+// ---------------------------------------------------------------- declarations
+
+function checkChannels(policy: Policy, policySpan: Span | undefined, error: ReportError): string[] {
+  const declared: string[] = [];
+  if (policy.channels.length === 0) {
+    error("no-channels", "the policy declares no channel", policySpan, "add a line such as `channels email, call`");
+  }
+  for (const channel of policy.channels) {
+    if (declared.includes(channel.name)) {
+      error("duplicate-channel", `channel \`${channel.name}\` is declared twice`, spanOf(channel, policy), "remove the second declaration");
+    } else {
+      declared.push(channel.name);
+    }
+  }
+  return declared;
+}
+
+function checkStages(policy: Policy, policySpan: Span | undefined, error: ReportError): string[] {
+  const names: string[] = [];
+  const starts: Stage[] = [];
+  for (const stage of policy.stages) {
+    const name = stage.name.name;
+    if (names.includes(name)) {
+      error("duplicate-stage", `stage \`${name}\` is declared twice`, spanOf(stage.name, stage), "give each stage its own name");
+    } else {
+      names.push(name);
+    }
+    if (stage.start) starts.push(stage);
+    if (stage.final) checkFinalStage(stage, error);
+  }
+  const first = policy.stages[0];
+  const firstStart = starts[0];
+  if (first !== undefined && firstStart === undefined) {
+    error(
+      "no-start-stage",
+      "no stage is marked `start`",
+      spanOf(first.name, first, { span: policySpan }),
+      `mark the stage contacts begin in, such as \`start stage ${first.name.name}\``,
+    );
+  }
+  for (const extra of starts.slice(1)) {
+    error(
+      "several-start-stages",
+      `stage \`${extra.name.name}\` is marked \`start\` but \`${firstStart?.name.name ?? ""}\` already is`,
+      spanOf(extra.name, extra),
+      "mark exactly one stage `start`",
+    );
+  }
+  return names;
+}
+
+function checkFinalStage(stage: Stage, error: ReportError): void {
+  const name = stage.name.name;
+  for (const transition of stage.transitions) {
+    error(
+      "final-stage-has-transitions",
+      `final stage \`${name}\` cannot have transitions`,
+      spanOf(transition, stage),
+      "a final stage has no way out; remove the transition or the word `final`",
+    );
+  }
+  if (stage.allow !== undefined) {
+    error(
+      "final-stage-has-rules",
+      `final stage \`${name}\` cannot allow channels`,
+      spanOf(stage.allow, stage),
+      "a final stage allows no touch; remove the `allow` line or the word `final`",
+    );
+  }
+  for (const rule of stage.rules) {
+    error(
+      "final-stage-has-rules",
+      `final stage \`${name}\` cannot have rules`,
+      spanOf(rule, stage),
+      "a final stage allows no touch; remove the rule or the word `final`",
+    );
+  }
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written `YYYY-MM-DD`. */
+function isRealDate(text: string): boolean {
+  const match = DATE.exec(text);
+  if (match === null) return false;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return day <= (lengths[month - 1] ?? 0);
+}
+
+function checkSettings(policy: Policy, error: ReportError): void {
+  const fallback = policy.timezone?.fallback;
+  if (fallback !== undefined && !isValidZone(fallback.value)) {
+    error(
+      "invalid-timezone",
+      `unknown time zone \`${fallback.value}\`${didYouMean(fallback.value, knownZones())}`,
+      spanOf(fallback, policy.timezone),
+      "use an IANA zone name such as `America/New_York` or `UTC`",
+    );
+  }
+  for (const holiday of policy.holidays ?? []) {
+    if (!isRealDate(holiday.date)) {
+      error("invalid-date", `invalid date \`${holiday.date}\``, spanOf(holiday, policy), "write a real calendar date as `YYYY-MM-DD`");
+    }
+  }
+  if (policy.ignoreWindow !== undefined) checkDuration(policy.ignoreWindow, error, policy);
+}
+
+/** IANA zone names for suggestions (`America/New_Yrok`); empty where the runtime cannot list them. */
+function knownZones(): string[] {
+  const intl = Intl as { supportedValuesOf?: (key: string) => string[] };
+  return ["UTC", ...(intl.supportedValuesOf?.("timeZone") ?? [])];
+}
+
+// ---------------------------------------------------------------- rules and transitions
+
+function checkChannelNames(list: ChannelList, declared: readonly string[], error: ReportError, parent: NodeBase): void {
+  for (const channel of list.channels) {
+    if (!declared.includes(channel.name)) {
+      error(
+        "unknown-channel",
+        `unknown channel \`${channel.name}\`${didYouMean(channel.name, declared)}`,
+        spanOf(channel, list, parent),
+        declared.length > 0 ? `declared channels: ${declared.map((name) => `\`${name}\``).join(", ")}` : undefined,
+      );
+    }
+  }
+}
+
+function checkChannelSet(set: ChannelSet | undefined, declared: readonly string[], error: ReportError, parent: NodeBase): void {
+  if (set !== undefined && set.kind === "list") checkChannelNames(set, declared, error, parent);
+}
+
+function isCount(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 1;
+}
+
+function formatTime(time: TimeOfDay): string {
+  const part = (value: number): string => (Number.isInteger(value) && value >= 0 && value < 10 ? `0${value}` : String(value));
+  return `${part(time.hour)}:${part(time.minute)}`;
+}
+
+function checkTime(time: TimeOfDay, error: ReportError, parent: NodeBase): boolean {
+  const valid =
+    Number.isInteger(time.hour) && time.hour >= 0 && time.hour <= 23 && Number.isInteger(time.minute) && time.minute >= 0 && time.minute <= 59;
+  if (!valid) {
+    const midnight = time.hour === 24 && time.minute === 0;
+    error(
+      "invalid-time",
+      `invalid time \`${formatTime(time)}\``,
+      spanOf(time, parent),
+      midnight ? "use `00:00`" : "write a time from `00:00` to `23:59`",
+    );
+  }
+  return valid;
+}
+
+function formatDuration(duration: Duration): string {
+  const unit = duration.unit === "business-days" ? "business days" : duration.unit;
+  return `${duration.amount} ${unit}`;
+}
+
+function checkDuration(duration: Duration, error: ReportError, parent: NodeBase): void {
+  if (!isCount(duration.amount)) {
+    error(
+      "invalid-duration",
+      `invalid duration \`${formatDuration(duration)}\`: the amount must be a positive whole number`,
+      spanOf(duration, parent),
+    );
+  }
+}
+
+function checkRule(rule: Rule, declared: readonly string[], error: ReportError, report: Report): void {
+  switch (rule.kind) {
+    case "never-without":
+    case "never-after":
+    case "never-when":
+      checkChannelSet(rule.channels, declared, error, rule);
+      return;
+    case "never-within":
+      checkChannelSet(rule.channels, declared, error, rule);
+      checkDuration(rule.duration, error, rule);
+      return;
+    case "at-most":
+      checkChannelSet(rule.channels, declared, error, rule);
+      if (rule.count === 0) {
+        error(
+          "invalid-count",
+          "`at most 0` allows no touch at all",
+          spanOf(rule),
+          "to forbid these touches, use a `never` rule or leave the channels out of the stage's `allow` list",
+        );
+      } else if (!isCount(rule.count)) {
+        error("invalid-count", `invalid count \`${rule.count}\`: a count must be a whole number of at least 1`, spanOf(rule));
+      }
+      if (rule.window.kind === "rolling" && !isCount(rule.window.amount)) {
+        error(
+          "invalid-duration",
+          `invalid window \`per ${rule.window.amount} ${rule.window.unit}\`: the amount must be a positive whole number`,
+          spanOf(rule.window, rule),
+        );
+      }
+      return;
+    case "at-least":
+      checkChannelSet(rule.channels, declared, error, rule);
+      checkDuration(rule.duration, error, rule);
+      return;
+    case "quiet-hours": {
+      checkChannelSet(rule.channels, declared, error, rule);
+      const startValid = checkTime(rule.start, error, rule);
+      const endValid = checkTime(rule.end, error, rule);
+      if (startValid && endValid && rule.start.hour === rule.end.hour && rule.start.minute === rule.end.minute) {
+        report(
+          "warning",
+          "empty-quiet-hours",
+          `quiet hours from \`${formatTime(rule.start)}\` to \`${formatTime(rule.end)}\` cover no time`,
+          spanOf(rule),
+          "quiet hours cover `[start, end)`; give two different times",
+        );
+      }
+      return;
+    }
+    case "only-business-days":
+      checkChannelSet(rule.channels, declared, error, rule);
+      return;
+  }
+}
+
+function checkTransition(transition: Transition, stage: Stage | undefined, stages: readonly string[], error: ReportError): void {
+  const trigger = transition.trigger;
+  switch (trigger.kind) {
+    case "ignored":
+    case "touches":
+      if (!isCount(trigger.count)) {
+        error(
+          "invalid-count",
+          `invalid count \`${trigger.count}\`: a count must be a whole number of at least 1`,
+          spanOf(trigger, transition),
+        );
+      }
+      break;
+    case "elapsed":
+      checkDuration(trigger.duration, error, trigger);
+      break;
+    case "signal":
+    case "when":
+      break;
+  }
+  const target: Ident = transition.target;
+  if (stages.length === 0) {
+    error(
+      "no-stages-to-move-to",
+      `cannot move to \`${target.name}\`: the policy declares no stages`,
+      spanOf(target, transition),
+      "declare the stages, one of them `start`, or remove the transition",
+    );
+  } else if (!stages.includes(target.name)) {
+    error("unknown-stage", `unknown stage \`${target.name}\`${didYouMean(target.name, stages)}`, spanOf(target, transition, stage));
+  }
+}
+
+// ---------------------------------------------------------------- conditions
+
+/** Every condition of the policy, wherever it is written. */
+function conditionsOf(policy: Policy): Expr[] {
+  const found: Expr[] = [];
+  if (policy.appliesWhen !== undefined) found.push(policy.appliesWhen);
+  const rules = [...policy.rules, ...policy.stages.flatMap((stage) => stage.rules)];
+  for (const rule of rules) {
+    if (rule.kind === "never-when") found.push(rule.when);
+    else if ((rule.kind === "never-without" || rule.kind === "never-after" || rule.kind === "never-within") && rule.where !== undefined) {
+      found.push(rule.where);
+    }
+  }
+  const transitions = [...policy.transitions, ...policy.stages.flatMap((stage) => stage.transitions)];
+  for (const { trigger } of transitions) {
+    if (trigger.kind === "when") found.push(trigger.condition);
+    else if (trigger.kind === "signal" && trigger.where !== undefined) found.push(trigger.where);
+  }
+  return found;
+}
+
+function operandsOf(expr: Expr): Operand[] {
+  switch (expr.kind) {
+    case "and":
+    case "or":
+      return [...operandsOf(expr.left), ...operandsOf(expr.right)];
+    case "not":
+      return operandsOf(expr.expr);
+    case "exists":
+      return [expr.path];
+    case "in":
+    case "compare":
+      return [expr.left, expr.right];
+  }
+}
+
+function checkCondition(expr: Expr, error: ReportError): void {
+  for (const operand of operandsOf(expr)) {
+    if (operand.kind !== "duration") continue;
+    if (operand.unit === "business-days") {
+      error(
+        "business-days-in-condition",
+        `\`${formatDuration(operand)}\` has no fixed length and cannot be compared in a condition`,
+        spanOf(operand, expr),
+        "use `days` or `weeks`",
+      );
+    } else {
+      checkDuration(operand, error, expr);
+    }
+  }
+}
