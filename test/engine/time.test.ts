@@ -1,0 +1,360 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+
+import type { TimeOfDay } from "../../src/ast.js";
+import {
+  addDuration,
+  businessDayStart,
+  calendarWindowStart,
+  durationMs,
+  formatInstant,
+  inQuietHours,
+  isBusinessDay,
+  isValidZone,
+  localDate,
+  nextCalendarWindowStart,
+  parseInstant,
+  quietHoursEnd,
+  rollingMs,
+} from "../../src/engine/time.js";
+import type { Calendar } from "../../src/engine/time.js";
+
+/** An instant from ISO text, failing the test when the text does not parse. */
+function at(text: string): number {
+  const ms = parseInstant(text);
+  if (ms === undefined) throw new Error(`test instant does not parse: ${text}`);
+  return ms;
+}
+
+const iso = formatInstant;
+const time = (text: string): TimeOfDay => {
+  const [hour, minute] = text.split(":").map(Number);
+  return { hour: hour ?? 0, minute: minute ?? 0 };
+};
+
+const NY = "America/New_York";
+const LONDON = "Europe/London";
+const LORD_HOWE = "Australia/Lord_Howe";
+const calendar = (zone: string, ...holidays: string[]): Calendar => ({ zone, holidays: new Set(holidays) });
+
+describe("parseInstant and formatInstant", () => {
+  it("reads ISO-8601 with an offset or Z and prints canonical UTC", () => {
+    expect(iso(at("2026-03-02T10:00:00-05:00"))).toBe("2026-03-02T15:00:00Z");
+    expect(iso(at("2026-03-02T10:00:00Z"))).toBe("2026-03-02T10:00:00Z");
+    expect(iso(at("2026-03-02T10:00Z"))).toBe("2026-03-02T10:00:00Z");
+    expect(iso(at("2026-03-02T10:00:00+05:30"))).toBe("2026-03-02T04:30:00Z");
+    expect(iso(at("2026-03-02T10:00:00+0530"))).toBe("2026-03-02T04:30:00Z");
+    expect(iso(at("2026-03-02T10:00:00.250Z"))).toBe("2026-03-02T10:00:00.250Z");
+    expect(iso(at("2026-03-02T10:00:00.001+01:00"))).toBe("2026-03-02T09:00:00.001Z");
+  });
+
+  it("refuses text without an offset, without a time, or with impossible fields", () => {
+    for (const text of [
+      "2026-03-02T10:00:00",
+      "2026-03-02",
+      "2026-02-30T10:00:00Z",
+      "2026-13-01T10:00:00Z",
+      "2026-03-02T24:30:00Z",
+      "2026-03-02T10:60:00Z",
+      "2026-03-02T10:00:00+25:00",
+      "2026-03-02 10:00",
+      "yesterday",
+      "",
+      "1772463600000",
+    ]) {
+      expect(parseInstant(text), text).toBeUndefined();
+    }
+  });
+
+  it("formatInstant round-trips through parseInstant (property: canonical form is stable)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2200, 0, 1) }), (ms) => {
+        const text = iso(ms);
+        expect(parseInstant(text)).toBe(ms);
+        expect(text.endsWith("Z")).toBe(true);
+        expect(text.includes(".000")).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("zones and fixed durations", () => {
+  it("knows IANA zones and refuses made-up ones", () => {
+    expect(isValidZone("UTC")).toBe(true);
+    expect(isValidZone(NY)).toBe(true);
+    expect(isValidZone(LORD_HOWE)).toBe(true);
+    expect(isValidZone("")).toBe(false);
+    expect(isValidZone("Mars/Base")).toBe(false);
+    expect(isValidZone("+05:00")).toBe(false);
+  });
+
+  it("gives fixed units their length, days being 24 hours", () => {
+    expect(durationMs(90, "minutes")).toBe(90 * 60_000);
+    expect(durationMs(4, "hours")).toBe(4 * 3_600_000);
+    expect(durationMs(2, "days")).toBe(48 * 3_600_000);
+    expect(durationMs(1, "weeks")).toBe(7 * 24 * 3_600_000);
+    expect(rollingMs(14, "days")).toBe(14 * 24 * 3_600_000);
+  });
+
+  it("adds days as 24 hours even across a daylight-saving change", () => {
+    // Saturday noon EST + 1 day is Sunday 13:00 EDT: 24 h later, not the same wall time.
+    expect(iso(addDuration(at("2026-03-07T12:00:00-05:00"), 1, "days", undefined))).toBe("2026-03-08T17:00:00Z");
+    expect(iso(addDuration(at("2026-03-02T15:00:00Z"), 4, "hours", undefined))).toBe("2026-03-02T19:00:00Z");
+  });
+});
+
+describe("business days", () => {
+  it("skips a holiday inside the gap: Wed + 1 business day is Fri, same local time", () => {
+    const cal = calendar(NY, "2026-11-26");
+    expect(iso(addDuration(at("2026-11-25T10:00:00-05:00"), 1, "business-days", cal))).toBe("2026-11-27T15:00:00Z");
+  });
+
+  it("skips the weekend: Fri + 1 is Mon, Sat + 1 is Mon, Fri + 5 is the next Fri", () => {
+    const cal = calendar(NY);
+    expect(iso(addDuration(at("2026-11-27T10:00:00-05:00"), 1, "business-days", cal))).toBe("2026-11-30T15:00:00Z");
+    expect(iso(addDuration(at("2026-11-28T10:00:00-05:00"), 1, "business-days", cal))).toBe("2026-11-30T15:00:00Z");
+    expect(iso(addDuration(at("2026-11-27T10:00:00-05:00"), 5, "business-days", cal))).toBe("2026-12-04T15:00:00Z");
+  });
+
+  it("keeps the local time across a spring-forward weekend (America/New_York 2026-03-08)", () => {
+    // Fri 09:00 EST -> Mon 09:00 EDT: 71 hours later, not 72.
+    expect(iso(addDuration(at("2026-03-06T09:00:00-05:00"), 1, "business-days", calendar(NY)))).toBe("2026-03-09T13:00:00Z");
+  });
+
+  it("keeps the local time across a fall-back weekend (America/New_York 2026-11-01)", () => {
+    expect(iso(addDuration(at("2026-10-30T09:00:00-04:00"), 1, "business-days", calendar(NY)))).toBe("2026-11-02T14:00:00Z");
+  });
+
+  it("keeps the local time across Lord Howe's 30-minute shift (2026-10-04)", () => {
+    // Fri 02:15 at +10:30 -> Mon 02:15 at +11:00.
+    expect(iso(addDuration(at("2026-10-02T02:15:00+10:30"), 1, "business-days", calendar(LORD_HOWE)))).toBe(
+      "2026-10-04T15:15:00Z",
+    );
+  });
+
+  it("moves a local time that does not exist forward by the gap (Asia/Jerusalem, Friday 2026-03-27)", () => {
+    // Clocks jump 02:00 -> 03:00 on a Friday; Thu 02:30 + 1 business day is Fri 03:30 IDT.
+    expect(iso(addDuration(at("2026-03-26T02:30:00+02:00"), 1, "business-days", calendar("Asia/Jerusalem")))).toBe(
+      "2026-03-27T00:30:00Z",
+    );
+  });
+
+  it("takes the earlier instant of an ambiguous local time (Africa/Cairo, Thursday 2026-10-29)", () => {
+    // 23:00-24:00 happens twice that Thursday; 23:30 is taken at +03:00.
+    expect(iso(addDuration(at("2026-10-28T23:30:00+03:00"), 1, "business-days", calendar("Africa/Cairo")))).toBe(
+      "2026-10-29T20:30:00Z",
+    );
+  });
+
+  it("refuses business days without a calendar", () => {
+    expect(() => addDuration(0, 1, "business-days", undefined)).toThrow();
+  });
+
+  it("judges the local date of the contact's zone, holidays included", () => {
+    const holiday = calendar(NY, "2026-11-26");
+    // 03:00Z on Friday is still Thursday evening (a holiday) in New York.
+    expect(isBusinessDay(at("2026-11-27T03:00:00Z"), holiday)).toBe(false);
+    expect(isBusinessDay(at("2026-11-27T03:00:00Z"), calendar("UTC", "2026-11-26"))).toBe(true);
+    expect(isBusinessDay(at("2026-11-28T12:00:00-05:00"), holiday)).toBe(false);
+    expect(isBusinessDay(at("2026-11-25T12:00:00-05:00"), holiday)).toBe(true);
+  });
+
+  it("starts the next business day at local midnight", () => {
+    const cal = calendar(NY, "2026-11-26");
+    const wednesday = at("2026-11-25T12:00:00-05:00");
+    expect(businessDayStart(wednesday, cal)).toBe(wednesday);
+    expect(iso(businessDayStart(at("2026-11-26T12:00:00-05:00"), cal))).toBe("2026-11-27T05:00:00Z");
+    // Saturday before the spring-forward Sunday: Monday midnight is EDT.
+    expect(iso(businessDayStart(at("2026-03-07T12:00:00-05:00"), cal))).toBe("2026-03-09T04:00:00Z");
+  });
+
+  it("starts a business day whose midnight does not exist at its first instant (Africa/Cairo 2026-04-24)", () => {
+    // Clocks jump 00:00 -> 01:00 on Friday; Thursday is a holiday here.
+    const cal = calendar("Africa/Cairo", "2026-04-23");
+    expect(iso(businessDayStart(at("2026-04-23T12:00:00+02:00"), cal))).toBe("2026-04-23T22:00:00Z");
+  });
+
+  it("business days keep the local time of day (property, across zones with DST)", () => {
+    const zones = [NY, LONDON, LORD_HOWE, "UTC", "Asia/Kolkata"];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 11, 31) }),
+        fc.integer({ min: 1, max: 15 }),
+        fc.constantFrom(...zones),
+        (ms, days, zone) => {
+          const cal = calendar(zone, "2026-11-26", "2026-12-25");
+          const result = addDuration(ms, days, "business-days", cal);
+          expect(result).toBeGreaterThan(ms);
+          expect(isBusinessDay(result, cal)).toBe(true);
+          const local = (instant: number): string =>
+            new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(instant);
+          // Wall time is kept unless it fell into a gap (never in these zones on a weekday in 2026-2027).
+          expect(local(result)).toBe(local(ms));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe("quiet hours", () => {
+  const evening = time("21:00");
+  const morning = time("08:00");
+
+  it("covers [start, end) wrapping midnight (21:00 to 08:00)", () => {
+    expect(inQuietHours(at("2026-03-02T20:59:00-05:00"), evening, morning, NY)).toBe(false);
+    expect(inQuietHours(at("2026-03-02T21:00:00-05:00"), evening, morning, NY)).toBe(true);
+    expect(inQuietHours(at("2026-03-02T23:59:00-05:00"), evening, morning, NY)).toBe(true);
+    expect(inQuietHours(at("2026-03-03T00:00:00-05:00"), evening, morning, NY)).toBe(true);
+    expect(inQuietHours(at("2026-03-03T07:59:59-05:00"), evening, morning, NY)).toBe(true);
+    expect(inQuietHours(at("2026-03-03T08:00:00-05:00"), evening, morning, NY)).toBe(false);
+    expect(inQuietHours(at("2026-03-03T12:00:00-05:00"), evening, morning, NY)).toBe(false);
+  });
+
+  it("covers [start, end) without wrapping, and nothing when start equals end", () => {
+    expect(inQuietHours(at("2026-03-02T12:30:00-05:00"), time("12:00"), time("13:00"), NY)).toBe(true);
+    expect(inQuietHours(at("2026-03-02T13:00:00-05:00"), time("12:00"), time("13:00"), NY)).toBe(false);
+    expect(inQuietHours(at("2026-03-02T11:59:00-05:00"), time("12:00"), time("13:00"), NY)).toBe(false);
+    expect(inQuietHours(at("2026-03-02T12:00:00-05:00"), time("12:00"), time("12:00"), NY)).toBe(false);
+  });
+
+  it("uses the contact's zone: 02:00Z is quiet in New York, not in London", () => {
+    expect(inQuietHours(at("2026-03-03T02:00:00Z"), evening, morning, NY)).toBe(true);
+    expect(inQuietHours(at("2026-03-03T02:00:00Z"), time("00:00"), time("01:00"), LONDON)).toBe(false);
+  });
+
+  it("ends at the local end time, the same night or the next morning", () => {
+    expect(iso(quietHoursEnd(at("2026-03-02T23:00:00-05:00"), evening, morning, NY))).toBe("2026-03-03T13:00:00Z");
+    expect(iso(quietHoursEnd(at("2026-03-03T02:00:00-05:00"), evening, morning, NY))).toBe("2026-03-03T13:00:00Z");
+    const outside = at("2026-03-03T12:00:00-05:00");
+    expect(quietHoursEnd(outside, evening, morning, NY)).toBe(outside);
+  });
+
+  it("ends at 08:00 EDT on the spring-forward night (America/New_York 2026-03-08)", () => {
+    expect(iso(quietHoursEnd(at("2026-03-07T22:00:00-05:00"), evening, morning, NY))).toBe("2026-03-08T12:00:00Z");
+  });
+
+  it("ends at 08:00 EST on the fall-back night (America/New_York 2026-11-01)", () => {
+    expect(iso(quietHoursEnd(at("2026-10-31T22:00:00-04:00"), evening, morning, NY))).toBe("2026-11-01T13:00:00Z");
+  });
+
+  it("ends at 08:00 local on London's change nights (2026-03-29 and 2026-10-25)", () => {
+    expect(iso(quietHoursEnd(at("2026-03-28T23:00:00Z"), evening, morning, LONDON))).toBe("2026-03-29T07:00:00Z");
+    expect(iso(quietHoursEnd(at("2026-10-24T23:00:00+01:00"), evening, morning, LONDON))).toBe("2026-10-25T08:00:00Z");
+  });
+
+  it("ends at 08:00 local on Lord Howe's half-hour change nights (2026-04-05 and 2026-10-04)", () => {
+    expect(iso(quietHoursEnd(at("2026-04-04T22:00:00+11:00"), evening, morning, LORD_HOWE))).toBe("2026-04-04T21:30:00Z");
+    expect(iso(quietHoursEnd(at("2026-10-03T22:00:00+10:30"), evening, morning, LORD_HOWE))).toBe("2026-10-03T21:00:00Z");
+  });
+
+  it("ends when the clocks jump past an end time that does not exist that night", () => {
+    // Quiet until 02:30, but 02:00 EST jumps to 03:00 EDT: the first instant outside is 03:00 EDT.
+    expect(iso(quietHoursEnd(at("2026-03-07T22:00:00-05:00"), evening, time("02:30"), NY))).toBe("2026-03-08T07:00:00Z");
+  });
+
+  it("ends at the first of two 01:30s, and again at the second when the repeated hour is quiet", () => {
+    const end = time("01:30");
+    expect(iso(quietHoursEnd(at("2026-10-31T23:00:00-04:00"), time("22:00"), end, NY))).toBe("2026-11-01T05:30:00Z");
+    // 01:10 EST comes after 01:59 EDT: its wall time is quiet again until 01:30 EST.
+    expect(inQuietHours(at("2026-11-01T01:10:00-05:00"), time("22:00"), end, NY)).toBe(true);
+    expect(iso(quietHoursEnd(at("2026-11-01T01:10:00-05:00"), time("22:00"), end, NY))).toBe("2026-11-01T06:30:00Z");
+  });
+
+  it("quietHoursEnd is the first instant outside quiet hours (property, across DST zones)", () => {
+    const zones = [NY, LONDON, LORD_HOWE, "Africa/Cairo", "America/Santiago", "Asia/Jerusalem", "UTC"];
+    const timeOfDay = fc.record({ hour: fc.integer({ min: 0, max: 23 }), minute: fc.constantFrom(0, 15, 30, 45, 59) });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }),
+        timeOfDay,
+        timeOfDay,
+        fc.constantFrom(...zones),
+        (ms, start, end, zone) => {
+          const result = quietHoursEnd(ms, start, end, zone);
+          expect(result).toBeGreaterThanOrEqual(ms);
+          expect(inQuietHours(result, start, end, zone)).toBe(false);
+          if (result > ms) {
+            expect(inQuietHours(ms, start, end, zone)).toBe(true);
+            expect(inQuietHours(result - 1, start, end, zone)).toBe(true);
+            for (let step = 1; step < 8; step++) {
+              const probe = ms + Math.floor(((result - ms) * step) / 8);
+              expect(inQuietHours(probe, start, end, zone)).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("calendar windows", () => {
+  it("puts 23:59 and 00:01 local in different days", () => {
+    const late = at("2026-03-02T23:59:00-05:00");
+    const early = at("2026-03-03T00:01:00-05:00");
+    expect(iso(calendarWindowStart(late, "day", NY))).toBe("2026-03-02T05:00:00Z");
+    expect(iso(calendarWindowStart(early, "day", NY))).toBe("2026-03-03T05:00:00Z");
+    expect(iso(nextCalendarWindowStart(late, "day", NY))).toBe("2026-03-03T05:00:00Z");
+    // The same two instants share a UTC day but not a New York day.
+    expect(localDate(late, NY)).toBe("2026-03-02");
+    expect(localDate(late, "UTC")).toBe("2026-03-03");
+  });
+
+  it("has a 23-hour spring-forward day and a 25-hour fall-back day in New York", () => {
+    const spring = at("2026-03-08T12:00:00-04:00");
+    expect(iso(calendarWindowStart(spring, "day", NY))).toBe("2026-03-08T05:00:00Z");
+    expect(iso(nextCalendarWindowStart(spring, "day", NY))).toBe("2026-03-09T04:00:00Z");
+    const fall = at("2026-11-01T12:00:00-05:00");
+    expect(iso(calendarWindowStart(fall, "day", NY))).toBe("2026-11-01T04:00:00Z");
+    expect(iso(nextCalendarWindowStart(fall, "day", NY))).toBe("2026-11-02T05:00:00Z");
+  });
+
+  it("has London and Lord Howe days of their local length on change days", () => {
+    expect(iso(calendarWindowStart(at("2026-03-29T12:00:00+01:00"), "day", LONDON))).toBe("2026-03-29T00:00:00Z");
+    expect(iso(nextCalendarWindowStart(at("2026-03-29T12:00:00+01:00"), "day", LONDON))).toBe("2026-03-29T23:00:00Z");
+    expect(iso(calendarWindowStart(at("2026-04-05T12:00:00+10:30"), "day", LORD_HOWE))).toBe("2026-04-04T13:00:00Z");
+    expect(iso(nextCalendarWindowStart(at("2026-04-05T12:00:00+10:30"), "day", LORD_HOWE))).toBe("2026-04-05T13:30:00Z");
+  });
+
+  it("starts a day whose midnight does not exist at its first instant (America/Santiago 2026-09-06)", () => {
+    expect(iso(calendarWindowStart(at("2026-09-06T12:00:00-03:00"), "day", "America/Santiago"))).toBe("2026-09-06T04:00:00Z");
+    expect(iso(nextCalendarWindowStart(at("2026-09-05T12:00:00-04:00"), "day", "America/Santiago"))).toBe("2026-09-06T04:00:00Z");
+  });
+
+  it("uses ISO weeks from Monday 00:00 local", () => {
+    // Sunday 2026-03-08 belongs to the week of Monday 2026-03-02 (EST); the next week starts in EDT.
+    const sunday = at("2026-03-08T12:00:00-04:00");
+    expect(iso(calendarWindowStart(sunday, "week", NY))).toBe("2026-03-02T05:00:00Z");
+    expect(iso(nextCalendarWindowStart(sunday, "week", NY))).toBe("2026-03-09T04:00:00Z");
+    const monday = at("2026-03-09T00:00:00-04:00");
+    expect(calendarWindowStart(monday, "week", NY)).toBe(monday);
+    // Across a year boundary: Thursday 2026-01-01 is in the week of Monday 2025-12-29.
+    expect(iso(calendarWindowStart(at("2026-01-01T12:00:00Z"), "week", "UTC"))).toBe("2025-12-29T00:00:00Z");
+    expect(iso(nextCalendarWindowStart(at("2026-01-04T23:59:59Z"), "week", "UTC"))).toBe("2026-01-05T00:00:00Z");
+  });
+
+  it("a calendar window contains its instant and ends where the next starts (property)", () => {
+    const zones = [NY, LONDON, LORD_HOWE, "America/Santiago", "Africa/Cairo", "UTC"];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }),
+        fc.constantFrom<"day" | "week">("day", "week"),
+        fc.constantFrom(...zones),
+        (ms, unit, zone) => {
+          const start = calendarWindowStart(ms, unit, zone);
+          const next = nextCalendarWindowStart(ms, unit, zone);
+          expect(start).toBeLessThanOrEqual(ms);
+          expect(next).toBeGreaterThan(ms);
+          expect(calendarWindowStart(next, unit, zone)).toBe(next);
+          expect(calendarWindowStart(next - 1, unit, zone)).toBe(start);
+          const hours = (next - start) / 3_600_000;
+          const nominal = unit === "day" ? 24 : 168;
+          expect(Math.abs(hours - nominal)).toBeLessThanOrEqual(1);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
