@@ -1,0 +1,410 @@
+/**
+ * Deciding a proposed touch on the state a contact has reached: every rule
+ * that applies is judged, deny beats defer beats allow, and a deferral
+ * follows the contact through the timers ahead to find the earliest instant
+ * at which all rules are met together.
+ *
+ * @module
+ */
+
+import type { Span } from "../diagnostics.js";
+import type { Contact, Decision, PolicyDecision, ProposedTouch, Reason, Verdict } from "../model.js";
+import type { RuleOutcome } from "./api.js";
+import { describeDuration, describeExpr } from "./compile.js";
+import { evaluateCondition } from "./conditions.js";
+import type { IrChannels, IrRule } from "./ir.js";
+import { addIn, advance, copyState, counters, nextTimer, type Context, type PolicyState, type Runtime } from "./machine.js";
+import {
+  businessDayStart,
+  calendarWindowStart,
+  formatInstant,
+  inQuietHours,
+  isBusinessDay,
+  localDate,
+  nextCalendarWindowStart,
+  quietHoursEnd,
+  rollingMs,
+} from "./time.js";
+
+/** How far ahead a deferral may look before the verdict becomes `no-window`. */
+export const HORIZON_MS = 365 * 24 * 60 * 60 * 1000;
+/** A bound on the steps of the search for `notBefore`, so that no input can make it spin. */
+const MAX_STEPS = 20_000;
+
+/** One policy of a contact: the compiled policy, the contact's context and its state. */
+export interface Member {
+  rt: Runtime;
+  ctx: Context;
+  st: PolicyState;
+}
+
+/** How one check judged a touch at an instant. */
+export interface Judgement {
+  rule: string;
+  code: string;
+  outcome: "met" | "not-applicable" | "deny" | "defer";
+  message: string;
+  /** For `defer`: the earliest instant this check alone would allow. */
+  until?: number;
+  span?: Span;
+}
+
+function quote(name: string): string {
+  return `\`${name}\``;
+}
+
+function channelText(channels: IrChannels): string {
+  return channels === null ? "touches" : channels.map(quote).join(", ");
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+function ruleText(rule: IrRule): string {
+  const ch = channelText(rule.channels);
+  const tagged = "tagged" in rule && rule.tagged !== null ? ` tagged ${JSON.stringify(rule.tagged)}` : "";
+  const where = "where" in rule && rule.where !== null ? ` where ${describeExpr(rule.where)}` : "";
+  switch (rule.kind) {
+    case "never-without":
+      return `never ${ch}${tagged} without \`${rule.signal}\`${where}`;
+    case "never-after":
+      return `never ${ch}${tagged} after \`${rule.signal}\`${where}`;
+    case "never-within":
+      return `never ${ch}${tagged} within ${describeDuration(rule.duration)} of \`${rule.signal}\`${where}`;
+    case "never-when":
+      return `never ${ch}${tagged} when ${describeExpr(rule.when)}`;
+    case "at-most": {
+      const w = rule.window;
+      const per = w.kind === "calendar" ? w.unit : describeDuration({ amount: w.amount, unit: w.unit });
+      return `at most ${rule.count} ${ch} per ${per}`;
+    }
+    case "at-least":
+      return `at least ${describeDuration(rule.duration)} between ${ch}`;
+    case "quiet-hours": {
+      const scope = rule.channels === null ? "" : ` for ${ch}`;
+      return `quiet hours ${pad2(rule.start.hour)}:${pad2(rule.start.minute)} to ${pad2(rule.end.hour)}:${pad2(rule.end.minute)}${scope}`;
+    }
+    case "only-business-days":
+      return rule.channels === null ? "only business days" : `only business days for ${ch}`;
+  }
+}
+
+/** True when the rule speaks of this touch: its channel set and its tag. */
+function applies(rt: Runtime, index: number, rule: IrRule, touch: ProposedTouch): boolean {
+  const set = rt.ruleChannels[index];
+  if (set !== null && set !== undefined && !set.has(touch.channel)) return false;
+  if ("tagged" in rule && rule.tagged !== null) return Array.isArray(touch.tags) && touch.tags.includes(rule.tagged);
+  return true;
+}
+
+function needsZone(rule: IrRule): boolean {
+  switch (rule.kind) {
+    case "quiet-hours":
+    case "only-business-days":
+      return true;
+    case "at-most":
+      return rule.window.kind === "calendar";
+    case "at-least":
+    case "never-within":
+      return rule.duration.unit === "business-days";
+    default:
+      return false;
+  }
+}
+
+function spanOf(span: Span | undefined): { span?: Span } {
+  return span ? { span } : {};
+}
+
+/**
+ * Judges the touch at `t` on the state `st`. With `full`, met and
+ * not-applicable checks are listed too (for explanations); otherwise only the
+ * unmet ones.
+ */
+export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean): Judgement[] {
+  const { rt, ctx, st } = m;
+  const out: Judgement[] = [];
+  const stage = rt.stages.get(st.stage)!;
+  const known = rt.channels.has(touch.channel);
+  if (!known) {
+    out.push({
+      rule: "policy.channels",
+      code: "unknown-channel",
+      outcome: "deny",
+      message: `unknown channel \`${touch.channel}\`: the policy declares ${rt.ir.channels.map(quote).join(", ") || "no channel"}`,
+    });
+  } else if (full) {
+    out.push({ rule: "policy.channels", code: "unknown-channel", outcome: "met", message: `\`${touch.channel}\` is declared` });
+  }
+  if (rt.timersNeedZone && ctx.calendar === undefined) {
+    out.push({
+      rule: "policy.timezone",
+      code: "unknown-timezone",
+      outcome: "deny",
+      message: "the ignore window or an `after` transition counts business days, but the contact has no time zone and the policy no fallback",
+    });
+  }
+  if (stage.final) {
+    out.push({ rule: `${stage.name}.final`, code: "final-stage", outcome: "deny", message: `stage \`${stage.name}\` is final: it allows no touch`, ...spanOf(stage.span) });
+  } else if (stage.allow !== null && !stage.allow.includes(touch.channel)) {
+    out.push({
+      rule: `${stage.name}.allow`,
+      code: "channel-not-allowed",
+      outcome: "deny",
+      message: `stage \`${stage.name}\` allows only ${stage.allow.map(quote).join(", ") || "no channel"}, not \`${touch.channel}\``,
+      ...spanOf(stage.span),
+    });
+  } else if (full) {
+    out.push({ rule: `${stage.name}.allow`, code: "channel-not-allowed", outcome: "met", message: `stage \`${stage.name}\` allows \`${touch.channel}\``, ...spanOf(stage.span) });
+  }
+  const indices = rt.stageRules.get(st.stage) ?? [];
+  for (const index of indices) {
+    const rule = rt.ir.rules[index]!;
+    if (!applies(rt, index, rule, touch)) {
+      if (full) out.push({ rule: rule.id, code: rule.kind, outcome: "not-applicable", message: `${ruleText(rule)}: does not apply to this touch`, ...spanOf(rule.span) });
+      continue;
+    }
+    const j = judgeRule(m, index, rule, touch, t);
+    if (j !== undefined) out.push(j);
+    else if (full) out.push({ rule: rule.id, code: rule.kind, outcome: "met", message: `${ruleText(rule)}: met`, ...spanOf(rule.span) });
+  }
+  return out;
+}
+
+/** One rule at `t`: undefined when met. */
+function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch, t: number): Judgement | undefined {
+  const { ctx, st } = m;
+  const span = spanOf(rule.span);
+  const zone = ctx.zone;
+  const cal = ctx.calendar;
+  if (needsZone(rule) && (zone === undefined || cal === undefined)) {
+    return {
+      rule: rule.id,
+      code: "unknown-timezone",
+      outcome: "deny",
+      message: `${ruleText(rule)}: needs the contact's time zone, but the contact has none and the policy no fallback`,
+      ...span,
+    };
+  }
+  const deny = (message: string): Judgement => ({ rule: rule.id, code: rule.kind, outcome: "deny", message: `${ruleText(rule)}: ${message}`, ...span });
+  const defer = (until: number, message: string): Judgement => ({
+    rule: rule.id,
+    code: rule.kind,
+    outcome: "defer",
+    message: `${ruleText(rule)}: ${message}`,
+    until,
+    ...span,
+  });
+  const memory = st.memory[index];
+  switch (rule.kind) {
+    case "never-without":
+      return memory === true ? undefined : deny(`no \`${rule.signal}\` seen yet`);
+    case "never-after":
+      return memory === true ? deny(`\`${rule.signal}\` was seen`) : undefined;
+    case "never-within": {
+      const until = memory as number | null;
+      return until !== null && t < until ? defer(until, `not before ${formatInstant(until)}`) : undefined;
+    }
+    case "never-when":
+      return evaluateCondition(rule.when, { contact: ctx.contact, touch, counters: counters(st, t) }) ? deny("the condition holds") : undefined;
+    case "at-most": {
+      const times = memory as number[];
+      if (rule.count <= 0) return deny("no touch is ever allowed");
+      const w = rule.window;
+      if (w.kind === "rolling") {
+        const from = t - rollingMs(w.amount, w.unit);
+        let count = 0;
+        for (const x of times) if (x > from && x <= t) count++;
+        if (count < rule.count) return undefined;
+        const until = times[times.length - rule.count]! + rollingMs(w.amount, w.unit);
+        return defer(until, `${count} already sent in the last ${describeDuration({ amount: w.amount, unit: w.unit })}`);
+      }
+      const start = calendarWindowStart(t, w.unit, zone!);
+      let count = 0;
+      for (const x of times) if (x >= start && x <= t) count++;
+      if (count < rule.count) return undefined;
+      const until = nextCalendarWindowStart(t, w.unit, zone!);
+      const when = w.unit === "day" ? `on ${localDate(t, zone!)}` : `in the week of ${localDate(start, zone!)}`;
+      return defer(until, `${count} already sent ${when} (local)`);
+    }
+    case "at-least": {
+      const last = memory as number | null;
+      if (last === null) return undefined;
+      const until = addIn(ctx, last, rule.duration)!;
+      return t < until ? defer(until, `last sent at ${formatInstant(last)}, next not before ${formatInstant(until)}`) : undefined;
+    }
+    case "quiet-hours":
+      if (!inQuietHours(t, rule.start, rule.end, zone!)) return undefined;
+      return defer(quietHoursEnd(t, rule.start, rule.end, zone!), `it is quiet hours in \`${zone}\``);
+    case "only-business-days":
+      if (isBusinessDay(t, cal!)) return undefined;
+      return defer(businessDayStart(t, cal!), `${localDate(t, zone!)} is not a business day in \`${zone}\``);
+  }
+}
+
+function toReason(j: Judgement, policy: string | undefined): Reason {
+  const reason: Reason = { rule: j.rule, code: j.code, message: j.message };
+  if (j.span) reason.span = j.span;
+  if (policy !== undefined) reason.policy = policy;
+  return reason;
+}
+
+/** True when the policy applies to this contact and touch (`applies when`). */
+export function policyApplies(rt: Runtime, contact: Contact, touch: ProposedTouch): boolean {
+  return rt.ir.appliesWhen === null || evaluateCondition(rt.ir.appliesWhen, { contact, touch });
+}
+
+type Search =
+  | { kind: "allow"; at: number }
+  | { kind: "denied"; at: number; member: Member; judgement: Judgement }
+  | { kind: "no-window" };
+
+/**
+ * Follows the members (mutated: pass copies) from `at` through their timers
+ * to the earliest instant at which every check is met together.
+ */
+function search(members: readonly Member[], touch: ProposedTouch, at: number, first: readonly Judgement[][]): Search {
+  let t = at;
+  let current = first;
+  for (let step = 0; step < MAX_STEPS; step++) {
+    let target = t;
+    for (const list of current) for (const j of list) if (j.outcome === "defer" && j.until! > target) target = j.until!;
+    for (const m of members) {
+      const timer = nextTimer(m.rt, m.ctx, m.st);
+      if (timer !== undefined && timer > t && timer < target) target = timer;
+    }
+    if (target <= t || target > at + HORIZON_MS) return { kind: "no-window" };
+    t = target;
+    for (const m of members) advance(m.rt, m.ctx, m.st, t);
+    current = members.map((m) => judge(m, touch, t, false));
+    let anyUnmet = false;
+    for (let i = 0; i < members.length; i++) {
+      for (const j of current[i]!) {
+        if (j.outcome === "deny") return { kind: "denied", at: t, member: members[i]!, judgement: j };
+        anyUnmet = true;
+      }
+    }
+    if (!anyUnmet) return { kind: "allow", at: t };
+  }
+  return { kind: "no-window" };
+}
+
+/** The contact's members after the timers up to `at` (the caller's states are not touched). */
+export function copyMembers(members: readonly Member[]): Member[] {
+  return members.map((m) => ({ rt: m.rt, ctx: m.ctx, st: copyState(m.st) }));
+}
+
+interface Verdicts {
+  verdict: Verdict;
+  notBefore?: number;
+  reasons: Reason[];
+}
+
+/** The verdict of the applicable members (already advanced to `at`), searching for `notBefore` on copies. */
+function verdictOf(members: readonly Member[], touch: ProposedTouch, at: number, tagPolicy: boolean): Verdicts {
+  const lists = members.map((m) => judge(m, touch, at, false));
+  const reasons: Reason[] = [];
+  let deny = false;
+  let defer = false;
+  lists.forEach((list, i) => {
+    for (const j of list) {
+      reasons.push(toReason(j, tagPolicy ? members[i]!.rt.ir.name : undefined));
+      if (j.outcome === "deny") deny = true;
+      else defer = true;
+    }
+  });
+  if (deny) return { verdict: "deny", reasons };
+  if (!defer) return { verdict: "allow", reasons };
+  const found = search(copyMembers(members), touch, at, lists);
+  const policy = (m: Member | undefined): { policy?: string } => (tagPolicy && m ? { policy: m.rt.ir.name } : {});
+  switch (found.kind) {
+    case "allow":
+      return { verdict: "defer", notBefore: found.at, reasons };
+    case "denied": {
+      const stage = found.member.st.stage;
+      reasons.push({
+        rule: "policy.stage-change",
+        code: "stage-change",
+        message: `waiting is not enough: at ${formatInstant(found.at)} the contact is in stage \`${stage}\` and \`${found.judgement.rule}\` denies the touch (${found.judgement.code})`,
+        ...policy(found.member),
+      });
+      return { verdict: "deny", reasons };
+    }
+    case "no-window":
+      reasons.push({
+        rule: "policy.no-window",
+        code: "no-window",
+        message: `no instant within a year of ${formatInstant(at)} meets every rule`,
+        ...policy(tagPolicy ? members[0] : undefined),
+      });
+      return { verdict: "deny", reasons };
+  }
+}
+
+/**
+ * The decision for a contact whose members have been advanced to `at`.
+ * `members` are all compiled policies in order; `multi` tells whether the
+ * engine holds several policies (then reasons carry `policy` and the
+ * decision lists each applicable policy's own).
+ */
+export function decideMembers(members: readonly Member[], declared: readonly string[], touch: ProposedTouch, at: number): Decision {
+  const multi = members.length > 1;
+  const contact = members[0]!.ctx.contact;
+  const applicable = members.filter((m) => policyApplies(m.rt, contact, touch));
+  const stage = (applicable[0] ?? members[0]!).st.stage;
+  if (applicable.length === 0) return { verdict: "allow", stage, reasons: [] };
+  const result = verdictOf(applicable, touch, at, multi);
+  const decision: Decision = {
+    verdict: result.verdict,
+    ...(result.notBefore !== undefined ? { notBefore: formatInstant(result.notBefore) } : {}),
+    stage,
+    reasons: result.reasons,
+  };
+  if (result.verdict !== "allow") decision.alternatives = alternatives(members, declared, touch, at);
+  if (multi) {
+    decision.policies = applicable.map((m): PolicyDecision => {
+      const own = verdictOf([m], touch, at, false);
+      const entry: PolicyDecision = { policy: m.rt.ir.name, verdict: own.verdict, stage: m.st.stage };
+      if (own.notBefore !== undefined) entry.notBefore = formatInstant(own.notBefore);
+      return entry;
+    });
+  }
+  return decision;
+}
+
+/** Declared channels other than the proposed one that every applicable policy allows at `at`. */
+function alternatives(members: readonly Member[], declared: readonly string[], touch: ProposedTouch, at: number): string[] {
+  const contact = members[0]!.ctx.contact;
+  const out: string[] = [];
+  for (const channel of declared) {
+    if (channel === touch.channel) continue;
+    const other: ProposedTouch = { ...touch, channel };
+    const ok = members.every((m) => !policyApplies(m.rt, contact, other) || judge(m, other, at, false).length === 0);
+    if (ok) out.push(channel);
+  }
+  return out;
+}
+
+/** Every check's outcome for the touch at `at`, for explanations. */
+export function ruleOutcomes(members: readonly Member[], touch: ProposedTouch, at: number): RuleOutcome[] {
+  const contact = members[0]!.ctx.contact;
+  const out: RuleOutcome[] = [];
+  for (const m of members) {
+    const policy = m.rt.ir.name;
+    const applicable = policyApplies(m.rt, contact, touch);
+    for (const j of judge(m, touch, at, true)) {
+      const outcome: RuleOutcome = {
+        policy,
+        rule: j.rule,
+        code: j.code,
+        outcome: applicable ? j.outcome : "not-applicable",
+        message: applicable ? j.message : `the policy does not apply (applies when is false): ${j.message}`,
+      };
+      if (applicable && j.until !== undefined) outcome.notBefore = formatInstant(j.until);
+      if (j.span) outcome.span = j.span;
+      out.push(outcome);
+    }
+  }
+  return out;
+}

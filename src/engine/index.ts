@@ -1,0 +1,182 @@
+/**
+ * The engine's entry point: `compile()` turns validated policies into an
+ * {@link Engine} that evaluates proposed touches, replaying a history or
+ * stepping a snapshot. Pure: no clock, no I/O.
+ *
+ * @module
+ */
+
+import type { Policy } from "../ast.js";
+import { HeedInputError, HeedPolicyError, sortDiagnostics } from "../diagnostics.js";
+import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
+import type { Engine, Explanation, Snapshot, StageChange } from "./api.js";
+import { compileIr } from "./compile.js";
+import { decideMembers, ruleOutcomes, type Member } from "./decide.js";
+import { checkContact, checkEvent, checkInput, checkTouch, orderHistory, parseTime, type NormalEvent } from "./input.js";
+import type { IrPolicy } from "./ir.js";
+import { advance, applyEvent, copyState, enterPolicy, makeContext, makeRuntime, type PolicyState, type Runtime } from "./machine.js";
+import { formatInstant } from "./time.js";
+import { validatePolicy } from "./validate.js";
+
+export { compileIr, describeTrigger, describeExpr, describeDuration } from "./compile.js";
+export type * from "./ir.js";
+export type { PolicyState, RuleMemory } from "./machine.js";
+
+/** The snapshot format tag. */
+export const SNAPSHOT_FORMAT = "heed-snapshot/1";
+/** How many recent event ids a snapshot remembers to drop redelivered events. */
+export const RECENT_IDS = 256;
+
+/** The fields of a snapshot (all plain JSON). */
+interface SnapshotData {
+  format: typeof SNAPSHOT_FORMAT;
+  contact: Contact;
+  /** The instant handed to `start`. */
+  startedAt: string;
+  /** The instant of the last stepped event (epoch ms), `null` before the first. */
+  last: number | null;
+  /** The ids of the most recent events, oldest first, at most {@link RECENT_IDS}. */
+  recentIds: string[];
+  /** One state per compiled policy, `null` until the first event enters the contact. */
+  states: PolicyState[] | null;
+}
+
+/**
+ * Compiles one policy or a policy set. Throws {@link HeedPolicyError} with
+ * the diagnostics when validation reports errors; never throws otherwise.
+ */
+export function compile(policy: Policy | readonly Policy[]): Engine {
+  const list: readonly Policy[] = Array.isArray(policy) ? policy : [policy as Policy];
+  if (list.length === 0) {
+    throw new HeedPolicyError([{ severity: "error", code: "empty-policy-set", message: "a policy set needs at least one policy" }]);
+  }
+  const errors = sortDiagnostics(list.flatMap((p) => validatePolicy(p)).filter((d) => d.severity === "error"));
+  if (errors.length > 0) throw new HeedPolicyError(errors);
+  return new CompiledEngine(list.map((p) => compileIr(p)));
+}
+
+/** Compiles IR that was produced by {@link compileIr} (and so validated). */
+export function compileFromIr(irs: readonly IrPolicy[]): Engine {
+  return new CompiledEngine(irs);
+}
+
+class CompiledEngine implements Engine {
+  readonly policies: readonly string[];
+  private readonly runtimes: readonly Runtime[];
+  private readonly declared: readonly string[];
+
+  constructor(irs: readonly IrPolicy[]) {
+    this.runtimes = irs.map(makeRuntime);
+    this.policies = irs.map((ir) => ir.name);
+    const declared: string[] = [];
+    for (const ir of irs) for (const c of ir.channels) if (!declared.includes(c)) declared.push(c);
+    this.declared = declared;
+  }
+
+  evaluate(input: EvaluateInput): Decision {
+    const { members, touch, at } = this.replay(input, undefined);
+    return decideMembers(members, this.declared, touch, at);
+  }
+
+  explain(input: EvaluateInput): Explanation {
+    const timeline: StageChange[] = [];
+    const { members, touch, at } = this.replay(input, timeline);
+    for (const m of members) delete m.ctx.log;
+    const decision = decideMembers(members, this.declared, touch, at);
+    return { decision, timeline, rules: ruleOutcomes(members, touch, at) };
+  }
+
+  start(contact: Contact, at: string): Snapshot {
+    const checked = checkContact(contact);
+    parseTime(at, "at");
+    for (const rt of this.runtimes) makeContext(rt, checked);
+    const data: SnapshotData = { format: SNAPSHOT_FORMAT, contact: checked, startedAt: at, last: null, recentIds: [], states: null };
+    return data as unknown as Snapshot;
+  }
+
+  step(snapshot: Snapshot, event: HistoryEvent): Snapshot {
+    const data = this.checkSnapshot(snapshot);
+    const ev = checkEvent(event, undefined, "event");
+    if (ev.id !== undefined && data.recentIds.includes(ev.id)) return snapshot;
+    if (data.last !== null && ev.at < data.last) {
+      throw new HeedInputError(
+        "out-of-order",
+        "event.at",
+        `event at \`${String(event.at)}\` comes before the last event at ${formatInstant(data.last)}: events must be stepped in time order`,
+      );
+    }
+    const members = this.members(data.contact, data.states, ev.at, undefined);
+    this.apply(members, ev);
+    const recentIds = ev.id === undefined ? data.recentIds : [...data.recentIds, ev.id].slice(-RECENT_IDS);
+    const next: SnapshotData = {
+      format: SNAPSHOT_FORMAT,
+      contact: data.contact,
+      startedAt: data.startedAt,
+      last: ev.at,
+      recentIds,
+      states: members.map((m) => m.st),
+    };
+    return next as unknown as Snapshot;
+  }
+
+  decide(snapshot: Snapshot, touch: ProposedTouch, at: string): Decision {
+    const data = this.checkSnapshot(snapshot);
+    const checkedTouch = checkTouch(touch);
+    const when = parseTime(at, "at");
+    if (data.last !== null && when < data.last) {
+      throw new HeedInputError(
+        "out-of-order",
+        "at",
+        `\`${at}\` comes before the last stepped event at ${formatInstant(data.last)}: decide at or after it`,
+      );
+    }
+    const members = this.members(data.contact, data.states, when, undefined);
+    for (const m of members) advance(m.rt, m.ctx, m.st, when);
+    return decideMembers(members, this.declared, checkedTouch, when);
+  }
+
+  /** Replays a whole history up to `at`. */
+  private replay(input: EvaluateInput, log: StageChange[] | undefined): { members: Member[]; touch: ProposedTouch; at: number } {
+    const { contact, events, touch, at } = checkInput(input);
+    const ordered = orderHistory(events, at);
+    const members = this.members(contact, null, ordered[0]?.at ?? at, log);
+    for (const ev of ordered) this.apply(members, ev);
+    for (const m of members) advance(m.rt, m.ctx, m.st, at);
+    return { members, touch, at };
+  }
+
+  /** The contact's members: copies of the given states, or a fresh entry at `entry`. */
+  private members(contact: Contact, states: readonly PolicyState[] | null, entry: number, log: StageChange[] | undefined): Member[] {
+    return this.runtimes.map((rt, i) => {
+      const ctx = makeContext(rt, contact);
+      if (log !== undefined) ctx.log = log;
+      const st = states ? copyState(states[i]!) : enterPolicy(rt, ctx, entry);
+      return { rt, ctx, st };
+    });
+  }
+
+  /** Processes the timers due before the event, then the event. */
+  private apply(members: readonly Member[], ev: NormalEvent): void {
+    for (const m of members) {
+      advance(m.rt, m.ctx, m.st, ev.at - 1);
+      applyEvent(m.rt, m.ctx, m.st, ev);
+    }
+  }
+
+  private checkSnapshot(snapshot: Snapshot): SnapshotData {
+    const data = snapshot as unknown as Partial<SnapshotData> | null;
+    const ok =
+      typeof data === "object" &&
+      data !== null &&
+      data.format === SNAPSHOT_FORMAT &&
+      typeof data.contact === "object" &&
+      data.contact !== null &&
+      Array.isArray(data.recentIds) &&
+      (data.last === null || typeof data.last === "number") &&
+      (data.states === null || (Array.isArray(data.states) && data.states.length === this.runtimes.length));
+    if (!ok) {
+      throw new HeedInputError("invalid-snapshot", "snapshot", "the snapshot is not a `heed-snapshot/1` state of this engine's policies");
+    }
+    return data as SnapshotData;
+  }
+}

@@ -1,0 +1,356 @@
+/**
+ * The state machine of one contact under one compiled policy: stages,
+ * counters, ignore windows, timers and what the rules remember about the
+ * history. Processing is a pure function of the events and the instants
+ * handed in; the state is plain JSON so that it can be a snapshot.
+ *
+ * Order (spec section 2): events in time order; at one instant, events before
+ * the timers due at that instant. After each event or timer, its effect
+ * applies, then the stage's transitions are tried in source order, then the
+ * policy-wide ones; the first that matches fires.
+ *
+ * @module
+ */
+
+import { HeedInputError } from "../diagnostics.js";
+import type { Contact } from "../model.js";
+import type { StageChange } from "./api.js";
+import { evaluateCondition, type ConditionScope, type Counters } from "./conditions.js";
+import type { NormalEvent } from "./input.js";
+import type { IrDuration, IrPolicy, IrRule, IrStage, IrTransition } from "./ir.js";
+import { addDuration, formatInstant, isValidZone, type Calendar } from "./time.js";
+
+/** How many `when` transitions may fire in a row on entering stages before the chain stops. */
+export const MAX_CHAIN = 64;
+
+/**
+ * What a rule remembers of the history, by rule kind: `at-most` the instants
+ * of the last N touches on its channels (ascending); `at-least` the instant
+ * of the last touch on its channels; `never-without` / `never-after` whether
+ * a matching signal was seen; `never-within` the latest end of its window;
+ * other rules nothing.
+ */
+export type RuleMemory = number[] | number | boolean | null;
+
+/** The state of a contact under one policy. Plain JSON. */
+export interface PolicyState {
+  stage: string;
+  /** When the contact entered the current stage (epoch ms). */
+  entry: number;
+  ignored: number;
+  touches: number;
+  totalTouches: number;
+  /** Ends of the pending ignore windows of touches sent in this stage, ascending. */
+  pending: number[];
+  /** Every timer due at or before this instant has been processed. */
+  through: number;
+  /** One entry per rule of the policy, in the order of `IrPolicy.rules`. */
+  memory: RuleMemory[];
+}
+
+/** A compiled policy with the lookups the machine needs at run time. */
+export interface Runtime {
+  ir: IrPolicy;
+  stages: ReadonlyMap<string, IrStage>;
+  /** Rule indices (into `ir.rules`) that apply in each stage: the stage's own, then the policy-wide ones. */
+  stageRules: ReadonlyMap<string, readonly number[]>;
+  ruleChannels: readonly (ReadonlySet<string> | null)[];
+  engagement: ReadonlySet<string>;
+  channels: ReadonlySet<string>;
+  holidays: ReadonlySet<string>;
+  /** True when the ignore window or an `after` transition counts business days. */
+  timersNeedZone: boolean;
+  calendars: Map<string, Calendar>;
+}
+
+/** Everything about the contact that processing needs besides the state. */
+export interface Context {
+  contact: Contact;
+  /** The zone used for local time, when the contact or the policy gives one. */
+  zone: string | undefined;
+  calendar: Calendar | undefined;
+  /** Where stage changes are recorded, for explanations. */
+  log?: StageChange[];
+}
+
+/** Prepares a compiled policy for running. */
+export function makeRuntime(ir: IrPolicy): Runtime {
+  const stages = new Map(ir.stages.map((s) => [s.name, s] as const));
+  const byId = new Map(ir.rules.map((r, i) => [r.id, i] as const));
+  const policyWide = ir.policyRules.map((id) => byId.get(id)!);
+  const stageRules = new Map<string, number[]>();
+  for (const stage of ir.stages) stageRules.set(stage.name, [...stage.rules.map((id) => byId.get(id)!), ...policyWide]);
+  const isBusiness = (d: IrDuration): boolean => d.unit === "business-days";
+  const timersNeedZone =
+    isBusiness(ir.ignoreWindow) ||
+    [...ir.transitions, ...ir.stages.flatMap((s) => s.transitions)].some(
+      (t) => t.trigger.kind === "elapsed" && isBusiness(t.trigger.duration),
+    );
+  return {
+    ir,
+    stages,
+    stageRules,
+    ruleChannels: ir.rules.map((r) => (r.channels === null ? null : new Set(r.channels))),
+    engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),
+    channels: new Set(ir.channels),
+    holidays: new Set(ir.holidays),
+    timersNeedZone,
+    calendars: new Map(),
+  };
+}
+
+/**
+ * The zone of a contact under a policy: read from the policy's `timezone
+ * from` path (normally `contact.timezone`), else the policy's fallback.
+ */
+export function makeContext(rt: Runtime, contact: Contact): Context {
+  let zone: string | undefined;
+  const from = rt.ir.timezone.from;
+  if (from[0] === "contact" && from.length === 2 && from[1] === "timezone") {
+    zone = contact.timezone;
+  } else if (from[0] === "contact" && from.length >= 2) {
+    const name = from[from.length === 3 && from[1] === "attributes" ? 2 : 1]!;
+    const value = contact.attributes?.[name];
+    if (typeof value === "string") {
+      if (!isValidZone(value)) {
+        throw new HeedInputError(
+          "unknown-timezone",
+          `contact.attributes.${name}`,
+          `unknown time zone \`${value}\` in \`contact.attributes.${name}\` (expected an IANA name such as \`America/New_York\`)`,
+        );
+      }
+      zone = value;
+    }
+  }
+  const fallback = rt.ir.timezone.fallback;
+  if (zone === undefined && fallback !== null && isValidZone(fallback)) zone = fallback;
+  let calendar: Calendar | undefined;
+  if (zone !== undefined) {
+    calendar = rt.calendars.get(zone);
+    if (calendar === undefined) {
+      calendar = { zone, holidays: rt.holidays };
+      rt.calendars.set(zone, calendar);
+    }
+  }
+  return { contact, zone, calendar };
+}
+
+/** The counters of spec section 2 at `now`; `time_in_stage` in milliseconds. */
+export function counters(st: PolicyState, now: number): Counters {
+  return { ignored: st.ignored, touches: st.touches, total_touches: st.totalTouches, time_in_stage: now - st.entry };
+}
+
+/** A deep copy of a state. */
+export function copyState(st: PolicyState): PolicyState {
+  return {
+    stage: st.stage,
+    entry: st.entry,
+    ignored: st.ignored,
+    touches: st.touches,
+    totalTouches: st.totalTouches,
+    pending: st.pending.slice(),
+    through: st.through,
+    memory: st.memory.map((m) => (Array.isArray(m) ? m.slice() : m)),
+  };
+}
+
+function initialMemory(rule: IrRule): RuleMemory {
+  switch (rule.kind) {
+    case "at-most":
+      return [];
+    case "never-without":
+    case "never-after":
+      return false;
+    default:
+      return null;
+  }
+}
+
+/** A contact entering the policy's start stage at `at` (its `when` transitions tried at once). */
+export function enterPolicy(rt: Runtime, ctx: Context, at: number): PolicyState {
+  const st: PolicyState = {
+    stage: rt.ir.start,
+    entry: at,
+    ignored: 0,
+    touches: 0,
+    totalTouches: 0,
+    pending: [],
+    through: at - 1,
+    memory: rt.ir.rules.map(initialMemory),
+  };
+  ctx.log?.push({ at: formatInstant(at), policy: rt.ir.name, from: null, to: rt.ir.start, cause: "start" });
+  enteredStage(rt, ctx, st, at, 0);
+  return st;
+}
+
+/** Adds a business-day or fixed duration; `undefined` when business days have no zone to count in. */
+export function addIn(ctx: Context, at: number, d: IrDuration): number | undefined {
+  if (d.unit === "business-days" && ctx.calendar === undefined) return undefined;
+  return addDuration(at, d.amount, d.unit, ctx.calendar);
+}
+
+/** The first timer due after `st.through`, if any: an ignore window's end or an `after DURATION` transition. */
+export function nextTimer(rt: Runtime, ctx: Context, st: PolicyState): number | undefined {
+  let next = st.pending[0];
+  const stage = rt.stages.get(st.stage)!;
+  if (stage.final) return next;
+  const consider = (list: readonly IrTransition[]): void => {
+    for (const t of list) {
+      if (t.trigger.kind !== "elapsed" || t.target === st.stage) continue;
+      const due = addIn(ctx, st.entry, t.trigger.duration);
+      if (due !== undefined && due > st.through && (next === undefined || due < next)) next = due;
+    }
+  };
+  consider(stage.transitions);
+  consider(rt.ir.transitions);
+  return next;
+}
+
+/** Processes every timer due at or before `limit`. */
+export function advance(rt: Runtime, ctx: Context, st: PolicyState, limit: number): void {
+  for (;;) {
+    const due = nextTimer(rt, ctx, st);
+    if (due === undefined || due > limit) break;
+    st.through = due;
+    let fired = false;
+    while (st.pending.length > 0 && st.pending[0] === due) {
+      st.pending.shift();
+      st.ignored += 1;
+      tryTransitions(rt, ctx, st, due, undefined);
+      fired = true;
+    }
+    if (!fired) tryTransitions(rt, ctx, st, due, undefined);
+  }
+  if (limit > st.through) st.through = limit;
+}
+
+/** Applies one event (after the timers before it have been processed). */
+export function applyEvent(rt: Runtime, ctx: Context, st: PolicyState, event: NormalEvent): void {
+  const rules = rt.ir.rules;
+  if (event.type === "touch") {
+    const channel = event.channel!;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
+      if (rule.kind !== "at-most" && rule.kind !== "at-least") continue;
+      const set = rt.ruleChannels[i];
+      if (set !== null && set !== undefined && !set.has(channel)) continue;
+      if (rule.kind === "at-least") {
+        st.memory[i] = event.at;
+      } else {
+        const times = st.memory[i] as number[];
+        times.push(event.at);
+        if (times.length > rule.count) times.splice(0, times.length - rule.count);
+      }
+    }
+    st.touches += 1;
+    st.totalTouches += 1;
+    const end = addIn(ctx, event.at, rt.ir.ignoreWindow);
+    if (end !== undefined) insertSorted(st.pending, end);
+  } else {
+    let scope: ConditionScope | undefined;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
+      if (rule.kind !== "never-without" && rule.kind !== "never-after" && rule.kind !== "never-within") continue;
+      if (rule.signal !== event.type) continue;
+      if (rule.where !== null) {
+        scope ??= { contact: ctx.contact, signal: event.props, counters: counters(st, event.at) };
+        if (!evaluateCondition(rule.where, scope)) continue;
+      }
+      if (rule.kind === "never-within") {
+        const end = addIn(ctx, event.at, rule.duration) ?? event.at;
+        const previous = st.memory[i] as number | null;
+        if (previous === null || end > previous) st.memory[i] = end;
+      } else {
+        st.memory[i] = true;
+      }
+    }
+    if (rt.engagement.has(event.type)) {
+      st.pending.length = 0;
+      st.ignored = 0;
+    }
+  }
+  tryTransitions(rt, ctx, st, event.at, event);
+}
+
+function insertSorted(list: number[], value: number): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1]! > value) i--;
+  list.splice(i, 0, value);
+}
+
+function matches(rt: Runtime, ctx: Context, st: PolicyState, t: IrTransition, now: number, event: NormalEvent | undefined): boolean {
+  const trigger = t.trigger;
+  switch (trigger.kind) {
+    case "ignored":
+      return st.ignored >= trigger.count;
+    case "touches":
+      return st.touches >= trigger.count;
+    case "elapsed": {
+      const due = addIn(ctx, st.entry, trigger.duration);
+      return due !== undefined && now >= due;
+    }
+    case "signal":
+      if (event === undefined || event.type !== trigger.signal) return false;
+      return (
+        trigger.where === null ||
+        evaluateCondition(trigger.where, { contact: ctx.contact, signal: event.props, counters: counters(st, now) })
+      );
+    case "when":
+      return evaluateCondition(trigger.condition, { contact: ctx.contact, counters: counters(st, now) });
+  }
+}
+
+/**
+ * Tries the stage's transitions, then the policy-wide ones (never out of a
+ * final stage); the first that matches fires. A transition to the stage the
+ * contact is already in is skipped.
+ */
+function tryTransitions(rt: Runtime, ctx: Context, st: PolicyState, now: number, event: NormalEvent | undefined): void {
+  const stage = rt.stages.get(st.stage)!;
+  if (stage.final) return;
+  const fired = firstMatch(rt, ctx, st, stage.transitions, now, event, false) ?? firstMatch(rt, ctx, st, rt.ir.transitions, now, event, false);
+  if (fired !== undefined) moveTo(rt, ctx, st, fired, now, 0);
+}
+
+function firstMatch(
+  rt: Runtime,
+  ctx: Context,
+  st: PolicyState,
+  list: readonly IrTransition[],
+  now: number,
+  event: NormalEvent | undefined,
+  whenOnly: boolean,
+): IrTransition | undefined {
+  for (const t of list) {
+    if (t.target === st.stage) continue;
+    if (whenOnly && t.trigger.kind !== "when") continue;
+    if (matches(rt, ctx, st, t, now, event)) return t;
+  }
+  return undefined;
+}
+
+function moveTo(rt: Runtime, ctx: Context, st: PolicyState, t: IrTransition, now: number, hops: number): void {
+  ctx.log?.push({
+    at: formatInstant(now),
+    policy: rt.ir.name,
+    from: st.stage,
+    to: t.target,
+    cause: t.cause,
+    ...(t.span ? { span: t.span } : {}),
+  });
+  st.stage = t.target;
+  st.entry = now;
+  st.ignored = 0;
+  st.touches = 0;
+  st.pending.length = 0;
+  enteredStage(rt, ctx, st, now, hops + 1);
+}
+
+/** On entering a stage its `when` transitions (then the policy-wide ones) are tried at once, up to {@link MAX_CHAIN} hops. */
+function enteredStage(rt: Runtime, ctx: Context, st: PolicyState, now: number, hops: number): void {
+  if (hops >= MAX_CHAIN) return;
+  const stage = rt.stages.get(st.stage)!;
+  if (stage.final) return;
+  const fired = firstMatch(rt, ctx, st, stage.transitions, now, undefined, true) ?? firstMatch(rt, ctx, st, rt.ir.transitions, now, undefined, true);
+  if (fired !== undefined) moveTo(rt, ctx, st, fired, now, hops);
+}
