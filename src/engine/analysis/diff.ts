@@ -1,0 +1,311 @@
+/**
+ * Semantic diff of two policies: where do they decide differently? Both are
+ * compiled and asked the same questions: every short abstract history (a
+ * touch on each channel, each signal with and without the props the
+ * policies test, time gaps taken from the policies' own durations plus or
+ * minus a minute) and seeded random longer ones, each followed by a
+ * proposed touch on every channel. Each kind of change is reported with the
+ * smallest history found that shows it.
+ *
+ * @module
+ */
+
+import { DateTime } from "luxon";
+
+import type { Duration, Expr, Policy, Rule, Transition } from "../../ast.js";
+import { DEFAULT_ENGAGEMENT, DEFAULT_IGNORE_WINDOW } from "../../ast.js";
+import type { Decision, HistoryEvent } from "../../model.js";
+import type { Engine } from "../api.js";
+import { compile } from "../index.js";
+import type { Calendar } from "../time.js";
+import { addDuration, formatInstant, parseInstant } from "../time.js";
+import { describeDuration } from "./describe.js";
+
+/** Options of {@link diffPolicies}. */
+export interface DiffOptions {
+  /** Every abstract history up to this many steps is tried. Default 3. */
+  depth?: number;
+  /** At most this many exhaustive histories; beyond, only random ones. Default 30,000. */
+  maxHistories?: number;
+  /** How many random histories to try after the exhaustive ones. Default 300. */
+  randomHistories?: number;
+  /** Longest random history, in steps. Default 8. */
+  randomLength?: number;
+  /** Seed of the random histories. Default 1. */
+  seed?: number;
+  /** The contact's time zone. Default: the new policy's fallback, else the old one's, else `UTC`. */
+  zone?: string;
+  /** When every history starts (ISO-8601). Default: Monday 2026-01-05, 10:00 in the zone. */
+  start?: string;
+}
+
+/** One step of an abstract history. */
+export type DiffStep =
+  | { kind: "touch"; channel: string }
+  | { kind: "signal"; type: string; props: Record<string, string | number | boolean> }
+  | { kind: "wait"; duration: Duration; minutes: -1 | 0 | 1 };
+
+/** One kind of change, with the smallest history found that shows it. */
+export interface DiffChange {
+  kind: "verdict" | "notBefore" | "stage";
+  /** The proposed touch's channel (verdict and notBefore changes). */
+  channel?: string;
+  /** The old answer: a verdict, a notBefore instant, or a stage. */
+  before: string;
+  /** The new answer. */
+  after: string;
+  /** The counterexample, in words. */
+  steps: string[];
+  /** The counterexample as a history, ready for `heed explain`. */
+  history: HistoryEvent[];
+  /** The instant the touch was proposed. */
+  at: string;
+  /** The change in words: ``now allows `call` where it deferred, after: touch `email`, wait 3 days``. */
+  message: string;
+}
+
+/** The result of {@link diffPolicies}. */
+export interface DiffReport {
+  /** True when no history showed a difference. */
+  same: boolean;
+  changes: DiffChange[];
+  /** How many histories were tried. */
+  explored: { exhaustive: number; random: number; depth: number };
+}
+
+const VERB: Record<string, string> = { allow: "allows", deny: "denies", defer: "defers" };
+
+/** Compares two policies' decisions over bounded-exhaustive and random histories. */
+export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: DiffOptions = {}): DiffReport {
+  const zone = options.zone ?? newPolicy.timezone?.fallback?.value ?? oldPolicy.timezone?.fallback?.value ?? "UTC";
+  const start = options.start ?? defaultStart(zone);
+  const startMs = parseInstant(start) ?? 0;
+  const calendar: Calendar = {
+    zone,
+    holidays: new Set([...(newPolicy.holidays ?? []), ...(oldPolicy.holidays ?? [])].map((h) => h.date)),
+  };
+  const engines = { old: compile(oldPolicy), new: compile(newPolicy) };
+  const channels = unique([...newPolicy.channels, ...oldPolicy.channels].map((c) => c.name));
+  const alphabet = abstractAlphabet(oldPolicy, newPolicy, channels);
+  const found = new Map<string, DiffChange>();
+  const depth = options.depth ?? 3;
+  const maxHistories = options.maxHistories ?? 30_000;
+
+  const tryHistory = (steps: DiffStep[]): void => {
+    const { history, at } = realise(steps, startMs, calendar);
+    compareAt(engines, zone, channels, steps, history, at, found);
+  };
+
+  let exhaustive = 0;
+  let reached = 0;
+  let layer: DiffStep[][] = [[]];
+  for (let length = 1; length <= depth; length++) {
+    if (exhaustive + layer.length * alphabet.length > maxHistories) break;
+    const next: DiffStep[][] = [];
+    for (const prefix of layer) {
+      for (const step of alphabet) {
+        // a history never starts with a wait: it would only move the start
+        if (prefix.length === 0 && step.kind === "wait") continue;
+        const steps = [...prefix, step];
+        next.push(steps);
+        tryHistory(steps);
+        exhaustive++;
+      }
+    }
+    layer = next;
+    reached = length;
+  }
+
+  const random = options.randomHistories ?? 300;
+  const rng = mulberry32(options.seed ?? 1);
+  const longest = options.randomLength ?? 8;
+  for (let i = 0; i < random; i++) {
+    const length = 1 + Math.floor(rng() * longest);
+    const steps: DiffStep[] = [];
+    for (let j = 0; j < length; j++) steps.push(alphabet[Math.floor(rng() * alphabet.length)] as DiffStep);
+    tryHistory(steps);
+  }
+
+  const changes = [...found.values()].sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  return { same: changes.length === 0, changes, explored: { exhaustive, random, depth: reached } };
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
+function defaultStart(zone: string): string {
+  const local = DateTime.fromObject({ year: 2026, month: 1, day: 5, hour: 10 }, { zone });
+  return formatInstant(local.isValid ? local.toMillis() : Date.UTC(2026, 0, 5, 10));
+}
+
+/** A small deterministic PRNG (mulberry32), so the same seed explores the same histories. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// ---------------------------------------------------------------- the alphabet
+
+function allRules(p: Policy): Rule[] {
+  return [...p.rules, ...p.stages.flatMap((s) => s.rules)];
+}
+
+function allTransitions(p: Policy): Transition[] {
+  return [...p.transitions, ...p.stages.flatMap((s) => s.transitions)];
+}
+
+/** Props a condition compares to literals (`sentiment == "negative"` gives `sentiment: "negative"`). */
+function interestingProps(e: Expr | undefined, out: Record<string, string | number | boolean>[]): void {
+  if (e === undefined) return;
+  switch (e.kind) {
+    case "compare": {
+      const path = e.left.kind === "path" ? e.left : e.right.kind === "path" ? e.right : undefined;
+      const lit = e.left.kind === "literal" ? e.left : e.right.kind === "literal" ? e.right : undefined;
+      if (path !== undefined && lit !== undefined) {
+        const name = path.segments[0] === "signal" || path.segments[0] === "event" ? path.segments.slice(1).join(".") : path.segments.join(".");
+        if (!name.includes(".")) out.push({ [name]: lit.value });
+      }
+      return;
+    }
+    case "in":
+      if (e.left.kind === "path" && e.right.kind === "list") {
+        const name = e.left.segments.join(".");
+        for (const item of e.right.items) if (!name.includes(".")) out.push({ [name]: item.value });
+      }
+      return;
+    case "and":
+    case "or":
+      interestingProps(e.left, out);
+      interestingProps(e.right, out);
+      return;
+    case "not":
+      interestingProps(e.expr, out);
+      return;
+    case "exists":
+      return;
+  }
+}
+
+function abstractAlphabet(a: Policy, b: Policy, channels: string[]): DiffStep[] {
+  const steps: DiffStep[] = channels.map((channel) => ({ kind: "touch", channel }));
+  const signals = new Map<string, Record<string, string | number | boolean>[]>();
+  const note = (type: string, where: Expr | undefined): void => {
+    const variants = signals.get(type) ?? [{}];
+    const props: Record<string, string | number | boolean>[] = [];
+    interestingProps(where, props);
+    for (const p of props) if (!variants.some((v) => JSON.stringify(v) === JSON.stringify(p))) variants.push(p);
+    signals.set(type, variants);
+  };
+  const durations: Duration[] = [];
+  for (const p of [a, b]) {
+    for (const e of p.engagement ?? []) note(e.name, undefined);
+    if (p.engagement === undefined) for (const e of DEFAULT_ENGAGEMENT) note(e, undefined);
+    durations.push(p.ignoreWindow ?? DEFAULT_IGNORE_WINDOW);
+    for (const t of allTransitions(p)) {
+      if (t.trigger.kind === "signal") note(t.trigger.signal.name, t.trigger.where);
+      if (t.trigger.kind === "elapsed") durations.push(t.trigger.duration);
+    }
+    for (const r of allRules(p)) {
+      if (r.kind === "never-without" || r.kind === "never-after" || r.kind === "never-within") note(r.signal.name, r.where);
+      if (r.kind === "never-within" || r.kind === "at-least") durations.push(r.duration);
+      if (r.kind === "at-most") {
+        durations.push(
+          r.window.kind === "rolling"
+            ? { kind: "duration", amount: r.window.amount, unit: r.window.unit }
+            : { kind: "duration", amount: r.window.unit === "day" ? 1 : 7, unit: "days" },
+        );
+      }
+    }
+  }
+  for (const [type, variants] of signals) for (const props of variants) steps.push({ kind: "signal", type, props });
+  const seen = new Set<string>();
+  for (const d of durations) {
+    const key = `${d.amount} ${d.unit}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const minutes of [-1, 0, 1] as const) steps.push({ kind: "wait", duration: { kind: "duration", amount: d.amount, unit: d.unit }, minutes });
+  }
+  return steps;
+}
+
+// ---------------------------------------------------------------- running
+
+function realise(steps: readonly DiffStep[], start: number, calendar: Calendar): { history: HistoryEvent[]; at: number } {
+  let t = start;
+  const history: HistoryEvent[] = [];
+  steps.forEach((step, i) => {
+    const at = formatInstant(t);
+    if (step.kind === "touch") history.push({ type: "touch", at, channel: step.channel, id: `e${i}` });
+    else if (step.kind === "signal") history.push({ ...step.props, type: step.type, at, id: `e${i}` });
+    else t = addDuration(t, step.duration.amount, step.duration.unit, calendar) + step.minutes * 60_000;
+  });
+  return { history, at: t };
+}
+
+/** A step in words: ``touch `email` ``, ``reply (sentiment "negative")``, `wait 3 days + 1 minute`. */
+export function describeStep(step: DiffStep): string {
+  switch (step.kind) {
+    case "touch":
+      return `touch \`${step.channel}\``;
+    case "signal": {
+      const props = Object.entries(step.props).map(([k, v]) => `${k} ${JSON.stringify(v)}`);
+      return props.length === 0 ? `\`${step.type}\`` : `\`${step.type}\` (${props.join(", ")})`;
+    }
+    case "wait":
+      return `wait ${describeDuration(step.duration)}${step.minutes === 0 ? "" : step.minutes > 0 ? " + 1 minute" : " - 1 minute"}`;
+  }
+}
+
+function compareAt(
+  engines: { old: Engine; new: Engine },
+  zone: string,
+  channels: readonly string[],
+  steps: DiffStep[],
+  history: HistoryEvent[],
+  at: number,
+  found: Map<string, DiffChange>,
+): void {
+  const contact = { id: "diff-contact", timezone: zone };
+  const atText = formatInstant(at);
+  const words = steps.map(describeStep);
+  const record = (key: string, change: Omit<DiffChange, "steps" | "history" | "at" | "message">, message: string): void => {
+    const known = found.get(key);
+    if (known !== undefined && known.steps.length <= words.length) return;
+    found.set(key, { ...change, steps: words, history, at: atText, message: `${message}, after: ${words.join(", ")}` });
+  };
+  let stages: [string, string] | undefined;
+  for (const channel of channels) {
+    const input = { contact, history, touch: { channel }, at: atText };
+    const before: Decision = engines.old.evaluate(input);
+    const after: Decision = engines.new.evaluate(input);
+    stages ??= [before.stage, after.stage];
+    if (before.verdict !== after.verdict) {
+      record(
+        `verdict:${channel}:${before.verdict}:${after.verdict}`,
+        { kind: "verdict", channel, before: before.verdict, after: after.verdict },
+        `now ${VERB[after.verdict]} \`${channel}\` where it ${before.verdict === "allow" ? "allowed" : before.verdict === "deny" ? "denied" : "deferred"}`,
+      );
+    } else if (before.verdict === "defer" && before.notBefore !== after.notBefore) {
+      const later = (after.notBefore ?? "") > (before.notBefore ?? "");
+      record(
+        `notBefore:${channel}:${later ? "later" : "earlier"}`,
+        { kind: "notBefore", channel, before: before.notBefore ?? "", after: after.notBefore ?? "" },
+        `now defers \`${channel}\` until ${after.notBefore} where it deferred until ${before.notBefore}`,
+      );
+    }
+  }
+  if (stages !== undefined && stages[0] !== stages[1]) {
+    record(
+      `stage:${stages[0]}:${stages[1]}`,
+      { kind: "stage", before: stages[0], after: stages[1] },
+      `now puts the contact in \`${stages[1]}\` where it was in \`${stages[0]}\``,
+    );
+  }
+}

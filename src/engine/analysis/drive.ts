@@ -1,0 +1,157 @@
+/**
+ * Drives one contact through a compiled policy with a maximally eager sender:
+ * at every step it proposes each channel (in preference order), sends the
+ * first one the engine allows, and otherwise waits for the earliest
+ * `notBefore`. The contact answers as its persona says. Every decision goes
+ * through the real engine, so what this reports is what the engine does.
+ *
+ * @module
+ */
+
+import type { Decision, HistoryEvent } from "../../model.js";
+import type { Contact } from "../../model.js";
+import type { Engine, StageChange } from "../api.js";
+import { formatInstant, parseInstant } from "../time.js";
+
+/** How a contact answers: after its `afterTouch`-th touch (1-based), `delayMinutes` later, it sends `event`. */
+export interface Reaction {
+  afterTouch: number;
+  delayMinutes: number;
+  /** The signal, such as `{ type: "reply", sentiment: "negative" }`. */
+  event: { type: string; [prop: string]: unknown };
+}
+
+/** A kind of contact: how it reacts to outreach. A silent persona has no reactions. */
+export interface Persona {
+  name: string;
+  reactions: Reaction[];
+}
+
+/** A persona who never answers. */
+export const SILENT: Persona = { name: "silent", reactions: [] };
+
+/** Options of {@link driveContact}. */
+export interface DriveOptions {
+  contact: Contact;
+  persona: Persona;
+  /** When outreach starts (ISO-8601). */
+  start: string;
+  /** How long to follow the contact, in days. Default 365. */
+  horizonDays?: number;
+  /** The channels the sender proposes, in order of preference. Default: the policy's declared channels are unknown to the engine, so this is required. */
+  channels: readonly string[];
+  /** Stops after this many touches (guards policies with no limit at all). Default 1000. */
+  maxTouches?: number;
+  /** When every channel is denied, how long the sender waits before asking again, in minutes. Default one day. */
+  retryMinutes?: number;
+}
+
+/** One touch the sender made. */
+export interface SentTouch {
+  at: string;
+  channel: string;
+  /** The stage the contact was in when it was sent. */
+  stage: string;
+}
+
+/** What happened to the contact over the horizon. */
+export interface DriveResult {
+  persona: string;
+  touches: SentTouch[];
+  /** The touches and the contact's answers, in time order. */
+  history: HistoryEvent[];
+  /** The stage at the end of the horizon. */
+  finalStage: string;
+  /** The contact's stage changes up to the end of the horizon (from the engine's explanation). */
+  timeline: StageChange[];
+  start: string;
+  /** The end of the horizon. */
+  end: string;
+  /** When the sender stopped: the end of the horizon, or earlier in a final stage or at `maxTouches`. */
+  stopped: string;
+  /** True when the run stopped at `maxTouches` rather than at the horizon. */
+  cutShort: boolean;
+  /** How many decisions were asked of the engine. */
+  decisions: number;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Drives one contact with an eager sender against `engine` until the horizon
+ * ends, no touch can ever be sent again (a final stage), or `maxTouches`.
+ */
+export function driveContact(engine: Engine, options: DriveOptions): DriveResult {
+  const start = parseInstant(options.start);
+  if (start === undefined) throw new Error(`invalid start instant \`${options.start}\``);
+  const end = start + (options.horizonDays ?? 365) * 1440 * MINUTE;
+  const maxTouches = options.maxTouches ?? 1000;
+  const retry = (options.retryMinutes ?? 1440) * MINUTE;
+  const history: HistoryEvent[] = [];
+  const touches: SentTouch[] = [];
+  let decisions = 0;
+  let cutShort = false;
+  const decide = (channel: string, at: number): Decision => {
+    decisions++;
+    const visible = history.filter((e) => (parseInstant(e.at) ?? 0) <= at);
+    return engine.evaluate({ contact: options.contact, history: visible, touch: { channel }, at: formatInstant(at) });
+  };
+
+  let t = start;
+  while (t <= end) {
+    if (touches.length >= maxTouches) {
+      cutShort = true;
+      break;
+    }
+    const answers = options.channels.map((channel) => ({ channel, decision: decide(channel, t) }));
+    const allowed = answers.find((a) => a.decision.verdict === "allow");
+    if (allowed !== undefined) {
+      const at = formatInstant(t);
+      history.push({ type: "touch", at, channel: allowed.channel });
+      touches.push({ at, channel: allowed.channel, stage: allowed.decision.stage });
+      for (const reaction of options.persona.reactions) {
+        if (reaction.afterTouch === touches.length) {
+          history.push({ ...reaction.event, at: formatInstant(t + reaction.delayMinutes * MINUTE) });
+        }
+      }
+      history.sort((a, b) => (parseInstant(a.at) ?? 0) - (parseInstant(b.at) ?? 0));
+      continue;
+    }
+    const waits = answers.flatMap((a) => {
+      const nb = a.decision.notBefore === undefined ? undefined : parseInstant(a.decision.notBefore);
+      return a.decision.verdict === "defer" && nb !== undefined ? [Math.max(nb, t + 1)] : [];
+    });
+    const first = answers[0];
+    const now = t;
+    // An answer of the contact may change the stage before the engine's notBefore: wake up for it.
+    const answersAhead = history.map((e) => parseInstant(e.at) ?? 0).filter((at) => at > now);
+    if (waits.length > 0) {
+      t = Math.min(...waits, ...answersAhead);
+    } else if (first !== undefined && first.decision.reasons.some((r) => r.code === "final-stage")) {
+      break;
+    } else {
+      t = Math.min(t + retry, ...answersAhead);
+    }
+  }
+  const stopped = Math.min(t, end);
+  const probe = options.channels[0] ?? "";
+  decisions++;
+  const explained = engine.explain({
+    contact: options.contact,
+    history: history.filter((e) => (parseInstant(e.at) ?? 0) <= end),
+    touch: { channel: probe },
+    at: formatInstant(end),
+  });
+  return {
+    persona: options.persona.name,
+    touches,
+    history,
+    finalStage: explained.decision.stage,
+    timeline: explained.timeline,
+    start: formatInstant(start),
+    end: formatInstant(end),
+    stopped: formatInstant(stopped),
+    cutShort,
+    decisions,
+  };
+}

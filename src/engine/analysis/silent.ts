@@ -1,0 +1,239 @@
+/**
+ * Silent-contact analysis: how many touches can a contact who never answers
+ * receive, over what time, and where does it end? Answered by driving a
+ * silent contact with a maximally eager sender through the real engine (see
+ * {@link driveContact}), before the cadence is ever deployed.
+ *
+ * @module
+ */
+
+import { DateTime } from "luxon";
+
+import type { Policy } from "../../ast.js";
+import type { Diagnostic, Span } from "../../diagnostics.js";
+import type { Engine } from "../api.js";
+import { compile } from "../index.js";
+import { formatInstant, parseInstant } from "../time.js";
+import { allowedChannels, findStage } from "./describe.js";
+import type { DriveResult, SentTouch } from "./drive.js";
+import { driveContact, SILENT } from "./drive.js";
+
+/** Options of {@link analyzeSilentContact}. */
+export interface SilentContactOptions {
+  /** How long to follow the contact, in days. Default 365. */
+  horizonDays?: number;
+  /** More touches than this within `perDays` is `unbounded-pursuit`. Default 8. */
+  maxSilentTouches?: number;
+  /** The window for `maxSilentTouches`, in days. Default 30. */
+  perDays?: number;
+  /** The contact's time zone. Default: the policy's fallback zone, else `UTC`. */
+  zone?: string;
+  /** When outreach starts (ISO-8601). Default: Monday 2026-01-05, 09:00 in the contact's zone. */
+  start?: string;
+  /** An engine compiled from the policy, to skip compiling again. */
+  engine?: Engine;
+}
+
+/** One stay of the contact in a stage. */
+export interface StageVisit {
+  stage: string;
+  final: boolean;
+  enteredAt: string;
+  /** When the contact moved on; absent when it was still there at the end of the horizon. */
+  leftAt?: string;
+  /** Time spent in the stage within the horizon, in days. */
+  days: number;
+  touches: number;
+  byChannel: Record<string, number>;
+  /** The channels of the touches, in order. */
+  channels: string[];
+  firstTouch?: string;
+  lastTouch?: string;
+}
+
+/** What a silent contact goes through under a policy. */
+export interface SilentContactReport {
+  policy: string;
+  zone: string;
+  start: string;
+  horizonDays: number;
+  visits: StageVisit[];
+  totalTouches: number;
+  /** The stage at the end of the horizon. */
+  finalStage: string;
+  /** True when the contact is in a final stage at the end. */
+  ended: boolean;
+  /** Days from the start until the contact entered its last stage (or the horizon when it never left the first). */
+  endsAfterDays: number;
+  /** The most touches within any `perDays` window, and where. */
+  busiestWindow: { touches: number; from?: string; to?: string; perDays: number };
+  /** `unbounded-pursuit` warnings. */
+  diagnostics: Diagnostic[];
+  /** The simulation itself: every touch and the stage timeline. */
+  run: DriveResult;
+}
+
+const DAY = 24 * 3_600_000;
+
+function days(ms: number): number {
+  return Math.round((ms / DAY) * 10) / 10;
+}
+
+function defaultStart(zone: string): string {
+  const local = DateTime.fromObject({ year: 2026, month: 1, day: 5, hour: 9 }, { zone });
+  const ms = local.isValid ? local.toMillis() : Date.UTC(2026, 0, 5, 9);
+  return formatInstant(ms);
+}
+
+/**
+ * Follows a contact who never engages, under a maximally eager sender, for
+ * the horizon, through the compiled policy; reports each stage visit and
+ * warns `unbounded-pursuit` when the contact is never moved out of an
+ * outreach stage or gets more than `maxSilentTouches` within `perDays`.
+ */
+export function analyzeSilentContact(policy: Policy, options: SilentContactOptions = {}): SilentContactReport {
+  const horizonDays = options.horizonDays ?? 365;
+  const maxTouches = options.maxSilentTouches ?? 8;
+  const perDays = options.perDays ?? 30;
+  const zone = options.zone ?? policy.timezone?.fallback?.value ?? "UTC";
+  const start = options.start ?? defaultStart(zone);
+  const engine = options.engine ?? compile(policy);
+  const channels = policy.channels.map((c) => c.name);
+  const run = driveContact(engine, {
+    contact: { id: "silent-contact", timezone: zone },
+    persona: SILENT,
+    start,
+    horizonDays,
+    channels,
+    maxTouches: Math.max(1000, maxTouches + 1),
+  });
+
+  const startMs = parseInstant(run.start) ?? 0;
+  const endMs = parseInstant(run.end) ?? 0;
+  const changes = run.timeline.filter((c) => (parseInstant(c.at) ?? 0) <= endMs);
+  const visits: StageVisit[] = changes.map((change, i) => {
+    const next = changes[i + 1];
+    const entered = Math.max(parseInstant(change.at) ?? startMs, startMs);
+    const left = next === undefined ? endMs : parseInstant(next.at) ?? endMs;
+    const visit: StageVisit = {
+      stage: change.to,
+      final: findStage(policy, change.to)?.final ?? false,
+      enteredAt: formatInstant(entered),
+      days: days(left - entered),
+      touches: 0,
+      byChannel: {},
+      channels: [],
+    };
+    if (next !== undefined) visit.leftAt = formatInstant(left);
+    return visit;
+  });
+  assignTouches(visits, run.touches);
+
+  const last = visits[visits.length - 1];
+  const busiest = busiestWindow(run.touches, perDays);
+  const diagnostics: Diagnostic[] = [];
+  const span = (stage: string): Span | undefined => findStage(policy, stage)?.name.span ?? policy.name.span;
+  if (last !== undefined && !last.final && allowedChannels(policy, last.stage).length > 0 && last.touches > 0) {
+    diagnostics.push({
+      severity: "warning",
+      code: "unbounded-pursuit",
+      message: `a silent contact is still pursued in \`${last.stage}\` after ${horizonDays} days (${last.touches} ${last.touches === 1 ? "touch" : "touches"} there)`,
+      hint: `add a transition out of \`${last.stage}\`, such as \`after 180 days move to closed\``,
+      ...(span(last.stage) === undefined ? {} : { span: span(last.stage) as Span }),
+    });
+  }
+  if (busiest.touches > maxTouches) {
+    const where = run.touches.find((t) => t.at === busiest.to)?.stage ?? "";
+    diagnostics.push({
+      severity: "warning",
+      code: "unbounded-pursuit",
+      message: `a silent contact gets ${busiest.touches} touches within ${perDays} days (from ${busiest.from} to ${busiest.to}), more than ${maxTouches}`,
+      hint: `add a rule such as \`at most ${maxTouches} touches per ${perDays} days\`, or move silent contacts on sooner`,
+      ...(span(where) === undefined ? {} : { span: span(where) as Span }),
+    });
+  }
+
+  const lastEntered = last === undefined ? endMs : parseInstant(last.enteredAt) ?? endMs;
+  return {
+    policy: policy.name.value,
+    zone,
+    start: run.start,
+    horizonDays,
+    visits,
+    totalTouches: run.touches.length,
+    finalStage: run.finalStage,
+    ended: last?.final ?? false,
+    endsAfterDays: days((last?.final || visits.length > 1 ? lastEntered : endMs) - startMs),
+    busiestWindow: { ...busiest, perDays },
+    diagnostics,
+    run,
+  };
+}
+
+function assignTouches(visits: StageVisit[], touches: readonly SentTouch[]): void {
+  for (const touch of touches) {
+    const at = parseInstant(touch.at) ?? 0;
+    let target: StageVisit | undefined;
+    for (const v of visits) {
+      if (v.stage === touch.stage && (parseInstant(v.enteredAt) ?? 0) <= at) target = v;
+    }
+    if (target === undefined) continue;
+    target.touches++;
+    target.byChannel[touch.channel] = (target.byChannel[touch.channel] ?? 0) + 1;
+    target.channels.push(touch.channel);
+    target.firstTouch ??= touch.at;
+    target.lastTouch = touch.at;
+  }
+}
+
+/** The most touches in any window of `perDays` days (a touch at `t` and the ones in `(t - D, t]`). */
+function busiestWindow(touches: readonly SentTouch[], perDays: number): { touches: number; from?: string; to?: string } {
+  const times = touches.map((t) => ({ at: parseInstant(t.at) ?? 0, text: t.at }));
+  let best: { touches: number; from?: string; to?: string } = { touches: 0 };
+  let lo = 0;
+  for (let hi = 0; hi < times.length; hi++) {
+    const end = times[hi] as { at: number; text: string };
+    while ((times[lo] as { at: number }).at <= end.at - perDays * DAY) lo++;
+    const count = hi - lo + 1;
+    if (count > best.touches) best = { touches: count, from: (times[lo] as { text: string }).text, to: end.text };
+  }
+  return best;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${n === 1 ? word : `${word}s`}`;
+}
+
+function describeTouches(visit: StageVisit): string {
+  const channels = Object.keys(visit.byChannel);
+  if (visit.touches === 0) return "no touch";
+  if (channels.length === 1) return plural(visit.touches, channels[0] as string);
+  if (visit.touches <= 4) return `${touchesWord(visit.touches)} (${visit.channels.join(", ")})`;
+  return `${touchesWord(visit.touches)} (${channels.map((c) => `${visit.byChannel[c]} ${c}`).join(", ")})`;
+}
+
+function touchesWord(n: number): string {
+  return n === 1 ? "1 touch" : `${n} touches`;
+}
+
+/**
+ * The report in plain words, e.g. "a silent contact gets 2 touches (email,
+ * email) over 5 days in `prospecting`, then 13 emails over 180 days in
+ * `nurture`, and ends in `closed` after 185 days".
+ */
+export function describeSilentContact(report: SilentContactReport): string {
+  const parts: string[] = [];
+  const open = report.visits.filter((v) => !v.final);
+  open.forEach((v, i) => {
+    parts.push(`${i === 0 ? "gets" : "then"} ${describeTouches(v)} over ${plural(v.days, "day")} in \`${v.stage}\``);
+  });
+  let text = `a silent contact ${parts.length === 0 ? "gets no touch" : parts.join(", ")}`;
+  const last = report.visits[report.visits.length - 1];
+  if (last === undefined) return text;
+  if (last.final) {
+    text += `${parts.length === 0 ? "" : ","} and ends in \`${last.stage}\` after ${plural(report.endsAfterDays, "day")}`;
+  } else {
+    text += `, and is still in \`${last.stage}\` after ${plural(report.horizonDays, "day")}`;
+  }
+  return text;
+}
