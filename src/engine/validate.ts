@@ -64,6 +64,7 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
 
   const ruleNames = new Set<string>();
   for (const scope of scopes) {
+    if (scope.stage?.allow !== undefined) checkChannelNames(scope.stage.allow, channels, error, scope.stage);
     for (const rule of scope.rules) {
       if (rule.name !== undefined) {
         if (ruleNames.has(rule.name.name)) {
