@@ -1,0 +1,680 @@
+/**
+ * Step two of the DSL pipeline: CST -> AST.
+ *
+ * Builds exactly the AST of `src/ast.ts` from the chevrotain CST and reports
+ * what the grammar lets through on purpose so it can be named precisely:
+ * negative or fractional counts, unknown duration units, `24:00`, impossible
+ * dates, unknown string escapes, `=` for `==`, duplicate policy lines.
+ *
+ * A CST left incomplete by error recovery never makes this step throw: a
+ * statement with a missing piece is skipped (the syntax error is already
+ * reported).
+ *
+ * @module
+ */
+
+import type { CstNode, CstElement, IToken } from "chevrotain";
+import type * as A from "../ast.js";
+import type { Diagnostic, Span } from "../diagnostics.js";
+import { didYouMean, singularChannel } from "./names.js";
+import { excerpt, tokenSpan } from "../lexer/index.js";
+
+/** A required piece of the CST is absent (only after error recovery). */
+class Missing extends Error {}
+
+export interface ConvertContext {
+  file?: string;
+  diagnostics: Diagnostic[];
+  /** Declared channels, for plural channel names after a count. */
+  declared: readonly string[];
+}
+
+// ------------------------------------------------------------ CST access
+
+function isToken(element: CstElement): element is IToken {
+  return (element as IToken).image !== undefined;
+}
+
+function tokensOf(node: CstNode, name: string): IToken[] {
+  const found = node.children[name] ?? [];
+  return found.filter((e): e is IToken => isToken(e) && e.isInsertedInRecovery !== true);
+}
+
+function nodesOf(node: CstNode, name: string): CstNode[] {
+  const found = node.children[name] ?? [];
+  return found.filter((e): e is CstNode => !isToken(e));
+}
+
+function token(node: CstNode, name: string, index = 0): IToken {
+  const found = tokensOf(node, name)[index];
+  if (found === undefined) throw new Missing(name);
+  return found;
+}
+
+function optionalToken(node: CstNode, name: string, index = 0): IToken | undefined {
+  return tokensOf(node, name)[index];
+}
+
+function child(node: CstNode, name: string, index = 0): CstNode {
+  const found = nodesOf(node, name)[index];
+  if (found === undefined || found.recoveredNode === true) throw new Missing(name);
+  return found;
+}
+
+function optionalChild(node: CstNode, name: string, index = 0): CstNode | undefined {
+  const found = nodesOf(node, name)[index];
+  if (found !== undefined && found.recoveredNode === true) throw new Missing(name);
+  return found;
+}
+
+function nodeSpan(node: CstNode, ctx: ConvertContext): Span | undefined {
+  const loc = node.location;
+  if (loc === undefined || !Number.isFinite(loc.startOffset) || !Number.isFinite(loc.endOffset ?? NaN)) return undefined;
+  const span: Span = {
+    line: loc.startLine ?? 1,
+    column: loc.startColumn ?? 1,
+    endLine: loc.endLine ?? loc.startLine ?? 1,
+    endColumn: loc.endColumn ?? loc.startColumn ?? 1,
+    offset: loc.startOffset,
+    endOffset: (loc.endOffset ?? loc.startOffset) + 1,
+  };
+  if (ctx.file !== undefined) span.file = ctx.file;
+  return span;
+}
+
+function tSpan(tok: IToken, ctx: ConvertContext): Span {
+  return tokenSpan(tok, ctx.file);
+}
+
+/** The smallest span covering both. */
+export function joinSpans(a: Span | undefined, b: Span | undefined): Span | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  const span: Span = { line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
+  if (a.offset !== undefined) span.offset = a.offset;
+  if (b.endOffset !== undefined) span.endOffset = b.endOffset;
+  if (a.file !== undefined) span.file = a.file;
+  return span;
+}
+
+function withSpan<T extends object>(value: T, span: Span | undefined): T {
+  if (span !== undefined) (value as A.NodeBase).span = span;
+  return value;
+}
+
+function error(ctx: ConvertContext, code: string, message: string, span: Span | undefined): void {
+  const diagnostic: Diagnostic = { severity: "error", code, message };
+  if (span !== undefined) diagnostic.span = span;
+  ctx.diagnostics.push(diagnostic);
+}
+
+// ------------------------------------------------------------ leaves
+
+/** The value of a string token: quotes removed, escapes resolved. */
+export function stringValue(tok: IToken, ctx: ConvertContext): string {
+  const image = tok.image;
+  const closed = image.length >= 2 && image.endsWith('"') && !image.endsWith('\\"');
+  const body = image.slice(1, closed || image.endsWith('\\"') ? -1 : undefined);
+  let out = "";
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const next = body[i + 1];
+    i++;
+    switch (next) {
+      case '"':
+        out += '"';
+        break;
+      case "\\":
+        out += "\\";
+        break;
+      case "n":
+        out += "\n";
+        break;
+      case "t":
+        out += "\t";
+        break;
+      case "r":
+        out += "\r";
+        break;
+      case undefined:
+        break;
+      default:
+        error(
+          ctx,
+          "syntax",
+          `unknown escape \`\\${next}\` in string (use \`\\"\`, \`\\\\\`, \`\\n\` or \`\\t\`)`,
+          tSpan(tok, ctx),
+        );
+        out += next;
+    }
+  }
+  return out;
+}
+
+function ident(tok: IToken, ctx: ConvertContext): A.Ident {
+  return { name: tok.image, span: tSpan(tok, ctx) };
+}
+
+function stringLit(tok: IToken, ctx: ConvertContext): A.StringLit {
+  return { value: stringValue(tok, ctx), span: tSpan(tok, ctx) };
+}
+
+/** A count: a whole number, 0 or more. */
+export function countValue(node: CstNode, ctx: ConvertContext, what = "count"): number {
+  const num = token(node, "NumberLiteral");
+  const dash = optionalToken(node, "Dash");
+  const value = Number(num.image);
+  const span = dash ? joinSpans(tSpan(dash, ctx), tSpan(num, ctx)) : tSpan(num, ctx);
+  if (dash) {
+    error(ctx, "invalid-count", `negative ${what} \`-${num.image}\` (a ${what} is a whole number, 0 or more)`, span);
+    return value;
+  }
+  if (!Number.isInteger(value) || !Number.isSafeInteger(value)) {
+    error(ctx, "invalid-count", `${what} \`${num.image}\` is not a whole number`, span);
+  }
+  return value;
+}
+
+/** A number literal in a condition: negative values are fine there. */
+function numberValue(node: CstNode): number {
+  const num = token(node, "NumberLiteral");
+  const value = Number(num.image);
+  return optionalToken(node, "Dash") ? -value : value;
+}
+
+const UNIT_WORDS: Record<string, A.RollingUnit> = {
+  minute: "minutes",
+  minutes: "minutes",
+  hour: "hours",
+  hours: "hours",
+  day: "days",
+  days: "days",
+  week: "weeks",
+  weeks: "weeks",
+};
+
+const UNIT_ALIASES: Record<string, string> = {
+  min: "minutes",
+  mins: "minutes",
+  m: "minutes",
+  h: "hours",
+  hr: "hours",
+  hrs: "hours",
+  d: "days",
+  w: "weeks",
+  wk: "weeks",
+  wks: "weeks",
+};
+
+function unitOf(node: CstNode, ctx: ConvertContext): { unit: A.RollingUnit; word: IToken } {
+  const word = node.children ? firstToken(node) : undefined;
+  if (word === undefined) throw new Missing("unit");
+  const unit = UNIT_WORDS[word.image];
+  if (unit !== undefined) return { unit, word };
+  const alias = UNIT_ALIASES[word.image.toLowerCase()];
+  const hint =
+    alias !== undefined
+      ? ` (write \`${alias}\`)`
+      : didYouMean(word.image, Object.keys(UNIT_WORDS)) ||
+        " (use minutes, hours, days, weeks or business days)";
+  error(ctx, "invalid-duration", `unknown duration unit \`${excerpt(word.image)}\`${hint}`, tSpan(word, ctx));
+  return { unit: "days", word };
+}
+
+function firstToken(node: CstNode): IToken | undefined {
+  for (const elements of Object.values(node.children)) {
+    for (const element of elements) {
+      if (isToken(element) && element.isInsertedInRecovery !== true) return element;
+    }
+  }
+  return undefined;
+}
+
+export function durationOf(node: CstNode, ctx: ConvertContext): A.Duration {
+  const amountNode = child(node, "count");
+  const amount = countValue(amountNode, ctx, "duration");
+  const business = optionalToken(node, "Business");
+  const { unit, word } = unitOf(child(node, "unit"), ctx);
+  const span = nodeSpan(node, ctx);
+  if (business !== undefined) {
+    if (unit !== "days") {
+      error(
+        ctx,
+        "invalid-duration",
+        `unknown duration \`business ${word.image}\` (only days can be business days)`,
+        joinSpans(tSpan(business, ctx), tSpan(word, ctx)),
+      );
+    }
+    return withSpan({ kind: "duration", amount, unit: "business-days" }, span);
+  }
+  return withSpan({ kind: "duration", amount, unit }, span);
+}
+
+export function windowOf(node: CstNode, ctx: ConvertContext): A.Window {
+  const span = nodeSpan(node, ctx);
+  if (optionalToken(node, "Day")) return withSpan({ kind: "calendar", unit: "day" }, span);
+  if (optionalToken(node, "Week")) return withSpan({ kind: "calendar", unit: "week" }, span);
+  const duration = durationOf(child(node, "duration"), ctx);
+  if (duration.unit === "business-days") {
+    error(
+      ctx,
+      "invalid-window",
+      "a window cannot be counted in business days (write `per N days`, `per day` or `per week`)",
+      duration.span,
+    );
+    return withSpan({ kind: "rolling", amount: duration.amount, unit: "days" }, span);
+  }
+  return withSpan({ kind: "rolling", amount: duration.amount, unit: duration.unit }, span);
+}
+
+export function timeOfDay(tok: IToken, ctx: ConvertContext): A.TimeOfDay {
+  const [h = "", m = ""] = tok.image.split(":");
+  const hour = Number(h);
+  const minute = Number(m);
+  const span = tSpan(tok, ctx);
+  if (hour === 24 && minute === 0) {
+    error(ctx, "invalid-time", "invalid time of day `24:00` (write `00:00` for midnight)", span);
+  } else if (hour > 23 || minute > 59) {
+    error(
+      ctx,
+      "invalid-time",
+      `invalid time of day \`${tok.image}\` (hours go from 00 to 23, minutes from 00 to 59)`,
+      span,
+    );
+  }
+  return { hour, minute, span };
+}
+
+export function timeRange(node: CstNode, ctx: ConvertContext): { start: A.TimeOfDay; end: A.TimeOfDay } {
+  return {
+    start: timeOfDay(token(node, "TimeLiteral", 0), ctx),
+    end: timeOfDay(token(node, "TimeLiteral", 1), ctx),
+  };
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function dateLit(tok: IToken, ctx: ConvertContext): A.DateLit {
+  const [y = 0, m = 0, d = 0] = tok.image.split("-").map(Number);
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const max = m === 2 && !leap ? 28 : (DAYS_IN_MONTH[m - 1] ?? 0);
+  if (m < 1 || m > 12 || d < 1 || d > max) {
+    error(ctx, "invalid-date", `invalid date \`${tok.image}\` (no such day)`, tSpan(tok, ctx));
+  }
+  return { date: tok.image, span: tSpan(tok, ctx) };
+}
+
+// ------------------------------------------------------------ channels
+
+function nameList(node: CstNode, ctx: ConvertContext): A.Ident[] {
+  return tokensOf(node, "Identifier").map((tok) => ident(tok, ctx));
+}
+
+/** A channel set; after a count (`counted`) plural names map to declared channels. */
+export function channelSetOf(node: CstNode, ctx: ConvertContext, counted: boolean): A.ChannelSet {
+  const span = nodeSpan(node, ctx);
+  if (optionalToken(node, "Any")) return withSpan({ kind: "all", word: "any" }, span);
+  if (optionalChild(node, "touchWord")) return withSpan({ kind: "all", word: "touches" }, span);
+  const channels = nameList(child(node, "nameList"), ctx).map((channel) =>
+    counted ? { ...channel, name: singularChannel(channel.name, ctx.declared) } : channel,
+  );
+  if (channels.length === 0) throw new Missing("channel");
+  return withSpan({ kind: "list", channels }, span);
+}
+
+// ------------------------------------------------------------ conditions
+
+export function conditionOf(node: CstNode, ctx: ConvertContext): A.Expr {
+  const parts = nodesOf(node, "andExpr");
+  if (parts.length === 0) throw new Missing("condition");
+  let expr = andOf(child(node, "andExpr", 0), ctx);
+  for (let i = 1; i < parts.length; i++) {
+    const right = andOf(child(node, "andExpr", i), ctx);
+    expr = withSpan({ kind: "or", left: expr, right }, joinSpans(expr.span, right.span));
+  }
+  return expr;
+}
+
+function andOf(node: CstNode, ctx: ConvertContext): A.Expr {
+  const parts = nodesOf(node, "notExpr");
+  let expr = notOf(child(node, "notExpr", 0), ctx);
+  for (let i = 1; i < parts.length; i++) {
+    const right = notOf(child(node, "notExpr", i), ctx);
+    expr = withSpan({ kind: "and", left: expr, right }, joinSpans(expr.span, right.span));
+  }
+  return expr;
+}
+
+function notOf(node: CstNode, ctx: ConvertContext): A.Expr {
+  const not = optionalToken(node, "Not");
+  if (not !== undefined) {
+    const inner = notOf(child(node, "notExpr"), ctx);
+    return withSpan({ kind: "not", expr: inner }, nodeSpan(node, ctx));
+  }
+  return atomOf(child(node, "atom"), ctx);
+}
+
+function atomOf(node: CstNode, ctx: ConvertContext): A.Expr {
+  const nested = optionalChild(node, "condition");
+  if (nested !== undefined) {
+    token(node, "RParen");
+    return conditionOf(nested, ctx);
+  }
+  if (optionalToken(node, "Exists")) {
+    return withSpan({ kind: "exists", path: pathOf(child(node, "path"), ctx) }, nodeSpan(node, ctx));
+  }
+  return comparisonOf(child(node, "comparison"), ctx);
+}
+
+const COMPARE_OPS: Record<string, A.CompareOp> = {
+  Equal: "==",
+  NotEqual: "!=",
+  LessEqual: "<=",
+  GreaterEqual: ">=",
+  Less: "<",
+  Greater: ">",
+  SingleEqual: "==",
+};
+
+function comparisonOf(node: CstNode, ctx: ConvertContext): A.Expr {
+  const span = nodeSpan(node, ctx);
+  const left = operandOf(child(node, "operand", 0), ctx);
+  const opNode = optionalChild(node, "compareOp");
+  if (opNode !== undefined) {
+    const opToken = firstToken(opNode);
+    if (opToken === undefined) throw new Missing("operator");
+    const op = COMPARE_OPS[opToken.tokenType.name];
+    if (op === undefined) throw new Missing("operator");
+    if (opToken.tokenType.name === "SingleEqual") {
+      error(ctx, "syntax", "use `==` to compare, not `=`", tSpan(opToken, ctx));
+    }
+    const right = operandOf(child(node, "operand", 1), ctx);
+    return withSpan({ kind: "compare", op, left, right }, span);
+  }
+  token(node, "In");
+  const negated = optionalToken(node, "Not") !== undefined;
+  const right = operandOf(child(node, "operand", 1), ctx);
+  return withSpan({ kind: "in", negated, left, right }, span);
+}
+
+function operandOf(node: CstNode, ctx: ConvertContext): A.Operand {
+  const path = optionalChild(node, "path");
+  if (path !== undefined) return pathOf(path, ctx);
+  const list = optionalChild(node, "list");
+  if (list !== undefined) {
+    const items = nodesOf(list, "literal").map((item) => literalOf(item, ctx));
+    token(list, "RBracket");
+    return withSpan({ kind: "list", items }, nodeSpan(list, ctx));
+  }
+  const duration = optionalChild(node, "duration");
+  if (duration !== undefined) return durationOf(duration, ctx);
+  return literalOf(child(node, "literal"), ctx);
+}
+
+function literalOf(node: CstNode, ctx: ConvertContext): A.Literal {
+  if (node.recoveredNode === true) throw new Missing("literal");
+  const span = nodeSpan(node, ctx);
+  const str = optionalToken(node, "StringLiteral");
+  if (str !== undefined) return withSpan({ kind: "literal", value: stringValue(str, ctx) }, span);
+  if (optionalToken(node, "True")) return withSpan({ kind: "literal", value: true }, span);
+  if (optionalToken(node, "False")) return withSpan({ kind: "literal", value: false }, span);
+  return withSpan({ kind: "literal", value: numberValue(child(node, "count")) }, span);
+}
+
+export function pathOf(node: CstNode, ctx: ConvertContext): A.PathRef {
+  const heads = [
+    ...tokensOf(node, "Identifier"),
+    ...tokensOf(node, "Touch"),
+    ...tokensOf(node, "Touches"),
+    ...tokensOf(node, "Ignored"),
+  ];
+  const first = heads[0];
+  if (first === undefined) throw new Missing("path");
+  const rest = tokensOf(node, "Word").map((t) => t.image);
+  if (tokensOf(node, "Dot").length !== rest.length) throw new Missing("path segment");
+  return withSpan({ kind: "path", segments: [first.image, ...rest] }, nodeSpan(node, ctx));
+}
+
+// ------------------------------------------------------------ transitions
+
+export function afterTriggerOf(
+  node: CstNode,
+  ctx: ConvertContext,
+): A.IgnoredTrigger | A.TouchesTrigger | A.ElapsedTrigger {
+  const span = nodeSpan(node, ctx);
+  const duration = optionalChild(node, "duration");
+  if (duration !== undefined) return withSpan({ kind: "elapsed", duration: durationOf(duration, ctx) }, span);
+  const count = countValue(child(node, "count"), ctx);
+  child(node, "touchWord");
+  if (optionalToken(node, "Ignored")) return withSpan({ kind: "ignored", count }, span);
+  return withSpan({ kind: "touches", count }, span);
+}
+
+function triggerOf(node: CstNode, ctx: ConvertContext): A.Trigger {
+  const span = nodeSpan(node, ctx);
+  if (optionalToken(node, "After")) return afterTriggerOf(child(node, "afterSpec"), ctx);
+  const signal = optionalChild(node, "signalTrigger");
+  if (signal !== undefined) {
+    const trigger: A.SignalTrigger = { kind: "signal", signal: ident(token(signal, "Identifier"), ctx) };
+    const where = optionalChild(signal, "condition");
+    if (where !== undefined) trigger.where = conditionOf(where, ctx);
+    return withSpan(trigger, nodeSpan(signal, ctx));
+  }
+  token(node, "When");
+  return withSpan({ kind: "when", condition: conditionOf(child(node, "condition"), ctx) }, span);
+}
+
+function transitionOf(node: CstNode, ctx: ConvertContext): A.Transition {
+  const trigger = triggerOf(child(node, "trigger"), ctx);
+  token(node, "Move");
+  token(node, "To");
+  const target = ident(token(node, "Identifier"), ctx);
+  return withSpan({ trigger, target }, nodeSpan(node, ctx));
+}
+
+// ------------------------------------------------------------ rules
+
+function whereOf(node: CstNode, index: number, ctx: ConvertContext): A.Expr | undefined {
+  const where = optionalChild(node, "whereClause", index);
+  return where === undefined ? undefined : conditionOf(child(where, "condition"), ctx);
+}
+
+function neverOf(node: CstNode, ctx: ConvertContext): A.Rule {
+  const channels = channelSetOf(child(node, "channelSet"), ctx, false);
+  const taggedToken = optionalToken(node, "Tagged") ? token(node, "StringLiteral") : undefined;
+  const base: A.NeverBase = { channels };
+  if (taggedToken !== undefined) base.tagged = stringLit(taggedToken, ctx);
+  const where = whereOf(node, 0, ctx);
+  const withWhere = (rule: A.NeverWithoutRule | A.NeverAfterRule | A.NeverWithinRule): A.Rule => {
+    if (where !== undefined) rule.where = where;
+    return rule;
+  };
+  if (optionalToken(node, "Without")) {
+    return withWhere({ ...base, kind: "never-without", signal: ident(token(node, "Identifier"), ctx) });
+  }
+  if (optionalToken(node, "After")) {
+    return withWhere({ ...base, kind: "never-after", signal: ident(token(node, "Identifier"), ctx) });
+  }
+  if (optionalToken(node, "Within")) {
+    const duration = durationOf(child(node, "duration"), ctx);
+    token(node, "Of");
+    return withWhere({ ...base, kind: "never-within", duration, signal: ident(token(node, "Identifier"), ctx) });
+  }
+  token(node, "When");
+  return { ...base, kind: "never-when", when: conditionOf(child(node, "condition"), ctx) };
+}
+
+function ruleBodyOf(node: CstNode, ctx: ConvertContext): A.Rule {
+  const never = optionalChild(node, "neverRule");
+  if (never !== undefined) return neverOf(never, ctx);
+  const atMost = optionalChild(node, "atMostRule");
+  if (atMost !== undefined) {
+    const count = countValue(child(atMost, "count"), ctx);
+    const channels = channelSetOf(child(atMost, "channelSet"), ctx, true);
+    token(atMost, "Per");
+    return { kind: "at-most", count, channels, window: windowOf(child(atMost, "windowBody"), ctx) };
+  }
+  const atLeast = optionalChild(node, "atLeastRule");
+  if (atLeast !== undefined) {
+    const duration = durationOf(child(atLeast, "duration"), ctx);
+    token(atLeast, "Between");
+    return { kind: "at-least", duration, channels: channelSetOf(child(atLeast, "channelSet"), ctx, false) };
+  }
+  const quiet = optionalChild(node, "quietHoursRule");
+  if (quiet !== undefined) {
+    const { start, end } = timeRange(child(quiet, "timeRange"), ctx);
+    const rule: A.QuietHoursRule = { kind: "quiet-hours", start, end };
+    const forClause = optionalChild(quiet, "forClause");
+    if (forClause !== undefined) rule.channels = channelSetOf(child(forClause, "channelSet"), ctx, false);
+    return rule;
+  }
+  const business = child(node, "businessDaysRule");
+  token(business, "Business");
+  const rule: A.OnlyBusinessDaysRule = { kind: "only-business-days" };
+  const forClause = optionalChild(business, "forClause");
+  if (forClause !== undefined) rule.channels = channelSetOf(child(forClause, "channelSet"), ctx, false);
+  return rule;
+}
+
+function ruleOf(node: CstNode, ctx: ConvertContext): A.Rule {
+  const rule = ruleBodyOf(child(node, "ruleBody"), ctx);
+  if (optionalToken(node, "Rule")) {
+    rule.name = ident(token(node, "Identifier"), ctx);
+    token(node, "Colon");
+  }
+  return withSpan(rule, nodeSpan(node, ctx));
+}
+
+// ------------------------------------------------------------ stages and policy
+
+/**
+ * Runs one statement's conversion; a statement left incomplete by error
+ * recovery is skipped (its syntax error is already reported).
+ */
+function statement<T>(node: CstNode, ctx: ConvertContext, convert: () => T): T | undefined {
+  try {
+    return convert();
+  } catch (e) {
+    if (!(e instanceof Missing)) throw e;
+    ctx.diagnostics.push({
+      severity: "error",
+      code: "incomplete",
+      message: "incomplete statement",
+      ...(nodeSpan(node, ctx) ? { span: nodeSpan(node, ctx)! } : {}),
+    });
+    return undefined;
+  }
+}
+
+function stageOf(node: CstNode, ctx: ConvertContext): A.Stage {
+  const name = ident(token(node, "Identifier"), ctx);
+  const stage: A.Stage = {
+    name,
+    start: optionalToken(node, "Start") !== undefined,
+    final: optionalToken(node, "Final") !== undefined,
+    rules: [],
+    transitions: [],
+  };
+  if (optionalToken(node, "LCurly")) token(node, "RCurly");
+  for (const item of nodesOf(node, "stageItem")) {
+    statement(item, ctx, () => {
+      const allow = optionalChild(item, "allowLine");
+      if (allow !== undefined) {
+        const channels = nameList(child(allow, "nameList"), ctx);
+        if (stage.allow !== undefined) {
+          error(ctx, "duplicate-line", `stage \`${name.name}\` has more than one \`allow\` line`, nodeSpan(allow, ctx));
+          stage.allow.channels.push(...channels);
+        } else {
+          stage.allow = withSpan<A.ChannelList>({ kind: "list", channels }, nodeSpan(allow, ctx));
+        }
+        return;
+      }
+      const transition = optionalChild(item, "transition");
+      if (transition !== undefined) {
+        stage.transitions.push(transitionOf(transition, ctx));
+        return;
+      }
+      stage.rules.push(ruleOf(child(item, "ruleDecl"), ctx));
+    });
+  }
+  return withSpan(stage, nodeSpan(node, ctx));
+}
+
+/** The declared channel names, read before the rest so plurals resolve whatever the order of lines. */
+function declaredChannels(root: CstNode): string[] {
+  const names: string[] = [];
+  for (const item of nodesOf(root, "policyItem")) {
+    for (const line of nodesOf(item, "channelsLine")) {
+      for (const list of nodesOf(line, "nameList")) names.push(...tokensOf(list, "Identifier").map((t) => t.image));
+    }
+  }
+  return names;
+}
+
+export function policyOf(root: CstNode, ctx: ConvertContext): A.Policy | undefined {
+  ctx.declared = declaredChannels(root);
+  const nameToken = optionalToken(root, "StringLiteral") ?? optionalToken(root, "Identifier");
+  if (nameToken === undefined) return undefined;
+  const name: A.StringLit =
+    nameToken.tokenType.name === "StringLiteral"
+      ? stringLit(nameToken, ctx)
+      : { value: nameToken.image, span: tSpan(nameToken, ctx) };
+  const policy: A.Policy = { name, channels: [], stages: [], transitions: [], rules: [] };
+  const seen = new Set<string>();
+  const once = (line: string, node: CstNode): void => {
+    if (seen.has(line)) error(ctx, "duplicate-line", `more than one \`${line}\` line`, nodeSpan(node, ctx));
+    seen.add(line);
+  };
+
+  for (const item of nodesOf(root, "policyItem")) {
+    statement(item, ctx, () => {
+      const [kind] = Object.keys(item.children);
+      const node = kind === undefined ? undefined : nodesOf(item, kind)[0];
+      if (node === undefined || node.recoveredNode === true) throw new Missing("statement");
+      switch (kind) {
+        case "timezoneLine": {
+          once("timezone", node);
+          const spec: A.TimezoneSpec = { from: pathOf(child(node, "path"), ctx) };
+          if (optionalToken(node, "Else")) spec.fallback = stringLit(token(node, "StringLiteral"), ctx);
+          policy.timezone = withSpan(spec, nodeSpan(node, ctx));
+          return;
+        }
+        case "channelsLine":
+          once("channels", node);
+          policy.channels.push(...nameList(child(node, "nameList"), ctx));
+          return;
+        case "engagementLine":
+          once("engagement", node);
+          policy.engagement = [...(policy.engagement ?? []), ...nameList(child(node, "nameList"), ctx)];
+          return;
+        case "ignoreWindowLine":
+          once("ignore window", node);
+          policy.ignoreWindow = durationOf(child(node, "duration"), ctx);
+          return;
+        case "holidaysLine":
+          once("holidays", node);
+          policy.holidays = [...(policy.holidays ?? []), ...tokensOf(node, "DateLiteral").map((t) => dateLit(t, ctx))];
+          return;
+        case "appliesLine":
+          once("applies when", node);
+          policy.appliesWhen = conditionOf(child(node, "condition"), ctx);
+          return;
+        case "stageDecl":
+          policy.stages.push(stageOf(node, ctx));
+          return;
+        case "transition":
+          policy.transitions.push(transitionOf(node, ctx));
+          return;
+        case "ruleDecl":
+          policy.rules.push(ruleOf(node, ctx));
+          return;
+        default:
+          throw new Missing("statement");
+      }
+    });
+  }
+  return withSpan(policy, nodeSpan(root, ctx));
+}

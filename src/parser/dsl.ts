@@ -1,0 +1,90 @@
+/**
+ * The DSL front end: text -> tokens -> CST -> AST, with every error as a
+ * diagnostic.
+ *
+ * @module
+ */
+
+import type { CstNode } from "chevrotain";
+import type { Policy } from "../ast.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import { FILE_START, tokenize, type TextOrigin } from "../lexer/index.js";
+import { policyOf, type ConvertContext } from "./cst-to-ast.js";
+import { syntaxDiagnostics } from "./errors.js";
+import { grammar, type EntryRule } from "./grammar.js";
+
+export interface ParseDslOptions {
+  file?: string;
+}
+
+export interface ParseDslResult {
+  /** The policy; absent whenever there is an error diagnostic. */
+  policy: Policy | undefined;
+  /** Every error found, sorted by position. */
+  diagnostics: Diagnostic[];
+}
+
+/** The outcome of running one entry rule over a piece of text. */
+export interface EntryResult {
+  cst: CstNode | undefined;
+  context: ConvertContext;
+  comments: import("chevrotain").IToken[];
+}
+
+/**
+ * Lexes and parses `text` with one entry rule; lexer and syntax errors land
+ * in the context's diagnostics. Positions are absolute, from `origin`.
+ */
+export function runEntryRule(entry: EntryRule, text: string, origin: TextOrigin): EntryResult {
+  const context: ConvertContext = { diagnostics: [], declared: [] };
+  if (origin.file !== undefined) context.file = origin.file;
+  const { tokens, comments, diagnostics } = tokenize(text, origin);
+  context.diagnostics.push(...diagnostics);
+  grammar.input = tokens;
+  const cst = grammar[entry]();
+  const syntax = syntaxDiagnostics(grammar.errors, tokens, origin.file);
+  context.diagnostics.push(...syntax);
+  grammar.input = [];
+  return { cst, context, comments };
+}
+
+/**
+ * Drops diagnostics of the CST -> AST step that sit on a line already
+ * carrying a syntax error: recovery leaves odd pieces there, and one
+ * message per problem reads better.
+ */
+export function settle(syntaxCount: number, diagnostics: Diagnostic[]): Diagnostic[] {
+  const syntax = diagnostics.slice(0, syntaxCount);
+  const lines = new Set(syntax.map((d) => d.span?.line));
+  const later = diagnostics.slice(syntaxCount).filter((d) => d.code !== "incomplete" || syntaxCount === 0);
+  const kept = later.filter((d) => syntaxCount === 0 || !lines.has(d.span?.line));
+  return sortDiagnostics([...syntax, ...kept]);
+}
+
+/** Parses a `.heed` policy. Never throws; a policy is returned only when there is no error. */
+export function parseDsl(text: string, options: ParseDslOptions = {}): ParseDslResult {
+  const origin: TextOrigin = { ...FILE_START };
+  if (options.file !== undefined) origin.file = options.file;
+  const { cst, context, comments } = runEntryRule("policy", text, origin);
+  const syntaxCount = context.diagnostics.length;
+  const policy = cst === undefined ? undefined : policyOf(cst, context);
+  if (policy !== undefined && comments.length > 0) {
+    policy.comments = comments.map((c) => {
+      const span = {
+        line: c.startLine ?? 1,
+        column: c.startColumn ?? 1,
+        endLine: c.endLine ?? c.startLine ?? 1,
+        endColumn: c.endColumn ?? c.startColumn ?? 1,
+        offset: c.startOffset,
+        endOffset: (c.endOffset ?? c.startOffset) + 1,
+        ...(options.file !== undefined ? { file: options.file } : {}),
+      };
+      return { text: c.image.slice(1).trimEnd(), span };
+    });
+  }
+  const diagnostics = settle(syntaxCount, context.diagnostics);
+  if (policy === undefined && !hasErrors(diagnostics)) {
+    diagnostics.push({ severity: "error", code: "syntax", message: "expected a policy: `cadence \"NAME\" { ... }`" });
+  }
+  return { policy: hasErrors(diagnostics) ? undefined : policy, diagnostics };
+}

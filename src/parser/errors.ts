@@ -1,0 +1,278 @@
+/**
+ * Syntax errors in the user's terms.
+ *
+ * Chevrotain's own messages name token types (`--> MoveKw <--`). Here the
+ * parser's error-message provider records what was expected as data, and
+ * {@link syntaxDiagnostics} turns each recognition error into a message such
+ * as ``expected `move to` after `after 2 ignored touches` `` or
+ * ``unknown word `nevr` (did you mean `never`?)``, with the span of the
+ * offending token (or, when something is missing at the end of a line, the
+ * position just after the last token).
+ *
+ * @module
+ */
+
+import {
+  EOF,
+  type IParserErrorMessageProvider,
+  type IRecognitionException,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
+import type { Diagnostic, Span } from "../diagnostics.js";
+import { excerpt, tokenSpan } from "../lexer/index.js";
+import { Identifier, KEYWORDS } from "../lexer/tokens.js";
+import { editDistance, suggest } from "./names.js";
+
+/** What the provider records for each error, read back by {@link syntaxDiagnostics}. */
+interface ErrorData {
+  kind: "mismatch" | "no-alternative" | "early-exit" | "not-all-input";
+  expected: string[];
+  expectedWords: string[];
+  rule: string;
+}
+
+function label(type: TokenType): string {
+  if (type.name === "Move") return "`move to`";
+  return type.LABEL ?? type.name;
+}
+
+/** Keyword spellings of the first tokens of the expected paths. */
+function words(types: TokenType[]): string[] {
+  return types.map((t) => (KEYWORDS.includes(t.name.toLowerCase()) ? t.name.toLowerCase() : "")).filter((w) => w !== "");
+}
+
+function firsts(paths: TokenType[][][]): TokenType[] {
+  const out: TokenType[] = [];
+  for (const alternative of paths) {
+    for (const path of alternative) {
+      const first = path[0];
+      if (first !== undefined && !out.includes(first)) out.push(first);
+    }
+  }
+  return out;
+}
+
+function encode(data: ErrorData): string {
+  return JSON.stringify(data);
+}
+
+export const errorMessageProvider: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, ruleName }) {
+    return encode({ kind: "mismatch", expected: [label(expected)], expectedWords: words([expected]), rule: ruleName });
+  },
+  buildNotAllInputParsedMessage({ ruleName }) {
+    return encode({ kind: "not-all-input", expected: [], expectedWords: [], rule: ruleName });
+  },
+  buildNoViableAltMessage({ expectedPathsPerAlt, ruleName }) {
+    const types = firsts(expectedPathsPerAlt);
+    return encode({ kind: "no-alternative", expected: types.map(label), expectedWords: words(types), rule: ruleName });
+  },
+  buildEarlyExitMessage({ expectedIterationPaths, ruleName }) {
+    const types = firsts([expectedIterationPaths]);
+    return encode({ kind: "early-exit", expected: types.map(label), expectedWords: words(types), rule: ruleName });
+  },
+};
+
+/** How a rule's expectations read in a message. */
+const RULE_EXPECTS: Record<string, string> = {
+  policyItem: "a policy line, a stage, a rule or a transition",
+  stageItem: "`allow`, a rule or a transition",
+  ruleBody: "a rule (`never`, `at most`, `at least`, `quiet hours` or `only business days`)",
+  trigger: "`after`, `on` or `when`",
+  channelSet: "channels (names, `any` or `touches`)",
+  nameList: "a name",
+  unit: "a duration unit (minutes, hours, days or weeks)",
+  windowBody: "`day`, `week` or a duration such as `24 hours`",
+  windowLeaf: "`day`, `week` or a duration such as `24 hours`",
+  operand: "a value (a path such as `contact.role`, a string, a number, `true`, `false` or a list)",
+  literal: "a value (a string, a number, `true` or `false`)",
+  afterSpec: "`N ignored touches`, `N touches` or a duration",
+  comparison: "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`, `in` or `not in`)",
+  compareOp: "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`, `in` or `not in`)",
+  neverRule: "`without`, `after`, `within` or `when`",
+  path: "a path such as `contact.role`",
+  notExpr: "a condition",
+  atom: "a condition",
+  condition: "a condition",
+  timeRange: "`to`",
+  businessDaysRule: "`days`",
+  touchWord: "`touches`",
+  stageDecl: "`stage`",
+  list: "a value (a string, a number, `true` or `false`)",
+};
+
+function expectedText(data: ErrorData): string {
+  if (data.kind !== "mismatch") {
+    const described = RULE_EXPECTS[data.rule];
+    if (described !== undefined) return described;
+  }
+  const list = data.expected.slice(0, 6);
+  if (list.length === 0) return "more";
+  if (list.length === 1) return list[0]!;
+  return `${list.slice(0, -1).join(", ")} or ${list[list.length - 1]!}`;
+}
+
+const NO_SPACE_BEFORE = new Set(["Comma", "Dot", "RParen", "RBracket", "Colon"]);
+const NO_SPACE_AFTER = new Set(["Dot", "LParen", "LBracket"]);
+
+/** The source text of the statement before `previous`: the tokens on its line, from the line's first. */
+function contextBefore(tokens: readonly IToken[], previous: IToken): string {
+  const index = tokens.findIndex((t) => t.startOffset === previous.startOffset);
+  if (index < 0) return previous.image;
+  let start = index;
+  while (
+    start > 0 &&
+    tokens[start - 1]!.startLine === previous.startLine &&
+    tokens[start - 1]!.tokenType.name !== "LCurly" &&
+    tokens[start - 1]!.tokenType.name !== "RCurly"
+  ) {
+    start--;
+  }
+  let text = "";
+  for (let i = start; i <= index; i++) {
+    const t = tokens[i]!;
+    const before = i > start && !NO_SPACE_BEFORE.has(t.tokenType.name) && !NO_SPACE_AFTER.has(tokens[i - 1]!.tokenType.name);
+    text += (before ? " " : "") + t.image;
+  }
+  const shown = excerpt(text, 60);
+  return shown.length < text.length ? `...${text.slice(-57)}` : shown;
+}
+
+function isEnd(token: IToken): boolean {
+  return token.tokenType === EOF || Number.isNaN(token.startOffset);
+}
+
+function afterSpan(previous: IToken, file: string | undefined): Span {
+  const base = tokenSpan(previous, file);
+  const span: Span = {
+    line: base.endLine,
+    column: base.endColumn + 1,
+    endLine: base.endLine,
+    endColumn: base.endColumn + 1,
+  };
+  if (base.endOffset !== undefined) {
+    span.offset = base.endOffset;
+    span.endOffset = base.endOffset + 1;
+  }
+  if (file !== undefined) span.file = file;
+  return span;
+}
+
+/** The innermost `{` left open at the end of the text, with the words before it. */
+function unclosedBrace(tokens: readonly IToken[]): IToken | undefined {
+  const open: IToken[] = [];
+  for (const t of tokens) {
+    if (t.tokenType.name === "LCurly") open.push(t);
+    else if (t.tokenType.name === "RCurly") open.pop();
+  }
+  return open[open.length - 1];
+}
+
+function realPrevious(error: IRecognitionException): IToken | undefined {
+  const previous = (error as IRecognitionException & { previousToken?: IToken }).previousToken;
+  if (previous === undefined || isEnd(previous) || previous.image === "") return undefined;
+  return previous;
+}
+
+/** Turns chevrotain's recognition errors into diagnostics in the user's terms, one per position. */
+export function syntaxDiagnostics(
+  errors: readonly IRecognitionException[],
+  tokens: readonly IToken[],
+  file: string | undefined,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    const diagnostic = toDiagnostic(error, tokens, file);
+    const key = `${diagnostic.span?.line}:${diagnostic.span?.column}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(diagnostic);
+  }
+  return out;
+}
+
+function toDiagnostic(error: IRecognitionException, tokens: readonly IToken[], file: string | undefined): Diagnostic {
+  let data: ErrorData;
+  try {
+    data = JSON.parse(error.message) as ErrorData;
+  } catch {
+    data = { kind: "mismatch", expected: [], expectedWords: [], rule: "" };
+  }
+  const actual = error.token;
+  const previous = realPrevious(error) ?? previousOf(tokens, actual);
+  const atEnd = isEnd(actual);
+  const sameLine = !atEnd && previous !== undefined && actual.startLine === previous.endLine;
+  const span: Span | undefined = !atEnd
+    ? sameLine || previous === undefined
+      ? tokenSpan(actual, file)
+      : afterSpan(previous, file)
+    : previous !== undefined
+      ? afterSpan(previous, file)
+      : undefined;
+  const make = (message: string, at: Span | undefined = span): Diagnostic => {
+    const d: Diagnostic = { severity: "error", code: "syntax", message };
+    if (at !== undefined) d.span = at;
+    return d;
+  };
+  const found = atEnd ? "" : `, found \`${excerpt(actual.image)}\``;
+  const after = previous === undefined ? "" : ` after \`${contextBefore(tokens, previous)}\``;
+
+  if (data.kind === "not-all-input") {
+    if (actual.tokenType.name === "RCurly") {
+      return make("unexpected `}` (this brace closes nothing)", tokenSpan(actual, file));
+    }
+    return make(`unexpected \`${excerpt(actual.image)}\`${after}`, tokenSpan(actual, file));
+  }
+
+  if (atEnd && data.expected.includes("`}`") && data.kind === "mismatch") {
+    const brace = unclosedBrace(tokens);
+    if (brace !== undefined) {
+      const opener = contextBefore(tokens, brace);
+      return make(`unclosed \`{\` of \`${opener}\` (expected \`}\` before the end of the text)`, tokenSpan(brace, file));
+    }
+  }
+
+  // A misspelled keyword: say which word was probably meant.
+  if (!atEnd && actual.tokenType === Identifier) {
+    const candidates = data.expectedWords.length > 0 ? data.expectedWords : [];
+    const guess = suggest(actual.image, candidates) ?? (data.kind === "mismatch" ? undefined : suggestStatement(actual.image, data.rule));
+    if (guess !== undefined) {
+      return make(`unknown word \`${excerpt(actual.image)}\` (did you mean \`${guess}\`?)`, tokenSpan(actual, file));
+    }
+    if (data.rule === "policyItem" || data.rule === "stageItem") {
+      return make(`unknown word \`${excerpt(actual.image)}\`, expected ${expectedText(data)}`, tokenSpan(actual, file));
+    }
+  }
+
+  if (!atEnd && actual.tokenType.name === "SingleEqual") {
+    return make("use `==` to compare, not `=`", tokenSpan(actual, file));
+  }
+
+  return make(`expected ${expectedText(data)}${after}${sameLine || previous === undefined ? found : ""}`);
+}
+
+/** Statement keywords a misspelled first word may have meant. */
+const STATEMENT_WORDS = [
+  "never", "at", "quiet", "only", "after", "on", "when", "rule", "allow", "stage", "start", "final",
+  "timezone", "channels", "engagement", "ignore", "holidays", "applies",
+];
+
+function suggestStatement(word: string, rule: string): string | undefined {
+  if (rule !== "policyItem" && rule !== "stageItem") return undefined;
+  const guess = suggest(word, STATEMENT_WORDS);
+  // Very short words are too easily "close" to `at`, `on`: demand a real resemblance.
+  if (guess !== undefined && guess.length <= 2 && editDistance(word, guess) > 0 && word.length > 3) return undefined;
+  return guess;
+}
+
+function previousOf(tokens: readonly IToken[], actual: IToken): IToken | undefined {
+  if (isEnd(actual)) return tokens[tokens.length - 1];
+  let found: IToken | undefined;
+  for (const t of tokens) {
+    if (t.startOffset >= actual.startOffset) break;
+    found = t;
+  }
+  return found;
+}
