@@ -1,0 +1,71 @@
+/**
+ * The PostgreSQL store, through a `pg` connection pool. Each contact
+ * transaction runs on one pooled client; a client whose connection failed is
+ * discarded rather than returned to the pool.
+ *
+ * @module
+ */
+
+import pg from "pg";
+import { SqlStore, migrate, type SqlConn, type SqlDriver } from "./sql.js";
+
+/** Options of {@link openPostgresStore}. */
+export interface PostgresStoreOptions {
+  /** A `postgres://` connection string. */
+  connectionString: string;
+  /** The most connections the pool opens (default 10). */
+  max?: number;
+  /** Called with errors of idle connections (a restarted server); they are otherwise ignored. */
+  onIdleError?: (error: Error) => void;
+}
+
+class PostgresDriver implements SqlDriver {
+  readonly kind = "postgres" as const;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async transaction<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    // A connection that dies while checked out emits `error`; without a
+    // listener that would crash the process instead of failing this call.
+    let broken: Error | undefined;
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on("error", onError);
+    try {
+      await client.query("BEGIN");
+      const result = await fn(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      try {
+        await client.query("ROLLBACK");
+      } catch (rollbackError) {
+        broken ??= rollbackError as Error;
+      }
+      throw error;
+    } finally {
+      client.removeListener("error", onError);
+      client.release(broken ?? false);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+/** Connects to PostgreSQL and migrates the schema. */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<SqlStore> {
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+  pool.on("error", (error) => options.onIdleError?.(error));
+  const driver = new PostgresDriver(pool);
+  try {
+    await migrate(driver);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  return new SqlStore(driver);
+}

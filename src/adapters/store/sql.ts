@@ -1,0 +1,179 @@
+/**
+ * The store over SQL, shared by PostgreSQL (`pg`) and PGlite: both speak the
+ * same dialect, so only connecting and running a transaction differ (see
+ * {@link SqlDriver}).
+ *
+ * The per-contact lock is `pg_advisory_xact_lock(hashtext(contact_id))`,
+ * taken first in every contact transaction and released by COMMIT or
+ * ROLLBACK, so two workers can never check and write one contact at once.
+ *
+ * @module
+ */
+
+import type { Snapshot } from "../../engine/api.js";
+import type { Contact } from "../../model.js";
+import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
+import { appendAll, type AppendResult, type ContactTx, type IdempotencyRecord, type Store, type StoreKind, type StoredEvent } from "./types.js";
+
+/** A row as both drivers return it. */
+export type Row = Record<string, unknown>;
+
+/** A connection inside a transaction. */
+export interface SqlConn {
+  query(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+}
+
+/** What a SQL store needs from its database. */
+export interface SqlDriver {
+  readonly kind: Extract<StoreKind, "postgres" | "pglite">;
+  /** Runs `fn` between BEGIN and COMMIT on one connection; rolls back when it throws. */
+  transaction<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A stable key for the schema migration lock (any constant would do). */
+const MIGRATION_LOCK = 7_402_113;
+
+/** Creates the schema or brings it up to date, under a lock so two processes cannot race. */
+export async function migrate(driver: SqlDriver): Promise<number> {
+  return driver.transaction(async (conn) => {
+    await conn.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+    await conn.query(
+      `CREATE TABLE IF NOT EXISTS heed_schema_version (
+         version integer PRIMARY KEY,
+         description text NOT NULL,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    const current = await readVersion(conn);
+    if (current > SCHEMA_VERSION) {
+      throw new Error(`the database schema is at version ${current}, newer than this version of heed understands (${SCHEMA_VERSION})`);
+    }
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue;
+      for (const statement of migration.statements) await conn.query(statement);
+      await conn.query("INSERT INTO heed_schema_version (version, description) VALUES ($1, $2)", [migration.version, migration.description]);
+    }
+    return SCHEMA_VERSION;
+  });
+}
+
+async function readVersion(conn: SqlConn): Promise<number> {
+  const { rows } = await conn.query("SELECT coalesce(max(version), 0)::integer AS version FROM heed_schema_version");
+  return Number(rows[0]?.version ?? 0);
+}
+
+/** JSON values go in as text and are cast, so both drivers treat them alike. */
+function json(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** jsonb comes back parsed from both drivers; a string is parsed defensively. */
+function fromJson<T>(value: unknown): T {
+  return (typeof value === "string" ? JSON.parse(value) : value) as T;
+}
+
+class SqlContactTx implements ContactTx {
+  constructor(
+    readonly contactId: string,
+    private readonly conn: SqlConn,
+  ) {}
+
+  async contact(): Promise<Contact | undefined> {
+    const { rows } = await this.conn.query("SELECT contact FROM heed_contacts WHERE contact_id = $1", [this.contactId]);
+    const value = rows[0]?.contact;
+    return value === null || value === undefined ? undefined : fromJson<Contact>(value);
+  }
+
+  async saveContact(contact: Contact): Promise<void> {
+    await this.conn.query(
+      `INSERT INTO heed_contacts (contact_id, contact) VALUES ($1, $2::text::jsonb)
+       ON CONFLICT (contact_id) DO UPDATE SET contact = excluded.contact, updated_at = now()`,
+      [this.contactId, json(contact)],
+    );
+  }
+
+  async history(): Promise<StoredEvent[]> {
+    const { rows } = await this.conn.query("SELECT body FROM heed_events WHERE contact_id = $1 ORDER BY seq", [this.contactId]);
+    return rows.map((row) => fromJson<StoredEvent>(row.body));
+  }
+
+  async append(event: StoredEvent): Promise<boolean> {
+    const { rows } = await this.conn.query(
+      `INSERT INTO heed_events (contact_id, event_id, type, at, body)
+       VALUES ($1, $2, $3, $4::text::timestamptz, $5::text::jsonb)
+       ON CONFLICT (contact_id, event_id) DO NOTHING
+       RETURNING event_id`,
+      [this.contactId, event.id, event.type, event.at, json(event)],
+    );
+    return rows.length > 0;
+  }
+
+  async snapshot(): Promise<Snapshot | undefined> {
+    const { rows } = await this.conn.query("SELECT snapshot FROM heed_contacts WHERE contact_id = $1", [this.contactId]);
+    const value = rows[0]?.snapshot;
+    return value === null || value === undefined ? undefined : fromJson<Snapshot>(value);
+  }
+
+  async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    await this.conn.query(
+      `INSERT INTO heed_contacts (contact_id, snapshot) VALUES ($1, $2::text::jsonb)
+       ON CONFLICT (contact_id) DO UPDATE SET snapshot = excluded.snapshot, updated_at = now()`,
+      [this.contactId, json(snapshot)],
+    );
+  }
+
+  async idempotency(key: string): Promise<IdempotencyRecord | undefined> {
+    const { rows } = await this.conn.query("SELECT response FROM heed_idempotency WHERE contact_id = $1 AND key = $2", [this.contactId, key]);
+    const row = rows[0];
+    return row ? { key, response: fromJson<unknown>(row.response) } : undefined;
+  }
+
+  async saveIdempotency(key: string, response: unknown): Promise<void> {
+    await this.conn.query(
+      `INSERT INTO heed_idempotency (contact_id, key, response) VALUES ($1, $2, $3::text::jsonb)
+       ON CONFLICT (contact_id, key) DO NOTHING`,
+      [this.contactId, key, json(response)],
+    );
+  }
+}
+
+/** A {@link Store} over a migrated SQL database. */
+export class SqlStore implements Store {
+  readonly kind: StoreKind;
+
+  constructor(private readonly driver: SqlDriver) {
+    this.kind = driver.kind;
+  }
+
+  withContact<T>(contactId: string, fn: (tx: ContactTx) => Promise<T>): Promise<T> {
+    return this.driver.transaction(async (conn) => {
+      await conn.query("SELECT pg_advisory_xact_lock(hashtext($1))", [contactId]);
+      return fn(new SqlContactTx(contactId, conn));
+    });
+  }
+
+  append(contactId: string, events: readonly StoredEvent[]): Promise<AppendResult> {
+    return appendAll(this, contactId, events);
+  }
+
+  history(contactId: string): Promise<StoredEvent[]> {
+    return this.driver.transaction((conn) => new SqlContactTx(contactId, conn).history());
+  }
+
+  readSnapshot(contactId: string): Promise<Snapshot | undefined> {
+    return this.driver.transaction((conn) => new SqlContactTx(contactId, conn).snapshot());
+  }
+
+  writeSnapshot(contactId: string, snapshot: Snapshot): Promise<void> {
+    return this.withContact(contactId, (tx) => tx.saveSnapshot(snapshot));
+  }
+
+  schemaVersion(): Promise<number> {
+    return this.driver.transaction(readVersion);
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}

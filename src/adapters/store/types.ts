@@ -1,0 +1,81 @@
+/**
+ * The persistence contract of the adapters: a contact's history, its stored
+ * contact record and snapshot, and idempotency records, all behind one
+ * per-contact transaction so that a check and the write it permits happen
+ * atomically.
+ *
+ * @module
+ */
+
+import type { Snapshot } from "../../engine/api.js";
+import type { Contact, HistoryEvent } from "../../model.js";
+
+/** An event as stored: it always has an id (one is assigned when missing). */
+export type StoredEvent = HistoryEvent & { id: string };
+
+/** What an idempotency key remembers: the first answer given under it. */
+export interface IdempotencyRecord {
+  key: string;
+  /** The stored response, plain JSON. */
+  response: unknown;
+}
+
+/** The outcome of appending events: which ids were new and which were already stored. */
+export interface AppendResult {
+  added: string[];
+  duplicates: string[];
+}
+
+/**
+ * One contact's data inside a transaction. Everything done through it
+ * commits together when the transaction's function returns and is rolled
+ * back when it throws.
+ */
+export interface ContactTx {
+  readonly contactId: string;
+  /** The stored contact record, if one was saved. */
+  contact(): Promise<Contact | undefined>;
+  saveContact(contact: Contact): Promise<void>;
+  /** The contact's events in the order they were stored. */
+  history(): Promise<StoredEvent[]>;
+  /** Stores an event unless one with the same id exists; true when stored. */
+  append(event: StoredEvent): Promise<boolean>;
+  snapshot(): Promise<Snapshot | undefined>;
+  saveSnapshot(snapshot: Snapshot): Promise<void>;
+  /** The record stored under an idempotency key of this contact. */
+  idempotency(key: string): Promise<IdempotencyRecord | undefined>;
+  saveIdempotency(key: string, response: unknown): Promise<void>;
+}
+
+/** The kinds of store. */
+export type StoreKind = "memory" | "postgres" | "pglite";
+
+/** A store of contacts' histories, snapshots and idempotency records. */
+export interface Store {
+  readonly kind: StoreKind;
+  /**
+   * Runs `fn` in one transaction holding the contact's lock: no other
+   * transaction on the same contact runs until it commits or rolls back.
+   */
+  withContact<T>(contactId: string, fn: (tx: ContactTx) => Promise<T>): Promise<T>;
+  /** Appends events (each in the contact's transaction), skipping ids already stored. */
+  append(contactId: string, events: readonly StoredEvent[]): Promise<AppendResult>;
+  history(contactId: string): Promise<StoredEvent[]>;
+  readSnapshot(contactId: string): Promise<Snapshot | undefined>;
+  writeSnapshot(contactId: string, snapshot: Snapshot): Promise<void>;
+  /** The schema version in use (0 for the memory store, which has none). */
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Helper for the convenience methods every store shares. */
+export async function appendAll(store: Store, contactId: string, events: readonly StoredEvent[]): Promise<AppendResult> {
+  return store.withContact(contactId, async (tx) => {
+    const result: AppendResult = { added: [], duplicates: [] };
+    for (const event of events) {
+      if (await tx.append(event)) result.added.push(event.id);
+      else result.duplicates.push(event.id);
+    }
+    return result;
+  });
+}
