@@ -98,6 +98,11 @@ function applies(rt: Runtime, index: number, rule: IrRule, touch: ProposedTouch)
   return true;
 }
 
+/** The reason code of a rule: its kind, except `only business days`, whose code is `business-days`. */
+export function reasonCode(rule: IrRule): string {
+  return rule.kind === "only-business-days" ? "business-days" : rule.kind;
+}
+
 function needsZone(rule: IrRule): boolean {
   switch (rule.kind) {
     case "quiet-hours":
@@ -137,12 +142,12 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean)
   } else if (full) {
     out.push({ rule: "policy.channels", code: "unknown-channel", outcome: "met", message: `\`${touch.channel}\` is declared` });
   }
-  if (rt.timersNeedZone && ctx.calendar === undefined) {
+  if (ctx.calendar === undefined && rt.timersNeedZone.has(st.stage)) {
     out.push({
       rule: "policy.timezone",
       code: "unknown-timezone",
       outcome: "deny",
-      message: "the ignore window or an `after` transition counts business days, but the contact has no time zone and the policy no fallback",
+      message: `the course of stage \`${st.stage}\` counts business days, but the contact has no time zone and the policy no fallback`,
     });
   }
   if (stage.final) {
@@ -162,12 +167,12 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean)
   for (const index of indices) {
     const rule = rt.ir.rules[index]!;
     if (!applies(rt, index, rule, touch)) {
-      if (full) out.push({ rule: rule.id, code: rule.kind, outcome: "not-applicable", message: `${ruleText(rule)}: does not apply to this touch`, ...spanOf(rule.span) });
+      if (full) out.push({ rule: rule.id, code: reasonCode(rule), outcome: "not-applicable", message: `${ruleText(rule)}: does not apply to this touch`, ...spanOf(rule.span) });
       continue;
     }
     const j = judgeRule(m, index, rule, touch, t);
     if (j !== undefined) out.push(j);
-    else if (full) out.push({ rule: rule.id, code: rule.kind, outcome: "met", message: `${ruleText(rule)}: met`, ...spanOf(rule.span) });
+    else if (full) out.push({ rule: rule.id, code: reasonCode(rule), outcome: "met", message: `${ruleText(rule)}: met`, ...spanOf(rule.span) });
   }
   return out;
 }
@@ -187,10 +192,10 @@ function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
       ...span,
     };
   }
-  const deny = (message: string): Judgement => ({ rule: rule.id, code: rule.kind, outcome: "deny", message: `${ruleText(rule)}: ${message}`, ...span });
+  const deny = (message: string): Judgement => ({ rule: rule.id, code: reasonCode(rule), outcome: "deny", message: `${ruleText(rule)}: ${message}`, ...span });
   const defer = (until: number, message: string): Judgement => ({
     rule: rule.id,
-    code: rule.kind,
+    code: reasonCode(rule),
     outcome: "defer",
     message: `${ruleText(rule)}: ${message}`,
     until,

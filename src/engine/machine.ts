@@ -58,8 +58,13 @@ export interface Runtime {
   engagement: ReadonlySet<string>;
   channels: ReadonlySet<string>;
   holidays: ReadonlySet<string>;
-  /** True when the ignore window or an `after` transition counts business days. */
-  timersNeedZone: boolean;
+  /**
+   * The stages whose way out depends on counting business days (an `after N
+   * ignored touches` transition with a business-day ignore window, or an
+   * `after N business days` transition, of the stage or policy-wide): without
+   * a zone, touches there are denied.
+   */
+  timersNeedZone: ReadonlySet<string>;
   calendars: Map<string, Calendar>;
 }
 
@@ -81,11 +86,11 @@ export function makeRuntime(ir: IrPolicy): Runtime {
   const stageRules = new Map<string, number[]>();
   for (const stage of ir.stages) stageRules.set(stage.name, [...stage.rules.map((id) => byId.get(id)!), ...policyWide]);
   const isBusiness = (d: IrDuration): boolean => d.unit === "business-days";
-  const timersNeedZone =
-    isBusiness(ir.ignoreWindow) ||
-    [...ir.transitions, ...ir.stages.flatMap((s) => s.transitions)].some(
-      (t) => t.trigger.kind === "elapsed" && isBusiness(t.trigger.duration),
-    );
+  const needsZone = (t: IrTransition): boolean =>
+    (t.trigger.kind === "ignored" && isBusiness(ir.ignoreWindow)) || (t.trigger.kind === "elapsed" && isBusiness(t.trigger.duration));
+  const timersNeedZone = new Set(
+    ir.stages.filter((s) => !s.final && (s.transitions.some(needsZone) || ir.transitions.some(needsZone))).map((s) => s.name),
+  );
   return {
     ir,
     stages,
@@ -196,7 +201,7 @@ export function nextTimer(rt: Runtime, ctx: Context, st: PolicyState): number | 
   if (stage.final) return next;
   const consider = (list: readonly IrTransition[]): void => {
     for (const t of list) {
-      if (t.trigger.kind !== "elapsed" || t.target === st.stage) continue;
+      if (t.trigger.kind !== "elapsed") continue;
       const due = addIn(ctx, st.entry, t.trigger.duration);
       if (due !== undefined && due > st.through && (next === undefined || due < next)) next = due;
     }
@@ -286,8 +291,9 @@ function matches(rt: Runtime, ctx: Context, st: PolicyState, t: IrTransition, no
     case "touches":
       return st.touches >= trigger.count;
     case "elapsed": {
+      // Its timer must have fired: at one instant, events come before timers.
       const due = addIn(ctx, st.entry, trigger.duration);
-      return due !== undefined && now >= due;
+      return due !== undefined && due <= st.through && due <= now;
     }
     case "signal":
       if (event === undefined || event.type !== trigger.signal) return false;
@@ -303,7 +309,7 @@ function matches(rt: Runtime, ctx: Context, st: PolicyState, t: IrTransition, no
 /**
  * Tries the stage's transitions, then the policy-wide ones (never out of a
  * final stage); the first that matches fires. A transition to the stage the
- * contact is already in is skipped.
+ * contact is already in enters it again (counters reset, windows dropped).
  */
 function tryTransitions(rt: Runtime, ctx: Context, st: PolicyState, now: number, event: NormalEvent | undefined): void {
   const stage = rt.stages.get(st.stage)!;
@@ -322,7 +328,6 @@ function firstMatch(
   whenOnly: boolean,
 ): IrTransition | undefined {
   for (const t of list) {
-    if (t.target === st.stage) continue;
     if (whenOnly && t.trigger.kind !== "when") continue;
     if (matches(rt, ctx, st, t, now, event)) return t;
   }

@@ -66,7 +66,6 @@ export const c = {
   not: (expr: Expr): Expr => ({ kind: "not", expr }),
 };
 
-type Named<T> = T & { name?: { name: string } };
 const named = <T extends Rule>(rule: T, name?: string): T => (name ? { ...rule, name: { name } } : rule);
 
 /** Rules. */
@@ -160,7 +159,7 @@ export function policy(name: string, opts: PolicyOptions = {}): Policy {
 }
 
 /** A rule with a span at `line` (for checking that reasons carry spans). */
-export function at<T extends Rule | Transition>(node: T, line: number): Named<T> {
+export function at<T extends Rule | Transition>(node: T, line: number): T {
   return { ...node, span: { line, column: 3, endLine: line, endColumn: 40 } };
 }
 

@@ -224,7 +224,7 @@ describe("rule forms", () => {
     const p = policy("p", { channels: chans, holidays: ["2026-03-09"], rules: [r.businessDays()] });
     const d = decide(p, [], "2026-03-07T10:00:00-05:00", { channel: "email" });
     expect(d).toMatchObject({ verdict: "defer", notBefore: "2026-03-10T04:00:00Z" });
-    expect(d.reasons[0]).toMatchObject({ rule: "policy.only-business-days.1", code: "only-business-days" });
+    expect(d.reasons[0]).toMatchObject({ rule: "policy.only-business-days.1", code: "business-days" });
     expect(decide(p, [], "2026-03-10T00:00:00-04:00", { channel: "email" }).verdict).toBe("allow");
   });
 });
@@ -252,11 +252,18 @@ describe("time zones", () => {
   });
 
   it("denies business-day ignore windows without a zone (fail closed)", () => {
-    const q = policy("q", { channels: ["email"], ignoreWindow: "2 business days" });
+    const q = policy("q", {
+      channels: ["email"],
+      ignoreWindow: "2 business days",
+      stages: [stage("a", { start: true, transitions: [t.ignored(2, "b")] }), stage("b", { final: true })],
+    });
     expect(decide(q, [], "2026-03-03T15:00:00Z", { channel: "email" }, { id: "x" }).reasons).toMatchObject([
       { rule: "policy.timezone", code: "unknown-timezone" },
     ]);
     expect(decide(q, [], "2026-03-03T15:00:00Z", { channel: "email" }).verdict).toBe("allow");
+    // Without an `ignored` transition the window changes nothing: no need for a zone.
+    const plain = policy("p", { channels: ["email"], ignoreWindow: "2 business days" });
+    expect(decide(plain, [], "2026-03-03T15:00:00Z", { channel: "email" }, { id: "x" }).verdict).toBe("allow");
   });
 
   it("follows New York's spring-forward: quiet hours end at 08:00 EDT", () => {

@@ -1,0 +1,210 @@
+import { describe, expect, it } from "vitest";
+
+import { HeedPolicyError } from "../../src/diagnostics.js";
+import { compile, compileIr } from "../../src/engine/index.js";
+import type { Contact, HistoryEvent } from "../../src/model.js";
+import { c, inbound, policy, r, stage, t } from "./build.js";
+
+const NY: Contact = { id: "c1", timezone: "America/New_York" };
+const ev = (type: string, when: string, extra: Record<string, unknown> = {}): HistoryEvent => ({ type, at: when, ...extra });
+const touch = (channel: string, when: string): HistoryEvent => ev("touch", when, { channel });
+const chans = ["email", "call"];
+
+function stageAt(p: ReturnType<typeof policy>, history: HistoryEvent[], when: string, contact: Contact = NY): string {
+  return compile(p).evaluate({ contact, history, touch: { channel: "email" }, at: when }).stage;
+}
+
+describe("ignore windows and counters", () => {
+  const p = policy("p", {
+    channels: chans,
+    ignoreWindow: "3 days",
+    stages: [stage("a", { start: true, transitions: [t.ignored(2, "nurture")] }), stage("nurture")],
+  });
+  const two = [touch("email", "2026-03-02T12:00:00Z"), touch("email", "2026-03-03T12:00:00Z")];
+
+  it("counts a touch as ignored when its window ends without engagement", () => {
+    expect(stageAt(p, two, "2026-03-06T11:59:59Z")).toBe("a");
+    expect(stageAt(p, two, "2026-03-06T12:00:00Z")).toBe("nurture");
+  });
+
+  it("includes the window's end: an engagement at exactly the end answers it (events before timers)", () => {
+    expect(stageAt(p, [...two, ev("reply", "2026-03-05T12:00:00Z")], "2026-03-10T12:00:00Z")).toBe("a");
+    expect(stageAt(p, [...two, ev("reply", "2026-03-05T12:00:01Z")], "2026-03-10T12:00:00Z")).toBe("a");
+  });
+
+  it("resets the ignored streak on engagement, so only consecutive ignored touches count", () => {
+    const history = [
+      touch("email", "2026-03-02T12:00:00Z"),
+      ev("meeting_booked", "2026-03-06T12:00:00Z"),
+      touch("email", "2026-03-07T12:00:00Z"),
+    ];
+    expect(stageAt(p, history, "2026-03-20T12:00:00Z")).toBe("a");
+  });
+
+  it("uses the policy's own engagement signals", () => {
+    const q = policy("q", {
+      channels: chans,
+      engagement: ["click"],
+      stages: [stage("a", { start: true, transitions: [t.ignored(1, "b")] }), stage("b")],
+    });
+    expect(stageAt(q, [touch("email", "2026-03-02T12:00:00Z"), ev("reply", "2026-03-03T12:00:00Z")], "2026-03-09T12:00:00Z")).toBe("b");
+    expect(stageAt(q, [touch("email", "2026-03-02T12:00:00Z"), ev("click", "2026-03-03T12:00:00Z")], "2026-03-09T12:00:00Z")).toBe("a");
+  });
+
+  it("counts ignore windows in business days when asked", () => {
+    const q = policy("q", {
+      channels: chans,
+      ignoreWindow: "1 business day",
+      stages: [stage("a", { start: true, transitions: [t.ignored(1, "b")] }), stage("b")],
+    });
+    // Friday noon: the window ends Monday noon New York time.
+    const h = [touch("email", "2026-03-06T12:00:00-05:00")];
+    expect(stageAt(q, h, "2026-03-09T11:59:00-04:00")).toBe("a");
+    expect(stageAt(q, h, "2026-03-09T12:00:00-04:00")).toBe("b");
+  });
+
+  it("drops pending windows on entering a stage and resets stage counters", () => {
+    const q = policy("q", {
+      channels: chans,
+      stages: [
+        stage("a", { start: true, transitions: [t.touches(2, "b")] }),
+        stage("b", { transitions: [t.ignored(1, "c"), t.when(c.ge("total_touches", 4), "d")] }),
+        stage("c"),
+        stage("d"),
+      ],
+    });
+    const h = [touch("email", "2026-03-02T12:00:00Z"), touch("email", "2026-03-02T13:00:00Z")];
+    // The two touches of stage a are never counted as ignored in b.
+    expect(stageAt(q, h, "2026-03-20T12:00:00Z")).toBe("b");
+    const more = [...h, touch("email", "2026-03-03T12:00:00Z")];
+    expect(stageAt(q, more, "2026-03-06T12:00:00Z")).toBe("c");
+  });
+});
+
+describe("transitions", () => {
+  it("after N touches counts touches in the stage", () => {
+    const p = policy("p", { channels: chans, stages: [stage("a", { start: true, transitions: [t.touches(2, "b")] }), stage("b")] });
+    expect(stageAt(p, [touch("email", "2026-03-02T12:00:00Z")], "2026-03-03T12:00:00Z")).toBe("a");
+    expect(stageAt(p, [touch("email", "2026-03-02T12:00:00Z"), touch("call", "2026-03-02T13:00:00Z")], "2026-03-02T13:00:00Z")).toBe("b");
+  });
+
+  it("after DURATION fires at entry + D, entry being the first event", () => {
+    const p = policy("p", { channels: chans, stages: [stage("a", { start: true, transitions: [t.elapsed("180 days", "b")] }), stage("b")] });
+    const h = [ev("signup", "2026-01-01T00:00:00Z")];
+    expect(stageAt(p, h, "2026-06-29T23:59:59Z")).toBe("a");
+    expect(stageAt(p, h, "2026-06-30T00:00:00Z")).toBe("b");
+  });
+
+  it("on SIGNAL where COND tests the signal's props and the contact", () => {
+    const p = policy("p", {
+      channels: chans,
+      stages: [
+        stage("a", { start: true, transitions: [t.on("reply", "vip", c.and(c.eq("intent", "buy"), c.eq("contact.tier", "gold"))), t.on("reply", "b")] }),
+        stage("b"),
+        stage("vip"),
+      ],
+    });
+    const gold = { ...NY, attributes: { tier: "gold" } };
+    expect(stageAt(p, [ev("reply", "2026-03-02T12:00:00Z", { intent: "buy" })], "2026-03-03T12:00:00Z", gold)).toBe("vip");
+    expect(stageAt(p, [ev("reply", "2026-03-02T12:00:00Z", { intent: "buy" })], "2026-03-03T12:00:00Z")).toBe("b");
+  });
+
+  it("tries the stage's transitions in source order, then the policy-wide ones", () => {
+    const p = policy("p", {
+      channels: chans,
+      stages: [stage("a", { start: true, transitions: [t.on("purchase", "customer")] }), stage("customer"), stage("closed", { final: true })],
+      transitions: [t.on("purchase", "closed"), t.on("unsubscribe", "closed")],
+    });
+    expect(stageAt(p, [ev("purchase", "2026-03-02T12:00:00Z")], "2026-03-03T12:00:00Z")).toBe("customer");
+    expect(stageAt(p, [ev("unsubscribe", "2026-03-02T12:00:00Z")], "2026-03-03T12:00:00Z")).toBe("closed");
+  });
+
+  it("never leaves a final stage", () => {
+    const p = policy("p", {
+      channels: chans,
+      stages: [stage("a", { start: true }), stage("closed", { final: true }), stage("won")],
+      transitions: [t.on("unsubscribe", "closed"), t.on("purchase", "won")],
+    });
+    expect(stageAt(p, [ev("unsubscribe", "2026-03-02T12:00:00Z"), ev("purchase", "2026-03-03T12:00:00Z")], "2026-03-04T12:00:00Z")).toBe("closed");
+  });
+
+  it("tries when transitions at entry and after every event, in a bounded chain", () => {
+    const p = policy("p", {
+      channels: chans,
+      stages: [
+        stage("a", { start: true, transitions: [t.when(c.eq("contact.vip", true), "b")] }),
+        stage("b", { transitions: [t.when(c.eq("contact.vip", true), "c")] }),
+        stage("c", { transitions: [t.when(c.ge("total_touches", 1), "d")] }),
+        stage("d", { transitions: [t.when(c.ge("total_touches", 0), "c")] }),
+      ],
+    });
+    expect(stageAt(p, [], "2026-03-03T12:00:00Z", { ...NY, attributes: { vip: true } })).toBe("c");
+    // c and d would bounce for ever: the chain stops after a bounded number of hops, deterministically.
+    const a = compile(p).evaluate({ contact: { ...NY, attributes: { vip: true } }, history: [touch("email", "2026-03-02T12:00:00Z")], touch: { channel: "email" }, at: "2026-03-03T12:00:00Z" });
+    const b = compile(p).evaluate({ contact: { ...NY, attributes: { vip: true } }, history: [touch("email", "2026-03-02T12:00:00Z")], touch: { channel: "email" }, at: "2026-03-03T12:00:00Z" });
+    expect(["c", "d"]).toContain(a.stage);
+    expect(b).toEqual(a);
+  });
+
+  it("processes events before timers due at the same instant", () => {
+    const p = policy("p", {
+      channels: chans,
+      stages: [
+        stage("a", { start: true, transitions: [t.elapsed("1 day", "late"), t.on("reply", "replied")] }),
+        stage("late"),
+        stage("replied"),
+      ],
+    });
+    const h = [ev("signup", "2026-03-02T12:00:00Z"), ev("reply", "2026-03-03T12:00:00Z")];
+    expect(stageAt(p, h, "2026-03-03T12:00:00Z")).toBe("replied");
+  });
+});
+
+describe("compile", () => {
+  it("throws HeedPolicyError with diagnostics for an invalid policy", () => {
+    const bad = policy("p", { channels: chans, stages: [stage("a", { start: true, transitions: [t.on("reply", "nurtur")] }), stage("nurture")] });
+    let error: unknown;
+    try {
+      compile(bad);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(HeedPolicyError);
+    expect((error as HeedPolicyError).diagnostics.map((d) => d.message).join("\n")).toContain("nurtur");
+  });
+
+  it("compiles to plain, deterministic JSON with stages, rule ids and transitions", () => {
+    const ir = compileIr(inbound());
+    expect(JSON.parse(JSON.stringify(ir))).toEqual(ir);
+    expect(JSON.stringify(compileIr(inbound()))).toBe(JSON.stringify(ir));
+    expect(ir.start).toBe("prospecting");
+    expect(ir.stages.map((s) => s.name)).toEqual(["prospecting", "nurture", "engaged", "email-only", "closed"]);
+    expect(ir.stages[1]).toMatchObject({ name: "nurture", final: false, allow: ["email"], rules: ["nurture.at-most.1"] });
+    expect(ir.stages[0]!.transitions.map((x) => x.cause)).toEqual([
+      "after 2 ignored touches",
+      'on reply where sentiment == "negative"',
+      'on reply where prefers == "email"',
+      "on reply",
+    ]);
+    expect(ir.policyRules).toEqual([
+      "no-cold-invites",
+      "let-them-read",
+      "policy.never-when.1",
+      "policy.never-when.2",
+      "policy.never-when.3",
+      "policy.never-when.4",
+      "policy.at-most.1",
+      "policy.at-most.2",
+      "policy.at-least.1",
+      "policy.quiet-hours.1",
+      "policy.only-business-days.1",
+    ]);
+    expect(ir.timezone).toEqual({ from: ["contact", "timezone"], fallback: "America/New_York" });
+  });
+
+  it("gives a policy without stages the implicit stage `active`", () => {
+    const ir = compileIr(policy("p", { channels: chans, rules: [r.businessDays()] }));
+    expect(ir.stages).toEqual([{ name: "active", final: false, allow: null, rules: [], transitions: [] }]);
+    expect(stageAt(policy("p", { channels: chans }), [], "2026-03-03T12:00:00Z")).toBe("active");
+  });
+});
