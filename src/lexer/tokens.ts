@@ -11,6 +11,9 @@
 
 import { Lexer, createToken, type TokenType } from "chevrotain";
 
+/** Every token the parser sees: what an unknown statement may run on with. */
+export const Anything = createToken({ name: "Anything", pattern: Lexer.NA });
+
 /** Every word-like token (identifiers and keywords): a path segment after `.` may be any of them. */
 export const Word = createToken({ name: "Word", pattern: Lexer.NA });
 
@@ -197,3 +200,9 @@ export const allTokens: TokenType[] = [
   Identifier,
   Word,
 ];
+
+for (const token of allTokens) {
+  if (token === WhiteSpace || token === Comment || token === Word) continue;
+  token.CATEGORIES = [...(token.CATEGORIES ?? []), Anything];
+}
+allTokens.push(Anything);

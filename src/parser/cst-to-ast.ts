@@ -569,6 +569,35 @@ function statement<T>(node: CstNode, ctx: ConvertContext, convert: () => T): T |
   }
 }
 
+const POLICY_WORDS = [
+  "timezone", "channels", "engagement", "ignore", "holidays", "applies", "stage", "start", "final",
+  "never", "at", "quiet", "only", "after", "on", "when", "rule",
+];
+const STAGE_WORDS = ["allow", "never", "at", "quiet", "only", "after", "on", "when", "rule"];
+
+/** Reports a line that starts with a word that starts no statement. */
+function unknownStatement(node: CstNode, ctx: ConvertContext, inStage: boolean, previousEndLine: number): void {
+  const word = optionalToken(node, "Identifier");
+  if (word === undefined) return;
+  const span = tSpan(word, ctx);
+  if (word.startLine === previousEndLine) {
+    error(ctx, "syntax", `unexpected \`${excerpt(word.image)}\` after the end of a statement (is a \`,\` missing?)`, span);
+    return;
+  }
+  const guess = didYouMean(word.image, inStage ? STAGE_WORDS : POLICY_WORDS);
+  const expected = inStage ? "`allow`, a rule or a transition" : "a policy line, a stage, a rule or a transition";
+  error(
+    ctx,
+    "syntax",
+    guess !== "" ? `unknown word \`${excerpt(word.image)}\`${guess}` : `unknown word \`${excerpt(word.image)}\`, expected ${expected}`,
+    span,
+  );
+}
+
+function endLine(node: CstNode): number {
+  return node.location?.endLine ?? 0;
+}
+
 function stageOf(node: CstNode, ctx: ConvertContext): A.Stage {
   const name = ident(token(node, "Identifier"), ctx);
   const stage: A.Stage = {
@@ -579,8 +608,16 @@ function stageOf(node: CstNode, ctx: ConvertContext): A.Stage {
     transitions: [],
   };
   if (optionalToken(node, "LCurly")) token(node, "RCurly");
+  let previousEndLine = optionalToken(node, "LCurly")?.startLine ?? 0;
   for (const item of nodesOf(node, "stageItem")) {
+    const lastEnd = previousEndLine;
+    previousEndLine = endLine(item);
     statement(item, ctx, () => {
+      const unknown = optionalChild(item, "unknownStatement");
+      if (unknown !== undefined) {
+        unknownStatement(unknown, ctx, true, lastEnd);
+        return;
+      }
       const allow = optionalChild(item, "allowLine");
       if (allow !== undefined) {
         const channels = nameList(child(allow, "nameList"), ctx);
@@ -629,7 +666,10 @@ export function policyOf(root: CstNode, ctx: ConvertContext): A.Policy | undefin
     seen.add(line);
   };
 
+  let previousEndLine = optionalToken(root, "LCurly")?.startLine ?? 0;
   for (const item of nodesOf(root, "policyItem")) {
+    const lastEnd = previousEndLine;
+    previousEndLine = endLine(item);
     statement(item, ctx, () => {
       const [kind] = Object.keys(item.children);
       const node = kind === undefined ? undefined : nodesOf(item, kind)[0];
@@ -670,6 +710,12 @@ export function policyOf(root: CstNode, ctx: ConvertContext): A.Policy | undefin
           return;
         case "ruleDecl":
           policy.rules.push(ruleOf(node, ctx));
+          return;
+        case "allowLine":
+          error(ctx, "syntax", "`allow` belongs inside a stage (a policy without stages allows every declared channel)", nodeSpan(node, ctx));
+          return;
+        case "unknownStatement":
+          unknownStatement(node, ctx, false, lastEnd);
           return;
         default:
           throw new Missing("statement");

@@ -44,7 +44,31 @@ export class HeedGrammar extends CstParser {
       { ALT: () => this.SUBRULE(this.stageDecl) },
       { ALT: () => this.SUBRULE(this.transition) },
       { ALT: () => this.SUBRULE(this.ruleDecl) },
+      { ALT: () => this.SUBRULE(this.allowLine) },
+      { ALT: () => this.SUBRULE(this.unknownStatement) },
     ]);
+  });
+
+  /**
+   * A line that starts with a word that starts no statement (`nevr call ...`):
+   * the rest of its line, and a `{ ... }` block after it, are read so the
+   * statements after it still parse; the CST -> AST step reports it.
+   */
+  public unknownStatement = this.RULE("unknownStatement", () => {
+    const line = this.LA(1).startLine;
+    this.CONSUME(T.Identifier);
+    this.MANY({
+      GATE: () => {
+        const next = this.LA(1);
+        return next.startLine === line && next.tokenType !== T.LCurly && next.tokenType !== T.RCurly;
+      },
+      DEF: () => this.CONSUME(T.Anything),
+    });
+    this.OPTION(() => {
+      this.CONSUME(T.LCurly);
+      this.MANY2(() => this.SUBRULE(this.stageItem));
+      this.CONSUME(T.RCurly);
+    });
   });
 
   public timezoneLine = this.RULE("timezoneLine", () => {
@@ -108,6 +132,7 @@ export class HeedGrammar extends CstParser {
       { ALT: () => this.SUBRULE(this.allowLine) },
       { ALT: () => this.SUBRULE(this.transition) },
       { ALT: () => this.SUBRULE(this.ruleDecl) },
+      { ALT: () => this.SUBRULE(this.unknownStatement) },
     ]);
   });
 

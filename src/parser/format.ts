@@ -1,0 +1,415 @@
+/**
+ * The formatter: AST -> canonical DSL text (spec section 3 layout).
+ *
+ * Two-space indent, one line per item; policy lines, then stages (a blank
+ * line between them), then policy-wide transitions, then policy-wide rules.
+ * In a stage: `allow`, rules, transitions. `final stage x` has no braces when
+ * empty, and a stage that only has an `allow` line stays on one line.
+ *
+ * Comments come back where they were: a comment on its own line before the
+ * item that followed it in the source, a comment at the end of a line at the
+ * end of that item's line. Items are matched to comments by their spans.
+ *
+ * `formatPolicy(parse(formatPolicy(p)))` is `formatPolicy(p)`.
+ *
+ * @module
+ */
+
+import type * as A from "../ast.js";
+import { assertNever } from "../diagnostics.js";
+
+// ------------------------------------------------------------ leaves
+
+/** A string literal with `"`, `\` and control characters escaped. */
+export function quote(value: string): string {
+  let out = '"';
+  for (const c of value) {
+    if (c === '"') out += '\\"';
+    else if (c === "\\") out += "\\\\";
+    else if (c === "\n") out += "\\n";
+    else if (c === "\t") out += "\\t";
+    else if (c === "\r") out += "\\r";
+    else out += c;
+  }
+  return `${out}"`;
+}
+
+const UNIT_SINGULAR: Record<A.DurationUnit, string> = {
+  minutes: "minute",
+  hours: "hour",
+  days: "day",
+  weeks: "week",
+  "business-days": "business day",
+};
+
+const UNIT_PLURAL: Record<A.DurationUnit, string> = {
+  minutes: "minutes",
+  hours: "hours",
+  days: "days",
+  weeks: "weeks",
+  "business-days": "business days",
+};
+
+function formatNumber(n: number): string {
+  return String(n);
+}
+
+/** `4 hours`, `1 business day`. */
+export function formatDuration(d: { amount: number; unit: A.DurationUnit }): string {
+  return `${formatNumber(d.amount)} ${d.amount === 1 ? UNIT_SINGULAR[d.unit] : UNIT_PLURAL[d.unit]}`;
+}
+
+/** `day`, `week`, `14 days` (without `per`). */
+export function formatWindow(w: A.Window): string {
+  if (w.kind === "calendar") return w.unit;
+  return formatDuration(w);
+}
+
+/** `08:00`. */
+export function formatTime(t: A.TimeOfDay): string {
+  return `${String(t.hour).padStart(2, "0")}:${String(t.minute).padStart(2, "0")}`;
+}
+
+/** `any`, `touches`, `email, call`; after a count (`count`), a lone channel is plural when the count is not 1. */
+export function formatChannels(set: A.ChannelSet, count?: number): string {
+  if (set.kind === "all") {
+    if (set.word === "touches" && count === 1) return "touch";
+    return set.word;
+  }
+  if (count !== undefined && count !== 1 && set.channels.length === 1) {
+    const name = set.channels[0]!.name;
+    return /(s|sh|ch|x|z)$/.test(name) ? `${name}es` : `${name}s`;
+  }
+  return set.channels.map((c) => c.name).join(", ");
+}
+
+function formatLiteral(l: A.Literal): string {
+  if (typeof l.value === "string") return quote(l.value);
+  return typeof l.value === "number" ? formatNumber(l.value) : String(l.value);
+}
+
+function formatOperand(o: A.Operand): string {
+  switch (o.kind) {
+    case "path":
+      return o.segments.join(".");
+    case "literal":
+      return formatLiteral(o);
+    case "list":
+      return `[${o.items.map(formatLiteral).join(", ")}]`;
+    case "duration":
+      return formatDuration(o);
+    default:
+      return assertNever(o, "operand");
+  }
+}
+
+/** Binding strength, loosest first: `or`, `and`, `not`, comparisons. */
+function precedence(e: A.Expr): number {
+  switch (e.kind) {
+    case "or":
+      return 1;
+    case "and":
+      return 2;
+    case "not":
+      return 3;
+    default:
+      return 4;
+  }
+}
+
+function wrap(e: A.Expr, needs: boolean): string {
+  const text = formatCondition(e);
+  return needs ? `(${text})` : text;
+}
+
+/** A condition with parentheses only where precedence needs them (`and`/`or` are left-associative). */
+export function formatCondition(e: A.Expr): string {
+  switch (e.kind) {
+    case "compare":
+      return `${formatOperand(e.left)} ${e.op} ${formatOperand(e.right)}`;
+    case "in":
+      return `${formatOperand(e.left)} ${e.negated ? "not in" : "in"} ${formatOperand(e.right)}`;
+    case "exists":
+      return `exists ${formatOperand(e.path)}`;
+    case "not":
+      return `not ${wrap(e.expr, precedence(e.expr) < 3)}`;
+    case "and":
+    case "or": {
+      const p = precedence(e);
+      return `${wrap(e.left, precedence(e.left) < p)} ${e.kind} ${wrap(e.right, precedence(e.right) <= p)}`;
+    }
+    default:
+      return assertNever(e, "condition");
+  }
+}
+
+// ------------------------------------------------------------ statements
+
+export function formatTrigger(t: A.Trigger): string {
+  switch (t.kind) {
+    case "ignored":
+      return `after ${t.count} ignored ${t.count === 1 ? "touch" : "touches"}`;
+    case "touches":
+      return `after ${t.count} ${t.count === 1 ? "touch" : "touches"}`;
+    case "elapsed":
+      return `after ${formatDuration(t.duration)}`;
+    case "signal":
+      return `on ${t.signal.name}${t.where ? ` where ${formatCondition(t.where)}` : ""}`;
+    case "when":
+      return `when ${formatCondition(t.condition)}`;
+    default:
+      return assertNever(t, "trigger");
+  }
+}
+
+export function formatTransition(t: A.Transition): string {
+  return `${formatTrigger(t.trigger)} move to ${t.target.name}`;
+}
+
+function where(e: A.Expr | undefined): string {
+  return e === undefined ? "" : ` where ${formatCondition(e)}`;
+}
+
+function forChannels(set: A.ChannelSet | undefined): string {
+  return set === undefined ? "" : ` for ${formatChannels(set)}`;
+}
+
+export function formatRule(r: A.Rule): string {
+  const name = r.name ? `rule ${r.name.name}: ` : "";
+  return name + ruleBody(r);
+}
+
+function ruleBody(r: A.Rule): string {
+  switch (r.kind) {
+    case "never-without":
+    case "never-after":
+    case "never-within":
+    case "never-when": {
+      const head = `never ${formatChannels(r.channels)}${r.tagged ? ` tagged ${quote(r.tagged.value)}` : ""}`;
+      if (r.kind === "never-without") return `${head} without ${r.signal.name}${where(r.where)}`;
+      if (r.kind === "never-after") return `${head} after ${r.signal.name}${where(r.where)}`;
+      if (r.kind === "never-within") {
+        return `${head} within ${formatDuration(r.duration)} of ${r.signal.name}${where(r.where)}`;
+      }
+      return `${head} when ${formatCondition(r.when)}`;
+    }
+    case "at-most":
+      return `at most ${r.count} ${formatChannels(r.channels, r.count)} per ${formatWindow(r.window)}`;
+    case "at-least":
+      return `at least ${formatDuration(r.duration)} between ${formatChannels(r.channels)}`;
+    case "quiet-hours":
+      return `quiet hours ${formatTime(r.start)} to ${formatTime(r.end)}${forChannels(r.channels)}`;
+    case "only-business-days":
+      return `only business days${forChannels(r.channels)}`;
+    default:
+      return assertNever(r, "rule");
+  }
+}
+
+// ------------------------------------------------------------ layout with comments
+
+/** One output line, tied to the source position of what it prints. */
+interface Line {
+  indent: number;
+  text: string;
+  /** Offset in the source where the printed item starts, for comment placement. */
+  anchor?: number;
+  /** Blank line before. */
+  blank?: boolean;
+}
+
+interface Placed {
+  leading: A.Comment[];
+  trailing: A.Comment[];
+}
+
+/**
+ * Assigns each comment to an anchor: a comment on the same line as the end
+ * of the last item before it trails that item, any other comment leads the
+ * first item after it. Anchors are `[start offset, end line]` of items.
+ */
+function placeComments(comments: readonly A.Comment[], anchors: readonly { start: number; endLine: number }[]): {
+  byAnchor: Map<number, Placed>;
+  leftover: A.Comment[];
+} {
+  const sorted = [...anchors].sort((a, b) => a.start - b.start);
+  const byAnchor = new Map<number, Placed>();
+  const leftover: A.Comment[] = [];
+  const entry = (start: number): Placed => {
+    let placed = byAnchor.get(start);
+    if (placed === undefined) {
+      placed = { leading: [], trailing: [] };
+      byAnchor.set(start, placed);
+    }
+    return placed;
+  };
+  for (const comment of comments) {
+    const offset = comment.span?.offset;
+    if (offset === undefined) {
+      leftover.push(comment);
+      continue;
+    }
+    let before: { start: number; endLine: number } | undefined;
+    let after: { start: number; endLine: number } | undefined;
+    for (const anchor of sorted) {
+      if (anchor.start < offset) before = anchor;
+      else {
+        after = anchor;
+        break;
+      }
+    }
+    if (before !== undefined && before.endLine === comment.span?.line) entry(before.start).trailing.push(comment);
+    else if (after !== undefined) entry(after.start).leading.push(comment);
+    else leftover.push(comment);
+  }
+  return { byAnchor, leftover };
+}
+
+function startOf(node: A.NodeBase | undefined): number | undefined {
+  return node?.span?.offset;
+}
+
+/** The offset of a stage's or the policy's closing brace: the last character of its span. */
+function closeOf(node: A.NodeBase): number | undefined {
+  const end = node.span?.endOffset;
+  return end === undefined ? undefined : end - 1;
+}
+
+/** The line where a stage's header ends: the line of its name. */
+function headerEndLine(stage: A.Stage): number | undefined {
+  return stage.name.span?.endLine;
+}
+
+/** Prints a policy in the canonical layout, keeping its comments. */
+export function formatPolicy(policy: A.Policy): string {
+  const lines: Line[] = [];
+  const anchors: { start: number; endLine: number }[] = [];
+  const anchor = (node: A.NodeBase | undefined, endLine?: number): number | undefined => {
+    const start = startOf(node);
+    const line = endLine ?? node?.span?.endLine;
+    if (start !== undefined && line !== undefined) anchors.push({ start, endLine: line });
+    return start;
+  };
+  const closeAnchor = (node: A.NodeBase): number | undefined => {
+    const close = closeOf(node);
+    const line = node.span?.endLine;
+    if (close !== undefined && line !== undefined) anchors.push({ start: close, endLine: line });
+    return close;
+  };
+  const push = (indent: number, text: string, at: number | undefined, blank = false): void => {
+    const line: Line = { indent, text };
+    if (at !== undefined) line.anchor = at;
+    if (blank) line.blank = true;
+    lines.push(line);
+  };
+
+  push(0, `cadence ${quote(policy.name.value)} {`, anchor(policy, policy.name.span?.endLine));
+  let section = 0;
+  const startSection = (): boolean => section++ > 0;
+  {
+    const header: [string, A.NodeBase | undefined][] = [];
+    if (policy.appliesWhen) header.push([`applies when ${formatCondition(policy.appliesWhen)}`, policy.appliesWhen]);
+    if (policy.timezone) {
+      const tz = policy.timezone;
+      header.push([
+        `timezone from ${tz.from.segments.join(".")}${tz.fallback ? ` else ${quote(tz.fallback.value)}` : ""}`,
+        tz,
+      ]);
+    }
+    if (policy.channels.length > 0) {
+      header.push([`channels ${policy.channels.map((c) => c.name).join(", ")}`, lineNode(policy.channels)]);
+    }
+    if (policy.engagement && policy.engagement.length > 0) {
+      header.push([`engagement ${policy.engagement.map((c) => c.name).join(", ")}`, lineNode(policy.engagement)]);
+    }
+    if (policy.ignoreWindow) header.push([`ignore window ${formatDuration(policy.ignoreWindow)}`, policy.ignoreWindow]);
+    if (policy.holidays && policy.holidays.length > 0) {
+      header.push([`holidays ${policy.holidays.map((h) => h.date).join(", ")}`, lineNode(policy.holidays)]);
+    }
+    if (header.length > 0) {
+      startSection();
+      for (const [text, node] of header) push(1, text, anchor(node));
+    }
+  }
+
+  for (const stage of policy.stages) {
+    const blank = startSection();
+    const head = `${stage.start ? "start " : ""}${stage.final ? "final " : ""}stage ${stage.name.name}`;
+    const headerAt = anchor(stage, headerEndLine(stage));
+    const empty = stage.rules.length === 0 && stage.transitions.length === 0;
+    if (empty && stage.allow === undefined && stage.final) {
+      push(1, head, headerAt, blank);
+      continue;
+    }
+    if (empty) {
+      const allowAt = stage.allow ? anchor(stage.allow) : undefined;
+      const hasBraces = closeAnchor(stage);
+      const allow = stage.allow ? ` allow ${stage.allow.channels.map((c) => c.name).join(", ")} ` : " ";
+      const text = `${head} {${allow}}`;
+      lines.push({
+        indent: 1,
+        text,
+        ...(headerAt !== undefined ? { anchor: headerAt } : {}),
+        ...(blank ? { blank } : {}),
+        oneLine: [allowAt, hasBraces],
+      } as Line);
+      continue;
+    }
+    push(1, `${head} {`, headerAt, blank);
+    if (stage.allow) push(2, `allow ${stage.allow.channels.map((c) => c.name).join(", ")}`, anchor(stage.allow));
+    for (const rule of stage.rules) push(2, formatRule(rule), anchor(rule));
+    for (const transition of stage.transitions) push(2, formatTransition(transition), anchor(transition));
+    push(1, "}", closeAnchor(stage));
+  }
+
+  if (policy.transitions.length > 0) {
+    const blank = startSection();
+    policy.transitions.forEach((t, i) => push(1, formatTransition(t), anchor(t), blank && i === 0));
+  }
+  if (policy.rules.length > 0) {
+    const blank = startSection();
+    policy.rules.forEach((r, i) => push(1, formatRule(r), anchor(r), blank && i === 0));
+  }
+  push(0, "}", closeAnchor(policy));
+
+  const { byAnchor, leftover } = placeComments(policy.comments ?? [], anchors);
+  return render(lines, byAnchor, leftover);
+}
+
+/** A node spanning a list of items printed on one line (`channels a, b`). */
+function lineNode(items: readonly A.NodeBase[]): A.NodeBase {
+  const first = items[0]?.span;
+  const last = items[items.length - 1]?.span;
+  if (first === undefined || last === undefined) return {};
+  return { span: { ...first, endLine: last.endLine, endColumn: last.endColumn } };
+}
+
+function commentText(c: A.Comment): string {
+  return `#${c.text}`;
+}
+
+function render(lines: readonly Line[], byAnchor: Map<number, Placed>, leftover: readonly A.Comment[]): string {
+  const out: string[] = [];
+  const pad = (indent: number): string => "  ".repeat(indent);
+  for (const line of lines) {
+    const placed = line.anchor === undefined ? undefined : byAnchor.get(line.anchor);
+    const oneLine = (line as Line & { oneLine?: (number | undefined)[] }).oneLine;
+    const inner = (oneLine ?? [])
+      .filter((at): at is number => at !== undefined)
+      .map((at) => byAnchor.get(at))
+      .filter((p): p is Placed => p !== undefined);
+    if (line.blank) out.push("");
+    const leading = [...(placed?.leading ?? []), ...inner.flatMap((p) => p.leading)];
+    const trailing = [...(placed?.trailing ?? []), ...inner.flatMap((p) => p.trailing)];
+    // A comment inside a closing brace's item comes before the closing line.
+    for (const c of leading) out.push(pad(line.text === "}" ? line.indent + 1 : line.indent) + commentText(c));
+    const text = pad(line.indent) + line.text;
+    if (trailing.length === 0) out.push(text);
+    else {
+      out.push(`${text} ${commentText(trailing[0]!)}`);
+      for (const c of trailing.slice(1)) out.push(pad(line.indent) + commentText(c));
+    }
+  }
+  for (const c of leftover) out.push(commentText(c));
+  return `${out.join("\n")}\n`;
+}
