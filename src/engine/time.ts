@@ -72,9 +72,33 @@ function zoneOf(name: string): IANAZone {
   return zone;
 }
 
+/**
+ * Offsets by zone and hour: the offset at the start and at the end of each
+ * hour asked about. When both agree, the offset is taken to hold for the
+ * whole hour (no zone changes its offset twice within an hour); otherwise
+ * the zone is asked for the exact instant. Asking luxon costs microseconds
+ * and decisions ask often; the memo keeps answers identical, only faster.
+ */
+const hourOffsets = new Map<IANAZone, Map<number, number | null>>();
+const MAX_MEMO_HOURS = 200_000;
+
 /** The zone's offset from UTC at an instant, in milliseconds. */
 function offsetAt(zone: IANAZone, ms: number): number {
-  return zone.offset(ms) * MINUTE;
+  let memo = hourOffsets.get(zone);
+  if (memo === undefined) {
+    memo = new Map();
+    hourOffsets.set(zone, memo);
+  }
+  const hour = Math.floor(ms / HOUR);
+  let steady = memo.get(hour);
+  if (steady === undefined) {
+    const atStart = zone.offset(hour * HOUR);
+    const atEnd = zone.offset((hour + 1) * HOUR - 1);
+    steady = atStart === atEnd ? atStart * MINUTE : null;
+    if (memo.size >= MAX_MEMO_HOURS) memo.clear();
+    memo.set(hour, steady);
+  }
+  return steady ?? zone.offset(ms) * MINUTE;
 }
 
 /** The local wall-clock reading of an instant, as local milliseconds. */
@@ -171,6 +195,21 @@ function isBusinessLocal(local: number, holidays: ReadonlySet<string>): boolean 
   return isoWeekday(local) <= 5 && !holidays.has(dateOfLocal(local));
 }
 
+/**
+ * True when the local day starting at `dayStart` (local milliseconds of a
+ * midnight) happens at all: a zone that moves across the date line skips a
+ * whole date (Pacific/Apia skipped 2011-12-30), and a skipped date is no
+ * business day.
+ */
+function dayExists(dayStart: number, zone: IANAZone): boolean {
+  return dayStartLocal(toLocal(firstInstantAtLocal(dayStart, zone), zone)) === dayStart;
+}
+
+/** A business day that exists in the zone. */
+function isBusinessDayIn(dayStart: number, cal: Calendar, zone: IANAZone): boolean {
+  return isBusinessLocal(dayStart, cal.holidays) && dayExists(dayStart, zone);
+}
+
 /** The local date `YYYY-MM-DD` of an instant in a zone. */
 export function localDate(ms: number, zone: string): string {
   return dateOfLocal(toLocal(ms, zoneOf(zone)));
@@ -198,8 +237,9 @@ export function rollingMs(amount: number, unit: RollingUnit): number {
 /**
  * `ms` plus a duration. Fixed units add absolute time (days are 24 h).
  * `business-days`: the same local wall time on the Nth next business day
- * (Saturdays, Sundays and holidays skipped, counted from the day after the
- * local date of `ms`, whatever that date is); a local time that does not
+ * (Saturdays, Sundays, holidays and dates the zone skips are passed over,
+ * counting from the day after the local date of `ms`, whatever that date
+ * is); a local time that does not
  * exist (DST gap) moves forward by the gap; an ambiguous one (DST overlap)
  * takes the earlier instant. A negative amount counts business days
  * backwards. Requires `cal` for business days.
@@ -215,7 +255,7 @@ export function addDuration(ms: number, amount: number, unit: DurationUnit, cal:
   let day = dayStartLocal(local);
   for (let remaining = Math.abs(amount); remaining > 0; ) {
     day += step;
-    if (isBusinessLocal(day, cal.holidays)) remaining--;
+    if (isBusinessDayIn(day, cal, zone)) remaining--;
   }
   return fromLocalCompatible(day + timeOfDay, zone);
 }
@@ -238,7 +278,7 @@ export function businessDayStart(ms: number, cal: Calendar): number {
   if (isBusinessLocal(local, cal.holidays)) return ms;
   let day = dayStartLocal(local) + DAY;
   // Terminates: at most two weekend days in a row, and finitely many holidays.
-  while (!isBusinessLocal(day, cal.holidays)) day += DAY;
+  while (!isBusinessDayIn(day, cal, zone)) day += DAY;
   return firstInstantAtLocal(day, zone);
 }
 

@@ -358,3 +358,37 @@ describe("calendar windows", () => {
     );
   });
 });
+
+describe("agreement with luxon's own calendar (an independent oracle)", () => {
+  const zones = [NY, LONDON, LORD_HOWE, "America/Santiago", "Africa/Cairo", "Asia/Jerusalem", "Asia/Kathmandu", "Pacific/Chatham", "UTC"];
+
+  it("local dates and day/week starts match luxon's startOf (property)", async () => {
+    const { DateTime } = await import("luxon");
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }), fc.constantFrom(...zones), (ms, zone) => {
+        const local = DateTime.fromMillis(ms, { zone });
+        expect(localDate(ms, zone)).toBe(local.toISODate());
+        expect(calendarWindowStart(ms, "day", zone)).toBe(local.startOf("day").toMillis());
+        expect(calendarWindowStart(ms, "week", zone)).toBe(local.startOf("week").toMillis());
+        expect(nextCalendarWindowStart(ms, "day", zone)).toBe(local.startOf("day").plus({ days: 1 }).toMillis());
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("a date the zone skips (Pacific/Apia crossed the date line after 2011-12-29)", () => {
+  const apia = calendar("Pacific/Apia", "2011-12-29");
+
+  it("is no business day to count", () => {
+    // Thu 10:00 at -10:00; Friday 2011-12-30 never happened, so the next business day is Mon 2012-01-02 at +14:00.
+    expect(iso(addDuration(at("2011-12-29T10:00:00-10:00"), 1, "business-days", calendar("Pacific/Apia")))).toBe(
+      "2012-01-01T20:00:00Z",
+    );
+  });
+
+  it("is no business day to start", () => {
+    expect(iso(businessDayStart(at("2011-12-29T12:00:00-10:00"), apia))).toBe("2012-01-01T10:00:00Z");
+    expect(localDate(at("2011-12-30T10:00:00Z"), "Pacific/Apia")).toBe("2011-12-31");
+  });
+});
