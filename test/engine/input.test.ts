@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+
+import { HeedInputError } from "../../src/diagnostics.js";
+import { compile } from "../../src/engine/index.js";
+import type { EvaluateInput } from "../../src/model.js";
+import { policy } from "./build.js";
+
+const engine = compile(policy("p", { channels: ["email", "call"] }));
+const good: EvaluateInput = {
+  contact: { id: "c1", timezone: "America/New_York" },
+  history: [{ type: "touch", channel: "email", at: "2026-03-02T10:00:00Z" }],
+  touch: { channel: "email" },
+  at: "2026-03-03T10:00:00Z",
+};
+
+function failure(run: () => unknown): HeedInputError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof HeedInputError) return error;
+    throw error;
+  }
+  throw new Error("expected a HeedInputError");
+}
+
+function bad(change: Record<string, unknown>): HeedInputError {
+  return failure(() => engine.evaluate({ ...good, ...change } as EvaluateInput));
+}
+
+const history = (...events: unknown[]) => ({ history: events });
+
+describe("typed input errors name the field and the index", () => {
+  it("contact without a string id", () => {
+    const e = bad({ contact: { id: 7 } });
+    expect([e.code, e.field, e.index]).toEqual(["invalid-contact", "contact.id", undefined]);
+    expect(e.message).toBe("`contact.id` must be a string, got `7`");
+  });
+
+  it("unknown contact time zone", () => {
+    const e = bad({ contact: { id: "c", timezone: "Mars/Base" } });
+    expect([e.code, e.field]).toEqual(["unknown-timezone", "contact.timezone"]);
+    expect(e.message).toContain("`Mars/Base`");
+  });
+
+  it("history that is not a list", () => {
+    expect([bad({ history: "none" }).code, bad({ history: "none" }).field]).toEqual(["invalid-history", "history"]);
+  });
+
+  it("an event that is not an object, or without a type", () => {
+    const e = bad(history(good.history[0], 3));
+    expect([e.code, e.field, e.index]).toEqual(["invalid-event", "history[1]", 1]);
+    const f = bad(history({ at: "2026-03-02T10:00:00Z" }));
+    expect([f.code, f.field, f.index]).toEqual(["invalid-event", "history[0].type", 0]);
+  });
+
+  it("an event time without an offset, or not a time", () => {
+    const e = bad(history(good.history[0], good.history[0], good.history[0], { type: "reply", at: "2026-03-02 10:00" }));
+    expect([e.code, e.field, e.index]).toEqual(["invalid-time", "history[3].at", 3]);
+    expect(e.message).toBe("`history[3].at` is not an ISO-8601 instant with an offset or `Z`: `2026-03-02 10:00`");
+    expect(bad(history({ type: "reply", at: "2026-03-02T10:00:00" })).field).toBe("history[0].at");
+    expect(bad(history({ type: "reply" })).code).toBe("invalid-time");
+  });
+
+  it("a touch event without a channel", () => {
+    const e = bad(history({ type: "touch", at: "2026-03-02T10:00:00Z" }));
+    expect([e.code, e.field, e.index]).toEqual(["invalid-event", "history[0].channel", 0]);
+  });
+
+  it("tags that are not a list of strings", () => {
+    const e = bad(history({ type: "touch", channel: "email", tags: "vip", at: "2026-03-02T10:00:00Z" }));
+    expect([e.code, e.field, e.index]).toEqual(["invalid-event", "history[0].tags", 0]);
+    const f = bad({ touch: { channel: "email", tags: [1] } });
+    expect([f.code, f.field]).toEqual(["invalid-touch", "touch.tags"]);
+  });
+
+  it("a proposed touch without a channel", () => {
+    const e = bad({ touch: {} });
+    expect([e.code, e.field]).toEqual(["invalid-touch", "touch.channel"]);
+  });
+
+  it("an invalid evaluation instant", () => {
+    const e = bad({ at: "tomorrow" });
+    expect([e.code, e.field, e.index]).toEqual(["invalid-time", "at", undefined]);
+  });
+
+  it("messages follow the style: lowercase start, no final period, one line", () => {
+    for (const e of [bad({ at: "tomorrow" }), bad({ touch: {} }), bad({ contact: { id: "c", timezone: "Mars/Base" } })]) {
+      expect(e.message).toMatch(/^[a-z`]/);
+      expect(e.message).not.toMatch(/\.$/);
+      expect(e.message).not.toContain("\n");
+    }
+  });
+});
+
+describe("incremental input errors", () => {
+  it("refuses an event earlier than the last stepped one", () => {
+    const s = engine.step(engine.start(good.contact, "2026-03-01T00:00:00Z"), { type: "reply", at: "2026-03-05T10:00:00Z" });
+    const e = failure(() => engine.step(s, { type: "reply", at: "2026-03-04T10:00:00Z" }));
+    expect([e.code, e.field]).toEqual(["out-of-order", "event.at"]);
+    const d = failure(() => engine.decide(s, { channel: "email" }, "2026-03-04T10:00:00Z"));
+    expect([d.code, d.field]).toEqual(["out-of-order", "at"]);
+  });
+
+  it("names the field of a malformed stepped event", () => {
+    const e = failure(() => engine.step(engine.start(good.contact, "2026-03-01T00:00:00Z"), { type: "touch", at: "2026-03-05T10:00:00Z" }));
+    expect([e.code, e.field]).toEqual(["invalid-event", "event.channel"]);
+  });
+
+  it("refuses something that is not a snapshot of this engine", () => {
+    const e = failure(() => engine.decide({ format: "heed-snapshot/1" }, { channel: "email" }, "2026-03-04T10:00:00Z"));
+    expect([e.code, e.field]).toEqual(["invalid-snapshot", "snapshot"]);
+  });
+
+  it("checks the contact given to start", () => {
+    const e = failure(() => engine.start({ id: "c", timezone: "Nowhere/City" }, "2026-03-01T00:00:00Z"));
+    expect(e.code).toBe("unknown-timezone");
+  });
+});
