@@ -1,0 +1,369 @@
+/**
+ * The practical limit: the inbound policy of spec section 3 implemented
+ * directly, by hand, for speed, and for this policy only. Stages are small
+ * integers, channels bits, the state a handful of numbers; nothing is
+ * interpreted. It follows spec section 2 to the letter, so it doubles as the
+ * reference the other peers and Heed are checked against.
+ *
+ * @module
+ */
+
+import type { AttributeValue, Contact, EvaluateInput, HistoryEvent, ProposedTouch, Verdict } from "../src/model.js";
+import { BusinessCalendar, DAY, HOUR, fromWall, nextLocalMidnight, toWall } from "./tz.js";
+
+export const STAGES = ["prospecting", "nurture", "engaged", "email-only", "closed"] as const;
+export const PROSPECTING = 0;
+export const NURTURE = 1;
+export const ENGAGED = 2;
+export const EMAIL_ONLY = 3;
+export const CLOSED = 4;
+
+export const FALLBACK_ZONE = "America/New_York";
+export const CALENDAR = new BusinessCalendar(["2026-11-26", "2026-12-25"]);
+export const IGNORE_WINDOW = 3 * DAY;
+export const NURTURE_LIMIT = 180 * DAY;
+export const YEAR = 365 * DAY;
+
+const EMAIL = 1;
+const CALL = 2;
+const SMS = 4;
+const LINKEDIN = 8;
+const INVITE = 16;
+
+/** Channel name to bit; 0 for a channel the policy does not declare. */
+export function channelBit(channel: string): number {
+  switch (channel) {
+    case "email":
+      return EMAIL;
+    case "call":
+      return CALL;
+    case "sms":
+      return SMS;
+    case "linkedin":
+      return LINKEDIN;
+    case "calendar-invite":
+      return INVITE;
+    default:
+      return 0;
+  }
+}
+
+/** Each stage's `allow` list as a bit set. */
+const ALLOW = [EMAIL | CALL | LINKEDIN | INVITE, EMAIL, EMAIL | CALL | INVITE, EMAIL, 0];
+
+/** A decision reduced to what the benchmark compares. */
+export interface Outcome {
+  verdict: Verdict;
+  stage: string;
+  /** On defer: epoch ms. */
+  notBefore?: number;
+  /** `rule:code` of every unmet rule, sorted. */
+  reasons: string[];
+}
+
+/** The zone the policy reads a contact's local time in. */
+export function zoneOf(contact: Contact): string {
+  return contact.timezone ?? FALLBACK_ZONE;
+}
+
+/**
+ * The history as the engine sees it at `at`: duplicates by `id` dropped (the
+ * first in input order kept), events after `at` dropped, sorted stably by
+ * instant. Returns parallel arrays of events and their instants.
+ */
+export function normalize(history: readonly HistoryEvent[], at: number): { events: HistoryEvent[]; times: number[] } {
+  let seen: Set<string> | null = null;
+  let events: HistoryEvent[] = [];
+  let times: number[] = [];
+  let sorted = true;
+  let prev = -Infinity;
+  for (let i = 0; i < history.length; i++) {
+    const e = history[i]!;
+    if (e.id !== undefined) {
+      seen ??= new Set();
+      if (seen.has(e.id)) continue;
+      seen.add(e.id);
+    }
+    const t = Date.parse(e.at);
+    if (t > at) continue;
+    if (t < prev) sorted = false;
+    prev = t;
+    events.push(e);
+    times.push(t);
+  }
+  if (!sorted) {
+    const order = times.map((_, i) => i);
+    const ts = times;
+    order.sort((a, b) => ts[a]! - ts[b]! || a - b);
+    events = order.map((i) => events[i]!);
+    times = order.map((i) => ts[i]!);
+  }
+  return { events, times };
+}
+
+/**
+ * A contact's state under the inbound policy: the stage machine plus what
+ * the rules need (last touches, last download, whether a reply was seen).
+ */
+export class ContactState {
+  stage = PROSPECTING;
+  entry = 0;
+  ignored = 0;
+  touches = 0;
+  total = 0;
+  /** Ends of pending ignore windows, ascending; those before `head` are settled. */
+  pending: number[] = [];
+  head = 0;
+  hasReply = false;
+  lastDownload = -Infinity;
+  lastTouch = -Infinity;
+  secondTouch = -Infinity;
+  thirdTouch = -Infinity;
+  lastCall = -Infinity;
+  lastEmail = -Infinity;
+
+  constructor(entry: number) {
+    this.entry = entry;
+  }
+
+  clone(): ContactState {
+    const c = new ContactState(this.entry);
+    Object.assign(c, this);
+    c.pending = this.pending.slice(this.head);
+    c.head = 0;
+    return c;
+  }
+
+  enter(stage: number, at: number): void {
+    this.stage = stage;
+    this.entry = at;
+    this.ignored = 0;
+    this.touches = 0;
+    this.pending = [];
+    this.head = 0;
+  }
+
+  /** The next timer's instant (ignore window end or nurture's 180 days), or Infinity. */
+  nextTimer(): number {
+    const ignore = this.head < this.pending.length ? this.pending[this.head]! : Infinity;
+    const elapsed = this.stage === NURTURE ? this.entry + NURTURE_LIMIT : Infinity;
+    return ignore < elapsed ? ignore : elapsed;
+  }
+
+  /** Fires every timer due before `limit` (or at it, when `inclusive`). */
+  advance(limit: number, inclusive: boolean): void {
+    for (;;) {
+      const ignore = this.head < this.pending.length ? this.pending[this.head]! : Infinity;
+      const elapsed = this.stage === NURTURE ? this.entry + NURTURE_LIMIT : Infinity;
+      if (ignore <= elapsed) {
+        if (inclusive ? ignore > limit : ignore >= limit) return;
+        this.head++;
+        this.ignored++;
+        if (this.stage === PROSPECTING ? this.ignored >= 2 : this.stage === ENGAGED && this.ignored >= 3) {
+          this.enter(NURTURE, ignore);
+        }
+      } else {
+        if (inclusive ? elapsed > limit : elapsed >= limit) return;
+        this.enter(CLOSED, elapsed);
+      }
+    }
+  }
+
+  private engage(): void {
+    this.head = this.pending.length;
+    this.ignored = 0;
+  }
+
+  /** Processes one event at `t` (timers before it must have fired). */
+  event(e: HistoryEvent, t: number): void {
+    switch (e.type) {
+      case "touch": {
+        this.total++;
+        this.touches++;
+        this.pending.push(t + IGNORE_WINDOW);
+        this.thirdTouch = this.secondTouch;
+        this.secondTouch = this.lastTouch;
+        this.lastTouch = t;
+        if (e.channel === "email") this.lastEmail = t;
+        else if (e.channel === "call") this.lastCall = t;
+        return;
+      }
+      case "reply": {
+        if (e.auto === true) return;
+        this.hasReply = true;
+        this.engage();
+        if (this.stage === PROSPECTING) {
+          if (e.sentiment === "negative") this.enter(CLOSED, t);
+          else if (e.prefers === "email") this.enter(EMAIL_ONLY, t);
+          else this.enter(ENGAGED, t);
+        } else if (this.stage === NURTURE) {
+          this.enter(ENGAGED, t);
+        }
+        return;
+      }
+      case "meeting_booked":
+      case "call_connected":
+        this.engage();
+        return;
+      case "unsubscribe":
+      case "purchase":
+        if (this.stage !== CLOSED) this.enter(CLOSED, t);
+        return;
+      case "content_download":
+        if (t > this.lastDownload) this.lastDownload = t;
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+/** Replays a normalized history up to and including `at`. */
+export function replay(events: readonly HistoryEvent[], times: readonly number[], at: number): ContactState {
+  const state = new ContactState(times.length > 0 ? times[0]! : at);
+  for (let i = 0; i < events.length; i++) {
+    const t = times[i]!;
+    state.advance(t, false);
+    state.event(events[i]!, t);
+  }
+  state.advance(at, true);
+  return state;
+}
+
+const DENY = -1;
+
+function hasTag(touch: ProposedTouch, tag: string): boolean {
+  const tags = touch.tags;
+  return Array.isArray(tags) && tags.includes(tag);
+}
+
+function inList(value: unknown, list: AttributeValue | undefined): boolean {
+  return value !== undefined && Array.isArray(list) && (list as unknown[]).includes(value);
+}
+
+/**
+ * Every rule at `t`: DENY when one denies, else the earliest instant at or
+ * after `t` that the unmet temporal rules each allow (`t` itself when all are
+ * met). Pushes `rule:code` of each unmet rule into `reasons` when given.
+ */
+export function check(
+  state: ContactState,
+  contact: Contact,
+  touch: ProposedTouch,
+  bit: number,
+  zone: string,
+  t: number,
+  reasons: string[] | null,
+): number {
+  let deny = false;
+  let until = t;
+  const stage = state.stage;
+  if (stage === CLOSED) {
+    deny = true;
+    reasons?.push("closed.final:final-stage");
+  } else if ((ALLOW[stage]! & bit) === 0) {
+    deny = true;
+    reasons?.push(`${STAGES[stage]}.allow:channel-not-allowed`);
+  }
+  if (bit === INVITE && !state.hasReply) {
+    deny = true;
+    reasons?.push("no-cold-invites:never-without");
+  }
+  if (bit === CALL && t < state.lastDownload + 4 * HOUR) {
+    until = Math.max(until, state.lastDownload + 4 * HOUR);
+    reasons?.push("let-them-read:never-within");
+  }
+  const attrs = contact.attributes;
+  if (bit === CALL && attrs !== undefined && (attrs.role === "analyst" || attrs.role === "student")) {
+    deny = true;
+    reasons?.push("policy.never-when.1:never-when");
+  }
+  if (attrs !== undefined && attrs.customer === true && touch.campaign === "acquisition") {
+    deny = true;
+    reasons?.push("policy.never-when.2:never-when");
+  }
+  if (attrs !== undefined && inList(touch.product, attrs.products)) {
+    deny = true;
+    reasons?.push("policy.never-when.3:never-when");
+  }
+  if (state.total === 0 && hasTag(touch, "meeting-ask")) {
+    deny = true;
+    reasons?.push("policy.never-when.4:never-when");
+  }
+  if (state.thirdTouch > t - 7 * DAY) {
+    until = Math.max(until, state.thirdTouch + 7 * DAY);
+    reasons?.push("policy.at-most.1:at-most");
+  }
+  const wall = toWall(zone, t);
+  const dayNum = Math.floor(wall / DAY);
+  if (bit === CALL && state.lastCall > t - 25 * HOUR && Math.floor(toWall(zone, state.lastCall) / DAY) === dayNum) {
+    until = Math.max(until, nextLocalMidnight(zone, t));
+    reasons?.push("policy.at-most.2:at-most");
+  }
+  if (t - state.lastTouch < 6 * DAY) {
+    const earliest = CALENDAR.addBusinessDays(zone, state.lastTouch, 2);
+    if (t < earliest) {
+      until = Math.max(until, earliest);
+      reasons?.push("policy.at-least.1:at-least");
+    }
+  }
+  if (bit === CALL || bit === SMS) {
+    const timeOfDay = wall - dayNum * DAY;
+    if (timeOfDay < 8 * HOUR) {
+      until = Math.max(until, fromWall(zone, dayNum * DAY + 8 * HOUR));
+      reasons?.push("policy.quiet-hours.1:quiet-hours");
+    } else if (timeOfDay >= 21 * HOUR) {
+      until = Math.max(until, fromWall(zone, (dayNum + 1) * DAY + 8 * HOUR));
+      reasons?.push("policy.quiet-hours.1:quiet-hours");
+    }
+  }
+  if (!CALENDAR.isBusinessDayNum(dayNum)) {
+    until = Math.max(until, CALENDAR.businessDayStart(zone, t));
+    reasons?.push("policy.only-business-days.1:business-days");
+  }
+  if (stage === NURTURE && bit === EMAIL && state.lastEmail > t - 14 * DAY) {
+    until = Math.max(until, state.lastEmail + 14 * DAY);
+    reasons?.push("nurture.at-most.1:at-most");
+  }
+  return deny ? DENY : until;
+}
+
+/**
+ * Decides on a replayed state (which it may advance): deny, allow, or defer
+ * to the earliest instant at which every rule is met together, following the
+ * contact through the timers on the way.
+ */
+export function decideOn(state: ContactState, contact: Contact, touch: ProposedTouch, at: number): Outcome {
+  const stage = STAGES[state.stage]!;
+  const reasons: string[] = [];
+  const bit = channelBit(touch.channel);
+  if (bit === 0) return { verdict: "deny", stage, reasons: ["policy.channels:unknown-channel"] };
+  const zone = zoneOf(contact);
+  let target = check(state, contact, touch, bit, zone, at, reasons);
+  reasons.sort();
+  if (target === DENY) return { verdict: "deny", stage, reasons };
+  if (target === at) return { verdict: "allow", stage, reasons };
+  const limit = at + YEAR;
+  for (;;) {
+    if (target > limit) return { verdict: "deny", stage, reasons: [...reasons, "no-window"].sort() };
+    const timer = state.nextTimer();
+    let t: number;
+    if (timer <= target) {
+      state.advance(timer, true);
+      t = timer;
+    } else {
+      t = target;
+    }
+    const next = check(state, contact, touch, bit, zone, t, null);
+    if (next === DENY) return { verdict: "deny", stage, reasons: [...reasons, "stage-change"].sort() };
+    if (next === t) return { verdict: "defer", stage, notBefore: t, reasons };
+    target = next;
+  }
+}
+
+/** The hand-written peer: one decision from the full history. */
+export function evaluateHandwritten(input: EvaluateInput): Outcome {
+  const at = Date.parse(input.at);
+  const { events, times } = normalize(input.history, at);
+  return decideOn(replay(events, times, at), input.contact, input.touch, at);
+}

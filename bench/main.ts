@@ -1,0 +1,374 @@
+/**
+ * `npm run bench`: Heed against its peers on the spec's inbound policy.
+ *
+ * 1. Generates the cases (seeded, deterministic).
+ * 2. Checks that every implementation gives the same decisions (verdict and
+ *    stage everywhere; notBefore between Heed and the hand-written peer;
+ *    Heed's decide() equal to its evaluate()); a disagreement prints the
+ *    first disagreeing case in full and exits 1.
+ * 3. Times each implementation (median of several runs), then how Heed
+ *    grows with history length and with policy size, and memory per snapshot.
+ *
+ * `--quick` (or HEED_BENCH_QUICK=1) runs small sizes in a few seconds.
+ *
+ * @module
+ */
+
+import { readFileSync } from "node:fs";
+import { cpus, platform, release } from "node:os";
+import { fileURLToPath } from "node:url";
+import type { Policy } from "../src/ast.js";
+import type { Engine, Snapshot } from "../src/engine/api.js";
+import type { Decision, EvaluateInput, HistoryEvent } from "../src/model.js";
+import { generateCases } from "./generate.js";
+import { evaluateHandwritten, normalize, replay, decideOn, type ContactState, type Outcome } from "./handwritten.js";
+import { loadHeed, type HeedApi } from "./heed.js";
+import { evaluateJre, makeRulesEngine } from "./jre.js";
+import { synthPolicy } from "./synth.js";
+import { evaluateXState } from "./xstate.js";
+
+const QUICK = process.argv.includes("--quick") || process.env.HEED_BENCH_QUICK === "1";
+const SEED = 20261122;
+const CASES = QUICK ? 300 : 10_000;
+const RUNS = QUICK ? 3 : 5;
+const POLICY_FILE = fileURLToPath(new URL("./inbound.heed", import.meta.url));
+
+const gc: (() => void) | undefined = (globalThis as { gc?: () => void }).gc;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** Decisions per second of `fn` over `count` decisions, median of `runs`. */
+function rate(count: number, runs: number, fn: () => void): number {
+  fn(); // warm-up
+  const rates: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    const ns = Number(process.hrtime.bigint() - t0);
+    rates.push(count / (ns / 1e9));
+  }
+  return median(rates);
+}
+
+async function rateAsync(count: number, runs: number, fn: () => Promise<void>): Promise<number> {
+  await fn();
+  const rates: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    const ns = Number(process.hrtime.bigint() - t0);
+    rates.push(count / (ns / 1e9));
+  }
+  return median(rates);
+}
+
+/** Median wall time of `fn` in milliseconds. */
+function timeMs(runs: number, fn: () => void): number {
+  fn();
+  const ms: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return median(ms);
+}
+
+/** A Heed decision reduced to what the peers are compared on. */
+function outcomeOf(d: Decision): Outcome {
+  const reasons = d.reasons
+    .map((r) => (r.code === "stage-change" || r.code === "no-window" ? r.code : `${r.rule}:${r.code}`))
+    .sort();
+  const o: Outcome = { verdict: d.verdict, stage: d.stage, reasons };
+  if (d.notBefore !== undefined) o.notBefore = Date.parse(d.notBefore);
+  return o;
+}
+
+function iso(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}
+
+function show(o: Outcome | Decision): unknown {
+  if ("notBefore" in o && typeof o.notBefore === "number") return { ...o, notBefore: iso(o.notBefore) };
+  return o;
+}
+
+interface Prepared {
+  input: EvaluateInput;
+  at: number;
+  /** The history as stepped into a snapshot: deduplicated, up to `at`, in time order. */
+  events: HistoryEvent[];
+  times: number[];
+}
+
+function prepare(cases: readonly EvaluateInput[]): Prepared[] {
+  return cases.map((input) => {
+    const at = Date.parse(input.at);
+    const { events, times } = normalize(input.history, at);
+    return { input, at, events, times };
+  });
+}
+
+function buildSnapshot(engine: Engine, p: Prepared): Snapshot {
+  let s = engine.start(p.input.contact, p.events[0]?.at ?? p.input.at);
+  for (const e of p.events) s = engine.step(s, e);
+  return s;
+}
+
+function fail(message: string, p: Prepared, found: Record<string, unknown>): never {
+  console.error(`\nDISAGREEMENT: ${message}`);
+  console.error("case:", JSON.stringify(p.input, null, 2));
+  for (const [name, value] of Object.entries(found)) console.error(`${name}:`, JSON.stringify(value, null, 2));
+  process.exit(1);
+}
+
+function compileInbound(heed: HeedApi): { policy: Policy; engine: Engine } {
+  const text = readFileSync(POLICY_FILE, "utf8");
+  const { policy, diagnostics } = heed.parsePolicy(text, { file: "inbound.heed" });
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (policy === undefined || errors.length > 0) {
+    console.error("bench/inbound.heed does not parse:", JSON.stringify(diagnostics, null, 2));
+    process.exit(1);
+  }
+  return { policy, engine: heed.compile(policy) };
+}
+
+function target(label: string, ok: boolean, detail: string): void {
+  console.log(`  ${ok ? "PASS" : "MISS"}  ${label} (${detail})`);
+}
+
+async function main(): Promise<void> {
+  console.log(`Heed benchmark${QUICK ? " (quick)" : ""}`);
+  console.log(`machine: ${cpus()[0]?.model ?? "unknown cpu"} x${cpus().length}, ${platform()} ${release()}, node ${process.version}`);
+  console.log(`cases: ${fmt(CASES)} contacts, 20-60 events each, seed ${SEED}; median of ${RUNS} runs\n`);
+
+  const loaded = await loadHeed();
+  const heed = loaded.api;
+  if (loaded.missing.length > 0) console.log(`not available yet: ${loaded.missing.join(", ")}\n`);
+
+  const prepared = prepare(generateCases(SEED, CASES, { events: [20, 60] }));
+  const rules = makeRulesEngine();
+
+  let engine: Engine | undefined;
+  let snapshots: Snapshot[] = [];
+  if (heed !== undefined) {
+    engine = compileInbound(heed).engine;
+    snapshots = prepared.map((p) => buildSnapshot(engine!, p));
+  }
+
+  // ------------------------------------------------------------ agreement
+  const tally: Record<string, number> = {};
+  let reasonMismatches = 0;
+  let firstReasonMismatch: Record<string, unknown> | undefined;
+  for (let i = 0; i < prepared.length; i++) {
+    const p = prepared[i]!;
+    const hw = evaluateHandwritten(p.input);
+    const jre = await evaluateJre(rules, p.input);
+    const xs = evaluateXState(p.input);
+    tally[`${hw.verdict}`] = (tally[`${hw.verdict}`] ?? 0) + 1;
+    const peers: [string, Outcome][] = [
+      ["json-rules-engine", jre],
+      ["xstate", xs],
+    ];
+    if (engine !== undefined) {
+      const evaluated = engine.evaluate(p.input);
+      const decided = engine.decide(snapshots[i]!, p.input.touch, p.input.at);
+      if (JSON.stringify(evaluated) !== JSON.stringify(decided)) {
+        fail(`case ${i}: Heed decide() differs from evaluate()`, p, { evaluate: evaluated, decide: decided });
+      }
+      const h = outcomeOf(evaluated);
+      if (h.notBefore !== hw.notBefore) {
+        fail(`case ${i}: notBefore differs between Heed and the hand-written peer`, p, { heed: evaluated, handwritten: show(hw) });
+      }
+      peers.push(["heed", h]);
+      if (h.reasons.join() !== hw.reasons.join()) {
+        reasonMismatches++;
+        firstReasonMismatch ??= { case: i, heed: evaluated, handwritten: show(hw) };
+      }
+    }
+    for (const [name, o] of peers) {
+      if (o.verdict !== hw.verdict || o.stage !== hw.stage) {
+        fail(`case ${i}: ${name} says ${o.verdict} in ${o.stage}, the hand-written peer ${hw.verdict} in ${hw.stage}`, p, {
+          handwritten: show(hw),
+          [name]: show(o),
+        });
+      }
+      if (name !== "heed" && o.reasons.join() !== hw.reasons.join()) {
+        fail(`case ${i}: ${name} gives other reasons than the hand-written peer`, p, { handwritten: show(hw), [name]: show(o) });
+      }
+      if (name !== "heed" && o.notBefore !== hw.notBefore) {
+        fail(`case ${i}: ${name} gives another notBefore than the hand-written peer`, p, { handwritten: show(hw), [name]: show(o) });
+      }
+    }
+  }
+  const implementations = engine !== undefined ? "Heed evaluate, Heed decide, hand-written, json-rules-engine, XState" : "hand-written, json-rules-engine, XState";
+  console.log(`agreement: ${implementations} agree on all ${fmt(CASES)} decisions`);
+  console.log(`  verdicts: ${Object.entries(tally).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
+  if (engine !== undefined) {
+    console.log(
+      reasonMismatches === 0
+        ? "  reasons (rule ids and codes): Heed and the hand-written peer agree on every case"
+        : `  reasons differ on ${fmt(reasonMismatches)} cases (not a failure); first: ${JSON.stringify(firstReasonMismatch)}`,
+    );
+  }
+
+  // ------------------------------------------------------------ throughput
+  console.log(`\nthroughput (decisions per second, median of ${RUNS} runs)`);
+  const states: ContactState[] = prepared.map((p) => replay(p.events, p.times, p.at));
+  const results: [string, number][] = [];
+  if (engine !== undefined) {
+    const e = engine;
+    results.push(["Heed evaluate() (replay)", rate(CASES, RUNS, () => prepared.forEach((p) => e.evaluate(p.input)))]);
+    results.push([
+      "Heed decide() (snapshot)",
+      rate(CASES, RUNS, () => prepared.forEach((p, i) => e.decide(snapshots[i]!, p.input.touch, p.input.at))),
+    ]);
+  }
+  results.push(["hand-written (replay)", rate(CASES, RUNS, () => prepared.forEach((p) => evaluateHandwritten(p.input)))]);
+  results.push([
+    "hand-written (stored state)",
+    rate(CASES, RUNS, () => prepared.forEach((p, i) => decideOn(states[i]!.clone(), p.input.contact, p.input.touch, p.at))),
+  ]);
+  results.push([
+    "json-rules-engine",
+    await rateAsync(CASES, Math.min(RUNS, 3), async () => {
+      for (const p of prepared) await evaluateJre(rules, p.input);
+    }),
+  ]);
+  results.push(["XState v5", rate(CASES, Math.min(RUNS, 3), () => prepared.forEach((p) => evaluateXState(p.input)))]);
+  const heedEval = results.find(([n]) => n.startsWith("Heed evaluate"))?.[1];
+  for (const [name, r] of results) {
+    const ratio = heedEval === undefined ? "" : `  ${fmt(r / heedEval, 2)}x Heed evaluate`;
+    console.log(`  ${name.padEnd(30)} ${fmt(r).padStart(12)} /s${ratio}`);
+  }
+  const get = (prefix: string): number => results.find(([n]) => n.startsWith(prefix))![1];
+
+  // ------------------------------------------------------------ memory
+  let snapshotJson = 0;
+  let snapshotHeap: number | undefined;
+  if (engine !== undefined) {
+    snapshotJson = snapshots.reduce((sum, s) => sum + Buffer.byteLength(JSON.stringify(s)), 0) / snapshots.length;
+    if (gc !== undefined) {
+      const texts = snapshots.map((s) => JSON.stringify(s));
+      snapshots = [];
+      gc();
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      const kept = texts.map((t) => JSON.parse(t) as Snapshot);
+      gc();
+      gc();
+      snapshotHeap = (process.memoryUsage().heapUsed - before) / kept.length;
+      if (kept.length === 0) console.log("");
+    }
+    console.log(`\nmemory per snapshot: ${fmt(snapshotJson)} bytes of JSON, ${snapshotHeap === undefined ? "heap n/a (run with --expose-gc)" : `${fmt(snapshotHeap)} bytes of heap`}`);
+  }
+
+  // ------------------------------------------------------------ history length
+  const growth = engine !== undefined ? historyGrowth(engine) : undefined;
+
+  // ------------------------------------------------------------ policy size
+  const sizes = heed !== undefined ? policyGrowth(heed) : undefined;
+
+  // ------------------------------------------------------------ targets
+  console.log("\ntargets");
+  if (engine === undefined || growth === undefined || sizes === undefined) {
+    console.log("  (Heed is not available yet: no targets to check)");
+    return;
+  }
+  const evalRate = get("Heed evaluate");
+  const decideRate = get("Heed decide");
+  const hwReplay = get("hand-written (replay)");
+  const hwStored = get("hand-written (stored state)");
+  target("evaluate within 2x of hand-written", hwReplay / evalRate <= 2, `${fmt(hwReplay / evalRate, 2)}x slower`);
+  target("decide within 1.5x of hand-written (stored state)", hwStored / decideRate <= 1.5, `${fmt(hwStored / decideRate, 2)}x slower`);
+  target("Heed >= 20x json-rules-engine", evalRate / get("json-rules-engine") >= 20, `${fmt(evalRate / get("json-rules-engine"), 1)}x`);
+  target("Heed >= 5x XState", evalRate / get("XState") >= 5, `${fmt(evalRate / get("XState"), 1)}x`);
+  const d10 = growth.decide[0]!;
+  const dMax = growth.decide[growth.decide.length - 1]!;
+  target(`decide flat from ${fmt(growth.lengths[0]!)} to ${fmt(growth.lengths[growth.lengths.length - 1]!)} events (<= 1.5x)`, dMax / d10 <= 1.5, `${fmt(dMax / d10, 2)}x`);
+  const e0 = growth.evaluate[0]!;
+  const eN = growth.evaluate[growth.evaluate.length - 1]!;
+  const lengthRatio = growth.lengths[growth.lengths.length - 1]! / growth.lengths[0]!;
+  const slope = Math.log(eN / e0) / Math.log(lengthRatio);
+  target("evaluate linear or better in history length", slope <= 1.15, `time x${fmt(eN / e0, 0)} for events x${fmt(lengthRatio)}, exponent ${fmt(slope, 2)}`);
+  for (const [what, ratio] of [
+    ["compile", sizes.compileRatio],
+    ["check", sizes.checkRatio],
+  ] as const) {
+    target(`${what} 200 vs 20 stages <= 15x`, ratio <= 15, `${fmt(ratio, 1)}x`);
+  }
+}
+
+interface Growth {
+  lengths: number[];
+  evaluate: number[];
+  decide: number[];
+}
+
+/** Heed's evaluate() and decide() time per decision as histories grow. */
+function historyGrowth(engine: Engine): Growth {
+  const lengths = QUICK ? [10, 100, 1000] : [10, 100, 1000, 10_000];
+  console.log("\nhistory length (microseconds per decision)");
+  console.log(`  ${"events".padStart(8)} ${"evaluate".padStart(12)} ${"decide".padStart(12)} ${"hand-written".padStart(13)} ${"snapshot".padStart(10)}`);
+  const growth: Growth = { lengths, evaluate: [], decide: [] };
+  for (const n of lengths) {
+    const count = Math.max(QUICK ? 3 : 10, Math.min(QUICK ? 200 : 1000, Math.floor((QUICK ? 20_000 : 200_000) / n)));
+    const prepared = prepare(generateCases(SEED + n, count, { events: n, closing: false }));
+    const snaps = prepared.map((p) => buildSnapshot(engine, p));
+    const evalUs = 1e6 / rate(count, RUNS, () => prepared.forEach((p) => engine.evaluate(p.input)));
+    const decideUs = 1e6 / rate(count, RUNS, () => prepared.forEach((p, i) => engine.decide(snaps[i]!, p.input.touch, p.input.at)));
+    const hwUs = 1e6 / rate(count, RUNS, () => prepared.forEach((p) => evaluateHandwritten(p.input)));
+    const bytes = snaps.reduce((s, x) => s + JSON.stringify(x).length, 0) / snaps.length;
+    growth.evaluate.push(evalUs);
+    growth.decide.push(decideUs);
+    console.log(`  ${fmt(n).padStart(8)} ${fmt(evalUs, 1).padStart(12)} ${fmt(decideUs, 1).padStart(12)} ${fmt(hwUs, 1).padStart(13)} ${fmt(bytes).padStart(8)} B`);
+  }
+  return growth;
+}
+
+/** Parse, compile, check and diff times as policies grow. */
+function policyGrowth(heed: HeedApi): { compileRatio: number; checkRatio: number } {
+  const sizes = [5, 20, 50, 200];
+  const runs = QUICK ? 3 : RUNS;
+  console.log("\npolicy size (milliseconds, median)");
+  console.log(`  ${"stages+rules".padStart(12)} ${"parse".padStart(9)} ${"compile".padStart(9)} ${"check".padStart(9)} ${"diff".padStart(9)}`);
+  const compileMs: Record<number, number> = {};
+  const checkMs: Record<number, number> = {};
+  for (const n of sizes) {
+    const text = synthPolicy(n);
+    const changed = synthPolicy(n, { variant: true });
+    const parsed = heed.parsePolicy(text, { file: `synth-${n}.heed` });
+    const errors = parsed.diagnostics.filter((d) => d.severity === "error");
+    if (parsed.policy === undefined || errors.length > 0) {
+      console.error(`synthetic policy of size ${n} does not parse:`, JSON.stringify(errors.slice(0, 3)));
+      process.exit(1);
+    }
+    const policy = parsed.policy;
+    const parseMs = timeMs(runs, () => heed.parsePolicy(text, { file: "synth.heed" }));
+    compileMs[n] = timeMs(runs, () => heed.compile(policy));
+    checkMs[n] = timeMs(runs, () => {
+      const p = heed.parsePolicy(text, { file: "synth.heed" });
+      if (p.policy !== undefined) {
+        heed.validatePolicy?.(p.policy);
+        heed.analyzePolicy?.(p.policy);
+      }
+    });
+    let diff = "not yet";
+    if (heed.diffPolicies !== undefined) {
+      const other = heed.parsePolicy(changed, { file: "synth2.heed" }).policy;
+      if (other !== undefined) diff = fmt(timeMs(1, () => heed.diffPolicies!(policy, other)), 1);
+    }
+    console.log(`  ${fmt(n).padStart(12)} ${fmt(parseMs, 2).padStart(9)} ${fmt(compileMs[n]!, 2).padStart(9)} ${fmt(checkMs[n]!, 2).padStart(9)} ${diff.padStart(9)}`);
+  }
+  return { compileRatio: compileMs[200]! / compileMs[20]!, checkRatio: checkMs[200]! / checkMs[20]! };
+}
+
+await main();
