@@ -108,3 +108,56 @@ export async function startPostgres(): Promise<PostgresCluster> {
     throw new Error(`could not start a PostgreSQL test cluster: ${(error as Error).message} ${stderr}${detail}`);
   }
 }
+
+let databases = 0;
+
+/** Creates an empty database in the cluster and returns its URL. */
+export async function createDatabase(cluster: PostgresCluster): Promise<string> {
+  const { default: pg } = await import("pg");
+  const name = `heed_test_${process.pid}_${++databases}`;
+  const client = new pg.Client({ connectionString: cluster.url });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  return `postgres://postgres@127.0.0.1:${cluster.port}/${name}`;
+}
+
+/** One kind of store the shared suites run against. */
+export interface StoreBackend {
+  name: "memory" | "pglite" | "postgres";
+  /** Opens a fresh, empty store. */
+  open(): Promise<import("../../src/adapters/store/types.js").Store>;
+}
+
+/**
+ * The stores every store and gate suite runs against: PostgreSQL (a fresh
+ * database in `cluster()`), PGlite (in memory) and the memory store.
+ */
+export function storeBackends(cluster: () => PostgresCluster): StoreBackend[] {
+  return [
+    {
+      name: "postgres",
+      open: async () => {
+        const { openPostgresStore } = await import("../../src/adapters/store/postgres.js");
+        return openPostgresStore({ connectionString: await createDatabase(cluster()), max: 10 });
+      },
+    },
+    {
+      name: "pglite",
+      open: async () => {
+        const { openPgliteStore } = await import("../../src/adapters/store/pglite.js");
+        return openPgliteStore();
+      },
+    },
+    {
+      name: "memory",
+      open: async () => {
+        const { MemoryStore } = await import("../../src/adapters/store/memory.js");
+        return new MemoryStore();
+      },
+    },
+  ];
+}

@@ -1,0 +1,165 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPgliteStore } from "../../src/adapters/store/pglite.js";
+import { openPostgresStore } from "../../src/adapters/store/postgres.js";
+import { SCHEMA_VERSION } from "../../src/adapters/store/schema.js";
+import type { Store } from "../../src/adapters/store/types.js";
+import type { Snapshot } from "../../src/engine/api.js";
+import { createDatabase, startPostgres, storeBackends, type PostgresCluster } from "../support/postgres.js";
+
+let cluster: PostgresCluster | undefined;
+const current = (): PostgresCluster => {
+  if (!cluster) throw new Error("the PostgreSQL cluster did not start");
+  return cluster;
+};
+
+beforeAll(async () => {
+  cluster = await startPostgres();
+});
+afterAll(() => cluster?.stop());
+
+const at = (h: number): string => new Date(Date.UTC(2026, 2, 2, h)).toISOString();
+
+describe.each(storeBackends(current))("the $name store", (backend) => {
+  let opened: Store | undefined;
+  const storeOf = (): Store => {
+    if (!opened) throw new Error("the store did not open");
+    return opened;
+  };
+  beforeAll(async () => {
+    opened = await backend.open();
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  let next = 0;
+  /** Fresh contact ids, so that the tests sharing one store never meet. */
+  const contacts = (): [string, string, string, string] => {
+    const n = ++next;
+    return [`c1-${n}`, `c2-${n}`, `a-${n}`, `b-${n}`];
+  };
+  it("keeps a contact's events in the order stored and drops a redelivered id", async () => {
+    const [c1, c2, a, b] = contacts();
+    const first = await storeOf().append(c1, [
+      { type: "touch", channel: "email", at: at(10), id: "t1" },
+      { type: "reply", at: at(9), id: "r1", sentiment: "positive" },
+    ]);
+    expect(first).toEqual({ added: ["t1", "r1"], duplicates: [] });
+    const again = await storeOf().append(c1, [
+      { type: "reply", at: at(9), id: "r1", sentiment: "negative" },
+      { type: "open", at: at(11), id: "o1" },
+    ]);
+    expect(again).toEqual({ added: ["o1"], duplicates: ["r1"] });
+    const history = await storeOf().history(c1);
+    expect(history.map((e) => e.id)).toEqual(["t1", "r1", "o1"]);
+    expect(history[1]).toEqual({ type: "reply", at: at(9), id: "r1", sentiment: "positive" });
+    expect(await storeOf().history(c2)).toEqual([]);
+  });
+
+  it("keeps the same event id apart for two contacts", async () => {
+    const [c1, c2, a, b] = contacts();
+    await storeOf().append(a, [{ type: "reply", at: at(1), id: "same" }]);
+    const other = await storeOf().append(b, [{ type: "reply", at: at(1), id: "same" }]);
+    expect(other.added).toEqual(["same"]);
+  });
+
+  it("round-trips a snapshot, a contact and idempotency records", async () => {
+    const [c1, c2, a, b] = contacts();
+    expect(await storeOf().readSnapshot(c1)).toBeUndefined();
+    const snapshot = { format: "heed-snapshot/1", contact: { id: c1 }, last: null, recentIds: ["x"], states: null } as unknown as Snapshot;
+    await storeOf().writeSnapshot(c1, snapshot);
+    expect(await storeOf().readSnapshot(c1)).toEqual(snapshot);
+    await storeOf().withContact(c1, async (tx) => {
+      await tx.saveContact({ id: c1, timezone: "Europe/Paris", attributes: { role: "cto", products: [a] } });
+      await tx.saveIdempotency("k1", { decision: { verdict: "allow" } });
+      await tx.saveIdempotency("k1", { decision: { verdict: "deny" } });
+    });
+    await storeOf().withContact(c1, async (tx) => {
+      expect(await tx.contact()).toEqual({ id: c1, timezone: "Europe/Paris", attributes: { role: "cto", products: [a] } });
+      expect(await tx.idempotency("k1")).toEqual({ key: "k1", response: { decision: { verdict: "allow" } } });
+      expect(await tx.idempotency("k2")).toBeUndefined();
+      expect(await tx.snapshot()).toEqual(snapshot);
+    });
+  });
+
+  it("rolls back every write of a transaction that throws", async () => {
+    const [c1, c2, a, b] = contacts();
+    await expect(
+      storeOf().withContact(c1, async (tx) => {
+        await tx.append({ type: "touch", channel: "call", at: at(10), id: "t1" });
+        await tx.saveIdempotency("k", { any: 1 });
+        await tx.saveContact({ id: c1 });
+        throw new Error("worker died");
+      }),
+    ).rejects.toThrow("worker died");
+    expect(await storeOf().history(c1)).toEqual([]);
+    await storeOf().withContact(c1, async (tx) => {
+      expect(await tx.idempotency("k")).toBeUndefined();
+      expect(await tx.contact()).toBeUndefined();
+    });
+  });
+
+  it("runs one transaction at a time per contact", async () => {
+    const [c1, c2, a, b] = contacts();
+    // Each transaction reads the count and writes count + 1 after a pause:
+    // without the lock, two would read the same count and write one id twice.
+    const bump = (): Promise<void> =>
+      storeOf().withContact(c1, async (tx) => {
+        const n = (await tx.history()).length;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        await tx.append({ type: "open", at: at(1), id: `e${n}` });
+      });
+    await Promise.all(Array.from({ length: 20 }, bump));
+    expect((await storeOf().history(c1)).map((e) => e.id)).toEqual(Array.from({ length: 20 }, (_, i) => `e${i}`));
+  });
+
+  it("reports its schema version", async () => {
+    const [c1, c2, a, b] = contacts();
+    expect(await storeOf().schemaVersion()).toBe(storeOf().kind === "memory" ? 0 : SCHEMA_VERSION);
+  });
+});
+
+describe("schema migrations", () => {
+  it("create the schema once on PostgreSQL and leave it alone when reopened", async () => {
+    const url = await createDatabase(current());
+    const [a, b] = await Promise.all([openPostgresStore({ connectionString: url }), openPostgresStore({ connectionString: url })]);
+    await a.append("c1", [{ type: "reply", at: at(1), id: "r1" }]);
+    await Promise.all([a.close(), b.close()]);
+    const again = await openPostgresStore({ connectionString: url });
+    expect(await again.history("c1")).toHaveLength(1);
+    await again.close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query("SELECT version FROM heed_schema_version ORDER BY version");
+    await client.end();
+    expect(rows.map((r: { version: number }) => r.version)).toEqual([SCHEMA_VERSION]);
+  });
+
+  it("refuse a database migrated by a newer version", async () => {
+    const url = await createDatabase(current());
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query("CREATE TABLE heed_schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+    await client.query("INSERT INTO heed_schema_version (version, description) VALUES (99, 'future')");
+    await client.end();
+    await expect(openPostgresStore({ connectionString: url })).rejects.toThrow(/schema is at version 99, newer than/);
+  });
+
+  it("persist a PGlite store in its folder across reopening", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "heed-pglite-"));
+    try {
+      const first = await openPgliteStore(folder);
+      await first.append("c1", [{ type: "touch", channel: "email", at: at(3), id: "t1" }]);
+      await first.close();
+      const second = await openPgliteStore(folder);
+      expect((await second.history("c1")).map((e) => e.id)).toEqual(["t1"]);
+      expect(await second.schemaVersion()).toBe(SCHEMA_VERSION);
+      await second.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
