@@ -62,15 +62,22 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
     { stage: undefined, rules: policy.rules, transitions: policy.transitions },
   ];
 
-  const ruleNames = new Set<string>();
+  const ruleNames = new Map<string, NodeBase>();
   for (const scope of scopes) {
     if (scope.stage?.allow !== undefined) checkChannelNames(scope.stage.allow, channels, error, scope.stage);
     for (const rule of scope.rules) {
       if (rule.name !== undefined) {
-        if (ruleNames.has(rule.name.name)) {
-          error("duplicate-rule", `another rule is already named \`${rule.name.name}\``, spanOf(rule.name, rule), "give each rule its own name");
+        const first = ruleNames.get(rule.name.name);
+        if (first !== undefined) {
+          error(
+            "duplicate-rule",
+            `another rule is already named \`${rule.name.name}\``,
+            spanOf(rule.name, rule),
+            `give each rule its own name${firstAt(first)}`,
+          );
+        } else {
+          ruleNames.set(rule.name.name, { span: spanOf(rule.name, rule) });
         }
-        ruleNames.add(rule.name.name);
       }
       checkRule(rule, channels, error, report);
     }
@@ -95,29 +102,41 @@ function spanOf(...nodes: (NodeBase | undefined)[]): Span | undefined {
 // ---------------------------------------------------------------- declarations
 
 function checkChannels(policy: Policy, policySpan: Span | undefined, error: ReportError): string[] {
-  const declared: string[] = [];
+  const declared = new Map<string, Ident>();
   if (policy.channels.length === 0) {
     error("no-channels", "the policy declares no channel", policySpan, "add a line such as `channels email, call`");
   }
   for (const channel of policy.channels) {
-    if (declared.includes(channel.name)) {
-      error("duplicate-channel", `channel \`${channel.name}\` is declared twice`, spanOf(channel, policy), "remove the second declaration");
+    const first = declared.get(channel.name);
+    if (first !== undefined) {
+      error(
+        "duplicate-channel",
+        `channel \`${channel.name}\` is declared twice`,
+        spanOf(channel, policy),
+        `remove this declaration${firstAt(first)}`,
+      );
     } else {
-      declared.push(channel.name);
+      declared.set(channel.name, channel);
     }
   }
-  return declared;
+  return [...declared.keys()];
 }
 
 function checkStages(policy: Policy, policySpan: Span | undefined, error: ReportError): string[] {
-  const names: string[] = [];
+  const names = new Map<string, Stage>();
   const starts: Stage[] = [];
   for (const stage of policy.stages) {
     const name = stage.name.name;
-    if (names.includes(name)) {
-      error("duplicate-stage", `stage \`${name}\` is declared twice`, spanOf(stage.name, stage), "give each stage its own name");
+    const first = names.get(name);
+    if (first !== undefined) {
+      error(
+        "duplicate-stage",
+        `stage \`${name}\` is declared twice`,
+        spanOf(stage.name, stage),
+        `give each stage its own name${firstAt({ span: spanOf(first.name, first) })}`,
+      );
     } else {
-      names.push(name);
+      names.set(name, stage);
     }
     if (stage.start) starts.push(stage);
     if (stage.final) checkFinalStage(stage, error);
@@ -140,7 +159,7 @@ function checkStages(policy: Policy, policySpan: Span | undefined, error: Report
       "mark exactly one stage `start`",
     );
   }
-  return names;
+  return [...names.keys()];
 }
 
 function checkFinalStage(stage: Stage, error: ReportError): void {
@@ -255,7 +274,12 @@ function checkTime(time: TimeOfDay, error: ReportError, parent: NodeBase): boole
 
 function formatDuration(duration: Duration): string {
   const unit = duration.unit === "business-days" ? "business days" : duration.unit;
-  return `${duration.amount} ${unit}`;
+  return `${duration.amount} ${duration.amount === 1 ? unit.slice(0, -1) : unit}`;
+}
+
+/** ` (first declared at line L, column C)` when the earlier declaration has a span. */
+function firstAt(node: NodeBase | undefined): string {
+  return node?.span === undefined ? "" : ` (first declared at line ${node.span.line}, column ${node.span.column})`;
 }
 
 function checkDuration(duration: Duration, error: ReportError, parent: NodeBase): void {

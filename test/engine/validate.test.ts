@@ -150,6 +150,8 @@ describe("validatePolicy", () => {
       expect(channel.map((d) => [where(d), d.message])).toEqual([["2:25", "channel `email` is declared twice"]]);
       const stages = withCode(policy, "duplicate-stage");
       expect(stages.map((d) => [where(d), d.message])).toEqual([["7:9", "stage `engaged` is declared twice"]]);
+      expect(channel[0]?.hint).toBe("remove this declaration (first declared at line 2, column 12)");
+      expect(stages[0]?.hint).toBe("give each stage its own name (first declared at line 5, column 9)");
       expect(withCode(basePolicy(), "duplicate-channel")).toEqual([]);
       expect(withCode(basePolicy(), "duplicate-stage")).toEqual([]);
     });
@@ -167,6 +169,7 @@ describe("validatePolicy", () => {
       expect(found[0]?.message).toBe("another rule is already named `weekdays`");
       // Stages are read before policy-wide rules: the policy-wide one is the second.
       expect(where(found[0])).toBe("10:8");
+      expect(found[0]?.hint).toBe("give each rule its own name (first declared at line 5, column 8)");
       expect(withCode(basePolicy({ rules: [named("a", 10), named("b", 11)] }), "duplicate-rule")).toEqual([]);
     });
   });
@@ -356,7 +359,7 @@ describe("validatePolicy", () => {
       ];
       const found = withCode(policy, "business-days-in-condition");
       expect(found.map((d) => [where(d), d.message])).toEqual([
-        ["2:40", "`1 business days` has no fixed length and cannot be compared in a condition"],
+        ["2:40", "`1 business day` has no fixed length and cannot be compared in a condition"],
         ["5:60", "`3 business days` has no fixed length and cannot be compared in a condition"],
         ["6:40", "`4 business days` has no fixed length and cannot be compared in a condition"],
         ["10:40", "`2 business days` has no fixed length and cannot be compared in a condition"],
