@@ -11,6 +11,9 @@
  *   compared in a condition, must be a positive whole number of its unit.
  * - A policy-wide transition in a policy without stages has nowhere to go
  *   (`no-stages-to-move-to`), even towards the implicit stage `active`.
+ * - A contact's zone is read from `contact.timezone`, `contact.X` or
+ *   `contact.attributes.X`; any other `timezone from` path is an error
+ *   (`invalid-timezone-source`) rather than a zone silently never found.
  *
  * @module
  */
@@ -205,7 +208,23 @@ function isRealDate(text: string): boolean {
   return day <= (lengths[month - 1] ?? 0);
 }
 
+/** True for `contact.timezone`, `contact.X` and `contact.attributes.X`: where a contact's zone can be read. */
+function isZoneSource(segments: readonly string[]): boolean {
+  if (segments[0] !== "contact") return false;
+  if (segments.length === 2) return segments[1] !== "attributes";
+  return segments.length === 3 && segments[1] === "attributes";
+}
+
 function checkSettings(policy: Policy, error: ReportError): void {
+  const from = policy.timezone?.from;
+  if (from !== undefined && !isZoneSource(from.segments)) {
+    error(
+      "invalid-timezone-source",
+      `cannot read a contact's time zone from \`${from.segments.join(".")}\``,
+      spanOf(from, policy.timezone),
+      "write `timezone from contact.timezone` or name a contact attribute, such as `contact.tz`",
+    );
+  }
   const fallback = policy.timezone?.fallback;
   if (fallback !== undefined && !isValidZone(fallback.value)) {
     error(

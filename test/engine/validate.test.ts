@@ -251,6 +251,21 @@ describe("validatePolicy", () => {
       expect(withCode(basePolicy({ timezone: zone("UTC") }), "invalid-timezone")).toEqual([]);
     });
 
+    it("invalid-timezone-source: the zone is read from the contact only", () => {
+      const from = (text: string): Policy["timezone"] => ({
+        from: { kind: "path", segments: text.split("."), span: at(3, 17, text.length) },
+        span: at(3, 3, 40),
+      });
+      const [d] = withCode(basePolicy({ timezone: from("touch.zone") }), "invalid-timezone-source");
+      expect(d?.message).toBe("cannot read a contact's time zone from `touch.zone`");
+      expect(where(d)).toBe("3:17");
+      expect(withCode(basePolicy({ timezone: from("contact") }), "invalid-timezone-source")).toHaveLength(1);
+      expect(withCode(basePolicy({ timezone: from("contact.address.zone") }), "invalid-timezone-source")).toHaveLength(1);
+      for (const fine of ["contact.timezone", "contact.tz", "contact.attributes.tz"]) {
+        expect(withCode(basePolicy({ timezone: from(fine) }), "invalid-timezone-source"), fine).toEqual([]);
+      }
+    });
+
     it("invalid-date: a holiday that is not a real date", () => {
       const holidays = [
         { date: "2026-11-26", span: at(3, 12, 10) },
