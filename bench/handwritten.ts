@@ -337,11 +337,12 @@ export function decideOn(state: ContactState, contact: Contact, touch: ProposedT
   const stage = STAGES[state.stage]!;
   const reasons: string[] = [];
   const bit = channelBit(touch.channel);
-  if (bit === 0) return { verdict: "deny", stage, reasons: ["policy.channels:unknown-channel"] };
   const zone = zoneOf(contact);
   let target = check(state, contact, touch, bit, zone, at, reasons);
+  // an undeclared channel is denied, with every rule that speaks of all channels judged as well
+  if (bit === 0) reasons.push("policy.channels:unknown-channel");
   reasons.sort();
-  if (target === DENY) return { verdict: "deny", stage, reasons };
+  if (target === DENY || bit === 0) return { verdict: "deny", stage, reasons };
   if (target === at) return { verdict: "allow", stage, reasons };
   const limit = at + YEAR;
   for (;;) {

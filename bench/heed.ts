@@ -12,7 +12,7 @@ import type { Diagnostic } from "../src/diagnostics.js";
 import type { Engine } from "../src/engine/api.js";
 
 export interface HeedApi {
-  parsePolicy(text: string, options?: { file?: string }): { policy: Policy | undefined; diagnostics: Diagnostic[] };
+  parsePolicy?: (text: string, options?: { file?: string }) => { policy: Policy | undefined; diagnostics: Diagnostic[] };
   compile(policy: Policy): Engine;
   validatePolicy?: (policy: Policy) => Diagnostic[];
   analyzePolicy?: (policy: Policy) => Diagnostic[];
@@ -43,11 +43,9 @@ export async function loadHeed(): Promise<HeedLoad> {
   const validate = await tryImport("../src/engine/validate.js");
   if (typeof parser?.parsePolicy !== "function") missing.push("parsePolicy (src/parser/index.ts)");
   if (typeof engine?.compile !== "function") missing.push("compile (src/engine/index.ts)");
-  if (missing.length > 0) return { api: undefined, missing };
-  const api: HeedApi = {
-    parsePolicy: parser!.parsePolicy as HeedApi["parsePolicy"],
-    compile: engine!.compile as HeedApi["compile"],
-  };
+  if (typeof engine?.compile !== "function") return { api: undefined, missing };
+  const api: HeedApi = { compile: engine.compile as HeedApi["compile"] };
+  if (typeof parser?.parsePolicy === "function") api.parsePolicy = parser.parsePolicy as HeedApi["parsePolicy"];
   if (typeof validate?.validatePolicy === "function") api.validatePolicy = validate.validatePolicy as HeedApi["validatePolicy"];
   else missing.push("validatePolicy");
   if (typeof analysis?.analyzePolicy === "function") api.analyzePolicy = analysis.analyzePolicy as HeedApi["analyzePolicy"];

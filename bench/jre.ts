@@ -203,11 +203,12 @@ export async function evaluateJre(engine: Engine, input: EvaluateInput): Promise
   const { events, times } = normalize(input.history, at);
   const state = replay(events, times, at);
   const stage = STAGES[state.stage]!;
-  if (channelBit(input.touch.channel) === 0) return { verdict: "deny", stage, reasons: ["policy.channels:unknown-channel"] };
   const zone = zoneOf(input.contact);
   const first = await judge(engine, computeFacts(state, input, zone, at), at);
+  const declared = channelBit(input.touch.channel) !== 0;
+  if (!declared) first.reasons.push("policy.channels:unknown-channel");
   const reasons = first.reasons.sort();
-  if (first.deny) return { verdict: "deny", stage, reasons };
+  if (first.deny || !declared) return { verdict: "deny", stage, reasons };
   if (first.until === at) return { verdict: "allow", stage, reasons };
   let target = first.until;
   for (;;) {

@@ -315,10 +315,10 @@ export function evaluateXState(input: EvaluateInput): Outcome {
   }
   snap = fireTimers(snap, at, true);
   const stage = snap.context.stage;
-  if (channelBit(input.touch.channel) === 0) return { verdict: "deny", stage, reasons: ["policy.channels:unknown-channel"] };
   const first = propose(snap, input.touch, at);
-  const reasons = [...first.reasons].sort();
-  if (first.deny) return { verdict: "deny", stage, reasons };
+  const declared = channelBit(input.touch.channel) !== 0;
+  const reasons = declared ? [...first.reasons].sort() : [...first.reasons, "policy.channels:unknown-channel"].sort();
+  if (first.deny || !declared) return { verdict: "deny", stage, reasons };
   if (first.until === at) return { verdict: "allow", stage, reasons };
   let target = first.until;
   for (;;) {
