@@ -1,0 +1,133 @@
+/**
+ * `heed explain POLICY --contact F --history F --touch CHANNEL --at T`: the
+ * decision and how it was reached (the stage timeline, each rule's outcome).
+ *
+ * @module
+ */
+
+import type { Policy } from "../../../ast.js";
+import { HeedInputError, type Diagnostic } from "../../../diagnostics.js";
+import type { Explanation } from "../../../engine/api.js";
+import { compile } from "../../../engine/index.js";
+import { DataFileError, loadDataFile, loadPolicy } from "../../files.js";
+import { describeChange } from "../../policy-tests.js";
+import { palette } from "../../report/index.js";
+import { FORMAT_OPTION, UsageError } from "../args.js";
+import { println, useColor, type CliIo } from "../io.js";
+import { EXIT_FAIL, EXIT_OK, type Verb } from "../verb.js";
+import { emitDiagnostics, reportFormat, splitList, withFile } from "./common.js";
+
+export const explainVerb: Verb = {
+  name: "explain",
+  summary: "print a decision and how it was reached",
+  usage: "heed explain POLICY... --touch CHANNEL --at TIME [--contact FILE] [--history FILE] [--tags a,b]",
+  details: [
+    "The contact file holds one contact (`{ \"id\": \"c1\", \"timezone\": \"Europe/Paris\" }`), the history",
+    "file a list of events; both JSON or YAML. Without --contact the contact is `{ id: contact }`;",
+    "without --history it has no history. Several POLICY files form a policy set.",
+    "",
+    "Exit codes: 0 explained, 1 the policy has errors or the input is invalid, 2 usage errors.",
+  ].join("\n"),
+  options: [
+    { name: "contact", type: "string", value: "FILE", description: "the contact (JSON or YAML)" },
+    { name: "history", type: "string", value: "FILE", description: "the contact's history: a list of events (JSON or YAML)" },
+    { name: "touch", type: "string", value: "CHANNEL", description: "the channel of the proposed touch" },
+    { name: "tags", type: "string", value: "a,b", description: "tags of the proposed touch" },
+    { name: "at", type: "string", value: "TIME", description: "the instant of the touch (ISO-8601 with an offset or Z)" },
+    FORMAT_OPTION,
+  ],
+  async run(args, io) {
+    if (args.positionals.length === 0) throw new UsageError("expected a POLICY file");
+    const channel = args.values.get("touch");
+    if (channel === undefined) throw new UsageError("expected `--touch CHANNEL`");
+    const at = args.values.get("at");
+    if (at === undefined) throw new UsageError("expected `--at TIME` (ISO-8601 with an offset or `Z`)");
+    const format = reportFormat(args);
+
+    let contact: unknown = { id: "contact" };
+    let history: unknown = [];
+    try {
+      const contactFile = args.values.get("contact");
+      if (contactFile !== undefined) contact = loadDataFile(contactFile, io.cwd);
+      const historyFile = args.values.get("history");
+      if (historyFile !== undefined) history = loadDataFile(historyFile, io.cwd);
+    } catch (error) {
+      if (error instanceof DataFileError) throw new UsageError(error.message);
+      throw error;
+    }
+    if (history !== null && typeof history === "object" && !Array.isArray(history) && Array.isArray((history as { history?: unknown }).history)) {
+      history = (history as { history: unknown[] }).history;
+    }
+
+    const policies: Policy[] = [];
+    const diagnostics: Diagnostic[] = [];
+    const sources = new Map<string, string>();
+    for (const file of args.positionals) {
+      const loaded = loadPolicy(file, io.cwd);
+      if (loaded.text === undefined) throw new UsageError(`policy file \`${file}\` not found`);
+      sources.set(file, loaded.text);
+      const errors = withFile(loaded.diagnostics.filter((d) => d.severity === "error"), file);
+      diagnostics.push(...errors);
+      if (loaded.policy !== undefined && errors.length === 0) policies.push(loaded.policy);
+    }
+    if (diagnostics.length > 0) {
+      emitDiagnostics(io, diagnostics, { format, sources, summary: true });
+      return EXIT_FAIL;
+    }
+    const touch = { channel, ...(args.values.has("tags") ? { tags: splitList(args.values.get("tags")) } : {}) };
+    let explanation: Explanation;
+    try {
+      const engine = compile(policies.length === 1 ? (policies[0] as Policy) : policies);
+      explanation = engine.explain({ contact: contact as never, history: history as never, touch, at });
+    } catch (error) {
+      if (error instanceof HeedInputError) {
+        println(io.stderr, `heed explain: invalid input: ${error.message}`);
+        return EXIT_FAIL;
+      }
+      throw error;
+    }
+    if (format === "json") {
+      io.stdout.write(`${JSON.stringify({ version: 1, ...explanation }, null, 2)}\n`);
+    } else {
+      printExplanation(io, explanation, policies.length > 1);
+    }
+    return EXIT_OK;
+  },
+};
+
+function where(span: { file?: string; line: number; column: number } | undefined): string {
+  return span === undefined ? "" : `${span.file ?? ""}:${span.line}:${span.column}`;
+}
+
+/** The explanation for people: decision, timeline, rules. */
+export function printExplanation(io: CliIo, explanation: Explanation, multiPolicy: boolean): void {
+  const p = palette(useColor(io, "stdout"));
+  const d = explanation.decision;
+  const verdict = d.verdict === "allow" ? p.green("allow") : d.verdict === "deny" ? p.red("deny") : p.yellow("defer");
+  const until = d.verdict === "defer" && d.notBefore !== undefined ? ` until ${d.notBefore}` : "";
+  println(io.stdout, `${p.bold("decision:")} ${verdict}${until}`);
+  println(io.stdout, `${p.bold("stage:")} ${d.stage}`);
+  if (d.alternatives !== undefined) println(io.stdout, `${p.bold("alternatives:")} ${d.alternatives.length === 0 ? "none" : d.alternatives.join(", ")}`);
+  if (d.reasons.length > 0) {
+    println(io.stdout, p.bold("reasons:"));
+    for (const r of d.reasons) println(io.stdout, `  ${r.rule} [${r.code}]: ${r.message}${r.span ? `  ${p.dim(where(r.span))}` : ""}`);
+  }
+  for (const member of d.policies ?? []) {
+    const memberUntil = member.notBefore === undefined ? "" : ` until ${member.notBefore}`;
+    println(io.stdout, `  policy \`${member.policy}\`: ${member.verdict}${memberUntil} (stage \`${member.stage}\`)`);
+  }
+  println(io.stdout);
+  println(io.stdout, p.bold("timeline:"));
+  if (explanation.timeline.length === 0) println(io.stdout, "  (no stage changes)");
+  for (const change of explanation.timeline) println(io.stdout, `  ${describeChange(change, multiPolicy)}`);
+  println(io.stdout);
+  println(io.stdout, p.bold("rules:"));
+  if (explanation.rules.length === 0) println(io.stdout, "  (no rules)");
+  const width = Math.max(0, ...explanation.rules.map((r) => r.rule.length));
+  for (const r of explanation.rules) {
+    const outcome = r.outcome === "met" ? p.green("met") : r.outcome === "not-applicable" ? p.dim("not applicable") : r.outcome === "deny" ? p.red("deny") : p.yellow("defer");
+    const ruleUntil = r.notBefore === undefined ? "" : ` until ${r.notBefore}`;
+    const policy = multiPolicy ? `[${r.policy}] ` : "";
+    println(io.stdout, `  ${where(r.span)}  ${policy}${r.rule.padEnd(width)}  ${outcome}${ruleUntil}  ${r.message}`);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * `heed fmt [--check|--write] PATH...`: canonical formatting of `.heed`
+ * files. A file with errors is reported and never rewritten; a file whose
+ * formatted text would not read back as the same policy is never rewritten
+ * either.
+ *
+ * @module
+ */
+
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { stripSpans } from "../../../ast.js";
+import { hasErrors, type Diagnostic } from "../../../diagnostics.js";
+import { formatPolicy } from "../../../parser/format.js";
+import { discoverFiles, isDslFile, MissingPathError, parsePolicy, readText } from "../../files.js";
+import { FORMAT_OPTION, UsageError } from "../args.js";
+import { println } from "../io.js";
+import { EXIT_FAIL, EXIT_OK, type Verb } from "../verb.js";
+import { emitDiagnostics, reportFormat, withFile } from "./common.js";
+
+export const fmtVerb: Verb = {
+  name: "fmt",
+  summary: "format `.heed` files canonically",
+  usage: "heed fmt [--check|--write] [options] PATH...",
+  details: [
+    "Without --check or --write, prints the formatted text to stdout.",
+    "Folders are searched recursively for `*.heed` files.",
+    "",
+    "Exit codes: 0 done (or all formatted with --check), 1 files not formatted (--check) or with errors, 2 usage errors.",
+  ].join("\n"),
+  options: [
+    { name: "check", type: "flag", description: "list the files that are not formatted; exit 1 if any" },
+    { name: "write", type: "flag", description: "rewrite the files in place" },
+    FORMAT_OPTION,
+  ],
+  async run(args, io) {
+    const check = args.flags.has("check");
+    const write = args.flags.has("write");
+    if (check && write) throw new UsageError("expected --check or --write, not both");
+    if (args.positionals.length === 0) throw new UsageError("expected at least one PATH");
+    const format = reportFormat(args);
+    let files: string[];
+    try {
+      files = discoverFiles(args.positionals, io.cwd, (name) => name.endsWith(".heed"));
+    } catch (error) {
+      if (error instanceof MissingPathError) throw new UsageError(error.message);
+      throw error;
+    }
+    const yaml = files.find((f) => !isDslFile(f));
+    if (yaml !== undefined) throw new UsageError(`\`${yaml}\` is not a \`.heed\` file (use \`heed convert\` for YAML policies)`);
+    if (files.length === 0) throw new UsageError(`no \`.heed\` files found in ${args.positionals.map((p) => `\`${p}\``).join(", ")}`);
+
+    const diagnostics: Diagnostic[] = [];
+    const sources = new Map<string, string>();
+    const unformatted: string[] = [];
+    const rewritten: string[] = [];
+    let printed = 0;
+    for (const file of files) {
+      const read = readText(file, io.cwd);
+      if ("diagnostic" in read) {
+        diagnostics.push(read.diagnostic);
+        continue;
+      }
+      sources.set(file, read.text);
+      const parsed = parsePolicy(read.text, { file, format: "dsl" });
+      if (parsed.policy === undefined || hasErrors(parsed.diagnostics)) {
+        diagnostics.push(...withFile(parsed.diagnostics.filter((d) => d.severity === "error"), file));
+        continue;
+      }
+      const formatted = formatPolicy(parsed.policy);
+      const reread = parsePolicy(formatted, { file, format: "dsl" }).policy;
+      if (reread === undefined || JSON.stringify(stripSpans(reread)) !== JSON.stringify(stripSpans(parsed.policy))) {
+        diagnostics.push({
+          severity: "error",
+          code: "format-mismatch",
+          message: `formatting \`${file}\` would change its meaning; the file was left as it is`,
+          span: { file, line: 1, column: 1, endLine: 1, endColumn: 1 },
+        });
+        continue;
+      }
+      if (check) {
+        if (formatted !== read.text) unformatted.push(file);
+      } else if (write) {
+        if (formatted !== read.text) {
+          writeFileSync(resolve(io.cwd, file), formatted);
+          rewritten.push(file);
+        }
+      } else {
+        if (printed > 0 && files.length > 1) println(io.stdout);
+        if (files.length > 1) println(io.stdout, `# ${file}`);
+        io.stdout.write(formatted);
+        printed++;
+      }
+    }
+    const notFormatted: Diagnostic[] = unformatted.map((file) => ({
+      severity: "error",
+      code: "not-formatted",
+      message: `\`${file}\` is not formatted (run \`heed fmt --write ${file}\`)`,
+      span: { file, line: 1, column: 1, endLine: 1, endColumn: 1 },
+    }));
+    const all = [...diagnostics, ...notFormatted];
+    if (format === "pretty") {
+      emitDiagnostics(io, diagnostics, { format, sources, prettyStream: "stderr" });
+      for (const file of unformatted) println(io.stdout, file);
+      if (check && unformatted.length > 0) println(io.stderr, `${unformatted.length} file${unformatted.length === 1 ? "" : "s"} not formatted`);
+      for (const file of rewritten) println(io.stderr, `formatted ${file}`);
+    } else if (all.length > 0 || check) {
+      emitDiagnostics(io, all, { format, sources });
+    }
+    return all.length > 0 ? EXIT_FAIL : EXIT_OK;
+  },
+};

@@ -1,0 +1,148 @@
+/**
+ * Everything the CLI reads from disk: finding policy and test files under
+ * folders, reading policies into ASTs with their diagnostics, and reading
+ * contact and history files (JSON or YAML).
+ *
+ * @module
+ */
+
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import type { Policy } from "../ast.js";
+import type { Diagnostic } from "../diagnostics.js";
+
+/** The parser's entry points the CLI uses (see `src/parser/index.ts` and `src/parser/convert.ts`). */
+export interface ParserApi {
+  parsePolicy(text: string, options?: { file?: string; format?: "dsl" | "yaml" }): { policy: Policy | undefined; diagnostics: readonly Diagnostic[] };
+}
+export interface ConvertApi {
+  convertPolicy(text: string, options: { file?: string; to: "yaml" | "dsl" }): { output?: string; diagnostics: readonly Diagnostic[] };
+}
+// Loaded by path so this module builds while the parser's entry point is being written.
+const PARSER_INDEX = "../parser/index.js";
+const PARSER_CONVERT = "../parser/convert.js";
+/** `parsePolicy` of the parser. */
+export const parsePolicy: ParserApi["parsePolicy"] = ((await import(PARSER_INDEX)) as ParserApi).parsePolicy;
+/** `convertPolicy` of the parser. */
+export const convertPolicy: ConvertApi["convertPolicy"] = ((await import(PARSER_CONVERT)) as ConvertApi).convertPolicy;
+
+/** A path named on the command line that does not exist. */
+export class MissingPathError extends Error {
+  override readonly name = "MissingPathError";
+  readonly path: string;
+  constructor(path: string) {
+    super(`path \`${path}\` not found`);
+    this.path = path;
+  }
+}
+
+/** True for a policy file name: `*.heed`, `*.heed.yaml`, `*.heed.yml`. */
+export function isPolicyFile(name: string): boolean {
+  return /\.heed$|\.heed\.ya?ml$/.test(name) && !isTestFile(name);
+}
+
+/** True for a policy test file name: `*.test.yaml`, `*.test.yml`. */
+export function isTestFile(name: string): boolean {
+  return /\.test\.ya?ml$/.test(name);
+}
+
+/** True for a file in the DSL form (rather than YAML). */
+export function isDslFile(name: string): boolean {
+  return !/\.ya?ml$/.test(name);
+}
+
+/**
+ * The files under `paths` that `accept` picks, in a stable order. A file
+ * named directly is always taken; folders are searched recursively, skipping
+ * hidden folders and `node_modules`. Throws {@link MissingPathError}.
+ */
+export function discoverFiles(paths: readonly string[], cwd: string, accept: (name: string) => boolean): string[] {
+  const found: string[] = [];
+  for (const given of paths) {
+    const absolute = resolve(cwd, given);
+    let stat;
+    try {
+      stat = statSync(absolute);
+    } catch {
+      throw new MissingPathError(given);
+    }
+    if (stat.isDirectory()) {
+      found.push(...walk(absolute, accept).map((file) => displayPath(file, cwd, given, absolute)));
+    } else {
+      found.push(given);
+    }
+  }
+  return [...new Set(found)];
+}
+
+function walk(dir: string, accept: (name: string) => boolean): string[] {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const out: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...walk(full, accept));
+    else if (entry.isFile() && accept(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+/** A found file named the way the user named its folder (relative stays relative). */
+function displayPath(file: string, cwd: string, given: string, absoluteGiven: string): string {
+  if (isAbsolute(given)) return file;
+  const rel = relative(cwd, file);
+  return rel.startsWith("..") ? join(given, relative(absoluteGiven, file)) : rel;
+}
+
+/** A policy file read and parsed. */
+export interface LoadedPolicy {
+  /** The file as named to the user (and in spans). */
+  file: string;
+  /** The text, or `undefined` when the file could not be read. */
+  text: string | undefined;
+  policy: Policy | undefined;
+  diagnostics: Diagnostic[];
+}
+
+/** Reads a text file, or returns a `read-error` diagnostic naming it. */
+export function readText(file: string, cwd: string): { text: string } | { diagnostic: Diagnostic } {
+  try {
+    return { text: readFileSync(resolve(cwd, file), "utf8") };
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as NodeJS.ErrnoException).code === "EISDIR" ? "is a folder" : "cannot be read";
+    return {
+      diagnostic: {
+        severity: "error",
+        code: "read-error",
+        message: `\`${file}\`: ${reason}`,
+        span: { file, line: 1, column: 1, endLine: 1, endColumn: 1 },
+      },
+    };
+  }
+}
+
+/** Reads and parses a policy file (DSL or YAML by its name). */
+export function loadPolicy(file: string, cwd: string): LoadedPolicy {
+  const read = readText(file, cwd);
+  if ("diagnostic" in read) return { file, text: undefined, policy: undefined, diagnostics: [read.diagnostic] };
+  const { policy, diagnostics } = parsePolicy(read.text, { file, format: isDslFile(file) ? "dsl" : "yaml" });
+  return { file, text: read.text, policy, diagnostics: [...diagnostics] };
+}
+
+/** Input that is not what was expected: a message naming the file. */
+export class DataFileError extends Error {
+  override readonly name = "DataFileError";
+}
+
+/** Reads a JSON or YAML data file (contact, history). */
+export function loadDataFile(file: string, cwd: string): unknown {
+  const read = readText(file, cwd);
+  if ("diagnostic" in read) throw new DataFileError(read.diagnostic.message);
+  try {
+    return /\.json$/i.test(file) ? JSON.parse(read.text) : parseYaml(read.text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split("\n")[0] : "invalid content";
+    throw new DataFileError(`\`${file}\` is not valid ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${detail}`);
+  }
+}
