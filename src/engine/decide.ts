@@ -13,7 +13,7 @@ import type { RuleOutcome } from "./api.js";
 import { describeDuration, describeExpr } from "./compile.js";
 import { evaluateCondition } from "./conditions.js";
 import type { IrChannels, IrRule } from "./ir.js";
-import { addIn, advance, copyState, counters, nextTimer, type Context, type PolicyState, type Runtime } from "./machine.js";
+import { addIn, advance, copyState, counters, enterPolicy, nextTimer, type Context, type PolicyState, type Runtime } from "./machine.js";
 import {
   businessDayStart,
   calendarWindowStart,
@@ -36,6 +36,12 @@ export interface Member {
   rt: Runtime;
   ctx: Context;
   st: PolicyState;
+  /**
+   * The contact has no event yet, so it enters at the instant of the
+   * decision: while searching for `notBefore` it enters afresh at each
+   * candidate instant instead of following timers from an earlier entry.
+   */
+  fresh?: boolean;
 }
 
 /** How one check judged a touch at an instant. */
@@ -276,12 +282,16 @@ function search(members: readonly Member[], touch: ProposedTouch, at: number, fi
     let target = t;
     for (const list of current) for (const j of list) if (j.outcome === "defer" && j.until! > target) target = j.until!;
     for (const m of members) {
+      if (m.fresh) continue;
       const timer = nextTimer(m.rt, m.ctx, m.st);
       if (timer !== undefined && timer > t && timer < target) target = timer;
     }
     if (target <= t || target > at + HORIZON_MS) return { kind: "no-window" };
     t = target;
-    for (const m of members) advance(m.rt, m.ctx, m.st, t);
+    for (const m of members) {
+      if (m.fresh) m.st = enterPolicy(m.rt, m.ctx, t);
+      else advance(m.rt, m.ctx, m.st, t);
+    }
     current = members.map((m) => judge(m, touch, t, false));
     let anyUnmet = false;
     for (let i = 0; i < members.length; i++) {
@@ -297,7 +307,7 @@ function search(members: readonly Member[], touch: ProposedTouch, at: number, fi
 
 /** The contact's members after the timers up to `at` (the caller's states are not touched). */
 export function copyMembers(members: readonly Member[]): Member[] {
-  return members.map((m) => ({ rt: m.rt, ctx: m.ctx, st: copyState(m.st) }));
+  return members.map((m) => ({ ...m, st: copyState(m.st) }));
 }
 
 interface Verdicts {

@@ -130,7 +130,7 @@ class CompiledEngine implements Engine {
         `\`${at}\` comes before the last stepped event at ${formatInstant(data.last)}: decide at or after it`,
       );
     }
-    const members = this.members(data.contact, data.states, when, undefined);
+    const members = this.members(data.contact, data.states, when, undefined, data.states === null);
     for (const m of members) advance(m.rt, m.ctx, m.st, when);
     return decideMembers(members, this.declared, checkedTouch, when);
   }
@@ -139,19 +139,25 @@ class CompiledEngine implements Engine {
   private replay(input: EvaluateInput, log: StageChange[] | undefined): { members: Member[]; touch: ProposedTouch; at: number } {
     const { contact, events, touch, at } = checkInput(input);
     const ordered = orderHistory(events, at);
-    const members = this.members(contact, null, ordered[0]?.at ?? at, log);
+    const members = this.members(contact, null, ordered[0]?.at ?? at, log, ordered.length === 0);
     for (const ev of ordered) this.apply(members, ev);
     for (const m of members) advance(m.rt, m.ctx, m.st, at);
     return { members, touch, at };
   }
 
   /** The contact's members: copies of the given states, or a fresh entry at `entry`. */
-  private members(contact: Contact, states: readonly PolicyState[] | null, entry: number, log: StageChange[] | undefined): Member[] {
+  private members(
+    contact: Contact,
+    states: readonly PolicyState[] | null,
+    entry: number,
+    log: StageChange[] | undefined,
+    fresh = false,
+  ): Member[] {
     return this.runtimes.map((rt, i) => {
       const ctx = makeContext(rt, contact);
       if (log !== undefined) ctx.log = log;
-      const st = states ? copyState(states[i]!) : enterPolicy(rt, ctx, entry);
-      return { rt, ctx, st };
+      if (states) return { rt, ctx, st: copyState(states[i]!) };
+      return { rt, ctx, st: enterPolicy(rt, ctx, entry), fresh: fresh };
     });
   }
 
