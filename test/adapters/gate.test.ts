@@ -1,0 +1,229 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGate, type AttemptResult, type Gate } from "../../src/adapters/gate.js";
+import type { Store } from "../../src/adapters/store/types.js";
+import { HeedInputError } from "../../src/diagnostics.js";
+import { compile } from "../../src/engine/index.js";
+import type { Engine } from "../../src/engine/api.js";
+import { parseDsl } from "../../src/parser/dsl.js";
+import { startPostgres, storeBackends, type PostgresCluster } from "../support/postgres.js";
+
+const POLICY = `
+cadence "gate" {
+  timezone from contact.timezone else "UTC"
+  channels email, call
+  at most 1 call per day
+  at least 2 hours between touches
+}
+`;
+
+function engineOf(text: string): Engine {
+  const { policy, diagnostics } = parseDsl(text, { file: "gate.heed" });
+  if (!policy) throw new Error(diagnostics.map((d) => d.message).join("; "));
+  return compile(policy);
+}
+
+const engine = engineOf(POLICY);
+const BASE = Date.UTC(2026, 2, 2, 8);
+const iso = (ms: number): string => new Date(ms).toISOString();
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+let cluster: PostgresCluster | undefined;
+const current = (): PostgresCluster => {
+  if (!cluster) throw new Error("the PostgreSQL cluster did not start");
+  return cluster;
+};
+beforeAll(async () => {
+  cluster = await startPostgres();
+});
+afterAll(() => cluster?.stop());
+
+/** Ends a worker abruptly while it holds a contact's lock, as each backend allows. */
+async function killWorker(kind: Store["kind"]): Promise<void> {
+  if (kind !== "postgres") throw new Error("worker died between evaluate and commit");
+  const admin = new pg.Client({ connectionString: current().url });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query(
+      "SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE state = 'idle in transaction' AND pid <> pg_backend_pid()",
+    );
+    if (rows.length !== 1) throw new Error(`expected one worker inside a transaction, found ${rows.length}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+describe.each(storeBackends(current))("the gate over the $name store", (backend) => {
+  let store: Store | undefined;
+  const storeOf = (): Store => {
+    if (!store) throw new Error("the store did not open");
+    return store;
+  };
+  let gate: Gate;
+  let next = 0;
+  const contact = (): string => `contact-${++next}`;
+
+  beforeAll(async () => {
+    store = await backend.open();
+    gate = createGate({ engine, store });
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it("records an allowed touch and defers the next one until the spacing has passed", async () => {
+    const id = contact();
+    const first = await gate.attempt(id, { channel: "email" }, iso(BASE));
+    expect(first.decision.verdict).toBe("allow");
+    expect(first.eventId).toBeTypeOf("string");
+    const second = await gate.attempt(id, { channel: "email" }, iso(BASE + 30 * MINUTE));
+    expect(second.decision.verdict).toBe("defer");
+    expect(second.decision.notBefore).toBe("2026-03-02T10:00:00Z");
+    expect(second.eventId).toBeUndefined();
+    const third = await gate.attempt(id, { channel: "email" }, "2026-03-02T10:00:00Z");
+    expect(third.decision.verdict).toBe("allow");
+    const history = await storeOf().history(id);
+    expect(history.map((e) => [e.type, e.channel, e.at, e.id])).toEqual([
+      ["touch", "email", iso(BASE), first.eventId],
+      ["touch", "email", "2026-03-02T10:00:00Z", third.eventId],
+    ]);
+  });
+
+  it("answers a retried attempt with the first decision and records nothing new", async () => {
+    const id = contact();
+    const first = await gate.attempt(id, { channel: "call" }, iso(BASE), { idempotencyKey: "send-1" });
+    const retry = await gate.attempt(id, { channel: "call" }, iso(BASE + 5 * MINUTE), { idempotencyKey: "send-1" });
+    expect(first.replayed).toBe(false);
+    expect(retry).toEqual({ ...first, replayed: true });
+    expect(await storeOf().history(id)).toHaveLength(1);
+    const other = await gate.attempt(id, { channel: "call" }, iso(BASE + 5 * MINUTE), { idempotencyKey: "send-2" });
+    expect(other.decision.verdict).toBe("defer");
+  });
+
+  it("uses the contact's stored time zone for calendar windows", async () => {
+    const id = contact();
+    const tokyo = { id, timezone: "Asia/Tokyo" };
+    // 14:00Z on March 2 is 23:00 in Tokyo; 15:00Z is already March 3 there.
+    expect((await gate.attempt(id, { channel: "call" }, "2026-03-02T14:00:00Z", { contact: tokyo })).decision.verdict).toBe("allow");
+    const next = await gate.attempt(id, { channel: "call" }, "2026-03-02T16:00:00Z");
+    expect(next.decision.verdict).toBe("allow");
+  });
+
+  it("dedupes recorded signals by event id", async () => {
+    const id = contact();
+    const reply = { type: "reply", at: iso(BASE), id: "hub-77", sentiment: "positive" };
+    expect(await gate.record(id, reply)).toEqual({ eventId: "hub-77", recorded: true });
+    expect(await gate.record(id, reply)).toEqual({ eventId: "hub-77", recorded: false });
+    const unnamed = await gate.record(id, { type: "open", at: iso(BASE) });
+    expect(unnamed.recorded).toBe(true);
+    expect((await storeOf().history(id)).map((e) => e.id)).toEqual(["hub-77", unnamed.eventId]);
+  });
+
+  it("rejects bad input with the offending field and records nothing", async () => {
+    const id = contact();
+    const fieldOf = async (run: () => Promise<unknown>): Promise<string> => {
+      try {
+        await run();
+      } catch (error) {
+        if (error instanceof HeedInputError) return error.field;
+        throw error;
+      }
+      throw new Error("expected an input error");
+    };
+    expect(await fieldOf(() => gate.attempt(id, { channel: "" }, iso(BASE)))).toBe("touch.channel");
+    expect(await fieldOf(() => gate.attempt(id, { channel: "email" }, "yesterday"))).toBe("at");
+    expect(await fieldOf(() => gate.attempt(id, { channel: "email" }, iso(BASE), { contact: { id, timezone: "Mars/Olympus" } }))).toBe("contact.timezone");
+    expect(await fieldOf(() => gate.attempt(id, { channel: "email" }, iso(BASE), { contact: { id: "someone-else" } }))).toBe("contact.id");
+    expect(await fieldOf(() => gate.record(id, { type: "reply", at: "2026-13-45" }))).toBe("event.at");
+    expect(await storeOf().history(id)).toEqual([]);
+  });
+
+  it("refuses an attempt dated before the contact's last recorded touch", async () => {
+    const id = contact();
+    await gate.attempt(id, { channel: "email" }, iso(BASE + HOUR));
+    await expect(gate.attempt(id, { channel: "email" }, iso(BASE))).rejects.toMatchObject({ code: "out-of-order", field: "at" });
+    expect(await storeOf().history(id)).toHaveLength(1);
+  });
+
+  it("leaves no partial record when a worker dies holding the lock, and the waiting worker goes on", async () => {
+    const id = contact();
+    let waiting: Promise<AttemptResult> | undefined;
+    const dying = createGate({
+      engine,
+      store: storeOf(),
+      beforeCommit: async () => {
+        // Another worker queues behind this one's lock, then this one dies.
+        waiting = gate.attempt(id, { channel: "call" }, iso(BASE), { idempotencyKey: "k" });
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        await killWorker(storeOf().kind);
+      },
+    });
+    await expect(dying.attempt(id, { channel: "call" }, iso(BASE), { idempotencyKey: "k" })).rejects.toThrow();
+    expect(waiting).toBeDefined();
+    const survivor = await waiting!;
+    // Had the dead worker's touch been kept, this one would be deferred (or replayed).
+    expect(survivor.decision.verdict).toBe("allow");
+    expect(survivor.replayed).toBe(false);
+    const history = await storeOf().history(id);
+    expect(history.map((e) => e.id)).toEqual([survivor.eventId]);
+  });
+
+  it("never lets concurrent workers together exceed a rule", async () => {
+    const CONTACTS = 20;
+    // PGlite runs one transaction at a time in process: more attempts there add time, not contention.
+    const ATTEMPTS = backend.name === "pglite" ? 1500 : 4000;
+    const WORKERS = 8;
+    const ids = Array.from({ length: CONTACTS }, () => contact());
+    // Each worker has its own gate; with PostgreSQL each holds its own connection per attempt.
+    const counts = { allow: 0, deny: 0, defer: 0, outOfOrder: 0 };
+    let allowedIds = 0;
+    let issued = 0;
+    let seed = 12345;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const worker = async (): Promise<void> => {
+      const own = createGate({ engine, store: storeOf() });
+      while (issued < ATTEMPTS) {
+        const k = issued++;
+        const id = ids[Math.floor(random() * CONTACTS)]!;
+        const channel = random() < 0.5 ? "call" : "email";
+        try {
+          const result = await own.attempt(id, { channel }, iso(BASE + k * MINUTE));
+          counts[result.decision.verdict] += 1;
+          if (result.eventId !== undefined) allowedIds += 1;
+        } catch (error) {
+          if (error instanceof HeedInputError && error.code === "out-of-order") counts.outOfOrder += 1;
+          else throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: WORKERS }, worker));
+    expect(counts.allow + counts.deny + counts.defer + counts.outOfOrder).toBe(ATTEMPTS);
+    expect(counts.allow).toBeGreaterThan(CONTACTS * 10);
+    expect(counts.defer).toBeGreaterThan(0);
+
+    let stored = 0;
+    const violations: string[] = [];
+    for (const id of ids) {
+      const touches = (await storeOf().history(id)).filter((e) => e.type === "touch").map((e) => ({ ms: Date.parse(e.at), channel: e.channel }));
+      touches.sort((a, b) => a.ms - b.ms);
+      stored += touches.length;
+      const callDays = new Map<string, number>();
+      touches.forEach((t, i) => {
+        const previous = touches[i - 1];
+        if (previous && t.ms - previous.ms < 2 * HOUR) violations.push(`${id}: touches ${iso(previous.ms)} and ${iso(t.ms)} closer than 2 hours`);
+        if (t.channel === "call") {
+          const day = iso(t.ms).slice(0, 10);
+          callDays.set(day, (callDays.get(day) ?? 0) + 1);
+        }
+      });
+      for (const [day, n] of callDays) if (n > 1) violations.push(`${id}: ${n} calls on ${day}`);
+    }
+    expect(violations).toEqual([]);
+    expect(stored).toBe(counts.allow);
+    expect(allowedIds).toBe(counts.allow);
+  });
+});
