@@ -17,6 +17,8 @@
 
 import type * as A from "../ast.js";
 import { assertNever } from "../diagnostics.js";
+import { KEYWORDS } from "../lexer/tokens.js";
+import { singularChannel } from "./names.js";
 
 // ------------------------------------------------------------ leaves
 
@@ -70,15 +72,20 @@ export function formatTime(t: A.TimeOfDay): string {
   return `${String(t.hour).padStart(2, "0")}:${String(t.minute).padStart(2, "0")}`;
 }
 
-/** `any`, `touches`, `email, call`; after a count (`count`), a lone channel is plural when the count is not 1. */
-export function formatChannels(set: A.ChannelSet, count?: number): string {
+/**
+ * `any`, `touches`, `email, call`. After a count (`count`, with the declared
+ * channels), a lone declared channel is written in the plural when the count
+ * is not 1 and the plural reads back as that channel.
+ */
+export function formatChannels(set: A.ChannelSet, count?: number, declared: readonly string[] = []): string {
   if (set.kind === "all") {
     if (set.word === "touches" && count === 1) return "touch";
     return set.word;
   }
   if (count !== undefined && count !== 1 && set.channels.length === 1) {
     const name = set.channels[0]!.name;
-    return /(s|sh|ch|x|z)$/.test(name) ? `${name}es` : `${name}s`;
+    const plural = /(s|sh|ch|x|z)$/.test(name) ? `${name}es` : `${name}s`;
+    if (declared.includes(name) && !KEYWORDS.includes(plural) && singularChannel(plural, declared) === name) return plural;
   }
   return set.channels.map((c) => c.name).join(", ");
 }
@@ -174,12 +181,13 @@ function forChannels(set: A.ChannelSet | undefined): string {
   return set === undefined ? "" : ` for ${formatChannels(set)}`;
 }
 
-export function formatRule(r: A.Rule): string {
+/** A rule as one line; `declared` (the policy's channels) decides plural channel names after a count. */
+export function formatRule(r: A.Rule, declared: readonly string[] = []): string {
   const name = r.name ? `rule ${r.name.name}: ` : "";
-  return name + ruleBody(r);
+  return name + ruleBody(r, declared);
 }
 
-function ruleBody(r: A.Rule): string {
+function ruleBody(r: A.Rule, declared: readonly string[]): string {
   switch (r.kind) {
     case "never-without":
     case "never-after":
@@ -194,7 +202,7 @@ function ruleBody(r: A.Rule): string {
       return `${head} when ${formatCondition(r.when)}`;
     }
     case "at-most":
-      return `at most ${r.count} ${formatChannels(r.channels, r.count)} per ${formatWindow(r.window)}`;
+      return `at most ${r.count} ${formatChannels(r.channels, r.count, declared)} per ${formatWindow(r.window)}`;
     case "at-least":
       return `at least ${formatDuration(r.duration)} between ${formatChannels(r.channels)}`;
     case "quiet-hours":
@@ -303,6 +311,7 @@ export function formatPolicy(policy: A.Policy): string {
     lines.push(line);
   };
 
+  const declared = policy.channels.map((c) => c.name);
   push(0, `cadence ${quote(policy.name.value)} {`, anchor(policy, policy.name.span?.endLine));
   let section = 0;
   const startSection = (): boolean => section++ > 0;
@@ -357,7 +366,7 @@ export function formatPolicy(policy: A.Policy): string {
     }
     push(1, `${head} {`, headerAt, blank);
     if (stage.allow) push(2, `allow ${stage.allow.channels.map((c) => c.name).join(", ")}`, anchor(stage.allow));
-    for (const rule of stage.rules) push(2, formatRule(rule), anchor(rule));
+    for (const rule of stage.rules) push(2, formatRule(rule, declared), anchor(rule));
     for (const transition of stage.transitions) push(2, formatTransition(transition), anchor(transition));
     push(1, "}", closeAnchor(stage));
   }
@@ -368,7 +377,7 @@ export function formatPolicy(policy: A.Policy): string {
   }
   if (policy.rules.length > 0) {
     const blank = startSection();
-    policy.rules.forEach((r, i) => push(1, formatRule(r), anchor(r), blank && i === 0));
+    policy.rules.forEach((r, i) => push(1, formatRule(r, declared), anchor(r), blank && i === 0));
   }
   push(0, "}", closeAnchor(policy));
 

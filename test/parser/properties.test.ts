@@ -1,0 +1,91 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { stripSpans } from "../../src/ast.js";
+import { hasErrors } from "../../src/diagnostics.js";
+import { parseDsl } from "../../src/parser/dsl.js";
+import { formatPolicy } from "../../src/parser/format.js";
+import { parseConditionText, parseDurationText, parseWindowText } from "../../src/parser/leaf.js";
+import { formatCondition, formatDuration, formatWindow } from "../../src/parser/format.js";
+import { arbDuration, arbExpr, arbMutations, arbPolicy, arbSoup, arbWindow, mutate } from "./arbitraries.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const inbound = readFileSync(join(import.meta.dirname, "..", "..", "examples", "inbound.heed"), "utf8");
+const runs = { numRuns: 150 };
+
+/** What every parse must satisfy: no partial policy beside an error, and an error whenever there is no policy. */
+function expectSound(text: string): void {
+  const { policy, diagnostics } = parseDsl(text, { file: "fuzz.heed" });
+  if (policy === undefined) expect(hasErrors(diagnostics)).toBe(true);
+  else expect(hasErrors(diagnostics)).toBe(false);
+  for (const d of diagnostics) {
+    expect(d.message).not.toMatch(/\n|\.$|^[A-Z]/);
+    expect(d.message).not.toMatch(/Token|Exception|-->|undefined|NaN/);
+    if (d.span) {
+      expect(d.span.line).toBeGreaterThanOrEqual(1);
+      expect(d.span.column).toBeGreaterThanOrEqual(1);
+    }
+  }
+}
+
+describe("DSL properties", () => {
+  it("an arbitrary AST printed and parsed again is equal, spans aside", () => {
+    fc.assert(
+      fc.property(arbPolicy, (policy) => {
+        const text = formatPolicy(policy);
+        const parsed = parseDsl(text);
+        expect(parsed.diagnostics).toEqual([]);
+        expect(stripSpans(parsed.policy)).toEqual(stripSpans(policy));
+      }),
+      runs,
+    );
+  });
+
+  it("format is idempotent: format(parse(format(x))) === format(x)", () => {
+    fc.assert(
+      fc.property(arbPolicy, (policy) => {
+        const once = formatPolicy(policy);
+        const reparsed = parseDsl(once).policy;
+        expect(reparsed).toBeDefined();
+        expect(formatPolicy(reparsed!)).toBe(once);
+      }),
+      runs,
+    );
+  });
+
+  it("leaf sub-grammars read back what the formatter prints (durations, windows, conditions)", () => {
+    const origin = { line: 1, column: 1, offset: 0 };
+    fc.assert(
+      fc.property(arbDuration, arbWindow, arbExpr, (duration, window, expr) => {
+        expect(stripSpans(parseDurationText(formatDuration(duration), origin).value)).toEqual(duration);
+        expect(stripSpans(parseWindowText(`per ${formatWindow(window)}`, origin).value)).toEqual(window);
+        expect(stripSpans(parseConditionText(formatCondition(expr), origin).value)).toEqual(stripSpans(expr));
+      }),
+      runs,
+    );
+  });
+
+  it("mutations of a valid policy (deleted, duplicated, swapped words) give diagnostics, never a throw or a partial AST", () => {
+    fc.assert(
+      fc.property(arbMutations, (mutations) => {
+        expectSound(mutate(inbound, mutations));
+      }),
+      runs,
+    );
+  });
+
+  it("mutations of arbitrary printed policies never throw and never give a partial AST without an error", () => {
+    fc.assert(
+      fc.property(arbPolicy, arbMutations, (policy, mutations) => {
+        expectSound(mutate(formatPolicy(policy), mutations));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("arbitrary text and token soup never make the parser throw", () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => expectSound(text)), runs);
+    fc.assert(fc.property(arbSoup, (text) => expectSound(text)), runs);
+    fc.assert(fc.property(arbSoup, (text) => expectSound(`cadence "p" {\n${text}\n}`)), runs);
+  });
+});
