@@ -22,10 +22,19 @@ export interface ConvertApi {
 // Loaded by path so this module builds while the parser's entry point is being written.
 const PARSER_INDEX = "../parser/index.js";
 const PARSER_CONVERT = "../parser/convert.js";
+const parserIndex = (await import(PARSER_INDEX).catch(() => undefined)) as ParserApi | undefined;
+const parserConvert = (await import(PARSER_CONVERT).catch(() => undefined)) as ConvertApi | undefined;
+
 /** `parsePolicy` of the parser. */
-export const parsePolicy: ParserApi["parsePolicy"] = ((await import(PARSER_INDEX)) as ParserApi).parsePolicy;
+export const parsePolicy: ParserApi["parsePolicy"] = (text, options) => {
+  if (parserIndex === undefined) throw new Error("the policy parser is missing from this build");
+  return parserIndex.parsePolicy(text, options);
+};
 /** `convertPolicy` of the parser. */
-export const convertPolicy: ConvertApi["convertPolicy"] = ((await import(PARSER_CONVERT)) as ConvertApi).convertPolicy;
+export const convertPolicy: ConvertApi["convertPolicy"] = (text, options) => {
+  if (parserConvert === undefined) throw new Error("the policy converter is missing from this build");
+  return parserConvert.convertPolicy(text, options);
+};
 
 /** A path named on the command line that does not exist. */
 export class MissingPathError extends Error {

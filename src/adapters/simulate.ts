@@ -16,10 +16,10 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { DateTime } from "luxon";
 import type { Policy } from "../ast.js";
-import type { Engine, StageChange } from "../engine/api.js";
+import type { Engine, Snapshot, StageChange } from "../engine/api.js";
 import { compile, compileIr } from "../engine/index.js";
 import type { IrChannels, IrDuration, IrPolicy, IrRule } from "../engine/ir.js";
-import type { Contact, HistoryEvent, Verdict } from "../model.js";
+import type { Contact, Decision, HistoryEvent, Verdict } from "../model.js";
 
 // ---------------------------------------------------------------- randomness
 
@@ -64,6 +64,8 @@ export interface SimContact {
   /** When outreach starts (epoch ms). */
   start: number;
   reactions: SimReaction[];
+  /** Seeds the order in which the sender tries channels. */
+  preferenceSeed: number;
 }
 
 const ZONES: readonly (string | undefined)[] = ["America/New_York", "America/Los_Angeles", "Europe/London", "Europe/Paris", "Asia/Tokyo", "Australia/Sydney", undefined];
@@ -108,7 +110,7 @@ export function makeContact(seed: number, index: number): SimContact {
       reactions.push({ afterTouch, delayMinutes, event: { type: "reply", sentiment: "neutral", prefers: "email" } });
       break;
   }
-  return { index, persona, contact, start, reactions };
+  return { index, persona, contact, start, reactions, preferenceSeed: Math.floor(rnd() * 2 ** 32) };
 }
 
 // ---------------------------------------------------------------- the eager sender
@@ -150,17 +152,23 @@ const MAX_TOUCHES = 200;
 
 /** Drives one contact: proposes each channel in preference order, sends whenever allowed, waits for `notBefore` on defer. */
 export function driveSimContact(engine: Engine, ir: IrPolicy, sim: SimContact, horizonDays: number): ContactOutcome {
-  const channels = sim.persona === "prefers-email" && ir.channels.includes("email") ? ["email", ...ir.channels.filter((c) => c !== "email")] : [...ir.channels];
+  const channels = preferenceOrder(ir.channels, sim);
   const end = sim.start + horizonDays * DAY;
   const history: HistoryEvent[] = [];
   const touches: SimTouch[] = [];
   const verdicts: Record<string, Record<Verdict, number>> = {};
   const pending: { at: number; event: HistoryEvent }[] = [];
+  // The contact's state, stepped event by event in time order (the same decisions as replaying the history).
+  let snapshot: Snapshot | undefined;
+  const record = (event: HistoryEvent) => {
+    history.push(event);
+    snapshot = engine.step(snapshot ?? engine.start(sim.contact, event.at), event);
+  };
   let cutShort = false;
   let t = sim.start;
   while (t <= end) {
     // Answers of the contact that are due join the history.
-    while (pending.length > 0 && (pending[0] as { at: number }).at <= t) history.push((pending.shift() as { event: HistoryEvent }).event);
+    while (pending.length > 0 && (pending[0] as { at: number }).at <= t) record((pending.shift() as { event: HistoryEvent }).event);
     if (touches.length >= MAX_TOUCHES) {
       cutShort = true;
       break;
@@ -169,22 +177,38 @@ export function driveSimContact(engine: Engine, ir: IrPolicy, sim: SimContact, h
     let sent = false;
     let wake = Infinity;
     let final = false;
-    for (const channel of channels) {
-      const d = engine.evaluate({ contact: sim.contact, history, touch: { channel }, at });
+    const decide = (channel: string): Decision => {
+      const d = snapshot === undefined ? engine.evaluate({ contact: sim.contact, history: [], touch: { channel }, at }) : engine.decide(snapshot, { channel }, at);
       const counts = (verdicts[d.stage] ??= { allow: 0, deny: 0, defer: 0 });
       counts[d.verdict]++;
+      return d;
+    };
+    const send = (channel: string, stage: string) => {
+      record({ type: "touch", at, channel });
+      touches.push({ at: t, channel, stage });
+      for (const r of sim.reactions) {
+        const when = t + r.delayMinutes * MINUTE;
+        if (r.afterTouch === touches.length) pending.push({ at: when, event: { ...r.event, at: new Date(when).toISOString() } });
+      }
+      pending.sort((a, b) => a.at - b.at);
+      sent = true;
+    };
+    for (const [i, channel] of channels.entries()) {
+      const d = decide(channel);
       if (d.verdict === "allow") {
-        history.push({ type: "touch", at, channel });
-        touches.push({ at: t, channel, stage: d.stage });
-        for (const r of sim.reactions) {
-          if (r.afterTouch === touches.length) pending.push({ at: t + r.delayMinutes * MINUTE, event: { ...r.event, at: new Date(t + r.delayMinutes * MINUTE).toISOString() } });
-        }
-        pending.sort((a, b) => a.at - b.at);
-        sent = true;
+        send(channel, d.stage);
         break;
       }
       if (d.verdict === "defer" && d.notBefore !== undefined) wake = Math.min(wake, Math.max(Date.parse(d.notBefore), t + MINUTE));
       if (d.reasons.some((r) => r.code === "final-stage")) final = true;
+      if (i === 0 && d.alternatives !== undefined) {
+        // The engine names the channels allowed now: the sender takes the one it prefers.
+        const alternative = channels.find((c) => d.alternatives?.includes(c) === true);
+        if (alternative !== undefined) {
+          send(alternative, d.stage);
+          break;
+        }
+      }
     }
     if (sent) {
       // The next touch is proposed a minute later: the sender is as eager as it can be.
@@ -200,6 +224,18 @@ export function driveSimContact(engine: Engine, ir: IrPolicy, sim: SimContact, h
   const explained = engine.explain({ contact: sim.contact, history, touch: { channel: channels[0] ?? "" }, at: new Date(end).toISOString() });
   const violations = checkSafety(ir, sim.contact, history, touches, explained.timeline);
   return { index: sim.index, persona: sim.persona, touches, finalStage: explained.decision.stage, verdicts, violations, cutShort };
+}
+
+/** The channels in the contact's order of preference: email first for who prefers it, else a seeded shuffle. */
+function preferenceOrder(channels: readonly string[], sim: SimContact): string[] {
+  const order = [...channels];
+  const rnd = mulberry32(sim.preferenceSeed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [order[i], order[j]] = [order[j] as string, order[i] as string];
+  }
+  if (sim.persona === "prefers-email" && order.includes("email")) return ["email", ...order.filter((c) => c !== "email")];
+  return order;
 }
 
 // ---------------------------------------------------------------- the safety checker
