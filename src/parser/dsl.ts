@@ -5,10 +5,10 @@
  * @module
  */
 
-import type { CstNode } from "chevrotain";
+import type { CstNode, IToken } from "chevrotain";
 import type { Policy } from "../ast.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
-import { FILE_START, tokenize, type TextOrigin } from "../lexer/index.js";
+import { FILE_START, tokenize, tokenSpan, type TextOrigin } from "../lexer/index.js";
 import { policyOf, type ConvertContext } from "./cst-to-ast.js";
 import { syntaxDiagnostics } from "./errors.js";
 import { grammar, type EntryRule } from "./grammar.js";
@@ -24,11 +24,28 @@ export interface ParseDslResult {
   diagnostics: Diagnostic[];
 }
 
+/** How deep parentheses and `not`s may nest: beyond this a condition is surely a mistake, and recursion must stay bounded. */
+export const MAX_NESTING = 64;
+
+/** The first token past the nesting limit, if any. */
+function nestingLimit(tokens: readonly IToken[]): IToken | undefined {
+  let depth = 0;
+  let nots = 0;
+  for (const token of tokens) {
+    const name = token.tokenType.name;
+    if (name === "LParen" || name === "LBracket" || name === "LCurly") depth++;
+    else if (name === "RParen" || name === "RBracket" || name === "RCurly") depth = Math.max(0, depth - 1);
+    nots = name === "Not" || name === "LParen" ? nots + 1 : 0;
+    if (depth > MAX_NESTING || nots > MAX_NESTING) return token;
+  }
+  return undefined;
+}
+
 /** The outcome of running one entry rule over a piece of text. */
 export interface EntryResult {
   cst: CstNode | undefined;
   context: ConvertContext;
-  comments: import("chevrotain").IToken[];
+  comments: IToken[];
 }
 
 /**
@@ -40,6 +57,16 @@ export function runEntryRule(entry: EntryRule, text: string, origin: TextOrigin)
   if (origin.file !== undefined) context.file = origin.file;
   const { tokens, comments, diagnostics } = tokenize(text, origin);
   context.diagnostics.push(...diagnostics);
+  const tooDeep = nestingLimit(tokens);
+  if (tooDeep !== undefined) {
+    context.diagnostics.push({
+      severity: "error",
+      code: "too-deep",
+      message: `condition nested more than ${MAX_NESTING} levels deep`,
+      span: tokenSpan(tooDeep, origin.file),
+    });
+    return { cst: undefined, context, comments };
+  }
   grammar.input = tokens;
   const cst = grammar[entry]();
   const syntax = syntaxDiagnostics(grammar.errors, tokens, origin.file);
