@@ -16,9 +16,9 @@ import { HeedInputError } from "../diagnostics.js";
 import type { Contact } from "../model.js";
 import type { StageChange } from "./api.js";
 import { evaluateCondition, type ConditionScope, type Counters } from "./conditions.js";
-import type { NormalEvent } from "./input.js";
+import { knownZone, type NormalEvent } from "./input.js";
 import type { IrDuration, IrPolicy, IrRule, IrStage, IrTransition } from "./ir.js";
-import { addDuration, formatInstant, isValidZone, type Calendar } from "./time.js";
+import { addDuration, formatInstant, type Calendar } from "./time.js";
 
 /** How many `when` transitions may fire in a row on entering stages before the chain stops. */
 export const MAX_CHAIN = 64;
@@ -117,7 +117,7 @@ export function makeContext(rt: Runtime, contact: Contact): Context {
     const name = from[from.length === 3 && from[1] === "attributes" ? 2 : 1]!;
     const value = contact.attributes?.[name];
     if (typeof value === "string") {
-      if (!isValidZone(value)) {
+      if (!knownZone(value)) {
         throw new HeedInputError(
           "unknown-timezone",
           `contact.attributes.${name}`,
@@ -128,7 +128,7 @@ export function makeContext(rt: Runtime, contact: Contact): Context {
     }
   }
   const fallback = rt.ir.timezone.fallback;
-  if (zone === undefined && fallback !== null && isValidZone(fallback)) zone = fallback;
+  if (zone === undefined && fallback !== null && knownZone(fallback)) zone = fallback;
   let calendar: Calendar | undefined;
   if (zone !== undefined) {
     calendar = rt.calendars.get(zone);

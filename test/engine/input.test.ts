@@ -116,3 +116,33 @@ describe("incremental input errors", () => {
     expect(e.code).toBe("unknown-timezone");
   });
 });
+
+describe("instant parsing", () => {
+  it("the fast path agrees with the general parser, valid or not", async () => {
+    const { instantOf } = await import("../../src/engine/input.js");
+    const { parseInstant } = await import("../../src/engine/time.js");
+    const fc = (await import("fast-check")).default;
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, "0"));
+    const text = fc
+      .tuple(
+        fc.integer({ min: 1990, max: 2040 }),
+        two(13),
+        two(32),
+        two(24),
+        two(60),
+        fc.option(two(60), { nil: undefined }),
+        fc.option(fc.integer({ min: 0, max: 999 }).map((n) => String(n).slice(0, 3)), { nil: undefined }),
+        fc.constantFrom("Z", "+00:00", "-05:00", "+05:30", "+10:30", "-23:59", "+24:00", "-03:60"),
+      )
+      .map(([y, mo, d, h, mi, s, f, z]) => `${y}-${mo}-${d}T${h}:${mi}${s === undefined ? "" : `:${s}${f === undefined ? "" : `.${f}`}`}${z}`);
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(instantOf(t)).toBe(parseInstant(t));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const t of ["2024-02-29T12:00:00Z", "2026-02-29T12:00:00Z", "2026-03-02 10:00", "2026-03-02T10:00:00", "0099-01-01T00:00:00Z"]) {
+      expect(instantOf(t)).toBe(parseInstant(t));
+    }
+  });
+});

@@ -78,7 +78,7 @@ describe("engine properties", () => {
       }),
       { numRuns: RUNS * 2 },
     );
-  });
+  }, 120_000);
 
   it("history order and duplicate ids do not change a decision", () => {
     fc.assert(
