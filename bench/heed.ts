@@ -37,7 +37,12 @@ async function tryImport(path: string): Promise<Record<string, unknown> | undefi
 
 export async function loadHeed(): Promise<HeedLoad> {
   const missing: string[] = [];
-  const parser = await tryImport("../src/parser/index.js");
+  let parser = await tryImport("../src/parser/index.js");
+  // until the public parser entry exists, the DSL front end alone will do
+  if (typeof parser?.parsePolicy !== "function") {
+    const dsl = await tryImport("../src/parser/dsl.js");
+    if (typeof dsl?.parseDsl === "function") parser = { parsePolicy: dsl.parseDsl };
+  }
   const engine = await tryImport("../src/engine/index.js");
   const analysis = await tryImport("../src/engine/analysis/index.js");
   const validate = await tryImport("../src/engine/validate.js");

@@ -9,7 +9,7 @@
 const RULES: ((i: number) => string)[] = [
   (i) => `at most ${1 + (i % 3)} emails per ${7 + i} days`,
   (i) => `never call within ${1 + (i % 5)} hours of content_download`,
-  (i) => `at least ${1 + (i % 3)} days between calls`,
+  (i) => `at least ${1 + (i % 3)} days between call`,
   (i) => `never sms when contact.score < ${i}`,
   (i) => `rule cold-${i}: never calendar-invite without reply`,
   () => `quiet hours 21:00 to 08:00 for call, sms`,
@@ -17,7 +17,7 @@ const RULES: ((i: number) => string)[] = [
   () => `only business days for call`,
 ];
 
-/** A policy with `n` stages and `n` rules; `variant` changes one rule's limit. */
+/** A policy with `n` stages and `n` rules; `variant` lowers the policy-wide limit. */
 export function synthPolicy(n: number, options: { variant?: boolean } = {}): string {
   const lines: string[] = [];
   lines.push(`cadence "synthetic-${n}" {`);
@@ -33,9 +33,7 @@ export function synthPolicy(n: number, options: { variant?: boolean } = {}): str
     }
     lines.push(`  ${i === 0 ? "start " : ""}stage ${name} {`);
     lines.push(`    allow email, call, sms${i % 2 === 0 ? ", calendar-invite" : ""}`);
-    let rule = RULES[i % RULES.length]!(i);
-    if (options.variant === true && i === Math.floor(n / 2)) rule = `at most 1 email per ${30 + i} days`;
-    lines.push(`    ${rule}`);
+    lines.push(`    ${RULES[i % RULES.length]!(i)}`);
     lines.push(`    after 2 ignored touches move to s${i + 1}`);
     lines.push(`    on reply where sentiment == "negative" move to s${n - 1}`);
     lines.push(`    on reply move to s${Math.min(i + 2, n - 1)}`);
@@ -43,7 +41,7 @@ export function synthPolicy(n: number, options: { variant?: boolean } = {}): str
   }
   lines.push("");
   lines.push(`  on unsubscribe move to s${n - 1}`);
-  lines.push(`  at most 3 touches per 7 days`);
+  lines.push(`  at most ${options.variant === true ? 2 : 3} touches per 7 days`);
   lines.push(`}`);
   return lines.join("\n") + "\n";
 }
