@@ -246,6 +246,13 @@ function toDiagnostic(error: IRecognitionException, tokens: readonly IToken[], f
     }
   }
 
+  if (data.kind === "mismatch" && data.expectedWords.includes("cadence")) {
+    const start: Span = { line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 };
+    if (file !== undefined) start.file = file;
+    const what = atEnd ? "found nothing" : `found \`${excerpt(actual.image)}\``;
+    return make(`expected a policy: \`cadence "NAME" { ... }\`, ${what}`, atEnd ? start : tokenSpan(actual, file));
+  }
+
   if (!atEnd && actual.tokenType.name === "SingleEqual") {
     return make("use `==` to compare, not `=`", tokenSpan(actual, file));
   }
