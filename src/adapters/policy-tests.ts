@@ -9,7 +9,7 @@
 import { dirname, join, normalize } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from "yaml";
 import type { Policy } from "../ast.js";
-import { HeedInputError, HeedPolicyError, hasErrors, type Diagnostic, type Span } from "../diagnostics.js";
+import { HeedInputError, HeedPolicyError, hasErrors, sortDiagnostics, type Diagnostic, type Span } from "../diagnostics.js";
 import type { Explanation, StageChange } from "../engine/api.js";
 import { compile, compileIr } from "../engine/index.js";
 import { parseInstant } from "../engine/time.js";
@@ -132,6 +132,7 @@ export function parseTestFile(text: string, file: string): TestFile {
     const loaded = readCase(caseNode, index, spanOf, error);
     if (loaded !== undefined) result.cases.push(loaded);
   });
+  result.diagnostics = sortDiagnostics(diagnostics);
   return result;
 }
 
