@@ -30,7 +30,7 @@ function sarifValidator() {
   const { id, $schema: _draft, ...schema } = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
   const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
   (addFormats as unknown as (a: Ajv) => void)(ajv);
-  return ajv.compile({ ...schema, $id: id });
+  return ajv.compile({ ...schema, $id: String(id) });
 }
 
 describe("pretty report", () => {
