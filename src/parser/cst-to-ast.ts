@@ -172,8 +172,10 @@ export function countValue(node: CstNode, ctx: ConvertContext, what = "count"): 
     error(ctx, "invalid-count", `negative ${what} \`-${num.image}\` (a ${what} is a whole number, 0 or more)`, span);
     return value;
   }
-  if (!Number.isInteger(value) || !Number.isSafeInteger(value)) {
+  if (!Number.isInteger(value)) {
     error(ctx, "invalid-count", `${what} \`${num.image}\` is not a whole number`, span);
+  } else if (!Number.isSafeInteger(value)) {
+    error(ctx, "invalid-count", `${what} \`${excerpt(num.image)}\` is too large`, span);
   }
   return value;
 }

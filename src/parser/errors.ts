@@ -95,7 +95,7 @@ const RULE_EXPECTS: Record<string, string> = {
   notExpr: "a condition",
   atom: "a condition",
   condition: "a condition",
-  timeRange: "`to`",
+  timeRange: "`to` or `-`",
   businessDaysRule: "`days`",
   touchWord: "`touches`",
   stageDecl: "`stage`",
