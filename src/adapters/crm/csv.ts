@@ -1,0 +1,66 @@
+/**
+ * A small RFC 4180 CSV reader: quoted fields, doubled quotes, line breaks
+ * inside quotes, CRLF or LF. Each row keeps the line it starts on, so
+ * problems can point at it.
+ *
+ * @module
+ */
+
+export interface CsvRow {
+  /** 1-based line the row starts on. */
+  line: number;
+  cells: string[];
+}
+
+export interface CsvResult {
+  rows: CsvRow[];
+  /** A quote left open at the end of the text, with the line it opened on. */
+  error?: { line: number; message: string };
+}
+
+export function parseCsv(text: string): CsvResult {
+  const rows: CsvRow[] = [];
+  let cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  let quoteLine = 1;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const endRow = (): void => {
+    cells.push(cell);
+    if (!(cells.length === 1 && cells[0] === "")) rows.push({ line: rowLine, cells });
+    cells = [];
+    cell = "";
+  };
+  for (; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (ch === "\n") line++;
+        cell += ch;
+      }
+      continue;
+    }
+    if (ch === '"' && cell === "") {
+      quoted = true;
+      quoteLine = line;
+    } else if (ch === ",") {
+      cells.push(cell);
+      cell = "";
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      endRow();
+      line++;
+      rowLine = line;
+    } else cell += ch;
+  }
+  if (quoted) return { rows, error: { line: quoteLine, message: "a quoted field is never closed" } };
+  if (cell !== "" || cells.length > 0) endRow();
+  return { rows };
+}
