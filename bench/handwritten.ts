@@ -66,6 +66,44 @@ export function zoneOf(contact: Contact): string {
   return contact.timezone ?? FALLBACK_ZONE;
 }
 
+function digits2(s: string, i: number): number {
+  return (s.charCodeAt(i) - 48) * 10 + (s.charCodeAt(i + 1) - 48);
+}
+
+/**
+ * ISO-8601 `YYYY-MM-DDTHH:MM[:SS[.sss]](Z|±HH:MM)` to epoch ms by hand
+ * (several times faster than `Date.parse`); other shapes go to `Date.parse`.
+ */
+export function parseIso(s: string): number {
+  const n = s.length;
+  if (n < 17 || s.charCodeAt(4) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58) return Date.parse(s);
+  const year = digits2(s, 0) * 100 + digits2(s, 2);
+  let ms = Date.UTC(year, digits2(s, 5) - 1, digits2(s, 8), digits2(s, 11), digits2(s, 14));
+  let i = 16;
+  if (s.charCodeAt(i) === 58) {
+    ms += digits2(s, 17) * 1000;
+    i = 19;
+    if (s.charCodeAt(i) === 46) {
+      let frac = 0;
+      let scale = 100;
+      i++;
+      while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) {
+        frac += (s.charCodeAt(i) - 48) * scale;
+        scale /= 10;
+        i++;
+      }
+      ms += Math.floor(frac);
+    }
+  }
+  const c = s.charCodeAt(i);
+  if (c === 90 && i === n - 1) return ms;
+  if ((c === 43 || c === 45) && i === n - 6 && s.charCodeAt(i + 3) === 58) {
+    const offset = (digits2(s, i + 1) * 60 + digits2(s, i + 4)) * 60_000;
+    return c === 43 ? ms - offset : ms + offset;
+  }
+  return Date.parse(s);
+}
+
 /**
  * The history as the engine sees it at `at`: duplicates by `id` dropped (the
  * first in input order kept), events after `at` dropped, sorted stably by
@@ -84,7 +122,7 @@ export function normalize(history: readonly HistoryEvent[], at: number): { event
       if (seen.has(e.id)) continue;
       seen.add(e.id);
     }
-    const t = Date.parse(e.at);
+    const t = parseIso(e.at);
     if (t > at) continue;
     if (t < prev) sorted = false;
     prev = t;
@@ -364,7 +402,7 @@ export function decideOn(state: ContactState, contact: Contact, touch: ProposedT
 
 /** The hand-written peer: one decision from the full history. */
 export function evaluateHandwritten(input: EvaluateInput): Outcome {
-  const at = Date.parse(input.at);
+  const at = parseIso(input.at);
   const { events, times } = normalize(input.history, at);
   return decideOn(replay(events, times, at), input.contact, input.touch, at);
 }

@@ -15,7 +15,7 @@
  */
 
 import { readFileSync } from "node:fs";
-import { cpus, platform, release } from "node:os";
+import { cpus, loadavg, platform, release } from "node:os";
 import { fileURLToPath } from "node:url";
 import { stripSpans, type Policy } from "../src/ast.js";
 import type { Engine, Snapshot } from "../src/engine/api.js";
@@ -46,15 +46,30 @@ function fmt(n: number, digits = 0): string {
   return n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
-/** Decisions per second of `fn` over `count` decisions, median of `runs`. */
+/** Each timed run lasts at least this long (the loop repeats); warm-up at least twice as long. */
+const MIN_RUN_MS = QUICK ? 20 : 150;
+
+/**
+ * Decisions per second of `fn` (which makes `count` decisions), median of
+ * `runs`. `fn` is repeated within a run until the run lasts MIN_RUN_MS, so
+ * small workloads are not timed at the clock's resolution or while cold.
+ */
 function rate(count: number, runs: number, fn: () => void): number {
-  fn(); // warm-up
+  let warm = 0;
+  let reps = 0;
+  const w0 = process.hrtime.bigint();
+  while (reps < 1 || warm < 2 * MIN_RUN_MS) {
+    fn();
+    reps++;
+    warm = Number(process.hrtime.bigint() - w0) / 1e6;
+  }
+  const perRun = Math.max(1, Math.ceil(MIN_RUN_MS / (warm / reps)));
   const rates: number[] = [];
   for (let r = 0; r < runs; r++) {
     const t0 = process.hrtime.bigint();
-    fn();
+    for (let k = 0; k < perRun; k++) fn();
     const ns = Number(process.hrtime.bigint() - t0);
-    rates.push(count / (ns / 1e9));
+    rates.push((count * perRun) / (ns / 1e9));
   }
   return median(rates);
 }
@@ -165,6 +180,7 @@ function target(label: string, ok: boolean, detail: string): void {
 async function main(): Promise<void> {
   console.log(`Heed benchmark${QUICK ? " (quick)" : ""}`);
   console.log(`machine: ${cpus()[0]?.model ?? "unknown cpu"} x${cpus().length}, ${platform()} ${release()}, node ${process.version}`);
+  console.log(`load average at start: ${loadavg().map((x) => fmt(x, 2)).join(", ")} (other work on the machine skews the numbers)`);
   console.log(`cases: ${fmt(CASES)} contacts, 20-60 events each, seed ${SEED}; median of ${RUNS} runs\n`);
 
   const loaded = await loadHeed();
