@@ -36,10 +36,10 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Shows a value in a message. */
+/** Shows a value in a message, on one line (line breaks escaped). */
 export function show(value: unknown): string {
-  if (typeof value === "string") return value;
-  return JSON.stringify(value) ?? String(value);
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+  return text.replace(/\r/g, "\\r").replace(/\n/g, "\\n");
 }
 
 /**

@@ -102,7 +102,7 @@ function mapRecord(record: Record<string, unknown>, mapping: FieldMapping, where
   let type = String(rawType);
   if (values.type) {
     const mapped = values.type[type];
-    if (mapped === undefined) return problem(`unknown type \`${type}\` in \`${fields.type}\` (the mapping's \`values.type\` has ${Object.keys(values.type).map((k) => `\`${k}\``).join(", ")})`);
+    if (mapped === undefined) return problem(`unknown type \`${show(type)}\` in \`${fields.type}\` (the mapping's \`values.type\` has ${Object.keys(values.type).map((k) => `\`${k}\``).join(", ")})`);
     type = mapped;
   }
   const rawAt = read(record, fields.at);
@@ -118,7 +118,7 @@ function mapRecord(record: Record<string, unknown>, mapping: FieldMapping, where
       let channel = String(rawChannel);
       if (values.channel) {
         const mapped = values.channel[channel];
-        if (mapped === undefined) return problem(`unknown channel \`${channel}\` in \`${fields.channel}\``);
+        if (mapped === undefined) return problem(`unknown channel \`${show(channel)}\` in \`${fields.channel}\``);
         channel = mapped;
       }
       event.channel = channel;
