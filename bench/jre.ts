@@ -22,6 +22,7 @@ import {
   YEAR,
   channelBit,
   normalize,
+  parseIso,
   replay,
   zoneOf,
   type ContactState,
@@ -199,7 +200,7 @@ async function judge(engine: Engine, facts: Facts, t: number): Promise<Judgement
 
 /** One decision: replay, facts, rules, and a defer followed through the timers. */
 export async function evaluateJre(engine: Engine, input: EvaluateInput): Promise<Outcome> {
-  const at = Date.parse(input.at);
+  const at = parseIso(input.at);
   const { events, times } = normalize(input.history, at);
   const state = replay(events, times, at);
   const stage = STAGES[state.stage]!;

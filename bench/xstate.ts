@@ -2,7 +2,7 @@
  * The XState v5 peer: the stage machine as an XState machine driven by the
  * contact's events, the rules as named guards. XState has no notion of
  * ignore windows closing in the past, so the integrator replays the history
- * through the pure `transition()` function and injects the timer events
+ * through an actor of the machine (one per decision) and injects the timer events
  * (`IGNORE_END` at each pending window's end, `NURTURE_TIMEOUT` 180 days
  * into nurture) in time order, as read from the machine's context. A
  * `PROPOSE` event asks the machine for a decision: its action checks every
@@ -12,9 +12,9 @@
  * @module
  */
 
-import { assign, enqueueActions, initialTransition, setup, transition, type SnapshotFrom } from "xstate";
+import { assign, createActor, enqueueActions, setup } from "xstate";
 import type { Contact, EvaluateInput, HistoryEvent, ProposedTouch } from "../src/model.js";
-import { CALENDAR, IGNORE_WINDOW, NURTURE_LIMIT, YEAR, channelBit, normalize, zoneOf, type Outcome } from "./handwritten.js";
+import { CALENDAR, IGNORE_WINDOW, NURTURE_LIMIT, YEAR, channelBit, normalize, parseIso, zoneOf, type Outcome } from "./handwritten.js";
 import { DAY, HOUR, fromWall, nextLocalMidnight, toWall } from "./tz.js";
 
 interface Judgement {
@@ -259,7 +259,7 @@ export const cadenceMachine = setup({
   },
 });
 
-type Snap = SnapshotFrom<typeof cadenceMachine>;
+type Actor = ReturnType<typeof createActor<typeof cadenceMachine>>;
 
 function nextTimer(c: Context): { t: number; type: "IGNORE_END" | "NURTURE_TIMEOUT" } {
   const ignore = c.pending.length > 0 ? c.pending[0]! : Infinity;
@@ -268,11 +268,11 @@ function nextTimer(c: Context): { t: number; type: "IGNORE_END" | "NURTURE_TIMEO
 }
 
 /** Injects the timer events due before `limit` (or at it, when `inclusive`). */
-function fireTimers(snap: Snap, limit: number, inclusive: boolean): Snap {
+function fireTimers(actor: Actor, limit: number, inclusive: boolean): void {
   for (;;) {
-    const next = nextTimer(snap.context);
-    if (inclusive ? next.t > limit : next.t >= limit) return snap;
-    snap = transition(cadenceMachine, snap, { type: next.type, t: next.t })[0];
+    const next = nextTimer(actor.getSnapshot().context);
+    if (inclusive ? next.t > limit : next.t >= limit) return;
+    actor.send({ type: next.type, t: next.t });
   }
 }
 
@@ -296,26 +296,27 @@ function machineEvent(e: HistoryEvent, t: number): Event | null {
   }
 }
 
-function propose(snap: Snap, touch: ProposedTouch, t: number): Judgement {
-  const [next] = transition(cadenceMachine, snap, { type: "PROPOSE", t, touch });
-  return next.context.result!;
+function propose(actor: Actor, touch: ProposedTouch, t: number): Judgement {
+  actor.send({ type: "PROPOSE", t, touch });
+  return actor.getSnapshot().context.result!;
 }
 
-/** One decision: replay through the machine, then ask it. */
+/** One decision: replay through an actor of the machine, then ask it. */
 export function evaluateXState(input: EvaluateInput): Outcome {
-  const at = Date.parse(input.at);
+  const at = parseIso(input.at);
   const { events, times } = normalize(input.history, at);
   const zone = zoneOf(input.contact);
-  let snap = initialTransition(cadenceMachine, { zone, contact: input.contact, entry: times[0] ?? at })[0];
+  const actor = createActor(cadenceMachine, { input: { zone, contact: input.contact, entry: times[0] ?? at } });
+  actor.start();
   for (let i = 0; i < events.length; i++) {
     const t = times[i]!;
-    snap = fireTimers(snap, t, false);
+    fireTimers(actor, t, false);
     const ev = machineEvent(events[i]!, t);
-    if (ev !== null) snap = transition(cadenceMachine, snap, ev)[0];
+    if (ev !== null) actor.send(ev);
   }
-  snap = fireTimers(snap, at, true);
-  const stage = snap.context.stage;
-  const first = propose(snap, input.touch, at);
+  fireTimers(actor, at, true);
+  const stage = actor.getSnapshot().context.stage;
+  const first = propose(actor, input.touch, at);
   const declared = channelBit(input.touch.channel) !== 0;
   const reasons = declared ? [...first.reasons].sort() : [...first.reasons, "policy.channels:unknown-channel"].sort();
   if (first.deny || !declared) return { verdict: "deny", stage, reasons };
@@ -323,13 +324,13 @@ export function evaluateXState(input: EvaluateInput): Outcome {
   let target = first.until;
   for (;;) {
     if (target > at + YEAR) return { verdict: "deny", stage, reasons: [...reasons, "no-window"].sort() };
-    const timer = nextTimer(snap.context);
+    const timer = nextTimer(actor.getSnapshot().context);
     let t = target;
     if (timer.t <= target) {
-      snap = fireTimers(snap, timer.t, true);
+      fireTimers(actor, timer.t, true);
       t = timer.t;
     }
-    const next = propose(snap, input.touch, t);
+    const next = propose(actor, input.touch, t);
     if (next.deny) return { verdict: "deny", stage, reasons: [...reasons, "stage-change"].sort() };
     if (next.until === t) return { verdict: "defer", stage, notBefore: t, reasons };
     target = next.until;
