@@ -414,7 +414,7 @@ export function ruleOutcomes(members: readonly Member[], touch: ProposedTouch, a
         rule: j.rule,
         code: j.code,
         outcome: applicable ? j.outcome : "not-applicable",
-        message: applicable ? j.message : `the policy does not apply (applies when is false): ${j.message}`,
+        message: applicable ? j.message : `the policy does not apply here (\`applies when\` does not hold): ${j.message}`,
       };
       if (applicable && j.until !== undefined) outcome.notBefore = formatInstant(j.until);
       if (j.span) outcome.span = j.span;

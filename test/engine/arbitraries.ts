@@ -145,9 +145,14 @@ export function policyArbitrary(shape: PolicyShape = {}): fc.Arbitrary<Policy> {
       const allStages: Stage[] = [...stages];
       const allTransitions = [...transitions];
       if (shape.withClosed) {
+        // First in every stage: a `when` transition tried earlier would otherwise take the event (first match fires).
+        const unsubscribe: Transition = { trigger: { kind: "signal", signal: { name: "unsubscribe" } }, target: { name: "closed" } };
         if (allStages.length === 0) allStages.push({ name: { name: "s0" }, start: true, final: false, rules: [], transitions: [] });
+        for (let i = 0; i < allStages.length; i++) {
+          allStages[i] = { ...allStages[i]!, transitions: [unsubscribe, ...allStages[i]!.transitions] };
+        }
         allStages.push({ name: { name: "closed" }, start: false, final: true, rules: [], transitions: [] });
-        allTransitions.unshift({ trigger: { kind: "signal", signal: { name: "unsubscribe" } }, target: { name: "closed" } });
+        allTransitions.unshift(unsubscribe);
       }
       return {
         name: { value: "generated" },
