@@ -10,31 +10,29 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { Policy } from "../ast.js";
-import type { Diagnostic } from "../diagnostics.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import { validatePolicy } from "../engine/validate.js";
+import { looksLikeDsl } from "../parser/convert.js";
+import { parseDsl } from "../parser/dsl.js";
 
-/** The parser's entry points the CLI uses (see `src/parser/index.ts` and `src/parser/convert.ts`). */
+/** The parser's entry point the CLI uses (see `src/parser/index.ts`). */
 export interface ParserApi {
   parsePolicy(text: string, options?: { file?: string; format?: "dsl" | "yaml" }): { policy: Policy | undefined; diagnostics: readonly Diagnostic[] };
 }
-export interface ConvertApi {
-  convertPolicy(text: string, options: { file?: string; to: "yaml" | "dsl" }): { output?: string; diagnostics: readonly Diagnostic[] };
-}
-// Loaded by path so this module builds while the parser's entry point is being written.
+// Loaded by path so that the DSL works on its own while the front end for both forms is optional.
 const PARSER_INDEX = "../parser/index.js";
-const PARSER_CONVERT = "../parser/convert.js";
 const parserIndex = (await import(PARSER_INDEX).catch(() => undefined)) as ParserApi | undefined;
-const parserConvert = (await import(PARSER_CONVERT).catch(() => undefined)) as ConvertApi | undefined;
 
-/** `parsePolicy` of the parser. */
-export const parsePolicy: ParserApi["parsePolicy"] = (text, options) => {
-  if (parserIndex === undefined) throw new Error("the policy parser is missing from this build");
-  return parserIndex.parsePolicy(text, options);
-};
-/** `convertPolicy` of the parser. */
-export const convertPolicy: ConvertApi["convertPolicy"] = (text, options) => {
-  if (parserConvert === undefined) throw new Error("the policy converter is missing from this build");
-  return parserConvert.convertPolicy(text, options);
-};
+/** Parses a policy in either form, with semantic validation. */
+export function parsePolicy(text: string, options: { file?: string; format?: "dsl" | "yaml" } = {}): { policy: Policy | undefined; diagnostics: readonly Diagnostic[] } {
+  if (parserIndex !== undefined) return parserIndex.parsePolicy(text, options);
+  if (options.format === "yaml" || !looksLikeDsl(text)) {
+    return { policy: undefined, diagnostics: [{ severity: "error", code: "unsupported", message: "this build cannot read YAML policies" }] };
+  }
+  const parsed = parseDsl(text, options.file === undefined ? {} : { file: options.file });
+  if (parsed.policy === undefined || hasErrors(parsed.diagnostics)) return parsed;
+  return { policy: parsed.policy, diagnostics: sortDiagnostics([...parsed.diagnostics, ...validatePolicy(parsed.policy)]) };
+}
 
 /** A path named on the command line that does not exist. */
 export class MissingPathError extends Error {

@@ -165,11 +165,18 @@ describe("heed test", () => {
   });
 
   it("reports a malformed test file with line and column, with exit 1", () => {
-    const dir = workspace({ "bad.test.yaml": "policy: inbound.heed\ncases:\n  - name: x\n    contact: { id: c1 }\n    at: 2026-03-03\n    touch: { channel: email }\n" });
+    const dir = workspace({
+      "bad.test.yaml": "policy: inbound.heed\ncases:\n  - name: x\n    contact: { id: c1 }\n    at: 2026\n    touch: { channel: email }\n",
+      "input.test.yaml": "policy: inbound.heed\ncases:\n  - name: a date without time\n    contact: { id: c1 }\n    at: 2026-03-03\n    touch: { channel: email }\n",
+    });
     copyFixture(dir, "inbound.heed");
     const run = heed(["test", "bad.test.yaml"], dir);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("bad.test.yaml:5:9: error[test-shape]: `at` must be an ISO-8601 instant");
+    // Input the engine rejects fails the case, pointing at the field.
+    const input = heed(["test", "input.test.yaml"], dir);
+    expect(input.code).toBe(1);
+    expect(input.stdout).toContain("invalid input: `at` is not an ISO-8601 instant with an offset or `Z`: `2026-03-03`  input.test.yaml:5:9");
     const missing = workspace({ "m.test.yaml": "policy: nowhere.heed\ncases: []\n" });
     const run2 = heed(["test", "m.test.yaml", "--format", "json"], missing);
     expect(run2.code).toBe(1);

@@ -7,7 +7,8 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { hasErrors } from "../../../diagnostics.js";
-import { convertPolicy, readText } from "../../files.js";
+import { convertPolicy } from "../../../parser/convert.js";
+import { readText } from "../../files.js";
 import { FORMAT_OPTION, UsageError } from "../args.js";
 import { println } from "../io.js";
 import { EXIT_FAIL, EXIT_OK, type Verb } from "../verb.js";
