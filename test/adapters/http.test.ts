@@ -1,0 +1,295 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runServe } from "../../src/adapters/http/command.js";
+import { canonicalJson, startServer, type RunningServer } from "../../src/adapters/http/server.js";
+import { MemoryStore } from "../../src/adapters/store/memory.js";
+
+const GOOD = `cadence "gate" {
+  timezone from contact.timezone else "UTC"
+  channels email, call
+  at most 1 call per day
+  at least 2 hours between touches
+}
+`;
+
+const COMPLIANCE = `cadence: compliance
+channels: [email, call, sms]
+rules:
+  - { id: no-sms, never: sms, when: 'contact.region == "eu"' }
+`;
+
+/** Collects written lines. */
+function sink(): { write(chunk: string): boolean; lines(): string[] } {
+  let text = "";
+  return {
+    write: (chunk: string) => {
+      text += chunk;
+      return true;
+    },
+    lines: () => text.split("\n").filter((l) => l !== ""),
+  };
+}
+
+async function until(what: string, check: () => Promise<boolean>, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const sha = (text: string): string => `sha256:${createHash("sha256").update(text).digest("hex")}`;
+
+describe("heed serve over HTTP", () => {
+  let dir: string;
+  let server: RunningServer;
+  const decisions = sink();
+  const log = sink();
+
+  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any; headers: Headers }> => {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } }),
+    });
+    const text = await res.text();
+    // The response is JSON on every path; `any` keeps assertions short.
+    return { status: res.status, json: JSON.parse(text) as any, headers: res.headers };
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "heed-serve-"));
+    writeFileSync(join(dir, "gate.heed"), GOOD);
+    writeFileSync(join(dir, "README.md"), "not a policy");
+    server = await startServer({ policies: dir, store: new MemoryStore(), decisionLog: decisions, log, pollInterval: 100 });
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("listens on loopback and reports health", async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const { status, json } = await call("GET", "/healthz");
+    expect(status).toBe(200);
+    expect(json).toEqual({ status: "ok", policies: 1, store: "memory" });
+  });
+
+  it("lists the loaded policies with their file and content hash", async () => {
+    const { status, json } = await call("GET", "/v1/policies");
+    expect(status).toBe(200);
+    expect(json.policies).toEqual([{ name: "gate", file: "gate.heed", hash: sha(GOOD), loadedAt: expect.any(String) }]);
+    expect(json.errors).toEqual([]);
+  });
+
+  it("evaluates statelessly and logs the decision with the policy hash and the inputs' hash", async () => {
+    const input = {
+      contact: { id: "c1" },
+      history: [{ type: "touch", channel: "call", at: "2026-03-02T10:00:00Z" }],
+      touch: { channel: "call" },
+      at: "2026-03-02T11:00:00Z",
+    };
+    const { status, json } = await call("POST", "/v1/evaluate", input);
+    expect(status).toBe(200);
+    expect(json.decision.verdict).toBe("defer");
+    expect(json.decision.notBefore).toBe("2026-03-03T00:00:00Z");
+    expect(json.decision.reasons.map((r: { code: string }) => r.code).sort()).toEqual(["at-least", "at-most"]);
+    const line = JSON.parse(decisions.lines().at(-1)!);
+    expect(line).toMatchObject({
+      decisionId: json.decisionId,
+      kind: "evaluate",
+      policies: [{ name: "gate", hash: sha(GOOD) }],
+      inputsHash: sha(canonicalJson(input)),
+      verdict: "defer",
+      notBefore: "2026-03-03T00:00:00Z",
+    });
+    expect(line.reasons).toHaveLength(2);
+    expect(Number.isNaN(Date.parse(line.time))).toBe(false);
+  });
+
+  it("hashes inputs canonically, whatever the key order", () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"e":3,"f":2}]},"b":1}');
+  });
+
+  it("records allowed attempts through the gate, replays idempotent retries and refuses out-of-order ones", async () => {
+    const first = await call("POST", "/v1/contacts/ada%40example.org/attempts", { touch: { channel: "email" }, at: "2026-03-02T10:00:00Z", idempotencyKey: "m-1" });
+    expect(first.status).toBe(200);
+    expect(first.json).toMatchObject({ decision: { verdict: "allow" }, replayed: false, eventId: expect.any(String) });
+    const retry = await call("POST", "/v1/contacts/ada%40example.org/attempts", { touch: { channel: "email" }, at: "2026-03-02T10:01:00Z", idempotencyKey: "m-1" });
+    expect(retry.json).toMatchObject({ decision: first.json.decision, replayed: true, eventId: first.json.eventId });
+    const soon = await call("POST", "/v1/contacts/ada%40example.org/attempts", { touch: { channel: "email" }, at: "2026-03-02T11:00:00Z" });
+    expect(soon.json.decision).toMatchObject({ verdict: "defer", notBefore: "2026-03-02T12:00:00Z" });
+    const late = await call("POST", "/v1/contacts/ada%40example.org/attempts", { touch: { channel: "email" }, at: "2026-03-02T09:00:00Z" });
+    expect(late.status).toBe(409);
+    expect(late.json.error).toMatchObject({ code: "out-of-order", field: "at" });
+    expect((await server.store.history("ada@example.org")).map((e) => e.id)).toEqual([first.json.eventId]);
+    expect(JSON.parse(decisions.lines().at(-1)!)).toMatchObject({ kind: "attempt", contactId: "ada@example.org", verdict: "defer" });
+  });
+
+  it("stores events with dedupe by id", async () => {
+    const reply = { type: "reply", at: "2026-03-02T12:00:00Z", id: "wh-1", sentiment: "positive" };
+    const first = await call("POST", "/v1/contacts/c2/events", reply);
+    expect(first.status).toBe(201);
+    expect(first.json).toEqual({ added: ["wh-1"], duplicates: [] });
+    const again = await call("POST", "/v1/contacts/c2/events", { events: [reply, { type: "open", at: "2026-03-02T12:05:00Z", id: "wh-2" }] });
+    expect(again.status).toBe(201);
+    expect(again.json).toEqual({ added: ["wh-2"], duplicates: ["wh-1"] });
+    const replay = await call("POST", "/v1/contacts/c2/events", reply);
+    expect(replay.status).toBe(200);
+    expect(replay.json).toEqual({ added: [], duplicates: ["wh-1"] });
+    const bad = await call("POST", "/v1/contacts/c2/events", { events: [reply, { type: "reply", at: "noon" }] });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({ field: "events[1].at", index: 1 });
+    expect(bad.json.error.message).toContain("`noon`");
+  });
+
+  it("answers malformed and wrong requests with a status and a plain message", async () => {
+    const malformed = await call("POST", "/v1/evaluate", '{"contact": {"id": "c1"},');
+    expect(malformed.status).toBe(400);
+    expect(malformed.json.error.code).toBe("malformed-json");
+    expect(malformed.json.error.message).toMatch(/^the request body is not valid JSON: /);
+    expect(malformed.json.error.message).not.toMatch(/\n|at .*\.js/);
+
+    const empty = await call("POST", "/v1/evaluate", "");
+    expect(empty.json.error.message).toBe("the request body is empty: expected a JSON object");
+    expect((await call("POST", "/v1/evaluate", "[1,2]")).json.error.message).toBe("the request body must be a JSON object");
+
+    const badEvent = await call("POST", "/v1/evaluate", { contact: { id: "c1" }, history: [{ type: "touch", channel: "call", at: "2026-02-30 25:00" }], touch: { channel: "call" }, at: "2026-03-02T11:00:00Z" });
+    expect(badEvent.status).toBe(400);
+    expect(badEvent.json.error).toMatchObject({ code: "invalid-time", field: "history[0].at", index: 0 });
+
+    const noTouch = await call("POST", "/v1/evaluate", { contact: { id: "c1" }, at: "2026-03-02T11:00:00Z" });
+    expect(noTouch.json.error.field).toBe("touch");
+
+    const unknownPolicy = await call("POST", "/v1/evaluate", { policy: "gat", contact: { id: "c1" }, touch: { channel: "call" }, at: "2026-03-02T11:00:00Z" });
+    expect(unknownPolicy.status).toBe(404);
+    expect(unknownPolicy.json.error.message).toBe("unknown policy `gat` (did you mean `gate`?)");
+
+    const missing = await call("GET", "/v2/nothing");
+    expect(missing.status).toBe(404);
+    expect(missing.json.error.message).toBe("no such endpoint `/v2/nothing`");
+
+    const wrongMethod = await call("GET", "/v1/evaluate");
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("POST");
+    expect(wrongMethod.json.error.message).toBe("`GET` is not allowed on `/v1/evaluate` (allowed: POST)");
+  });
+
+  it("refuses an oversize body with 413 and keeps serving", async () => {
+    const huge = JSON.stringify({ contact: { id: "c1" }, history: [], touch: { channel: "email", note: "x".repeat(1024 * 1024 + 10) }, at: "2026-03-02T11:00:00Z" });
+    const res = await fetch(`${server.url}/v1/evaluate`, { method: "POST", body: huge, headers: { "content-type": "application/json" } });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe("the request body is larger than the limit of 1048576 bytes");
+    expect((await call("GET", "/healthz")).status).toBe(200);
+  });
+
+  it("answers a burst of 200 concurrent requests without an error", async () => {
+    const requests = Array.from({ length: 200 }, (_, i) =>
+      i % 2 === 0
+        ? call("POST", "/v1/evaluate", { contact: { id: `b${i}` }, history: [], touch: { channel: i % 4 === 0 ? "call" : "email" }, at: "2026-03-02T11:00:00Z" })
+        : call("POST", `/v1/contacts/burst-${i % 10}/attempts`, { touch: { channel: "email" }, at: "2026-03-02T11:00:00Z", idempotencyKey: `k-${i}` }),
+    );
+    const answers = await Promise.all(requests);
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+    // Ten contacts, all at the same instant: the first attempt per contact is allowed, the rest deferred.
+    const attempts = answers.filter((_, i) => i % 2 === 1);
+    expect(attempts.filter((a) => a.json.decision.verdict === "allow")).toHaveLength(10);
+  });
+
+  it("keeps the working policy when a bad one is dropped in, and shows its error", async () => {
+    writeFileSync(join(dir, "broken.heed"), `cadence "broken" {\n  channels email\n  at most 3 emails per fortnight\n}\n`);
+    await until("the broken file to be reported", async () => (await call("GET", "/v1/policies")).json.errors.length === 1);
+    const { json } = await call("GET", "/v1/policies");
+    expect(json.policies.map((p: { name: string }) => p.name)).toEqual(["gate"]);
+    expect(json.errors[0]).toMatchObject({ file: "broken.heed", keptPrevious: false });
+    expect(json.errors[0].diagnostics[0].span).toMatchObject({ file: "broken.heed", line: 3 });
+    expect(log.lines().some((l) => l.startsWith("heed serve: `broken.heed` not loaded: broken.heed:3:"))).toBe(true);
+    const still = await call("POST", "/v1/evaluate", { contact: { id: "c1" }, touch: { channel: "call" }, at: "2026-03-02T11:00:00Z" });
+    expect(still.json.decision.verdict).toBe("allow");
+    rmSync(join(dir, "broken.heed"));
+    await until("the broken file to be forgotten", async () => (await call("GET", "/v1/policies")).json.errors.length === 0);
+  });
+
+  it("keeps the previous version of a file whose new version is broken, and loads a fixed one", async () => {
+    writeFileSync(join(dir, "gate.heed"), GOOD.replace("channels email, call", "channels email, call\n  at most one call per day"));
+    await until("the broken edit to be reported", async () => (await call("GET", "/v1/policies")).json.errors.length === 1);
+    const { json } = await call("GET", "/v1/policies");
+    expect(json.errors[0]).toMatchObject({ file: "gate.heed", keptPrevious: true });
+    expect(json.policies[0].hash).toBe(sha(GOOD));
+    const stricter = GOOD.replace("at least 2 hours", "at least 3 hours");
+    writeFileSync(join(dir, "gate.heed"), stricter);
+    await until("the fixed file to load", async () => (await call("GET", "/v1/policies")).json.policies[0]?.hash === sha(stricter));
+    expect((await call("GET", "/v1/policies")).json.errors).toEqual([]);
+    writeFileSync(join(dir, "gate.heed"), GOOD);
+    await until("the original to load again", async () => (await call("GET", "/v1/policies")).json.policies[0]?.hash === sha(GOOD));
+  });
+
+  it("evaluates a set of policies, or one by name", async () => {
+    writeFileSync(join(dir, "compliance.heed.yaml"), COMPLIANCE);
+    await until("the YAML policy to load", async () => (await call("GET", "/v1/policies")).json.policies.length === 2);
+    const input = { contact: { id: "c1", attributes: { region: "eu" } }, touch: { channel: "sms" }, at: "2026-03-02T11:00:00Z" };
+    const both = await call("POST", "/v1/evaluate", input);
+    expect(both.json.decision.verdict).toBe("deny");
+    expect(both.json.decision.reasons.map((r: { rule: string }) => r.rule)).toContain("no-sms");
+    const gateOnly = await call("POST", "/v1/evaluate", { ...input, policy: "gate" });
+    expect(gateOnly.json.decision.reasons.map((r: { code: string }) => r.code)).toEqual(["unknown-channel"]);
+    rmSync(join(dir, "compliance.heed.yaml"));
+    await until("the YAML policy to go", async () => (await call("GET", "/v1/policies")).json.policies.length === 1);
+  });
+});
+
+describe("runServe", () => {
+  it("exits 2 with the usage on bad arguments", async () => {
+    const err = sink();
+    expect(await runServe([], { stdout: sink(), stderr: err })).toBe(2);
+    expect(err.lines()[0]).toBe("heed serve: missing the policy folder");
+    const err2 = sink();
+    expect(await runServe(["policies", "--port", "http"], { stdout: sink(), stderr: err2 })).toBe(2);
+    expect(err2.lines()[0]).toBe("heed serve: `--port` must be a port number from 0 to 65535, got `http`");
+    const err3 = sink();
+    expect(await runServe(["/nowhere/at/all", "--port", "0"], { stdout: sink(), stderr: err3 })).toBe(2);
+    expect(err3.lines()[0]).toBe("heed serve: path `/nowhere/at/all` not found");
+    const err4 = sink();
+    expect(await runServe(["x", "--verbose"], { stdout: sink(), stderr: err4 })).toBe(2);
+    expect(err4.lines()[0]).toBe("heed serve: unknown option `--verbose`");
+  });
+
+  it("serves from a PGlite folder store, writes the decision log to a file, and stops cleanly", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "heed-run-"));
+    try {
+      writeFileSync(join(dir, "gate.heed"), GOOD);
+      let stop!: () => void;
+      const stopSignal = new Promise<void>((resolve) => (stop = resolve));
+      let url = "";
+      const out = sink();
+      const err = sink();
+      const running = runServe([".", "--port", "0", "--store", "data", "--decision-log", "decisions.jsonl"], {
+        stdout: out,
+        stderr: err,
+        cwd: dir,
+        stopSignal,
+        onListening: (u) => (url = u),
+      });
+      const exitedEarly = running.then((code) => {
+        throw new Error(`runServe exited with ${code} before listening: ${err.lines().join(" / ")}`);
+      });
+      await Promise.race([exitedEarly, until("the service to listen", async () => url !== "", 30_000)]);
+      exitedEarly.catch(() => undefined);
+      const res = await fetch(`${url}/v1/contacts/c1/attempts`, { method: "POST", body: JSON.stringify({ touch: { channel: "call" }, at: "2026-03-02T10:00:00Z" }) });
+      expect(((await res.json()) as { decision: { verdict: string } }).decision.verdict).toBe("allow");
+      stop();
+      expect(await running).toBe(0);
+      expect(err.lines()[0]).toMatch(/^heed serve: listening on http:\/\/127\.0\.0\.1:\d+ \(1 policies, pglite store\)$/);
+      expect(err.lines().at(-1)).toBe("heed serve: stop: shutting down");
+      const logged = readFileSync(join(dir, "decisions.jsonl"), "utf8").trim().split("\n");
+      expect(logged).toHaveLength(1);
+      expect(JSON.parse(logged[0]!)).toMatchObject({ kind: "attempt", contactId: "c1", verdict: "allow", policies: [{ name: "gate", hash: sha(GOOD) }] });
+      expect(out.lines()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
