@@ -1,0 +1,64 @@
+/**
+ * The parser's entry point: either form of a policy (the DSL or YAML) to
+ * the one AST, with syntax, schema and validation diagnostics together.
+ *
+ * @module
+ */
+
+import type { Policy } from "../ast.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import { validatePolicy } from "../engine/validate.js";
+import { parseDsl } from "./dsl.js";
+import { parseYamlPolicy } from "./yaml.js";
+
+export { parseDsl } from "./dsl.js";
+export { parseYamlPolicy } from "./yaml.js";
+export { printYaml } from "./yaml-print.js";
+
+export type PolicyFormat = "dsl" | "yaml";
+
+export interface ParsePolicyOptions {
+  /** The file name, shown in diagnostics and used to tell the form apart. */
+  file?: string;
+  /** The form; by default from the file name, else from the content. */
+  format?: PolicyFormat;
+}
+
+export interface ParsePolicyResult {
+  /** Set whenever an AST could be built, even with validation errors. */
+  policy: Policy | undefined;
+  /** Every diagnostic, sorted by position. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The form of a policy: the option, else the file name (`.heed` is the
+ * DSL, `.yaml`/`.yml` YAML), else the content (a first token `cadence "`
+ * after comments and blank lines is the DSL).
+ */
+export function detectFormat(text: string, options: ParsePolicyOptions = {}): PolicyFormat {
+  if (options.format !== undefined) return options.format;
+  const file = options.file;
+  if (file !== undefined) {
+    if (/\.heed$/i.test(file)) return "dsl";
+    if (/\.ya?ml$/i.test(file)) return "yaml";
+  }
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    return /^cadence\s+"/.test(trimmed) ? "dsl" : "yaml";
+  }
+  return "yaml";
+}
+
+/** Parses and validates a policy in either form. Never throws. */
+export function parsePolicy(text: string, options: ParsePolicyOptions = {}): ParsePolicyResult {
+  const format = detectFormat(text, options);
+  const file = options.file === undefined ? {} : { file: options.file };
+  const parsed = format === "dsl" ? parseDsl(text, file) : parseYamlPolicy(text, file);
+  if (parsed.policy === undefined || hasErrors(parsed.diagnostics)) {
+    return { policy: undefined, diagnostics: sortDiagnostics(parsed.diagnostics) };
+  }
+  const semantic = validatePolicy(parsed.policy);
+  return { policy: parsed.policy, diagnostics: sortDiagnostics([...parsed.diagnostics, ...semantic]) };
+}
