@@ -238,8 +238,12 @@ function nextTimer(ctx: Context, state: RefState, until: number, orAt: number | 
   return due.length === 0 ? undefined : Math.min(...due);
 }
 
-/** The contact's state after every event and timer with time at most `until`. */
-function replay(ctx: Context, until: number): RefState {
+/**
+ * The contact's state after every event and timer with time at most `until`.
+ * A contact without history enters at the evaluation instant; `fresh` makes
+ * it enter at `until` instead, as it would if evaluated then.
+ */
+function replay(ctx: Context, until: number, fresh = false): RefState {
   const first = ctx.events[0];
   const state: RefState = {
     stage: startStage(ctx.policy),
@@ -250,7 +254,7 @@ function replay(ctx: Context, until: number): RefState {
     openWindows: [],
     elapsedDone: new Set(),
   };
-  const entry = first === undefined ? ctx.at : first.at;
+  const entry = first !== undefined ? first.at : fresh ? until : ctx.at;
   enter(ctx, state, state.stage, entry);
   if (entry <= until) tryTransitions(ctx, state, entry, undefined);
   let i = 0;
@@ -315,7 +319,9 @@ function channelsOf(policy: Policy, rule: Rule): string[] {
 }
 
 function applies(policy: Policy, rule: Rule, touch: ProposedTouch): boolean {
-  if (!channelsOf(policy, rule).includes(touch.channel)) return false;
+  // `any`, `touches` or no channel list speak of every touch, even one on an undeclared channel
+  const every = rule.channels === undefined || rule.channels.kind === "all";
+  if (!every && !channelsOf(policy, rule).includes(touch.channel)) return false;
   if ((rule.kind === "never-without" || rule.kind === "never-after" || rule.kind === "never-within" || rule.kind === "never-when") && rule.tagged) {
     return (touch.tags ?? []).includes(rule.tagged.value);
   }
@@ -340,9 +346,11 @@ function judge(ctx: Context, state: RefState, touch: ProposedTouch, now: number)
   const declared = policy.channels.map((c) => c.name);
   if (!declared.includes(touch.channel)) {
     out.push({ id: "policy.channels", code: "unknown-channel", verdict: { kind: "deny", code: "unknown-channel" } });
-    return out;
   }
   const stage = findStage(policy, state.stage);
+  if (ctx.calendar === undefined && courseNeedsZone(policy, stage)) {
+    out.push({ id: "policy.timezone", code: "unknown-timezone", verdict: NO_ZONE });
+  }
   if (stage?.final) {
     out.push({ id: `${state.stage}.final`, code: "final-stage", verdict: { kind: "deny", code: "final-stage" } });
   } else if (stage?.allow !== undefined && !stage.allow.channels.some((c) => c.name === touch.channel)) {
@@ -353,6 +361,22 @@ function judge(ctx: Context, state: RefState, touch: ProposedTouch, now: number)
     out.push({ id: ruleId(policy, rule), code: rule.kind === "only-business-days" ? "business-days" : rule.kind, verdict: judgeRule(ctx, state, rule, touch, now) });
   }
   return out;
+}
+
+/**
+ * True when the contact's course through a (non-final) stage counts
+ * business days: an `after N ignored touches` transition out of it with a
+ * business-day ignore window, or an `after N business days` transition. Without a zone that course
+ * is unknown, so touches there fail closed (docs/semantics.md).
+ */
+function courseNeedsZone(policy: Policy, stage: Stage | undefined): boolean {
+  if (stage === undefined || stage.final) return false;
+  const ignoreWindow = policy.ignoreWindow ?? DEFAULT_IGNORE_WINDOW;
+  return transitionsIn(policy, stage.name.name).some(
+    (t) =>
+      (t.trigger.kind === "ignored" && ignoreWindow.unit === "business-days") ||
+      (t.trigger.kind === "elapsed" && t.trigger.duration.unit === "business-days"),
+  );
 }
 
 const MET: Verdict = { kind: "met" };
@@ -425,13 +449,15 @@ function searchNotBefore(ctx: Context, touch: ProposedTouch): number | { rule: s
   let t = ctx.at;
   for (;;) {
     if (t > ctx.at + YEAR_MS) return { rule: "policy.no-window", code: "no-window" };
-    const state = replay(ctx, t);
+    // Evaluating again at `t` with no new events: a contact without history enters at `t` (docs/semantics.md).
+    const fresh = ctx.events.length === 0;
+    const state = replay(ctx, t, fresh);
     const verdicts = judge(ctx, state, touch, t);
     if (verdicts.some((v) => v.verdict.kind === "deny")) return { rule: "policy.stage-change", code: "stage-change" };
     const waits = verdicts.flatMap((v) => (v.verdict.kind === "defer" ? [v.verdict.until] : []));
     if (waits.length === 0) return t;
     const wanted = Math.max(...waits);
-    const timer = nextTimer(ctx, state, wanted, t + 1);
+    const timer = fresh ? undefined : nextTimer(ctx, state, wanted, t + 1);
     t = timer === undefined ? wanted : timer;
   }
 }

@@ -469,17 +469,6 @@ function impossibleLimits(policy: Policy): Diagnostic[] {
   const scopes: Rule[][] = [policy.rules, ...policy.stages.map((s) => [...s.rules, ...policy.rules])];
   const seen = new Set<Rule>();
   for (const rule of [...policy.rules, ...policy.stages.flatMap((s) => s.rules)]) {
-    if (rule.kind === "at-most" && rule.count === 0 && !seen.has(rule)) {
-      seen.add(rule);
-      out.push(
-        warning(
-          "impossible-limit",
-          `\`at most 0 ${describeChannels(rule.channels)}\` can never be met`,
-          rule.span,
-          `write \`never ${describeChannels(rule.channels)} when ...\` to forbid them`,
-        ),
-      );
-    }
     if (rule.kind === "at-least" && !seen.has(rule) && atLeastBeyondHorizon(rule.duration)) {
       seen.add(rule);
       out.push(
