@@ -281,10 +281,11 @@ function addDuration(from: number, d: IrDuration, zone: string | undefined, holi
 export function checkSafety(ir: IrPolicy, contact: Contact, history: readonly HistoryEvent[], touches: readonly SimTouch[], timeline: readonly StageChange[]): string[] {
   const zone = contact.timezone ?? ir.timezone.fallback ?? undefined;
   const violations: string[] = [];
-  const changes = timeline.filter((c) => c.policy === ir.name).map((c) => ({ at: Date.parse(c.at), to: c.to }));
+  const changes = timeline.filter((c) => c.policy === ir.name).map((c) => ({ at: Date.parse(c.at), to: c.to, byTouch: /^after \d+ touch/.test(c.cause) }));
+  // The stage a touch at `t` was decided in: signals and timers at `t` come first, a change the touch itself caused comes after.
   const stageAt = (t: number): string | undefined => {
     let stage: string | undefined;
-    for (const c of changes) if (c.at < t) stage = c.to;
+    for (const c of changes) if (c.at < t || (c.at === t && !c.byTouch)) stage = c.to;
     return stage;
   };
   const signals = history.filter((e) => e.type !== "touch").map((e) => ({ type: e.type === "reply" && e["auto"] === true ? "auto_reply" : e.type, at: Date.parse(e.at) }));

@@ -69,6 +69,25 @@ describe("the safety checker finds what the engine would have forbidden", () => 
     expect(found).toContain("email touch at 2026-03-10T14:00:00.000Z: sent in final stage `closed`");
   });
 
+  it("judges a touch in the stage a signal at the same instant moved the contact to", () => {
+    // A reply and a touch at one instant: the reply is processed first, so the touch is an engaged-stage touch.
+    const touches: SimTouch[] = [
+      { at: at("2026-02-09T15:00:00Z"), channel: "email", stage: "nurture" },
+      { at: at("2026-02-11T15:07:00Z"), channel: "calendar-invite", stage: "engaged" },
+    ];
+    const history = [
+      { type: "touch", channel: "email", at: "2026-02-09T15:00:00Z" },
+      { type: "reply", sentiment: "positive", at: "2026-02-11T15:07:00Z" },
+      { type: "touch", channel: "calendar-invite", at: "2026-02-11T15:07:00Z" },
+    ];
+    const timeline = [
+      { at: "2026-02-01T15:00:00Z", policy: "inbound-content", from: null, to: "prospecting", cause: "start" },
+      { at: "2026-02-08T15:00:00Z", policy: "inbound-content", from: "prospecting", to: "nurture", cause: "after 2 ignored touches" },
+      { at: "2026-02-11T15:07:00Z", policy: "inbound-content", from: "nurture", to: "engaged", cause: "on reply" },
+    ];
+    expect(checkSafety(ir, contact, history, touches, timeline)).toEqual([]);
+  });
+
   it("passes a history that keeps every rule", () => {
     const touches: SimTouch[] = [
       { at: at("2026-03-02T14:00:00Z"), channel: "email", stage: "prospecting" },
