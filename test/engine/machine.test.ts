@@ -160,6 +160,61 @@ describe("transitions", () => {
   });
 });
 
+describe("more transition semantics", () => {
+  it("after N business days keeps the local time and skips weekends and holidays", () => {
+    const p = policy("p", {
+      channels: chans,
+      holidays: ["2026-03-09"],
+      stages: [stage("a", { start: true, transitions: [t.elapsed("1 business day", "b")] }), stage("b")],
+    });
+    // Friday 10:00 New York; Monday is a holiday: Tuesday 10:00 (now EDT).
+    const h = [ev("signup", "2026-03-06T10:00:00-05:00")];
+    expect(stageAt(p, h, "2026-03-10T09:59:00-04:00")).toBe("a");
+    expect(stageAt(p, h, "2026-03-10T10:00:00-04:00")).toBe("b");
+  });
+
+  it("a business-day timer without a zone never fires and touches in its stage are denied", () => {
+    const p = policy("p", {
+      channels: chans,
+      stages: [stage("a", { start: true, transitions: [t.elapsed("1 business day", "b")] }), stage("b")],
+    });
+    const d = compile(p).evaluate({ contact: { id: "x" }, history: [ev("signup", "2026-03-02T10:00:00Z")], touch: { channel: "email" }, at: "2026-03-20T10:00:00Z" });
+    expect(d).toMatchObject({ verdict: "deny", stage: "a" });
+    expect(d.reasons).toMatchObject([{ rule: "policy.timezone", code: "unknown-timezone" }]);
+  });
+
+  it("tries `when` over time in stage at the next event or timer, not continuously", () => {
+    const p = policy("p", {
+      channels: chans,
+      stages: [
+        stage("a", { start: true, transitions: [t.when({ kind: "compare", op: ">=", left: { kind: "path", segments: ["time_in_stage"] }, right: { kind: "duration", amount: 2, unit: "days" } }, "b")] }),
+        stage("b"),
+      ],
+    });
+    const h = [ev("signup", "2026-03-02T10:00:00Z")];
+    expect(stageAt(p, h, "2026-03-10T10:00:00Z")).toBe("a");
+    expect(stageAt(p, [...h, ev("open", "2026-03-05T10:00:00Z")], "2026-03-10T10:00:00Z")).toBe("b");
+  });
+
+  it("re-enters the stage on a transition to itself, restarting its counters", () => {
+    const p = policy("p", {
+      channels: chans,
+      stages: [stage("a", { start: true, transitions: [t.elapsed("7 days", "a"), t.touches(3, "b")] }), stage("b")],
+    });
+    const h = [touch("email", "2026-03-02T10:00:00Z"), touch("email", "2026-03-05T10:00:00Z"), touch("email", "2026-03-10T10:00:00Z")];
+    expect(stageAt(p, h, "2026-03-11T10:00:00Z")).toBe("a");
+    expect(stageAt(p, h.slice(0, 2).concat(touch("email", "2026-03-08T10:00:00Z")), "2026-03-11T10:00:00Z")).toBe("b");
+  });
+
+  it("lets a `never ... within N business days` rule fail closed without a zone", () => {
+    const p = policy("p", { channels: chans, rules: [r.within("call", "2 business days", "bounce")] });
+    const e = compile(p);
+    const input = { contact: { id: "x" }, history: [], at: "2026-03-03T10:00:00Z" };
+    expect(e.evaluate({ ...input, touch: { channel: "call" } }).reasons).toMatchObject([{ rule: "policy.never-within.1", code: "unknown-timezone" }]);
+    expect(e.evaluate({ ...input, touch: { channel: "email" } }).verdict).toBe("allow");
+  });
+});
+
 describe("compile", () => {
   it("throws HeedPolicyError with diagnostics for an invalid policy", () => {
     const bad = policy("p", { channels: chans, stages: [stage("a", { start: true, transitions: [t.on("reply", "nurtur")] }), stage("nurture")] });
