@@ -127,7 +127,8 @@ export async function runServe(args: string[], io: ServeIo): Promise<number> {
       io.stderr.write("heed serve: SIGHUP: reloading policies\n");
       server.reload().catch((error: Error) => io.stderr.write(`heed serve: reload failed: ${error.message}\n`));
     });
-    io.stderr.write(`heed serve: listening on ${server.url} (${server.registry.policies().length} policies, ${server.store.kind} store)\n`);
+    const count = server.registry.policies().length;
+    io.stderr.write(`heed serve: listening on ${server.url} (${count} ${count === 1 ? "policy" : "policies"}, ${server.store.kind} store)\n`);
     io.onListening?.(server.url);
     const why = await Promise.race([sig.stopped, io.stopSignal ?? new Promise<never>(() => undefined)]);
     io.stderr.write(`heed serve: ${typeof why === "string" ? why : "stop"}: shutting down\n`);
