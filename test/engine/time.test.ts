@@ -392,3 +392,67 @@ describe("a date the zone skips (Pacific/Apia crossed the date line after 2011-1
     expect(localDate(at("2011-12-30T10:00:00Z"), "Pacific/Apia")).toBe("2011-12-31");
   });
 });
+
+describe("more daylight-saving edges", () => {
+  const evening = (): TimeOfDay => time("21:00");
+  it("quiet hours inside the repeated hour end after the second pass (America/New_York 2026-11-01)", () => {
+    // 01:00-02:00 is quiet; the clock reads 01:xx twice, so the first instant outside is 02:00 EST.
+    expect(iso(quietHoursEnd(at("2026-11-01T01:15:00-04:00"), time("01:00"), time("02:00"), NY))).toBe("2026-11-01T07:00:00Z");
+    expect(inQuietHours(at("2026-11-01T01:59:59-04:00"), time("01:00"), time("02:00"), NY)).toBe(true);
+    expect(inQuietHours(at("2026-11-01T01:00:00-05:00"), time("01:00"), time("02:00"), NY)).toBe(true);
+  });
+
+  it("quiet hours that lie wholly in the skipped hour never apply that night", () => {
+    const start = time("02:00");
+    const end = time("03:00");
+    expect(inQuietHours(at("2026-03-08T01:59:59-05:00"), start, end, NY)).toBe(false);
+    expect(inQuietHours(at("2026-03-08T03:00:00-04:00"), start, end, NY)).toBe(false);
+    expect(inQuietHours(at("2026-03-09T02:30:00-04:00"), start, end, NY)).toBe(true);
+  });
+
+  it("Lord Howe: quiet hours ending inside the half-hour gap end at 02:30 (2026-10-04)", () => {
+    // 02:00 at +10:30 jumps to 02:30 at +11:00; quiet until 02:15 ends at the jump.
+    expect(iso(quietHoursEnd(at("2026-10-03T22:00:00+10:30"), evening(), time("02:15"), LORD_HOWE))).toBe("2026-10-03T15:30:00Z");
+  });
+
+  it("Lord Howe: the repeated half hour is quiet twice (2026-04-05)", () => {
+    const end = time("01:45");
+    expect(iso(quietHoursEnd(at("2026-04-04T22:00:00+11:00"), evening(), end, LORD_HOWE))).toBe("2026-04-04T14:45:00Z");
+    expect(inQuietHours(at("2026-04-05T01:35:00+10:30"), evening(), end, LORD_HOWE)).toBe(true);
+    expect(iso(quietHoursEnd(at("2026-04-05T01:35:00+10:30"), evening(), end, LORD_HOWE))).toBe("2026-04-04T15:15:00Z");
+  });
+
+  it("Lord Howe: ISO weeks of 167.5 and 168.5 hours", () => {
+    const sunday = at("2026-04-05T12:00:00+10:30");
+    expect(iso(calendarWindowStart(sunday, "week", LORD_HOWE))).toBe("2026-03-29T13:00:00Z");
+    expect(iso(nextCalendarWindowStart(sunday, "week", LORD_HOWE))).toBe("2026-04-05T13:30:00Z");
+    const october = at("2026-10-04T12:00:00+11:00");
+    expect(iso(calendarWindowStart(october, "week", LORD_HOWE))).toBe("2026-09-27T13:30:00Z");
+    expect(iso(nextCalendarWindowStart(october, "week", LORD_HOWE))).toBe("2026-10-04T13:00:00Z");
+  });
+
+  it("business days from inside the repeated hour keep its wall time (America/New_York 2026-11-01)", () => {
+    // Both 01:30s of Sunday lead to Monday 01:30 EST.
+    expect(iso(addDuration(at("2026-11-01T01:30:00-04:00"), 1, "business-days", calendar(NY)))).toBe("2026-11-02T06:30:00Z");
+    expect(iso(addDuration(at("2026-11-01T01:30:00-05:00"), 1, "business-days", calendar(NY)))).toBe("2026-11-02T06:30:00Z");
+  });
+
+  it("business days across London's spring change and Santiago's autumn change", () => {
+    expect(iso(addDuration(at("2026-03-27T01:30:00Z"), 1, "business-days", calendar(LONDON)))).toBe("2026-03-30T00:30:00Z");
+    // Santiago leaves summer time at midnight between Saturday 4 and Sunday 5 April 2026.
+    expect(iso(addDuration(at("2026-04-03T00:30:00-03:00"), 1, "business-days", calendar("America/Santiago")))).toBe(
+      "2026-04-06T04:30:00Z",
+    );
+  });
+
+  it("counts business days backwards with a negative amount", () => {
+    const cal = calendar(NY, "2026-11-26");
+    expect(iso(addDuration(at("2026-11-30T10:00:00-05:00"), -1, "business-days", cal))).toBe("2026-11-27T15:00:00Z");
+    expect(iso(addDuration(at("2026-11-27T10:00:00-05:00"), -1, "business-days", cal))).toBe("2026-11-25T15:00:00Z");
+    expect(addDuration(at("2026-11-27T10:00:00-05:00"), 0, "business-days", cal)).toBe(at("2026-11-27T10:00:00-05:00"));
+  });
+
+  it("starts Monday after London's autumn weekend at 00:00 GMT", () => {
+    expect(iso(businessDayStart(at("2026-10-24T12:00:00+01:00"), calendar(LONDON)))).toBe("2026-10-26T00:00:00Z");
+  });
+});
