@@ -15,7 +15,7 @@ import { Lexer, createToken, type TokenType } from "chevrotain";
 export const Anything = createToken({ name: "Anything", pattern: Lexer.NA });
 
 /** Every word-like token (identifiers and keywords): a path segment after `.` may be any of them. */
-export const Word = createToken({ name: "Word", pattern: Lexer.NA });
+export const Word = createToken({ name: "Word", pattern: Lexer.NA, label: "a name" });
 
 export const Identifier = createToken({
   name: "Identifier",

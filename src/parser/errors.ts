@@ -29,6 +29,8 @@ interface ErrorData {
   kind: "mismatch" | "no-alternative" | "early-exit" | "not-all-input";
   expected: string[];
   expectedWords: string[];
+  /** Keywords anywhere on the expected paths (`at most`: `at`, `most`), for "did you mean". */
+  pathWords?: string[];
   rule: string;
 }
 
@@ -66,7 +68,8 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, ruleName }) {
     const types = firsts(expectedPathsPerAlt);
-    return encode({ kind: "no-alternative", expected: types.map(label), expectedWords: words(types), rule: ruleName });
+    const pathWords = [...new Set(words(expectedPathsPerAlt.flat(2)))];
+    return encode({ kind: "no-alternative", expected: types.map(label), expectedWords: words(types), pathWords, rule: ruleName });
   },
   buildEarlyExitMessage({ expectedIterationPaths, ruleName }) {
     const types = firsts([expectedIterationPaths]);
@@ -183,7 +186,13 @@ export function syntaxDiagnostics(
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
+  // Several errors at one token come from recovery: the one about a missing `}` is the echo.
+  const closers = errors.filter((e) => isCloserMismatch(e));
+  const echoes = new Set(
+    closers.filter((c) => errors.some((e) => e !== c && !isCloserMismatch(e) && e.token.startOffset === c.token.startOffset)),
+  );
   for (const error of errors) {
+    if (echoes.has(error)) continue;
     const diagnostic = toDiagnostic(error, tokens, file);
     const key = `${diagnostic.span?.line}:${diagnostic.span?.column}`;
     if (seen.has(key)) continue;
@@ -191,6 +200,15 @@ export function syntaxDiagnostics(
     out.push(diagnostic);
   }
   return out;
+}
+
+function isCloserMismatch(error: IRecognitionException): boolean {
+  try {
+    const data = JSON.parse(error.message) as ErrorData;
+    return data.kind === "mismatch" && data.expected.length === 1 && data.expected[0] === "`}`";
+  } catch {
+    return false;
+  }
 }
 
 function toDiagnostic(error: IRecognitionException, tokens: readonly IToken[], file: string | undefined): Diagnostic {
@@ -203,7 +221,12 @@ function toDiagnostic(error: IRecognitionException, tokens: readonly IToken[], f
   const actual = error.token;
   const previous = realPrevious(error) ?? previousOf(tokens, actual);
   const atEnd = isEnd(actual);
-  const sameLine = !atEnd && previous !== undefined && actual.startLine === previous.endLine;
+  // Where no alternative fits, the construct starts at the actual token: point there.
+  const statementStart = ["policyItem", "stageItem", "ruleBody", "trigger"].includes(data.rule);
+  const sameLine =
+    !atEnd &&
+    previous !== undefined &&
+    (actual.startLine === previous.endLine || (data.kind === "no-alternative" && statementStart));
   const span: Span | undefined = !atEnd
     ? sameLine || previous === undefined
       ? tokenSpan(actual, file)
@@ -251,6 +274,27 @@ function toDiagnostic(error: IRecognitionException, tokens: readonly IToken[], f
     if (file !== undefined) start.file = file;
     const what = atEnd ? "found nothing" : `found \`${excerpt(actual.image)}\``;
     return make(`expected a policy: \`cadence "NAME" { ... }\`, ${what}`, atEnd ? start : tokenSpan(actual, file));
+  }
+
+  // `at mots 3 calls`: a misspelled keyword a few tokens into a construct.
+  if (data.kind === "no-alternative" && !atEnd && (data.pathWords?.length ?? 0) > 0) {
+    const index = tokens.findIndex((t) => t.startOffset === actual.startOffset);
+    for (let i = index; i >= 0 && i < index + 3 && i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.startLine !== actual.startLine) break;
+      if (t.tokenType !== Identifier) continue;
+      const guess = suggest(t.image, data.pathWords ?? []);
+      if (guess !== undefined) {
+        return make(`unknown word \`${excerpt(t.image)}\` (did you mean \`${guess}\`?)`, tokenSpan(t, file));
+      }
+    }
+  }
+
+  // The statement is complete but its line goes on: `holidays 2026-11-26 2026-12-25`, `x == 1)`.
+  if (data.kind === "mismatch" && data.expected.includes("`}`") && sameLine && previous !== undefined) {
+    const listy = new Set(["Identifier", "DateLiteral", "StringLiteral", "NumberLiteral", "TimeLiteral"]);
+    const comma = listy.has(actual.tokenType.name) && listy.has(previous.tokenType.name) ? " (is a `,` missing?)" : "";
+    return make(`unexpected \`${excerpt(actual.image)}\`${after}${comma}`, tokenSpan(actual, file));
   }
 
   if (!atEnd && actual.tokenType.name === "SingleEqual") {

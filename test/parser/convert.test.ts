@@ -9,13 +9,13 @@ describe("convertPolicy", () => {
   });
 
   it("turns DSL into canonical DSL", () => {
-    const result = convertPolicy('cadence "x" { channels email, call\n  at most 2 call per day stage a { allow email } }', {
+    const result = convertPolicy('cadence "x" { channels email, call\n  at most 2 call per day start stage a { allow email } }', {
       file: "x.heed",
       to: "dsl",
     });
     expect(result.diagnostics).toEqual([]);
     expect(result.output).toBe(
-      'cadence "x" {\n  channels email, call\n\n  stage a { allow email }\n\n  at most 2 calls per day\n}\n',
+      'cadence "x" {\n  channels email, call\n\n  start stage a { allow email }\n\n  at most 2 calls per day\n}\n',
     );
   });
 

@@ -62,6 +62,27 @@ describe("syntax error messages for the likely mistakes", () => {
     `);
   });
 
+  it("a misspelled second keyword of a statement", () => {
+    expect(errors("  at mots 3 calls per day")).toMatchInlineSnapshot(`
+      [
+        "p.heed:3:6 unknown word \`mots\` (did you mean \`most\`?)",
+      ]
+    `);
+  });
+
+  it("a line that goes on after its statement is complete", () => {
+    expect(errors("  holidays 2026-11-26 2026-12-25")).toMatchInlineSnapshot(`
+      [
+        "p.heed:3:23 unexpected \`2026-12-25\` after \`holidays 2026-11-26\` (is a \`,\` missing?)",
+      ]
+    `);
+    expect(errors("  never call when x == 1)")).toMatchInlineSnapshot(`
+      [
+        "p.heed:3:25 unexpected \`)\` after \`never call when x == 1\`",
+      ]
+    `);
+  });
+
   it("an unknown word where a statement starts", () => {
     expect(errors("  send email daily")).toMatchInlineSnapshot(`
       [
