@@ -20,6 +20,7 @@ import {
   LineCounter,
   parseDocument,
   Scalar,
+  visit,
   type Document,
   type Node as YamlNode,
   type Pair,
@@ -38,7 +39,7 @@ import {
   parseWindowText,
   type LeafResult,
 } from "./leaf.js";
-import { didYouMean, singularChannel } from "./names.js";
+import { didYouMean, singularChannel, suggest } from "./names.js";
 import { POLICY_SCHEMA } from "./yaml-schema.js";
 
 export interface ParseYamlOptions {
@@ -83,7 +84,15 @@ function parseUnguarded(text: string, options: ParseYamlOptions): ParseYamlResul
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: "1.2" });
   const reader = new Reader(text, lineCounter, options.file);
-  for (const error of doc.errors) reader.diagnostics.push(reader.yamlError(error.code, error.message, error.pos));
+  const lines = new Set<number>();
+  for (const error of doc.errors) {
+    const diagnostic = reader.yamlError(doc, error.code, error.message, error.pos);
+    // One message per line: the ones after the first follow from it.
+    const line = diagnostic.span?.line ?? 0;
+    if (lines.has(line)) continue;
+    lines.add(line);
+    reader.diagnostics.push(diagnostic);
+  }
   if (reader.diagnostics.length > 0) return { policy: undefined, diagnostics: sortDiagnostics(reader.diagnostics) };
 
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
@@ -195,8 +204,15 @@ class Reader {
     this.diagnostics.push(diagnostic);
   }
 
-  yamlError(code: string, message: string, pos: [number, number]): Diagnostic {
+  yamlError(doc: Document, code: string, message: string, pos: [number, number]): Diagnostic {
     let text = YAML_MESSAGES[code];
+    // An unclosed quote or bracket is reported where the text ends: point at where it opens.
+    const unclosedQuote = code === "MISSING_CHAR" && /quote/i.test(message);
+    const unclosedFlow = code === "BAD_INDENT" && /Flow (sequence|map)/.test(message);
+    if (unclosedQuote || unclosedFlow) {
+      const opening = openingBefore(doc, pos[0], unclosedQuote);
+      if (opening !== undefined) pos = [opening, opening + 1];
+    }
     if (code === "MISSING_CHAR" && /quote/i.test(message)) text = "missing closing quote";
     else if (code === "DUPLICATE_KEY") {
       const line = this.text.slice(pos[0]).split(/[:\n]/)[0]?.trim() ?? "";
@@ -224,8 +240,18 @@ class Reader {
     // A value that matches none of several shapes (a channel set) is one
     // problem: report it once, unless an error inside it says more.
     const alternatives = new Set(errors.filter((e) => e.keyword === "anyOf" && !isFormChoice(e)).map((e) => e.instancePath));
+    // `moveto` for `moveTo`: the unknown field's message says it all.
+    const suggested = new Set<string>();
+    for (const error of errors) {
+      if (error.keyword !== "additionalProperties") continue;
+      const field = String((error.params as { additionalProperty: string }).additionalProperty);
+      const properties = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
+      const guess = suggest(field, properties);
+      if (guess !== undefined) suggested.add(`${error.instancePath}/${guess}`);
+    }
     for (const error of errors) {
       if (error.keyword === "anyOf" && isFormChoice(error)) continue; // forms are checked with the AST
+      if (error.keyword === "required" && suggested.has(`${error.instancePath}/${String((error.params as { missingProperty: string }).missingProperty)}`)) continue;
       if (error.keyword === "required" && /\/anyOf\/\d+\/required$/.test(error.schemaPath)) continue;
       if (error.keyword === "propertyNames") continue; // the `pattern` error on the name says it
       const path = error.instancePath === "" ? [] : error.instancePath.slice(1).split("/").map(unescapePointer);
@@ -538,7 +564,7 @@ class Reader {
   private rule(map: YAMLMap): A.Rule | undefined {
     const f = fields(map);
     const span = this.spanOf(map);
-    const forms = FORMS.filter((k) => f.has(k));
+    const forms = [...f.keys()].filter((k) => FORMS.includes(k));
     if (forms.length === 0) {
       this.error("a rule needs one of `never`, `atMost`, `atLeast`, `quietHours` or `onlyBusinessDays`", span);
       return undefined;
@@ -714,6 +740,20 @@ function findPair(map: YAMLMap, key: string): { key: YamlNode; value: YamlNode |
     if (isScalar(pair.key) && String(pair.key.value) === key) return { key: pair.key, value: (pair.value as YamlNode | null) ?? null };
   }
   return undefined;
+}
+
+/** The start of the last quoted scalar (or flow collection) that opens before `offset`. */
+function openingBefore(doc: Document, offset: number, quoted: boolean): number | undefined {
+  let best: number | undefined;
+  visit(doc, (_key, node) => {
+    const range = (node as YamlNode).range;
+    if (!range || range[0] >= offset) return;
+    const wanted = quoted
+      ? isScalar(node) && (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE)
+      : (isMap(node) || isSeq(node)) && (node as YAMLMap).flow === true;
+    if (wanted && (best === undefined || range[0] > best)) best = range[0];
+  });
+  return best;
 }
 
 /** The node a JSON pointer path names, or the closest node on the way. */
