@@ -8,10 +8,12 @@
 import type { Verb } from "../verb.js";
 import { checkVerb } from "./check.js";
 import { convertVerb } from "./convert.js";
+import { diffVerb } from "./diff.js";
 import { explainVerb } from "./explain.js";
 import { fmtVerb } from "./fmt.js";
+import { graphVerb } from "./graph.js";
 import { serveVerb } from "./serve.js";
 import { simulateVerb } from "./simulate.js";
 import { testVerb } from "./test.js";
 
-export const VERBS: readonly Verb[] = [checkVerb, testVerb, explainVerb, fmtVerb, convertVerb, simulateVerb, serveVerb];
+export const VERBS: readonly Verb[] = [checkVerb, testVerb, explainVerb, fmtVerb, convertVerb, simulateVerb, serveVerb, graphVerb, diffVerb];
