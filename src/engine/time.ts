@@ -80,7 +80,7 @@ function zoneOf(name: string): IANAZone {
  * and decisions ask often; the memo keeps answers identical, only faster.
  */
 const hourOffsets = new Map<IANAZone, Map<number, number | null>>();
-const MAX_MEMO_HOURS = 200_000;
+const MAX_MEMO_HOURS = 50_000;
 
 /** The zone's offset from UTC at an instant, in milliseconds. */
 function offsetAt(zone: IANAZone, ms: number): number {

@@ -37,6 +37,9 @@ const LONDON = "Europe/London";
 const LORD_HOWE = "Australia/Lord_Howe";
 const calendar = (zone: string, ...holidays: string[]): Calendar => ({ zone, holidays: new Set(holidays) });
 
+/** Runs of the heavier properties; raise with HEED_TIME_RUNS for a deeper search. */
+const RUNS = Number(process.env["HEED_TIME_RUNS"] ?? 300);
+
 describe("parseInstant and formatInstant", () => {
   it("reads ISO-8601 with an offset or Z and prints canonical UTC", () => {
     expect(iso(at("2026-03-02T10:00:00-05:00"))).toBe("2026-03-02T15:00:00Z");
@@ -285,7 +288,7 @@ describe("quiet hours", () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: RUNS },
     );
   });
 });
@@ -372,8 +375,23 @@ describe("agreement with luxon's own calendar (an independent oracle)", () => {
         expect(calendarWindowStart(ms, "week", zone)).toBe(local.startOf("week").toMillis());
         expect(nextCalendarWindowStart(ms, "day", zone)).toBe(local.startOf("day").plus({ days: 1 }).toMillis());
       }),
-      { numRuns: 300 },
+      { numRuns: RUNS },
     );
+  });
+
+  it("differs from luxon only where midnight happens twice: the day starts at the first (America/Havana 2026-11-01)", async () => {
+    const { DateTime } = await import("luxon");
+    // Havana falls back from 01:00 CDT to 00:00 CST: 00:00-00:59 is read twice on 1 November.
+    const noon = at("2026-11-01T12:00:00-05:00");
+    expect(iso(calendarWindowStart(noon, "day", "America/Havana"))).toBe("2026-11-01T04:00:00Z");
+    expect(iso(DateTime.fromMillis(noon, { zone: "America/Havana" }).startOf("day").toMillis())).toBe("2026-11-01T05:00:00Z");
+    // The instant between the two midnights belongs to 1 November, so the day must start before it.
+    expect(localDate(at("2026-11-01T04:30:00Z"), "America/Havana")).toBe("2026-11-01");
+    expect(iso(nextCalendarWindowStart(at("2026-10-31T12:00:00-04:00"), "day", "America/Havana"))).toBe("2026-11-01T04:00:00Z");
+  });
+
+  it("starts a day at its first instant where midnight is skipped (America/Havana 2026-03-08)", () => {
+    expect(iso(calendarWindowStart(at("2026-03-08T12:00:00-04:00"), "day", "America/Havana"))).toBe("2026-03-08T05:00:00Z");
   });
 });
 
