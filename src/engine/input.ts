@@ -23,34 +23,70 @@ export function knownZone(zone: string): boolean {
   return valid;
 }
 
-/** The common shape of instants: `2026-03-02T10:00:00-05:00`, `2026-03-02T15:00:00.250Z`. */
-const COMMON_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number at `text[at, at + width)` when all are digits, else -1. */
+function digits(text: string, at: number, width: number): number {
+  let value = 0;
+  for (let i = at; i < at + width; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/**
+ * The common shape of instants (`2026-03-02T10:00:00-05:00`,
+ * `2026-03-02T15:00:00.250Z`, seconds optional) read by plain arithmetic;
+ * undefined when the text has another shape.
+ */
+function commonInstant(text: string): number | undefined {
+  const n = text.length;
+  if (n < 17 || text[4] !== "-" || text[7] !== "-" || text[10] !== "T" || text[13] !== ":") return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  let i = 16;
+  let second = 0;
+  let millis = 0;
+  if (text[i] === ":") {
+    second = digits(text, i + 1, 2);
+    i += 3;
+    if (text[i] === ".") {
+      let width = 0;
+      while (width < 4 && i + 1 + width < n && text.charCodeAt(i + 1 + width) >= 48 && text.charCodeAt(i + 1 + width) <= 57) width++;
+      if (width === 0 || width > 3) return undefined;
+      millis = digits(text, i + 1, width) * (width === 1 ? 100 : width === 2 ? 10 : 1);
+      i += 1 + width;
+    }
+  }
+  let offset = 0;
+  if (i === n - 1 && text[i] === "Z") {
+    offset = 0;
+  } else if (i === n - 6 && (text[i] === "+" || text[i] === "-") && text[i + 3] === ":") {
+    const oh = digits(text, i + 1, 2);
+    const om = digits(text, i + 4, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return undefined;
+    offset = (text[i] === "-" ? -1 : 1) * (oh * 60 + om) * 60_000;
+  } else {
+    return undefined;
+  }
+  if (year < 100 || month < 1 || month > 12 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+  if (day < 1 || day > days) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset;
+}
 
 /**
  * Parses an instant; the common shape by plain arithmetic (this runs for
  * every event of every evaluation), anything else by {@link parseInstant}.
  */
 export function instantOf(text: string): number | undefined {
-  const m = COMMON_INSTANT.exec(text);
-  if (m !== null) {
-    const year = Number(m[1]);
-    const month = Number(m[2]);
-    const day = Number(m[3]);
-    const hour = Number(m[4]);
-    const minute = Number(m[5]);
-    const second = m[6] === undefined ? 0 : Number(m[6]);
-    const millis = m[7] === undefined ? 0 : Number(m[7].padEnd(3, "0"));
-    const offsetHours = m[10] === undefined ? 0 : Number(m[10]);
-    const offsetMinutes = m[11] === undefined ? 0 : Number(m[11]);
-    const daysInMonth = month >= 1 && month <= 12 ? new Date(Date.UTC(year, month, 0)).getUTCDate() : 0;
-    if (day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59 && offsetHours <= 23 && offsetMinutes <= 59) {
-      const sign = m[9] === "-" ? -1 : 1;
-      const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-      // Date.UTC maps years 0-99 to 1900-1999: leave those to the general parser.
-      if (year >= 100) return local - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
-    }
-  }
-  return parseInstant(text);
+  return commonInstant(text) ?? parseInstant(text);
 }
 
 /** An event after checking: its instant in epoch ms, auto-replies renamed. */
