@@ -1,13 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { convertPolicy, looksLikeDsl } from "../../src/parser/convert.js";
+import { convertPolicy } from "../../src/parser/convert.js";
 
 describe("convertPolicy", () => {
-  it("tells the DSL from YAML by the first line after comments", () => {
-    expect(looksLikeDsl('# a policy\ncadence "x" {\n}')).toBe(true);
-    expect(looksLikeDsl("cadence inbound {\n}")).toBe(true);
-    expect(looksLikeDsl("# yaml\ncadence: inbound\nchannels: [email]")).toBe(false);
-  });
-
   it("turns DSL into canonical DSL", () => {
     const result = convertPolicy('cadence "x" { channels email, call\n  at most 2 call per day start stage a { allow email } }', {
       file: "x.heed",
@@ -24,6 +20,26 @@ describe("convertPolicy", () => {
     expect(result.output).toBeUndefined();
     expect(result.diagnostics.map((d) => `${d.span?.file}:${d.span?.line}:${d.span?.column} ${d.message}`)).toEqual([
       "x.heed:3:3 unknown word `nevr` (did you mean `never`?)",
+    ]);
+  });
+
+  it("turns the spec policy into YAML and back into the same DSL (comments are the DSL's alone)", () => {
+    const dsl = readFileSync(join(import.meta.dirname, "..", "..", "examples", "inbound.heed"), "utf8");
+    const yaml = convertPolicy(dsl, { file: "inbound.heed", to: "yaml" });
+    expect(yaml.diagnostics).toEqual([]);
+    expect(yaml.output).toContain("cadence: inbound-content");
+    expect(yaml.output).toContain("- { atMost: 1, of: call, per: day }");
+    const back = convertPolicy(yaml.output!, { file: "inbound.heed.yaml", to: "dsl" });
+    expect(back.diagnostics).toEqual([]);
+    expect(back.output).toBe(dsl.replace("# policies/inbound.heed\n", ""));
+  });
+
+  it("reports YAML errors at their place in the YAML file", () => {
+    const yaml = "cadence: x\nchannels: [email]\nstart: a\nstages:\n  a:\n    rules:\n      - { never: email, within: 4 hrs, of: reply }\n";
+    const result = convertPolicy(yaml, { file: "x.heed.yaml", to: "dsl" });
+    expect(result.output).toBeUndefined();
+    expect(result.diagnostics.map((d) => `${d.span?.file}:${d.span?.line}:${d.span?.column} ${d.message}`)).toEqual([
+      "x.heed.yaml:7:35 unknown duration unit `hrs` (write `hours`)",
     ]);
   });
 });
