@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const inbound = readFileSync(join(import.meta.dirname, "..", "..", "examples", "inbound.heed"), "utf8");
-const runs = { numRuns: 150 };
+const runs = { numRuns: Number(process.env.HEED_PROPERTY_RUNS ?? 150) };
 
 /** What every parse must satisfy: no partial policy beside an error, and an error whenever there is no policy. */
 function expectSound(text: string): void {
@@ -49,6 +49,31 @@ describe("DSL properties", () => {
         expect(reparsed).toBeDefined();
         expect(formatPolicy(reparsed!)).toBe(once);
       }),
+      runs,
+    );
+  });
+
+  it("comments anywhere between statements are all kept, and formatting them is idempotent", () => {
+    fc.assert(
+      fc.property(
+        arbPolicy,
+        fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.stringMatching(/^[ a-z0-9#]{0,12}$/)), { minLength: 1, maxLength: 6 }),
+        (policy, inserts) => {
+          const lines = formatPolicy(policy).split("\n");
+          for (const [at, own, text] of inserts) {
+            const index = at % lines.length;
+            if (own) lines.splice(index, 0, `#${text}`);
+            else lines[index] = `${lines[index]} #${text}`;
+          }
+          const commented = lines.join("\n");
+          const parsed = parseDsl(commented);
+          expect(parsed.diagnostics).toEqual([]);
+          const once = formatPolicy(parsed.policy!);
+          expect(once.match(/#/g)?.length ?? 0).toBe(commented.match(/#/g)?.length ?? 0);
+          expect(stripSpans(parseDsl(once).policy)).toEqual(stripSpans(policy));
+          expect(formatPolicy(parseDsl(once).policy!)).toBe(once);
+        },
+      ),
       runs,
     );
   });
