@@ -11,7 +11,7 @@ import {
   toInstant,
 } from "../../src/adapters/crm/index.js";
 import { compile } from "../../src/engine/index.js";
-import { parseDsl } from "../../src/parser/dsl.js";
+import { parsePolicy } from "../../src/parser/index.js";
 
 describe("HubSpot engagements", () => {
   const engagements = {
@@ -69,7 +69,7 @@ describe("HubSpot engagements", () => {
   });
 
   it("gives events the engine accepts and decides on", () => {
-    const { policy } = parseDsl(`cadence "p" {\n  channels email, call\n  never call without reply\n}`);
+    const { policy } = parsePolicy(`cadence "p" {\n  channels email, call\n  never call without reply\n}`);
     const engine = compile(policy!);
     const history = mapHubspotEngagements(engagements).events.map((e) => e.event);
     expect(engine.evaluate({ contact: { id: "247" }, history, touch: { channel: "call" }, at: "2026-03-05T10:00:00Z" }).verdict).toBe("allow");

@@ -5,7 +5,7 @@ import type { Store } from "../../src/adapters/store/types.js";
 import { HeedInputError } from "../../src/diagnostics.js";
 import { compile } from "../../src/engine/index.js";
 import type { Engine } from "../../src/engine/api.js";
-import { parseDsl } from "../../src/parser/dsl.js";
+import { parsePolicy } from "../../src/parser/index.js";
 import { startPostgres, storeBackends, type PostgresCluster } from "../support/postgres.js";
 
 const POLICY = `
@@ -18,7 +18,7 @@ cadence "gate" {
 `;
 
 function engineOf(text: string): Engine {
-  const { policy, diagnostics } = parseDsl(text, { file: "gate.heed" });
+  const { policy, diagnostics } = parsePolicy(text, { file: "gate.heed" });
   if (!policy) throw new Error(diagnostics.map((d) => d.message).join("; "));
   return compile(policy);
 }

@@ -1,7 +1,9 @@
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runServe } from "../../src/adapters/http/command.js";
 import { canonicalJson, startServer, type RunningServer } from "../../src/adapters/http/server.js";
@@ -289,6 +291,38 @@ describe("runServe", () => {
       expect(JSON.parse(logged[0]!)).toMatchObject({ kind: "attempt", contactId: "c1", verdict: "allow", policies: [{ name: "gate", hash: sha(GOOD) }] });
       expect(out.lines()).toEqual([]);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reloads on SIGHUP and shuts down cleanly on SIGTERM as a process", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "heed-proc-"));
+    writeFileSync(join(dir, "gate.heed"), GOOD);
+    const command = resolve("src/adapters/http/command.ts");
+    const script = `const { runServe } = await import(${JSON.stringify(command)});
+process.exitCode = await runServe([".", "--port", "0", "--store", "memory"], { stdout: process.stdout, stderr: process.stderr });`;
+    const tsx = pathToFileURL(resolve("node_modules/tsx/dist/loader.mjs")).href;
+    const child = spawn(process.execPath, ["--import", tsx, "--input-type=module", "-e", script], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    try {
+      await until("the child to listen", async () => /listening on http/.test(stderr), 30_000);
+      const url = /listening on (http:\/\/[^ ]+)/.exec(stderr)![1]!;
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const changed = GOOD.replace("2 hours", "4 hours");
+      writeFileSync(join(dir, "gate.heed"), changed);
+      child.kill("SIGHUP");
+      await until("the reload", async () => {
+        const listed = (await (await fetch(`${url}/v1/policies`)).json()) as { policies: { hash: string }[] };
+        return listed.policies[0]?.hash === sha(changed);
+      });
+      expect(stderr).toContain("heed serve: SIGHUP: reloading policies");
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(stderr).toContain("heed serve: SIGTERM: shutting down");
+    } finally {
+      child.kill("SIGKILL");
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -14,18 +14,7 @@ import type { Policy } from "../../ast.js";
 import { HeedPolicyError, type Diagnostic } from "../../diagnostics.js";
 import type { Engine } from "../../engine/api.js";
 import { compile } from "../../engine/index.js";
-
-/** The parser's entry point (`src/parser/index.ts`). */
-interface ParserApi {
-  parsePolicy(text: string, options?: { file?: string; format?: "dsl" | "yaml" }): { policy: Policy | undefined; diagnostics: readonly Diagnostic[] };
-}
-// Loaded by path, on first use, so that the service builds on its own.
-const PARSER_INDEX = "../../parser/index.js";
-let parser: Promise<ParserApi> | undefined;
-function loadParser(): Promise<ParserApi> {
-  parser ??= import(PARSER_INDEX) as Promise<ParserApi>;
-  return parser;
-}
+import { parsePolicy } from "../../parser/index.js";
 
 /** A policy file in use. */
 export interface LoadedPolicy {
@@ -141,7 +130,6 @@ export class PolicyRegistry {
   }
 
   private async load(): Promise<boolean> {
-    const { parsePolicy } = await loadParser();
     const files = this.files();
     let changed = false;
     const present = new Set(files);
