@@ -66,6 +66,10 @@ export const diffVerb: Verb = {
 
 function printReport(io: CliIo, report: DiffReport, oldFile: string, newFile: string): void {
   const tried = `${report.explored.exhaustive} histories up to ${report.explored.depth} steps and ${report.explored.random} random ones`;
+  if (report.same && report.explored.exhaustive + report.explored.random === 0) {
+    println(io.stdout, `no difference between \`${oldFile}\` and \`${newFile}\`: the policies are the same`);
+    return;
+  }
   if (report.same) {
     println(io.stdout, `no difference between \`${oldFile}\` and \`${newFile}\` (tried ${tried})`);
     return;
