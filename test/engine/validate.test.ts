@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import type {
@@ -16,6 +17,7 @@ import type {
 import type { Diagnostic, Span } from "../../src/diagnostics.js";
 import { hasErrors } from "../../src/diagnostics.js";
 import { validatePolicy } from "../../src/engine/validate.js";
+import { policyArbitrary } from "./arbitraries.js";
 
 // ---------------------------------------------------------------- AST builders with spans
 
@@ -406,5 +408,59 @@ describe("validatePolicy", () => {
       "8:30 unknown-stage",
     ]);
     expectStyle(diagnostics);
+  });
+});
+
+describe("seeded mistakes", () => {
+  type Mistake = { code: string; apply: (policy: Policy) => Policy };
+  const mistakes: Mistake[] = [
+    {
+      code: "duplicate-channel",
+      apply: (p) => ({ ...p, channels: [...p.channels, { name: p.channels[0]?.name ?? "email", span: at(2, 40, 5) }] }),
+    },
+    {
+      code: "unknown-channel",
+      apply: (p) => ({ ...p, rules: [...p.rules, { kind: "only-business-days", channels: channels(20, 30, "fax"), span: at(20, 3, 40) }] }),
+    },
+    {
+      code: "unknown-stage",
+      apply: (p) => ({ ...p, transitions: [...p.transitions, move(onSignal("purchase", 21), "nowhere", 21)] }),
+    },
+    { code: "invalid-date", apply: (p) => ({ ...p, holidays: [...(p.holidays ?? []), { date: "2026-02-30", span: at(3, 30, 10) }] }) },
+    {
+      code: "invalid-duration",
+      apply: (p) => ({ ...p, rules: [...p.rules, { kind: "at-least", duration: duration(0, "minutes", 22, 12), channels: all, span: at(22, 3, 30) }] }),
+    },
+    {
+      code: "duplicate-rule",
+      apply: (p) => {
+        const named = (line: number): Rule => ({ kind: "only-business-days", name: ident("twice", line, 8), span: at(line, 3, 30) });
+        return { ...p, rules: [...p.rules, named(23), named(24)] };
+      },
+    },
+  ];
+
+  it("each mistake seeded into a valid policy is reported with its own code and no other error (property)", () => {
+    fc.assert(
+      fc.property(policyArbitrary({ withClosed: true }), fc.constantFrom(...mistakes), (policy, mistake) => {
+        expect(errors(policy)).toEqual([]);
+        const found = errors(mistake.apply(policy));
+        expect(found.length).toBeGreaterThan(0);
+        expect(new Set(found.map((d) => d.code))).toEqual(new Set([mistake.code]));
+        expectStyle(found);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("a policy without a start stage is reported once, whatever else it holds (property)", () => {
+    fc.assert(
+      fc.property(policyArbitrary({ withClosed: true }), (policy) => {
+        const stages = policy.stages.map((s) => ({ ...s, start: false, name: { ...s.name, span: at(30, 9, s.name.name.length) } }));
+        const found = errors({ ...policy, stages });
+        expect(found.map((d) => d.code)).toEqual(["no-start-stage"]);
+      }),
+      { numRuns: 50 },
+    );
   });
 });
