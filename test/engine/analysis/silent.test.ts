@@ -1,0 +1,99 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+import type { Policy } from "../../../src/ast.js";
+import { analyzeSilentContact, describeSilentContact } from "../../../src/engine/analysis/silent.js";
+import { compile } from "../../../src/engine/index.js";
+import { formatInstant, parseInstant } from "../../../src/engine/time.js";
+import { parsePolicy } from "../../../src/parser/index.js";
+
+const root = join(import.meta.dirname, "..", "..", "..");
+
+function load(text: string, file = "t.heed"): Policy {
+  const { policy, diagnostics } = parsePolicy(text, { file });
+  expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return policy!;
+}
+
+const inbound = load(readFileSync(join(root, "examples", "inbound.heed"), "utf8"), "inbound.heed");
+
+/**
+ * A second, independent simulation through the incremental API: the same
+ * eager sender, one snapshot stepped event by event, counting touches by the
+ * stage each was decided in.
+ */
+function simulate(policy: Policy, start: string, zone: string, horizonDays: number) {
+  const engine = compile(policy);
+  const channels = policy.channels.map((c) => c.name);
+  const begin = parseInstant(start)!;
+  const end = begin + horizonDays * 86_400_000;
+  let snapshot = engine.start({ id: "s", timezone: zone }, start);
+  const touches: { at: string; channel: string; stage: string }[] = [];
+  let t = begin;
+  while (t <= end) {
+    const at = formatInstant(t);
+    const decisions = channels.map((channel) => ({ channel, d: engine.decide(snapshot, { channel }, at) }));
+    const allowed = decisions.find((x) => x.d.verdict === "allow");
+    if (allowed) {
+      touches.push({ at, channel: allowed.channel, stage: allowed.d.stage });
+      snapshot = engine.step(snapshot, { type: "touch", at, channel: allowed.channel });
+      continue;
+    }
+    const waits = decisions.filter((x) => x.d.verdict === "defer").map((x) => parseInstant(x.d.notBefore!)!);
+    if (waits.length === 0) break;
+    t = Math.min(...waits);
+  }
+  return { touches, finalStage: engine.decide(snapshot, { channel: channels[0]! }, formatInstant(end)).stage };
+}
+
+describe("analyzeSilentContact", () => {
+  it("tells in words what a silent contact goes through under the inbound policy", () => {
+    const report = analyzeSilentContact(inbound);
+    expect(describeSilentContact(report)).toBe(
+      "a silent contact gets 3 emails over 5 days in `prospecting`, then 12 emails over 180 days in `nurture`, and ends in `closed` after 185 days",
+    );
+    expect(report.totalTouches).toBe(15);
+    expect(report.finalStage).toBe("closed");
+    expect(report.diagnostics).toEqual([]);
+  });
+
+  it("counts the same touches, stages and end as a step-by-step simulation with the incremental engine", () => {
+    const report = analyzeSilentContact(inbound);
+    const direct = simulate(inbound, report.start, report.zone, report.horizonDays);
+    expect(report.run.touches).toEqual(direct.touches);
+    expect(report.finalStage).toBe(direct.finalStage);
+    const byStage = (stage: string) => direct.touches.filter((t) => t.stage === stage).length;
+    for (const visit of report.visits) expect(visit.touches).toBe(byStage(visit.stage));
+    const nurture = report.visits.find((v) => v.stage === "nurture")!;
+    expect(nurture.firstTouch).toBe(direct.touches.find((t) => t.stage === "nurture")!.at);
+    expect(nurture.lastTouch).toBe(direct.touches.filter((t) => t.stage === "nurture").at(-1)!.at);
+  });
+
+  it("warns `unbounded-pursuit` when a silent contact is never moved out of an outreach stage", () => {
+    const policy = load(`cadence "forever" {\n  timezone from contact.timezone else "UTC"\n  channels email\n  at least 7 days between touches\n}\n`);
+    const report = analyzeSilentContact(policy, { horizonDays: 120 });
+    expect(report.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ["unbounded-pursuit", "a silent contact is still pursued in `active` after 120 days (18 touches there)"],
+    ]);
+    expect(describeSilentContact(report)).toBe("a silent contact gets 18 emails over 120 days in `active`, and is still in `active` after 120 days");
+  });
+
+  it("warns `unbounded-pursuit` when a silent contact gets more than the allowed touches within the window", () => {
+    const policy = load(`cadence "burst" {
+  timezone from contact.timezone else "UTC"
+  channels email, call
+  start stage a {
+    after 20 days move to closed
+  }
+  final stage closed
+  at least 1 day between touches
+}
+`);
+    const report = analyzeSilentContact(policy, { maxSilentTouches: 8, perDays: 30 });
+    expect(report.diagnostics.map((d) => d.code)).toEqual(["unbounded-pursuit"]);
+    expect(report.diagnostics[0]!.message).toMatch(/^a silent contact gets 20 touches within 30 days \(from 2026-01-05T09:00:00Z to 2026-01-24T09:00:00Z\), more than 8$/);
+    expect(report.diagnostics[0]!.span?.line).toBe(4);
+    expect(analyzeSilentContact(policy, { maxSilentTouches: 20 }).diagnostics).toEqual([]);
+  });
+});
