@@ -57,9 +57,24 @@ export function formatInstant(ms: number): string {
 
 const zones = new Map<string, IANAZone>();
 
+/**
+ * Answers of {@link isValidZone}: asking the runtime builds a formatter, which
+ * costs far more than a decision, and callers ask on every evaluation.
+ * Bounded, since zone names come from input.
+ */
+const zoneValidity = new Map<string, boolean>();
+const MAX_ZONE_ANSWERS = 2_000;
+
 /** True for a zone name the IANA database knows (`UTC` included); false for `""` or `Mars/Base`. */
 export function isValidZone(zone: string): boolean {
-  return typeof zone === "string" && zone !== "" && IANAZone.isValidZone(zone);
+  if (typeof zone !== "string" || zone === "") return false;
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (zoneValidity.size >= MAX_ZONE_ANSWERS) zoneValidity.clear();
+    zoneValidity.set(zone, valid);
+  }
+  return valid;
 }
 
 function zoneOf(name: string): IANAZone {
