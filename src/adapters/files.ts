@@ -10,29 +10,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { Policy } from "../ast.js";
-import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
-import { validatePolicy } from "../engine/validate.js";
-import { looksLikeDsl } from "../parser/convert.js";
-import { parseDsl } from "../parser/dsl.js";
-
-/** The parser's entry point the CLI uses (see `src/parser/index.ts`). */
-export interface ParserApi {
-  parsePolicy(text: string, options?: { file?: string; format?: "dsl" | "yaml" }): { policy: Policy | undefined; diagnostics: readonly Diagnostic[] };
-}
-// Loaded by path so that the DSL works on its own while the front end for both forms is optional.
-const PARSER_INDEX = "../parser/index.js";
-const parserIndex = (await import(PARSER_INDEX).catch(() => undefined)) as ParserApi | undefined;
-
-/** Parses a policy in either form, with semantic validation. */
-export function parsePolicy(text: string, options: { file?: string; format?: "dsl" | "yaml" } = {}): { policy: Policy | undefined; diagnostics: readonly Diagnostic[] } {
-  if (parserIndex !== undefined) return parserIndex.parsePolicy(text, options);
-  if (options.format === "yaml" || !looksLikeDsl(text)) {
-    return { policy: undefined, diagnostics: [{ severity: "error", code: "unsupported", message: "this build cannot read YAML policies" }] };
-  }
-  const parsed = parseDsl(text, options.file === undefined ? {} : { file: options.file });
-  if (parsed.policy === undefined || hasErrors(parsed.diagnostics)) return parsed;
-  return { policy: parsed.policy, diagnostics: sortDiagnostics([...parsed.diagnostics, ...validatePolicy(parsed.policy)]) };
-}
+import type { Diagnostic } from "../diagnostics.js";
+import { parsePolicy } from "../parser/index.js";
 
 /** A path named on the command line that does not exist. */
 export class MissingPathError extends Error {
@@ -129,11 +108,11 @@ export function readText(file: string, cwd: string): { text: string } | { diagno
   }
 }
 
-/** Reads and parses a policy file (DSL or YAML by its name). */
+/** Reads and parses a policy file (DSL or YAML by its name, else by its content). */
 export function loadPolicy(file: string, cwd: string): LoadedPolicy {
   const read = readText(file, cwd);
   if ("diagnostic" in read) return { file, text: undefined, policy: undefined, diagnostics: [read.diagnostic] };
-  const { policy, diagnostics } = parsePolicy(read.text, { file, format: isDslFile(file) ? "dsl" : "yaml" });
+  const { policy, diagnostics } = parsePolicy(read.text, { file });
   return { file, text: read.text, policy, diagnostics: [...diagnostics] };
 }
 
