@@ -42,4 +42,23 @@ describe("convertPolicy", () => {
       "x.heed.yaml:7:35 unknown duration unit `hrs` (write `hours`)",
     ]);
   });
+
+  it("refuses, with a reason, a YAML stage that allows no channel: the DSL cannot write it", () => {
+    const yaml = "cadence: x\nchannels: [email]\nstart: a\nstages:\n  a: { allow: [] }\n";
+    const result = convertPolicy(yaml, { file: "x.heed.yaml", to: "dsl" });
+    expect(result.output).toBeUndefined();
+    expect(result.diagnostics.map((d) => `${d.span?.line}:${d.span?.column} ${d.message}`)).toEqual([
+      "5:15 stage `a` allows no channel, which the DSL cannot write (list the channels it allows, or make it a `final` stage)",
+    ]);
+    expect(convertPolicy(yaml, { file: "x.heed.yaml", to: "yaml" }).output).toContain("allow: []");
+  });
+
+  it("refuses a YAML name that is a DSL keyword, naming it", () => {
+    const yaml = 'cadence: x\nchannels: [email]\nstart: final\nstages:\n  final: { allow: [email] }\n';
+    const result = convertPolicy(yaml, { file: "x.heed.yaml", to: "dsl" });
+    expect(result.output).toBeUndefined();
+    expect(result.diagnostics.map((d) => d.message)).toEqual([
+      "name `final` cannot be written in the DSL (a name there is letters, digits, `_` and inner `-`, and no keyword)",
+    ]);
+  });
 });
