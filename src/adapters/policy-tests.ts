@@ -424,8 +424,9 @@ function transitionKey(policy: string, span: Span | undefined, to: string, cause
  */
 export function coverage(run: TestRun): PolicyCoverage[] {
   const out: PolicyCoverage[] = [];
-  const byPolicy = new Map<string, PolicyCoverage>();
-  const transitionIndex = new Map<string, CoverageItem>();
+  const byFile = new Map<string, PolicyCoverage>();
+  // Transitions by policy file, then by their place in it.
+  const transitionIndex = new Map<string, Map<string, CoverageItem>>();
   for (const [file, loaded] of [...run.policies].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (loaded.policy === undefined || hasErrors(loaded.diagnostics)) continue;
     const ir = compileIr(loaded.policy);
@@ -435,23 +436,32 @@ export function coverage(run: TestRun): PolicyCoverage[] {
       rules: ir.rules.map((r) => ({ policy: ir.name, name: r.id, ...(r.span ? { span: r.span } : {}), hits: 0, metHits: 0 })),
       transitions: [],
     };
+    const index = new Map<string, CoverageItem>();
     const addTransition = (from: string, t: { span?: Span; target: string; cause: string }) => {
       const item: CoverageItem = { policy: ir.name, name: `${from}: ${t.cause} move to ${t.target}`, ...(t.span ? { span: t.span } : {}), hits: 0 };
-      transitionIndex.set(transitionKey(ir.name, t.span, t.target, t.cause), item);
+      index.set(transitionKey(ir.name, t.span, t.target, t.cause), item);
       cov.transitions.push(item);
     };
     for (const stage of ir.stages) for (const t of stage.transitions) addTransition(stage.name, t);
     for (const t of ir.transitions) addTransition("any stage", t);
-    byPolicy.set(ir.name, cov);
+    byFile.set(file, cov);
+    transitionIndex.set(file, index);
     out.push(cov);
   }
   for (const file of run.files) {
+    // Several files may hold policies of one name: a test file's cases count for its own policy files.
+    const byName = new Map<string, { cov: PolicyCoverage; transitions: Map<string, CoverageItem> }>();
+    for (const policyFile of file.policies) {
+      const cov = byFile.get(policyFile);
+      const transitions = transitionIndex.get(policyFile);
+      if (cov !== undefined && transitions !== undefined) byName.set(cov.policy, { cov, transitions });
+    }
     for (const c of file.cases) {
       const explanation = c.explanation;
       if (explanation === undefined) continue;
       const seen = new Set<CoverageItem>();
       for (const outcome of explanation.rules) {
-        const item = byPolicy.get(outcome.policy)?.rules.find((r) => r.name === outcome.rule);
+        const item = byName.get(outcome.policy)?.cov.rules.find((r) => r.name === outcome.rule);
         if (item === undefined || seen.has(item)) continue;
         if (outcome.outcome === "deny" || outcome.outcome === "defer") {
           item.hits++;
@@ -464,7 +474,7 @@ export function coverage(run: TestRun): PolicyCoverage[] {
       const fired = new Set<CoverageItem>();
       for (const change of explanation.timeline) {
         if (change.cause === "start") continue;
-        const item = transitionIndex.get(transitionKey(change.policy, change.span, change.to, change.cause));
+        const item = byName.get(change.policy)?.transitions.get(transitionKey(change.policy, change.span, change.to, change.cause));
         if (item !== undefined && !fired.has(item)) {
           item.hits++;
           fired.add(item);
