@@ -206,8 +206,31 @@ function dateOfLocal(local: number): string {
   return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
 }
 
+const HOLIDAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * A policy's holidays as local day numbers (days since 1970-01-01), built
+ * once per holiday set: business-day arithmetic steps through days often
+ * and a number is cheaper to look up than a date string to build.
+ */
+const holidayNumbers = new WeakMap<ReadonlySet<string>, ReadonlySet<number>>();
+
+function holidayDays(holidays: ReadonlySet<string>): ReadonlySet<number> {
+  let days = holidayNumbers.get(holidays);
+  if (days === undefined) {
+    const found = new Set<number>();
+    for (const text of holidays) {
+      const match = HOLIDAY.exec(text);
+      if (match !== null) found.add(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / DAY);
+    }
+    days = found;
+    holidayNumbers.set(holidays, days);
+  }
+  return days;
+}
+
 function isBusinessLocal(local: number, holidays: ReadonlySet<string>): boolean {
-  return isoWeekday(local) <= 5 && !holidays.has(dateOfLocal(local));
+  return isoWeekday(local) <= 5 && !holidayDays(holidays).has(Math.floor(local / DAY));
 }
 
 /**
@@ -217,6 +240,8 @@ function isBusinessLocal(local: number, holidays: ReadonlySet<string>): boolean 
  * business day.
  */
 function dayExists(dayStart: number, zone: IANAZone): boolean {
+  // Only a jump of a day or more can skip a date; most zones never make one.
+  if (Math.abs(offsetAt(zone, dayStart + 2 * DAY) - offsetAt(zone, dayStart - DAY)) < DAY) return true;
   return dayStartLocal(toLocal(firstInstantAtLocal(dayStart, zone), zone)) === dayStart;
 }
 
