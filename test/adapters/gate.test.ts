@@ -227,3 +227,23 @@ describe.each(storeBackends(current))("the gate over the $name store", (backend)
     expect(allowedIds).toBe(counts.allow);
   });
 });
+
+describe("the gate over PostgreSQL with a hung worker", () => {
+  it("ends the hung worker's transaction after the idle timeout, records nothing of it, and lets the next worker in", async () => {
+    const { openPostgresStore } = await import("../../src/adapters/store/postgres.js");
+    const { createDatabase } = await import("../support/postgres.js");
+    const store = await openPostgresStore({ connectionString: await createDatabase(current()), idleInTransactionTimeoutMs: 300 });
+    try {
+      const hung = createGate({ engine, store, beforeCommit: () => new Promise((resolve) => setTimeout(resolve, 1500)) });
+      const healthy = createGate({ engine, store });
+      const stuck = hung.attempt("h1", { channel: "call" }, iso(BASE));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const next = await healthy.attempt("h1", { channel: "call" }, iso(BASE));
+      expect(next.decision.verdict).toBe("allow");
+      await expect(stuck).rejects.toThrow();
+      expect((await store.history("h1")).map((e) => e.id)).toEqual([next.eventId]);
+    } finally {
+      await store.close();
+    }
+  });
+});

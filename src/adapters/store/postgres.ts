@@ -15,6 +15,14 @@ export interface PostgresStoreOptions {
   connectionString: string;
   /** The most connections the pool opens (default 10). */
   max?: number;
+  /**
+   * How long a connection may sit idle inside a transaction before the
+   * server ends it (default 60 s): a worker that hangs while holding a
+   * contact's lock cannot block that contact for ever.
+   */
+  idleInTransactionTimeoutMs?: number;
+  /** How long an attempt waits for a contact's lock before failing (default: no limit). */
+  lockTimeoutMs?: number;
   /** Called with errors of idle connections (a restarted server); they are otherwise ignored. */
   onIdleError?: (error: Error) => void;
 }
@@ -58,7 +66,12 @@ class PostgresDriver implements SqlDriver {
 
 /** Connects to PostgreSQL and migrates the schema. */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<SqlStore> {
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 60_000,
+    ...(options.lockTimeoutMs !== undefined ? { lock_timeout: options.lockTimeoutMs } : {}),
+  });
   pool.on("error", (error) => options.onIdleError?.(error));
   const driver = new PostgresDriver(pool);
   try {
