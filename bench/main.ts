@@ -296,6 +296,7 @@ async function main(): Promise<void> {
   // ------------------------------------------------------------ memory
   let snapshotJson = 0;
   let snapshotHeap: number | undefined;
+  let retained: Snapshot[] = [];
   if (engine !== undefined) {
     snapshotJson = snapshots.reduce((sum, s) => sum + Buffer.byteLength(JSON.stringify(s)), 0) / snapshots.length;
     if (gc !== undefined) {
@@ -310,9 +311,13 @@ async function main(): Promise<void> {
       gc();
       gc();
       snapshotHeap = (process.memoryUsage().heapUsed - before) / kept.length;
-      if (kept.length === 0) console.log("");
+      // the snapshots must stay reachable until the heap has been measured
+      retained = kept;
     }
-    console.log(`\nmemory per snapshot: ${fmt(snapshotJson)} bytes of JSON, ${snapshotHeap === undefined ? "heap n/a (run with --expose-gc)" : `${fmt(snapshotHeap)} bytes of heap`}`);
+    const heapText =
+      snapshotHeap === undefined ? "heap n/a (run with --expose-gc)" : `${fmt(snapshotHeap)} bytes of heap (over ${fmt(retained.length)} parsed copies)`;
+    console.log(`\nmemory per snapshot: ${fmt(snapshotJson)} bytes of JSON, ${heapText}`);
+    retained = [];
   }
 
   // ------------------------------------------------------------ history length
