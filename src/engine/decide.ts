@@ -133,7 +133,7 @@ function spanOf(span: Span | undefined): { span?: Span } {
  * not-applicable checks are listed too (for explanations); otherwise only the
  * unmet ones.
  */
-export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean): Judgement[] {
+export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean, messages = true): Judgement[] {
   const { rt, ctx, st } = m;
   const out: Judgement[] = [];
   const stage = rt.stages.get(st.stage)!;
@@ -176,7 +176,7 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean)
       if (full) out.push({ rule: rule.id, code: reasonCode(rule), outcome: "not-applicable", message: `${ruleText(rule)}: does not apply to this touch`, ...spanOf(rule.span) });
       continue;
     }
-    const j = judgeRule(m, index, rule, touch, t);
+    const j = judgeRule(m, index, rule, touch, t, messages);
     if (j !== undefined) out.push(j);
     else if (full) out.push({ rule: rule.id, code: reasonCode(rule), outcome: "met", message: `${ruleText(rule)}: met`, ...spanOf(rule.span) });
   }
@@ -184,7 +184,7 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean)
 }
 
 /** One rule at `t`: undefined when met. */
-function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch, t: number): Judgement | undefined {
+function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch, t: number, messages: boolean): Judgement | undefined {
   const { ctx, st } = m;
   const span = spanOf(rule.span);
   const zone = ctx.zone;
@@ -194,34 +194,36 @@ function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
       rule: rule.id,
       code: "unknown-timezone",
       outcome: "deny",
-      message: `${ruleText(rule)}: needs the contact's time zone, but the contact has none and the policy no fallback`,
+      message: messages ? `${ruleText(rule)}: needs the contact's time zone, but the contact has none and the policy no fallback` : "",
       ...span,
     };
   }
-  const deny = (message: string): Judgement => ({ rule: rule.id, code: reasonCode(rule), outcome: "deny", message: `${ruleText(rule)}: ${message}`, ...span });
-  const defer = (until: number, message: string): Judgement => ({
+  // Messages are built only for reasons that are returned, not while following a deferral.
+  const text = (message: () => string): string => (messages ? `${ruleText(rule)}: ${message()}` : "");
+  const deny = (message: () => string): Judgement => ({ rule: rule.id, code: reasonCode(rule), outcome: "deny", message: text(message), ...span });
+  const defer = (until: number, message: () => string): Judgement => ({
     rule: rule.id,
     code: reasonCode(rule),
     outcome: "defer",
-    message: `${ruleText(rule)}: ${message}`,
+    message: text(message),
     until,
     ...span,
   });
   const memory = st.memory[index];
   switch (rule.kind) {
     case "never-without":
-      return memory === true ? undefined : deny(`no \`${rule.signal}\` seen yet`);
+      return memory === true ? undefined : deny(() => `no \`${rule.signal}\` seen yet`);
     case "never-after":
-      return memory === true ? deny(`\`${rule.signal}\` was seen`) : undefined;
+      return memory === true ? deny(() => `\`${rule.signal}\` was seen`) : undefined;
     case "never-within": {
       const until = memory as number | null;
-      return until !== null && t < until ? defer(until, `not before ${formatInstant(until)}`) : undefined;
+      return until !== null && t < until ? defer(until, () => `not before ${formatInstant(until)}`) : undefined;
     }
     case "never-when":
-      return evaluateCondition(rule.when, { contact: ctx.contact, touch, counters: counters(st, t) }) ? deny("the condition holds") : undefined;
+      return evaluateCondition(rule.when, { contact: ctx.contact, touch, counters: counters(st, t) }) ? deny(() => "the condition holds") : undefined;
     case "at-most": {
       const times = memory as number[];
-      if (rule.count <= 0) return deny("no touch is ever allowed");
+      if (rule.count <= 0) return deny(() => "no touch is ever allowed");
       const w = rule.window;
       if (w.kind === "rolling") {
         const from = t - rollingMs(w.amount, w.unit);
@@ -229,28 +231,27 @@ function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
         for (const x of times) if (x > from && x <= t) count++;
         if (count < rule.count) return undefined;
         const until = times[times.length - rule.count]! + rollingMs(w.amount, w.unit);
-        return defer(until, `${count} already sent in the last ${describeDuration({ amount: w.amount, unit: w.unit })}`);
+        return defer(until, () => `${count} already sent in the last ${describeDuration({ amount: w.amount, unit: w.unit })}`);
       }
       const start = calendarWindowStart(t, w.unit, zone!);
       let count = 0;
       for (const x of times) if (x >= start && x <= t) count++;
       if (count < rule.count) return undefined;
       const until = nextCalendarWindowStart(t, w.unit, zone!);
-      const when = w.unit === "day" ? `on ${localDate(t, zone!)}` : `in the week of ${localDate(start, zone!)}`;
-      return defer(until, `${count} already sent ${when} (local)`);
+      return defer(until, () => `${count} already sent ${w.unit === "day" ? `on ${localDate(t, zone!)}` : `in the week of ${localDate(start, zone!)}`} (local)`);
     }
     case "at-least": {
       const last = memory as number | null;
       if (last === null) return undefined;
       const until = addIn(ctx, last, rule.duration)!;
-      return t < until ? defer(until, `last sent at ${formatInstant(last)}, next not before ${formatInstant(until)}`) : undefined;
+      return t < until ? defer(until, () => `last sent at ${formatInstant(last)}, next not before ${formatInstant(until)}`) : undefined;
     }
     case "quiet-hours":
       if (!inQuietHours(t, rule.start, rule.end, zone!)) return undefined;
-      return defer(quietHoursEnd(t, rule.start, rule.end, zone!), `it is quiet hours in \`${zone}\``);
+      return defer(quietHoursEnd(t, rule.start, rule.end, zone!), () => `it is quiet hours in \`${zone}\``);
     case "only-business-days":
       if (isBusinessDay(t, cal!)) return undefined;
-      return defer(businessDayStart(t, cal!), `${localDate(t, zone!)} is not a business day in \`${zone}\``);
+      return defer(businessDayStart(t, cal!), () => `${localDate(t, zone!)} is not a business day in \`${zone}\``);
   }
 }
 
@@ -292,7 +293,7 @@ function search(members: readonly Member[], touch: ProposedTouch, at: number, fi
       if (m.fresh) m.st = enterPolicy(m.rt, m.ctx, t);
       else advance(m.rt, m.ctx, m.st, t);
     }
-    current = members.map((m) => judge(m, touch, t, false));
+    current = members.map((m) => judge(m, touch, t, false, false));
     let anyUnmet = false;
     for (let i = 0; i < members.length; i++) {
       for (const j of current[i]!) {
@@ -391,14 +392,41 @@ export function decideMembers(members: readonly Member[], declared: readonly str
 /** Declared channels other than the proposed one that every applicable policy allows at `at`. */
 function alternatives(members: readonly Member[], declared: readonly string[], touch: ProposedTouch, at: number): string[] {
   const contact = members[0]!.ctx.contact;
+  // Most rules judge the same whatever the channel: judge each once.
+  const caches = members.map(() => new Map<number, boolean>());
   const out: string[] = [];
   for (const channel of declared) {
     if (channel === touch.channel) continue;
     const other: ProposedTouch = { ...touch, channel };
-    const ok = members.every((m) => !policyApplies(m.rt, contact, other) || judge(m, other, at, false).length === 0);
+    const ok = members.every((m, i) => !policyApplies(m.rt, contact, other) || allowedAt(m, other, at, caches[i]!));
     if (ok) out.push(channel);
   }
   return out;
+}
+
+/** True when every check is met for the touch at `t`; `cache` holds the channel-independent rule results. */
+function allowedAt(m: Member, touch: ProposedTouch, t: number, cache: Map<number, boolean>): boolean {
+  const { rt, ctx, st } = m;
+  if (!rt.channels.has(touch.channel)) return false;
+  if (ctx.calendar === undefined && rt.timersNeedZone.has(st.stage)) return false;
+  const stage = rt.stages.get(st.stage)!;
+  if (stage.final || (stage.allow !== null && !stage.allow.includes(touch.channel))) return false;
+  for (const index of rt.stageRules.get(st.stage) ?? []) {
+    const rule = rt.ir.rules[index]!;
+    if (!applies(rt, index, rule, touch)) continue;
+    // `never ... when` may speak of the touch itself (`touch.channel`): judged per touch.
+    if (rule.kind === "never-when") {
+      if (judgeRule(m, index, rule, touch, t, false) !== undefined) return false;
+      continue;
+    }
+    let met = cache.get(index);
+    if (met === undefined) {
+      met = judgeRule(m, index, rule, touch, t, false) === undefined;
+      cache.set(index, met);
+    }
+    if (!met) return false;
+  }
+  return true;
 }
 
 /** Every check's outcome for the touch at `at`, for explanations. */

@@ -66,6 +66,8 @@ export interface Runtime {
    */
   timersNeedZone: ReadonlySet<string>;
   calendars: Map<string, Calendar>;
+  /** Per zone, business-day sums already computed (bounded). */
+  sums: Map<string, Map<string, number>>;
 }
 
 /** Everything about the contact that processing needs besides the state. */
@@ -74,6 +76,8 @@ export interface Context {
   /** The zone used for local time, when the contact or the policy gives one. */
   zone: string | undefined;
   calendar: Calendar | undefined;
+  /** Business-day sums already computed in this zone under this policy (`ms|amount` -> ms). */
+  sums: Map<string, number> | undefined;
   /** Where stage changes are recorded, for explanations. */
   log?: StageChange[];
 }
@@ -101,6 +105,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     holidays: new Set(ir.holidays),
     timersNeedZone,
     calendars: new Map(),
+    sums: new Map(),
   };
 }
 
@@ -130,14 +135,18 @@ export function makeContext(rt: Runtime, contact: Contact): Context {
   const fallback = rt.ir.timezone.fallback;
   if (zone === undefined && fallback !== null && knownZone(fallback)) zone = fallback;
   let calendar: Calendar | undefined;
+  let sums: Map<string, number> | undefined;
   if (zone !== undefined) {
     calendar = rt.calendars.get(zone);
-    if (calendar === undefined) {
+    sums = rt.sums.get(zone);
+    if (calendar === undefined || sums === undefined) {
       calendar = { zone, holidays: rt.holidays };
+      sums = new Map();
       rt.calendars.set(zone, calendar);
+      rt.sums.set(zone, sums);
     }
   }
-  return { contact, zone, calendar };
+  return { contact, zone, calendar, sums };
 }
 
 /** The counters of spec section 2 at `now`; `time_in_stage` in milliseconds. */
@@ -190,8 +199,18 @@ export function enterPolicy(rt: Runtime, ctx: Context, at: number): PolicyState 
 
 /** Adds a business-day or fixed duration; `undefined` when business days have no zone to count in. */
 export function addIn(ctx: Context, at: number, d: IrDuration): number | undefined {
-  if (d.unit === "business-days" && ctx.calendar === undefined) return undefined;
-  return addDuration(at, d.amount, d.unit, ctx.calendar);
+  if (d.unit !== "business-days") return addDuration(at, d.amount, d.unit, undefined);
+  if (ctx.calendar === undefined) return undefined;
+  // Walking the local calendar is the costly part of deciding: remember the sums (a pure function of zone, holidays and input).
+  const key = `${at}|${d.amount}`;
+  const known = ctx.sums?.get(key);
+  if (known !== undefined) return known;
+  const sum = addDuration(at, d.amount, d.unit, ctx.calendar);
+  if (ctx.sums !== undefined) {
+    if (ctx.sums.size >= 4096) ctx.sums.clear();
+    ctx.sums.set(key, sum);
+  }
+  return sum;
 }
 
 /** The first timer due after `st.through`, if any: an ignore window's end or an `after DURATION` transition. */
