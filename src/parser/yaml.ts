@@ -100,6 +100,8 @@ function parseUnguarded(text: string, options: ParseYamlOptions): ParseYamlResul
     return { policy: undefined, diagnostics: sortDiagnostics(reader.diagnostics) };
   }
 
+  reader.unsupported(doc);
+  if (reader.diagnostics.length > 0) return { policy: undefined, diagnostics: sortDiagnostics(reader.diagnostics) };
   const data: unknown = doc.toJS({ maxAliasCount: 100 });
   const validate = schemaValidator();
   if (!validate(data)) reader.schemaErrors(doc, validate.errors ?? []);
@@ -225,6 +227,25 @@ class Reader {
     }
     const last = Math.max(pos[0], Math.min(pos[1], this.text.length) - 1);
     return { severity: "error", code: "yaml", message: text, span: this.spanAt(pos[0], last) };
+  }
+
+  /** YAML features a policy has no use for, which would not read back as plain data. */
+  unsupported(doc: Document): void {
+    visit(doc, {
+      Alias: (_key, node) => {
+        this.error(`aliases such as \`*${node.source}\` are not supported in policies; write the value out`, this.spanOf(node), "yaml");
+      },
+      Node: (_key, node) => {
+        const tag = node.tag;
+        if (tag !== undefined && !/^tag:yaml\.org,2002:(str|int|float|bool|null|seq|map)$/.test(tag)) {
+          const written = tag.replace(/^tag:yaml\.org,2002:/, "!!");
+          this.error(`tags such as \`${written}\` are not supported in policies`, this.spanOf(node), "yaml");
+        }
+      },
+      Pair: (_key, pair) => {
+        if (pair.key !== null && !isScalar(pair.key)) this.error("a key must be a plain name, not a list or a map", this.spanOf(pair.key as YamlNode), "yaml");
+      },
+    });
   }
 
   // ---------------------------------------------------------- schema errors
@@ -509,7 +530,7 @@ class Reader {
 
   private transition(map: YAMLMap): A.Transition | undefined {
     const f = fields(map);
-    const triggers = ["after", "on", "when"].filter((k) => f.has(k));
+    const triggers = [...f.keys()].filter((k) => ["after", "on", "when"].includes(k));
     const span = this.spanOf(map);
     if (triggers.length === 0) {
       this.error("a transition needs `after`, `on` or `when`", span);
@@ -636,7 +657,7 @@ class Reader {
   }
 
   private neverRule(f: Map<string, Field>, base: A.RuleBase, span: Span | undefined): A.Rule | undefined {
-    const variants = ["without", "after", "within", "when"].filter((k) => f.has(k));
+    const variants = [...f.keys()].filter((k) => ["without", "after", "within", "when"].includes(k));
     if (variants.length === 0) {
       this.error("a `never` rule needs `without`, `after`, `within` (with `of`) or `when`", span);
       return undefined;
@@ -746,7 +767,7 @@ function findPair(map: YAMLMap, key: string): { key: YamlNode; value: YamlNode |
 function openingBefore(doc: Document, offset: number, quoted: boolean): number | undefined {
   let best: number | undefined;
   visit(doc, (_key, node) => {
-    const range = (node as YamlNode).range;
+    const range = (node as YamlNode | null)?.range;
     if (!range || range[0] >= offset) return;
     const wanted = quoted
       ? isScalar(node) && (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE)

@@ -24,7 +24,7 @@ function yamlShaped(policy: Policy): Policy {
   for (const stage of policy.stages) {
     if (seen.has(stage.name.name)) continue;
     seen.add(stage.name.name);
-    const start = stage.start && !started;
+    const start: boolean = stage.start && !started;
     started ||= start;
     stages.push({ ...stage, start, rules: stage.rules.map(fixRule) });
   }
