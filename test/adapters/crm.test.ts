@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   MappingFileError,
@@ -324,5 +325,28 @@ describe("vendor timestamps", () => {
     expect(toInstant("2026-03-02T10:00:00-05:00")).toBe("2026-03-02T15:00:00.000Z");
     expect(toInstant("2026-03-02T10:00:00")).toBeUndefined();
     expect(toInstant("2026-02-30T10:00:00Z")).toBe("2026-03-02T10:00:00.000Z");
+  });
+});
+
+describe("CSV reading", () => {
+  const quote = (cell: string): string => (/[",\r\n]/.test(cell) || cell === "" ? `"${cell.replace(/"/g, '""')}"` : cell);
+
+  it("reads back every table written with RFC 4180 quoting, cell for cell", () => {
+    const cell = fc.string({ unit: fc.constantFrom("a", "b", " ", ",", '"', "\n", "\r\n", "é", "1") });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }).chain((width) => fc.array(fc.array(cell, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 6 })), (table) => {
+        const text = table.map((row) => row.map(quote).join(",")).join("\r\n");
+        const { rows, error } = parseCsv(text);
+        expect(error).toBeUndefined();
+        expect(rows.map((r) => r.cells)).toEqual(table);
+        // Each row starts on the line after the line breaks of the rows before it.
+        let line = 1;
+        table.forEach((row, i) => {
+          expect(rows[i]!.line).toBe(line);
+          line += 1 + row.map(quote).join(",").split("\n").length - 1;
+        });
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -26,12 +26,15 @@ export function parseCsv(text: string): CsvResult {
   let line = 1;
   let rowLine = 1;
   let quoteLine = 1;
+  /** False until the row has a character: a blank line is no row, but `""` is a row of one empty cell. */
+  let touched = false;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const endRow = (): void => {
     cells.push(cell);
-    if (!(cells.length === 1 && cells[0] === "")) rows.push({ line: rowLine, cells });
+    if (touched) rows.push({ line: rowLine, cells });
     cells = [];
     cell = "";
+    touched = false;
   };
   for (; i < text.length; i++) {
     const ch = text[i]!;
@@ -47,6 +50,7 @@ export function parseCsv(text: string): CsvResult {
       }
       continue;
     }
+    if (ch !== "\n" && ch !== "\r") touched = true;
     if (ch === '"' && cell === "") {
       quoted = true;
       quoteLine = line;
@@ -61,6 +65,6 @@ export function parseCsv(text: string): CsvResult {
     } else cell += ch;
   }
   if (quoted) return { rows, error: { line: quoteLine, message: "a quoted field is never closed" } };
-  if (cell !== "" || cells.length > 0) endRow();
+  if (touched) endRow();
   return { rows };
 }
