@@ -218,15 +218,15 @@ export function nextTimer(rt: Runtime, ctx: Context, st: PolicyState): number | 
   let next = st.pending[0];
   const stage = rt.stages.get(st.stage)!;
   if (stage.final) return next;
-  const consider = (list: readonly IrTransition[]): void => {
-    for (const t of list) {
-      if (t.trigger.kind !== "elapsed") continue;
-      const due = addIn(ctx, st.entry, t.trigger.duration);
+  for (let pass = 0; pass < 2; pass++) {
+    const list = pass === 0 ? stage.transitions : rt.ir.transitions;
+    for (let i = 0; i < list.length; i++) {
+      const trigger = list[i]!.trigger;
+      if (trigger.kind !== "elapsed") continue;
+      const due = addIn(ctx, st.entry, trigger.duration);
       if (due !== undefined && due > st.through && (next === undefined || due < next)) next = due;
     }
-  };
-  consider(stage.transitions);
-  consider(rt.ir.transitions);
+  }
   return next;
 }
 
