@@ -259,6 +259,21 @@ describe("runServe", () => {
     expect(err4.lines()[0]).toBe("heed serve: unknown option `--verbose`");
   });
 
+  it("exits 1 with a plain message when the port is taken", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "heed-port-"));
+    writeFileSync(join(dir, "gate.heed"), GOOD);
+    const first = await startServer({ policies: dir, store: "memory", pollInterval: 0, watch: false });
+    try {
+      const port = new URL(first.url).port;
+      const err = sink();
+      expect(await runServe([dir, "--port", port, "--store", "memory"], { stdout: sink(), stderr: err })).toBe(1);
+      expect(err.lines().at(-1)).toBe(`heed serve: cannot start: port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      await first.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("serves from a PGlite folder store, writes the decision log to a file, and stops cleanly", async () => {
     const dir = mkdtempSync(join(tmpdir(), "heed-run-"));
     try {
