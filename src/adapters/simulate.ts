@@ -193,7 +193,9 @@ export function driveSimContact(engine: Engine, ir: IrPolicy, sim: SimContact, h
       pending.sort((a, b) => a.at - b.at);
       sent = true;
     };
-    for (const [i, channel] of channels.entries()) {
+    const order = [...channels];
+    for (let i = 0; i < order.length; i++) {
+      const channel = order[i] as string;
       const d = decide(channel);
       if (d.verdict === "allow") {
         send(channel, d.stage);
@@ -202,12 +204,9 @@ export function driveSimContact(engine: Engine, ir: IrPolicy, sim: SimContact, h
       if (d.verdict === "defer" && d.notBefore !== undefined) wake = Math.min(wake, Math.max(Date.parse(d.notBefore), t + MINUTE));
       if (d.reasons.some((r) => r.code === "final-stage")) final = true;
       if (i === 0 && d.alternatives !== undefined) {
-        // The engine names the channels allowed now: the sender takes the one it prefers.
-        const alternative = channels.find((c) => d.alternatives?.includes(c) === true);
-        if (alternative !== undefined) {
-          send(alternative, d.stage);
-          break;
-        }
+        // The engine names the channels allowed now: ask next for the one the sender prefers among them.
+        const alternative = order.find((c) => d.alternatives?.includes(c) === true);
+        if (alternative !== undefined) order.splice(1, order.length - 1, alternative, ...order.slice(1).filter((c) => c !== alternative));
       }
     }
     if (sent) {

@@ -40,8 +40,9 @@ export const convertVerb: Verb = {
       emitDiagnostics(io, diagnostics, { format, sources, prettyStream: "stderr" });
       return EXIT_FAIL;
     }
-    if (diagnostics.length > 0) emitDiagnostics(io, diagnostics, { format, sources, prettyStream: "stderr" });
     const output = args.values.get("output");
+    // Warnings go beside the output; a machine-readable report never mixes with the policy on stdout.
+    if (diagnostics.length > 0 && (format === "pretty" || output !== undefined)) emitDiagnostics(io, diagnostics, { format, sources, prettyStream: "stderr" });
     if (output === undefined) {
       io.stdout.write(result.output);
     } else {
