@@ -15,7 +15,7 @@
  * @module
  */
 
-import { DateTime, IANAZone } from "luxon";
+import { IANAZone } from "luxon";
 
 import type { DurationUnit, RollingUnit, TimeOfDay } from "../ast.js";
 
@@ -33,18 +33,55 @@ const WEEK = 7 * DAY;
 // ---------------------------------------------------------------- instants
 
 /**
- * Date, time, optional seconds and fraction, then `Z` or a numeric offset.
- * The separator may be `T` or `t` (RFC 3339); luxon then checks the ranges
- * (month 13, February 30 and hour 25 are refused).
+ * Date, time, optional seconds and fraction, then `Z` or a numeric offset
+ * (`+05:30`, `+0530`, `+05`). The separator may be `T` or `t` (RFC 3339).
  */
 const INSTANT =
-  /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:[Zz]|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)$/;
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)$/;
 
-/** ISO-8601 with a date, a time and an offset or Z; undefined when invalid or when the offset is missing. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+}
+
+/** 400 Gregorian years, in milliseconds: the calendar repeats after them. */
+const FOUR_CENTURIES = 146_097 * DAY;
+
+/**
+ * ISO-8601 with a date, a time and an offset or Z; undefined when invalid or
+ * when the offset is missing. Ranges are checked (no month 13, no February
+ * 30, no minute 60); fractions beyond milliseconds are cut off; `24:00`
+ * (with nothing after it) is the midnight ending that day, as ISO-8601 has it.
+ * Read by hand rather than by a date library: this runs for every event.
+ */
 export function parseInstant(text: string): number | undefined {
-  if (typeof text !== "string" || !INSTANT.test(text)) return undefined;
-  const parsed = DateTime.fromISO(text.replace("t", "T").replace("z", "Z"), { setZone: true });
-  return parsed.isValid ? parsed.toMillis() : undefined;
+  if (typeof text !== "string") return undefined;
+  const match = INSTANT.exec(text);
+  if (match === null) return undefined;
+  const [, y, mo, d, h, mi, s, fraction, sign, oh, om] = match;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = s === undefined ? 0 : Number(s);
+  const millis = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, "0"));
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  const endOfDay = hour === 24 && minute === 0 && second === 0 && millis === 0;
+  if ((hour > 23 && !endOfDay) || minute > 59 || second > 59) return undefined;
+  let offset = 0;
+  if (sign !== undefined) {
+    const offsetHours = Number(oh);
+    const offsetMinutes = om === undefined ? 0 : Number(om);
+    if (offsetHours > 23 || offsetMinutes > 59) return undefined;
+    offset = (sign === "-" ? -1 : 1) * (offsetHours * HOUR + offsetMinutes * MINUTE);
+  }
+  // Date.UTC reads years 0-99 as 1900-1999; shift such years by 400 and back.
+  const shift = year < 100 ? 400 : 0;
+  const utc = Date.UTC(year + shift, month - 1, day, hour, minute, second, millis) - (shift === 0 ? 0 : FOUR_CENTURIES);
+  return utc - offset;
 }
 
 /** Canonical output form: ISO-8601 UTC, e.g. 2026-03-02T15:00:00Z (no millis when they are 0; with .SSS otherwise). */

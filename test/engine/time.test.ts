@@ -69,6 +69,46 @@ describe("parseInstant and formatInstant", () => {
     }
   });
 
+  it("reads 24:00 as the midnight ending the day, years before 100 as written", () => {
+    expect(iso(at("2026-03-02T24:00:00Z"))).toBe("2026-03-03T00:00:00Z");
+    expect(parseInstant("2026-03-02T24:00:01Z")).toBeUndefined();
+    expect(iso(at("0099-03-01T00:00:00+01:00"))).toBe("0099-02-28T23:00:00Z");
+    expect(iso(at("2026-03-02T10:00:00.123456789Z"))).toBe("2026-03-02T10:00:00.123Z");
+  });
+
+  it("parseInstant agrees with luxon's ISO reader on instants with an offset (property)", async () => {
+    const { DateTime } = await import("luxon");
+    const two = (max: number): fc.Arbitrary<string> => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, "0"));
+    const text = fc
+      .tuple(
+        fc.oneof(fc.integer({ min: 1900, max: 2100 }), fc.integer({ min: 0, max: 9999 })).map((n) => String(n).padStart(4, "0")),
+        two(13),
+        two(32),
+        two(24),
+        two(60),
+        fc.option(two(60), { nil: undefined }),
+        fc.option(fc.stringMatching(/^[0-9]{1,9}$/), { nil: undefined }),
+        fc.constantFrom("T", "t"),
+        fc.constantFrom("Z", "z", "+00:00", "-05:00", "+05:30", "+0530", "+05", "-23:59", "+24:00", "-03:60"),
+      )
+      .map(
+        ([y, mo, d, h, mi, s, f, t, z]) =>
+          `${y}-${mo}-${d}${t}${h}:${mi}${s === undefined ? "" : `:${s}${f === undefined ? "" : `.${f}`}`}${z}`,
+      );
+    const luxon = (t: string): number | undefined => {
+      // Offsets of 24 hours or more, or of 60 minutes or more, are not offsets.
+      if (/[+-](2[4-9]|[3-9]\d)(:?\d\d)?$/.test(t) || /[+-]\d\d:?[6-9]\d$/.test(t)) return undefined;
+      const parsed = DateTime.fromISO(t.replace("t", "T").replace("z", "Z"), { setZone: true });
+      return parsed.isValid ? parsed.toMillis() : undefined;
+    };
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(parseInstant(t)).toBe(luxon(t));
+      }),
+      { numRuns: RUNS * 5 },
+    );
+  });
+
   it("formatInstant round-trips through parseInstant (property: canonical form is stable)", () => {
     fc.assert(
       fc.property(fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2200, 0, 1) }), (ms) => {
