@@ -14,6 +14,7 @@
  */
 
 import type { CstNode, CstElement, IToken } from "chevrotain";
+import type * as C from "./cst.js";
 import type * as A from "../ast.js";
 import type { Diagnostic, Span } from "../diagnostics.js";
 import { didYouMean, singularChannel } from "./names.js";
@@ -35,36 +36,51 @@ function isToken(element: CstElement): element is IToken {
   return (element as IToken).image !== undefined;
 }
 
-function tokensOf(node: CstNode, name: string): IToken[] {
+/** The children of a typed CST node. */
+type Children<N> = N extends { children: infer C } ? C : never;
+/** The names of a node's token children. */
+type TokenName<N> = {
+  [K in keyof Children<N>]-?: NonNullable<Children<N>[K]> extends IToken[] ? K : never;
+}[keyof Children<N>] &
+  string;
+/** The names of a node's sub-rule children. */
+type NodeName<N> = {
+  [K in keyof Children<N>]-?: NonNullable<Children<N>[K]> extends CstNode[] ? K : never;
+}[keyof Children<N>] &
+  string;
+/** The node type of a sub-rule child. */
+type NodeAt<N, K extends keyof Children<N>> = NonNullable<Children<N>[K]> extends (infer E)[] ? E : never;
+
+function tokensOf<N extends CstNode>(node: N, name: TokenName<N>): IToken[] {
   const found = node.children[name] ?? [];
   return found.filter((e): e is IToken => isToken(e) && e.isInsertedInRecovery !== true);
 }
 
-function nodesOf(node: CstNode, name: string): CstNode[] {
+function nodesOf<N extends CstNode, K extends NodeName<N>>(node: N, name: K): NodeAt<N, K>[] {
   const found = node.children[name] ?? [];
-  return found.filter((e): e is CstNode => !isToken(e));
+  return found.filter((e) => !isToken(e)) as NodeAt<N, K>[];
 }
 
-function token(node: CstNode, name: string, index = 0): IToken {
+function token<N extends CstNode>(node: N, name: TokenName<N>, index = 0): IToken {
   const found = tokensOf(node, name)[index];
   if (found === undefined) throw new Missing(name);
   return found;
 }
 
-function optionalToken(node: CstNode, name: string, index = 0): IToken | undefined {
+function optionalToken<N extends CstNode>(node: N, name: TokenName<N>, index = 0): IToken | undefined {
   return tokensOf(node, name)[index];
 }
 
-function child(node: CstNode, name: string, index = 0): CstNode {
-  const found = nodesOf(node, name)[index];
+function child<N extends CstNode, K extends NodeName<N>>(node: N, name: K, index = 0): NodeAt<N, K> {
+  const found = nodesOf(node, name)[index] as CstNode | undefined;
   if (found === undefined || found.recoveredNode === true) throw new Missing(name);
-  return found;
+  return found as NodeAt<N, K>;
 }
 
-function optionalChild(node: CstNode, name: string, index = 0): CstNode | undefined {
-  const found = nodesOf(node, name)[index];
+function optionalChild<N extends CstNode, K extends NodeName<N>>(node: N, name: K, index = 0): NodeAt<N, K> | undefined {
+  const found = nodesOf(node, name)[index] as CstNode | undefined;
   if (found !== undefined && found.recoveredNode === true) throw new Missing(name);
-  return found;
+  return found as NodeAt<N, K> | undefined;
 }
 
 function nodeSpan(node: CstNode, ctx: ConvertContext): Span | undefined {
@@ -163,7 +179,7 @@ function stringLit(tok: IToken, ctx: ConvertContext): A.StringLit {
 }
 
 /** A count: a whole number, 0 or more. */
-export function countValue(node: CstNode, ctx: ConvertContext, what = "count"): number {
+export function countValue(node: C.CountCstNode, ctx: ConvertContext, what = "count"): number {
   const num = token(node, "NumberLiteral");
   const dash = optionalToken(node, "Dash");
   const value = Number(num.image);
@@ -181,7 +197,7 @@ export function countValue(node: CstNode, ctx: ConvertContext, what = "count"): 
 }
 
 /** A number literal in a condition: negative values are fine there. */
-function numberValue(node: CstNode): number {
+function numberValue(node: C.CountCstNode): number {
   const num = token(node, "NumberLiteral");
   const value = Number(num.image);
   return optionalToken(node, "Dash") ? -value : value;
@@ -211,7 +227,7 @@ const UNIT_ALIASES: Record<string, string> = {
   wks: "weeks",
 };
 
-function unitOf(node: CstNode, ctx: ConvertContext): { unit: A.RollingUnit; word: IToken } {
+function unitOf(node: C.UnitCstNode, ctx: ConvertContext): { unit: A.RollingUnit; word: IToken } {
   const word = node.children ? firstToken(node) : undefined;
   if (word === undefined) throw new Missing("unit");
   const unit = UNIT_WORDS[word.image];
@@ -235,7 +251,7 @@ function firstToken(node: CstNode): IToken | undefined {
   return undefined;
 }
 
-export function durationOf(node: CstNode, ctx: ConvertContext): A.Duration {
+export function durationOf(node: C.DurationCstNode, ctx: ConvertContext): A.Duration {
   const amountNode = child(node, "count");
   const amount = countValue(amountNode, ctx, "duration");
   const business = optionalToken(node, "Business");
@@ -255,7 +271,7 @@ export function durationOf(node: CstNode, ctx: ConvertContext): A.Duration {
   return withSpan({ kind: "duration", amount, unit }, span);
 }
 
-export function windowOf(node: CstNode, ctx: ConvertContext): A.Window {
+export function windowOf(node: C.WindowBodyCstNode, ctx: ConvertContext): A.Window {
   const span = nodeSpan(node, ctx);
   if (optionalToken(node, "Day")) return withSpan({ kind: "calendar", unit: "day" }, span);
   if (optionalToken(node, "Week")) return withSpan({ kind: "calendar", unit: "week" }, span);
@@ -290,7 +306,7 @@ export function timeOfDay(tok: IToken, ctx: ConvertContext): A.TimeOfDay {
   return { hour, minute, span };
 }
 
-export function timeRange(node: CstNode, ctx: ConvertContext): { start: A.TimeOfDay; end: A.TimeOfDay } {
+export function timeRange(node: C.TimeRangeCstNode, ctx: ConvertContext): { start: A.TimeOfDay; end: A.TimeOfDay } {
   return {
     start: timeOfDay(token(node, "TimeLiteral", 0), ctx),
     end: timeOfDay(token(node, "TimeLiteral", 1), ctx),
@@ -311,12 +327,12 @@ function dateLit(tok: IToken, ctx: ConvertContext): A.DateLit {
 
 // ------------------------------------------------------------ channels
 
-function nameList(node: CstNode, ctx: ConvertContext): A.Ident[] {
+function nameList(node: C.NameListCstNode, ctx: ConvertContext): A.Ident[] {
   return tokensOf(node, "Identifier").map((tok) => ident(tok, ctx));
 }
 
 /** A channel set; after a count (`counted`) plural names map to declared channels. */
-export function channelSetOf(node: CstNode, ctx: ConvertContext, counted: boolean): A.ChannelSet {
+export function channelSetOf(node: C.ChannelSetCstNode, ctx: ConvertContext, counted: boolean): A.ChannelSet {
   const span = nodeSpan(node, ctx);
   if (optionalToken(node, "Any")) return withSpan({ kind: "all", word: "any" }, span);
   if (optionalChild(node, "touchWord")) return withSpan({ kind: "all", word: "touches" }, span);
@@ -329,7 +345,7 @@ export function channelSetOf(node: CstNode, ctx: ConvertContext, counted: boolea
 
 // ------------------------------------------------------------ conditions
 
-export function conditionOf(node: CstNode, ctx: ConvertContext): A.Expr {
+export function conditionOf(node: C.ConditionCstNode, ctx: ConvertContext): A.Expr {
   const parts = nodesOf(node, "andExpr");
   if (parts.length === 0) throw new Missing("condition");
   let expr = andOf(child(node, "andExpr", 0), ctx);
@@ -340,7 +356,7 @@ export function conditionOf(node: CstNode, ctx: ConvertContext): A.Expr {
   return expr;
 }
 
-function andOf(node: CstNode, ctx: ConvertContext): A.Expr {
+function andOf(node: C.AndExprCstNode, ctx: ConvertContext): A.Expr {
   const parts = nodesOf(node, "notExpr");
   let expr = notOf(child(node, "notExpr", 0), ctx);
   for (let i = 1; i < parts.length; i++) {
@@ -350,7 +366,7 @@ function andOf(node: CstNode, ctx: ConvertContext): A.Expr {
   return expr;
 }
 
-function notOf(node: CstNode, ctx: ConvertContext): A.Expr {
+function notOf(node: C.NotExprCstNode, ctx: ConvertContext): A.Expr {
   const not = optionalToken(node, "Not");
   if (not !== undefined) {
     const inner = notOf(child(node, "notExpr"), ctx);
@@ -359,7 +375,7 @@ function notOf(node: CstNode, ctx: ConvertContext): A.Expr {
   return atomOf(child(node, "atom"), ctx);
 }
 
-function atomOf(node: CstNode, ctx: ConvertContext): A.Expr {
+function atomOf(node: C.AtomCstNode, ctx: ConvertContext): A.Expr {
   const nested = optionalChild(node, "condition");
   if (nested !== undefined) {
     token(node, "RParen");
@@ -381,7 +397,7 @@ const COMPARE_OPS: Record<string, A.CompareOp> = {
   SingleEqual: "==",
 };
 
-function comparisonOf(node: CstNode, ctx: ConvertContext): A.Expr {
+function comparisonOf(node: C.ComparisonCstNode, ctx: ConvertContext): A.Expr {
   const span = nodeSpan(node, ctx);
   const left = operandOf(child(node, "operand", 0), ctx);
   const opNode = optionalChild(node, "compareOp");
@@ -402,7 +418,7 @@ function comparisonOf(node: CstNode, ctx: ConvertContext): A.Expr {
   return withSpan({ kind: "in", negated, left, right }, span);
 }
 
-function operandOf(node: CstNode, ctx: ConvertContext): A.Operand {
+function operandOf(node: C.OperandCstNode, ctx: ConvertContext): A.Operand {
   const path = optionalChild(node, "path");
   if (path !== undefined) return pathOf(path, ctx);
   const list = optionalChild(node, "list");
@@ -416,7 +432,7 @@ function operandOf(node: CstNode, ctx: ConvertContext): A.Operand {
   return literalOf(child(node, "literal"), ctx);
 }
 
-function literalOf(node: CstNode, ctx: ConvertContext): A.Literal {
+function literalOf(node: C.LiteralCstNode, ctx: ConvertContext): A.Literal {
   if (node.recoveredNode === true) throw new Missing("literal");
   const span = nodeSpan(node, ctx);
   const str = optionalToken(node, "StringLiteral");
@@ -426,7 +442,7 @@ function literalOf(node: CstNode, ctx: ConvertContext): A.Literal {
   return withSpan({ kind: "literal", value: numberValue(child(node, "count")) }, span);
 }
 
-export function pathOf(node: CstNode, ctx: ConvertContext): A.PathRef {
+export function pathOf(node: C.PathCstNode, ctx: ConvertContext): A.PathRef {
   const heads = [
     ...tokensOf(node, "Identifier"),
     ...tokensOf(node, "Touch"),
@@ -443,7 +459,7 @@ export function pathOf(node: CstNode, ctx: ConvertContext): A.PathRef {
 // ------------------------------------------------------------ transitions
 
 export function afterTriggerOf(
-  node: CstNode,
+  node: C.AfterSpecCstNode,
   ctx: ConvertContext,
 ): A.IgnoredTrigger | A.TouchesTrigger | A.ElapsedTrigger {
   const span = nodeSpan(node, ctx);
@@ -455,7 +471,7 @@ export function afterTriggerOf(
   return withSpan({ kind: "touches", count }, span);
 }
 
-function triggerOf(node: CstNode, ctx: ConvertContext): A.Trigger {
+function triggerOf(node: C.TriggerCstNode, ctx: ConvertContext): A.Trigger {
   const span = nodeSpan(node, ctx);
   if (optionalToken(node, "After")) return afterTriggerOf(child(node, "afterSpec"), ctx);
   const signal = optionalChild(node, "signalTrigger");
@@ -469,7 +485,7 @@ function triggerOf(node: CstNode, ctx: ConvertContext): A.Trigger {
   return withSpan({ kind: "when", condition: conditionOf(child(node, "condition"), ctx) }, span);
 }
 
-function transitionOf(node: CstNode, ctx: ConvertContext): A.Transition {
+function transitionOf(node: C.TransitionCstNode, ctx: ConvertContext): A.Transition {
   const trigger = triggerOf(child(node, "trigger"), ctx);
   token(node, "Move");
   token(node, "To");
@@ -479,12 +495,12 @@ function transitionOf(node: CstNode, ctx: ConvertContext): A.Transition {
 
 // ------------------------------------------------------------ rules
 
-function whereOf(node: CstNode, index: number, ctx: ConvertContext): A.Expr | undefined {
+function whereOf(node: C.NeverRuleCstNode, index: number, ctx: ConvertContext): A.Expr | undefined {
   const where = optionalChild(node, "whereClause", index);
   return where === undefined ? undefined : conditionOf(child(where, "condition"), ctx);
 }
 
-function neverOf(node: CstNode, ctx: ConvertContext): A.Rule {
+function neverOf(node: C.NeverRuleCstNode, ctx: ConvertContext): A.Rule {
   const channels = channelSetOf(child(node, "channelSet"), ctx, false);
   const taggedToken = optionalToken(node, "Tagged") ? token(node, "StringLiteral") : undefined;
   const base: A.NeverBase = { channels };
@@ -509,7 +525,7 @@ function neverOf(node: CstNode, ctx: ConvertContext): A.Rule {
   return { ...base, kind: "never-when", when: conditionOf(child(node, "condition"), ctx) };
 }
 
-function ruleBodyOf(node: CstNode, ctx: ConvertContext): A.Rule {
+function ruleBodyOf(node: C.RuleBodyCstNode, ctx: ConvertContext): A.Rule {
   const never = optionalChild(node, "neverRule");
   if (never !== undefined) return neverOf(never, ctx);
   const atMost = optionalChild(node, "atMostRule");
@@ -541,7 +557,7 @@ function ruleBodyOf(node: CstNode, ctx: ConvertContext): A.Rule {
   return rule;
 }
 
-function ruleOf(node: CstNode, ctx: ConvertContext): A.Rule {
+function ruleOf(node: C.RuleDeclCstNode, ctx: ConvertContext): A.Rule {
   const rule = ruleBodyOf(child(node, "ruleBody"), ctx);
   if (optionalToken(node, "Rule")) {
     rule.name = ident(token(node, "Identifier"), ctx);
@@ -578,7 +594,7 @@ const POLICY_WORDS = [
 const STAGE_WORDS = ["allow", "never", "at", "quiet", "only", "after", "on", "when", "rule"];
 
 /** Reports a line that starts with a word that starts no statement. */
-function unknownStatement(node: CstNode, ctx: ConvertContext, inStage: boolean, previousEndLine: number): void {
+function unknownStatement(node: C.UnknownStatementCstNode, ctx: ConvertContext, inStage: boolean, previousEndLine: number): void {
   const word = optionalToken(node, "Identifier");
   if (word === undefined) return;
   const span = tSpan(word, ctx);
@@ -600,7 +616,7 @@ function endLine(node: CstNode): number {
   return node.location?.endLine ?? 0;
 }
 
-function stageOf(node: CstNode, ctx: ConvertContext): A.Stage {
+function stageOf(node: C.StageDeclCstNode, ctx: ConvertContext): A.Stage {
   const name = ident(token(node, "Identifier"), ctx);
   const stage: A.Stage = {
     name,
@@ -643,7 +659,7 @@ function stageOf(node: CstNode, ctx: ConvertContext): A.Stage {
 }
 
 /** The declared channel names, read before the rest so plurals resolve whatever the order of lines. */
-function declaredChannels(root: CstNode): string[] {
+function declaredChannels(root: C.PolicyCstNode): string[] {
   const names: string[] = [];
   for (const item of nodesOf(root, "policyItem")) {
     for (const line of nodesOf(item, "channelsLine")) {
@@ -653,7 +669,7 @@ function declaredChannels(root: CstNode): string[] {
   return names;
 }
 
-export function policyOf(root: CstNode, ctx: ConvertContext): A.Policy | undefined {
+export function policyOf(root: C.PolicyCstNode, ctx: ConvertContext): A.Policy | undefined {
   ctx.declared = declaredChannels(root);
   const nameToken = optionalToken(root, "StringLiteral") ?? optionalToken(root, "Identifier");
   if (nameToken === undefined) return undefined;
@@ -673,55 +689,70 @@ export function policyOf(root: CstNode, ctx: ConvertContext): A.Policy | undefin
     const lastEnd = previousEndLine;
     previousEndLine = endLine(item);
     statement(item, ctx, () => {
-      const [kind] = Object.keys(item.children);
-      const node = kind === undefined ? undefined : nodesOf(item, kind)[0];
-      if (node === undefined || node.recoveredNode === true) throw new Missing("statement");
-      switch (kind) {
-        case "timezoneLine": {
-          once("timezone", node);
-          const spec: A.TimezoneSpec = { from: pathOf(child(node, "path"), ctx) };
-          if (optionalToken(node, "Else")) spec.fallback = stringLit(token(node, "StringLiteral"), ctx);
-          policy.timezone = withSpan(spec, nodeSpan(node, ctx));
-          return;
-        }
-        case "channelsLine":
-          once("channels", node);
-          policy.channels.push(...nameList(child(node, "nameList"), ctx));
-          return;
-        case "engagementLine":
-          once("engagement", node);
-          policy.engagement = [...(policy.engagement ?? []), ...nameList(child(node, "nameList"), ctx)];
-          return;
-        case "ignoreWindowLine":
-          once("ignore window", node);
-          policy.ignoreWindow = durationOf(child(node, "duration"), ctx);
-          return;
-        case "holidaysLine":
-          once("holidays", node);
-          policy.holidays = [...(policy.holidays ?? []), ...tokensOf(node, "DateLiteral").map((t) => dateLit(t, ctx))];
-          return;
-        case "appliesLine":
-          once("applies when", node);
-          policy.appliesWhen = conditionOf(child(node, "condition"), ctx);
-          return;
-        case "stageDecl":
-          policy.stages.push(stageOf(node, ctx));
-          return;
-        case "transition":
-          policy.transitions.push(transitionOf(node, ctx));
-          return;
-        case "ruleDecl":
-          policy.rules.push(ruleOf(node, ctx));
-          return;
-        case "allowLine":
-          error(ctx, "syntax", "`allow` belongs inside a stage (a policy without stages allows every declared channel)", nodeSpan(node, ctx));
-          return;
-        case "unknownStatement":
-          unknownStatement(node, ctx, false, lastEnd);
-          return;
-        default:
-          throw new Missing("statement");
+      const timezone = optionalChild(item, "timezoneLine");
+      if (timezone !== undefined) {
+        once("timezone", timezone);
+        const spec: A.TimezoneSpec = { from: pathOf(child(timezone, "path"), ctx) };
+        if (optionalToken(timezone, "Else")) spec.fallback = stringLit(token(timezone, "StringLiteral"), ctx);
+        policy.timezone = withSpan(spec, nodeSpan(timezone, ctx));
+        return;
       }
+      const channels = optionalChild(item, "channelsLine");
+      if (channels !== undefined) {
+        once("channels", channels);
+        policy.channels.push(...nameList(child(channels, "nameList"), ctx));
+        return;
+      }
+      const engagement = optionalChild(item, "engagementLine");
+      if (engagement !== undefined) {
+        once("engagement", engagement);
+        policy.engagement = [...(policy.engagement ?? []), ...nameList(child(engagement, "nameList"), ctx)];
+        return;
+      }
+      const ignoreWindow = optionalChild(item, "ignoreWindowLine");
+      if (ignoreWindow !== undefined) {
+        once("ignore window", ignoreWindow);
+        policy.ignoreWindow = durationOf(child(ignoreWindow, "duration"), ctx);
+        return;
+      }
+      const holidays = optionalChild(item, "holidaysLine");
+      if (holidays !== undefined) {
+        once("holidays", holidays);
+        policy.holidays = [...(policy.holidays ?? []), ...tokensOf(holidays, "DateLiteral").map((t) => dateLit(t, ctx))];
+        return;
+      }
+      const applies = optionalChild(item, "appliesLine");
+      if (applies !== undefined) {
+        once("applies when", applies);
+        policy.appliesWhen = conditionOf(child(applies, "condition"), ctx);
+        return;
+      }
+      const stage = optionalChild(item, "stageDecl");
+      if (stage !== undefined) {
+        policy.stages.push(stageOf(stage, ctx));
+        return;
+      }
+      const transition = optionalChild(item, "transition");
+      if (transition !== undefined) {
+        policy.transitions.push(transitionOf(transition, ctx));
+        return;
+      }
+      const rule = optionalChild(item, "ruleDecl");
+      if (rule !== undefined) {
+        policy.rules.push(ruleOf(rule, ctx));
+        return;
+      }
+      const allow = optionalChild(item, "allowLine");
+      if (allow !== undefined) {
+        error(
+          ctx,
+          "syntax",
+          "`allow` belongs inside a stage (a policy without stages allows every declared channel)",
+          nodeSpan(allow, ctx),
+        );
+        return;
+      }
+      unknownStatement(child(item, "unknownStatement"), ctx, false, lastEnd);
     });
   }
   return withSpan(policy, nodeSpan(root, ctx));

@@ -10,6 +10,7 @@ import type { Policy } from "../ast.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { FILE_START, tokenize, tokenSpan, type TextOrigin } from "../lexer/index.js";
 import { policyOf, type ConvertContext } from "./cst-to-ast.js";
+import type { PolicyCstNode } from "./cst.js";
 import { syntaxDiagnostics } from "./errors.js";
 import { grammar, type EntryRule } from "./grammar.js";
 
@@ -94,7 +95,8 @@ export function parseDsl(text: string, options: ParseDslOptions = {}): ParseDslR
   if (options.file !== undefined) origin.file = options.file;
   const { cst, context, comments } = runEntryRule("policy", text, origin);
   const syntaxCount = context.diagnostics.length;
-  const policy = cst === undefined ? undefined : policyOf(cst, context);
+  // The `policy` entry rule builds a `policy` node: the generated CST type names its children.
+  const policy = cst === undefined ? undefined : policyOf(cst as PolicyCstNode, context);
   if (policy !== undefined && comments.length > 0) {
     policy.comments = comments.map((c) => {
       const span = {

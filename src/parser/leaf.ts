@@ -35,6 +35,7 @@ import {
 import { runEntryRule, settle } from "./dsl.js";
 import type { EntryRule } from "./grammar.js";
 import type { CstNode, IToken } from "chevrotain";
+import type * as C from "./cst.js";
 
 export type { TextOrigin } from "../lexer/index.js";
 
@@ -89,10 +90,11 @@ function leaf<T>(
   return { value: hasErrors(diagnostics) ? undefined : value, diagnostics };
 }
 
-function sub(cst: CstNode, name: string): CstNode {
+/** The first sub-rule child `name` of an entry rule's node, typed by the caller. */
+function sub<N extends CstNode>(cst: CstNode, name: N["name"]): N {
   const found = cst.children[name]?.[0];
   if (found === undefined || (found as IToken).image !== undefined) throw new Error(`missing ${name}`);
-  return found as CstNode;
+  return found as N;
 }
 
 function tok(cst: CstNode, name: string, index = 0): IToken {
@@ -103,17 +105,17 @@ function tok(cst: CstNode, name: string, index = 0): IToken {
 
 /** `4 hours`, `2 business days`, `1 week`. */
 export function parseDurationText(text: string, origin: TextOrigin): LeafResult<Duration> {
-  return leaf("durationLeaf", text, origin, (cst, ctx) => durationOf(sub(cst, "duration"), ctx));
+  return leaf("durationLeaf", text, origin, (cst, ctx) => durationOf(sub<C.DurationCstNode>(cst, "duration"), ctx));
 }
 
 /** `14 days`, `24 hours`, `day`, `week`, also with a leading `per`. */
 export function parseWindowText(text: string, origin: TextOrigin): LeafResult<Window> {
-  return leaf("windowLeaf", text, origin, (cst, ctx) => windowOf(sub(cst, "windowBody"), ctx));
+  return leaf("windowLeaf", text, origin, (cst, ctx) => windowOf(sub<C.WindowBodyCstNode>(cst, "windowBody"), ctx));
 }
 
 /** `contact.role in ["analyst", "student"]`. */
 export function parseConditionText(text: string, origin: TextOrigin): LeafResult<Expr> {
-  return leaf("conditionLeaf", text, origin, (cst, ctx) => conditionOf(sub(cst, "condition"), ctx));
+  return leaf("conditionLeaf", text, origin, (cst, ctx) => conditionOf(sub<C.ConditionCstNode>(cst, "condition"), ctx));
 }
 
 /** `21:00`. */
@@ -126,7 +128,7 @@ export function parseQuietHoursText(
   text: string,
   origin: TextOrigin,
 ): LeafResult<{ start: TimeOfDay; end: TimeOfDay }> {
-  return leaf("quietHoursLeaf", text, origin, (cst, ctx) => timeRange(sub(cst, "timeRange"), ctx));
+  return leaf("quietHoursLeaf", text, origin, (cst, ctx) => timeRange(sub<C.TimeRangeCstNode>(cst, "timeRange"), ctx));
 }
 
 /** `2 ignored touches`, `3 touches`, `1 ignored touch`, `180 days`. */
@@ -134,7 +136,7 @@ export function parseAfterText(
   text: string,
   origin: TextOrigin,
 ): LeafResult<IgnoredTrigger | TouchesTrigger | ElapsedTrigger> {
-  return leaf("afterLeaf", text, origin, (cst, ctx) => afterTriggerOf(sub(cst, "afterSpec"), ctx));
+  return leaf("afterLeaf", text, origin, (cst, ctx) => afterTriggerOf(sub<C.AfterSpecCstNode>(cst, "afterSpec"), ctx));
 }
 
 /**
@@ -150,7 +152,7 @@ export function parseChannelSetText(
     "channelSetLeaf",
     text,
     origin,
-    (cst, ctx) => channelSetOf(sub(cst, "channelSet"), ctx, declared !== undefined),
+    (cst, ctx) => channelSetOf(sub<C.ChannelSetCstNode>(cst, "channelSet"), ctx, declared !== undefined),
     declared ?? [],
   );
 }
