@@ -43,7 +43,8 @@ function digits(text: string, at: number, width: number): number {
  */
 function commonInstant(text: string): number | undefined {
   const n = text.length;
-  if (n < 17 || text[4] !== "-" || text[7] !== "-" || text[10] !== "T" || text[13] !== ":") return undefined;
+  // '-' 45, ':' 58, 'T' 84, '.' 46, 'Z' 90, '+' 43
+  if (n < 17 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58) return undefined;
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);
@@ -52,10 +53,10 @@ function commonInstant(text: string): number | undefined {
   let i = 16;
   let second = 0;
   let millis = 0;
-  if (text[i] === ":") {
+  if (text.charCodeAt(i) === 58) {
     second = digits(text, i + 1, 2);
     i += 3;
-    if (text[i] === ".") {
+    if (text.charCodeAt(i) === 46) {
       let width = 0;
       while (width < 4 && i + 1 + width < n && text.charCodeAt(i + 1 + width) >= 48 && text.charCodeAt(i + 1 + width) <= 57) width++;
       if (width === 0 || width > 3) return undefined;
@@ -64,13 +65,14 @@ function commonInstant(text: string): number | undefined {
     }
   }
   let offset = 0;
-  if (i === n - 1 && text[i] === "Z") {
+  const sign = text.charCodeAt(i);
+  if (i === n - 1 && sign === 90) {
     offset = 0;
-  } else if (i === n - 6 && (text[i] === "+" || text[i] === "-") && text[i + 3] === ":") {
+  } else if (i === n - 6 && (sign === 43 || sign === 45) && text.charCodeAt(i + 3) === 58) {
     const oh = digits(text, i + 1, 2);
     const om = digits(text, i + 4, 2);
     if (oh < 0 || oh > 23 || om < 0 || om > 59) return undefined;
-    offset = (text[i] === "-" ? -1 : 1) * (oh * 60 + om) * 60_000;
+    offset = (sign === 45 ? -1 : 1) * (oh * 60 + om) * 60_000;
   } else {
     return undefined;
   }

@@ -55,6 +55,10 @@ export interface Runtime {
   /** Rule indices (into `ir.rules`) that apply in each stage: the stage's own, then the policy-wide ones. */
   stageRules: ReadonlyMap<string, readonly number[]>;
   ruleChannels: readonly (ReadonlySet<string> | null)[];
+  /** Indices of the `at most` and `at least` rules: what a touch updates. */
+  touchRules: readonly number[];
+  /** Per signal, indices of the `never ... without/after/within` rules naming it. */
+  signalRules: ReadonlyMap<string, readonly number[]>;
   engagement: ReadonlySet<string>;
   channels: ReadonlySet<string>;
   holidays: ReadonlySet<string>;
@@ -90,6 +94,12 @@ export function makeRuntime(ir: IrPolicy): Runtime {
   const stageRules = new Map<string, number[]>();
   for (const stage of ir.stages) stageRules.set(stage.name, [...stage.rules.map((id) => byId.get(id)!), ...policyWide]);
   const isBusiness = (d: IrDuration): boolean => d.unit === "business-days";
+  const signalRules = new Map<string, number[]>();
+  ir.rules.forEach((r, i) => {
+    if (r.kind === "never-without" || r.kind === "never-after" || r.kind === "never-within") {
+      signalRules.set(r.signal, [...(signalRules.get(r.signal) ?? []), i]);
+    }
+  });
   const needsZone = (t: IrTransition): boolean =>
     (t.trigger.kind === "ignored" && isBusiness(ir.ignoreWindow)) || (t.trigger.kind === "elapsed" && isBusiness(t.trigger.duration));
   const timersNeedZone = new Set(
@@ -100,6 +110,8 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     stages,
     stageRules,
     ruleChannels: ir.rules.map((r) => (r.channels === null ? null : new Set(r.channels))),
+    touchRules: ir.rules.flatMap((r, i) => (r.kind === "at-most" || r.kind === "at-least" ? [i] : [])),
+    signalRules,
     engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),
     channels: new Set(ir.channels),
     holidays: new Set(ir.holidays),
@@ -253,14 +265,13 @@ export function applyEvent(rt: Runtime, ctx: Context, st: PolicyState, event: No
   const rules = rt.ir.rules;
   if (event.type === "touch") {
     const channel = event.channel!;
-    for (let i = 0; i < rules.length; i++) {
+    for (const i of rt.touchRules) {
       const rule = rules[i]!;
-      if (rule.kind !== "at-most" && rule.kind !== "at-least") continue;
       const set = rt.ruleChannels[i];
       if (set !== null && set !== undefined && !set.has(channel)) continue;
       if (rule.kind === "at-least") {
         st.memory[i] = event.at;
-      } else {
+      } else if (rule.kind === "at-most") {
         const times = st.memory[i] as number[];
         times.push(event.at);
         if (times.length > rule.count) times.splice(0, times.length - rule.count);
@@ -272,10 +283,9 @@ export function applyEvent(rt: Runtime, ctx: Context, st: PolicyState, event: No
     if (end !== undefined) insertSorted(st.pending, end);
   } else {
     let scope: ConditionScope | undefined;
-    for (let i = 0; i < rules.length; i++) {
+    for (const i of rt.signalRules.get(event.type) ?? []) {
       const rule = rules[i]!;
       if (rule.kind !== "never-without" && rule.kind !== "never-after" && rule.kind !== "never-within") continue;
-      if (rule.signal !== event.type) continue;
       if (rule.where !== null) {
         scope ??= { contact: ctx.contact, signal: event.props, counters: counters(st, event.at) };
         if (!evaluateCondition(rule.where, scope)) continue;
