@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { detectFormat, parsePolicy } from "../../src/parser/index.js";
+
+const dslText = '# a comment first\n\ncadence "p" {\n  channels email\n}\n';
+const yamlText = "# yaml-language-server: $schema=../schema/heed-policy.schema.json\ncadence: p\nchannels: [email]\n";
+
+describe("parsePolicy: which form", () => {
+  it("by option first, then by file name, then by content", () => {
+    expect(detectFormat(dslText, { format: "yaml", file: "p.heed" })).toBe("yaml");
+    expect(detectFormat(yamlText, { file: "p.heed" })).toBe("dsl");
+    expect(detectFormat(dslText, { file: "p.heed.yaml" })).toBe("yaml");
+    expect(detectFormat(dslText, { file: "p.heed.yml" })).toBe("yaml");
+    expect(detectFormat(dslText)).toBe("dsl");
+    expect(detectFormat(yamlText)).toBe("yaml");
+    expect(detectFormat(dslText, { file: "policy.txt" })).toBe("dsl");
+  });
+
+  it("both forms of one policy give the same policy", () => {
+    const fromDsl = parsePolicy(dslText);
+    const fromYaml = parsePolicy(yamlText);
+    expect(fromDsl.diagnostics).toEqual([]);
+    expect(fromYaml.diagnostics).toEqual([]);
+    expect(fromYaml.policy?.name.value).toBe("p");
+    expect(fromDsl.policy?.channels.map((c) => c.name)).toEqual(fromYaml.policy?.channels.map((c) => c.name));
+  });
+});
+
+describe("parsePolicy: diagnostics", () => {
+  it("validation runs on a YAML policy, which is still returned", () => {
+    const text = "cadence: p\nchannels: [email]\nstart: a\nstages:\n  a:\n    transitions:\n      - { on: reply, moveTo: engagd }\n  engaged: {}\n";
+    const { policy, diagnostics } = parsePolicy(text, { file: "p.heed.yaml" });
+    expect(policy).toBeDefined();
+    expect(diagnostics.map((d) => `${d.span?.file}:${d.span?.line}:${d.span?.column} ${d.code} ${d.message}`)).toEqual([
+      "p.heed.yaml:7:30 unknown-stage unknown stage `engagd` (did you mean `engaged`?)",
+    ]);
+  });
+
+  it("a schema error leaves no policy", () => {
+    const { policy, diagnostics } = parsePolicy("cadence: p\nchannels: [email]\nrules:\n  - { atMost: -1, of: email, per: day }\n", {
+      file: "p.heed.yaml",
+    });
+    expect(policy).toBeUndefined();
+    expect(diagnostics.map((d) => `${d.span?.line}:${d.span?.column} ${d.message}`)).toEqual([
+      "4:15 `atMost` must be a whole number of at least 1",
+    ]);
+  });
+
+  it("a DSL syntax error leaves no policy", () => {
+    const { policy, diagnostics } = parsePolicy('cadence "p" {\n  channels email\n  nevr call when x == 1\n}\n', { file: "p.heed" });
+    expect(policy).toBeUndefined();
+    expect(diagnostics.length).toBeGreaterThan(0);
+    expect(diagnostics[0]?.span?.line).toBe(3);
+  });
+});
