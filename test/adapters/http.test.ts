@@ -170,6 +170,18 @@ describe("heed serve over HTTP", () => {
     expect(unknownPolicy.status).toBe(404);
     expect(unknownPolicy.json.error.message).toBe("unknown policy `gat` (did you mean `gate`?)");
 
+    const noTouchAttempt = await call("POST", "/v1/contacts/c9/attempts", { at: "2026-03-02T11:00:00Z" });
+    expect(noTouchAttempt.status).toBe(400);
+    expect(noTouchAttempt.json.error).toMatchObject({ code: "invalid-touch", field: "touch" });
+    const badKey = await call("POST", "/v1/contacts/c9/attempts", { touch: { channel: "email" }, at: "2026-03-02T11:00:00Z", idempotencyKey: 7 });
+    expect(badKey.json.error).toMatchObject({ field: "idempotencyKey", message: "`idempotencyKey` must be a non-empty string" });
+    const otherContact = await call("POST", "/v1/contacts/c9/attempts", { touch: { channel: "email" }, at: "2026-03-02T11:00:00Z", contact: { id: "c8" } });
+    expect(otherContact.json.error).toMatchObject({ field: "contact.id", message: "`contact.id` is `c8` but the attempt is for contact `c9`" });
+    expect(await server.store.history("c9")).toEqual([]);
+    const badPath = await call("POST", "/v1/contacts/%E0%A4%A/events", { type: "open", at: "2026-03-02T11:00:00Z" });
+    expect(badPath.status).toBe(400);
+    expect(badPath.json.error.message).toBe("the contact id `%E0%A4%A` in the path is not valid");
+
     const missing = await call("GET", "/v2/nothing");
     expect(missing.status).toBe(404);
     expect(missing.json.error.message).toBe("no such endpoint `/v2/nothing`");

@@ -20,9 +20,9 @@ import type { AddressInfo } from "node:net";
 import { HeedInputError, type Diagnostic } from "../../diagnostics.js";
 import type { Engine } from "../../engine/api.js";
 import { checkEvent } from "../../engine/input.js";
-import type { Decision, EvaluateInput } from "../../model.js";
+import type { Contact, Decision, EvaluateInput, ProposedTouch } from "../../model.js";
 import { didYouMean } from "../../parser/names.js";
-import { createGate } from "../gate.js";
+import { createGate, type AttemptOptions } from "../gate.js";
 import { openStore } from "../store/index.js";
 import type { Store, StoredEvent } from "../store/types.js";
 import { PolicyRegistry, type LoadedPolicy } from "./policies.js";
@@ -227,10 +227,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const body = await readJson(req, limit);
     const { engine, members } = engineFor(body.policy);
     const gate = createGate({ engine, store });
-    const options: { idempotencyKey?: string; contact?: never } = {};
+    // The gate checks each of these and names the field when one is malformed.
+    const options: AttemptOptions = {};
     if (body.idempotencyKey !== undefined) options.idempotencyKey = body.idempotencyKey as string;
-    if (body.contact !== undefined) options.contact = body.contact as never;
-    const result = await gate.attempt(contactId, body.touch as never, body.at as string, options);
+    if (body.contact !== undefined) options.contact = body.contact as Contact;
+    const result = await gate.attempt(contactId, body.touch as ProposedTouch, body.at as string, options);
     const inputs = { contactId, touch: body.touch, at: body.at, contact: body.contact, idempotencyKey: body.idempotencyKey };
     const decisionId = logDecision("attempt", members, inputs, result.decision, { contactId, replayed: result.replayed });
     send(res, 200, { decisionId, decision: result.decision, replayed: result.replayed, ...(result.eventId ? { eventId: result.eventId } : {}) });
