@@ -360,6 +360,34 @@ describe("robustness", () => {
     );
   });
 
+  it("== is symmetric and < mirrors > (property)", () => {
+    fc.assert(
+      fc.property(arbOperand, arbOperand, arbScope, (left, right, s) => {
+        const holdsFor = (op: CompareOp, a: Operand, b: Operand): boolean => evaluateCondition({ kind: "compare", op, left: a, right: b }, s);
+        expect(holdsFor("==", left, right)).toBe(holdsFor("==", right, left));
+        expect(holdsFor("<", left, right)).toBe(holdsFor(">", right, left));
+        expect(holdsFor("<=", left, right)).toBe(holdsFor(">=", right, left));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("a scalar is in a one-element list exactly when it equals the element (property)", () => {
+    fc.assert(
+      fc.property(arbScope, fc.oneof(fc.string(), fc.integer(), fc.boolean()), fc.constantFrom("contact.role", "touch.campaign", "sentiment", "touches"), (s, value, name) => {
+        const left = path(name);
+        const resolved = resolveOperand(left, s);
+        fc.pre(!Array.isArray(resolved));
+        expect(evaluateCondition(isIn(left, list(value)), s)).toBe(evaluateCondition(cmp(left, "==", value), s));
+        if (typeof resolved === "string" || typeof resolved === "boolean" || (typeof resolved === "number" && !Number.isNaN(resolved))) {
+          expect(evaluateCondition(isIn(left, list(resolved)), s)).toBe(true);
+          expect(evaluateCondition(cmp(left, "==", resolved), s)).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("ordering comparisons with a missing side are false (property)", () => {
     fc.assert(
       fc.property(arbOperand, fc.constantFrom<CompareOp>("==", "<", "<=", ">", ">="), arbScope, (other, op, s) => {
