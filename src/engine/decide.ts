@@ -28,8 +28,13 @@ import {
 
 /** How far ahead a deferral may look before the verdict becomes `no-window`. */
 export const HORIZON_MS = 365 * 24 * 60 * 60 * 1000;
-/** A bound on the steps of the search for `notBefore`, so that no input can make it spin. */
-const MAX_STEPS = 20_000;
+/**
+ * A bound on the steps of the search for `notBefore`, so that no input can
+ * make it spin. Durations are at least a minute, so a year holds at most
+ * 525,600 timer instants per timer: the bound is never reached by a policy
+ * that validates.
+ */
+const MAX_STEPS = 1_000_000;
 
 /** One policy of a contact: the compiled policy, the contact's context and its state. */
 export interface Member {
