@@ -206,6 +206,25 @@ describe("more transition semantics", () => {
     expect(stageAt(p, h.slice(0, 2).concat(touch("email", "2026-03-08T10:00:00Z")), "2026-03-11T10:00:00Z")).toBe("b");
   });
 
+  it("fires the first match at an event, even before a policy-wide stop signal (regression from the safety property)", () => {
+    const p = policy("p", {
+      channels: chans,
+      stages: [stage("s0", { start: true, transitions: [t.when(c.ge("total_touches", 2), "s0")] }), stage("closed", { final: true })],
+      transitions: [t.on("unsubscribe", "closed")],
+    });
+    const h = [touch("email", "2026-03-02T10:00:00Z"), touch("email", "2026-03-02T11:00:00Z"), ev("unsubscribe", "2026-03-02T12:00:00Z")];
+    expect(stageAt(p, h, "2026-03-02T13:00:00Z")).toBe("s0");
+    // With the stop signal first in the stage, it always wins.
+    const q = policy("q", {
+      channels: chans,
+      stages: [
+        stage("s0", { start: true, transitions: [t.on("unsubscribe", "closed"), t.when(c.ge("total_touches", 2), "s0")] }),
+        stage("closed", { final: true }),
+      ],
+    });
+    expect(stageAt(q, h, "2026-03-02T13:00:00Z")).toBe("closed");
+  });
+
   it("lets a `never ... within N business days` rule fail closed without a zone", () => {
     const p = policy("p", { channels: chans, rules: [r.within("call", "2 business days", "bounce")] });
     const e = compile(p);
