@@ -92,6 +92,8 @@ export interface HistoryArbitraryOptions {
   tags?: readonly string[];
   /** Whether to add duplicate deliveries (same `id`) and auto-replies. Default true. */
   noise?: boolean;
+  /** Events fall on multiples of this many minutes after `start` (60 or 1440 make coincidences likely). Default 1. */
+  stepMinutes?: number;
 }
 
 /** The signals {@link historyArbitrary} uses by default. */
@@ -115,7 +117,8 @@ export function historyArbitrary(options: HistoryArbitraryOptions): fc.Arbitrary
   if (start === undefined) throw new Error(`invalid start instant \`${options.start}\``);
   const span = (options.spanDays ?? 30) * 1440;
   const signals = options.signals ?? DEFAULT_SIGNALS;
-  const minute = fc.integer({ min: 0, max: span });
+  const step = Math.max(1, Math.floor(options.stepMinutes ?? 1));
+  const minute = fc.integer({ min: 0, max: Math.floor(span / step) }).map((n) => n * step);
   const touch = fc
     .record({
       minute,

@@ -177,7 +177,13 @@ function elapsedDue(ctx: Context, state: RefState, trigger: Trigger): number | u
   return trigger.kind === "elapsed" ? addTo(state.entry, trigger.duration, ctx) : undefined;
 }
 
-function matches(ctx: Context, state: RefState, trigger: Trigger, now: number, signal: RefEvent | undefined): boolean {
+/**
+ * Whether a trigger matches now. `atTimer` is true when trying transitions
+ * after a timer: an `after DURATION` transition matches only once its timer
+ * has fired, so an event at exactly entry + DURATION is still processed in
+ * the old stage (docs/semantics.md).
+ */
+function matches(ctx: Context, state: RefState, trigger: Trigger, now: number, signal: RefEvent | undefined, atTimer: boolean): boolean {
   const scope = (sig: RefEvent | undefined) => ({
     contact: ctx.contact,
     counters: counters(state, now),
@@ -190,7 +196,7 @@ function matches(ctx: Context, state: RefState, trigger: Trigger, now: number, s
       return state.touches >= trigger.count;
     case "elapsed": {
       const due = elapsedDue(ctx, state, trigger);
-      return due !== undefined && now >= due;
+      return due !== undefined && (atTimer ? due <= now : due < now);
     }
     case "signal":
       return (
@@ -213,11 +219,11 @@ function enter(ctx: Context, state: RefState, stage: string, now: number): void 
 }
 
 /** Tries the stage's transitions, then the policy-wide ones; the first that matches fires, then `when` chains follow. */
-function tryTransitions(ctx: Context, state: RefState, now: number, signal: RefEvent | undefined): void {
+function tryTransitions(ctx: Context, state: RefState, now: number, signal: RefEvent | undefined, atTimer = false): void {
   let hops = 0;
   let event = signal;
   for (;;) {
-    const fired = transitionsIn(ctx.policy, state.stage).find((t) => matches(ctx, state, t.trigger, now, event));
+    const fired = transitionsIn(ctx.policy, state.stage).find((t) => matches(ctx, state, t.trigger, now, event, atTimer));
     if (fired === undefined || hops >= MAX_HOPS) return;
     hops++;
     enter(ctx, state, fired.target.name, now);
@@ -285,21 +291,25 @@ function applyEvent(ctx: Context, state: RefState, event: RefEvent): void {
   tryTransitions(ctx, state, event.at, event);
 }
 
-/** Every timer due at `now`: ignore windows ending (each one counting an ignored touch), `after DURATION` transitions. */
+/**
+ * Every timer due at `now`: each ignore window ending then, one by one (it
+ * counts an ignored touch, then transitions are tried), then the `after
+ * DURATION` transitions falling due.
+ */
 function fireTimers(ctx: Context, state: RefState, now: number): void {
-  const stageBefore = state.stage;
-  const entryBefore = state.entry;
-  const ending = state.openWindows.filter((w) => w === now);
-  if (ending.length > 0) {
-    state.openWindows = state.openWindows.filter((w) => w !== now);
-    state.ignored += ending.length;
-  }
   for (const t of transitionsIn(ctx.policy, state.stage)) {
     if (t.trigger.kind === "elapsed" && elapsedDue(ctx, state, t.trigger) === now) state.elapsedDone.add(t);
   }
-  tryTransitions(ctx, state, now, undefined);
-  void stageBefore;
-  void entryBefore;
+  let windowEnded = false;
+  for (;;) {
+    const i = state.openWindows.indexOf(now);
+    if (i < 0) break;
+    state.openWindows.splice(i, 1);
+    state.ignored += 1;
+    windowEnded = true;
+    tryTransitions(ctx, state, now, undefined, true);
+  }
+  if (!windowEnded) tryTransitions(ctx, state, now, undefined, true);
 }
 
 // ---------------------------------------------------------------- rules
@@ -331,7 +341,9 @@ function applies(policy: Policy, rule: Rule, touch: ProposedTouch): boolean {
 function signalMatches(ctx: Context, e: RefEvent, signal: string, where: Expr | undefined, touch: ProposedTouch): boolean {
   if (e.type !== signal) return false;
   if (where === undefined) return true;
-  return evaluateCondition(where, { contact: ctx.contact, signal: e.props as Record<string, unknown>, touch: touch as Record<string, unknown> });
+  // The `where` of a `never` rule sees the signal and the contact, not the proposed touch.
+  void touch;
+  return evaluateCondition(where, { contact: ctx.contact, signal: e.props as Record<string, unknown> });
 }
 
 /** Touches of the history on these channels, at most `now`. */

@@ -30,7 +30,7 @@ function visible(d: Decision): unknown {
   };
 }
 
-const inputArbitrary: fc.Arbitrary<EvaluateInput> = fc
+const inputArbitrary: fc.Arbitrary<EvaluateInput> = fc.constantFrom(1, 60, 1440).chain((step) => fc
   .record({
     contact: contactArbitrary({
       zones: ["America/New_York", "Europe/London", "Australia/Lord_Howe", "UTC"],
@@ -46,8 +46,10 @@ const inputArbitrary: fc.Arbitrary<EvaluateInput> = fc
       spanDays: 30,
       maxEvents: 10,
       tags: ["meeting-ask"],
+      // on an hour or day grid, events often fall exactly on timers and window ends
+      stepMinutes: step,
     }),
-    atMinute: fc.integer({ min: 0, max: 35 * 1440 }),
+    atMinute: fc.integer({ min: 0, max: Math.floor((35 * 1440) / step) }).map((n) => n * step),
     channel: fc.constantFrom(...CHANNELS, "fax"),
     tags: fc.constantFrom<string[]>([], ["meeting-ask"]),
     campaign: fc.constantFrom(undefined, "acquisition"),
@@ -57,7 +59,7 @@ const inputArbitrary: fc.Arbitrary<EvaluateInput> = fc
     if (tags.length > 0) touch.tags = tags;
     if (campaign !== undefined) touch.campaign = campaign;
     return { contact, history, touch, at: new Date(Date.parse(START) + atMinute * 60_000).toISOString() };
-  });
+  }));
 
 const validPolicy = policyArbitrary.filter((p) => !validatePolicy(p).some((d) => d.severity === "error"));
 
@@ -153,6 +155,32 @@ describe("regressions of the differential test", () => {
       at: "2026-03-05T00:00:00Z",
     };
     expect(compile(policy).evaluate(input).stage).toBe("s1");
+    agree(policy, input);
+  });
+
+  it("an event at exactly entry + DURATION is processed in the old stage, before the `after` timer", () => {
+    const policy = base({
+      stages: [
+        stage("s0", {
+          transitions: [
+            { trigger: { kind: "elapsed", duration: { kind: "duration", amount: 1, unit: "days" } }, target: name("s1") },
+            { trigger: { kind: "signal", signal: name("reply") }, target: name("s2") },
+          ],
+        }),
+        stage("s1"),
+        stage("s2"),
+      ],
+    });
+    const input = {
+      contact: { id: "c", timezone: "UTC" },
+      history: [
+        { type: "touch", at: "2026-03-02T10:00:00Z", channel: "email" },
+        { type: "reply", at: "2026-03-03T10:00:00Z" },
+      ],
+      touch: { channel: "email" },
+      at: "2026-03-03T10:01:00Z",
+    };
+    expect(compile(policy).evaluate(input).stage).toBe("s2");
     agree(policy, input);
   });
 });
