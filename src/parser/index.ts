@@ -59,6 +59,17 @@ export function parsePolicy(text: string, options: ParsePolicyOptions = {}): Par
   if (parsed.policy === undefined || hasErrors(parsed.diagnostics)) {
     return { policy: undefined, diagnostics: sortDiagnostics(parsed.diagnostics) };
   }
-  const semantic = validatePolicy(parsed.policy);
+  const semantic = validatePolicy(parsed.policy).map((d) => (format === "yaml" ? inYamlTerms(d) : d));
   return { policy: parsed.policy, diagnostics: sortDiagnostics([...parsed.diagnostics, ...semantic]) };
+}
+
+/** Validation hints speak the DSL; in a YAML policy, say the same in YAML. */
+function inYamlTerms(diagnostic: Diagnostic): Diagnostic {
+  if (diagnostic.hint === undefined) return diagnostic;
+  const hint = diagnostic.hint
+    .replace(/such as `start stage ([^`]+)`/, "such as `start: $1`")
+    .replace("add a line such as `channels email, call`", "add a field such as `channels: [email, call]`")
+    .replace("the `allow` line", "`allow`")
+    .replace("the word `final`", "`final: true`");
+  return hint === diagnostic.hint ? diagnostic : { ...diagnostic, hint };
 }

@@ -35,6 +35,15 @@ describe("parsePolicy: diagnostics", () => {
     ]);
   });
 
+  it("hints of validation speak YAML in a YAML policy", () => {
+    const text = "cadence: p\nchannels: [email]\nstages:\n  a: {}\n  done: { final: true, allow: [email] }\n";
+    const { diagnostics } = parsePolicy(text, { file: "p.heed.yaml" });
+    expect(diagnostics.map((d) => `${d.span?.line}:${d.span?.column} ${d.message}; ${d.hint ?? ""}`)).toEqual([
+      "4:3 no stage is marked `start`; mark the stage contacts begin in, such as `start: a`",
+      "5:31 final stage `done` cannot allow channels; a final stage allows no touch; remove `allow` or `final: true`",
+    ]);
+  });
+
   it("a schema error leaves no policy", () => {
     const { policy, diagnostics } = parsePolicy("cadence: p\nchannels: [email]\nrules:\n  - { atMost: -1, of: email, per: day }\n", {
       file: "p.heed.yaml",
