@@ -396,7 +396,12 @@ function checkTransition(transition: Transition, stage: Stage | undefined, stage
       "declare the stages, one of them `start`, or remove the transition",
     );
   } else if (!stages.includes(target.name)) {
-    error("unknown-stage", `unknown stage \`${target.name}\`${didYouMean(target.name, stages)}`, spanOf(target, transition, stage));
+    error(
+      "unknown-stage",
+      `unknown stage \`${target.name}\`${didYouMean(target.name, stages)}`,
+      spanOf(target, transition, stage),
+      `declared stages: ${stages.map((name) => `\`${name}\``).join(", ")}`,
+    );
   }
 }
 

@@ -117,6 +117,7 @@ describe("validatePolicy", () => {
       const [d, ...rest] = withCode(policy, "unknown-stage");
       expect(rest).toEqual([]);
       expect(d?.message).toBe("unknown stage `engagd` (did you mean `engaged`?)");
+      expect(d?.hint).toBe("declared stages: `prospecting`, `engaged`, `closed`");
       expect(d?.severity).toBe("error");
       expect(where(d)).toBe("4:40");
       expect(withCode(basePolicy(), "unknown-stage")).toEqual([]);
