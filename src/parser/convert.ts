@@ -41,8 +41,14 @@ function dslGaps(policy: Policy): Diagnostic[] {
       gaps.push(diagnostic);
     }
   }
-  const badName = (name: string, span: Span | undefined, what: string): void => {
-    if (IDENTIFIER.test(name) && !KEYWORDS.includes(name)) return;
+  // A rule's name may be a keyword (`rule quiet: ...`); other names may not.
+  const ruleNames = new Set<object>();
+  walk(policy, (node) => {
+    const name = (node as { kind?: unknown; name?: unknown }).name;
+    if (typeof (node as { kind?: unknown }).kind === "string" && name !== null && typeof name === "object") ruleNames.add(name);
+  });
+  const badName = (name: string, span: Span | undefined, what: string, keywordOk = false): void => {
+    if (IDENTIFIER.test(name) && (keywordOk || !KEYWORDS.includes(name))) return;
     const diagnostic: Diagnostic = {
       severity: "error",
       code: "not-convertible",
@@ -52,7 +58,7 @@ function dslGaps(policy: Policy): Diagnostic[] {
     gaps.push(diagnostic);
   };
   walk(policy, (node) => {
-    if (isIdent(node)) badName(node.name, node.span, "name");
+    if (isIdent(node)) badName(node.name, node.span, "name", ruleNames.has(node));
     else if (isPath(node)) {
       const [head, ...rest] = node.segments;
       if (head !== undefined && !["touch", "touches", "ignored"].includes(head)) badName(head, node.span, "path");

@@ -560,7 +560,7 @@ function ruleBodyOf(node: C.RuleBodyCstNode, ctx: ConvertContext): A.Rule {
 function ruleOf(node: C.RuleDeclCstNode, ctx: ConvertContext): A.Rule {
   const rule = ruleBodyOf(child(node, "ruleBody"), ctx);
   if (optionalToken(node, "Rule")) {
-    rule.name = ident(token(node, "Identifier"), ctx);
+    rule.name = ident(token(node, "Word"), ctx);
     token(node, "Colon");
   }
   return withSpan(rule, nodeSpan(node, ctx));

@@ -235,7 +235,7 @@ export interface RuleDeclCstNode extends CstNode {
 
 export type RuleDeclCstChildren = {
   Rule?: IToken[];
-  Identifier?: IToken[];
+  Word?: IToken[];
   Colon?: IToken[];
   ruleBody: RuleBodyCstNode[];
 };

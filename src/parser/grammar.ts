@@ -208,9 +208,10 @@ export class HeedGrammar extends CstParser {
   // ------------------------------------------------------------ rules
 
   public ruleDecl = this.RULE("ruleDecl", () => {
+    // A rule's name sits between `rule` and `:`, so any word can be one (`rule quiet: ...`).
     this.OPTION(() => {
       this.CONSUME(T.Rule);
-      this.CONSUME(T.Identifier);
+      this.CONSUME(T.Word);
       this.CONSUME(T.Colon);
     });
     this.SUBRULE(this.ruleBody);

@@ -122,7 +122,7 @@ function clean<T extends object>(value: T): T {
 
 function arbRule(channels: readonly string[]): fc.Arbitrary<A.Rule> {
   const set = arbChannelSet(channels);
-  const name = optional(arbName.map(ident));
+  const name = optional(fc.oneof(arbName, fc.constantFrom(...KEYWORDS)).map(ident));
   const tagged = optional(fc.string({ maxLength: 8 }).map((value): A.StringLit => ({ value })));
   const where = optional(arbExpr);
   return fc.oneof(

@@ -61,4 +61,11 @@ describe("convertPolicy", () => {
       "name `final` cannot be written in the DSL (a name there is letters, digits, `_` and inner `-`, and no keyword)",
     ]);
   });
+
+  it("converts a YAML rule id that is a DSL keyword: a rule's name may be any word", () => {
+    const yaml = 'cadence: x\nchannels: [email]\nrules:\n  - { id: quiet, quietHours: "21:00-08:00" }\n';
+    const result = convertPolicy(yaml, { file: "x.heed.yaml", to: "dsl" });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.output).toBe('cadence "x" {\n  channels email\n\n  rule quiet: quiet hours 21:00 to 08:00\n}\n');
+  });
 });

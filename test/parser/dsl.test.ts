@@ -296,7 +296,12 @@ describe("parseDsl: rules", () => {
     });
   });
 
-  it("keeps stage rules in their stage", () => {
+  it("takes any word as a rule name, keywords included", () => {
+    expect(rule("rule quiet: quiet hours 21:00 to 08:00")).toMatchObject({ kind: "quiet-hours", name: { name: "quiet" } });
+    expect(rule("rule at-most-daily: at most 1 email per day")).toMatchObject({ name: { name: "at-most-daily" } });
+  });
+
+    it("keeps stage rules in their stage", () => {
     const p = policy("  stage nurture {\n    allow email\n    at most 1 email per 14 days\n  }");
     expect(p.stages[0]!.rules).toEqual([
       { kind: "at-most", count: 1, channels: email, window: { kind: "rolling", amount: 14, unit: "days" } },
