@@ -348,6 +348,12 @@ class Reader {
       const inner = raw.slice(1, -1);
       return { text: inner === value ? inner : value, origin: this.origin(range[0] + 1) };
     }
+    if (node.type === Scalar.BLOCK_FOLDED || node.type === Scalar.BLOCK_LITERAL) {
+      // The text starts on the line after the `>` or `|` header, at its indentation.
+      const header = raw.indexOf("\n");
+      const first = header < 0 ? -1 : raw.slice(header + 1).search(/\S/);
+      return { text: value, origin: this.origin(first < 0 ? range[0] : range[0] + header + 1 + first) };
+    }
     return { text: value, origin: this.origin(range[0]) };
   }
 

@@ -192,6 +192,12 @@ describe("parseYamlPolicy: errors with line and column, in the user's terms", ()
     ]);
   });
 
+  it("a bad condition in a block scalar is reported on its line", () => {
+    expect(messages(`${head}rules:\n  - never: call\n    when: >-\n      contact.role = "analyst"\n`)).toEqual([
+      "6:20 use `==` to compare, not `=`",
+    ]);
+  });
+
   it("a bad condition inside `where:` is reported inside the string", () => {
     expect(messages(`${head}transitions:\n  - { on: reply, where: 'sentiment = "x"', moveTo: b }\n`)).toEqual([
       "4:36 use `==` to compare, not `=`",
