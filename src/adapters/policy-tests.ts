@@ -13,7 +13,7 @@ import { HeedInputError, HeedPolicyError, hasErrors, sortDiagnostics, type Diagn
 import type { Explanation, StageChange } from "../engine/api.js";
 import { compile, compileIr } from "../engine/index.js";
 import { parseInstant } from "../engine/time.js";
-import type { Decision, Verdict } from "../model.js";
+import type { Contact, Decision, HistoryEvent, ProposedTouch, Verdict } from "../model.js";
 import { loadPolicy, readText, type LoadedPolicy } from "./files.js";
 
 // ---------------------------------------------------------------- loading
@@ -278,10 +278,11 @@ function runCase(engine: ReturnType<typeof compile>, c: TestCase): CaseResult {
   const result: CaseResult = { name: c.name, span: c.span, passed: false, failures: [], failureSpans: [], expect: c.expect };
   let explanation: Explanation;
   try {
+    // The engine checks its input and raises a typed error naming the field, so the case's raw values go as they are.
     explanation = engine.explain({
-      contact: c.contact as never,
-      history: c.history as never,
-      touch: c.touch as never,
+      contact: c.contact as Contact,
+      history: c.history as HistoryEvent[],
+      touch: c.touch as ProposedTouch,
       at: c.at as string,
     });
   } catch (error) {

@@ -232,6 +232,19 @@ describe("heed explain", () => {
     expect(heed(["explain", "inbound.heed", "--touch", "email"], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining("expected `--at TIME`") });
   });
 
+  it("names the offending field of bad input (exit 1) and the unreadable file (exit 2)", () => {
+    const dir = workspace({ "history.json": JSON.stringify([{ type: "touch", channel: "email", at: "2026-03-03T10:00:00-05:00" }, { type: "reply", at: "yesterday" }]), "bad.json": "[{" });
+    copyFixture(dir, "inbound.heed");
+    const base = ["explain", "inbound.heed", "--touch", "email", "--at", "2026-03-04T10:00:00-05:00"];
+    const invalid = heed([...base, "--history", "history.json"], dir);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/^heed explain: invalid input: .*`history\[1\]\.at`.*`yesterday`/);
+    const unreadable = heed([...base, "--history", "bad.json"], dir);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toContain("heed explain: `bad.json` is not valid JSON");
+    expect(heed([...base, "--contact", "none.json"], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining("heed explain: `none.json`: no such file") });
+  });
+
   it("reports the policy's errors with exit 1", () => {
     const dir = workspace({ "broken.heed": BROKEN });
     const run = heed(["explain", "broken.heed", "--touch", "email", "--at", "2026-03-03T10:00:00Z", "--format", "github"], dir);

@@ -9,6 +9,7 @@ import type { Policy } from "../../../ast.js";
 import { HeedInputError, type Diagnostic } from "../../../diagnostics.js";
 import type { Explanation } from "../../../engine/api.js";
 import { compile } from "../../../engine/index.js";
+import type { Contact, HistoryEvent } from "../../../model.js";
 import { DataFileError, loadDataFile, loadPolicy } from "../../files.js";
 import { describeChange } from "../../policy-tests.js";
 import { palette } from "../../report/index.js";
@@ -78,7 +79,8 @@ export const explainVerb: Verb = {
     let explanation: Explanation;
     try {
       const engine = compile(policies.length === 1 ? (policies[0] as Policy) : policies);
-      explanation = engine.explain({ contact: contact as never, history: history as never, touch, at });
+      // The engine checks its input and raises a typed error naming the field, so the files' contents go as they are.
+      explanation = engine.explain({ contact: contact as Contact, history: history as HistoryEvent[], touch, at });
     } catch (error) {
       if (error instanceof HeedInputError) {
         println(io.stderr, `heed explain: invalid input: ${error.message}`);
