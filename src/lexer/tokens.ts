@@ -100,7 +100,7 @@ export const KEYWORDS: readonly string[] = [...keywordTokens.keys()];
 
 export const WhiteSpace = createToken({
   name: "WhiteSpace",
-  pattern: /[ \t\r\n\f\v]+/,
+  pattern: /[ \t\r\n\f\v\uFEFF]+/,
   group: Lexer.SKIPPED,
   line_breaks: true,
 });

@@ -87,7 +87,14 @@ describe("parseDsl: policy lines", () => {
     expect(named.name?.span).toMatchObject({ line: 36, column: 8, endColumn: 22 });
   });
 
-  it("reads applies when, a timezone without fallback and a cadence name without quotes", () => {
+  it("reads Windows line endings and a byte-order mark like plain text", () => {
+    const crlf = parseDsl(`\uFEFF${inbound.replace(/\n/g, "\r\n")}`, { file: "inbound.heed" });
+    expect(crlf.diagnostics).toEqual([]);
+    expect(stripSpans(crlf.policy)).toEqual(stripSpans(parseDsl(inbound).policy));
+    expect(crlf.policy!.stages[1]!.span).toMatchObject({ line: 17, column: 3, endLine: 22 });
+  });
+
+    it("reads applies when, a timezone without fallback and a cadence name without quotes", () => {
     const { policy: p, diagnostics } = parseDsl("cadence compliance {\n  applies when contact.region == \"eu\"\n  timezone from contact.tz\n}");
     expect(diagnostics).toEqual([]);
     expect(stripSpans(p)).toEqual({
