@@ -6,7 +6,7 @@ import { HeedInputError } from "../../src/diagnostics.js";
 import { compile } from "../../src/engine/index.js";
 import type { Engine } from "../../src/engine/api.js";
 import { parsePolicy } from "../../src/parser/index.js";
-import { startPostgres, storeBackends, type PostgresCluster } from "../support/postgres.js";
+import { lazyPostgres, storeBackends, type PostgresCluster } from "../support/postgres.js";
 
 const POLICY = `
 cadence "gate" {
@@ -29,20 +29,14 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-let cluster: PostgresCluster | undefined;
-const current = (): PostgresCluster => {
-  if (!cluster) throw new Error("the PostgreSQL cluster did not start");
-  return cluster;
-};
-beforeAll(async () => {
-  cluster = await startPostgres();
-});
-afterAll(() => cluster?.stop());
+const postgres = lazyPostgres();
+const current = (): Promise<PostgresCluster> => postgres.cluster();
+afterAll(() => postgres.stop());
 
 /** Ends a worker abruptly while it holds a contact's lock, as each backend allows. */
 async function killWorker(kind: Store["kind"]): Promise<void> {
   if (kind !== "postgres") throw new Error("worker died between evaluate and commit");
-  const admin = new pg.Client({ connectionString: current().url });
+  const admin = new pg.Client({ connectionString: (await current()).url });
   await admin.connect();
   try {
     const { rows } = await admin.query(
@@ -232,7 +226,7 @@ describe("the gate over PostgreSQL with a hung worker", () => {
   it("ends the hung worker's transaction after the idle timeout, records nothing of it, and lets the next worker in", async () => {
     const { openPostgresStore } = await import("../../src/adapters/store/postgres.js");
     const { createDatabase } = await import("../support/postgres.js");
-    const store = await openPostgresStore({ connectionString: await createDatabase(current()), idleInTransactionTimeoutMs: 300 });
+    const store = await openPostgresStore({ connectionString: await createDatabase(await current()), idleInTransactionTimeoutMs: 300 });
     try {
       const hung = createGate({ engine, store, beforeCommit: () => new Promise((resolve) => setTimeout(resolve, 1500)) });
       const healthy = createGate({ engine, store });

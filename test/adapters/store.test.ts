@@ -8,18 +8,11 @@ import { openPostgresStore } from "../../src/adapters/store/postgres.js";
 import { SCHEMA_VERSION } from "../../src/adapters/store/schema.js";
 import type { Store } from "../../src/adapters/store/types.js";
 import type { Snapshot } from "../../src/engine/api.js";
-import { createDatabase, startPostgres, storeBackends, type PostgresCluster } from "../support/postgres.js";
+import { createDatabase, lazyPostgres, storeBackends, type PostgresCluster } from "../support/postgres.js";
 
-let cluster: PostgresCluster | undefined;
-const current = (): PostgresCluster => {
-  if (!cluster) throw new Error("the PostgreSQL cluster did not start");
-  return cluster;
-};
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-});
-afterAll(() => cluster?.stop());
+const postgres = lazyPostgres();
+const current = (): Promise<PostgresCluster> => postgres.cluster();
+afterAll(() => postgres.stop());
 
 const at = (h: number): string => new Date(Date.UTC(2026, 2, 2, h)).toISOString();
 
@@ -124,7 +117,7 @@ describe.each(storeBackends(current))("the $name store", (backend) => {
 
 describe("schema migrations", () => {
   it("create the schema once on PostgreSQL and leave it alone when reopened", async () => {
-    const url = await createDatabase(current());
+    const url = await createDatabase(await current());
     const [a, b] = await Promise.all([openPostgresStore({ connectionString: url }), openPostgresStore({ connectionString: url })]);
     await a.append("c1", [{ type: "reply", at: at(1), id: "r1" }]);
     await Promise.all([a.close(), b.close()]);
@@ -139,7 +132,7 @@ describe("schema migrations", () => {
   });
 
   it("refuse a database migrated by a newer version", async () => {
-    const url = await createDatabase(current());
+    const url = await createDatabase(await current());
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query("CREATE TABLE heed_schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");

@@ -109,6 +109,21 @@ export async function startPostgres(): Promise<PostgresCluster> {
   }
 }
 
+/**
+ * A cluster started on first use and shared by a test file: the PostgreSQL
+ * suites fail with the start-up error while the others still run.
+ */
+export function lazyPostgres(): { cluster(): Promise<PostgresCluster>; stop(): Promise<void> } {
+  let started: Promise<PostgresCluster> | undefined;
+  return {
+    cluster: () => (started ??= startPostgres()),
+    stop: async () => {
+      const cluster = await started?.catch(() => undefined);
+      cluster?.stop();
+    },
+  };
+}
+
 let databases = 0;
 
 /** Creates an empty database in the cluster and returns its URL. */
@@ -136,13 +151,13 @@ export interface StoreBackend {
  * The stores every store and gate suite runs against: PostgreSQL (a fresh
  * database in `cluster()`), PGlite (in memory) and the memory store.
  */
-export function storeBackends(cluster: () => PostgresCluster): StoreBackend[] {
+export function storeBackends(cluster: () => Promise<PostgresCluster>): StoreBackend[] {
   return [
     {
       name: "postgres",
       open: async () => {
         const { openPostgresStore } = await import("../../src/adapters/store/postgres.js");
-        return openPostgresStore({ connectionString: await createDatabase(cluster()), max: 10 });
+        return openPostgresStore({ connectionString: await createDatabase(await cluster()), max: 10 });
       },
     },
     {
