@@ -338,11 +338,10 @@ function applies(policy: Policy, rule: Rule, touch: ProposedTouch): boolean {
   return true;
 }
 
-function signalMatches(ctx: Context, e: RefEvent, signal: string, where: Expr | undefined, touch: ProposedTouch): boolean {
+/** True when a history event is that signal and its `where` holds (over the signal's props and the contact, not the proposed touch). */
+function signalMatches(ctx: Context, e: RefEvent, signal: string, where: Expr | undefined): boolean {
   if (e.type !== signal) return false;
   if (where === undefined) return true;
-  // The `where` of a `never` rule sees the signal and the contact, not the proposed touch.
-  void touch;
   return evaluateCondition(where, { contact: ctx.contact, signal: e.props as Record<string, unknown> });
 }
 
@@ -399,13 +398,13 @@ function judgeRule(ctx: Context, state: RefState, rule: Rule, touch: ProposedTou
   const signals = ctx.events.filter((e) => e.at <= now);
   switch (rule.kind) {
     case "never-without":
-      return signals.some((e) => signalMatches(ctx, e, rule.signal.name, rule.where, touch)) ? MET : { kind: "deny", code: rule.kind };
+      return signals.some((e) => signalMatches(ctx, e, rule.signal.name, rule.where)) ? MET : { kind: "deny", code: rule.kind };
     case "never-after":
-      return signals.some((e) => signalMatches(ctx, e, rule.signal.name, rule.where, touch)) ? { kind: "deny", code: rule.kind } : MET;
+      return signals.some((e) => signalMatches(ctx, e, rule.signal.name, rule.where)) ? { kind: "deny", code: rule.kind } : MET;
     case "never-within": {
       if (rule.duration.unit === "business-days" && cal === undefined) return NO_ZONE;
       const ends = signals
-        .filter((e) => signalMatches(ctx, e, rule.signal.name, rule.where, touch))
+        .filter((e) => signalMatches(ctx, e, rule.signal.name, rule.where))
         .map((e) => addDuration(e.at, rule.duration.amount, rule.duration.unit, cal))
         .filter((end) => end > now);
       return ends.length === 0 ? MET : { kind: "defer", until: Math.max(...ends) };

@@ -38,7 +38,7 @@ export interface DriveOptions {
   start: string;
   /** How long to follow the contact, in days. Default 365. */
   horizonDays?: number;
-  /** The channels the sender proposes, in order of preference. Default: the policy's declared channels are unknown to the engine, so this is required. */
+  /** The channels the sender proposes, in order of preference (usually the policy's declared channels). */
   channels: readonly string[];
   /** Stops after this many touches (guards policies with no limit at all). Default 1000. */
   maxTouches?: number;

@@ -216,7 +216,7 @@ function shadows(earlier: Trigger, later: Trigger): boolean {
   return false;
 }
 
-function shadowedIn(list: readonly Transition[], policy: Policy): Diagnostic[] {
+function shadowedIn(list: readonly Transition[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   list.forEach((later, j) => {
     for (let i = 0; i < list.length; i++) {
@@ -245,14 +245,13 @@ function shadowedIn(list: readonly Transition[], policy: Policy): Diagnostic[] {
       }
     }
   });
-  void policy;
   return out;
 }
 
 function shadowedTransitions(policy: Policy): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const stage of policy.stages) out.push(...shadowedIn(stage.transitions, policy));
-  out.push(...shadowedIn(policy.transitions, policy));
+  for (const stage of policy.stages) out.push(...shadowedIn(stage.transitions));
+  out.push(...shadowedIn(policy.transitions));
   // A policy-wide transition overridden by its own stage's transitions in every stage never fires at all.
   const open = policy.stages.filter((s) => !s.final);
   if (open.length > 0) {
