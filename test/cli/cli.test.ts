@@ -183,6 +183,26 @@ describe("heed test", () => {
     expect(JSON.parse(run2.stdout).diagnostics[0]).toMatchObject({ code: "missing-policy", message: "policy file `nowhere.heed` not found", span: { line: 1, column: 9 } });
   });
 
+  it("tests a policy set when `policy` lists several files", () => {
+    const dir = workspace({
+      "compliance.heed": 'cadence "compliance" {\n  channels email, call, sms, linkedin, calendar-invite\n  quiet hours 18:00 to 09:00\n}\n',
+      "set.test.yaml": [
+        "policy: [inbound.heed, compliance.heed]",
+        "cases:",
+        "  - name: an early email waits for the company-wide quiet hours to end",
+        "    contact: { id: c1, timezone: America/New_York }",
+        "    at: '2026-03-03T08:30:00-05:00'",
+        "    touch: { channel: email }",
+        "    expect: { verdict: defer, codes: [quiet-hours], notBefore: '2026-03-03T09:00:00-05:00' }",
+        "",
+      ].join("\n"),
+    });
+    copyFixture(dir, "inbound.heed");
+    const run = heed(["test", "set.test.yaml"], dir);
+    expect(run.stdout).toContain("1 case: 1 passed, 0 failed");
+    expect(run.code).toBe(0);
+  });
+
   it("lists the rules and transitions no case exercised with --coverage", () => {
     const dir = workspace();
     copyFixture(dir, "inbound.heed");
@@ -266,6 +286,14 @@ describe("heed fmt", () => {
     expect(heed(["fmt", "--write", "m.heed"], dir).code).toBe(0);
     expect(readFileSync(join(dir, "m.heed"), "utf8")).toBe(printed.stdout);
     expect(heed(["fmt", "--check", "m.heed"], dir).code).toBe(0);
+  });
+
+  it("reports unformatted files as github annotations, and sends YAML to convert", () => {
+    const dir = workspace({ "m.heed": 'cadence "m" {\n      channels   email\n}\n', "p.heed.yaml": "cadence: p\nchannels: [email]\n" });
+    const run = heed(["fmt", "--check", "--format", "github", "m.heed"], dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("::error file=m.heed,line=1,col=1,endLine=1,endColumn=1,title=heed not-formatted::`m.heed` is not formatted (run `heed fmt --write m.heed`)\n");
+    expect(heed(["fmt", "p.heed.yaml"], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining("`p.heed.yaml` is not a `.heed` file (use `heed convert` for YAML policies)") });
   });
 
   it("never rewrites a file with errors, and reports them", () => {
