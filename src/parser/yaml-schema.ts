@@ -1,6 +1,8 @@
 /**
  * The JSON Schema of the YAML form (draft-07), the source of
- * `schema/heed-policy.schema.json` (a test keeps the two equal).
+ * `schema/heed-policy.schema.json` (a test keeps the two equal; after a
+ * change, write the file again with
+ * `npx tsx -e 'import { POLICY_SCHEMA } from "./src/parser/yaml-schema.ts"; console.log(JSON.stringify(POLICY_SCHEMA, null, 2))' > schema/heed-policy.schema.json`).
  *
  * The YAML front end checks a document against it before building the AST.
  * Each `title` is a noun phrase in the user's terms: it is what a message
