@@ -133,6 +133,16 @@ describe("parseYamlPolicy: errors with line and column, in the user's terms", ()
     ]);
   });
 
+  it("duplicate keys, bad names and dates, and YAML features a policy has no use for", () => {
+    expect(messages("cadence: p\ncadence: q\nchannels: [email]\n")).toEqual(["2:1 duplicate key `cadence`"]);
+    expect(messages(`${head}stages:\n  "my stage": {}\n`)).toEqual(["4:3 `my stage` is not a stage name (letters, digits, `_` and `-`)"]);
+    expect(messages(`${head}holidays: [2026-1-5]\n`)).toEqual(["3:12 `2026-1-5` is not a date such as `2026-12-25`"]);
+    expect(messages(`${head}engagement: &signals [reply]\nrules:\n  - { never: call, without: *signals }\n`)).toEqual([
+      "5:29 aliases such as `*signals` are not supported in policies; write the value out",
+    ]);
+    expect(messages(`${head}ignoreWindow: !!binary eA==\n`)).toEqual(["3:15 tags such as `!!binary` are not supported in policies"]);
+  });
+
   it("an unknown field, at the key, with a suggestion", () => {
     expect(messages(`${head}transitions:\n  - { on: reply, moveto: done }\n`)).toEqual([
       "4:18 unknown field `moveto` in a transition (did you mean `moveTo`?)",
