@@ -15,7 +15,7 @@ export interface SarifLog {
 }
 
 interface SarifRun {
-  tool: { driver: { name: string; version: string; informationUri: string; rules: SarifRule[] } };
+  tool: { driver: { name: string; version: string; rules: SarifRule[] } };
   results: SarifResult[];
 }
 
@@ -78,6 +78,6 @@ export function sarifLog(diagnostics: readonly Diagnostic[], fallbackFile?: stri
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
-    runs: [{ tool: { driver: { name: "heed", version: HEED_VERSION, informationUri: "https://github.com/heed-dev/heed", rules } }, results }],
+    runs: [{ tool: { driver: { name: "heed", version: HEED_VERSION, rules } }, results }],
   };
 }
