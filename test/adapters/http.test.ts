@@ -112,6 +112,23 @@ describe("heed serve over HTTP", () => {
     expect(Number.isNaN(Date.parse(line.time))).toBe(false);
   });
 
+  it("evaluates with a policy sent inline, and names the line of its first error", async () => {
+    const base = { contact: { id: "c1" }, touch: { channel: "sms" }, at: "2026-03-02T11:00:00Z" };
+    const ok = await call("POST", "/v1/evaluate", { ...base, policy: { text: `cadence "inline" {\n  channels sms\n}\n` } });
+    expect(ok.status).toBe(200);
+    expect(ok.json.decision.verdict).toBe("allow");
+    expect(JSON.parse(decisions.lines().at(-1)!).policies).toEqual([{ name: "inline", hash: sha(`cadence "inline" {\n  channels sms\n}\n`) }]);
+    const yaml = await call("POST", "/v1/evaluate", { ...base, policy: { text: COMPLIANCE, format: "yaml" }, contact: { id: "c1", attributes: { region: "eu" } } });
+    expect(yaml.json.decision.verdict).toBe("deny");
+    const broken = await call("POST", "/v1/evaluate", { ...base, policy: { text: `cadence "x" {\n  channels sms\n  at most 2 sms per fortnight\n}\n` } });
+    expect(broken.status).toBe(400);
+    expect(broken.json.error.code).toBe("invalid-policy");
+    expect(broken.json.error.message).toMatch(/^the inline policy has errors; first at line 3, column \d+: /);
+    expect(broken.json.error.diagnostics[0].span.line).toBe(3);
+    const noText = await call("POST", "/v1/evaluate", { ...base, policy: { dsl: "cadence" } });
+    expect(noText.json.error.message).toBe("an inline `policy` needs `text`: the policy in the DSL or YAML form");
+  });
+
   it("hashes inputs canonically, whatever the key order", () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"e":3,"f":2}]},"b":1}');
   });

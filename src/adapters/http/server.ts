@@ -2,7 +2,7 @@
  * The HTTP decision service (`heed serve`): a small JSON API over
  * `node:http`, on loopback by default.
  *
- * - `POST /v1/evaluate`: stateless, `{contact, history, touch, at, policy?}`
+ * - `POST /v1/evaluate`: stateless, `{contact, history, touch, at, policy?}` (`policy`: a loaded policy's name, or `{ text, format? }` inline)
  * - `POST /v1/contacts/{id}/attempts`: through the gate, `{touch, at, idempotencyKey?, contact?, policy?}`
  * - `POST /v1/contacts/{id}/events`: one event or a list, deduped by id
  * - `GET /v1/policies`: the policies in use and the files that failed to load
@@ -17,15 +17,17 @@ import { createHash, randomUUID } from "node:crypto";
 import { watch, type FSWatcher } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { HeedInputError, type Diagnostic } from "../../diagnostics.js";
+import { HeedInputError, HeedPolicyError, type Diagnostic } from "../../diagnostics.js";
 import type { Engine } from "../../engine/api.js";
+import { compile } from "../../engine/index.js";
 import { checkEvent } from "../../engine/input.js";
 import type { Contact, Decision, EvaluateInput, ProposedTouch } from "../../model.js";
+import { parsePolicy } from "../../parser/index.js";
 import { didYouMean } from "../../parser/names.js";
 import { createGate, type AttemptOptions } from "../gate.js";
 import { openStore } from "../store/index.js";
 import type { Store, StoredEvent } from "../store/types.js";
-import { PolicyRegistry, type LoadedPolicy } from "./policies.js";
+import { PolicyRegistry, contentHash, type LoadedPolicy } from "./policies.js";
 
 /** Something lines can be written to (a stream, or a test's collector). */
 export interface LineSink {
@@ -188,7 +190,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   function engineFor(name: unknown): { engine: Engine; members: LoadedPolicy[] } {
-    if (name !== undefined && typeof name !== "string") throw new HttpError(400, "invalid-input", "`policy` must be the name of a loaded policy");
+    if (name !== undefined && typeof name !== "string") throw new HttpError(400, "invalid-input", "`policy` must be the name of a loaded policy (or, for `/v1/evaluate`, `{ text }`)");
     const engine = registry.engine(name);
     if (engine) return { engine, members: registry.members(name) };
     if (name === undefined) throw new HttpError(503, "no-policy", "no policy is loaded: see `GET /v1/policies` for the files that failed");
@@ -214,9 +216,43 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return decisionId;
   }
 
+  /** Policies sent inline with `/v1/evaluate`, compiled once per distinct text (a small cache). */
+  const inline = new Map<string, { engine: Engine; members: LoadedPolicy[] }>();
+  function inlineEngine(source: Record<string, unknown>): { engine: Engine; members: LoadedPolicy[] } {
+    const text = source.text;
+    if (typeof text !== "string") throw new HttpError(400, "invalid-input", "an inline `policy` needs `text`: the policy in the DSL or YAML form");
+    const format = source.format;
+    if (format !== undefined && format !== "dsl" && format !== "yaml") throw new HttpError(400, "invalid-input", `\`policy.format\` must be \`dsl\` or \`yaml\`, got \`${String(format)}\``);
+    const hash = contentHash(`${format ?? ""}\n${text}`);
+    const cached = inline.get(hash);
+    if (cached) return cached;
+    const { policy, diagnostics } = parsePolicy(text, { file: "policy", ...(format !== undefined ? { format } : {}) });
+    const errors = diagnostics.filter((d) => d.severity === "error");
+    if (policy === undefined || errors.length > 0) {
+      const first = errors[0];
+      const where = first?.span ? ` at line ${first.span.line}, column ${first.span.column}` : "";
+      throw new HttpError(400, "invalid-policy", `the inline policy has errors; first${where}: ${first?.message ?? "no policy found"}`, {
+        diagnostics: errors.map(showDiagnostic),
+      });
+    }
+    let engine: Engine;
+    try {
+      engine = compile(policy);
+    } catch (error) {
+      if (!(error instanceof HeedPolicyError)) throw error;
+      throw new HttpError(400, "invalid-policy", `the inline policy has errors; first: ${error.diagnostics[0]?.message ?? "invalid"}`, {
+        diagnostics: error.diagnostics.map(showDiagnostic),
+      });
+    }
+    const entry = { engine, members: [{ name: policy.name.value, file: "(inline)", hash: contentHash(text), policy, loadedAt: new Date().toISOString() }] };
+    if (inline.size >= 32) inline.delete(inline.keys().next().value as string);
+    inline.set(hash, entry);
+    return entry;
+  }
+
   async function evaluate(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req, limit);
-    const { engine, members } = engineFor(body.policy);
+    const { engine, members } = isRecord(body.policy) ? inlineEngine(body.policy) : engineFor(body.policy);
     const input = { contact: body.contact, history: body.history ?? [], touch: body.touch, at: body.at };
     const decision = engine.evaluate(input as unknown as EvaluateInput);
     const decisionId = logDecision("evaluate", members, input, decision, {});
