@@ -239,13 +239,24 @@ class Reader {
         const tag = node.tag;
         if (tag !== undefined && !/^tag:yaml\.org,2002:(str|int|float|bool|null|seq|map)$/.test(tag)) {
           const written = tag.replace(/^tag:yaml\.org,2002:/, "!!");
-          this.error(`tags such as \`${written}\` are not supported in policies`, this.spanOf(node), "yaml");
+          this.error(`tags such as \`${written}\` are not supported in policies`, this.tagSpan(node), "yaml");
         }
       },
       Pair: (_key, pair) => {
         if (pair.key !== null && !isScalar(pair.key)) this.error("a key must be a plain name, not a list or a map", this.spanOf(pair.key as YamlNode), "yaml");
       },
     });
+  }
+
+  /** The span of the tag written before a node (`!!binary`); a node's range starts after it. */
+  private tagSpan(node: YamlNode): Span | undefined {
+    const start = node.range?.[0];
+    if (start === undefined) return this.spanOf(node);
+    let end = start;
+    while (end > 0 && /[ \t]/.test(this.text[end - 1] ?? "")) end--;
+    let begin = end;
+    while (begin > 0 && /\S/.test(this.text[begin - 1] ?? "")) begin--;
+    return this.text[begin] === "!" ? this.spanAt(begin, end - 1) : this.spanOf(node);
   }
 
   // ---------------------------------------------------------- schema errors
