@@ -5,6 +5,7 @@
  * @module
  */
 
+import { readFileSync } from "node:fs";
 import type { Diagnostic } from "../../diagnostics.js";
 
 /** The SARIF log (only the parts Heed fills in). */
@@ -37,8 +38,17 @@ interface SarifResult {
   }[];
 }
 
-/** The version reported as the tool's. */
-export const HEED_VERSION = "0.1.0";
+/** The package's version (from `package.json`, three folders up from here in `src/` and in `dist/`). */
+export const HEED_VERSION: string = packageVersion();
+
+function packageVersion(): string {
+  try {
+    const manifest = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: unknown };
+    return typeof manifest.version === "string" ? manifest.version : "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
 
 /** A file path as a relative URI reference (forward slashes, spaces and the like escaped). */
 export function toUri(file: string): string {
