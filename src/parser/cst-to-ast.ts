@@ -228,7 +228,7 @@ const UNIT_ALIASES: Record<string, string> = {
 };
 
 function unitOf(node: C.UnitCstNode, ctx: ConvertContext): { unit: A.RollingUnit; word: IToken } {
-  const word = node.children ? firstToken(node) : undefined;
+  const word = firstToken(node);
   if (word === undefined) throw new Missing("unit");
   const unit = UNIT_WORDS[word.image];
   if (unit !== undefined) return { unit, word };

@@ -22,7 +22,7 @@ import {
 import type { Diagnostic, Span } from "../diagnostics.js";
 import { excerpt, tokenSpan } from "../lexer/index.js";
 import { Identifier, KEYWORDS } from "../lexer/tokens.js";
-import { editDistance, suggest } from "./names.js";
+import { suggest } from "./names.js";
 
 /** What the provider records for each error, read back by {@link syntaxDiagnostics}. */
 interface ErrorData {
@@ -259,13 +259,9 @@ function toDiagnostic(error: IRecognitionException, tokens: readonly IToken[], f
 
   // A misspelled keyword: say which word was probably meant.
   if (!atEnd && actual.tokenType === Identifier) {
-    const candidates = data.expectedWords.length > 0 ? data.expectedWords : [];
-    const guess = suggest(actual.image, candidates) ?? (data.kind === "mismatch" ? undefined : suggestStatement(actual.image, data.rule));
+    const guess = suggest(actual.image, data.expectedWords);
     if (guess !== undefined) {
       return make(`unknown word \`${excerpt(actual.image)}\` (did you mean \`${guess}\`?)`, tokenSpan(actual, file));
-    }
-    if (data.rule === "policyItem" || data.rule === "stageItem") {
-      return make(`unknown word \`${excerpt(actual.image)}\`, expected ${expectedText(data)}`, tokenSpan(actual, file));
     }
   }
 
@@ -302,20 +298,6 @@ function toDiagnostic(error: IRecognitionException, tokens: readonly IToken[], f
   }
 
   return make(`expected ${expectedText(data)}${after}${sameLine || previous === undefined ? found : ""}`);
-}
-
-/** Statement keywords a misspelled first word may have meant. */
-const STATEMENT_WORDS = [
-  "never", "at", "quiet", "only", "after", "on", "when", "rule", "allow", "stage", "start", "final",
-  "timezone", "channels", "engagement", "ignore", "holidays", "applies",
-];
-
-function suggestStatement(word: string, rule: string): string | undefined {
-  if (rule !== "policyItem" && rule !== "stageItem") return undefined;
-  const guess = suggest(word, STATEMENT_WORDS);
-  // Very short words are too easily "close" to `at`, `on`: demand a real resemblance.
-  if (guess !== undefined && guess.length <= 2 && editDistance(word, guess) > 0 && word.length > 3) return undefined;
-  return guess;
 }
 
 function previousOf(tokens: readonly IToken[], actual: IToken): IToken | undefined {
