@@ -105,11 +105,13 @@ export function analyzeSilentContact(policy: Policy, options: SilentContactOptio
     start,
     horizonDays,
     channels,
-    maxTouches: Math.max(1000, maxTouches + 1),
+    // enough for a touch a day over a year; beyond, nothing in the policy is limiting the sender
+    maxTouches: Math.max(400, maxTouches + 1),
   });
 
   const startMs = parseInstant(run.start) ?? 0;
-  const endMs = parseInstant(run.end) ?? 0;
+  // a run cut short (no rule limits the sender) is reported up to where it stopped
+  const endMs = parseInstant(run.cutShort ? run.stopped : run.end) ?? 0;
   const changes = run.timeline.filter((c) => (parseInstant(c.at) ?? 0) <= endMs);
   const visits: StageVisit[] = changes.map((change, i) => {
     const next = changes[i + 1];
@@ -230,6 +232,9 @@ export function describeSilentContact(report: SilentContactReport): string {
   let text = `a silent contact ${parts.length === 0 ? "gets no touch" : parts.join(", ")}`;
   const last = report.visits[report.visits.length - 1];
   if (last === undefined) return text;
+  if (report.run.cutShort) {
+    return `${text}, and the sender was stopped after ${report.totalTouches} touches at ${report.run.stopped}: no rule holds it back`;
+  }
   if (last.final) {
     text += `${parts.length === 0 ? "" : ","} and ends in \`${last.stage}\` after ${plural(report.endsAfterDays, "day")}`;
   } else {

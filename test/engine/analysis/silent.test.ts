@@ -96,4 +96,16 @@ describe("analyzeSilentContact", () => {
     expect(report.diagnostics[0]!.span?.line).toBe(4);
     expect(analyzeSilentContact(policy, { maxSilentTouches: 20 }).diagnostics).toEqual([]);
   });
+
+  it("says so when nothing in the policy holds the sender back", () => {
+    const policy = load(`cadence "open" {\n  channels email\n}\n`);
+    const report = analyzeSilentContact(policy);
+    expect(report.run.cutShort).toBe(true);
+    expect(describeSilentContact(report)).toBe(
+      "a silent contact gets 400 emails over 0 days in `active`, and the sender was stopped after 400 touches at 2026-01-05T09:00:00Z: no rule holds it back",
+    );
+    expect(report.diagnostics.map((d) => d.message)).toContain(
+      "a silent contact gets 400 touches within 30 days (from 2026-01-05T09:00:00Z to 2026-01-05T09:00:00Z), more than 8",
+    );
+  });
 });
