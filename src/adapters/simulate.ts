@@ -134,6 +134,8 @@ export interface ContactOutcome {
   violations: string[];
   /** True when the sender hit the touch cap before the horizon. */
   cutShort: boolean;
+  /** Days spent in each stage entered, up to the end of the horizon. */
+  stageDays: Record<string, number>;
 }
 
 /** Options of a simulation. */
@@ -222,7 +224,14 @@ export function driveSimContact(engine: Engine, ir: IrPolicy, sim: SimContact, h
   while (pending.length > 0 && (pending[0] as { at: number }).at <= end) history.push((pending.shift() as { event: HistoryEvent }).event);
   const explained = engine.explain({ contact: sim.contact, history, touch: { channel: channels[0] ?? "" }, at: new Date(end).toISOString() });
   const violations = checkSafety(ir, sim.contact, history, touches, explained.timeline);
-  return { index: sim.index, persona: sim.persona, touches, finalStage: explained.decision.stage, verdicts, violations, cutShort };
+  const stageDays: Record<string, number> = {};
+  const changes = explained.timeline.filter((c) => c.policy === ir.name);
+  changes.forEach((change, i) => {
+    const from = Date.parse(change.at);
+    const until = i + 1 < changes.length ? Date.parse((changes[i + 1] as StageChange).at) : end;
+    stageDays[change.to] = (stageDays[change.to] ?? 0) + Math.max(0, until - from) / DAY;
+  });
+  return { index: sim.index, persona: sim.persona, touches, finalStage: explained.decision.stage, verdicts, violations, cutShort, stageDays };
 }
 
 /** The channels in the contact's order of preference: email first for who prefers it, else a seeded shuffle. */
@@ -464,6 +473,9 @@ export interface GroupReport {
   finalStages: Counts;
   /** Days from the first to the last touch: mean and longest (contacts with touches). */
   spanDays: { mean: number; max: number };
+  /** Stages only: contacts that entered the stage, and the days they spent in it (mean and longest). */
+  entered?: number;
+  daysInStage?: { mean: number; max: number };
   violations: number;
 }
 
@@ -533,6 +545,13 @@ export function buildReport(policyName: string, options: SimulateOptions, outcom
       const st = (stages[stage] ??= emptyGroup());
       for (const v of ["allow", "deny", "defer"] as const) st.verdicts[v] += counts[v];
     }
+    for (const [stage, days] of Object.entries(o.stageDays)) {
+      const st = (stages[stage] ??= emptyGroup());
+      st.entered = (st.entered ?? 0) + 1;
+      const d = (st.daysInStage ??= { mean: 0, max: 0 });
+      d.mean += days;
+      d.max = Math.max(d.max, round2(days));
+    }
     const ended = (stages[o.finalStage] ??= emptyGroup());
     ended.contacts++;
     ended.finalStages[o.finalStage] = (ended.finalStages[o.finalStage] ?? 0) + 1;
@@ -541,6 +560,10 @@ export function buildReport(policyName: string, options: SimulateOptions, outcom
     if (o.cutShort) cutShort++;
   }
   for (const [g, s] of spanSums) g.spanDays.mean = round2(s.sum / s.n);
+  for (const st of Object.values(stages)) {
+    st.entered ??= 0;
+    st.daysInStage = st.daysInStage === undefined ? { mean: 0, max: 0 } : { mean: round2(st.daysInStage.mean / (st.entered || 1)), max: st.daysInStage.max };
+  }
   for (const g of [totals, ...Object.values(personas), ...Object.values(stages)]) {
     g.touchesByChannel = sortedCounts(g.touchesByChannel);
     g.finalStages = sortedCounts(g.finalStages);
@@ -589,6 +612,7 @@ export function formatReport(r: SimulationReport): string {
   for (const [name, g] of Object.entries(r.personas)) if (g.contacts > 0) group(`persona ${name}`, g);
   for (const [name, g] of Object.entries(r.stages)) {
     lines.push("", `stage ${name}`);
+    lines.push(`  entered by:   ${g.entered ?? 0} contacts, ${(g.daysInStage?.mean ?? 0).toFixed(2)} days there on average, longest ${(g.daysInStage?.max ?? 0).toFixed(2)}`);
     lines.push(`  touches sent: ${g.touches}${g.touches > 0 ? ` (${formatCounts(g.touchesByChannel)})` : ""}`);
     lines.push(`  decisions:    allow ${g.verdicts.allow}, defer ${g.verdicts.defer}, deny ${g.verdicts.deny}`);
     lines.push(`  ended here:   ${g.contacts}`);
