@@ -162,14 +162,32 @@ function afterSpan(previous: IToken, file: string | undefined): Span {
   return span;
 }
 
-/** The innermost `{` left open at the end of the text, with the words before it. */
+/**
+ * The `{` most likely left open at the end of the text. Braces are matched
+ * as written, but a `}` alone on its line that is indented like an outer
+ * opener's line, not like its own, most likely closes that outer one: the
+ * opener it was matched with is the one missing its `}`.
+ */
 function unclosedBrace(tokens: readonly IToken[]): IToken | undefined {
-  const open: IToken[] = [];
-  for (const t of tokens) {
-    if (t.tokenType.name === "LCurly") open.push(t);
-    else if (t.tokenType.name === "RCurly") open.pop();
-  }
-  return open[open.length - 1];
+  const open: { brace: IToken; indent: number }[] = [];
+  const indentOf = (index: number): number => {
+    let first = index;
+    while (first > 0 && tokens[first - 1]!.startLine === tokens[index]!.startLine) first--;
+    return tokens[first]!.startColumn ?? 1;
+  };
+  let misplaced: IToken | undefined;
+  tokens.forEach((t, i) => {
+    if (t.tokenType.name === "LCurly") open.push({ brace: t, indent: indentOf(i) });
+    else if (t.tokenType.name === "RCurly") {
+      const opener = open.pop();
+      const aloneFirst = i === 0 || tokens[i - 1]!.startLine !== t.startLine;
+      if (opener !== undefined && misplaced === undefined && aloneFirst && t.startColumn !== opener.indent) {
+        if (open.some((outer) => outer.indent === t.startColumn)) misplaced = opener.brace;
+      }
+    }
+  });
+  if (open.length === 0) return undefined;
+  return misplaced ?? open[open.length - 1]!.brace;
 }
 
 function realPrevious(error: IRecognitionException): IToken | undefined {

@@ -142,6 +142,19 @@ describe("syntax error messages for the likely mistakes", () => {
     `);
   });
 
+  it("an unclosed stage brace, found by indentation", () => {
+    expect(errorsOf('cadence "p" {\n  channels email\n  stage a {\n    allow email\n}\n')).toMatchInlineSnapshot(`
+      [
+        "3:11 unclosed \`{\` of \`stage a {\` (expected \`}\` before the end of the text)",
+      ]
+    `);
+    expect(errorsOf('cadence "p" {\n  channels email\n  stage a {\n    allow email\n\n  stage b { allow email }\n}\n')).toMatchInlineSnapshot(`
+      [
+        "4:16 expected \`}\` after \`allow email\`",
+      ]
+    `);
+  });
+
   it("a brace that closes nothing", () => {
     expect(errorsOf('cadence "p" {\n  channels email\n}\n}\n')).toMatchInlineSnapshot(`
       [
