@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  importMappedEvents,
   MappingFileError,
   mapCsv,
   mapHubspotEngagements,
@@ -11,6 +12,7 @@ import {
   parseFieldMapping,
   toInstant,
 } from "../../src/adapters/crm/index.js";
+import { MemoryStore } from "../../src/adapters/store/memory.js";
 import { compile } from "../../src/engine/index.js";
 import { parsePolicy } from "../../src/parser/index.js";
 
@@ -348,5 +350,24 @@ describe("CSV reading", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("importing mapped events", () => {
+  it("stores each contact's events once, and reports events without a contact", async () => {
+    const store = new MemoryStore();
+    const mapped = mapOutreachRecords({
+      data: [
+        { type: "mailing", id: 1, attributes: { deliveredAt: "2026-03-02T14:00:00Z", repliedAt: "2026-03-03T09:00:00Z" }, relationships: { prospect: { data: { type: "prospect", id: 7 } } } },
+        { type: "mailing", id: 2, attributes: { deliveredAt: "2026-03-02T15:00:00Z" }, relationships: { prospect: { data: { type: "prospect", id: 8 } } } },
+        { type: "mailing", id: 3, attributes: { deliveredAt: "2026-03-02T16:00:00Z" } },
+      ],
+    });
+    const first = await importMappedEvents(store, mapped.events);
+    expect(first).toEqual({ added: 3, duplicates: 0, problems: [{ index: 2, message: "`touch` event names no contact" }] });
+    const again = await importMappedEvents(store, mapped.events);
+    expect(again).toMatchObject({ added: 0, duplicates: 3 });
+    expect((await store.history("7")).map((e) => e.type)).toEqual(["touch", "reply"]);
+    expect((await store.history("8")).map((e) => e.id)).toEqual(["outreach:mailing:2:delivered"]);
   });
 });

@@ -13,3 +13,4 @@ export { mapSalesforceActivities } from "./salesforce.js";
 export { mapOutreachRecords } from "./outreach.js";
 export { mapCsv, mapJsonLines, parseFieldMapping, MappingFileError, type FieldMapping } from "./generic.js";
 export { parseCsv, type CsvRow, type CsvResult } from "./csv.js";
+export { importMappedEvents, type ImportResult } from "./import.js";
