@@ -214,8 +214,16 @@ async function main(): Promise<void> {
       ["xstate", xs],
     ];
     if (engine !== undefined) {
-      const evaluated = engine.evaluate(p.input);
-      const decided = engine.decide(snapshots[i]!, p.input.touch, p.input.at);
+      let evaluated: Decision;
+      let decided: Decision;
+      try {
+        evaluated = engine.evaluate(p.input);
+        decided = engine.decide(snapshots[i]!, p.input.touch, p.input.at);
+      } catch (error) {
+        fail(`case ${i}: Heed threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, p, {
+          handwritten: show(hw),
+        });
+      }
       if (JSON.stringify(evaluated) !== JSON.stringify(decided)) {
         fail(`case ${i}: Heed decide() differs from evaluate()`, p, { evaluate: evaluated, decide: decided });
       }
