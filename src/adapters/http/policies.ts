@@ -35,6 +35,9 @@ export interface PolicyFileError {
   diagnostics: Diagnostic[];
 }
 
+/** Where errors of the policies taken together (rather than of one file) are listed. */
+const SET_KEY = "(policy set)";
+
 /** True for a policy file name. */
 export function isPolicyFileName(name: string): boolean {
   return /\.heed$|\.heed\.ya?ml$/.test(name) && !/\.test\.ya?ml$/.test(name);
@@ -139,7 +142,7 @@ export class PolicyRegistry {
         changed = true;
       }
     }
-    for (const file of [...this.failed.keys()]) if (!present.has(file)) this.failed.delete(file);
+    for (const file of [...this.failed.keys()]) if (!present.has(file) && file !== SET_KEY) this.failed.delete(file);
 
     for (const file of files) {
       let text: string;
@@ -190,6 +193,13 @@ export class PolicyRegistry {
   private rebuild(): void {
     const policies = this.policies();
     this.engines = new Map(policies.map((p) => [p.name, compile(p.policy)]));
-    this.setEngine = policies.length === 0 ? undefined : compile(policies.map((p) => p.policy));
+    this.failed.delete(SET_KEY);
+    try {
+      this.setEngine = policies.length === 0 ? undefined : compile(policies.map((p) => p.policy));
+    } catch (error) {
+      if (!(error instanceof HeedPolicyError)) throw error;
+      // Each policy is fine alone but not together: keep answering with the previous set.
+      this.failed.set(SET_KEY, { file: SET_KEY, keptPrevious: this.setEngine !== undefined, diagnostics: [...error.diagnostics] });
+    }
   }
 }
