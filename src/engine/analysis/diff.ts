@@ -14,7 +14,7 @@ import { DateTime } from "luxon";
 
 import type { Duration, Expr, Policy, Rule, Transition } from "../../ast.js";
 import { DEFAULT_ENGAGEMENT, DEFAULT_IGNORE_WINDOW, stripSpans } from "../../ast.js";
-import type { Decision, HistoryEvent } from "../../model.js";
+import type { Contact, Decision, HistoryEvent } from "../../model.js";
 import type { Engine } from "../api.js";
 import { compile } from "../index.js";
 import type { Calendar } from "../time.js";
@@ -37,6 +37,8 @@ export interface DiffOptions {
   zone?: string;
   /** When every history starts (ISO-8601). Default: Monday 2026-01-05, 10:00 in the zone. */
   start?: string;
+  /** How deep the exhaustive histories go for each contact attribute, touch prop and tag the policies test. Default 2. */
+  variantDepth?: number;
 }
 
 /** One step of an abstract history. */
@@ -44,6 +46,17 @@ export type DiffStep =
   | { kind: "touch"; channel: string }
   | { kind: "signal"; type: string; props: Record<string, string | number | boolean> }
   | { kind: "wait"; duration: Duration; minutes: -1 | 0 | 1 };
+
+/**
+ * Who the touch is proposed to and what it carries, beyond the plain
+ * contact and touch: an attribute or a touch prop the policies test, or a tag.
+ */
+export interface DiffVariant {
+  /** In words: ``a contact with `role` "analyst"``, ``a touch tagged "meeting-ask"``. */
+  label: string;
+  attributes?: Record<string, string | number | boolean | string[]>;
+  touch?: Record<string, string | number | boolean | string[]>;
+}
 
 /** One kind of change, with the smallest history found that shows it. */
 export interface DiffChange {
@@ -60,6 +73,8 @@ export interface DiffChange {
   history: HistoryEvent[];
   /** The instant the touch was proposed. */
   at: string;
+  /** The contact's attributes or the touch's props and tags, when the change needs them. */
+  variant?: DiffVariant;
   /** The change in words: ``now allows `call` where it deferred, after: touch `email`, wait 3 days``. */
   message: string;
 }
@@ -92,44 +107,49 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
   const channels = unique([...newPolicy.channels, ...oldPolicy.channels].map((c) => c.name));
   const alphabet = abstractAlphabet(oldPolicy, newPolicy, channels);
   const found = new Map<string, DiffChange>();
-  const depth = options.depth ?? 3;
   const maxHistories = options.maxHistories ?? 30_000;
 
-  const tryHistory = (steps: DiffStep[]): void => {
-    const { history, at } = realise(steps, startMs, calendar);
-    compareAt(engines, zone, channels, steps, history, at, found);
-  };
-
+  const variants: (DiffVariant | undefined)[] = [undefined, ...diffVariants(oldPolicy, newPolicy)];
   let exhaustive = 0;
   let reached = 0;
-  let layer: DiffStep[][] = [[]];
-  for (let length = 1; length <= depth; length++) {
-    if (exhaustive + layer.length * alphabet.length > maxHistories) break;
-    const next: DiffStep[][] = [];
-    for (const prefix of layer) {
-      for (const step of alphabet) {
-        // A history never starts with a wait (it would only move the start), and two waits in a row
-        // are left to the random histories: they mostly repeat what one wait shows.
-        if (step.kind === "wait" && (prefix.length === 0 || prefix[prefix.length - 1]?.kind === "wait")) continue;
-        const steps = [...prefix, step];
-        next.push(steps);
-        tryHistory(steps);
-        exhaustive++;
-      }
-    }
-    layer = next;
-    reached = length;
-  }
-
-  const random = options.randomHistories ?? 300;
+  let random = 0;
   const rng = mulberry32(options.seed ?? 1);
   const longest = options.randomLength ?? 8;
-  for (let i = 0; i < random; i++) {
-    const length = 1 + Math.floor(rng() * longest);
-    const steps: DiffStep[] = [];
-    for (let j = 0; j < length; j++) steps.push(alphabet[Math.floor(rng() * alphabet.length)] as DiffStep);
-    tryHistory(steps);
-  }
+  const randomCount = options.randomHistories ?? 300;
+  variants.forEach((variant, index) => {
+    const tryHistory = (steps: DiffStep[]): void => {
+      const { history, at } = realise(steps, startMs, calendar);
+      compareAt(engines, zone, channels, steps, history, at, found, variant);
+    };
+    // the plain contact and touch get the full depth; each variant a shallower search
+    const limit = index === 0 ? options.depth ?? 3 : Math.min(options.variantDepth ?? 2, options.depth ?? 3);
+    let layer: DiffStep[][] = [[]];
+    for (let length = 1; length <= limit; length++) {
+      if (exhaustive + layer.length * alphabet.length > maxHistories * (index === 0 ? 1 : 2)) break;
+      const next: DiffStep[][] = [];
+      for (const prefix of layer) {
+        for (const step of alphabet) {
+          // A history never starts with a wait (it would only move the start), and two waits in a row
+          // are left to the random histories: they mostly repeat what one wait shows.
+          if (step.kind === "wait" && (prefix.length === 0 || prefix[prefix.length - 1]?.kind === "wait")) continue;
+          const steps = [...prefix, step];
+          next.push(steps);
+          tryHistory(steps);
+          exhaustive++;
+        }
+      }
+      layer = next;
+      if (index === 0) reached = length;
+    }
+    const share = index === 0 ? randomCount : Math.ceil(randomCount / 4);
+    for (let i = 0; i < share; i++) {
+      const length = 1 + Math.floor(rng() * longest);
+      const steps: DiffStep[] = [];
+      for (let j = 0; j < length; j++) steps.push(alphabet[Math.floor(rng() * alphabet.length)] as DiffStep);
+      tryHistory(steps);
+      random++;
+    }
+  });
 
   const changes = [...found.values()].sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
   return { same: changes.length === 0, changes, explored: { exhaustive, random, depth: reached } };
@@ -240,6 +260,67 @@ function abstractAlphabet(a: Policy, b: Policy, channels: string[]): DiffStep[] 
   return steps;
 }
 
+/** Values a condition compares a path to: `contact.role in ["analyst"]` gives `contact.role` = "analyst". */
+function pathValues(e: Expr | undefined, out: { path: string[]; value: string | number | boolean }[]): void {
+  if (e === undefined) return;
+  switch (e.kind) {
+    case "compare": {
+      const path = e.left.kind === "path" ? e.left : e.right.kind === "path" ? e.right : undefined;
+      const lit = e.left.kind === "literal" ? e.left : e.right.kind === "literal" ? e.right : undefined;
+      if (path !== undefined && lit !== undefined) out.push({ path: path.segments, value: lit.value });
+      return;
+    }
+    case "in":
+      if (e.left.kind === "path" && e.right.kind === "list") for (const item of e.right.items) out.push({ path: e.left.segments, value: item.value });
+      return;
+    case "and":
+    case "or":
+      pathValues(e.left, out);
+      pathValues(e.right, out);
+      return;
+    case "not":
+      pathValues(e.expr, out);
+      return;
+    case "exists":
+      out.push({ path: e.path.segments, value: true });
+      return;
+  }
+}
+
+/** One variant per contact attribute value, touch prop value and tag the policies test, in a stable order. */
+function diffVariants(a: Policy, b: Policy): DiffVariant[] {
+  const found: { path: string[]; value: string | number | boolean }[] = [];
+  const tags: string[] = [];
+  for (const p of [a, b]) {
+    pathValues(p.appliesWhen, found);
+    for (const t of allTransitions(p)) {
+      if (t.trigger.kind === "when") pathValues(t.trigger.condition, found);
+    }
+    for (const r of allRules(p)) {
+      if (r.kind === "never-when") pathValues(r.when, found);
+      if ((r.kind === "never-when" || r.kind === "never-without" || r.kind === "never-after" || r.kind === "never-within") && r.tagged) {
+        tags.push(r.tagged.value);
+      }
+    }
+  }
+  const variants: DiffVariant[] = [];
+  const seen = new Set<string>();
+  const add = (v: DiffVariant): void => {
+    if (seen.has(v.label)) return;
+    seen.add(v.label);
+    variants.push(v);
+  };
+  for (const { path, value } of found) {
+    const [head, ...rest] = path;
+    const name = rest[0] === "attributes" ? rest.slice(1).join(".") : rest.join(".");
+    if (name === "" || name.includes(".") || name === "id" || name === "timezone" || name === "channel" || name === "tags") continue;
+    if (head === "contact") add({ label: `a contact with \`${name}\` ${JSON.stringify(value)}`, attributes: { [name]: value } });
+    if (head === "touch") add({ label: `a touch with \`${name}\` ${JSON.stringify(value)}`, touch: { [name]: value } });
+  }
+  for (const tag of tags) add({ label: `a touch tagged ${JSON.stringify(tag)}`, touch: { tags: [tag] } });
+  return variants;
+}
+
 // ---------------------------------------------------------------- running
 
 function realise(steps: readonly DiffStep[], start: number, calendar: Calendar): { history: HistoryEvent[]; at: number } {
@@ -276,18 +357,26 @@ function compareAt(
   history: HistoryEvent[],
   at: number,
   found: Map<string, DiffChange>,
+  variant: DiffVariant | undefined,
 ): void {
-  const contact = { id: "diff-contact", timezone: zone };
+  const contact: Contact = { id: "diff-contact", timezone: zone };
+  if (variant?.attributes !== undefined) contact.attributes = variant.attributes;
   const atText = formatInstant(at);
   const words = steps.map(describeStep);
   const record = (key: string, change: Omit<DiffChange, "steps" | "history" | "at" | "message">, message: string): void => {
     const known = found.get(key);
-    if (known !== undefined && known.steps.length <= words.length) return;
-    found.set(key, { ...change, steps: words, history, at: atText, message: `${message}, after: ${words.join(", ")}` });
+    // a counterexample with the plain contact and touch is smaller than one with a variant, then the shorter history wins
+    const plainNow = variant === undefined;
+    const plainKnown = known?.variant === undefined;
+    const smaller = known === undefined || (plainNow && !plainKnown) || (plainNow === plainKnown && words.length < known.steps.length);
+    if (!smaller) return;
+    const full: DiffChange = { ...change, steps: words, history, at: atText, message: `${message}${variant === undefined ? "" : ` for ${variant.label}`}, after: ${words.join(", ")}` };
+    if (variant !== undefined) full.variant = variant;
+    found.set(key, full);
   };
   let stages: [string, string] | undefined;
   for (const channel of channels) {
-    const input = { contact, history, touch: { channel }, at: atText };
+    const input = { contact, history, touch: { ...variant?.touch, channel }, at: atText };
     const before: Decision = engines.old.evaluate(input);
     const after: Decision = engines.new.evaluate(input);
     stages ??= [before.stage, after.stage];

@@ -70,3 +70,20 @@ describe("diffPolicies", () => {
     expect(first.changes.map((c) => c.message)).toContain("now allows `call` where it denied, after: touch `email`, wait 3 days");
   });
 });
+
+describe("diffPolicies with attributes, touch props and tags", () => {
+  it("finds a change that only shows for a contact attribute the policies test", () => {
+    const a = load(small("2", '  never call when contact.role == "analyst"\n'));
+    const b = load(small("2", '  never call when contact.role == "student"\n'));
+    const report = diffPolicies(a, b, { depth: 2, randomHistories: 20 });
+    expect(report.changes.map((c) => c.message)).toContain('now allows `call` where it denied for a contact with `role` "analyst", after: touch `email`');
+  });
+
+  it("finds a change that only shows for a tagged touch", () => {
+    const a = load(small("2"));
+    const b = load(small("2", '  never any tagged "meeting-ask" when total_touches == 0\n'));
+    const report = diffPolicies(a, b, { depth: 2, randomHistories: 20 });
+    const change = report.changes.find((c) => c.variant?.touch?.tags !== undefined && c.channel === "email");
+    expect(change?.message).toBe('now denies `email` where it allowed for a touch tagged "meeting-ask", after: `reply`');
+  });
+});
