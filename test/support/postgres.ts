@@ -53,7 +53,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
   for (const binary of ["initdb", "pg_ctl", "postgres"]) {
     if (!existsSync(join(PG_BIN, binary))) {
       throw new Error(
-        `PostgreSQL binaries not found: \`${join(PG_BIN, binary)}\` is missing (install PostgreSQL 15 or set HEED_PG_BIN); the store tests need a real server`,
+        `the PostgreSQL binaries are missing: \`${join(PG_BIN, binary)}\` not found (install PostgreSQL 15 or set HEED_PG_BIN); the store tests need a real server`,
       );
     }
   }
