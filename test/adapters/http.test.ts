@@ -283,6 +283,9 @@ describe("runServe", () => {
     const err3 = sink();
     expect(await runServe(["/nowhere/at/all", "--port", "0"], { stdout: sink(), stderr: err3 })).toBe(2);
     expect(err3.lines()[0]).toBe("heed serve: path `/nowhere/at/all` not found");
+    const err5 = sink();
+    expect(await runServe([".", "--decision-log", "/nowhere/d.jsonl", "--store", "memory"], { stdout: sink(), stderr: err5 })).toBe(1);
+    expect(err5.lines()[0]).toBe("heed serve: cannot write the decision log `/nowhere/d.jsonl`: ENOENT");
     const err4 = sink();
     expect(await runServe(["x", "--verbose"], { stdout: sink(), stderr: err4 })).toBe(2);
     expect(err4.lines()[0]).toBe("heed serve: unknown option `--verbose`");

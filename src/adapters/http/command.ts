@@ -6,7 +6,7 @@
  * @module
  */
 
-import { createWriteStream, existsSync, type WriteStream } from "node:fs";
+import { closeSync, createWriteStream, existsSync, openSync, type WriteStream } from "node:fs";
 import { resolve } from "node:path";
 import { DEFAULT_STORE_FOLDER } from "../store/index.js";
 import { startServer, type LineSink } from "./server.js";
@@ -110,7 +110,17 @@ export async function runServe(args: string[], io: ServeIo): Promise<number> {
   }
   const store = parsed.store === "memory" || /^postgres(ql)?:\/\//.test(parsed.store) ? parsed.store : resolve(cwd, parsed.store);
   let logFile: WriteStream | undefined;
-  if (parsed.decisionLog !== undefined) logFile = createWriteStream(resolve(cwd, parsed.decisionLog), { flags: "a" });
+  if (parsed.decisionLog !== undefined) {
+    const file = parsed.decisionLog;
+    try {
+      closeSync(openSync(resolve(cwd, file), "a"));
+    } catch (error) {
+      io.stderr.write(`heed serve: cannot write the decision log \`${file}\`: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+      return 1;
+    }
+    logFile = createWriteStream(resolve(cwd, file), { flags: "a" });
+    logFile.on("error", (error: NodeJS.ErrnoException) => io.stderr.write(`heed serve: cannot write the decision log \`${file}\`: ${error.code ?? error.message}\n`));
+  }
 
   const sig = signals();
   try {

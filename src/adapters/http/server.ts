@@ -334,6 +334,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   const server = createServer((req, res) => void handle(req, res));
+  // A client that trickles its request cannot hold a connection for long.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   server.on("clientError", (_error, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nmalformed request\n");
     else socket.destroy();
