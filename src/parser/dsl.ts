@@ -25,6 +25,9 @@ export interface ParseDslResult {
   diagnostics: Diagnostic[];
 }
 
+/** At most this many diagnostics are reported for one text. */
+export const MAX_DIAGNOSTICS = 200;
+
 /** How deep parentheses and `not`s may nest: beyond this a condition is surely a mistake, and recursion must stay bounded. */
 export const MAX_NESTING = 64;
 
@@ -86,7 +89,13 @@ export function settle(syntaxCount: number, diagnostics: Diagnostic[]): Diagnost
   const lines = new Set(syntax.map((d) => d.span?.line));
   const later = diagnostics.slice(syntaxCount).filter((d) => d.code !== "incomplete" || syntaxCount === 0);
   const kept = later.filter((d) => syntaxCount === 0 || !lines.has(d.span?.line));
-  return sortDiagnostics([...syntax, ...kept]);
+  const all = sortDiagnostics([...syntax, ...kept]);
+  if (all.length <= MAX_DIAGNOSTICS) return all;
+  const shown = all.slice(0, MAX_DIAGNOSTICS);
+  const last = shown[shown.length - 1]!;
+  const note: Diagnostic = { severity: "error", code: "syntax", message: `${all.length - MAX_DIAGNOSTICS} more errors not shown` };
+  if (last.span !== undefined) note.span = last.span;
+  return [...shown, note];
 }
 
 /** Parses a `.heed` policy. Never throws; a policy is returned only when there is no error. */

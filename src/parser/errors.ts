@@ -121,7 +121,7 @@ const NO_SPACE_AFTER = new Set(["Dot", "LParen", "LBracket"]);
 
 /** The source text of the statement before `previous`: the tokens on its line, from the line's first. */
 function contextBefore(tokens: readonly IToken[], previous: IToken): string {
-  const index = tokens.findIndex((t) => t.startOffset === previous.startOffset);
+  const index = indexAt(tokens, previous.startOffset);
   if (index < 0) return previous.image;
   let start = index;
   while (
@@ -205,12 +205,22 @@ export function syntaxDiagnostics(
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   // Several errors at one token come from recovery: the one about a missing `}` is the echo.
-  const closers = errors.filter((e) => isCloserMismatch(e));
-  const echoes = new Set(
-    closers.filter((c) => errors.some((e) => e !== c && !isCloserMismatch(e) && e.token.startOffset === c.token.startOffset)),
-  );
-  for (const error of errors) {
-    if (echoes.has(error)) continue;
+  const closer = errors.map(isCloserMismatch);
+  const realAt = new Set(errors.filter((_, i) => !closer[i]).map((e) => e.token.startOffset));
+  for (let i = 0; i < errors.length; i++) {
+    const error = errors[i]!;
+    if (closer[i] && realAt.has(error.token.startOffset)) continue;
+    if (out.length === MAX_SYNTAX_ERRORS) {
+      const last = out[out.length - 1]!;
+      const note: Diagnostic = {
+        severity: "error",
+        code: "syntax",
+        message: `more syntax errors follow; fix these ${MAX_SYNTAX_ERRORS} first`,
+      };
+      if (last.span !== undefined) note.span = last.span;
+      out.push(note);
+      break;
+    }
     const diagnostic = toDiagnostic(error, tokens, file);
     const key = `${diagnostic.span?.line}:${diagnostic.span?.column}`;
     if (seen.has(key)) continue;
@@ -218,6 +228,23 @@ export function syntaxDiagnostics(
     out.push(diagnostic);
   }
   return out;
+}
+
+/** Reports stop after this many syntax errors: beyond it they are noise. */
+export const MAX_SYNTAX_ERRORS = 100;
+
+/** The index of the token starting at `offset`, or -1 (tokens are in offset order). */
+function indexAt(tokens: readonly IToken[], offset: number): number {
+  let low = 0;
+  let high = tokens.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const at = tokens[mid]!.startOffset;
+    if (at === offset) return mid;
+    if (at < offset) low = mid + 1;
+    else high = mid - 1;
+  }
+  return -1;
 }
 
 function isCloserMismatch(error: IRecognitionException): boolean {
@@ -292,7 +319,7 @@ function toDiagnostic(error: IRecognitionException, tokens: readonly IToken[], f
 
   // `at mots 3 calls`: a misspelled keyword a few tokens into a construct.
   if (data.kind === "no-alternative" && !atEnd && (data.pathWords?.length ?? 0) > 0) {
-    const index = tokens.findIndex((t) => t.startOffset === actual.startOffset);
+    const index = indexAt(tokens, actual.startOffset);
     for (let i = index; i >= 0 && i < index + 3 && i < tokens.length; i++) {
       const t = tokens[i]!;
       if (t.startLine !== actual.startLine) break;
@@ -320,10 +347,16 @@ function toDiagnostic(error: IRecognitionException, tokens: readonly IToken[], f
 
 function previousOf(tokens: readonly IToken[], actual: IToken): IToken | undefined {
   if (isEnd(actual)) return tokens[tokens.length - 1];
+  // The last token starting before `actual`.
+  let low = 0;
+  let high = tokens.length - 1;
   let found: IToken | undefined;
-  for (const t of tokens) {
-    if (t.startOffset >= actual.startOffset) break;
-    found = t;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (tokens[mid]!.startOffset < actual.startOffset) {
+      found = tokens[mid];
+      low = mid + 1;
+    } else high = mid - 1;
   }
   return found;
 }

@@ -13,4 +13,16 @@ describe("fuzz regressions", () => {
     expect(printed).toContain("at most 3 touche per 7 days");
     expect(stripSpans(parseDsl(printed).policy)).toEqual(stripSpans(policy));
   });
+
+  it("thousands of broken lines are reported in linear time, as a bounded list (was quadratic: 83 s for 20 000)", () => {
+    for (const unit of ["never ", "foo\n", "at most 3 calls per\n"]) {
+      const started = performance.now();
+      const { policy, diagnostics } = parseDsl(`cadence "p" {\n${unit.repeat(5000)}\n}`);
+      expect(performance.now() - started).toBeLessThan(15_000);
+      expect(policy).toBeUndefined();
+      expect(diagnostics.length).toBeGreaterThan(50);
+      expect(diagnostics.length).toBeLessThanOrEqual(201);
+      expect(diagnostics[diagnostics.length - 1]!.message).toMatch(/^(more syntax errors follow|\d+ more errors not shown)/);
+    }
+  });
 });
