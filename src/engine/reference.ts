@@ -354,6 +354,10 @@ function touchTimes(ctx: Context, channels: string[], now: number): number[] {
 function judge(ctx: Context, state: RefState, touch: ProposedTouch, now: number): RuleVerdict[] {
   const { policy } = ctx;
   const out: RuleVerdict[] = [];
+  // `applies when`: where the policy does not apply it has nothing to say
+  if (policy.appliesWhen !== undefined && !evaluateCondition(policy.appliesWhen, { contact: ctx.contact, touch: touch as Record<string, unknown> })) {
+    return out;
+  }
   const declared = policy.channels.map((c) => c.name);
   if (!declared.includes(touch.channel)) {
     out.push({ id: "policy.channels", code: "unknown-channel", verdict: { kind: "deny", code: "unknown-channel" } });

@@ -130,6 +130,13 @@ export const policyArbitrary: fc.Arbitrary<Policy> = fc
       finalLast: fc.boolean(),
       policyTransitions: fc.array(transition(stageCount), { maxLength: stageCount === 0 ? 0 : 2 }),
       rules: fc.array(rule, { maxLength: 4 }),
+      appliesWhen: fc.option(
+        fc.constantFrom<Expr>(
+          { kind: "compare", op: "!=", left: path("contact", "vip"), right: lit(true) },
+          { kind: "in", negated: true, left: path("touch", "campaign"), right: { kind: "list", items: [lit("acquisition")] } },
+        ),
+        { nil: undefined, freq: 5 },
+      ),
     }),
   )
   .map((p): Policy => {
@@ -156,5 +163,6 @@ export const policyArbitrary: fc.Arbitrary<Policy> = fc
     if (p.engagement !== undefined) policy.engagement = p.engagement.map(id);
     if (p.ignoreWindow !== undefined) policy.ignoreWindow = p.ignoreWindow;
     if (p.holidays !== undefined) policy.holidays = p.holidays.map((date) => ({ date }));
+    if (p.appliesWhen !== undefined) policy.appliesWhen = p.appliesWhen;
     return policy;
   });
