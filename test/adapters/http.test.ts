@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runServe } from "../../src/adapters/http/command.js";
 import { canonicalJson, startServer, type RunningServer } from "../../src/adapters/http/server.js";
 import { MemoryStore } from "../../src/adapters/store/memory.js";
+import { createDatabase, lazyPostgres } from "../support/postgres.js";
 
 const GOOD = `cadence "gate" {
   timezone from contact.timezone else "UTC"
@@ -303,6 +304,30 @@ describe("runServe", () => {
     } finally {
       await first.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("serves attempts from a PostgreSQL store named by its URL", async () => {
+    const postgres = lazyPostgres();
+    const dir = mkdtempSync(join(tmpdir(), "heed-pgserve-"));
+    try {
+      const url = await createDatabase(await postgres.cluster());
+      writeFileSync(join(dir, "gate.heed"), GOOD);
+      const server = await startServer({ policies: dir, store: url, pollInterval: 0, watch: false });
+      try {
+        expect(server.store.kind).toBe("postgres");
+        const attempt = (at: string): Promise<Response> =>
+          fetch(`${server.url}/v1/contacts/pg-1/attempts`, { method: "POST", body: JSON.stringify({ touch: { channel: "call" }, at }) });
+        const answers = await Promise.all([attempt("2026-03-02T10:00:00Z"), attempt("2026-03-02T10:00:00Z"), attempt("2026-03-02T10:00:00Z")]);
+        const verdicts = await Promise.all(answers.map(async (r) => ((await r.json()) as { decision: { verdict: string } }).decision.verdict));
+        expect(verdicts.sort()).toEqual(["allow", "defer", "defer"]);
+        expect(await server.store.history("pg-1")).toHaveLength(1);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await postgres.stop();
     }
   });
 
