@@ -305,6 +305,14 @@ describe("heed fmt", () => {
     expect(readFileSync(join(dir, "b.heed"), "utf8")).toBe(broken);
   });
 
+  it("formats a policy that parses but names an unknown stage (that is for `heed check`)", () => {
+    const dir = workspace({ "u.heed": 'cadence "u" {\n  channels email\n  start stage a {\n     after 1 touch move to nowhere\n  }\n}\n' });
+    const run = heed(["fmt", "--write", "u.heed"], dir);
+    expect(run.code).toBe(0);
+    expect(readFileSync(join(dir, "u.heed"), "utf8")).toContain("\n    after 1 touch move to nowhere\n");
+    expect(heed(["check", "u.heed"], dir).code).toBe(1);
+  });
+
   it("keeps the inbound policy's comments", () => {
     const dir = workspace();
     copyFixture(dir, "inbound.heed");

@@ -40,7 +40,7 @@ describe("heed simulate", () => {
     expect(threaded.stdout).toContain("simulated 2000 contacts against `inbound-content` (seed 7, horizon 5 days)");
     expect(threaded.stdout).toContain("safety violations: 0");
     expect(threaded.stdout).toMatch(/persona unsubscribes\n {2}contacts: +\d+/);
-    expect(threaded.stdout).toMatch(/stage prospecting\n {2}touches sent: \d+ \(/);
+    expect(threaded.stdout).toMatch(/stage prospecting\n {2}entered by: +2000 contacts, .*\n {2}touches sent: \d+ \(/);
     const other = heed(["simulate", "inbound.heed", "--contacts", "2000", "--seed", "8", "--horizon", "5", "--workers", "0"], dir);
     expect(other.stdout).not.toBe(threaded.stdout);
   }, 600_000);

@@ -1,6 +1,6 @@
 /**
  * `heed fmt [--check|--write] PATH...`: canonical formatting of `.heed`
- * files. A file with errors is reported and never rewritten; a file whose
+ * files. A file with syntax errors is reported and never rewritten; a file whose
  * formatted text would not read back as the same policy is never rewritten
  * either.
  *
@@ -10,7 +10,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { stripSpans } from "../../../ast.js";
-import { hasErrors, type Diagnostic } from "../../../diagnostics.js";
+import type { Diagnostic } from "../../../diagnostics.js";
 import { formatPolicy } from "../../../parser/format.js";
 import { parsePolicy } from "../../../parser/index.js";
 import { discoverFiles, isDslFile, MissingPathError, readText } from "../../files.js";
@@ -64,7 +64,8 @@ export const fmtVerb: Verb = {
       }
       sources.set(file, read.text);
       const parsed = parsePolicy(read.text, { file, format: "dsl" });
-      if (parsed.policy === undefined || hasErrors(parsed.diagnostics)) {
+      // Only a file that does not parse is refused; mistakes of meaning are `heed check`'s to report.
+      if (parsed.policy === undefined) {
         diagnostics.push(...withFile(parsed.diagnostics.filter((d) => d.severity === "error"), file));
         continue;
       }
