@@ -257,15 +257,16 @@ function placeComments(comments: readonly A.Comment[], anchors: readonly { start
       leftover.push(comment);
       continue;
     }
-    let before: { start: number; endLine: number } | undefined;
-    let after: { start: number; endLine: number } | undefined;
-    for (const anchor of sorted) {
-      if (anchor.start < offset) before = anchor;
-      else {
-        after = anchor;
-        break;
-      }
+    // The first anchor at or after the comment; the one before it precedes the comment.
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (sorted[mid]!.start < offset) low = mid + 1;
+      else high = mid;
     }
+    const before = low > 0 ? sorted[low - 1] : undefined;
+    const after = sorted[low];
     if (before !== undefined && before.endLine === comment.span?.line) entry(before.start).trailing.push(comment);
     else if (after !== undefined) entry(after.start).leading.push(comment);
     else leftover.push(comment);
