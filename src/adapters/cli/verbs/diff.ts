@@ -7,6 +7,7 @@
 
 import type { Diagnostic } from "../../../diagnostics.js";
 import type { Policy } from "../../../ast.js";
+import type { HistoryEvent } from "../../../model.js";
 import { diffPolicies, type DiffReport } from "../../../engine/analysis/diff.js";
 import { loadPolicy } from "../../files.js";
 import { integerOption, UsageError } from "../args.js";
@@ -64,6 +65,14 @@ export const diffVerb: Verb = {
   },
 };
 
+/** `touch email at T`, `reply (sentiment "negative") at T`. */
+function describeEvent(e: HistoryEvent): string {
+  const props = Object.entries(e)
+    .filter(([key]) => !["type", "at", "id", "channel"].includes(key))
+    .map(([key, value]) => `${key} ${JSON.stringify(value)}`);
+  return `${e.type}${e.channel === undefined ? "" : ` ${e.channel}`}${props.length === 0 ? "" : ` (${props.join(", ")})`} at ${e.at}`;
+}
+
 function printReport(io: CliIo, report: DiffReport, oldFile: string, newFile: string): void {
   const tried = `${report.explored.exhaustive} histories up to ${report.explored.depth} steps and ${report.explored.random} random ones`;
   if (report.same && report.explored.exhaustive + report.explored.random === 0) {
@@ -78,7 +87,7 @@ function printReport(io: CliIo, report: DiffReport, oldFile: string, newFile: st
   for (const change of report.changes) {
     println(io.stdout, "");
     println(io.stdout, `- ${change.message}`);
-    println(io.stdout, `  history: ${change.history.length === 0 ? "(none)" : change.history.map((e) => `${e.type}${e.channel === undefined ? "" : ` ${e.channel}`} at ${e.at}`).join("; ")}`);
+    println(io.stdout, `  history: ${change.history.length === 0 ? "(none)" : change.history.map(describeEvent).join("; ")}`);
     println(io.stdout, `  touch proposed at ${change.at}`);
   }
 }
