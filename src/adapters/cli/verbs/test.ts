@@ -137,7 +137,13 @@ function printCoverage(io: CliIo, p: Palette, cov: PolicyCoverage[]): void {
   }
 }
 
-/** The JSON report of `heed test --format json` (version 1). */
+/**
+ * The JSON report of `heed test --format json`, version 1:
+ * `{ version: 1, summary: { files, cases, passed, failed, errors },
+ *    diagnostics: [JsonDiagnostic],                       // problems of test files and policies
+ *    files: [{ file, policies: [path], cases: [{ name, line, column, passed, failures: [string], decision? }] }],
+ *    coverage?: [{ file, policy, rules: [{ rule, unmet, met, line?, column? }], transitions: [{ transition, fired, line?, column? }] }] }`.
+ */
 function jsonReport(run: TestRun, problems: Diagnostic[], cov: PolicyCoverage[] | undefined): unknown {
   const cases = run.files.flatMap((f) => f.cases);
   const failed = cases.filter((c) => !c.passed).length;
