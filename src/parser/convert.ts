@@ -25,10 +25,18 @@ export interface ConvertResult {
 
 /**
  * What the YAML form can say and the DSL cannot: a stage that allows no
- * channel (`allow: []`), names that are no DSL identifier (`my stage`, `final`).
+ * channel (`allow: []`), an empty engagement list, names that are no DSL
+ * identifier (`my stage`, `final`).
  */
 function dslGaps(policy: Policy): Diagnostic[] {
   const gaps: Diagnostic[] = [];
+  if (policy.engagement !== undefined && policy.engagement.length === 0) {
+    gaps.push({
+      severity: "error",
+      code: "not-convertible",
+      message: "`engagement: []` (no signal counts as engagement) cannot be written in the DSL, where no `engagement` line means the default signals",
+    });
+  }
   for (const stage of policy.stages) {
     if (stage.allow !== undefined && stage.allow.channels.length === 0) {
       const diagnostic: Diagnostic = {

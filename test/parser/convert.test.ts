@@ -68,4 +68,10 @@ describe("convertPolicy", () => {
     expect(result.diagnostics).toEqual([]);
     expect(result.output).toBe('cadence "x" {\n  channels email\n\n  rule quiet: quiet hours 21:00 to 08:00\n}\n');
   });
+
+  it("refuses an empty YAML engagement list, which the DSL would read back as the default", () => {
+    const result = convertPolicy("cadence: x\nchannels: [email]\nengagement: []\n", { file: "x.heed.yaml", to: "dsl" });
+    expect(result.output).toBeUndefined();
+    expect(result.diagnostics.map((d) => d.code)).toEqual(["not-convertible"]);
+  });
 });
