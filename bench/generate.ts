@@ -154,6 +154,12 @@ export interface GenerateOptions {
   events: number | readonly [number, number];
   /** Whether unsubscribes and purchases occur (scaling runs turn them off). */
   closing?: boolean;
+  /**
+   * Round every instant down to a multiple of this many ms (default one
+   * minute). A coarse grid (hours) makes events fall exactly on timers and
+   * window edges, to hunt for ordering disagreements.
+   */
+  grid?: number;
 }
 
 /** One benchmark case: a contact, its history, a proposed touch and an instant. */
@@ -164,13 +170,14 @@ export function generateCase(rand: Rand, i: number, options: GenerateOptions): E
       ? options.events
       : options.events[0] + Math.floor(rand() * (options.events[1] - options.events[0] + 1));
   const closing = options.closing ?? true;
+  const grid = options.grid ?? MINUTE;
   let t = EPOCH_START + Math.floor(rand() * EPOCH_SPAN);
-  t -= t % MINUTE;
+  t -= t % grid;
   const history: HistoryEvent[] = [];
   const times: number[] = [];
   for (let k = 0; k < n; k++) {
     t += gap(rand);
-    t -= t % MINUTE;
+    t -= t % grid;
     const kind = weighted(rand, KINDS);
     const event = makeEvent(rand, kind, iso(rand, t), closing);
     if (rand() < 0.1) event.id = `e${i}-${k}`;
@@ -182,7 +189,7 @@ export function generateCase(rand: Rand, i: number, options: GenerateOptions): E
     const k = Math.floor(rand() * history.length);
     const original = history[k]!;
     original.id = `e${i}-${k}`;
-    const copy: HistoryEvent = { ...original, at: iso(rand, times[k]! + Math.floor(rand() * 3) * HOUR) };
+    const copy: HistoryEvent = { ...original, at: iso(rand, times[k]! + Math.floor(rand() * 3) * Math.max(HOUR, grid)) };
     history.splice(Math.min(history.length, k + 1 + Math.floor(rand() * 3)), 0, copy);
   }
   // some histories arrive unsorted
@@ -201,7 +208,7 @@ export function generateCase(rand: Rand, i: number, options: GenerateOptions): E
   if (r < 0.08 && times.length > 2) at = times[Math.floor(rand() * times.length)]! + Math.floor(rand() * 2 * HOUR);
   else if (r < 0.4) at = last + Math.floor(rand() * 2 * DAY);
   else at = last + Math.floor(rand() * 20 * DAY);
-  at -= at % MINUTE;
+  at -= at % grid;
   const touch: ProposedTouch = {
     channel: rand() < 0.02 ? "fax" : weighted(rand, TOUCH_CHANNELS.map(([c, w]) => [c, c === "sms" ? 3 : w] as const)),
   };

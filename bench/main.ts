@@ -9,7 +9,9 @@
  * 3. Times each implementation (median of several runs), then how Heed
  *    grows with history length and with policy size, and memory per snapshot.
  *
- * `--quick` (or HEED_BENCH_QUICK=1) runs small sizes in a few seconds.
+ * `--quick` (or HEED_BENCH_QUICK=1) runs small sizes in a few seconds;
+ * `--agree-only [--seed=N] [--cases=N] [--grid-minutes=N]` only checks the
+ * agreement (a coarse grid puts events exactly on timers and window edges).
  *
  * @module
  */
@@ -29,8 +31,24 @@ import { synthPolicy } from "./synth.js";
 import { evaluateXState } from "./xstate.js";
 
 const QUICK = process.argv.includes("--quick") || process.env.HEED_BENCH_QUICK === "1";
-const SEED = 20261122;
-const CASES = QUICK ? 300 : 10_000;
+/** `--agree-only`: check the agreement and stop (with `--seed=N --cases=N`, a wider hunt for disagreements). */
+const AGREE_ONLY = process.argv.includes("--agree-only");
+
+function numberFlag(name: string): number | undefined {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  if (arg === undefined) return undefined;
+  const value = Number(arg.slice(name.length + 3));
+  if (!Number.isInteger(value) || value < 0) {
+    console.error(`--${name} needs a whole number, got \`${arg.slice(name.length + 3)}\``);
+    process.exit(2);
+  }
+  return value;
+}
+
+const SEED = numberFlag("seed") ?? 20261122;
+const CASES = numberFlag("cases") ?? (QUICK ? 300 : 10_000);
+/** `--grid-minutes=N`: instants on an N-minute grid instead of a 1-minute one (ties between events and timers). */
+const GRID_MINUTES = numberFlag("grid-minutes") ?? 1;
 const RUNS = QUICK ? 3 : 5;
 const POLICY_FILE = fileURLToPath(new URL("./inbound.heed", import.meta.url));
 
@@ -181,7 +199,8 @@ async function main(): Promise<void> {
   console.log(`Heed benchmark${QUICK ? " (quick)" : ""}`);
   console.log(`machine: ${cpus()[0]?.model ?? "unknown cpu"} x${cpus().length}, ${platform()} ${release()}, node ${process.version}`);
   console.log(`load average at start: ${loadavg().map((x) => fmt(x, 2)).join(", ")} (other work on the machine skews the numbers)`);
-  console.log(`cases: ${fmt(CASES)} contacts, 20-60 events each, seed ${SEED}; median of ${RUNS} runs\n`);
+  const grid = GRID_MINUTES === 1 ? "" : `, instants on a ${GRID_MINUTES}-minute grid`;
+  console.log(`cases: ${fmt(CASES)} contacts, 20-60 events each, seed ${SEED}${grid}; median of ${RUNS} runs\n`);
 
   const loaded = await loadHeed();
   const heed = loaded.api;
@@ -189,7 +208,7 @@ async function main(): Promise<void> {
   if (loaded.missing.length > 0) console.log(`not available yet: ${loaded.missing.join(", ")}`);
   console.log("");
 
-  const prepared = prepare(generateCases(SEED, CASES, { events: [20, 60] }));
+  const prepared = prepare(generateCases(SEED, CASES, { events: [20, 60], grid: Math.max(1, GRID_MINUTES) * 60_000 }));
   const rules = makeRulesEngine();
 
   let engine: Engine | undefined;
@@ -262,6 +281,8 @@ async function main(): Promise<void> {
         : `  reasons differ on ${fmt(reasonMismatches)} cases (not a failure); first: ${JSON.stringify(firstReasonMismatch)}`,
     );
   }
+
+  if (AGREE_ONLY) return;
 
   // ------------------------------------------------------------ throughput
   console.log(`\nthroughput (decisions per CPU second, median of ${RUNS} runs)`);
