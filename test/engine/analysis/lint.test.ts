@@ -1,7 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { analyzePolicy } from "../../../src/engine/analysis/lint.js";
 import { parsePolicy } from "../../../src/parser/index.js";
+import { policyArbitrary } from "../reference-arbitraries.js";
 
 /** Parses a DSL policy that must have no error, and returns the analysis warnings as `line:column code: message`. */
 function warnings(body: string, options: Parameters<typeof analyzePolicy>[1] = {}): string[] {
@@ -171,5 +173,20 @@ describe("analyzePolicy", () => {
     const found = analyzePolicy(policy!);
     expect(found.length).toBeGreaterThan(0);
     for (const d of found) expect(d.hint).toMatch(/^[a-z`]/);
+  });
+
+  it("never throws, whatever the policy, even one with semantic errors", () => {
+    fc.assert(
+      fc.property(policyArbitrary, fc.constantFrom("s0", "s9", "nowhere"), (policy, target) => {
+        const broken = { ...policy, transitions: [...policy.transitions, { trigger: { kind: "ignored" as const, count: 1 }, target: { name: target } }] };
+        for (const p of [policy, broken]) {
+          for (const d of analyzePolicy(p)) {
+            expect(d.severity).toBe("warning");
+            expect(d.message).not.toMatch(/\.$|\n/);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
