@@ -17,6 +17,7 @@ import { stripSpans, type Policy } from "../src/ast.js";
 import { hasErrors } from "../src/diagnostics.js";
 import { parseDsl } from "../src/parser/dsl.js";
 import { formatPolicy } from "../src/parser/format.js";
+import * as leaf from "../src/parser/leaf.js";
 import { arbMutations, arbPolicy, arbSoup, mutate } from "../test/parser/arbitraries.js";
 import { isDeepStrictEqual } from "node:util";
 
@@ -29,6 +30,15 @@ const runs = Number(option("runs") ?? 5000);
 const seed = option("seed") === undefined ? Date.now() % 2 ** 31 : Number(option("seed"));
 const inbound = readFileSync(join(import.meta.dirname, "..", "examples", "inbound.heed"), "utf8");
 const SLOW_MS = 2000;
+const LEAVES = [
+  leaf.parseDurationText,
+  leaf.parseWindowText,
+  leaf.parseConditionText,
+  leaf.parseTimeOfDayText,
+  leaf.parseQuietHoursText,
+  leaf.parseAfterText,
+  leaf.parseChannelSetText,
+];
 
 function sound(text: string): boolean {
   const started = performance.now();
@@ -64,6 +74,15 @@ const properties: [string, fc.IProperty<never> | fc.IProperty<[unknown]> | fc.IP
   ],
   ["arbitrary text is parsed soundly", fc.property(fc.string({ maxLength: 400 }), sound)],
   ["token soup is parsed soundly", fc.property(arbSoup, (s) => sound(`cadence "p" {\n${s}\n}`))],
+  [
+    "leaf sub-grammars give a value or an error, never both, never a throw",
+    fc.property(fc.oneof(arbSoup, fc.string({ maxLength: 60 })), (text) =>
+      LEAVES.every((parse) => {
+        const { value, diagnostics } = parse(text, { line: 3, column: 7, offset: 40 });
+        return (value === undefined) === hasErrors(diagnostics);
+      }),
+    ),
+  ],
 ];
 
 let failed = false;
