@@ -1,12 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import type { Policy } from "../../../src/ast.js";
 import { analyzeSilentContact, describeSilentContact } from "../../../src/engine/analysis/silent.js";
 import { compile } from "../../../src/engine/index.js";
 import { formatInstant, parseInstant } from "../../../src/engine/time.js";
+import { validatePolicy } from "../../../src/engine/validate.js";
 import { parsePolicy } from "../../../src/parser/index.js";
+import { policyArbitrary } from "../reference-arbitraries.js";
 
 const root = join(import.meta.dirname, "..", "..", "..");
 
@@ -108,4 +111,19 @@ describe("analyzeSilentContact", () => {
       "a silent contact gets 400 touches within 30 days (from 2026-01-05T09:00:00Z to 2026-01-05T09:00:00Z), more than 8",
     );
   });
+
+  it("accounts for every touch in exactly one stage visit, visits following each other without gaps", () => {
+    fc.assert(
+      fc.property(policyArbitrary.filter((p) => !validatePolicy(p).some((d) => d.severity === "error")), (policy) => {
+        const report = analyzeSilentContact(policy, { horizonDays: 60 });
+        expect(report.visits.reduce((n, v) => n + v.touches, 0)).toBe(report.totalTouches);
+        report.visits.forEach((v, i) => {
+          const next = report.visits[i + 1];
+          if (next !== undefined) expect(v.leftAt).toBe(next.enteredAt);
+        });
+        expect(describeSilentContact(report)).toMatch(/^a silent contact /);
+      }),
+      { numRuns: 15 },
+    );
+  }, 120_000);
 });
