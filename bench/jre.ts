@@ -16,7 +16,6 @@ import { Engine, type RuleProperties } from "json-rules-engine";
 import type { EvaluateInput, ProposedTouch } from "../src/model.js";
 import {
   CALENDAR,
-
   NURTURE,
   STAGES,
   YEAR,

@@ -2,9 +2,9 @@
  * The XState v5 peer: the stage machine as an XState machine driven by the
  * contact's events, the rules as named guards. XState has no notion of
  * ignore windows closing in the past, so the integrator replays the history
- * through an actor of the machine (one per decision) and injects the timer events
- * (`IGNORE_END` at each pending window's end, `NURTURE_TIMEOUT` 180 days
- * into nurture) in time order, as read from the machine's context. A
+ * through an actor of the machine (one per decision) and injects the timer
+ * events (`IGNORE_END` at each pending window's end, `NURTURE_TIMEOUT` 180
+ * days into nurture) in time order, as read from the machine's context. A
  * `PROPOSE` event asks the machine for a decision: its action checks every
  * rule guard with `check()` and records the unmet rules in the context. A
  * defer is followed through the timers the same way.
