@@ -31,12 +31,7 @@ export interface TokenizeResult {
   diagnostics: Diagnostic[];
 }
 
-const lexer = new Lexer(allTokens, {
-  positionTracking: "full",
-  ensureOptimizations: false,
-  // Identifier and keywords share first characters; chevrotain's "first char" optimisation handles that.
-  skipValidations: false,
-});
+const lexer = new Lexer(allTokens, { positionTracking: "full" });
 
 /**
  * Moves a token's positions from "relative to the text" to "absolute in the

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { CstParser, type CstNode } from "chevrotain";
+import { CstParser } from "chevrotain";
 import * as T from "../lexer/tokens.js";
 import { errorMessageProvider } from "./errors.js";
 
@@ -546,7 +546,3 @@ export type EntryRule =
   | "quietHoursLeaf"
   | "afterLeaf"
   | "channelSetLeaf";
-
-export function runEntry(entry: EntryRule): CstNode {
-  return grammar[entry]();
-}
