@@ -13,7 +13,7 @@ import type { Duration, Expr, Policy, Rule, Stage, Transition, Trigger } from ".
 import { DEFAULT_ENGAGEMENT, DEFAULT_IGNORE_WINDOW, IMPLICIT_STAGE } from "../ast.js";
 import { HeedInputError } from "../diagnostics.js";
 import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch, Reason } from "../model.js";
-import type { Counters } from "./conditions.js";
+import type { ConditionScope, Counters } from "./conditions.js";
 import { evaluateCondition } from "./conditions.js";
 import type { Calendar } from "./time.js";
 import {
@@ -52,6 +52,8 @@ interface RefState {
   openWindows: number[];
   /** `after DURATION` transitions of the current stage already tried at their instant. */
   elapsedDone: Set<Transition>;
+  /** The counters as they stood when each event arrived, before its effect (what a `never ... where` sees). */
+  countersAt: Map<RefEvent, Counters>;
 }
 
 /** What one rule says about a touch at one instant. */
@@ -259,6 +261,7 @@ function replay(ctx: Context, until: number, fresh = false): RefState {
     totalTouches: 0,
     openWindows: [],
     elapsedDone: new Set(),
+    countersAt: new Map(),
   };
   const entry = first !== undefined ? first.at : fresh ? until : ctx.at;
   enter(ctx, state, state.stage, entry);
@@ -279,6 +282,7 @@ function replay(ctx: Context, until: number, fresh = false): RefState {
 }
 
 function applyEvent(ctx: Context, state: RefState, event: RefEvent): void {
+  state.countersAt.set(event, counters(state, event.at));
   if (event.type === "touch") {
     state.touches++;
     state.totalTouches++;
@@ -338,11 +342,18 @@ function applies(policy: Policy, rule: Rule, touch: ProposedTouch): boolean {
   return true;
 }
 
-/** True when a history event is that signal and its `where` holds (over the signal's props and the contact, not the proposed touch). */
-function signalMatches(ctx: Context, e: RefEvent, signal: string, where: Expr | undefined): boolean {
+/**
+ * True when a history event is that signal and its `where` holds, over the
+ * signal's props, the contact and the counters as they stood when it arrived
+ * (not the proposed touch).
+ */
+function signalMatches(ctx: Context, state: RefState, e: RefEvent, signal: string, where: Expr | undefined): boolean {
   if (e.type !== signal) return false;
   if (where === undefined) return true;
-  return evaluateCondition(where, { contact: ctx.contact, signal: e.props as Record<string, unknown> });
+  const scope: ConditionScope = { contact: ctx.contact, signal: e.props as Record<string, unknown> };
+  const before = state.countersAt.get(e);
+  if (before !== undefined) scope.counters = before;
+  return evaluateCondition(where, scope);
 }
 
 /** Touches of the history on these channels, at most `now`. */
@@ -402,13 +413,13 @@ function judgeRule(ctx: Context, state: RefState, rule: Rule, touch: ProposedTou
   const signals = ctx.events.filter((e) => e.at <= now);
   switch (rule.kind) {
     case "never-without":
-      return signals.some((e) => signalMatches(ctx, e, rule.signal.name, rule.where)) ? MET : { kind: "deny", code: rule.kind };
+      return signals.some((e) => signalMatches(ctx, state, e, rule.signal.name, rule.where)) ? MET : { kind: "deny", code: rule.kind };
     case "never-after":
-      return signals.some((e) => signalMatches(ctx, e, rule.signal.name, rule.where)) ? { kind: "deny", code: rule.kind } : MET;
+      return signals.some((e) => signalMatches(ctx, state, e, rule.signal.name, rule.where)) ? { kind: "deny", code: rule.kind } : MET;
     case "never-within": {
       if (rule.duration.unit === "business-days" && cal === undefined) return NO_ZONE;
       const ends = signals
-        .filter((e) => signalMatches(ctx, e, rule.signal.name, rule.where))
+        .filter((e) => signalMatches(ctx, state, e, rule.signal.name, rule.where))
         .map((e) => addDuration(e.at, rule.duration.amount, rule.duration.unit, cal))
         .filter((end) => end > now);
       return ends.length === 0 ? MET : { kind: "defer", until: Math.max(...ends) };

@@ -59,6 +59,8 @@ const signalWhere: fc.Arbitrary<Expr> = fc.oneof(
   fc.constant<Expr>({ kind: "compare", op: "==", left: path("prefers"), right: lit("email") }),
   fc.constant<Expr>({ kind: "compare", op: "!=", left: path("sentiment"), right: lit("negative") }),
   fc.constant<Expr>({ kind: "exists", path: path("sentiment") }),
+  fc.integer({ min: 1, max: 3 }).map((n): Expr => ({ kind: "compare", op: ">=", left: path("touches"), right: lit(n) })),
+  fc.constant<Expr>({ kind: "compare", op: "==", left: path("ignored"), right: lit(0) }),
 );
 
 /** Conditions over the contact, the touch and the counters. */
