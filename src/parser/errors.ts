@@ -342,7 +342,11 @@ function toDiagnostic(error: IRecognitionException, tokens: readonly IToken[], f
     return make("use `==` to compare, not `=`", tokenSpan(actual, file));
   }
 
-  return make(`expected ${expectedText(data)}${after}${sameLine || previous === undefined ? found : ""}`);
+  const quoteHint =
+    sameLine && data.expected.includes("a quoted string") && actual.tokenType === Identifier
+      ? ` (write \`"${excerpt(actual.image)}"\`)`
+      : "";
+  return make(`expected ${expectedText(data)}${after}${sameLine || previous === undefined ? found : ""}${quoteHint}`);
 }
 
 function previousOf(tokens: readonly IToken[], actual: IToken): IToken | undefined {

@@ -126,7 +126,15 @@ describe("syntax error messages for the likely mistakes", () => {
     `);
   });
 
-  it("an unknown escape in a string", () => {
+  it("a tag without quotes", () => {
+    expect(errors("  never any tagged meeting-ask when total_touches == 0")).toMatchInlineSnapshot(`
+      [
+        "p.heed:3:20 expected a quoted string after \`never any tagged\`, found \`meeting-ask\` (write \`"meeting-ask"\`)",
+      ]
+    `);
+  });
+
+    it("an unknown escape in a string", () => {
     expect(errors('  never call when contact.note == "a\\qb"')).toMatchInlineSnapshot(`
       [
         "p.heed:3:35 unknown escape \`\\q\` in string (use \`\\"\`, \`\\\\\`, \`\\n\` or \`\\t\`)",
