@@ -72,7 +72,16 @@ export function runEntryRule(entry: EntryRule, text: string, origin: TextOrigin)
     return { cst: undefined, context, comments };
   }
   grammar.input = tokens;
-  const cst = grammar[entry]();
+  let cst: CstNode | undefined;
+  try {
+    cst = grammar[entry]();
+  } catch (e) {
+    // Nesting is bounded above; a stack overflow here would still be a text too deep to read, not a crash.
+    if (!(e instanceof RangeError)) throw e;
+    grammar.input = [];
+    context.diagnostics.push({ severity: "error", code: "too-deep", message: "the text is nested too deeply to read" });
+    return { cst: undefined, context, comments };
+  }
   const syntax = syntaxDiagnostics(grammar.errors, tokens, origin.file);
   context.diagnostics.push(...syntax);
   grammar.input = [];

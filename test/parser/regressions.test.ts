@@ -25,4 +25,16 @@ describe("fuzz regressions", () => {
       expect(diagnostics[diagnostics.length - 1]!.message).toMatch(/^(more syntax errors follow|\d+ more errors not shown)/);
     }
   });
+
+  it("deeply nested conditions give an error at the first token too deep, never a stack overflow", () => {
+    for (const prefix of ["(".repeat(10_000), "not ".repeat(10_000), "not (".repeat(5_000)]) {
+      const { policy, diagnostics } = parseDsl(`cadence "p" {\n  never any when ${prefix} x == 1\n}`);
+      expect(policy).toBeUndefined();
+      expect(diagnostics.map((d) => [d.code, d.message, d.span?.line])).toEqual([
+        ["too-deep", "condition nested more than 64 levels deep", 2],
+      ]);
+    }
+    const fine = parseDsl(`cadence "p" {\n  never any when ${"not (".repeat(30)}x == 1${")".repeat(30)}\n}`);
+    expect(fine.diagnostics).toEqual([]);
+  });
 });
