@@ -12,7 +12,7 @@
 import type { Duration, Expr, Policy, Rule, Stage, Transition, Trigger } from "../ast.js";
 import { DEFAULT_ENGAGEMENT, DEFAULT_IGNORE_WINDOW, IMPLICIT_STAGE } from "../ast.js";
 import { HeedInputError } from "../diagnostics.js";
-import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch, Reason } from "../model.js";
+import type { Contact, Decision, EvaluateInput, HistoryEvent, PolicyDecision, ProposedTouch, Reason } from "../model.js";
 import type { ConditionScope, Counters } from "./conditions.js";
 import { evaluateCondition } from "./conditions.js";
 import type { Calendar } from "./time.js";
@@ -79,44 +79,85 @@ interface Context {
  * most direct reading of spec section 2.
  */
 export function referenceEvaluate(policy: Policy, input: EvaluateInput): Decision {
+  return referenceEvaluateSet([policy], input);
+}
+
+/**
+ * Decides a proposed touch like `compile(policies).evaluate(input)`: each
+ * policy keeps its own stage, `applies when` limits where a policy applies,
+ * and the verdicts combine deny, then defer, then allow.
+ */
+export function referenceEvaluateSet(policies: readonly Policy[], input: EvaluateInput): Decision {
   const at = parseInstant(input.at);
   if (at === undefined) throw new HeedInputError("invalid-time", "at", `\`at\` is not an ISO-8601 instant: \`${input.at}\``);
-  const zone = input.contact.timezone ?? policy.timezone?.fallback?.value;
   if (input.contact.timezone !== undefined && !isValidZone(input.contact.timezone)) {
     throw new HeedInputError("unknown-timezone", "contact.timezone", `unknown time zone \`${input.contact.timezone}\``);
   }
-  const ctx: Context = {
-    policy,
-    contact: input.contact,
-    events: normalise(input.history, at),
-    at,
-    calendar: zone === undefined ? undefined : { zone, holidays: new Set((policy.holidays ?? []).map((h) => h.date)) },
-  };
+  const events = normalise(input.history, at);
+  const contexts: Context[] = policies.map((policy) => {
+    const zone = input.contact.timezone ?? policy.timezone?.fallback?.value;
+    return {
+      policy,
+      contact: input.contact,
+      events,
+      at,
+      calendar: zone === undefined ? undefined : { zone, holidays: new Set((policy.holidays ?? []).map((h) => h.date)) },
+    };
+  });
+  const multi = policies.length > 1;
+  const applicable = contexts.filter((c) => policyApplies(c, input.touch));
+  const first = applicable[0] ?? (contexts[0] as Context);
+  const stage = replay(first, at).stage;
+  if (applicable.length === 0) return { verdict: "allow", stage, reasons: [] };
 
-  const state = replay(ctx, at);
-  const verdicts = judge(ctx, state, input.touch, at);
-  const reasons = verdicts.filter((v) => v.verdict.kind !== "met").map((v) => reason(v));
-  const decision: Decision = { verdict: "allow", stage: state.stage, reasons };
-
-  if (verdicts.some((v) => v.verdict.kind === "deny")) {
-    decision.verdict = "deny";
-  } else if (verdicts.some((v) => v.verdict.kind === "defer")) {
-    const found = searchNotBefore(ctx, input.touch);
-    if (typeof found === "number") {
-      decision.verdict = "defer";
-      decision.notBefore = formatInstant(found);
-    } else {
-      decision.verdict = "deny";
-      reasons.push({ rule: found.rule, code: found.code, message: found.code });
-    }
-  }
+  const own = verdictOf(applicable, input.touch, multi);
+  const decision: Decision = { verdict: own.verdict, stage, reasons: own.reasons };
+  if (own.notBefore !== undefined) decision.notBefore = formatInstant(own.notBefore);
   if (decision.verdict !== "allow") {
-    decision.alternatives = ctx.policy.channels
-      .map((c) => c.name)
+    const declared = [...new Set(policies.flatMap((p) => p.channels.map((c) => c.name)))];
+    decision.alternatives = declared
       .filter((c) => c !== input.touch.channel)
-      .filter((c) => judge(ctx, state, { ...input.touch, channel: c }, at).every((v) => v.verdict.kind === "met"));
+      .filter((c) => {
+        const other = { ...input.touch, channel: c };
+        return contexts.every((ctx) => !policyApplies(ctx, other) || judge(ctx, replay(ctx, at), other, at).every((v) => v.verdict.kind === "met"));
+      });
+  }
+  if (multi) {
+    decision.policies = applicable.map((ctx) => {
+      const alone = verdictOf([ctx], input.touch, false);
+      const entry: PolicyDecision = { policy: ctx.policy.name.value, verdict: alone.verdict, stage: replay(ctx, at).stage };
+      if (alone.notBefore !== undefined) entry.notBefore = formatInstant(alone.notBefore);
+      return entry;
+    });
   }
   return decision;
+}
+
+function policyApplies(ctx: Context, touch: ProposedTouch): boolean {
+  const when = ctx.policy.appliesWhen;
+  return when === undefined || evaluateCondition(when, { contact: ctx.contact, touch: touch as Record<string, unknown> });
+}
+
+/** The combined verdict of these policies at `at`; reasons carry the policy's name when `tag`. */
+function verdictOf(contexts: readonly Context[], touch: ProposedTouch, tag: boolean): { verdict: Decision["verdict"]; notBefore?: number; reasons: Reason[] } {
+  const named = (ctx: Context | undefined, r: Reason): Reason => (tag && ctx !== undefined ? { ...r, policy: ctx.policy.name.value } : r);
+  const reasons: Reason[] = [];
+  let deny = false;
+  let defer = false;
+  for (const ctx of contexts) {
+    for (const v of judge(ctx, replay(ctx, ctx.at), touch, ctx.at)) {
+      if (v.verdict.kind === "met") continue;
+      reasons.push(named(ctx, reason(v)));
+      if (v.verdict.kind === "deny") deny = true;
+      else defer = true;
+    }
+  }
+  if (deny) return { verdict: "deny", reasons };
+  if (!defer) return { verdict: "allow", reasons };
+  const found = searchNotBefore(contexts, touch);
+  if (typeof found === "number") return { verdict: "defer", notBefore: found, reasons };
+  reasons.push(named(found.ctx, { rule: found.rule, code: found.code, message: found.code }));
+  return { verdict: "deny", reasons };
 }
 
 function reason(v: RuleVerdict): Reason {
@@ -468,22 +509,29 @@ function judgeRule(ctx: Context, state: RefState, rule: Rule, touch: ProposedTou
 // ---------------------------------------------------------------- notBefore
 
 /**
- * The earliest instant from `at` at which every rule is met, replaying the
- * contact from scratch at each candidate; or why there is none.
+ * The earliest instant from `at` at which every rule of every policy is met,
+ * replaying each policy from scratch at each candidate; or why there is none.
  */
-function searchNotBefore(ctx: Context, touch: ProposedTouch): number | { rule: string; code: string } {
-  let t = ctx.at;
+function searchNotBefore(contexts: readonly Context[], touch: ProposedTouch): number | { rule: string; code: string; ctx: Context | undefined } {
+  const at = (contexts[0] as Context).at;
+  let t = at;
   for (;;) {
-    if (t > ctx.at + YEAR_MS) return { rule: "policy.no-window", code: "no-window" };
-    // Evaluating again at `t` with no new events: a contact without history enters at `t` (docs/semantics.md).
-    const fresh = ctx.events.length === 0;
-    const state = replay(ctx, t, fresh);
-    const verdicts = judge(ctx, state, touch, t);
-    if (verdicts.some((v) => v.verdict.kind === "deny")) return { rule: "policy.stage-change", code: "stage-change" };
-    const waits = verdicts.flatMap((v) => (v.verdict.kind === "defer" ? [v.verdict.until] : []));
+    if (t > at + YEAR_MS) return { rule: "policy.no-window", code: "no-window", ctx: contexts[0] };
+    const waits: number[] = [];
+    const timers: number[] = [];
+    for (const ctx of contexts) {
+      // Evaluating again at `t` with no new events: a contact without history enters at `t` (docs/semantics.md).
+      const fresh = ctx.events.length === 0;
+      const state = replay(ctx, t, fresh);
+      const verdicts = judge(ctx, state, touch, t);
+      if (verdicts.some((v) => v.verdict.kind === "deny")) return { rule: "policy.stage-change", code: "stage-change", ctx };
+      for (const v of verdicts) if (v.verdict.kind === "defer") waits.push(v.verdict.until);
+      const timer = fresh ? undefined : nextTimer(ctx, state, Infinity, t + 1);
+      if (timer !== undefined) timers.push(timer);
+    }
     if (waits.length === 0) return t;
     const wanted = Math.max(...waits);
-    const timer = fresh ? undefined : nextTimer(ctx, state, wanted, t + 1);
-    t = timer === undefined ? wanted : timer;
+    const timer = Math.min(...timers);
+    t = timer < wanted ? timer : wanted;
   }
 }

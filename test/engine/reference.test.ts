@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 
 import type { Policy } from "../../src/ast.js";
 import { compile } from "../../src/engine/index.js";
-import { referenceEvaluate } from "../../src/engine/reference.js";
+import { referenceEvaluate, referenceEvaluateSet } from "../../src/engine/reference.js";
 import { validatePolicy } from "../../src/engine/validate.js";
 import type { Decision, EvaluateInput } from "../../src/model.js";
 import { contactArbitrary, historyArbitrary } from "../../src/testing.js";
@@ -25,8 +25,9 @@ function visible(d: Decision): unknown {
     verdict: d.verdict,
     stage: d.stage,
     notBefore: d.notBefore,
-    reasons: d.reasons.map((r) => `${r.rule} ${r.code}`).sort(),
+    reasons: d.reasons.map((r) => `${r.policy === undefined ? "" : `${r.policy}:`}${r.rule} ${r.code}`).sort(),
     alternatives: d.alternatives ?? [],
+    policies: d.policies,
   };
 }
 
@@ -78,6 +79,20 @@ describe("the engine agrees with the reference interpreter", () => {
         for (const input of inputs) agree(policy, input);
       }),
       { numRuns: RUNS, seed: process.env.HEED_REFERENCE_SEED ? Number(process.env.HEED_REFERENCE_SEED) : undefined },
+    );
+  }, 600_000);
+});
+
+describe("on policy sets, the engine agrees with the reference interpreter", () => {
+  it("gives the same combined decision and each policy's own for two generated policies", () => {
+    const named = (policy: Policy, value: string): Policy => ({ ...policy, name: { value } });
+    fc.assert(
+      fc.property(validPolicy, validPolicy, fc.array(inputArbitrary, { minLength: 1, maxLength: 2 }), (a, b, inputs) => {
+        const policies = [named(a, "first"), named(b, "second")];
+        const engine = compile(policies);
+        for (const input of inputs) expect(visible(engine.evaluate(input))).toEqual(visible(referenceEvaluateSet(policies, input)));
+      }),
+      { numRuns: Math.ceil(RUNS / 4) },
     );
   }, 600_000);
 });
