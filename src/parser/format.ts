@@ -52,8 +52,11 @@ const UNIT_PLURAL: Record<A.DurationUnit, string> = {
   "business-days": "business days",
 };
 
+/** A number as the lexer reads it: digits and an optional fraction, never an exponent. */
 function formatNumber(n: number): string {
-  return String(n);
+  const plain = String(n);
+  if (!/e/i.test(plain)) return plain;
+  return n.toLocaleString("en-US", { useGrouping: false, maximumFractionDigits: 20 });
 }
 
 /** `4 hours`, `1 business day`. */

@@ -37,4 +37,12 @@ describe("fuzz regressions", () => {
     const fine = parseDsl(`cadence "p" {\n  never any when ${"not (".repeat(30)}x == 1${")".repeat(30)}\n}`);
     expect(fine.diagnostics).toEqual([]);
   });
+
+  it("huge and tiny numbers in conditions print without an exponent, so they read back", () => {
+    const text = `cadence "p" {\n  never any when contact.score > 99999999999999999999999 or contact.rate < 0.00000001\n}\n`;
+    const once = formatPolicy(parseDsl(text).policy!);
+    expect(once).toContain("contact.score > 100000000000000000000000 or contact.rate < 0.00000001");
+    expect(parseDsl(once).diagnostics).toEqual([]);
+    expect(formatPolicy(parseDsl(once).policy!)).toBe(once);
+  });
 });
