@@ -11,16 +11,8 @@ import { CHANNELS, SIGNALS, policyArbitrary } from "./reference-arbitraries.js";
 
 const START = "2026-03-02T00:00:00Z";
 
-/**
- * What a user sees of a decision: verdict, stage, notBefore, the rules and
- * codes of the reasons, alternatives. On an undeclared channel the spec says
- * only that the touch is denied `unknown-channel`; which other rules also
- * list themselves is left open, so only that reason is compared there.
- */
+/** What a user sees of a decision: verdict, stage, notBefore, the rules, codes and policies of the reasons, alternatives. */
 function visible(d: Decision): unknown {
-  if (d.reasons.some((r) => r.code === "unknown-channel")) {
-    d = { ...d, reasons: d.reasons.filter((r) => r.code === "unknown-channel") };
-  }
   return {
     verdict: d.verdict,
     stage: d.stage,
