@@ -61,8 +61,8 @@ function agree(policy: Policy, input: EvaluateInput): void {
   expect(visible(engine.evaluate(input))).toEqual(visible(referenceEvaluate(policy, input)));
 }
 
-/** About two thousand policy/input pairs in the suite (each run draws 1 to 3 inputs); `HEED_REFERENCE_RUNS=20000` for a heavier run. */
-const RUNS = Number(process.env.HEED_REFERENCE_RUNS ?? 1000);
+/** About three thousand policy/input pairs in the suite (each run draws 1 to 3 inputs); `HEED_REFERENCE_RUNS=20000` for a heavier run. */
+const RUNS = Number(process.env.HEED_REFERENCE_RUNS ?? 1500);
 
 describe("the engine agrees with the reference interpreter", () => {
   it("gives the same verdict, stage, notBefore, reasons and alternatives on generated policies and histories", () => {
