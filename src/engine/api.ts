@@ -58,7 +58,12 @@ export interface Engine {
   evaluate(input: EvaluateInput): Decision;
   /** Like `evaluate`, with the stage timeline and every rule's outcome. */
   explain(input: EvaluateInput): Explanation;
-  /** The state of a contact with no history, entering at `at`. */
+  /**
+   * The state of a contact with no history yet. As with `evaluate`, the
+   * contact enters the start stage at its first stepped event, or at the
+   * instant of a `decide` when nothing was stepped; `at` is kept only as the
+   * snapshot's creation time.
+   */
   start(contact: Contact, at: string): Snapshot;
   /** The state after one more event (events must come in time order). */
   step(snapshot: Snapshot, event: HistoryEvent): Snapshot;

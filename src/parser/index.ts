@@ -33,8 +33,9 @@ export interface ParsePolicyResult {
 
 /**
  * The form of a policy: the option, else the file name (`.heed` is the
- * DSL, `.yaml`/`.yml` YAML), else the content (a first token `cadence "`
- * after comments and blank lines is the DSL).
+ * DSL, `.yaml`/`.yml` YAML), else the content: a first line (after
+ * comments and blank lines) of `cadence` followed by a name, quoted or not,
+ * is the DSL; `cadence:` (a YAML key) and anything else is YAML.
  */
 export function detectFormat(text: string, options: ParsePolicyOptions = {}): PolicyFormat {
   if (options.format !== undefined) return options.format;
@@ -46,7 +47,7 @@ export function detectFormat(text: string, options: ParsePolicyOptions = {}): Po
   for (const line of text.split(/\r?\n/)) {
     const trimmed = line.trim();
     if (trimmed === "" || trimmed.startsWith("#")) continue;
-    return /^cadence\s+"/.test(trimmed) ? "dsl" : "yaml";
+    return /^cadence\s+["\p{L}_]/u.test(trimmed) ? "dsl" : "yaml";
   }
   return "yaml";
 }

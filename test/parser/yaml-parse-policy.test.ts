@@ -15,6 +15,13 @@ describe("parsePolicy: which form", () => {
     expect(detectFormat(dslText, { file: "policy.txt" })).toBe("dsl");
   });
 
+  it("by content, a DSL policy whose name is not quoted is still the DSL", () => {
+    expect(detectFormat("cadence inbound-content {\n  channels email\n}\n")).toBe("dsl");
+    expect(detectFormat("cadence: inbound-content\nchannels: [email]\n")).toBe("yaml");
+    expect(detectFormat("cadence : inbound-content\n")).toBe("yaml");
+    expect(parsePolicy("cadence p {\n  channels email\n}\n").diagnostics).toEqual([]);
+  });
+
   it("both forms of one policy give the same policy", () => {
     const fromDsl = parsePolicy(dslText);
     const fromYaml = parsePolicy(yamlText);

@@ -1,0 +1,136 @@
+/**
+ * Heed: a declarative cadence rules engine.
+ *
+ * ```ts
+ * import { parsePolicy, compile, evaluate } from "heed";
+ *
+ * const { policy, diagnostics } = parsePolicy(text, { file: "inbound.heed" });
+ * if (policy === undefined) throw new Error(diagnostics.map((d) => d.message).join("\n"));
+ * const engine = compile(policy);
+ * const decision = engine.evaluate({ contact, history, touch: { channel: "call" }, at: "2026-03-12T10:00:00-04:00" });
+ * // or, the same: evaluate(engine, { contact, history, touch, at })
+ * ```
+ *
+ * Everything exported here is pure and runs anywhere JavaScript runs; the
+ * stores, the send gate, the HTTP service and the CRM mappings need Node.js
+ * and live in `heed/adapters`.
+ *
+ * @module
+ */
+
+import type { Engine } from "./engine/api.js";
+import type { Decision, EvaluateInput } from "./model.js";
+
+export type {
+  AllChannels,
+  AndExpr,
+  AtLeastRule,
+  AtMostRule,
+  CalendarWindow,
+  ChannelList,
+  ChannelSet,
+  Comment,
+  CompareExpr,
+  CompareOp,
+  DateLit,
+  Duration,
+  DurationUnit,
+  ElapsedTrigger,
+  ExistsExpr,
+  Expr,
+  Ident,
+  IgnoredTrigger,
+  InExpr,
+  ListLiteral,
+  Literal,
+  NeverAfterRule,
+  NeverBase,
+  NeverWhenRule,
+  NeverWithinRule,
+  NeverWithoutRule,
+  NodeBase,
+  NotExpr,
+  OnlyBusinessDaysRule,
+  Operand,
+  OrExpr,
+  PathRef,
+  Policy,
+  QuietHoursRule,
+  RollingUnit,
+  RollingWindow,
+  Rule,
+  RuleBase,
+  RuleKind,
+  SignalTrigger,
+  Stage,
+  StringLit,
+  TimeOfDay,
+  TimezoneSpec,
+  TouchesTrigger,
+  Transition,
+  Trigger,
+  WhenTrigger,
+  Window,
+} from "./ast.js";
+export { COUNTERS, DEFAULT_ENGAGEMENT, DEFAULT_IGNORE_WINDOW, IMPLICIT_STAGE, stripSpans } from "./ast.js";
+
+export type { Diagnostic, Severity, Span } from "./diagnostics.js";
+export { HeedInputError, HeedPolicyError, hasErrors, sortDiagnostics } from "./diagnostics.js";
+
+export type {
+  AttributeValue,
+  Contact,
+  Decision,
+  EvaluateInput,
+  HistoryEvent,
+  PolicyDecision,
+  ProposedTouch,
+  Reason,
+  Verdict,
+} from "./model.js";
+
+export type { Engine, Explanation, RuleOutcome, Snapshot, StageChange } from "./engine/api.js";
+export type * from "./engine/ir.js";
+export { compile, compileFromIr, compileIr, RECENT_IDS, SNAPSHOT_FORMAT } from "./engine/index.js";
+export { validatePolicy } from "./engine/validate.js";
+
+export type { ParsePolicyOptions, ParsePolicyResult, PolicyFormat } from "./parser/index.js";
+export { detectFormat, parseDsl, parsePolicy, parseYamlPolicy, printYaml } from "./parser/index.js";
+export type { ParseDslOptions, ParseDslResult } from "./parser/dsl.js";
+export { formatPolicy } from "./parser/format.js";
+export type { ConvertOptions, ConvertResult } from "./parser/convert.js";
+export { convertPolicy } from "./parser/convert.js";
+
+export type {
+  AnalyzeOptions,
+  DiffChange,
+  DiffOptions,
+  DiffReport,
+  DiffStep,
+  DiffVariant,
+  GraphEdge,
+  GraphFormat,
+  SilentContactOptions,
+  SilentContactReport,
+  StageGraph,
+  StageVisit,
+} from "./engine/analysis/index.js";
+export {
+  analyzePolicy,
+  analyzeSilentContact,
+  BUILT_IN_SIGNALS,
+  describeSilentContact,
+  describeStep,
+  diffPolicies,
+  renderGraph,
+  stageGraph,
+} from "./engine/analysis/index.js";
+
+/**
+ * Decides a proposed touch with a compiled engine: the same as
+ * `engine.evaluate(input)`, for code that prefers a function. Synchronous
+ * and pure; throws {@link HeedInputError} on malformed input.
+ */
+export function evaluate(engine: Engine, input: EvaluateInput): Decision {
+  return engine.evaluate(input);
+}
