@@ -135,7 +135,15 @@ export function analyzeSilentContact(policy: Policy, options: SilentContactOptio
   const busiest = busiestWindow(run.touches, perDays);
   const diagnostics: Diagnostic[] = [];
   const span = (stage: string): Span | undefined => findStage(policy, stage)?.name.span ?? policy.name.span;
-  if (last !== undefined && !last.final && allowedChannels(policy, last.stage).length > 0 && last.touches > 0) {
+  if (run.cutShort && last !== undefined) {
+    diagnostics.push({
+      severity: "warning",
+      code: "unbounded-pursuit",
+      message: `nothing limits how often a silent contact is touched in \`${last.stage}\`: an eager sender made ${run.touches.length} touches by ${run.stopped}`,
+      hint: "add a limit such as `at most 3 touches per 7 days` or `at least 2 days between touches`",
+      ...(span(last.stage) === undefined ? {} : { span: span(last.stage) as Span }),
+    });
+  } else if (last !== undefined && !last.final && allowedChannels(policy, last.stage).length > 0 && last.touches > 0) {
     diagnostics.push({
       severity: "warning",
       code: "unbounded-pursuit",
@@ -144,7 +152,7 @@ export function analyzeSilentContact(policy: Policy, options: SilentContactOptio
       ...(span(last.stage) === undefined ? {} : { span: span(last.stage) as Span }),
     });
   }
-  if (busiest.touches > maxTouches) {
+  if (busiest.touches > maxTouches && !run.cutShort) {
     const where = run.touches.find((t) => t.at === busiest.to)?.stage ?? "";
     diagnostics.push({
       severity: "warning",
@@ -224,6 +232,12 @@ function touchesWord(n: number): string {
  * `nurture`, and ends in `closed` after 185 days".
  */
 export function describeSilentContact(report: SilentContactReport): string {
+  if (report.run.cutShort) {
+    const last = report.visits[report.visits.length - 1];
+    const where = last === undefined ? "" : ` in \`${last.stage}\``;
+    const what = last === undefined ? touchesWord(report.totalTouches) : describeTouches(last);
+    return `nothing holds the sender back: a silent contact gets ${what}${where} by ${report.run.stopped}, when the sender was stopped`;
+  }
   const parts: string[] = [];
   const open = report.visits.filter((v) => !v.final);
   open.forEach((v, i) => {
@@ -232,9 +246,6 @@ export function describeSilentContact(report: SilentContactReport): string {
   let text = `a silent contact ${parts.length === 0 ? "gets no touch" : parts.join(", ")}`;
   const last = report.visits[report.visits.length - 1];
   if (last === undefined) return text;
-  if (report.run.cutShort) {
-    return `${text}, and the sender was stopped after ${report.totalTouches} touches at ${report.run.stopped}: no rule holds it back`;
-  }
   if (last.final) {
     text += `${parts.length === 0 ? "" : ","} and ends in \`${last.stage}\` after ${plural(report.endsAfterDays, "day")}`;
   } else {

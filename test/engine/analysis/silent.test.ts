@@ -105,11 +105,11 @@ describe("analyzeSilentContact", () => {
     const report = analyzeSilentContact(policy);
     expect(report.run.cutShort).toBe(true);
     expect(describeSilentContact(report)).toBe(
-      "a silent contact gets 400 emails over 0 days in `active`, and the sender was stopped after 400 touches at 2026-01-05T09:00:00Z: no rule holds it back",
+      "nothing holds the sender back: a silent contact gets 400 emails in `active` by 2026-01-05T09:00:00Z, when the sender was stopped",
     );
-    expect(report.diagnostics.map((d) => d.message)).toContain(
-      "a silent contact gets 400 touches within 30 days (from 2026-01-05T09:00:00Z to 2026-01-05T09:00:00Z), more than 8",
-    );
+    expect(report.diagnostics.map((d) => d.message)).toEqual([
+      "nothing limits how often a silent contact is touched in `active`: an eager sender made 400 touches by 2026-01-05T09:00:00Z",
+    ]);
   });
 
   it("accounts for every touch in exactly one stage visit, visits following each other without gaps", () => {
@@ -121,7 +121,7 @@ describe("analyzeSilentContact", () => {
           const next = report.visits[i + 1];
           if (next !== undefined) expect(v.leftAt).toBe(next.enteredAt);
         });
-        expect(describeSilentContact(report)).toMatch(/^a silent contact /);
+        expect(describeSilentContact(report)).toMatch(/^(a silent contact |nothing holds the sender back: a silent contact )/);
       }),
       { numRuns: 15 },
     );
