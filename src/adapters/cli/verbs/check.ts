@@ -4,13 +4,26 @@
  * @module
  */
 
-import { hasErrors, type Diagnostic } from "../../../diagnostics.js";
-import { analyzePolicy } from "../../../engine/analysis/index.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../../../diagnostics.js";
+import {
+  analyzePolicy,
+  analyzeSilentContact,
+  describeSilentContact,
+  type SilentContactReport,
+} from "../../../engine/analysis/index.js";
 import { discoverFiles, isPolicyFile, loadPolicy, MissingPathError } from "../../files.js";
-import { FORMAT_OPTION, UsageError } from "../args.js";
-import { println } from "../io.js";
+import { jsonDiagnostic, type ReportFormat } from "../../report/index.js";
+import { escapeData, escapeProperty } from "../../report/github.js";
+import { FORMAT_OPTION, UsageError, type ParsedArgs } from "../args.js";
+import { println, type CliIo } from "../io.js";
 import { EXIT_FAIL, EXIT_OK, type Verb } from "../verb.js";
 import { emitDiagnostics, reportFormat, splitList, withFile } from "./common.js";
+
+/** The silent-contact report of one policy file. */
+interface SilentEntry {
+  file: string;
+  report: SilentContactReport;
+}
 
 export const checkVerb: Verb = {
   name: "check",
@@ -20,12 +33,20 @@ export const checkVerb: Verb = {
     "Folders are searched recursively for `*.heed`, `*.heed.yaml` and `*.heed.yml`",
     "(test files, `*.test.yaml`, are left to `heed test`).",
     "",
+    "Each policy without errors is also run against a contact who never answers, with a",
+    "sender that sends at every instant the policy allows, for --horizon days: the report",
+    "says how many touches on which channels it gets in each stage, and where it ends.",
+    "It warns `unbounded-pursuit` when such a contact is never moved out of an outreach",
+    "stage, or gets more than --max-silent-touches touches within 30 days.",
+    "",
     "Exit codes: 0 clean or warnings only, 1 errors (or warnings with --strict), 2 usage errors.",
   ].join("\n"),
   options: [
     FORMAT_OPTION,
     { name: "strict", type: "flag", description: "treat warnings as errors (exit 1)" },
     { name: "signals", type: "string", value: "a,b", description: "signals the application sends besides the built-in ones" },
+    { name: "horizon", type: "string", value: "DAYS", description: "how long to follow a silent contact (default 365)" },
+    { name: "max-silent-touches", type: "string", value: "N", description: "warn when a silent contact gets more touches within 30 days (default 8)" },
   ],
   async run(args, io) {
     if (args.positionals.length === 0) throw new UsageError("expected at least one PATH");
@@ -41,7 +62,10 @@ export const checkVerb: Verb = {
       throw new UsageError(`no policy files (\`*.heed\`, \`*.heed.yaml\`) found in ${args.positionals.map((p) => `\`${p}\``).join(", ")}`);
     }
     const knownSignals = splitList(args.values.get("signals"));
+    const horizonDays = positiveInteger(args, "horizon", 365, 3650);
+    const maxSilentTouches = positiveInteger(args, "max-silent-touches", 8, 100_000);
     const diagnostics: Diagnostic[] = [];
+    const silent: SilentEntry[] = [];
     const sources = new Map<string, string>();
     for (const file of files) {
       const loaded = loadPolicy(file, io.cwd);
@@ -49,15 +73,23 @@ export const checkVerb: Verb = {
       diagnostics.push(...withFile(loaded.diagnostics, file));
       if (loaded.policy !== undefined && !hasErrors(loaded.diagnostics)) {
         diagnostics.push(...withFile(analyzePolicy(loaded.policy, { knownSignals }), file));
+        const report = analyzeSilentContact(loaded.policy, { horizonDays, maxSilentTouches });
+        silent.push({ file, report });
+        diagnostics.push(...withFile(report.diagnostics, file));
       }
     }
-    emitDiagnostics(io, diagnostics, { format, sources });
+    if (format === "json") {
+      printJson(io, diagnostics, silent);
+    } else {
+      emitDiagnostics(io, diagnostics, { format, sources });
+      printSilent(io, format, silent, diagnostics.length > 0);
+    }
     if (format === "pretty") {
       const errors = diagnostics.filter((d) => d.severity === "error").length;
       const warnings = diagnostics.length - errors;
       const counted = `${files.length} ${files.length === 1 ? "policy" : "policies"}`;
       const found = errors + warnings === 0 ? "no problems" : [errors > 0 ? `${errors} error${errors === 1 ? "" : "s"}` : "", warnings > 0 ? `${warnings} warning${warnings === 1 ? "" : "s"}` : ""].filter((s) => s !== "").join(", ");
-      if (diagnostics.length > 0) println(io.stdout);
+      if (diagnostics.length > 0 || silent.length > 0) println(io.stdout);
       println(io.stdout, `checked ${counted}: ${found}`);
     }
     if (hasErrors(diagnostics)) return EXIT_FAIL;
@@ -65,3 +97,66 @@ export const checkVerb: Verb = {
     return EXIT_OK;
   },
 };
+
+/** A whole-number option within `[1, max]`, else a usage error. */
+function positiveInteger(args: ParsedArgs, name: string, fallback: number, max: number): number {
+  const text = args.values.get(name);
+  if (text === undefined) return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new UsageError(`option \`--${name}\` expects a whole number from 1 to ${max}, got \`${text}\``);
+  }
+  return value;
+}
+
+/**
+ * The silent-contact paths in plain words: one paragraph per policy for
+ * people, one `::notice` annotation per policy for GitHub. SARIF carries
+ * the `unbounded-pursuit` warnings only.
+ */
+function printSilent(io: CliIo, format: ReportFormat, silent: readonly SilentEntry[], afterDiagnostics: boolean): void {
+  if (format === "pretty") {
+    if (silent.length === 0) return;
+    if (afterDiagnostics) println(io.stdout);
+    println(io.stdout, `a contact who never answers, over ${silent[0]?.report.horizonDays ?? 365} days (a sender that sends whenever allowed):`);
+    for (const { file, report } of silent) println(io.stdout, `  ${file}: ${describeSilentContact(report)}`);
+    return;
+  }
+  if (format === "github") {
+    for (const { file, report } of silent) {
+      io.stdout.write(`::notice file=${escapeProperty(file)},title=${escapeProperty("heed silent contact")}::${escapeData(describeSilentContact(report))}\n`);
+    }
+  }
+}
+
+/**
+ * `--format json`: the diagnostics report (`version`, `diagnostics`) with
+ * the silent-contact path of each policy added as `silentContacts`.
+ */
+function printJson(io: CliIo, diagnostics: readonly Diagnostic[], silent: readonly SilentEntry[]): void {
+  const silentContacts = silent.map(({ file, report }) => ({
+    file,
+    policy: report.policy,
+    summary: describeSilentContact(report),
+    zone: report.zone,
+    start: report.start,
+    horizonDays: report.horizonDays,
+    totalTouches: report.totalTouches,
+    finalStage: report.finalStage,
+    ended: report.ended,
+    endsAfterDays: report.endsAfterDays,
+    busiestWindow: report.busiestWindow,
+    stoppedEarly: report.run.cutShort,
+    visits: report.visits.map((v) => ({
+      stage: v.stage,
+      final: v.final,
+      enteredAt: v.enteredAt,
+      ...(v.leftAt === undefined ? {} : { leftAt: v.leftAt }),
+      days: v.days,
+      touches: v.touches,
+      byChannel: v.byChannel,
+    })),
+  }));
+  const report = { version: 1, diagnostics: sortDiagnostics(diagnostics).map(jsonDiagnostic), silentContacts };
+  io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
