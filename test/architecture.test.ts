@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..");
@@ -51,6 +51,25 @@ describe("architecture", () => {
         }
       }
     }
+    expect(offences).toEqual([]);
+  });
+
+  it("keeps node-only code out of the `heed` and `heed/testing` entry points (everything they reach)", () => {
+    const offences: string[] = [];
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const spec of imports(file)) {
+        if (spec.startsWith("node:")) offences.push(`${relative(root, file)} imports ${spec}`);
+        // relative imports of modules (`./x.js`); a path quoted in a doc comment is not one
+        if (/^\.\.?\/.*\.js$/.test(spec)) visit(resolve(dirname(file), spec.replace(/\.js$/, ".ts")));
+      }
+    };
+    visit(join(root, "src", "index.ts"));
+    visit(join(root, "src", "testing.ts"));
+    expect(seen.size).toBeGreaterThan(20);
+    expect([...seen].some((f) => f.includes(`${join("src", "adapters")}`))).toBe(false);
     expect(offences).toEqual([]);
   });
 });
