@@ -125,11 +125,15 @@ export function printExplanation(io: CliIo, explanation: Explanation, multiPolic
   println(io.stdout);
   println(io.stdout, p.bold("rules:"));
   if (explanation.rules.length === 0) println(io.stdout, "  (no rules)");
-  const width = Math.max(0, ...explanation.rules.map((r) => r.rule.length));
+  const label = (r: (typeof explanation.rules)[number]): string => (multiPolicy ? `[${r.policy}] ${r.rule}` : r.rule);
+  const width = Math.max(0, ...explanation.rules.map((r) => label(r).length));
+  const outcomeWidth = "not applicable".length;
   for (const r of explanation.rules) {
-    const outcome = r.outcome === "met" ? p.green("met") : r.outcome === "not-applicable" ? p.dim("not applicable") : r.outcome === "deny" ? p.red("deny") : p.yellow("defer");
-    const ruleUntil = r.notBefore === undefined ? "" : ` until ${r.notBefore}`;
-    const policy = multiPolicy ? `[${r.policy}] ` : "";
-    println(io.stdout, `  ${where(r.span)}  ${policy}${r.rule.padEnd(width)}  ${outcome}${ruleUntil}  ${r.message}`);
+    const text = r.outcome === "not-applicable" ? "not applicable" : r.outcome;
+    const pad = " ".repeat(outcomeWidth - text.length);
+    const outcome = r.outcome === "met" ? p.green(text) : r.outcome === "not-applicable" ? p.dim(text) : r.outcome === "deny" ? p.red(text) : p.yellow(text);
+    const ruleUntil = r.notBefore === undefined ? "" : ` (until ${r.notBefore})`;
+    const location = r.span === undefined ? "" : `  ${p.dim(where(r.span))}`;
+    println(io.stdout, `  ${label(r).padEnd(width)}  ${outcome}${pad}  ${r.message}${ruleUntil}${location}`);
   }
 }
