@@ -46,7 +46,7 @@ if (pairs.length > 0) describe("DSL and YAML twins", () => {
     expect(stripSpans(compileIr(yaml.policy!))).toEqual(stripSpans(compileIr(dsl.policy!)));
     // And the converter writes the DSL twin from the YAML, comments aside.
     const converted = convertPolicy(readFileSync(join(examples, yamlFile), "utf8"), { file: yamlFile, to: "dsl" });
-    const withoutComments = readFileSync(join(examples, dslFile), "utf8").replace(/^#.*\n/gm, "");
+    const withoutComments = readFileSync(join(examples, dslFile), "utf8").replace(/^[ \t]*#.*\n/gm, "");
     expect(converted.output).toBe(withoutComments);
   });
 });

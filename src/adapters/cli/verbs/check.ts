@@ -39,6 +39,10 @@ export const checkVerb: Verb = {
     "It warns `unbounded-pursuit` when such a contact is never moved out of an outreach",
     "stage, or gets more than --max-silent-touches touches within 30 days.",
     "",
+    "A comment line `# heed-check: allow CODE, CODE` in a policy file accepts those warnings",
+    "for that file (for instance `unbounded-pursuit` in a compliance policy meant to be combined",
+    "with a cadence in a policy set); errors cannot be allowed.",
+    "",
     "Exit codes: 0 clean or warnings only, 1 errors (or warnings with --strict), 2 usage errors.",
   ].join("\n"),
   options: [
@@ -67,16 +71,21 @@ export const checkVerb: Verb = {
     const diagnostics: Diagnostic[] = [];
     const silent: SilentEntry[] = [];
     const sources = new Map<string, string>();
+    let allowed = 0;
     for (const file of files) {
       const loaded = loadPolicy(file, io.cwd);
       if (loaded.text !== undefined) sources.set(file, loaded.text);
-      diagnostics.push(...withFile(loaded.diagnostics, file));
+      const found = [...loaded.diagnostics];
       if (loaded.policy !== undefined && !hasErrors(loaded.diagnostics)) {
-        diagnostics.push(...withFile(analyzePolicy(loaded.policy, { knownSignals }), file));
+        found.push(...analyzePolicy(loaded.policy, { knownSignals }));
         const report = analyzeSilentContact(loaded.policy, { horizonDays, maxSilentTouches });
         silent.push({ file, report });
-        diagnostics.push(...withFile(report.diagnostics, file));
+        found.push(...report.diagnostics);
       }
+      const allowedCodes = allowDirectives(loaded.text ?? "");
+      const kept = found.filter((d) => d.severity === "error" || !allowedCodes.has(d.code));
+      allowed += found.length - kept.length;
+      diagnostics.push(...withFile(kept, file));
     }
     if (format === "json") {
       printJson(io, diagnostics, silent);
@@ -90,7 +99,8 @@ export const checkVerb: Verb = {
       const counted = `${files.length} ${files.length === 1 ? "policy" : "policies"}`;
       const found = errors + warnings === 0 ? "no problems" : [errors > 0 ? `${errors} error${errors === 1 ? "" : "s"}` : "", warnings > 0 ? `${warnings} warning${warnings === 1 ? "" : "s"}` : ""].filter((s) => s !== "").join(", ");
       if (diagnostics.length > 0 || silent.length > 0) println(io.stdout);
-      println(io.stdout, `checked ${counted}: ${found}`);
+      const quieted = allowed === 0 ? "" : ` (${allowed} more warning${allowed === 1 ? "" : "s"} allowed by \`# heed-check: allow\` comments)`;
+      println(io.stdout, `checked ${counted}: ${found}${quieted}`);
     }
     if (hasErrors(diagnostics)) return EXIT_FAIL;
     if (args.flags.has("strict") && diagnostics.length > 0) return EXIT_FAIL;
@@ -159,4 +169,15 @@ function printJson(io: CliIo, diagnostics: readonly Diagnostic[], silent: readon
   }));
   const report = { version: 1, diagnostics: sortDiagnostics(diagnostics).map(jsonDiagnostic), silentContacts };
   io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** The warning codes a file accepts with `# heed-check: allow CODE, CODE` comment lines. */
+export function allowDirectives(text: string): Set<string> {
+  const codes = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*#\s*heed-check:\s*allow\s+(.*)$/.exec(line);
+    if (match === null) continue;
+    for (const code of (match[1] ?? "").split(/[\s,]+/)) if (code !== "") codes.add(code);
+  }
+  return codes;
 }
