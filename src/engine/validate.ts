@@ -58,6 +58,7 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
   const policySpan = policy.name?.span ?? policy.span;
   const channels = checkChannels(policy, policySpan, error);
   const stages = checkStages(policy, policySpan, error);
+  const stageSet: ReadonlySet<string> = new Set(stages);
   checkSettings(policy, error);
 
   const scopes: { stage: Stage | undefined; rules: readonly Rule[]; transitions: readonly Transition[] }[] = [
@@ -85,7 +86,7 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
       checkRule(rule, channels, error, report);
     }
     for (const transition of scope.transitions) {
-      checkTransition(transition, scope.stage, stages, error);
+      checkTransition(transition, scope.stage, stages, stageSet, error);
     }
   }
 
@@ -367,7 +368,13 @@ function checkRule(rule: Rule, declared: readonly string[], error: ReportError, 
   }
 }
 
-function checkTransition(transition: Transition, stage: Stage | undefined, stages: readonly string[], error: ReportError): void {
+function checkTransition(
+  transition: Transition,
+  stage: Stage | undefined,
+  stages: readonly string[],
+  stageSet: ReadonlySet<string>,
+  error: ReportError,
+): void {
   const trigger = transition.trigger;
   switch (trigger.kind) {
     case "ignored":
@@ -395,7 +402,7 @@ function checkTransition(transition: Transition, stage: Stage | undefined, stage
       spanOf(target, transition),
       "declare the stages, one of them `start`, or remove the transition",
     );
-  } else if (!stages.includes(target.name)) {
+  } else if (!stageSet.has(target.name)) {
     error(
       "unknown-stage",
       `unknown stage \`${target.name}\`${didYouMean(target.name, stages)}`,

@@ -102,9 +102,20 @@ export function startStageName(policy: Policy): string {
   return start ? start.name.name : IMPLICIT_STAGE;
 }
 
-/** The stage of that name, when the policy declares it. */
+/** Stages by name, built once per policy (the analyses look stages up for every transition). */
+const stageIndex = new WeakMap<Policy, { stages: readonly Stage[]; count: number; byName: Map<string, Stage> }>();
+
+/** The stage of that name, when the policy declares it (the first, when a name is declared twice). */
 export function findStage(policy: Policy, name: string): Stage | undefined {
-  return policy.stages.find((s) => s.name.name === name);
+  let index = stageIndex.get(policy);
+  // rebuilt if the stage list was replaced or grew (policies are not meant to change, but tests build them)
+  if (index === undefined || index.stages !== policy.stages || index.count !== policy.stages.length) {
+    const byName = new Map<string, Stage>();
+    for (const s of policy.stages) if (!byName.has(s.name.name)) byName.set(s.name.name, s);
+    index = { stages: policy.stages, count: policy.stages.length, byName };
+    stageIndex.set(policy, index);
+  }
+  return index.byName.get(name);
 }
 
 /** The declared channels a channel set speaks of. */

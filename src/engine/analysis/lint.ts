@@ -358,27 +358,36 @@ function rulesIn(policy: Policy, stage: Stage | undefined): Rule[] {
   return [...(stage?.rules ?? []), ...policy.rules];
 }
 
-/** Stages the contact can only enter through `on SIGNAL` (no `where`), by signal. */
-function enteredOnlyOn(policy: Policy, stage: Stage): string | undefined {
-  if (stage.start) return undefined;
-  const incoming: Trigger[] = [];
+/** The triggers of the transitions into each stage, in source order, from every non-final stage. */
+function incomingTriggers(policy: Policy): Map<string, Trigger[]> {
+  const incoming = new Map<string, Trigger[]>();
   for (const from of policy.stages) {
     for (const t of transitionsOf(policy, from.name.name)) {
-      if (t.target.name === stage.name.name) incoming.push(t.trigger);
+      const list = incoming.get(t.target.name);
+      if (list === undefined) incoming.set(t.target.name, [t.trigger]);
+      else list.push(t.trigger);
     }
   }
-  const first = incoming[0];
+  return incoming;
+}
+
+/** Stages the contact can only enter through `on SIGNAL` (no `where`), by signal. */
+function enteredOnlyOn(stage: Stage, incoming: ReadonlyMap<string, readonly Trigger[]>): string | undefined {
+  if (stage.start) return undefined;
+  const triggers = incoming.get(stage.name.name) ?? [];
+  const first = triggers[0];
   if (first === undefined || first.kind !== "signal" || first.where !== undefined) return undefined;
   const signal = first.signal.name;
-  return incoming.every((t) => t.kind === "signal" && t.signal.name === signal) ? signal : undefined;
+  return triggers.every((t) => t.kind === "signal" && t.signal.name === signal) ? signal : undefined;
 }
 
 function deadChannels(policy: Policy): Diagnostic[] {
   const out: Diagnostic[] = [];
   const stages: (Stage | undefined)[] = policy.stages.length === 0 ? [undefined] : policy.stages.filter((s) => !s.final);
+  const incoming = incomingTriggers(policy);
   for (const stage of stages) {
     const stageName = stage?.name.name ?? "active";
-    const onlyAfter = stage === undefined ? undefined : enteredOnlyOn(policy, stage);
+    const onlyAfter = stage === undefined ? undefined : enteredOnlyOn(stage, incoming);
     for (const channel of allowedChannels(policy, stageName)) {
       for (const rule of rulesIn(policy, stage)) {
         if (rule.kind !== "never-when" && rule.kind !== "never-after") continue;
