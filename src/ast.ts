@@ -15,11 +15,13 @@ import type { Span } from "./diagnostics.js";
 
 /** Fields shared by every AST node. */
 export interface NodeBase {
+  /** Where the node was written (1-based line and column); absent on nodes built in code. */
   span?: Span;
 }
 
 /** A name as written in the source: a channel, stage, signal or rule name. */
 export interface Ident extends NodeBase {
+  /** The name as written (a plural channel after a count is stored in its declared singular form). */
   name: string;
 }
 
@@ -30,8 +32,11 @@ export type DurationUnit = "minutes" | "hours" | "days" | "weeks" | "business-da
 
 /** `4 hours`, `2 business days`, `14 days`. */
 export interface Duration extends NodeBase {
+  /** Tells a duration apart from the other operands of a condition. */
   kind: "duration";
+  /** How many units, a non-negative number. */
   amount: number;
+  /** The unit; `business-days` is written `business days` in the DSL. */
   unit: DurationUnit;
 }
 
@@ -46,25 +51,33 @@ export type Window = RollingWindow | CalendarWindow;
 
 /** `per N minutes|hours|days|weeks`: the interval `(t - D, t]`. */
 export interface RollingWindow extends NodeBase {
+  /** A rolling window, as opposed to a calendar one. */
   kind: "rolling";
+  /** The window's length in units (`per 14 days`: 14). */
   amount: number;
+  /** The window's unit (`per 24 hours`: hours). */
   unit: RollingUnit;
 }
 
 /** `per day` (local calendar day) or `per week` (ISO week, Monday to Sunday). */
 export interface CalendarWindow extends NodeBase {
+  /** A calendar window, as opposed to a rolling one. */
   kind: "calendar";
+  /** `day` (local midnight to midnight) or `week` (ISO week, Monday to Sunday). */
   unit: "day" | "week";
 }
 
 /** A local time of day, `HH:MM` with 00:00 <= t <= 23:59. */
 export interface TimeOfDay extends NodeBase {
+  /** The hour, 0 to 23. */
   hour: number;
+  /** The minute, 0 to 59. */
   minute: number;
 }
 
 /** A calendar date `YYYY-MM-DD` (a holiday). */
 export interface DateLit extends NodeBase {
+  /** The date as written, `YYYY-MM-DD`. */
   date: string;
 }
 
@@ -78,13 +91,17 @@ export type ChannelSet = AllChannels | ChannelList;
 
 /** `any` or `touches`: every channel. */
 export interface AllChannels extends NodeBase {
+  /** Every channel, as opposed to a list. */
   kind: "all";
+  /** The word written, kept so the formatter prints it back. */
   word: "any" | "touches";
 }
 
 /** `email, call`: the listed channels. */
 export interface ChannelList extends NodeBase {
+  /** A list of channels, as opposed to every channel. */
   kind: "list";
+  /** The channels, in the order written. */
   channels: Ident[];
 }
 
@@ -101,41 +118,63 @@ export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
  */
 export type Expr = CompareExpr | InExpr | ExistsExpr | AndExpr | OrExpr | NotExpr;
 
+/** `left OP right`, e.g. `touches > 2` or `contact.customer == true`. */
 export interface CompareExpr extends NodeBase {
+  /** A comparison such as `touches > 2`. */
   kind: "compare";
+  /** The operator; with a missing operand every operator but `!=` is false. */
   op: CompareOp;
+  /** The left operand. */
   left: Operand;
+  /** The right operand. */
   right: Operand;
 }
 
 /** `left in right` / `left not in right`; `right` is a list literal or a path to a list. */
 export interface InExpr extends NodeBase {
+  /** A membership test. */
   kind: "in";
+  /** True for `not in`. */
   negated: boolean;
+  /** The value looked for. */
   left: Operand;
+  /** The list looked in: a list literal, or a path to a list (`contact.products`). */
   right: Operand;
 }
 
 /** `exists contact.role`. */
 export interface ExistsExpr extends NodeBase {
+  /** A presence test. */
   kind: "exists";
+  /** The attribute or prop that must be present. */
   path: PathRef;
 }
 
+/** `left and right`. */
 export interface AndExpr extends NodeBase {
+  /** Both sides must hold. */
   kind: "and";
+  /** The first condition. */
   left: Expr;
+  /** The second condition. */
   right: Expr;
 }
 
+/** `left or right`. */
 export interface OrExpr extends NodeBase {
+  /** Either side must hold. */
   kind: "or";
+  /** The first condition. */
   left: Expr;
+  /** The second condition. */
   right: Expr;
 }
 
+/** `not expr`. */
 export interface NotExpr extends NodeBase {
+  /** Prefix `not`. */
   kind: "not";
+  /** The negated condition. */
   expr: Expr;
 }
 
@@ -148,17 +187,25 @@ export type Operand = PathRef | Literal | ListLiteral | Duration;
  * `total_touches`, `time_in_stage`). Segments are as written.
  */
 export interface PathRef extends NodeBase {
+  /** A reference to a value of the contact, the touch, the signal or a counter. */
   kind: "path";
+  /** The dotted segments (`contact.role`: `["contact", "role"]`). */
   segments: string[];
 }
 
+/** A string, number or boolean in a condition: `"analyst"`, `3`, `true`. */
 export interface Literal extends NodeBase {
+  /** A string, number or boolean written in the condition. */
   kind: "literal";
+  /** The value. */
   value: string | number | boolean;
 }
 
+/** `["analyst", "student"]`. */
 export interface ListLiteral extends NodeBase {
+  /** A list written in brackets, `["analyst", "student"]`. */
   kind: "list";
+  /** The items, in the order written. */
   items: Literal[];
 }
 
@@ -186,69 +233,97 @@ export interface RuleBase extends NodeBase {
 
 /** Fields shared by the `never` forms: which touches they forbid. */
 export interface NeverBase extends RuleBase {
+  /** The touches forbidden: a channel list, `any` or `touches`. */
   channels: ChannelSet;
   /** Only touches carrying this tag (`never any tagged "meeting-ask" when ...`). */
   tagged?: StringLit;
 }
 
+/** A quoted string: a policy name, a tag, a fallback zone. */
 export interface StringLit extends NodeBase {
+  /** The string without its quotes and escapes. */
   value: string;
 }
 
 /** `never CHANNELS without SIGNAL [where COND]`: until such a signal has been seen. */
 export interface NeverWithoutRule extends NeverBase {
+  /** `never ... without ...`; also the reason code. */
   kind: "never-without";
+  /** The signal that must have been seen first (`reply`). */
   signal: Ident;
+  /** Only signals for which this holds count (`where sentiment != "negative"`). */
   where?: Expr;
 }
 
 /** `never CHANNELS after SIGNAL [where COND]`: once such a signal has been seen. */
 export interface NeverAfterRule extends NeverBase {
+  /** `never ... after ...`; also the reason code. */
   kind: "never-after";
+  /** The signal after which the touches are forbidden for good. */
   signal: Ident;
+  /** Only signals for which this holds count. */
   where?: Expr;
 }
 
 /** `never CHANNELS within DURATION of SIGNAL [where COND]`: during `[s, s + D)`. */
 export interface NeverWithinRule extends NeverBase {
+  /** `never ... within ... of ...`; also the reason code. */
   kind: "never-within";
+  /** How long after each such signal the touches wait. */
   duration: Duration;
+  /** The signal that starts the wait (`content_download`). */
   signal: Ident;
+  /** Only signals for which this holds count. */
   where?: Expr;
 }
 
 /** `never CHANNELS [tagged "t"] when COND`. */
 export interface NeverWhenRule extends NeverBase {
+  /** `never ... when ...`; also the reason code. */
   kind: "never-when";
+  /** The condition under which the touches are forbidden. */
   when: Expr;
 }
 
 /** `at most N CHANNELS per WINDOW`. */
 export interface AtMostRule extends RuleBase {
+  /** `at most`; also the reason code. */
   kind: "at-most";
+  /** The most touches allowed in a window, a whole number. */
   count: number;
+  /** The touches counted (all of the contact's touches on these channels, in any stage). */
   channels: ChannelSet;
+  /** The window counted over. */
   window: Window;
 }
 
 /** `at least DURATION between CHANNELS`. */
 export interface AtLeastRule extends RuleBase {
+  /** `at least`; also the reason code. */
   kind: "at-least";
+  /** The least time from the last such touch. */
   duration: Duration;
+  /** The touches spaced out. */
   channels: ChannelSet;
 }
 
 /** `quiet hours HH:MM to HH:MM [for CHANNELS]`: `[start, end)` local time, may wrap midnight. */
 export interface QuietHoursRule extends RuleBase {
+  /** `quiet hours`; also the reason code. */
   kind: "quiet-hours";
+  /** When the quiet hours begin, local time (included). */
   start: TimeOfDay;
+  /** When they end, local time (excluded); before `start` when they wrap midnight. */
   end: TimeOfDay;
+  /** The channels kept quiet; absent means every channel. */
   channels?: ChannelSet;
 }
 
 /** `only business days [for CHANNELS]`. */
 export interface OnlyBusinessDaysRule extends RuleBase {
+  /** `only business days`; the reason code is `business-days`. */
   kind: "only-business-days";
+  /** The channels limited to business days; absent means every channel. */
   channels?: ChannelSet;
 }
 
@@ -259,44 +334,59 @@ export type Trigger = IgnoredTrigger | TouchesTrigger | ElapsedTrigger | SignalT
 
 /** `after N ignored touches`. */
 export interface IgnoredTrigger extends NodeBase {
+  /** Fires on the Nth consecutive ignored touch in the stage. */
   kind: "ignored";
+  /** How many ignored touches in a row, at least 1. */
   count: number;
 }
 
 /** `after N touches`. */
 export interface TouchesTrigger extends NodeBase {
+  /** Fires on the Nth touch sent in the stage. */
   kind: "touches";
+  /** How many touches, at least 1. */
   count: number;
 }
 
 /** `after DURATION` (time in stage). */
 export interface ElapsedTrigger extends NodeBase {
+  /** Fires once the contact has been in the stage this long. */
   kind: "elapsed";
+  /** The time in stage. */
   duration: Duration;
 }
 
 /** `on SIGNAL [where COND]`. */
 export interface SignalTrigger extends NodeBase {
+  /** Fires when such a signal arrives. */
   kind: "signal";
+  /** The signal (`reply`, `unsubscribe`, or one of the application's own). */
   signal: Ident;
+  /** Only signals for which this holds fire (`where sentiment == "negative"`); the signal's props are in scope. */
   where?: Expr;
 }
 
 /** `when COND`. */
 export interface WhenTrigger extends NodeBase {
+  /** Fires as soon as the condition holds, after any event or on entering the stage. */
   kind: "when";
+  /** The condition. */
   condition: Expr;
 }
 
 /** `TRIGGER move to STAGE`. */
 export interface Transition extends NodeBase {
+  /** What fires it. */
   trigger: Trigger;
+  /** The stage moved to. */
   target: Ident;
 }
 
 // ---------------------------------------------------------------- stages and policy
 
+/** `[start|final] stage NAME { ... }` (in YAML, an entry of `stages:`). */
 export interface Stage extends NodeBase {
+  /** The stage's name. */
   name: Ident;
   /** `start stage`. */
   start: boolean;
@@ -304,7 +394,9 @@ export interface Stage extends NodeBase {
   final: boolean;
   /** The stage's `allow` list; absent means every declared channel. */
   allow?: ChannelList;
+  /** Rules in force only in this stage, judged before the policy-wide ones. */
   rules: Rule[];
+  /** The stage's transitions, tried in source order before the policy-wide ones. */
   transitions: Transition[];
 }
 
@@ -318,20 +410,25 @@ export interface TimezoneSpec extends NodeBase {
 
 /** A `#` comment, kept so the formatter can print it back. */
 export interface Comment extends NodeBase {
+  /** The comment's text, from `#` to the end of the line. */
   text: string;
 }
 
 /** A cadence policy. */
 export interface Policy extends NodeBase {
+  /** The policy's name (`cadence "inbound-content"`, or `cadence:` in YAML). */
   name: StringLit;
   /** `applies when COND`: in a policy set, the policy applies only where this holds. */
   appliesWhen?: Expr;
+  /** Where the contact's zone comes from, and the fallback zone. */
   timezone?: TimezoneSpec;
+  /** The declared channels; a touch on any other is denied with `unknown-channel`. */
   channels: Ident[];
   /** The signals that count as a response; absent means `reply, meeting_booked, call_connected`. */
   engagement?: Ident[];
   /** Absent means 3 days. */
   ignoreWindow?: Duration;
+  /** Dates skipped by business days, in the contact's local calendar. */
   holidays?: DateLit[];
   /** Stages in source order. Empty means the implicit stage `active`. */
   stages: Stage[];
@@ -343,9 +440,11 @@ export interface Policy extends NodeBase {
   comments?: Comment[];
 }
 
-/** The defaults of spec section 2. */
+/** The signals that count as engagement when a policy has no `engagement` line. */
 export const DEFAULT_ENGAGEMENT: readonly string[] = ["reply", "meeting_booked", "call_connected"];
+/** The ignore window when a policy has no `ignore window` line: 3 days. */
 export const DEFAULT_IGNORE_WINDOW: Readonly<Duration> = { kind: "duration", amount: 3, unit: "days" };
+/** The one stage of a policy that declares none; it allows every declared channel. */
 export const IMPLICIT_STAGE = "active";
 
 /** Counters usable in conditions and their meaning (spec section 2). */

@@ -14,12 +14,19 @@
  * Offsets are 0-based character offsets into the text, end exclusive.
  */
 export interface Span {
+  /** The file, when known (set by the CLI and by `parsePolicy` with `file`). */
   file?: string;
+  /** The first line, from 1. */
   line: number;
+  /** The first column, from 1. */
   column: number;
+  /** The last line, from 1. */
   endLine: number;
+  /** The last column, inclusive. */
   endColumn: number;
+  /** The 0-based character offset of the start, when known. */
   offset?: number;
+  /** The 0-based character offset just past the end, when known. */
   endOffset?: number;
 }
 
@@ -33,10 +40,13 @@ export type Severity = "error" | "warning";
  * breaks, user input in backticks.
  */
 export interface Diagnostic {
+  /** `error` stops a policy from compiling; `warning` does not (unless `--strict`). */
   severity: Severity;
   /** A stable, kebab-case identifier such as `unknown-stage` or `syntax`. */
   code: string;
+  /** What is wrong, in the user's terms (lowercase, no final period). */
   message: string;
+  /** Where: the offending text. */
   span?: Span;
   /** A suggested fix, in the same style as the message. */
   hint?: string;
@@ -75,6 +85,7 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
  * `index` is the position in the history when the problem is in an event.
  */
 export class HeedInputError extends Error {
+  /** Always `HeedInputError`. */
   override readonly name = "HeedInputError";
   /** A stable, kebab-case identifier such as `invalid-time` or `unknown-timezone`. */
   readonly code: string;
@@ -96,7 +107,9 @@ export class HeedInputError extends Error {
  * diagnostics so callers can print them.
  */
 export class HeedPolicyError extends Error {
+  /** Always `HeedPolicyError`. */
   override readonly name = "HeedPolicyError";
+  /** The policy's errors, sorted by position. */
   readonly diagnostics: readonly Diagnostic[];
 
   constructor(diagnostics: readonly Diagnostic[]) {

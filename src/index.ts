@@ -75,7 +75,7 @@ export type {
 export { COUNTERS, DEFAULT_ENGAGEMENT, DEFAULT_IGNORE_WINDOW, IMPLICIT_STAGE, stripSpans } from "./ast.js";
 
 export type { Diagnostic, Severity, Span } from "./diagnostics.js";
-export { HeedInputError, HeedPolicyError, hasErrors, sortDiagnostics } from "./diagnostics.js";
+export { compareDiagnostics, HeedInputError, HeedPolicyError, hasErrors, sortDiagnostics } from "./diagnostics.js";
 
 export type {
   AttributeValue,
@@ -90,13 +90,13 @@ export type {
 } from "./model.js";
 
 export type { Engine, Explanation, RuleOutcome, Snapshot, StageChange } from "./engine/api.js";
-export type * from "./engine/ir.js";
-export { compile, compileFromIr, compileIr, RECENT_IDS, SNAPSHOT_FORMAT } from "./engine/index.js";
+export { compile, RECENT_IDS, SNAPSHOT_FORMAT } from "./engine/index.js";
 export { validatePolicy } from "./engine/validate.js";
 
 export type { ParsePolicyOptions, ParsePolicyResult, PolicyFormat } from "./parser/index.js";
 export { detectFormat, parseDsl, parsePolicy, parseYamlPolicy, printYaml } from "./parser/index.js";
 export type { ParseDslOptions, ParseDslResult } from "./parser/dsl.js";
+export type { ParseYamlOptions, ParseYamlResult } from "./parser/yaml.js";
 export { formatPolicy } from "./parser/format.js";
 export type { ConvertOptions, ConvertResult } from "./parser/convert.js";
 export { convertPolicy } from "./parser/convert.js";

@@ -72,6 +72,7 @@ export function contactArbitrary(options: ContactArbitraryOptions = {}): fc.Arbi
 
 /** A signal a history may contain, with the props it may carry. */
 export interface SignalShape {
+  /** The signal's type (`reply`, `unsubscribe`, ...). */
   type: string;
   /** Each prop is present or missing at random, with one of the values. */
   props?: Record<string, readonly (string | number | boolean)[]>;
@@ -79,6 +80,7 @@ export interface SignalShape {
 
 /** Options of {@link historyArbitrary}. */
 export interface HistoryArbitraryOptions {
+  /** The channels touches are drawn from. */
   channels: readonly string[];
   /** Signals to mix in; default reply (with sentiment and prefers), meeting_booked, unsubscribe, content_download, open. */
   signals?: readonly SignalShape[];

@@ -25,6 +25,7 @@ export interface AttemptOptions {
 
 /** The answer to an attempt. */
 export interface AttemptResult {
+  /** The engine's decision for the touch. */
   decision: Decision;
   /** On allow: the id of the recorded touch. */
   eventId?: string;
@@ -34,6 +35,7 @@ export interface AttemptResult {
 
 /** The answer to recording a signal. */
 export interface RecordResult {
+  /** The event's id (the one given, or a new one). */
   eventId: string;
   /** False when an event with this id was already stored (a redelivered webhook). */
   recorded: boolean;
@@ -42,14 +44,19 @@ export interface RecordResult {
 /** A seam for tests: runs after the decision and its writes, before COMMIT. */
 export type BeforeCommit = (contactId: string, decision: Decision) => Promise<void>;
 
+/** Options of {@link createGate}. */
 export interface GateOptions {
+  /** The compiled policy or policy set that decides. */
   engine: Engine;
+  /** Where each contact's history is kept. */
   store: Store;
   /** Creates ids of recorded touches and of signals given without one (default: random UUIDs). */
   newId?: () => string;
+  /** Runs after the decision and its writes, before the commit (tests use it to kill a worker mid-transaction). */
   beforeCommit?: BeforeCommit;
 }
 
+/** The send gate: see {@link createGate}. */
 export interface Gate {
   /**
    * Decides a proposed touch at `at` and, when allowed, records it, in one

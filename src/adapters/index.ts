@@ -19,7 +19,8 @@
 
 export type { AttemptOptions, AttemptResult, BeforeCommit, Gate, GateOptions, RecordResult } from "./gate.js";
 export { createGate } from "./gate.js";
-export * from "./store/index.js";
+export type { AppendResult, ContactTx, IdempotencyRecord, Store, StoreKind, StoredEvent } from "./store/types.js";
+export { DEFAULT_STORE_FOLDER, MemoryStore, openPgliteStore, openPostgresStore, openStore, SCHEMA_VERSION, type PostgresStoreOptions } from "./store/index.js";
 export type { LineSink, RunningServer, ServerOptions } from "./http/server.js";
 export { startServer } from "./http/server.js";
 export * from "./crm/index.js";

@@ -15,38 +15,52 @@ import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } fr
  * opaque; store it and hand it back to `step` and `decide`.
  */
 export interface Snapshot {
+  /** The snapshot format, `heed-snapshot/1`. */
   readonly format: "heed-snapshot/1";
   readonly [field: string]: unknown;
 }
 
 /** One stage change of a contact, for explanations. */
 export interface StageChange {
+  /** When the contact changed stage (ISO-8601, UTC). */
   at: string;
+  /** The policy whose stage changed. */
   policy: string;
+  /** The stage left; `null` when the contact entered the start stage. */
   from: string | null;
+  /** The stage entered. */
   to: string;
   /** What fired it: `start`, a transition's description (`after 2 ignored touches`, `on reply`). */
   cause: string;
+  /** Where the transition that fired is written. */
   span?: Span;
 }
 
 /** How one rule judged the proposed touch. */
 export interface RuleOutcome {
+  /** The policy the rule belongs to. */
   policy: string;
+  /** The rule's id (its name, or a stable id from its position). */
   rule: string;
+  /** The rule's reason code (`at-most`, `quiet-hours`, ...). */
   code: string;
   /** `met`, `not-applicable` (other channel, other tag, or `applies when` false), or the verdict it gave. */
   outcome: "met" | "not-applicable" | "deny" | "defer";
+  /** The outcome in words. */
   message: string;
   /** For `defer`: the earliest instant this rule alone would allow. */
   notBefore?: string;
+  /** Where the rule is written. */
   span?: Span;
 }
 
 /** A decision with how it was reached (`heed explain`, `heed test` failures). */
 export interface Explanation {
+  /** The decision, the same `evaluate` gives. */
   decision: Decision;
+  /** Every stage change up to the instant, in time order. */
   timeline: StageChange[];
+  /** How each rule judged the proposed touch. */
   rules: RuleOutcome[];
 }
 

@@ -12,14 +12,19 @@ import { formatPolicy } from "./format.js";
 import { parsePolicy } from "./index.js";
 import { printYaml } from "./yaml-print.js";
 
+/** Options of {@link convertPolicy}. */
 export interface ConvertOptions {
+  /** The input's file name: tells the form apart and is shown in diagnostics. */
   file?: string;
+  /** The form to write. */
   to: "yaml" | "dsl";
 }
 
+/** What {@link convertPolicy} returns. */
 export interface ConvertResult {
   /** The policy in the other form; absent when the input has errors. */
   output?: string;
+  /** Problems of the input, or what the other form cannot say. */
   diagnostics: Diagnostic[];
 }
 

@@ -14,10 +14,13 @@ import type { PolicyCstNode } from "./cst.js";
 import { syntaxDiagnostics } from "./errors.js";
 import { grammar, type EntryRule } from "./grammar.js";
 
+/** Options of {@link parseDsl}. */
 export interface ParseDslOptions {
+  /** The file name, shown in diagnostics' spans. */
   file?: string;
 }
 
+/** What {@link parseDsl} returns. */
 export interface ParseDslResult {
   /** The policy; absent whenever there is an error diagnostic. */
   policy: Policy | undefined;

@@ -15,8 +15,10 @@ export { parseDsl } from "./dsl.js";
 export { parseYamlPolicy } from "./yaml.js";
 export { printYaml } from "./yaml-print.js";
 
+/** The two forms of a policy: the DSL (`*.heed`) and YAML (`*.heed.yaml`). */
 export type PolicyFormat = "dsl" | "yaml";
 
+/** Options of {@link parsePolicy}. */
 export interface ParsePolicyOptions {
   /** The file name, shown in diagnostics and used to tell the form apart. */
   file?: string;
@@ -24,6 +26,7 @@ export interface ParsePolicyOptions {
   format?: PolicyFormat;
 }
 
+/** What {@link parsePolicy} returns. */
 export interface ParsePolicyResult {
   /** Set whenever an AST could be built, even with validation errors. */
   policy: Policy | undefined;

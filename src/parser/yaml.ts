@@ -42,10 +42,13 @@ import {
 import { didYouMean, singularChannel, suggest } from "./names.js";
 import { POLICY_SCHEMA } from "./yaml-schema.js";
 
+/** Options of {@link parseYamlPolicy}. */
 export interface ParseYamlOptions {
+  /** The file name, shown in diagnostics' spans. */
   file?: string;
 }
 
+/** What {@link parseYamlPolicy} returns. */
 export interface ParseYamlResult {
   /** The policy; absent whenever there is an error diagnostic. */
   policy: A.Policy | undefined;

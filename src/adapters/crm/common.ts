@@ -12,9 +12,11 @@ import type { HistoryEvent } from "../../model.js";
 export interface CrmEvent {
   /** The contact (HubSpot contact, Salesforce WhoId, Outreach prospect, mapped column), when the record names one. */
   contactId: string | undefined;
+  /** The Heed event. */
   event: HistoryEvent;
   /** The index of the record it came from (0-based), or its line for line-based input (1-based). */
   index?: number;
+  /** The 1-based line of the record, for line-based input. */
   line?: number;
 }
 
@@ -24,11 +26,15 @@ export interface MappingProblem {
   index?: number;
   /** 1-based line of the record in a text input (CSV, JSON lines). */
   line?: number;
+  /** What is wrong with the record. */
   message: string;
 }
 
+/** What a mapping function returns: the events, and the records it could not map. */
 export interface MappingResult {
+  /** The mapped events, in input order. */
   events: CrmEvent[];
+  /** Every record not mapped, with its index or line. */
   problems: MappingProblem[];
 }
 

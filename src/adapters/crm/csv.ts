@@ -6,18 +6,28 @@
  * @module
  */
 
+/** One CSV record. */
 export interface CsvRow {
   /** 1-based line the row starts on. */
   line: number;
+  /** The fields, unquoted. */
   cells: string[];
 }
 
+/** What {@link parseCsv} returns. */
 export interface CsvResult {
+  /** The records, header included. */
   rows: CsvRow[];
   /** A quote left open at the end of the text, with the line it opened on. */
-  error?: { line: number; message: string };
+  error?: {
+    /** The line the quote opened on. */
+    line: number;
+    /** What is wrong. */
+    message: string;
+  };
 }
 
+/** Splits CSV text into records; never throws. */
 export function parseCsv(text: string): CsvResult {
   const rows: CsvRow[] = [];
   let cells: string[] = [];

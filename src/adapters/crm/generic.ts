@@ -26,14 +26,35 @@ import { parseCsv } from "./csv.js";
 
 /** A checked mapping file. */
 export interface FieldMapping {
-  fields: { type: string; at: string; channel?: string; id?: string; contact?: string };
+  /** Which column or field holds each part of an event. */
+  fields: {
+    /** The event type (`touch`, `reply`, ...), after `values.type`. */
+    type: string;
+    /** The instant. */
+    at: string;
+    /** The touch's channel, after `values.channel`. */
+    channel?: string;
+    /** The event's id, for dedupe. */
+    id?: string;
+    /** The contact's id. */
+    contact?: string;
+  };
+  /** Event props by name, from the column or field named. */
   props: Record<string, string>;
-  values: { type?: Record<string, string>; channel?: Record<string, string> };
+  /** Renames of values as the source writes them. */
+  values: {
+    /** Source value to event type (`"Email sent": touch`). */
+    type?: Record<string, string>;
+    /** Source value to channel (`Phone: call`). */
+    channel?: Record<string, string>;
+  };
+  /** How instants are written: ISO-8601, or epoch milliseconds or seconds. */
   time: "iso" | "ms" | "s";
 }
 
 /** A mapping file that is not usable; the message names the field. */
 export class MappingFileError extends Error {
+  /** Always `MappingFileError`. */
   override readonly name = "MappingFileError";
 }
 

@@ -12,11 +12,13 @@ import { checkEvent } from "../../engine/input.js";
 import type { Store, StoredEvent } from "../store/types.js";
 import type { CrmEvent, MappingProblem } from "./common.js";
 
+/** What {@link importMappedEvents} stored. */
 export interface ImportResult {
   /** How many events were new. */
   added: number;
   /** How many were already stored (same contact and id). */
   duplicates: number;
+  /** Events that could not be stored (no contact), with their index or line. */
   problems: MappingProblem[];
 }
 

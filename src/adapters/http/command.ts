@@ -137,7 +137,7 @@ export async function runServe(args: string[], io: ServeIo): Promise<number> {
       io.stderr.write("heed serve: SIGHUP: reloading policies\n");
       server.reload().catch((error: Error) => io.stderr.write(`heed serve: reload failed: ${error.message}\n`));
     });
-    const count = server.registry.policies().length;
+    const count = server.policyNames().length;
     io.stderr.write(`heed serve: listening on ${server.url} (${count} ${count === 1 ? "policy" : "policies"}, ${server.store.kind} store)\n`);
     io.onListening?.(server.url);
     const why = await Promise.race([sig.stopped, io.stopSignal ?? new Promise<never>(() => undefined)]);

@@ -31,9 +31,11 @@ import { PolicyRegistry, contentHash, type LoadedPolicy } from "./policies.js";
 
 /** Something lines can be written to (a stream, or a test's collector). */
 export interface LineSink {
+  /** Writes a chunk of text (whole lines, each ending with a newline). */
   write(chunk: string): unknown;
 }
 
+/** Options of {@link startServer}. */
 export interface ServerOptions {
   /** A folder of policies, or one policy file. */
   policies: string;
@@ -55,12 +57,17 @@ export interface ServerOptions {
   watch?: boolean;
 }
 
+/** A server started by {@link startServer}. */
 export interface RunningServer {
+  /** Where it listens, `http://127.0.0.1:PORT`. */
   url: string;
-  registry: PolicyRegistry;
+  /** The names of the policies in use, in file order. */
+  policyNames(): string[];
+  /** The store behind the contact endpoints. */
   store: Store;
   /** Reloads the policies now (what SIGHUP does). */
   reload(): Promise<boolean>;
+  /** Stops listening, lets requests in flight finish, and closes a store it opened. */
   close(): Promise<void>;
 }
 
@@ -408,7 +415,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return closed;
   };
 
-  return { url, registry, store, reload, close };
+  const policyNames = (): string[] => registry.policies().map((p) => p.name);
+  return { url, policyNames, store, reload, close };
 }
 
 function contactIdOf(raw: string | undefined): string {

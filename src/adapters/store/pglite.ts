@@ -9,6 +9,7 @@
 
 import { PGlite } from "@electric-sql/pglite";
 import { SqlStore, migrate, type SqlConn, type SqlDriver } from "./sql.js";
+import type { Store } from "./types.js";
 
 class PgliteDriver implements SqlDriver {
   readonly kind = "pglite" as const;
@@ -25,7 +26,7 @@ class PgliteDriver implements SqlDriver {
 }
 
 /** Opens (creating when needed) a PGlite database in `folder`, or in memory without one, and migrates it. */
-export async function openPgliteStore(folder?: string): Promise<SqlStore> {
+export async function openPgliteStore(folder?: string): Promise<Store> {
   const db = folder === undefined ? new PGlite() : new PGlite(folder);
   await db.waitReady;
   const driver = new PgliteDriver(db);

@@ -8,6 +8,7 @@
 
 import pg from "pg";
 import { SqlStore, migrate, type SqlConn, type SqlDriver } from "./sql.js";
+import type { Store } from "./types.js";
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -65,7 +66,7 @@ class PostgresDriver implements SqlDriver {
 }
 
 /** Connects to PostgreSQL and migrates the schema. */
-export async function openPostgresStore(options: PostgresStoreOptions): Promise<SqlStore> {
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,

@@ -11,18 +11,27 @@ import type { Snapshot } from "../../engine/api.js";
 import type { Contact, HistoryEvent } from "../../model.js";
 
 /** An event as stored: it always has an id (one is assigned when missing). */
-export type StoredEvent = HistoryEvent & { id: string };
+/** An event as stored: every stored event has an id. */
+export type StoredEvent = HistoryEvent & {
+  /** The event's id, unique per contact. */
+  id: string;
+};
 
 /** What an idempotency key remembers: the first answer given under it. */
+/** The first answer given under an idempotency key. */
 export interface IdempotencyRecord {
+  /** The idempotency key. */
   key: string;
   /** The stored response, plain JSON. */
   response: unknown;
 }
 
 /** The outcome of appending events: which ids were new and which were already stored. */
+/** What {@link Store.append} stored. */
 export interface AppendResult {
+  /** Ids of the events stored. */
   added: string[];
+  /** Ids already stored, skipped. */
   duplicates: string[];
 }
 
@@ -31,27 +40,36 @@ export interface AppendResult {
  * commits together when the transaction's function returns and is rolled
  * back when it throws.
  */
+/** One transaction on one contact, holding its lock (see {@link Store.withContact}). */
 export interface ContactTx {
+  /** The contact this transaction holds. */
   readonly contactId: string;
   /** The stored contact record, if one was saved. */
   contact(): Promise<Contact | undefined>;
+  /** Stores the contact record (time zone, attributes). */
   saveContact(contact: Contact): Promise<void>;
   /** The contact's events in the order they were stored. */
   history(): Promise<StoredEvent[]>;
   /** Stores an event unless one with the same id exists; true when stored. */
   append(event: StoredEvent): Promise<boolean>;
+  /** The stored engine snapshot, if any. */
   snapshot(): Promise<Snapshot | undefined>;
+  /** Stores an engine snapshot. */
   saveSnapshot(snapshot: Snapshot): Promise<void>;
   /** The record stored under an idempotency key of this contact. */
   idempotency(key: string): Promise<IdempotencyRecord | undefined>;
+  /** Stores the first answer under an idempotency key. */
   saveIdempotency(key: string, response: unknown): Promise<void>;
 }
 
 /** The kinds of store. */
+/** The kinds of store. */
 export type StoreKind = "memory" | "postgres" | "pglite";
 
 /** A store of contacts' histories, snapshots and idempotency records. */
+/** Where contacts' histories, records, snapshots and idempotency records are kept. */
 export interface Store {
+  /** `memory`, `postgres` or `pglite`. */
   readonly kind: StoreKind;
   /**
    * Runs `fn` in one transaction holding the contact's lock: no other
@@ -60,11 +78,15 @@ export interface Store {
   withContact<T>(contactId: string, fn: (tx: ContactTx) => Promise<T>): Promise<T>;
   /** Appends events (each in the contact's transaction), skipping ids already stored. */
   append(contactId: string, events: readonly StoredEvent[]): Promise<AppendResult>;
+  /** The contact's events in the order they were stored. */
   history(contactId: string): Promise<StoredEvent[]>;
+  /** The contact's stored engine snapshot, if any. */
   readSnapshot(contactId: string): Promise<Snapshot | undefined>;
+  /** Stores the contact's engine snapshot. */
   writeSnapshot(contactId: string, snapshot: Snapshot): Promise<void>;
   /** The schema version in use (0 for the memory store, which has none). */
   schemaVersion(): Promise<number>;
+  /** Closes connections; the store is not used afterwards. */
   close(): Promise<void>;
 }
 

@@ -43,9 +43,28 @@ export interface DiffOptions {
 
 /** One step of an abstract history. */
 export type DiffStep =
-  | { kind: "touch"; channel: string }
-  | { kind: "signal"; type: string; props: Record<string, string | number | boolean> }
-  | { kind: "wait"; duration: Duration; minutes: -1 | 0 | 1 };
+  | {
+      /** A touch is sent. */
+      kind: "touch";
+      /** Its channel. */
+      channel: string;
+    }
+  | {
+      /** The contact sends a signal. */
+      kind: "signal";
+      /** The signal (`reply`, `unsubscribe`, ...). */
+      type: string;
+      /** Its props (`sentiment: "negative"`). */
+      props: Record<string, string | number | boolean>;
+    }
+  | {
+      /** Time passes. */
+      kind: "wait";
+      /** A duration the policies speak of. */
+      duration: Duration;
+      /** A minute before it (-1), at it (0) or after it (1): the edges of windows. */
+      minutes: -1 | 0 | 1;
+    };
 
 /**
  * Who the touch is proposed to and what it carries, beyond the plain
@@ -54,12 +73,15 @@ export type DiffStep =
 export interface DiffVariant {
   /** In words: ``a contact with `role` "analyst"``, ``a touch tagged "meeting-ask"``. */
   label: string;
+  /** The contact's attributes in this variant. */
   attributes?: Record<string, string | number | boolean | string[]>;
+  /** The proposed touch's props and `tags` in this variant. */
   touch?: Record<string, string | number | boolean | string[]>;
 }
 
 /** One kind of change, with the smallest history found that shows it. */
 export interface DiffChange {
+  /** What changed: the verdict, the `notBefore` instant, or the stage. */
   kind: "verdict" | "notBefore" | "stage";
   /** The proposed touch's channel (verdict and notBefore changes). */
   channel?: string;
@@ -83,9 +105,17 @@ export interface DiffChange {
 export interface DiffReport {
   /** True when no history showed a difference. */
   same: boolean;
+  /** Every kind of change found, each with its smallest counterexample. */
   changes: DiffChange[];
   /** How many histories were tried. */
-  explored: { exhaustive: number; random: number; depth: number };
+  explored: {
+    /** Histories tried exhaustively. */
+    exhaustive: number;
+    /** Random histories tried. */
+    random: number;
+    /** The depth of the exhaustive histories. */
+    depth: number;
+  };
 }
 
 const VERB: Record<string, string> = { allow: "allows", deny: "denies", defer: "defers" };

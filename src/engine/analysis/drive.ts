@@ -15,15 +15,23 @@ import { formatInstant, parseInstant } from "../time.js";
 
 /** How a contact answers: after its `afterTouch`-th touch (1-based), `delayMinutes` later, it sends `event`. */
 export interface Reaction {
+  /** After which touch (1-based) the contact answers. */
   afterTouch: number;
+  /** How long after that touch, in minutes. */
   delayMinutes: number;
   /** The signal, such as `{ type: "reply", sentiment: "negative" }`. */
-  event: { type: string; [prop: string]: unknown };
+  event: {
+    /** The signal's type. */
+    type: string;
+    [prop: string]: unknown;
+  };
 }
 
 /** A kind of contact: how it reacts to outreach. A silent persona has no reactions. */
 export interface Persona {
+  /** The persona's name (`silent`, `replies`, ...). */
   name: string;
+  /** How it answers; empty for a silent contact. */
   reactions: Reaction[];
 }
 
@@ -32,7 +40,9 @@ export const SILENT: Persona = { name: "silent", reactions: [] };
 
 /** Options of {@link driveContact}. */
 export interface DriveOptions {
+  /** The contact driven. */
   contact: Contact;
+  /** How the contact answers. */
   persona: Persona;
   /** When outreach starts (ISO-8601). */
   start: string;
@@ -48,7 +58,9 @@ export interface DriveOptions {
 
 /** One touch the sender made. */
 export interface SentTouch {
+  /** When it was sent (ISO-8601, UTC). */
   at: string;
+  /** Its channel. */
   channel: string;
   /** The stage the contact was in when it was sent. */
   stage: string;
@@ -56,7 +68,9 @@ export interface SentTouch {
 
 /** What happened to the contact over the horizon. */
 export interface DriveResult {
+  /** The persona's name. */
   persona: string;
+  /** Every touch sent, in time order. */
   touches: SentTouch[];
   /** The touches and the contact's answers, in time order. */
   history: HistoryEvent[];
@@ -64,6 +78,7 @@ export interface DriveResult {
   finalStage: string;
   /** The contact's stage changes up to the end of the horizon (from the engine's explanation). */
   timeline: StageChange[];
+  /** When outreach started. */
   start: string;
   /** The end of the horizon. */
   end: string;

@@ -14,7 +14,9 @@ export type GraphFormat = "mermaid" | "dot";
 
 /** One edge of the stage graph. */
 export interface GraphEdge {
+  /** The stage the transition leaves. */
   from: string;
+  /** The stage it enters. */
   to: string;
   /** The trigger, as written: `after 2 ignored touches`, `on reply where sentiment == "negative"`. */
   label: string;
@@ -24,8 +26,18 @@ export interface GraphEdge {
 
 /** The stages and transitions of a policy, ready to draw. */
 export interface StageGraph {
+  /** The policy's name. */
   name: string;
-  stages: { name: string; start: boolean; final: boolean }[];
+  /** Every stage, in source order. */
+  stages: {
+    /** The stage's name. */
+    name: string;
+    /** The start stage. */
+    start: boolean;
+    /** A final stage. */
+    final: boolean;
+  }[];
+  /** Every transition, the stage's own first. */
   edges: GraphEdge[];
 }
 

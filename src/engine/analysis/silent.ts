@@ -36,28 +36,41 @@ export interface SilentContactOptions {
 
 /** One stay of the contact in a stage. */
 export interface StageVisit {
+  /** The stage. */
   stage: string;
+  /** Whether it is a final stage. */
   final: boolean;
+  /** When the contact entered it. */
   enteredAt: string;
   /** When the contact moved on; absent when it was still there at the end of the horizon. */
   leftAt?: string;
   /** Time spent in the stage within the horizon, in days. */
   days: number;
+  /** Touches sent during the stay. */
   touches: number;
+  /** Those touches by channel. */
   byChannel: Record<string, number>;
   /** The channels of the touches, in order. */
   channels: string[];
+  /** When the first of them was sent. */
   firstTouch?: string;
+  /** When the last of them was sent. */
   lastTouch?: string;
 }
 
 /** What a silent contact goes through under a policy. */
 export interface SilentContactReport {
+  /** The policy's name. */
   policy: string;
+  /** The contact's time zone in the simulation. */
   zone: string;
+  /** When outreach started. */
   start: string;
+  /** How long the contact was followed, in days. */
   horizonDays: number;
+  /** Each stay in a stage, in time order. */
   visits: StageVisit[];
+  /** Every touch the contact got. */
   totalTouches: number;
   /** The stage at the end of the horizon. */
   finalStage: string;
@@ -66,7 +79,16 @@ export interface SilentContactReport {
   /** Days from the start until the contact entered its last stage (or the horizon when it never left the first). */
   endsAfterDays: number;
   /** The most touches within any `perDays` window, and where. */
-  busiestWindow: { touches: number; from?: string; to?: string; perDays: number };
+  busiestWindow: {
+    /** The most touches within `perDays` days. */
+    touches: number;
+    /** The first touch of that window. */
+    from?: string;
+    /** The last touch of that window. */
+    to?: string;
+    /** The window's length in days. */
+    perDays: number;
+  };
   /** `unbounded-pursuit` warnings. */
   diagnostics: Diagnostic[];
   /** The simulation itself: every touch and the stage timeline. */
