@@ -97,13 +97,16 @@ export function makeRuntime(ir: IrPolicy): Runtime {
   const signalRules = new Map<string, number[]>();
   ir.rules.forEach((r, i) => {
     if (r.kind === "never-without" || r.kind === "never-after" || r.kind === "never-within") {
-      signalRules.set(r.signal, [...(signalRules.get(r.signal) ?? []), i]);
+      const list = signalRules.get(r.signal);
+      if (list === undefined) signalRules.set(r.signal, [i]);
+      else list.push(i);
     }
   });
   const needsZone = (t: IrTransition): boolean =>
     (t.trigger.kind === "ignored" && isBusiness(ir.ignoreWindow)) || (t.trigger.kind === "elapsed" && isBusiness(t.trigger.duration));
+  const policyWideNeedsZone = ir.transitions.some(needsZone);
   const timersNeedZone = new Set(
-    ir.stages.filter((s) => !s.final && (s.transitions.some(needsZone) || ir.transitions.some(needsZone))).map((s) => s.name),
+    ir.stages.filter((s) => !s.final && (policyWideNeedsZone || s.transitions.some(needsZone))).map((s) => s.name),
   );
   return {
     ir,
