@@ -72,7 +72,19 @@ function pad2(n: number): string {
   return String(n).padStart(2, "0");
 }
 
+/** Rule texts, built once per compiled rule (they go into every reason's message). */
+const ruleTexts = new WeakMap<IrRule, string>();
+
 function ruleText(rule: IrRule): string {
+  let text = ruleTexts.get(rule);
+  if (text === undefined) {
+    text = describeRule(rule);
+    ruleTexts.set(rule, text);
+  }
+  return text;
+}
+
+function describeRule(rule: IrRule): string {
   const ch = channelText(rule.channels);
   const tagged = "tagged" in rule && rule.tagged !== null ? ` tagged ${JSON.stringify(rule.tagged)}` : "";
   const where = "where" in rule && rule.where !== null ? ` where ${describeExpr(rule.where)}` : "";

@@ -136,12 +136,57 @@ const MAX_MEMO_HOURS = 50_000;
 
 /** The zone's offset from UTC at an instant, in milliseconds. */
 function offsetAt(zone: IANAZone, ms: number): number {
+  const hour = Math.floor(ms / HOUR);
+  if (zone === lastOffset.zone && hour === lastOffset.hour) return lastOffset.offset;
+  const steady = steadyDayOffset(zone, Math.floor(ms / DAY)) ?? steadyOffset(zone, hour);
+  if (steady === null) return zone.offset(ms) * MINUTE;
+  lastOffset.zone = zone;
+  lastOffset.hour = hour;
+  lastOffset.offset = steady;
+  return steady;
+}
+
+/**
+ * The last steady hour looked up: a decision asks about the same zone and hour
+ * many times in a row. Only steady hours (no offset change inside) are kept,
+ * so the answer does not depend on the minute.
+ */
+const lastOffset: { zone: IANAZone | undefined; hour: number; offset: number } = { zone: undefined, hour: Number.NaN, offset: 0 };
+
+/**
+ * Offsets by UTC day: on all but a few days a year a zone's offset holds the
+ * whole day, and one entry per day keeps the memo small when a search for
+ * `notBefore` walks a year ahead. Zones change offset at most once in any
+ * 48 hours, so the same offset at both ends of a day holds throughout it.
+ */
+const dayOffsets = new Map<IANAZone, Map<number, number | null>>();
+const MAX_MEMO_DAYS = 20_000;
+
+/** The zone's offset throughout the UTC day, or null when it changes that day. */
+function steadyDayOffset(zone: IANAZone, day: number): number | null {
+  let memo = dayOffsets.get(zone);
+  if (memo === undefined) {
+    memo = new Map();
+    dayOffsets.set(zone, memo);
+  }
+  let steady = memo.get(day);
+  if (steady === undefined) {
+    const atStart = zone.offset(day * DAY);
+    const atEnd = zone.offset((day + 1) * DAY - 1);
+    steady = atStart === atEnd ? atStart * MINUTE : null;
+    if (memo.size >= MAX_MEMO_DAYS) memo.clear();
+    memo.set(day, steady);
+  }
+  return steady;
+}
+
+/** The zone's offset throughout the UTC hour, or null when it changes inside that hour. */
+function steadyOffset(zone: IANAZone, hour: number): number | null {
   let memo = hourOffsets.get(zone);
   if (memo === undefined) {
     memo = new Map();
     hourOffsets.set(zone, memo);
   }
-  const hour = Math.floor(ms / HOUR);
   let steady = memo.get(hour);
   if (steady === undefined) {
     const atStart = zone.offset(hour * HOUR);
@@ -150,7 +195,7 @@ function offsetAt(zone: IANAZone, ms: number): number {
     if (memo.size >= MAX_MEMO_HOURS) memo.clear();
     memo.set(hour, steady);
   }
-  return steady ?? zone.offset(ms) * MINUTE;
+  return steady;
 }
 
 /** The local wall-clock reading of an instant, as local milliseconds. */
