@@ -26,7 +26,7 @@ describe("README", () => {
 
   it("starts with the two commands of a fresh clone: the examples, then the tests", () => {
     const first = /```sh\n(.*)\n(.*)\n```/.exec(readme);
-    expect(first?.[1]).toMatch(/^npm ci && npm run build && node bin\/heed\.js test examples\//);
+    expect(first?.[1]).toMatch(/^npm ci && npm run build && node bin\/heed\.js check examples\/ && node bin\/heed\.js test examples\//);
     expect(first?.[2]).toMatch(/^npm ci && npm test/);
   });
 });
