@@ -80,7 +80,17 @@ function commonInstant(text: string): number | undefined {
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
   if (day < 1 || day > days) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset;
+  return (((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60 + second) * 1000 + millis - offset;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date, by integer arithmetic (H. Hinnant's `days_from_civil`). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
 }
 
 /**
@@ -126,9 +136,10 @@ export function parseTime(value: unknown, field: string, index?: number): number
   return ms;
 }
 
-function checkTags(value: unknown, field: string, code: string, index?: number): readonly string[] {
+function checkTags(value: unknown, name: string | (() => string), code: string, index?: number): readonly string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || !value.every((t) => typeof t === "string")) {
+    const field = typeof name === "string" ? name : name();
     throw new HeedInputError(code, field, `\`${field}\` must be a list of strings, got \`${show(value)}\``, index);
   }
   return value as string[];
@@ -157,23 +168,30 @@ export function checkContact(contact: unknown): Contact {
   return contact as unknown as Contact;
 }
 
-/** Checks one history event; `index` is its position in the history (for messages). */
-export function checkEvent(event: unknown, index: number | undefined, field: string): NormalEvent {
+/**
+ * Checks one history event; `index` is its position in the history (for
+ * messages). `name` is the event's field (`history[3]`), or a function giving
+ * it: the name is only needed for an error, and building it for every event
+ * of every evaluation costs more than the checks.
+ */
+export function checkEvent(event: unknown, index: number | undefined, name: string | (() => string)): NormalEvent {
+  const field = (): string => (typeof name === "string" ? name : name());
   if (!isRecord(event)) {
-    throw new HeedInputError("invalid-event", field, `\`${field}\` must be an object, got \`${show(event)}\``, index);
+    throw new HeedInputError("invalid-event", field(), `\`${field()}\` must be an object, got \`${show(event)}\``, index);
   }
   if (typeof event.type !== "string" || event.type === "") {
-    throw new HeedInputError("invalid-event", `${field}.type`, `\`${field}.type\` must be a non-empty string, got \`${show(event.type)}\``, index);
+    throw new HeedInputError("invalid-event", `${field()}.type`, `\`${field()}.type\` must be a non-empty string, got \`${show(event.type)}\``, index);
   }
-  const at = parseTime(event.at, `${field}.at`, index);
+  const at = (typeof event.at === "string" ? instantOf(event.at) : undefined) ?? parseTime(event.at, `${field()}.at`, index);
   if (event.id !== undefined && typeof event.id !== "string") {
-    throw new HeedInputError("invalid-event", `${field}.id`, `\`${field}.id\` must be a string, got \`${show(event.id)}\``, index);
+    throw new HeedInputError("invalid-event", `${field()}.id`, `\`${field()}.id\` must be a string, got \`${show(event.id)}\``, index);
   }
-  const tags = checkTags(event.tags, `${field}.tags`, "invalid-event", index);
+  let tags: readonly string[] = NO_TAGS;
+  if (event.tags !== undefined) tags = checkTags(event.tags, () => `${field()}.tags`, "invalid-event", index);
   let channel: string | undefined;
   if (event.type === "touch") {
     if (typeof event.channel !== "string" || event.channel === "") {
-      throw new HeedInputError("invalid-event", `${field}.channel`, `touch \`${field}\` needs a \`channel\` string, got \`${show(event.channel)}\``, index);
+      throw new HeedInputError("invalid-event", `${field()}.channel`, `touch \`${field()}\` needs a \`channel\` string, got \`${show(event.channel)}\``, index);
     }
     channel = event.channel;
   } else if (typeof event.channel === "string") {
@@ -182,6 +200,8 @@ export function checkEvent(event: unknown, index: number | undefined, field: str
   const type = event.type === "reply" && event.auto === true ? "auto_reply" : event.type;
   return { type, at, id: event.id as string | undefined, channel, tags, props: event };
 }
+
+const NO_TAGS: readonly string[] = Object.freeze([]);
 
 /** Checks the proposed touch. */
 export function checkTouch(touch: unknown): ProposedTouch {
@@ -205,7 +225,7 @@ export function checkInput(input: EvaluateInput): { contact: Contact; events: No
   if (!Array.isArray(history)) {
     throw new HeedInputError("invalid-history", "history", `\`history\` must be a list of events, got \`${show(history)}\``);
   }
-  const events = history.map((event: unknown, i: number) => checkEvent(event, i, `history[${i}]`));
+  const events = history.map((event: unknown, i: number) => checkEvent(event, i, () => `history[${i}]`));
   const touch = checkTouch(input.touch);
   const at = parseTime(input.at, "at");
   return { contact, events, touch, at };
