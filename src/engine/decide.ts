@@ -203,7 +203,6 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
 /** One rule at `t`: undefined when met. */
 function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch, t: number, messages: boolean): Judgement | undefined {
   const { ctx, st } = m;
-  const span = spanOf(rule.span);
   const zone = ctx.zone;
   const cal = ctx.calendar;
   if (needsZone(rule) && (zone === undefined || cal === undefined)) {
@@ -212,20 +211,13 @@ function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
       code: "unknown-timezone",
       outcome: "deny",
       message: messages ? `${ruleText(rule)}: needs the contact's time zone, but the contact has none and the policy no fallback` : "",
-      ...span,
+      ...spanOf(rule.span),
     };
   }
-  // Messages are built only for reasons that are returned, not while following a deferral.
-  const text = (message: () => string): string => (messages ? `${ruleText(rule)}: ${message()}` : "");
-  const deny = (message: () => string): Judgement => ({ rule: rule.id, code: reasonCode(rule), outcome: "deny", message: text(message), ...span });
-  const defer = (until: number, message: () => string): Judgement => ({
-    rule: rule.id,
-    code: reasonCode(rule),
-    outcome: "defer",
-    message: text(message),
-    until,
-    ...span,
-  });
+  // Judgements and their messages are built only for unmet rules, and messages
+  // only for reasons that are returned, not while following a deferral.
+  const deny = (message: () => string): Judgement => unmet(rule, "deny", messages, message, undefined);
+  const defer = (until: number, message: () => string): Judgement => unmet(rule, "defer", messages, message, until);
   const memory = st.memory[index];
   switch (rule.kind) {
     case "never-without":
@@ -270,6 +262,14 @@ function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
       if (isBusinessDay(t, cal!)) return undefined;
       return defer(businessDayStart(t, cal!), () => `${localDate(t, zone!)} is not a business day in \`${zone}\``);
   }
+}
+
+/** The judgement of an unmet rule. */
+function unmet(rule: IrRule, outcome: "deny" | "defer", messages: boolean, message: () => string, until: number | undefined): Judgement {
+  const j: Judgement = { rule: rule.id, code: reasonCode(rule), outcome, message: messages ? `${ruleText(rule)}: ${message()}` : "" };
+  if (until !== undefined) j.until = until;
+  if (rule.span) j.span = rule.span;
+  return j;
 }
 
 function toReason(j: Judgement, policy: string | undefined): Reason {
