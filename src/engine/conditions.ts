@@ -67,11 +67,11 @@ function own(value: unknown, key: string): unknown {
   return found === null ? undefined : found;
 }
 
-/** Follows `keys` from `value` through plain objects. */
-function walk(value: unknown, keys: readonly string[]): unknown {
+/** Follows `keys` from index `from` on, starting at `value`, through plain objects. */
+function walk(value: unknown, keys: readonly string[], from: number): unknown {
   let current: unknown = value === null ? undefined : value;
-  for (const key of keys) {
-    current = own(current, key);
+  for (let i = from; i < keys.length; i++) {
+    current = own(current, keys[i]!);
     if (current === undefined) return undefined;
   }
   return current;
@@ -89,33 +89,38 @@ function isCounter(name: string): name is keyof Counters {
  * props of the signal being matched; a bare name is a counter when it is one
  * and counters are in scope, else the signal's prop of that name. Any other
  * path is read from the signal's props. Deeper segments walk plain objects.
+ * Indices rather than slices: this runs for every condition of every decision.
  */
 function resolvePath(segments: readonly string[], scope: ConditionScope): unknown {
-  const [head, ...rest] = segments;
+  const head = segments[0];
   if (head === undefined) return undefined;
+  const n = segments.length;
   switch (head) {
     case "contact": {
-      const [field, ...deeper] = rest;
+      const field = segments[1];
       if (field === undefined) return undefined;
       const contact: unknown = scope.contact;
-      if (field === "id" || field === "timezone") return walk(own(contact, field), deeper);
+      if (field === "id" || field === "timezone") return walk(own(contact, field), segments, 2);
       const attributes = own(contact, "attributes");
-      if (field === "attributes") return deeper.length === 0 ? attributes : walk(attributes, deeper);
-      return walk(attributes, rest);
+      if (field === "attributes") return n === 2 ? attributes : walk(attributes, segments, 2);
+      return walk(attributes, segments, 1);
     }
     case "touch":
-      return rest.length === 0 ? undefined : walk(scope.touch, rest);
+      return n === 1 ? undefined : walk(scope.touch, segments, 1);
     case "signal":
     case "event":
-      return rest.length === 0 ? undefined : walk(scope.signal, rest);
+      return n === 1 ? undefined : walk(scope.signal, segments, 1);
     default:
-      if (rest.length === 0 && isCounter(head) && scope.counters !== undefined) {
+      if (n === 1 && isCounter(head) && scope.counters !== undefined) {
         const count: unknown = scope.counters[head];
         return typeof count === "number" ? count : undefined;
       }
-      return walk(scope.signal, segments);
+      return walk(scope.signal, segments, 0);
   }
 }
+
+/** The values of list literals, built once per literal (conditions are judged on every decision). */
+const listValues = new WeakMap<object, unknown[]>();
 
 /** Resolves an operand to a value, or undefined when missing. */
 export function resolveOperand(op: Operand, scope: ConditionScope): unknown {
@@ -123,8 +128,14 @@ export function resolveOperand(op: Operand, scope: ConditionScope): unknown {
     switch (op.kind) {
       case "literal":
         return op.value ?? undefined;
-      case "list":
-        return op.items.map((item) => item.value);
+      case "list": {
+        let values = listValues.get(op);
+        if (values === undefined) {
+          values = op.items.map((item) => item.value);
+          listValues.set(op, values);
+        }
+        return values;
+      }
       case "duration":
         return op.unit === "business-days" ? undefined : durationMs(op.amount, op.unit);
       case "path":

@@ -153,7 +153,8 @@ function spanOf(span: Span | undefined): { span?: Span } {
 export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean, messages = true): Judgement[] {
   const { rt, ctx, st } = m;
   const out: Judgement[] = [];
-  const stage = rt.stages.get(st.stage)!;
+  const info = rt.stages.get(st.stage)!;
+  const stage = info.stage;
   const known = rt.channels.has(touch.channel);
   if (!known) {
     out.push({
@@ -165,7 +166,7 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
   } else if (full) {
     out.push({ rule: "policy.channels", code: "unknown-channel", outcome: "met", message: `\`${touch.channel}\` is declared` });
   }
-  if (ctx.calendar === undefined && rt.timersNeedZone.has(st.stage)) {
+  if (ctx.calendar === undefined && info.timersNeedZone) {
     out.push({
       rule: "policy.timezone",
       code: "unknown-timezone",
@@ -186,8 +187,7 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
   } else if (full) {
     out.push({ rule: `${stage.name}.allow`, code: "channel-not-allowed", outcome: "met", message: `stage \`${stage.name}\` allows \`${touch.channel}\``, ...spanOf(stage.span) });
   }
-  const indices = rt.stageRules.get(st.stage) ?? [];
-  for (const index of indices) {
+  for (const index of info.rules) {
     const rule = rt.ir.rules[index]!;
     if (!applies(rt, index, rule, touch)) {
       if (full) out.push({ rule: rule.id, code: reasonCode(rule), outcome: "not-applicable", message: `${ruleText(rule)}: does not apply to this touch`, ...spanOf(rule.span) });
@@ -425,10 +425,11 @@ function alternatives(members: readonly Member[], declared: readonly string[], t
 function allowedAt(m: Member, touch: ProposedTouch, t: number, cache: Map<number, boolean>): boolean {
   const { rt, ctx, st } = m;
   if (!rt.channels.has(touch.channel)) return false;
-  if (ctx.calendar === undefined && rt.timersNeedZone.has(st.stage)) return false;
-  const stage = rt.stages.get(st.stage)!;
+  const info = rt.stages.get(st.stage)!;
+  if (ctx.calendar === undefined && info.timersNeedZone) return false;
+  const stage = info.stage;
   if (stage.final || (stage.allow !== null && !stage.allow.includes(touch.channel))) return false;
-  for (const index of rt.stageRules.get(st.stage) ?? []) {
+  for (const index of info.rules) {
     const rule = rt.ir.rules[index]!;
     if (!applies(rt, index, rule, touch)) continue;
     // `never ... when` may speak of the touch itself (`touch.channel`): judged per touch.

@@ -138,7 +138,7 @@ export function parseTime(value: unknown, field: string, index?: number): number
 
 function checkTags(value: unknown, name: string | (() => string), code: string, index?: number): readonly string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((t) => typeof t === "string")) {
+  if (!isStringList(value)) {
     const field = typeof name === "string" ? name : name();
     throw new HeedInputError(code, field, `\`${field}\` must be a list of strings, got \`${show(value)}\``, index);
   }
@@ -170,35 +170,60 @@ export function checkContact(contact: unknown): Contact {
 
 /**
  * Checks one history event; `index` is its position in the history (for
- * messages). `name` is the event's field (`history[3]`), or a function giving
- * it: the name is only needed for an error, and building it for every event
- * of every evaluation costs more than the checks.
+ * messages). `name` is the event's field, or a function giving it, or
+ * undefined for `history[index]`. The common case, a well-formed event, is checked without building
+ * anything: the field's name and the message are made only for an error
+ * ({@link eventError}), since this runs for every event of every evaluation.
  */
-export function checkEvent(event: unknown, index: number | undefined, name: string | (() => string)): NormalEvent {
-  const field = (): string => (typeof name === "string" ? name : name());
+export function checkEvent(event: unknown, index: number | undefined, name: string | (() => string) | undefined): NormalEvent {
+  if (!isRecord(event)) return eventError(event, index, name);
+  const type = event.type;
+  const text = event.at;
+  const at = typeof text === "string" ? instantOf(text) : undefined;
+  const id = event.id;
+  const tags = event.tags;
+  const channel = event.channel;
+  if (
+    typeof type !== "string" ||
+    type === "" ||
+    at === undefined ||
+    (id !== undefined && typeof id !== "string") ||
+    (tags !== undefined && !isStringList(tags)) ||
+    (type === "touch" && (typeof channel !== "string" || channel === ""))
+  ) {
+    return eventError(event, index, name);
+  }
+  return {
+    type: type === "reply" && event.auto === true ? "auto_reply" : type,
+    at,
+    id,
+    channel: typeof channel === "string" ? channel : undefined,
+    tags: tags === undefined ? NO_TAGS : (tags as string[]),
+    props: event,
+  };
+}
+
+function isStringList(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (typeof item !== "string") return false;
+  return true;
+}
+
+/** Raises the error for an event {@link checkEvent} refused, naming its first bad field. */
+function eventError(event: unknown, index: number | undefined, name: string | (() => string) | undefined): never {
+  const field = name === undefined ? `history[${index ?? 0}]` : typeof name === "string" ? name : name();
   if (!isRecord(event)) {
-    throw new HeedInputError("invalid-event", field(), `\`${field()}\` must be an object, got \`${show(event)}\``, index);
+    throw new HeedInputError("invalid-event", field, `\`${field}\` must be an object, got \`${show(event)}\``, index);
   }
   if (typeof event.type !== "string" || event.type === "") {
-    throw new HeedInputError("invalid-event", `${field()}.type`, `\`${field()}.type\` must be a non-empty string, got \`${show(event.type)}\``, index);
+    throw new HeedInputError("invalid-event", `${field}.type`, `\`${field}.type\` must be a non-empty string, got \`${show(event.type)}\``, index);
   }
-  const at = (typeof event.at === "string" ? instantOf(event.at) : undefined) ?? parseTime(event.at, `${field()}.at`, index);
+  parseTime(event.at, `${field}.at`, index);
   if (event.id !== undefined && typeof event.id !== "string") {
-    throw new HeedInputError("invalid-event", `${field()}.id`, `\`${field()}.id\` must be a string, got \`${show(event.id)}\``, index);
+    throw new HeedInputError("invalid-event", `${field}.id`, `\`${field}.id\` must be a string, got \`${show(event.id)}\``, index);
   }
-  let tags: readonly string[] = NO_TAGS;
-  if (event.tags !== undefined) tags = checkTags(event.tags, () => `${field()}.tags`, "invalid-event", index);
-  let channel: string | undefined;
-  if (event.type === "touch") {
-    if (typeof event.channel !== "string" || event.channel === "") {
-      throw new HeedInputError("invalid-event", `${field()}.channel`, `touch \`${field()}\` needs a \`channel\` string, got \`${show(event.channel)}\``, index);
-    }
-    channel = event.channel;
-  } else if (typeof event.channel === "string") {
-    channel = event.channel;
-  }
-  const type = event.type === "reply" && event.auto === true ? "auto_reply" : event.type;
-  return { type, at, id: event.id as string | undefined, channel, tags, props: event };
+  checkTags(event.tags, `${field}.tags`, "invalid-event", index);
+  throw new HeedInputError("invalid-event", `${field}.channel`, `touch \`${field}\` needs a \`channel\` string, got \`${show(event.channel)}\``, index);
 }
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
@@ -225,7 +250,8 @@ export function checkInput(input: EvaluateInput): { contact: Contact; events: No
   if (!Array.isArray(history)) {
     throw new HeedInputError("invalid-history", "history", `\`history\` must be a list of events, got \`${show(history)}\``);
   }
-  const events = history.map((event: unknown, i: number) => checkEvent(event, i, () => `history[${i}]`));
+  const events: NormalEvent[] = new Array<NormalEvent>(history.length);
+  for (let i = 0; i < history.length; i++) events[i] = checkEvent(history[i], i, undefined);
   const touch = checkTouch(input.touch);
   const at = parseTime(input.at, "at");
   return { contact, events, touch, at };
@@ -237,16 +263,23 @@ export function checkInput(input: EvaluateInput): { contact: Contact; events: No
  * instant.
  */
 export function orderHistory(events: readonly NormalEvent[], at: number): NormalEvent[] {
-  const seen = new Set<string>();
+  let seen: Set<string> | undefined;
   const kept: NormalEvent[] = [];
+  let sorted = true;
+  let last = -Infinity;
   for (const event of events) {
     if (event.id !== undefined) {
+      seen ??= new Set();
       if (seen.has(event.id)) continue;
       seen.add(event.id);
     }
-    if (event.at <= at) kept.push(event);
+    if (event.at <= at) {
+      if (event.at < last) sorted = false;
+      last = event.at;
+      kept.push(event);
+    }
   }
-  // Array.prototype.sort is stable, so events at one instant keep their input order.
-  return kept.sort((a, b) => a.at - b.at);
+  // Most histories arrive in order. Array.prototype.sort is stable, so events
+  // at one instant keep their input order.
+  return sorted ? kept : kept.sort((a, b) => a.at - b.at);
 }
-

@@ -48,12 +48,31 @@ export interface PolicyState {
   memory: RuleMemory[];
 }
 
+/** What the machine and the decision need of one stage, looked up once per step. */
+export interface StageRuntime {
+  stage: IrStage;
+  /** Rule indices (into `ir.rules`) that apply in the stage: its own, then the policy-wide ones. */
+  rules: readonly number[];
+  /** The transitions tried in the stage: its own in source order, then the policy-wide ones; none from a final stage. */
+  transitions: readonly IrTransition[];
+  /** Those of {@link transitions} with a `when` trigger, tried on entering the stage. */
+  whens: readonly IrTransition[];
+  /** The durations of the `after DURATION` transitions among {@link transitions}: the stage's timers. */
+  elapsed: readonly IrDuration[];
+  /**
+   * The stage's way out depends on counting business days (an `after N
+   * ignored touches` transition with a business-day ignore window, or an
+   * `after N business days` transition, of the stage or policy-wide):
+   * without a zone, touches there are denied.
+   */
+  timersNeedZone: boolean;
+}
+
 /** A compiled policy with the lookups the machine needs at run time. */
 export interface Runtime {
   ir: IrPolicy;
-  stages: ReadonlyMap<string, IrStage>;
-  /** Rule indices (into `ir.rules`) that apply in each stage: the stage's own, then the policy-wide ones. */
-  stageRules: ReadonlyMap<string, readonly number[]>;
+  /** Every stage by name. */
+  stages: ReadonlyMap<string, StageRuntime>;
   ruleChannels: readonly (ReadonlySet<string> | null)[];
   /** Indices of the `at most` and `at least` rules: what a touch updates. */
   touchRules: readonly number[];
@@ -62,16 +81,9 @@ export interface Runtime {
   engagement: ReadonlySet<string>;
   channels: ReadonlySet<string>;
   holidays: ReadonlySet<string>;
-  /**
-   * The stages whose way out depends on counting business days (an `after N
-   * ignored touches` transition with a business-day ignore window, or an
-   * `after N business days` transition, of the stage or policy-wide): without
-   * a zone, touches there are denied.
-   */
-  timersNeedZone: ReadonlySet<string>;
   calendars: Map<string, Calendar>;
   /** Per zone, business-day sums already computed (bounded). */
-  sums: Map<string, Map<string, number>>;
+  sums: Map<string, BusinessSums>;
 }
 
 /** Everything about the contact that processing needs besides the state. */
@@ -80,19 +92,16 @@ export interface Context {
   /** The zone used for local time, when the contact or the policy gives one. */
   zone: string | undefined;
   calendar: Calendar | undefined;
-  /** Business-day sums already computed in this zone under this policy (`ms|amount` -> ms). */
-  sums: Map<string, number> | undefined;
+  /** Business-day sums already computed in this zone under this policy. */
+  sums: BusinessSums | undefined;
   /** Where stage changes are recorded, for explanations. */
   log?: StageChange[];
 }
 
 /** Prepares a compiled policy for running. */
 export function makeRuntime(ir: IrPolicy): Runtime {
-  const stages = new Map(ir.stages.map((s) => [s.name, s] as const));
   const byId = new Map(ir.rules.map((r, i) => [r.id, i] as const));
   const policyWide = ir.policyRules.map((id) => byId.get(id)!);
-  const stageRules = new Map<string, number[]>();
-  for (const stage of ir.stages) stageRules.set(stage.name, [...stage.rules.map((id) => byId.get(id)!), ...policyWide]);
   const isBusiness = (d: IrDuration): boolean => d.unit === "business-days";
   const signalRules = new Map<string, number[]>();
   ir.rules.forEach((r, i) => {
@@ -104,21 +113,27 @@ export function makeRuntime(ir: IrPolicy): Runtime {
   });
   const needsZone = (t: IrTransition): boolean =>
     (t.trigger.kind === "ignored" && isBusiness(ir.ignoreWindow)) || (t.trigger.kind === "elapsed" && isBusiness(t.trigger.duration));
-  const policyWideNeedsZone = ir.transitions.some(needsZone);
-  const timersNeedZone = new Set(
-    ir.stages.filter((s) => !s.final && (policyWideNeedsZone || s.transitions.some(needsZone))).map((s) => s.name),
-  );
+  const stages = new Map<string, StageRuntime>();
+  for (const stage of ir.stages) {
+    const transitions = stage.final ? [] : [...stage.transitions, ...ir.transitions];
+    stages.set(stage.name, {
+      stage,
+      rules: [...stage.rules.map((id) => byId.get(id)!), ...policyWide],
+      transitions,
+      whens: transitions.filter((t) => t.trigger.kind === "when"),
+      elapsed: transitions.flatMap((t) => (t.trigger.kind === "elapsed" ? [t.trigger.duration] : [])),
+      timersNeedZone: transitions.some(needsZone),
+    });
+  }
   return {
     ir,
     stages,
-    stageRules,
     ruleChannels: ir.rules.map((r) => (r.channels === null ? null : new Set(r.channels))),
     touchRules: ir.rules.flatMap((r, i) => (r.kind === "at-most" || r.kind === "at-least" ? [i] : [])),
     signalRules,
     engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),
     channels: new Set(ir.channels),
     holidays: new Set(ir.holidays),
-    timersNeedZone,
     calendars: new Map(),
     sums: new Map(),
   };
@@ -150,7 +165,7 @@ export function makeContext(rt: Runtime, contact: Contact): Context {
   const fallback = rt.ir.timezone.fallback;
   if (zone === undefined && fallback !== null && knownZone(fallback)) zone = fallback;
   let calendar: Calendar | undefined;
-  let sums: Map<string, number> | undefined;
+  let sums: BusinessSums | undefined;
   if (zone !== undefined) {
     calendar = rt.calendars.get(zone);
     sums = rt.sums.get(zone);
@@ -212,18 +227,28 @@ export function enterPolicy(rt: Runtime, ctx: Context, at: number): PolicyState 
   return st;
 }
 
+/** Business-day sums by amount, then by starting instant: `at + amount business days`. */
+export type BusinessSums = Map<number, Map<number, number>>;
+
+/** How many sums per amount a zone remembers before starting afresh. */
+const MAX_SUMS = 4096;
+
 /** Adds a business-day or fixed duration; `undefined` when business days have no zone to count in. */
 export function addIn(ctx: Context, at: number, d: IrDuration): number | undefined {
   if (d.unit !== "business-days") return addDuration(at, d.amount, d.unit, undefined);
   if (ctx.calendar === undefined) return undefined;
   // Walking the local calendar is the costly part of deciding: remember the sums (a pure function of zone, holidays and input).
-  const key = `${at}|${d.amount}`;
-  const known = ctx.sums?.get(key);
+  let memo = ctx.sums?.get(d.amount);
+  const known = memo?.get(at);
   if (known !== undefined) return known;
   const sum = addDuration(at, d.amount, d.unit, ctx.calendar);
   if (ctx.sums !== undefined) {
-    if (ctx.sums.size >= 4096) ctx.sums.clear();
-    ctx.sums.set(key, sum);
+    if (memo === undefined) {
+      memo = new Map();
+      ctx.sums.set(d.amount, memo);
+    }
+    if (memo.size >= MAX_SUMS) memo.clear();
+    memo.set(at, sum);
   }
   return sum;
 }
@@ -231,16 +256,10 @@ export function addIn(ctx: Context, at: number, d: IrDuration): number | undefin
 /** The first timer due after `st.through`, if any: an ignore window's end or an `after DURATION` transition. */
 export function nextTimer(rt: Runtime, ctx: Context, st: PolicyState): number | undefined {
   let next = st.pending[0];
-  const stage = rt.stages.get(st.stage)!;
-  if (stage.final) return next;
-  for (let pass = 0; pass < 2; pass++) {
-    const list = pass === 0 ? stage.transitions : rt.ir.transitions;
-    for (let i = 0; i < list.length; i++) {
-      const trigger = list[i]!.trigger;
-      if (trigger.kind !== "elapsed") continue;
-      const due = addIn(ctx, st.entry, trigger.duration);
-      if (due !== undefined && due > st.through && (next === undefined || due < next)) next = due;
-    }
+  const elapsed = rt.stages.get(st.stage)!.elapsed;
+  for (let i = 0; i < elapsed.length; i++) {
+    const due = addIn(ctx, st.entry, elapsed[i]!);
+    if (due !== undefined && due > st.through && (next === undefined || due < next)) next = due;
   }
   return next;
 }
@@ -344,9 +363,7 @@ function matches(rt: Runtime, ctx: Context, st: PolicyState, t: IrTransition, no
  * contact is already in enters it again (counters reset, windows dropped).
  */
 function tryTransitions(rt: Runtime, ctx: Context, st: PolicyState, now: number, event: NormalEvent | undefined): void {
-  const stage = rt.stages.get(st.stage)!;
-  if (stage.final) return;
-  const fired = firstMatch(rt, ctx, st, stage.transitions, now, event, false) ?? firstMatch(rt, ctx, st, rt.ir.transitions, now, event, false);
+  const fired = firstMatch(rt, ctx, st, rt.stages.get(st.stage)!.transitions, now, event);
   if (fired !== undefined) moveTo(rt, ctx, st, fired, now, 0);
 }
 
@@ -357,10 +374,9 @@ function firstMatch(
   list: readonly IrTransition[],
   now: number,
   event: NormalEvent | undefined,
-  whenOnly: boolean,
 ): IrTransition | undefined {
-  for (const t of list) {
-    if (whenOnly && t.trigger.kind !== "when") continue;
+  for (let i = 0; i < list.length; i++) {
+    const t = list[i]!;
     if (matches(rt, ctx, st, t, now, event)) return t;
   }
   return undefined;
@@ -386,8 +402,8 @@ function moveTo(rt: Runtime, ctx: Context, st: PolicyState, t: IrTransition, now
 /** On entering a stage its `when` transitions (then the policy-wide ones) are tried at once, up to {@link MAX_CHAIN} hops. */
 function enteredStage(rt: Runtime, ctx: Context, st: PolicyState, now: number, hops: number): void {
   if (hops >= MAX_CHAIN) return;
-  const stage = rt.stages.get(st.stage)!;
-  if (stage.final) return;
-  const fired = firstMatch(rt, ctx, st, stage.transitions, now, undefined, true) ?? firstMatch(rt, ctx, st, rt.ir.transitions, now, undefined, true);
+  const whens = rt.stages.get(st.stage)!.whens;
+  if (whens.length === 0) return;
+  const fired = firstMatch(rt, ctx, st, whens, now, undefined);
   if (fired !== undefined) moveTo(rt, ctx, st, fired, now, hops);
 }
