@@ -175,17 +175,13 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
     });
   }
   if (stage.final) {
-    out.push({ rule: `${stage.name}.final`, code: "final-stage", outcome: "deny", message: `stage \`${stage.name}\` is final: it allows no touch`, ...spanOf(stage.span) });
+    out.push(stageJudgement(`${stage.name}.final`, "final-stage", "deny", `stage \`${stage.name}\` is final: it allows no touch`, stage.span));
   } else if (stage.allow !== null && !stage.allow.includes(touch.channel)) {
-    out.push({
-      rule: `${stage.name}.allow`,
-      code: "channel-not-allowed",
-      outcome: "deny",
-      message: `stage \`${stage.name}\` allows only ${stage.allow.map(quote).join(", ") || "no channel"}, not \`${touch.channel}\``,
-      ...spanOf(stage.span),
-    });
+    const allowed = stage.allow.length === 0 ? "no channel" : stage.allow.map(quote).join(", ");
+    const message = messages ? `stage \`${stage.name}\` allows only ${allowed}, not \`${touch.channel}\`` : "";
+    out.push(stageJudgement(`${stage.name}.allow`, "channel-not-allowed", "deny", message, stage.span));
   } else if (full) {
-    out.push({ rule: `${stage.name}.allow`, code: "channel-not-allowed", outcome: "met", message: `stage \`${stage.name}\` allows \`${touch.channel}\``, ...spanOf(stage.span) });
+    out.push(stageJudgement(`${stage.name}.allow`, "channel-not-allowed", "met", `stage \`${stage.name}\` allows \`${touch.channel}\``, stage.span));
   }
   for (const index of info.rules) {
     const rule = rt.ir.rules[index]!;
@@ -198,6 +194,12 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
     else if (full) out.push({ rule: rule.id, code: reasonCode(rule), outcome: "met", message: `${ruleText(rule)}: met`, ...spanOf(rule.span) });
   }
   return out;
+}
+
+function stageJudgement(rule: string, code: string, outcome: Judgement["outcome"], message: string, span: Span | undefined): Judgement {
+  const j: Judgement = { rule, code, outcome, message };
+  if (span) j.span = span;
+  return j;
 }
 
 /** One rule at `t`: undefined when met. */
@@ -216,23 +218,21 @@ function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
   }
   // Judgements and their messages are built only for unmet rules, and messages
   // only for reasons that are returned, not while following a deferral.
-  const deny = (message: () => string): Judgement => unmet(rule, "deny", messages, message, undefined);
-  const defer = (until: number, message: () => string): Judgement => unmet(rule, "defer", messages, message, until);
   const memory = st.memory[index];
   switch (rule.kind) {
     case "never-without":
-      return memory === true ? undefined : deny(() => `no \`${rule.signal}\` seen yet`);
+      return memory === true ? undefined : unmet(rule, "deny", messages, undefined, () => `no \`${rule.signal}\` seen yet`);
     case "never-after":
-      return memory === true ? deny(() => `\`${rule.signal}\` was seen`) : undefined;
+      return memory === true ? unmet(rule, "deny", messages, undefined, () => `\`${rule.signal}\` was seen`) : undefined;
     case "never-within": {
       const until = memory as number | null;
-      return until !== null && t < until ? defer(until, () => `not before ${formatInstant(until)}`) : undefined;
+      return until !== null && t < until ? unmet(rule, "defer", messages, until, () => `not before ${formatInstant(until)}`) : undefined;
     }
     case "never-when":
-      return evaluateCondition(rule.when, { contact: ctx.contact, touch, counters: counters(st, t) }) ? deny(() => "the condition holds") : undefined;
+      return evaluateCondition(rule.when, { contact: ctx.contact, touch, counters: counters(st, t) }) ? unmet(rule, "deny", messages, undefined, () => "the condition holds") : undefined;
     case "at-most": {
       const times = memory as number[];
-      if (rule.count <= 0) return deny(() => "no touch is ever allowed");
+      if (rule.count <= 0) return unmet(rule, "deny", messages, undefined, () => "no touch is ever allowed");
       const w = rule.window;
       if (w.kind === "rolling") {
         const from = t - rollingMs(w.amount, w.unit);
@@ -240,32 +240,32 @@ function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
         for (const x of times) if (x > from && x <= t) count++;
         if (count < rule.count) return undefined;
         const until = times[times.length - rule.count]! + rollingMs(w.amount, w.unit);
-        return defer(until, () => `${count} already sent in the last ${describeDuration({ amount: w.amount, unit: w.unit })}`);
+        return unmet(rule, "defer", messages, until, () => `${count} already sent in the last ${describeDuration({ amount: w.amount, unit: w.unit })}`);
       }
       const start = calendarWindowStart(t, w.unit, zone!);
       let count = 0;
       for (const x of times) if (x >= start && x <= t) count++;
       if (count < rule.count) return undefined;
       const until = nextCalendarWindowStart(t, w.unit, zone!);
-      return defer(until, () => `${count} already sent ${w.unit === "day" ? `on ${localDate(t, zone!)}` : `in the week of ${localDate(start, zone!)}`} (local)`);
+      return unmet(rule, "defer", messages, until, () => `${count} already sent ${w.unit === "day" ? `on ${localDate(t, zone!)}` : `in the week of ${localDate(start, zone!)}`} (local)`);
     }
     case "at-least": {
       const last = memory as number | null;
       if (last === null) return undefined;
       const until = addIn(ctx, last, rule.duration)!;
-      return t < until ? defer(until, () => `last sent at ${formatInstant(last)}, next not before ${formatInstant(until)}`) : undefined;
+      return t < until ? unmet(rule, "defer", messages, until, () => `last sent at ${formatInstant(last)}, next not before ${formatInstant(until)}`) : undefined;
     }
     case "quiet-hours":
       if (!inQuietHours(t, rule.start, rule.end, zone!)) return undefined;
-      return defer(quietHoursEnd(t, rule.start, rule.end, zone!), () => `it is quiet hours in \`${zone}\``);
+      return unmet(rule, "defer", messages, quietHoursEnd(t, rule.start, rule.end, zone!), () => `it is quiet hours in \`${zone}\``);
     case "only-business-days":
       if (isBusinessDay(t, cal!)) return undefined;
-      return defer(businessDayStart(t, cal!), () => `${localDate(t, zone!)} is not a business day in \`${zone}\``);
+      return unmet(rule, "defer", messages, businessDayStart(t, cal!), () => `${localDate(t, zone!)} is not a business day in \`${zone}\``);
   }
 }
 
 /** The judgement of an unmet rule. */
-function unmet(rule: IrRule, outcome: "deny" | "defer", messages: boolean, message: () => string, until: number | undefined): Judgement {
+function unmet(rule: IrRule, outcome: "deny" | "defer", messages: boolean, until: number | undefined, message: () => string): Judgement {
   const j: Judgement = { rule: rule.id, code: reasonCode(rule), outcome, message: messages ? `${ruleText(rule)}: ${message()}` : "" };
   if (until !== undefined) j.until = until;
   if (rule.span) j.span = rule.span;
@@ -388,12 +388,11 @@ export function decideMembers(members: readonly Member[], declared: readonly str
   const stage = (applicable[0] ?? members[0]!).st.stage;
   if (applicable.length === 0) return { verdict: "allow", stage, reasons: [] };
   const result = verdictOf(applicable, touch, at, multi);
-  const decision: Decision = {
-    verdict: result.verdict,
-    ...(result.notBefore !== undefined ? { notBefore: formatInstant(result.notBefore) } : {}),
-    stage,
-    reasons: result.reasons,
-  };
+  // Keys in the documented order, so that equal decisions serialise alike.
+  const decision: Decision =
+    result.notBefore === undefined
+      ? { verdict: result.verdict, stage, reasons: result.reasons }
+      : { verdict: result.verdict, notBefore: formatInstant(result.notBefore), stage, reasons: result.reasons };
   if (result.verdict !== "allow") decision.alternatives = alternatives(members, declared, touch, at);
   if (multi) {
     decision.policies = applicable.map((m): PolicyDecision => {
@@ -409,27 +408,35 @@ export function decideMembers(members: readonly Member[], declared: readonly str
 /** Declared channels other than the proposed one that every applicable policy allows at `at`. */
 function alternatives(members: readonly Member[], declared: readonly string[], touch: ProposedTouch, at: number): string[] {
   const contact = members[0]!.ctx.contact;
-  // Most rules judge the same whatever the channel: judge each once.
-  const caches = members.map(() => new Map<number, boolean>());
+  // Most rules judge the same whatever the channel: judge each once (0 not yet, 1 met, 2 unmet).
+  const caches = members.map((m) => new Uint8Array(m.rt.ir.rules.length));
+  // One copy of the touch, its channel changed in turn: conditions only read it.
+  const other: ProposedTouch = { ...touch };
   const out: string[] = [];
   for (const channel of declared) {
     if (channel === touch.channel) continue;
-    const other: ProposedTouch = { ...touch, channel };
-    const ok = members.every((m, i) => !policyApplies(m.rt, contact, other) || allowedAt(m, other, at, caches[i]!));
+    other.channel = channel;
+    let ok = true;
+    for (let i = 0; ok && i < members.length; i++) {
+      const m = members[i]!;
+      ok = !policyApplies(m.rt, contact, other) || allowedAt(m, other, at, caches[i]!);
+    }
     if (ok) out.push(channel);
   }
   return out;
 }
 
 /** True when every check is met for the touch at `t`; `cache` holds the channel-independent rule results. */
-function allowedAt(m: Member, touch: ProposedTouch, t: number, cache: Map<number, boolean>): boolean {
+function allowedAt(m: Member, touch: ProposedTouch, t: number, cache: Uint8Array): boolean {
   const { rt, ctx, st } = m;
   if (!rt.channels.has(touch.channel)) return false;
   const info = rt.stages.get(st.stage)!;
   if (ctx.calendar === undefined && info.timersNeedZone) return false;
   const stage = info.stage;
   if (stage.final || (stage.allow !== null && !stage.allow.includes(touch.channel))) return false;
-  for (const index of info.rules) {
+  const rules = info.rules;
+  for (let k = 0; k < rules.length; k++) {
+    const index = rules[k]!;
     const rule = rt.ir.rules[index]!;
     if (!applies(rt, index, rule, touch)) continue;
     // `never ... when` may speak of the touch itself (`touch.channel`): judged per touch.
@@ -437,12 +444,12 @@ function allowedAt(m: Member, touch: ProposedTouch, t: number, cache: Map<number
       if (judgeRule(m, index, rule, touch, t, false) !== undefined) return false;
       continue;
     }
-    let met = cache.get(index);
-    if (met === undefined) {
-      met = judgeRule(m, index, rule, touch, t, false) === undefined;
-      cache.set(index, met);
+    let known = cache[index]!;
+    if (known === 0) {
+      known = judgeRule(m, index, rule, touch, t, false) === undefined ? 1 : 2;
+      cache[index] = known;
     }
-    if (!met) return false;
+    if (known === 2) return false;
   }
   return true;
 }

@@ -86,8 +86,46 @@ export function parseInstant(text: string): number | undefined {
 
 /** Canonical output form: ISO-8601 UTC, e.g. 2026-03-02T15:00:00Z (no millis when they are 0; with .SSS otherwise). */
 export function formatInstant(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
+  // Years 1970-9999 by integer arithmetic (every reason and notBefore goes
+  // through here); anything else through Date, which also handles the rest.
+  if (!Number.isInteger(ms) || ms < 0 || ms >= YEAR_10000) {
+    const iso = new Date(ms).toISOString();
+    return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
+  }
+  const days = Math.floor(ms / DAY);
+  let rest = ms - days * DAY;
+  const hour = Math.floor(rest / HOUR);
+  rest -= hour * HOUR;
+  const minute = Math.floor(rest / MINUTE);
+  rest -= minute * MINUTE;
+  const second = Math.floor(rest / 1000);
+  const millis = rest - second * 1000;
+  const time = `${dateOfDays(days)}T${two(hour)}:${two(minute)}:${two(second)}`;
+  return millis === 0 ? `${time}Z` : `${time}.${millis < 10 ? "00" : millis < 100 ? "0" : ""}${millis}Z`;
+}
+
+/** 10000-01-01T00:00:00Z: from here on ISO-8601 needs a sign and six digits. */
+const YEAR_10000 = 253_402_300_800_000;
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
+}
+
+/**
+ * `YYYY-MM-DD` of a day number (days since 1970-01-01, years 0-9999), by
+ * H. Hinnant's `civil_from_days`.
+ */
+function dateOfDays(days: number): string {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${year < 1000 ? String(year).padStart(4, "0") : year}-${two(month)}-${two(day)}`;
 }
 
 // ---------------------------------------------------------------- zones
@@ -284,6 +322,8 @@ function pad(value: number, width: number): string {
 
 /** `YYYY-MM-DD` of a local reading. */
 function dateOfLocal(local: number): string {
+  const days = Math.floor(local / DAY);
+  if (days >= 0 && local < YEAR_10000) return dateOfDays(days);
   const date = new Date(local);
   return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
 }
