@@ -55,6 +55,15 @@ export interface StageRuntime {
   rules: readonly number[];
   /** The transitions tried in the stage: its own in source order, then the policy-wide ones; none from a final stage. */
   transitions: readonly IrTransition[];
+  /**
+   * The transitions an event of a given type can fire, in order: the `on`
+   * transitions naming it and every transition that is not an `on`.
+   * {@link anyEvent} for the other types. Trying only these gives the same
+   * first match as trying all: an `on` transition never matches another type.
+   */
+  byEvent: ReadonlyMap<string, readonly IrTransition[]>;
+  /** The transitions that are not `on` a signal, in order: what a timer or an event of an unnamed type can fire. */
+  anyEvent: readonly IrTransition[];
   /** Those of {@link transitions} with a `when` trigger, tried on entering the stage. */
   whens: readonly IrTransition[];
   /** The durations of the `after DURATION` transitions among {@link transitions}: the stage's timers. */
@@ -116,8 +125,17 @@ export function makeRuntime(ir: IrPolicy): Runtime {
   const stages = new Map<string, StageRuntime>();
   for (const stage of ir.stages) {
     const transitions = stage.final ? [] : [...stage.transitions, ...ir.transitions];
+    const byEvent = new Map<string, IrTransition[]>();
+    for (const t of transitions) {
+      if (t.trigger.kind === "signal") byEvent.set(t.trigger.signal, []);
+    }
+    for (const [type, list] of byEvent) {
+      for (const t of transitions) if (t.trigger.kind !== "signal" || t.trigger.signal === type) list.push(t);
+    }
     stages.set(stage.name, {
       stage,
+      byEvent,
+      anyEvent: transitions.filter((t) => t.trigger.kind !== "signal"),
       rules: [...stage.rules.map((id) => byId.get(id)!), ...policyWide],
       transitions,
       whens: transitions.filter((t) => t.trigger.kind === "when"),
@@ -296,7 +314,8 @@ export function applyEvent(rt: Runtime, ctx: Context, st: PolicyState, event: No
       } else if (rule.kind === "at-most") {
         const times = st.memory[i] as number[];
         times.push(event.at);
-        if (times.length > rule.count) times.splice(0, times.length - rule.count);
+        if (times.length === rule.count + 1) times.shift();
+        else if (times.length > rule.count) times.splice(0, times.length - rule.count);
       }
     }
     st.touches += 1;
@@ -305,7 +324,7 @@ export function applyEvent(rt: Runtime, ctx: Context, st: PolicyState, event: No
     if (end !== undefined) insertSorted(st.pending, end);
   } else {
     let scope: ConditionScope | undefined;
-    for (const i of rt.signalRules.get(event.type) ?? []) {
+    for (const i of rt.signalRules.get(event.type) ?? NONE) {
       const rule = rules[i]!;
       if (rule.kind !== "never-without" && rule.kind !== "never-after" && rule.kind !== "never-within") continue;
       if (rule.where !== null) {
@@ -328,10 +347,13 @@ export function applyEvent(rt: Runtime, ctx: Context, st: PolicyState, event: No
   tryTransitions(rt, ctx, st, event.at, event);
 }
 
+const NONE: readonly number[] = [];
+
 function insertSorted(list: number[], value: number): void {
   let i = list.length;
   while (i > 0 && list[i - 1]! > value) i--;
-  list.splice(i, 0, value);
+  if (i === list.length) list.push(value);
+  else list.splice(i, 0, value);
 }
 
 function matches(rt: Runtime, ctx: Context, st: PolicyState, t: IrTransition, now: number, event: NormalEvent | undefined): boolean {
@@ -363,7 +385,9 @@ function matches(rt: Runtime, ctx: Context, st: PolicyState, t: IrTransition, no
  * contact is already in enters it again (counters reset, windows dropped).
  */
 function tryTransitions(rt: Runtime, ctx: Context, st: PolicyState, now: number, event: NormalEvent | undefined): void {
-  const fired = firstMatch(rt, ctx, st, rt.stages.get(st.stage)!.transitions, now, event);
+  const info = rt.stages.get(st.stage)!;
+  const list = event === undefined ? info.anyEvent : (info.byEvent.get(event.type) ?? info.anyEvent);
+  const fired = firstMatch(rt, ctx, st, list, now, event);
   if (fired !== undefined) moveTo(rt, ctx, st, fired, now, 0);
 }
 
