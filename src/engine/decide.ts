@@ -47,6 +47,12 @@ export interface Member {
    * candidate instant instead of following timers from an earlier entry.
    */
   fresh?: boolean;
+  /**
+   * What {@link judge} learnt at the decision instant of the rules that judge
+   * alike whatever the channel (0 not judged, 1 met, 2 unmet), by rule index:
+   * the `alternatives` then judge only the rest.
+   */
+  known?: Uint8Array;
 }
 
 /** How one check judged a touch at an instant. */
@@ -114,10 +120,11 @@ function describeRule(rule: IrRule): string {
 }
 
 /** True when the rule speaks of this touch: its channel set and its tag. */
-function applies(rt: Runtime, index: number, rule: IrRule, touch: ProposedTouch): boolean {
+function applies(rt: Runtime, index: number, touch: ProposedTouch): boolean {
   const set = rt.ruleChannels[index];
   if (set !== null && set !== undefined && !set.has(touch.channel)) return false;
-  if ("tagged" in rule && rule.tagged !== null) return Array.isArray(touch.tags) && touch.tags.includes(rule.tagged);
+  const tagged = rt.ruleTagged[index];
+  if (tagged !== null && tagged !== undefined) return Array.isArray(touch.tags) && touch.tags.includes(tagged);
   return true;
 }
 
@@ -126,20 +133,6 @@ export function reasonCode(rule: IrRule): string {
   return rule.kind === "only-business-days" ? "business-days" : rule.kind;
 }
 
-function needsZone(rule: IrRule): boolean {
-  switch (rule.kind) {
-    case "quiet-hours":
-    case "only-business-days":
-      return true;
-    case "at-most":
-      return rule.window.kind === "calendar";
-    case "at-least":
-    case "never-within":
-      return rule.duration.unit === "business-days";
-    default:
-      return false;
-  }
-}
 
 function spanOf(span: Span | undefined): { span?: Span } {
   return span ? { span } : {};
@@ -148,15 +141,14 @@ function spanOf(span: Span | undefined): { span?: Span } {
 /**
  * Judges the touch at `t` on the state `st`. With `full`, met and
  * not-applicable checks are listed too (for explanations); otherwise only the
- * unmet ones.
+ * unmet ones. `known`, when given, records the rules judged (see {@link Member.known}).
  */
-export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean, messages = true): Judgement[] {
+export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean, messages = true, known?: Uint8Array): Judgement[] {
   const { rt, ctx, st } = m;
   const out: Judgement[] = [];
   const info = rt.stages.get(st.stage)!;
   const stage = info.stage;
-  const known = rt.channels.has(touch.channel);
-  if (!known) {
+  if (!rt.channels.has(touch.channel)) {
     out.push({
       rule: "policy.channels",
       code: "unknown-channel",
@@ -185,11 +177,13 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
   }
   for (const index of info.rules) {
     const rule = rt.ir.rules[index]!;
-    if (!applies(rt, index, rule, touch)) {
+    if (!applies(rt, index, touch)) {
       if (full) out.push({ rule: rule.id, code: reasonCode(rule), outcome: "not-applicable", message: `${ruleText(rule)}: does not apply to this touch`, ...spanOf(rule.span) });
       continue;
     }
     const j = judgeRule(m, index, rule, touch, t, messages);
+    // `never ... when` may speak of the touch itself: its result is not kept for other channels.
+    if (known !== undefined && rule.kind !== "never-when") known[index] = j === undefined ? 1 : 2;
     if (j !== undefined) out.push(j);
     else if (full) out.push({ rule: rule.id, code: reasonCode(rule), outcome: "met", message: `${ruleText(rule)}: met`, ...spanOf(rule.span) });
   }
@@ -207,7 +201,7 @@ function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
   const { ctx, st } = m;
   const zone = ctx.zone;
   const cal = ctx.calendar;
-  if (needsZone(rule) && (zone === undefined || cal === undefined)) {
+  if (m.rt.ruleNeedsZone[index] === true && (zone === undefined || cal === undefined)) {
     return {
       rule: rule.id,
       code: "unknown-timezone",
@@ -325,7 +319,11 @@ function search(members: readonly Member[], touch: ProposedTouch, at: number, fi
 
 /** The contact's members after the timers up to `at` (the caller's states are not touched). */
 export function copyMembers(members: readonly Member[]): Member[] {
-  return members.map((m) => ({ ...m, st: copyState(m.st) }));
+  return members.map((m) => {
+    const copy: Member = { rt: m.rt, ctx: m.ctx, st: copyState(m.st) };
+    if (m.fresh !== undefined) copy.fresh = m.fresh;
+    return copy;
+  });
 }
 
 interface Verdicts {
@@ -336,7 +334,7 @@ interface Verdicts {
 
 /** The verdict of the applicable members (already advanced to `at`), searching for `notBefore` on copies. */
 function verdictOf(members: readonly Member[], touch: ProposedTouch, at: number, tagPolicy: boolean): Verdicts {
-  const lists = members.map((m) => judge(m, touch, at, false));
+  const lists = members.map((m) => judge(m, touch, at, false, true, (m.known ??= new Uint8Array(m.rt.ir.rules.length))));
   const reasons: Reason[] = [];
   let deny = false;
   let defer = false;
@@ -409,7 +407,7 @@ export function decideMembers(members: readonly Member[], declared: readonly str
 function alternatives(members: readonly Member[], declared: readonly string[], touch: ProposedTouch, at: number): string[] {
   const contact = members[0]!.ctx.contact;
   // Most rules judge the same whatever the channel: judge each once (0 not yet, 1 met, 2 unmet).
-  const caches = members.map((m) => new Uint8Array(m.rt.ir.rules.length));
+  const caches = members.map((m) => m.known ?? new Uint8Array(m.rt.ir.rules.length));
   // One copy of the touch, its channel changed in turn: conditions only read it.
   const other: ProposedTouch = { ...touch };
   const out: string[] = [];
@@ -438,7 +436,7 @@ function allowedAt(m: Member, touch: ProposedTouch, t: number, cache: Uint8Array
   for (let k = 0; k < rules.length; k++) {
     const index = rules[k]!;
     const rule = rt.ir.rules[index]!;
-    if (!applies(rt, index, rule, touch)) continue;
+    if (!applies(rt, index, touch)) continue;
     // `never ... when` may speak of the touch itself (`touch.channel`): judged per touch.
     if (rule.kind === "never-when") {
       if (judgeRule(m, index, rule, touch, t, false) !== undefined) return false;

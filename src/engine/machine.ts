@@ -83,6 +83,10 @@ export interface Runtime {
   /** Every stage by name. */
   stages: ReadonlyMap<string, StageRuntime>;
   ruleChannels: readonly (ReadonlySet<string> | null)[];
+  /** Per rule, its `tagged` tag or null (rules of different kinds have different shapes: reading a flat list is faster). */
+  ruleTagged: readonly (string | null)[];
+  /** Per rule, whether judging it needs the contact's local time (see {@link ruleNeedsZone}). */
+  ruleNeedsZone: readonly boolean[];
   /** Indices of the `at most` and `at least` rules: what a touch updates. */
   touchRules: readonly number[];
   /** Per signal, indices of the `never ... without/after/within` rules naming it. */
@@ -105,6 +109,22 @@ export interface Context {
   sums: BusinessSums | undefined;
   /** Where stage changes are recorded, for explanations. */
   log?: StageChange[];
+}
+
+/** True when judging the rule needs the contact's local time: quiet hours, business days, calendar windows. */
+export function ruleNeedsZone(rule: IrRule): boolean {
+  switch (rule.kind) {
+    case "quiet-hours":
+    case "only-business-days":
+      return true;
+    case "at-most":
+      return rule.window.kind === "calendar";
+    case "at-least":
+    case "never-within":
+      return rule.duration.unit === "business-days";
+    default:
+      return false;
+  }
 }
 
 /** Prepares a compiled policy for running. */
@@ -147,6 +167,8 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     ir,
     stages,
     ruleChannels: ir.rules.map((r) => (r.channels === null ? null : new Set(r.channels))),
+    ruleTagged: ir.rules.map((r) => ("tagged" in r ? r.tagged : null)),
+    ruleNeedsZone: ir.rules.map(ruleNeedsZone),
     touchRules: ir.rules.flatMap((r, i) => (r.kind === "at-most" || r.kind === "at-least" ? [i] : [])),
     signalRules,
     engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),
