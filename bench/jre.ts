@@ -201,7 +201,15 @@ async function judge(engine: Engine, facts: Facts, t: number): Promise<Judgement
 export async function evaluateJre(engine: Engine, input: EvaluateInput): Promise<Outcome> {
   const at = parseIso(input.at);
   const { events, times } = normalize(input.history, at);
-  const state = replay(events, times, at);
+  return decideJre(engine, replay(events, times, at), input, at);
+}
+
+/**
+ * One decision on a contact's stored state (replayed up to `at`; advanced by
+ * the search, so pass a copy): facts, rules, and a defer followed through the
+ * timers. The incremental counterpart, compared with Heed's `decide()`.
+ */
+export async function decideJre(engine: Engine, state: ContactState, input: EvaluateInput, at: number): Promise<Outcome> {
   const stage = STAGES[state.stage]!;
   const zone = zoneOf(input.contact);
   const first = await judge(engine, computeFacts(state, input, zone, at), at);
