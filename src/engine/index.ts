@@ -39,6 +39,34 @@ interface SnapshotData {
   recentIds: string[];
   /** One state per compiled policy, `null` until the first event enters the contact. */
   states: PolicyState[] | null;
+  /** The versions of the policies the states were built under (see {@link policyVersion}). */
+  policies: string[];
+}
+
+/**
+ * A policy's name and a fingerprint of its compiled form, spans left out
+ * (`inbound-content#0f3a9c2d41b7e5`): a snapshot's states hold what each rule
+ * remembers by rule position, so they are only meaningful under the policy
+ * they were built with. Reformatting a policy keeps its version; changing a
+ * rule, a stage or a transition changes it.
+ */
+function policyVersion(ir: IrPolicy): string {
+  const text = JSON.stringify(ir, (key, value: unknown) => (key === "span" ? undefined : value));
+  return `${ir.name}#${fingerprint(text)}`;
+}
+
+/** A 53-bit hash of a text as 14 hex digits (cyrb53): enough to tell policy versions apart, not a secure digest. */
+function fingerprint(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, "0");
 }
 
 /**
@@ -64,10 +92,12 @@ class CompiledEngine implements Engine {
   readonly policies: readonly string[];
   private readonly runtimes: readonly Runtime[];
   private readonly declared: readonly string[];
+  private readonly versions: readonly string[];
 
   constructor(irs: readonly IrPolicy[]) {
     this.runtimes = irs.map(makeRuntime);
     this.policies = irs.map((ir) => ir.name);
+    this.versions = irs.map(policyVersion);
     const declared: string[] = [];
     for (const ir of irs) for (const c of ir.channels) if (!declared.includes(c)) declared.push(c);
     this.declared = declared;
@@ -90,7 +120,15 @@ class CompiledEngine implements Engine {
     const checked = checkContact(contact);
     parseTime(at, "at");
     for (const rt of this.runtimes) makeContext(rt, checked);
-    const data: SnapshotData = { format: SNAPSHOT_FORMAT, contact: checked, startedAt: at, last: null, recentIds: [], states: null };
+    const data: SnapshotData = {
+      format: SNAPSHOT_FORMAT,
+      contact: checked,
+      startedAt: at,
+      last: null,
+      recentIds: [],
+      states: null,
+      policies: [...this.versions],
+    };
     return data as unknown as Snapshot;
   }
 
@@ -115,6 +153,7 @@ class CompiledEngine implements Engine {
       last: ev.at,
       recentIds,
       states: members.map((m) => m.st),
+      policies: data.policies,
     };
     return next as unknown as Snapshot;
   }
@@ -169,6 +208,13 @@ class CompiledEngine implements Engine {
     }
   }
 
+  /**
+   * Checks that a snapshot is one of this engine's: its format, the versions
+   * of the policies it was built under (a snapshot made before a policy
+   * changed must be rebuilt from the history), and the shape of every state,
+   * so that a damaged snapshot is refused with its field named instead of
+   * failing somewhere inside.
+   */
   private checkSnapshot(snapshot: Snapshot): SnapshotData {
     const data = snapshot as unknown as Partial<SnapshotData> | null;
     const ok =
@@ -178,11 +224,83 @@ class CompiledEngine implements Engine {
       typeof data.contact === "object" &&
       data.contact !== null &&
       Array.isArray(data.recentIds) &&
-      (data.last === null || typeof data.last === "number") &&
-      (data.states === null || (Array.isArray(data.states) && data.states.length === this.runtimes.length));
+      (data.last === null || (typeof data.last === "number" && Number.isFinite(data.last))) &&
+      (data.states === null || (Array.isArray(data.states) && data.states.length === this.runtimes.length)) &&
+      Array.isArray(data.policies);
     if (!ok) {
       throw new HeedInputError("invalid-snapshot", "snapshot", "the snapshot is not a `heed-snapshot/1` state of this engine's policies");
     }
+    const versions = data.policies!;
+    if (!sameList(versions, this.versions)) {
+      throw new HeedInputError(
+        "stale-snapshot",
+        "snapshot.policies",
+        `the snapshot was built under ${versions.map((v) => `\`${String(v)}\``).join(", ") || "no policy"}, this engine runs ${this.versions.map((v) => `\`${v}\``).join(", ")}: rebuild it by stepping the contact's history again`,
+      );
+    }
+    checkContact(data.contact);
+    const states = data.states;
+    for (let i = 0; states && i < states.length; i++) {
+      const problem = stateProblem(this.runtimes[i]!, states[i]);
+      if (problem !== undefined) {
+        throw new HeedInputError("invalid-snapshot", `snapshot.states[${i}]`, `\`snapshot.states[${i}]\` is not a state of policy \`${this.policies[i]}\`: ${problem}`);
+      }
+    }
     return data as SnapshotData;
   }
+
+}
+
+function sameList(a: readonly unknown[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function allInstants(list: readonly unknown[]): boolean {
+  for (let i = 0; i < list.length; i++) if (!isInstant(list[i])) return false;
+  return true;
+}
+
+function isInstant(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value);
+}
+
+function isCount(value: unknown): boolean {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0;
+}
+
+/** What is wrong with a stored state under a compiled policy, or undefined when nothing is. */
+function stateProblem(rt: Runtime, state: unknown): string | undefined {
+  if (typeof state !== "object" || state === null || Array.isArray(state)) return "not an object";
+  const st = state as Partial<Record<keyof PolicyState, unknown>>;
+  if (typeof st.stage !== "string" || !rt.stages.has(st.stage)) return `no stage \`${String(st.stage)}\``;
+  if (!isInstant(st.entry) || !isInstant(st.through)) return "`entry` and `through` must be instants";
+  if (!isCount(st.ignored) || !isCount(st.touches) || !isCount(st.totalTouches)) return "the counters must be whole numbers";
+  if (!Array.isArray(st.pending) || !allInstants(st.pending)) return "`pending` must be a list of instants";
+  const memory = st.memory;
+  const rules = rt.ir.rules;
+  if (!Array.isArray(memory) || memory.length !== rules.length) return `\`memory\` must hold one entry per rule (${rules.length})`;
+  for (let i = 0; i < rules.length; i++) {
+    const m: unknown = memory[i];
+    const rule = rules[i]!;
+    let fits: boolean;
+    switch (rule.kind) {
+      case "at-most":
+        fits = Array.isArray(m) && allInstants(m);
+        break;
+      case "never-without":
+      case "never-after":
+        fits = typeof m === "boolean";
+        break;
+      case "at-least":
+      case "never-within":
+        fits = m === null || isInstant(m);
+        break;
+      default:
+        fits = m === null;
+    }
+    if (!fits) return `the memory of rule \`${rule.id}\` does not fit its kind (${rule.kind})`;
+  }
+  return undefined;
 }

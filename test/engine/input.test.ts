@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { HeedInputError } from "../../src/diagnostics.js";
 import { compile } from "../../src/engine/index.js";
+import { parsePolicy } from "../../src/parser/index.js";
 import type { EvaluateInput } from "../../src/model.js";
 import { policy } from "./build.js";
 
@@ -109,6 +110,47 @@ describe("incremental input errors", () => {
   it("refuses something that is not a snapshot of this engine", () => {
     const e = failure(() => engine.decide({ format: "heed-snapshot/1" }, { channel: "email" }, "2026-03-04T10:00:00Z"));
     expect([e.code, e.field]).toEqual(["invalid-snapshot", "snapshot"]);
+  });
+
+  const text = (limit: number, layout = ""): string =>
+    `cadence "pacing" {\n  channels email, call\n${layout}  at most ${limit} calls per day\n}\n`;
+  const engineOf = (source: string) => {
+    const { policy: parsed, diagnostics } = parsePolicy(source, { file: "pacing.heed" });
+    expect(diagnostics).toEqual([]);
+    return compile(parsed!);
+  };
+  const stepped = (e: ReturnType<typeof engineOf>) =>
+    e.step(e.start({ id: "c", timezone: "UTC" }, "2026-03-02T09:00:00Z"), { type: "touch", channel: "call", at: "2026-03-02T09:00:00Z" });
+
+  it("refuses a snapshot built under another version of the policy, naming both versions", () => {
+    const before = stepped(engineOf(text(1)));
+    const e = failure(() => engineOf(text(2)).decide(before, { channel: "call" }, "2026-03-02T10:00:00Z"));
+    expect([e.code, e.field]).toEqual(["stale-snapshot", "snapshot.policies"]);
+    expect(e.message).toMatch(/^the snapshot was built under `pacing#[0-9a-f]{14}`, this engine runs `pacing#[0-9a-f]{14}`: rebuild it by stepping the contact's history again$/);
+  });
+
+  it("keeps accepting a snapshot when the policy is only reformatted or commented", () => {
+    const before = stepped(engineOf(text(1)));
+    const relaid = engineOf(text(1, "  # one call a day is plenty\n\n"));
+    expect(relaid.decide(before, { channel: "call" }, "2026-03-02T10:00:00Z").verdict).toBe("defer");
+  });
+
+  it("names the damaged part of a snapshot's state instead of failing inside", () => {
+    const e1 = engineOf(text(1));
+    const good1 = JSON.parse(JSON.stringify(stepped(e1))) as { states: Record<string, unknown>[] };
+    const damaged = (change: (state: Record<string, unknown>) => void) => {
+      const copy = JSON.parse(JSON.stringify(good1)) as { states: Record<string, unknown>[] };
+      change(copy.states[0]!);
+      return failure(() => e1.decide(copy as never, { channel: "call" }, "2026-03-02T10:00:00Z"));
+    };
+    const renamed = damaged((st) => (st.stage = "nurture"));
+    expect([renamed.code, renamed.field]).toEqual(["invalid-snapshot", "snapshot.states[0]"]);
+    expect(renamed.message).toBe("`snapshot.states[0]` is not a state of policy `pacing`: no stage `nurture`");
+    expect(damaged((st) => (st.memory = [])).message).toMatch(/`memory` must hold one entry per rule \(1\)$/);
+    expect(damaged((st) => (st.memory = ["yesterday"])).message).toMatch(/the memory of rule `policy.at-most.1` does not fit its kind \(at-most\)$/);
+    expect(damaged((st) => (st.pending = "soon")).message).toMatch(/`pending` must be a list of instants$/);
+    expect(damaged((st) => (st.ignored = -1)).message).toMatch(/the counters must be whole numbers$/);
+    expect(e1.decide(good1 as never, { channel: "call" }, "2026-03-02T10:00:00Z").verdict).toBe("defer");
   });
 
   it("checks the contact given to start", () => {
