@@ -92,15 +92,22 @@ class CompiledEngine implements Engine {
   readonly policies: readonly string[];
   private readonly runtimes: readonly Runtime[];
   private readonly declared: readonly string[];
-  private readonly versions: readonly string[];
+  private readonly irs: readonly IrPolicy[];
+  private versionList: readonly string[] | undefined;
 
   constructor(irs: readonly IrPolicy[]) {
     this.runtimes = irs.map(makeRuntime);
     this.policies = irs.map((ir) => ir.name);
-    this.versions = irs.map(policyVersion);
+    this.irs = irs;
     const declared: string[] = [];
     for (const ir of irs) for (const c of ir.channels) if (!declared.includes(c)) declared.push(c);
     this.declared = declared;
+  }
+
+  /** The policies' versions, worked out on first use: only snapshots need them, and compile stays cheap. */
+  private get versions(): readonly string[] {
+    this.versionList ??= this.irs.map(policyVersion);
+    return this.versionList;
   }
 
   evaluate(input: EvaluateInput): Decision {
