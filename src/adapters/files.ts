@@ -13,13 +13,33 @@ import type { Policy } from "../ast.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { parsePolicy } from "../parser/index.js";
 
-/** A path named on the command line that does not exist. */
-export class MissingPathError extends Error {
-  override readonly name = "MissingPathError";
+/** A path named on the command line, or a folder under it, that cannot be searched: a usage error. */
+export class PathError extends Error {
+  override readonly name: string = "PathError";
   readonly path: string;
-  constructor(path: string) {
-    super(`path \`${path}\` not found`);
+  constructor(path: string, message: string) {
+    super(message);
     this.path = path;
+  }
+}
+
+/** A path named on the command line that does not exist. */
+export class MissingPathError extends PathError {
+  override readonly name = "MissingPathError";
+  constructor(path: string) {
+    super(path, `path \`${path}\` not found`);
+  }
+}
+
+function readFailure(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ENOENT":
+      return "it was removed while being searched";
+    default:
+      return "it cannot be read";
   }
 }
 
@@ -41,7 +61,8 @@ export function isDslFile(name: string): boolean {
 /**
  * The files under `paths` that `accept` picks, in a stable order. A file
  * named directly is always taken; folders are searched recursively, skipping
- * hidden folders and `node_modules`. Throws {@link MissingPathError}.
+ * hidden folders and `node_modules`. Throws {@link MissingPathError} for a
+ * path that does not exist, {@link PathError} for a folder that cannot be read.
  */
 export function discoverFiles(paths: readonly string[], cwd: string, accept: (name: string) => boolean): string[] {
   const found: string[] = [];
@@ -50,11 +71,14 @@ export function discoverFiles(paths: readonly string[], cwd: string, accept: (na
     let stat;
     try {
       stat = statSync(absolute);
-    } catch {
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EACCES" || code === "EPERM") throw new PathError(given, `cannot read \`${given}\`: permission denied`);
       throw new MissingPathError(given);
     }
     if (stat.isDirectory()) {
-      found.push(...walk(absolute, accept).map((file) => displayPath(file, cwd, given, absolute)));
+      const shown = (file: string): string => displayPath(file, cwd, given, absolute);
+      found.push(...walk(absolute, accept, shown).map(shown));
     } else {
       found.push(given);
     }
@@ -62,13 +86,18 @@ export function discoverFiles(paths: readonly string[], cwd: string, accept: (na
   return [...new Set(found)];
 }
 
-function walk(dir: string, accept: (name: string) => boolean): string[] {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+function walk(dir: string, accept: (name: string) => boolean, shown: (path: string) => string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (error) {
+    throw new PathError(shown(dir), `cannot search folder \`${shown(dir)}\`: ${readFailure(error)}`);
+  }
   const out: string[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walk(full, accept));
+    if (entry.isDirectory()) out.push(...walk(full, accept, shown));
     else if (entry.isFile() && accept(entry.name)) out.push(full);
   }
   return out;
@@ -125,10 +154,63 @@ export class DataFileError extends Error {
 export function loadDataFile(file: string, cwd: string): unknown {
   const read = readText(file, cwd);
   if ("diagnostic" in read) throw new DataFileError(read.diagnostic.message);
+  const json = /\.json$/i.test(file);
   try {
-    return /\.json$/i.test(file) ? JSON.parse(read.text) : parseYaml(read.text);
+    return json ? JSON.parse(read.text) : parseYaml(read.text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message.split("\n")[0] : "invalid content";
-    throw new DataFileError(`\`${file}\` is not valid ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${detail}`);
+    const detail = !(error instanceof Error) ? "invalid content" : json ? jsonProblem(error.message, read.text) : (error.message.split("\n")[0] ?? "");
+    throw new DataFileError(`\`${file}\` is not valid ${json ? "JSON" : "YAML"}: ${detail}`);
   }
+}
+
+/**
+ * The runtime's JSON error on one line (it may quote the text, line breaks
+ * and all), with the line and column of the offending character.
+ */
+function jsonProblem(message: string, text: string): string {
+  const token = /^Unexpected token '([^']*)', [\s\S]* is not valid JSON$/.exec(message);
+  const what = token
+    ? `unexpected \`${token[1]}\``
+    : message
+        .replace(/\r?\n/g, "\\n")
+        .replace(/ in JSON at position \d+.*$/, "")
+        .replace(/ at position \d+.*$/, "")
+        .replace(/\.$/, "")
+        .replace(/^./, (first) => first.toLowerCase());
+  const offset = jsonErrorOffset(text, message);
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return `${what} at line ${line}, column ${column}`;
+}
+
+/**
+ * Where a JSON text goes wrong. The runtime names the position for some
+ * errors only (`Unexpected token 'o', "not json" is not valid JSON` has
+ * none), so otherwise the longest prefix that could still begin a valid JSON
+ * text is found by bisection: a prefix is such a beginning when it parses or
+ * fails only at its end.
+ */
+function jsonErrorOffset(text: string, message: string): number {
+  const given = /at position (\d+)/.exec(message);
+  if (given !== null) return Number(given[1]);
+  const opens = (prefix: string): boolean => {
+    try {
+      JSON.parse(prefix);
+      return true;
+    } catch (error) {
+      const problem = (error as Error).message;
+      if (problem.startsWith("Unexpected end of JSON input")) return true;
+      const at = /at position (\d+)/.exec(problem);
+      return at !== null && Number(at[1]) >= prefix.length;
+    }
+  };
+  let good = 0;
+  let bad = text.length;
+  while (bad - good > 1) {
+    const middle = good + Math.floor((bad - good) / 2);
+    if (opens(text.slice(0, middle))) good = middle;
+    else bad = middle;
+  }
+  return good;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BIN, copyFixture, FIXTURES, heed, positionOf, workspace } from "./helpers.js";
@@ -9,6 +9,28 @@ const INBOUND = readFileSync(join(FIXTURES, "inbound.heed"), "utf8");
 const BROKEN = INBOUND.replace("after 2 ignored touches move to nurture", "after 2 ignored touches move to nurtur")
   .replace("stage email-only { allow email }", "stage email-only { allow emial }")
   .replace("on purchase move to closed", "on purchase move to clsed");
+
+/**
+ * A folder that cannot be searched: a locked one, unless the tests run as
+ * root (who may read anything); then /proc/1, whose `fdinfo` refuses even
+ * root in a sandbox. Undefined when there is none here.
+ */
+const UNREADABLE = ((): { dir: string; path: string; name: string } | undefined => {
+  const dir = workspace({ "ok.heed": 'cadence "ok" {\n  channels email\n}\n' });
+  mkdirSync(join(dir, "locked", "inner"), { recursive: true });
+  chmodSync(join(dir, "locked"), 0o000);
+  const refuses = (path: string): boolean => {
+    try {
+      readdirSync(path);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  if (refuses(join(dir, "locked"))) return { dir, path: ".", name: "locked" };
+  if (!refuses("/proc/1") && refuses("/proc/1/fdinfo")) return { dir, path: "/proc/1", name: "fdinfo" };
+  return undefined;
+})();
 
 beforeAll(() => {
   if (!existsSync(join(BIN, "../../dist/adapters/cli/main.js"))) throw new Error("run `npm run build` before these tests");
@@ -34,6 +56,18 @@ describe("heed (no verb), help and usage errors", () => {
     expect(heed(["check", "nothere.heed"], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining("heed check: path `nothere.heed` not found") });
     expect(heed(["check", "--format", "xml", "a"], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining("expects one of pretty, json, github, sarif, got `xml`") });
     expect(heed(["convert", "a.heed"], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining("heed convert: expected `--to yaml` or `--to dsl`") });
+  });
+
+  it.skipIf(UNREADABLE === undefined)("names a folder it cannot search, with exit 2 and no stack trace", () => {
+    const { dir, path, name } = UNREADABLE!;
+    try {
+      const run = heed(["check", path], dir);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`^heed check: cannot (search folder|read) \`[^\`]*${name}\`: permission denied\n`));
+      expect(run.stderr).not.toContain("    at ");
+    } finally {
+      chmodSync(join(dir, "locked"), 0o755);
+    }
   });
 
   it("prints each verb's help", () => {
@@ -261,7 +295,10 @@ describe("heed explain", () => {
     expect(invalid.stderr).toMatch(/^heed explain: invalid input: .*`history\[1\]\.at`.*`yesterday`/);
     const unreadable = heed([...base, "--history", "bad.json"], dir);
     expect(unreadable.code).toBe(2);
-    expect(unreadable.stderr).toContain("heed explain: `bad.json` is not valid JSON");
+    expect(unreadable.stderr).toContain("heed explain: `bad.json` is not valid JSON: expected property name or '}' at line 1, column 3\n");
+    writeFileSync(join(dir, "typo.json"), '[\n  { "type": "touch",\n    "at": }\n]\n');
+    const typo = heed([...base, "--history", "typo.json"], dir);
+    expect(typo).toMatchObject({ code: 2, stderr: expect.stringContaining("heed explain: `typo.json` is not valid JSON: unexpected `}` at line 3, column 11\n") });
     expect(heed([...base, "--contact", "none.json"], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining("heed explain: `none.json`: no such file") });
   });
 

@@ -54,5 +54,13 @@ describe("heed simulate", () => {
       code: 2,
       stderr: expect.stringContaining("option `--contacts` expects an integer of at least 1, got `ten`"),
     });
+    expect(heed(["simulate", "inbound.heed", "--contacts", "-5", "--seed", "1"], dir)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("option `--contacts` expects an integer of at least 1, got `-5`"),
+    });
+    expect(heed(["simulate", "inbound.heed", "--contacts", "--seed", "1"], dir)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("option `--contacts` expects N, got the option `--seed`"),
+    });
   });
 });

@@ -72,8 +72,10 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
     let value = inline;
     if (value === undefined) {
       const next = argv[i];
-      if (next === undefined || (next.startsWith("-") && next !== "-")) {
-        throw new UsageError(`option \`--${spec.name}\` expects ${spec.value ?? "a value"}`);
+      // A negative number is a value (for the option's own check to refuse), not an option.
+      if (next === undefined || (next.startsWith("-") && next !== "-" && !/^-\d/.test(next))) {
+        const found = next === undefined ? "got nothing" : `got the option \`${next}\``;
+        throw new UsageError(`option \`--${spec.name}\` expects ${spec.value ?? "a value"}, ${found}`);
       }
       value = next;
       i++;

@@ -11,7 +11,7 @@ import {
   describeSilentContact,
   type SilentContactReport,
 } from "../../../engine/analysis/index.js";
-import { discoverFiles, isPolicyFile, loadPolicy, MissingPathError } from "../../files.js";
+import { discoverFiles, isPolicyFile, loadPolicy, PathError } from "../../files.js";
 import { jsonDiagnostic, type ReportFormat } from "../../report/index.js";
 import { escapeData, escapeProperty } from "../../report/github.js";
 import { FORMAT_OPTION, UsageError, type ParsedArgs } from "../args.js";
@@ -59,7 +59,7 @@ export const checkVerb: Verb = {
     try {
       files = discoverFiles(args.positionals, io.cwd, isPolicyFile);
     } catch (error) {
-      if (error instanceof MissingPathError) throw new UsageError(error.message);
+      if (error instanceof PathError) throw new UsageError(error.message);
       throw error;
     }
     if (files.length === 0) {

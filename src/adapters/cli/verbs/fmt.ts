@@ -13,7 +13,7 @@ import { stripSpans } from "../../../ast.js";
 import type { Diagnostic } from "../../../diagnostics.js";
 import { formatPolicy } from "../../../parser/format.js";
 import { parsePolicy } from "../../../parser/index.js";
-import { discoverFiles, isDslFile, MissingPathError, readText } from "../../files.js";
+import { discoverFiles, isDslFile, PathError, readText } from "../../files.js";
 import { FORMAT_OPTION, UsageError } from "../args.js";
 import { println } from "../io.js";
 import { EXIT_FAIL, EXIT_OK, type Verb } from "../verb.js";
@@ -44,7 +44,7 @@ export const fmtVerb: Verb = {
     try {
       files = discoverFiles(args.positionals, io.cwd, (name) => name.endsWith(".heed"));
     } catch (error) {
-      if (error instanceof MissingPathError) throw new UsageError(error.message);
+      if (error instanceof PathError) throw new UsageError(error.message);
       throw error;
     }
     const yaml = files.find((f) => !isDslFile(f));

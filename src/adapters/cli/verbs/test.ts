@@ -5,7 +5,7 @@
  */
 
 import type { Diagnostic } from "../../../diagnostics.js";
-import { discoverFiles, isTestFile, MissingPathError } from "../../files.js";
+import { discoverFiles, isTestFile, PathError } from "../../files.js";
 import {
   coverage,
   describeChange,
@@ -40,7 +40,7 @@ export const testVerb: Verb = {
     try {
       files = discoverFiles(args.positionals, io.cwd, isTestFile);
     } catch (error) {
-      if (error instanceof MissingPathError) throw new UsageError(error.message);
+      if (error instanceof PathError) throw new UsageError(error.message);
       throw error;
     }
     if (files.length === 0) throw new UsageError(`no test files (\`*.test.yaml\`) found in ${args.positionals.map((p) => `\`${p}\``).join(", ")}`);
