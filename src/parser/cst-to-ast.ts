@@ -345,11 +345,55 @@ export function channelSetOf(node: C.ChannelSetCstNode, ctx: ConvertContext, cou
 
 // ------------------------------------------------------------ conditions
 
+/**
+ * How many terms one `and` or `or` chain may join. A chain is a tree as deep
+ * as it is long, and every later step walks conditions recursively: like
+ * nesting, length is bounded (no condition a person writes comes near it).
+ */
+export const MAX_TERMS = 64;
+
+/** The number of parts of a chain to build: all, or the first {@link MAX_TERMS} after reporting the rest. */
+function boundedTerms(parts: readonly CstNode[], operator: string, ctx: ConvertContext): number {
+  if (parts.length <= MAX_TERMS) return parts.length;
+  error(ctx, "too-long", `condition joins more than ${MAX_TERMS} terms with \`${operator}\``, nodeSpan(parts[MAX_TERMS]!, ctx));
+  return MAX_TERMS;
+}
+
+/**
+ * How deep a whole condition's tree may be, counting every `and`, `or`,
+ * `not` and parenthesis: nesting and chains are bounded one by one, and
+ * together they must stay within what recursive steps can walk.
+ */
+export const MAX_CONDITION_DEPTH = 200;
+
+/** A condition, its depth bounded ({@link MAX_CONDITION_DEPTH}). */
 export function conditionOf(node: C.ConditionCstNode, ctx: ConvertContext): A.Expr {
+  const expr = orOf(node, ctx);
+  if (exprDepth(expr) > MAX_CONDITION_DEPTH) {
+    error(ctx, "too-deep", `condition nested more than ${MAX_CONDITION_DEPTH} levels deep, counting each \`and\`, \`or\` and \`not\``, expr.span);
+  }
+  return expr;
+}
+
+/** The depth of a condition's tree, walked without recursion. */
+function exprDepth(root: A.Expr): number {
+  let deepest = 0;
+  const stack: [A.Expr, number][] = [[root, 1]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [expr, depth] = top;
+    if (depth > deepest) deepest = depth;
+    if (expr.kind === "and" || expr.kind === "or") stack.push([expr.left, depth + 1], [expr.right, depth + 1]);
+    else if (expr.kind === "not") stack.push([expr.expr, depth + 1]);
+  }
+  return deepest;
+}
+
+function orOf(node: C.ConditionCstNode, ctx: ConvertContext): A.Expr {
   const parts = nodesOf(node, "andExpr");
   if (parts.length === 0) throw new Missing("condition");
+  const count = boundedTerms(parts, "or", ctx);
   let expr = andOf(child(node, "andExpr", 0), ctx);
-  for (let i = 1; i < parts.length; i++) {
+  for (let i = 1; i < count; i++) {
     const right = andOf(child(node, "andExpr", i), ctx);
     expr = withSpan({ kind: "or", left: expr, right }, joinSpans(expr.span, right.span));
   }
@@ -358,8 +402,9 @@ export function conditionOf(node: C.ConditionCstNode, ctx: ConvertContext): A.Ex
 
 function andOf(node: C.AndExprCstNode, ctx: ConvertContext): A.Expr {
   const parts = nodesOf(node, "notExpr");
+  const count = boundedTerms(parts, "and", ctx);
   let expr = notOf(child(node, "notExpr", 0), ctx);
-  for (let i = 1; i < parts.length; i++) {
+  for (let i = 1; i < count; i++) {
     const right = notOf(child(node, "notExpr", i), ctx);
     expr = withSpan({ kind: "and", left: expr, right }, joinSpans(expr.span, right.span));
   }
@@ -379,7 +424,7 @@ function atomOf(node: C.AtomCstNode, ctx: ConvertContext): A.Expr {
   const nested = optionalChild(node, "condition");
   if (nested !== undefined) {
     token(node, "RParen");
-    return conditionOf(nested, ctx);
+    return orOf(nested, ctx);
   }
   if (optionalToken(node, "Exists")) {
     return withSpan({ kind: "exists", path: pathOf(child(node, "path"), ctx) }, nodeSpan(node, ctx));

@@ -38,6 +38,29 @@ describe("fuzz regressions", () => {
     expect(fine.diagnostics).toEqual([]);
   });
 
+  it("long and/or chains and chains inside nesting are bounded, never a stack overflow in later steps (was: `internal error: Maximum call stack size exceeded` in heed check)", () => {
+    const chain = Array.from({ length: 20_000 }, () => "touches > 1").join(" and ");
+    const long = parseDsl(`cadence "p" {\n  channels email\n  never email when ${chain}\n}`);
+    expect(long.policy).toBeUndefined();
+    expect(long.diagnostics.map((d) => [d.code, d.message, d.span?.line, d.span?.column])).toEqual([
+      ["too-long", "condition joins more than 64 terms with `and`", 3, 20 + 64 * "touches > 1 and ".length],
+    ]);
+    const ors = Array.from({ length: 65 }, (_, i) => `touches > ${i}`).join(" or ");
+    expect(parseDsl(`cadence "p" {\n  channels email\n  never email when ${ors}\n}`).diagnostics.map((d) => d.message)).toEqual([
+      "condition joins more than 64 terms with `or`",
+    ]);
+    const sixtyFour = Array.from({ length: 64 }, (_, i) => `touches > ${i}`).join(" or ");
+    expect(parseDsl(`cadence "p" {\n  channels email\n  never email when ${sixtyFour}\n}`).diagnostics).toEqual([]);
+    // 10 nested groups of 30 terms: each limit kept, the whole tree 300 deep
+    let nested = "touches > 1";
+    for (let i = 0; i < 10; i++) nested = `(${[nested, ...Array.from({ length: 29 }, () => "touches > 1")].join(" and ")})`;
+    const deep = parseDsl(`cadence "p" {\n  channels email\n  never email when ${nested}\n}`);
+    expect(deep.policy).toBeUndefined();
+    expect(deep.diagnostics.map((d) => [d.code, d.message, d.span?.line])).toEqual([
+      ["too-deep", "condition nested more than 200 levels deep, counting each `and`, `or` and `not`", 3],
+    ]);
+  });
+
   it("huge and tiny numbers in conditions print without an exponent, so they read back", () => {
     const text = `cadence "p" {\n  never any when contact.score > 99999999999999999999999 or contact.rate < 0.00000001\n}\n`;
     const once = formatPolicy(parseDsl(text).policy!);
