@@ -288,26 +288,24 @@ function stateProblem(rt: Runtime, state: unknown): string | undefined {
   const memory = st.memory;
   const rules = rt.ir.rules;
   if (!Array.isArray(memory) || memory.length !== rules.length) return `\`memory\` must hold one entry per rule (${rules.length})`;
+  const shapes = rt.memoryShapes;
   for (let i = 0; i < rules.length; i++) {
     const m: unknown = memory[i];
-    const rule = rules[i]!;
     let fits: boolean;
-    switch (rule.kind) {
-      case "at-most":
+    switch (shapes[i]) {
+      case "instants":
         fits = Array.isArray(m) && allInstants(m);
         break;
-      case "never-without":
-      case "never-after":
+      case "flag":
         fits = typeof m === "boolean";
         break;
-      case "at-least":
-      case "never-within":
+      case "instant":
         fits = m === null || isInstant(m);
         break;
       default:
         fits = m === null;
     }
-    if (!fits) return `the memory of rule \`${rule.id}\` does not fit its kind (${rule.kind})`;
+    if (!fits) return `the memory of rule \`${rules[i]!.id}\` does not fit its kind (${rules[i]!.kind})`;
   }
   return undefined;
 }

@@ -32,6 +32,25 @@ export const MAX_CHAIN = 64;
  */
 export type RuleMemory = number[] | number | boolean | null;
 
+/** The shape of a rule's {@link RuleMemory}: a list of instants, a flag, an instant or null, or always null. */
+export type MemoryShape = "instants" | "flag" | "instant" | "none";
+
+/** The shape of what a rule remembers, by its kind. */
+export function memoryShape(rule: IrRule): MemoryShape {
+  switch (rule.kind) {
+    case "at-most":
+      return "instants";
+    case "never-without":
+    case "never-after":
+      return "flag";
+    case "at-least":
+    case "never-within":
+      return "instant";
+    default:
+      return "none";
+  }
+}
+
 /** The state of a contact under one policy. Plain JSON. */
 export interface PolicyState {
   stage: string;
@@ -87,6 +106,8 @@ export interface Runtime {
   ruleTagged: readonly (string | null)[];
   /** Per rule, whether judging it needs the contact's local time (see {@link ruleNeedsZone}). */
   ruleNeedsZone: readonly boolean[];
+  /** Per rule, the shape of its memory, to check stored states against. */
+  memoryShapes: readonly MemoryShape[];
   /** Indices of the `at most` and `at least` rules: what a touch updates. */
   touchRules: readonly number[];
   /** Per signal, indices of the `never ... without/after/within` rules naming it. */
@@ -169,6 +190,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     ruleChannels: ir.rules.map((r) => (r.channels === null ? null : new Set(r.channels))),
     ruleTagged: ir.rules.map((r) => ("tagged" in r ? r.tagged : null)),
     ruleNeedsZone: ir.rules.map(ruleNeedsZone),
+    memoryShapes: ir.rules.map(memoryShape),
     touchRules: ir.rules.flatMap((r, i) => (r.kind === "at-most" || r.kind === "at-least" ? [i] : [])),
     signalRules,
     engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),
