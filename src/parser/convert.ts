@@ -106,7 +106,8 @@ function walk(value: unknown, visit: (node: object) => void): void {
 
 /**
  * Converts a policy from either form (told apart by the file name, else the
- * content) to `options.to`; never throws. Comments are kept only DSL to DSL.
+ * content) to `options.to`; never throws. Comments are kept, each with the
+ * item it belongs to.
  */
 export function convertPolicy(text: string, options: ConvertOptions): ConvertResult {
   const { policy, diagnostics } = parsePolicy(text, options.file === undefined ? {} : { file: options.file });

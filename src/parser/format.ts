@@ -229,7 +229,8 @@ interface Line {
   blank?: boolean;
 }
 
-interface Placed {
+/** The comments placed at one anchor: on their own lines before it, or at the end of its line. */
+export interface Placed {
   leading: A.Comment[];
   trailing: A.Comment[];
 }
@@ -239,7 +240,7 @@ interface Placed {
  * of the last item before it trails that item, any other comment leads the
  * first item after it. Anchors are `[start offset, end line]` of items.
  */
-function placeComments(comments: readonly A.Comment[], anchors: readonly { start: number; endLine: number }[]): {
+export function placeComments(comments: readonly A.Comment[], anchors: readonly { start: number; endLine: number }[]): {
   byAnchor: Map<number, Placed>;
   leftover: A.Comment[];
 } {
@@ -390,7 +391,7 @@ export function formatPolicy(policy: A.Policy): string {
 }
 
 /** A node spanning a list of items printed on one line (`channels a, b`). */
-function lineNode(items: readonly A.NodeBase[]): A.NodeBase {
+export function lineNode(items: readonly A.NodeBase[]): A.NodeBase {
   const first = items[0]?.span;
   const last = items[items.length - 1]?.span;
   if (first === undefined || last === undefined) return {};

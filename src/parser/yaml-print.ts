@@ -13,7 +13,7 @@
 
 import type * as A from "../ast.js";
 import { assertNever } from "../diagnostics.js";
-import { formatCondition, formatDuration, formatTime, formatWindow } from "./format.js";
+import { formatCondition, formatDuration, formatTime, formatWindow, lineNode, placeComments, type Placed } from "./format.js";
 
 /** The first line of every printed policy: editors find the schema by it. */
 export const SCHEMA_LINE = "# yaml-language-server: $schema=../schema/heed-policy.schema.json";
@@ -112,51 +112,129 @@ export function printRule(r: A.Rule): string {
   }
 }
 
-function block(lines: string[], indent: string, key: string, items: readonly string[]): void {
-  if (items.length === 0) return;
-  lines.push(`${indent}${key}:`);
-  for (const item of items) lines.push(`${indent}  - ${item}`);
+/** One output line and the source positions of what it prints, for placing comments. */
+interface YamlLine {
+  indent: string;
+  text: string;
+  /** Anchors (source offsets) of the items printed on this line. */
+  anchors: number[];
+  /** A line that prints nothing itself: where the comments at the end of a stage or of the policy go. */
+  placeholder?: boolean;
 }
 
-function stage(lines: string[], s: A.Stage): void {
+/** Collects the output lines and the anchors of the source items they print. */
+class Printer {
+  readonly lines: YamlLine[] = [];
+  readonly anchors: { start: number; endLine: number }[] = [];
+
+  /** The anchor of a node (its start offset), recorded with the line where its text ends. */
+  anchor(node: A.NodeBase | undefined, endLine?: number): number | undefined {
+    const start = node?.span?.offset;
+    const line = endLine ?? node?.span?.endLine;
+    if (start === undefined || line === undefined) return undefined;
+    this.anchors.push({ start, endLine: line });
+    return start;
+  }
+
+  /** The anchor of a DSL block's closing brace (the last character of the node), where comments after its last item go. */
+  closing(node: A.NodeBase): number | undefined {
+    const end = node.span?.endOffset;
+    const line = node.span?.endLine;
+    if (end === undefined || line === undefined) return undefined;
+    this.anchors.push({ start: end - 1, endLine: line });
+    return end - 1;
+  }
+
+  push(indent: string, text: string, ...anchors: (number | undefined)[]): void {
+    this.lines.push({ indent, text, anchors: anchors.filter((a): a is number => a !== undefined) });
+  }
+
+  placeholder(indent: string, anchor: number | undefined): void {
+    if (anchor !== undefined) this.lines.push({ indent, text: "", anchors: [anchor], placeholder: true });
+  }
+
+  /** A `key:` line and its items, each `- item` with its node's anchor. */
+  block<T extends A.NodeBase>(indent: string, key: string, items: readonly T[], print: (item: T) => string): void {
+    if (items.length === 0) return;
+    this.push(indent, `${key}:`);
+    for (const item of items) this.push(`${indent}  `, `- ${print(item)}`, this.anchor(item));
+  }
+
+  /** The text, with each comment before or at the end of the line of the item it belongs to. */
+  render(comments: readonly A.Comment[]): string {
+    const { byAnchor, leftover } = placeComments(comments, this.anchors);
+    const out: string[] = [];
+    for (const line of this.lines) {
+      const placed = line.anchors.map((a) => byAnchor.get(a)).filter((p): p is Placed => p !== undefined);
+      for (const c of placed.flatMap((p) => p.leading)) out.push(`${line.indent}#${c.text}`);
+      const trailing = placed.flatMap((p) => p.trailing);
+      if (line.placeholder) {
+        for (const c of trailing) out.push(`${line.indent}#${c.text}`);
+        continue;
+      }
+      const text = `${line.indent}${line.text}`;
+      out.push(trailing.length === 0 ? text : `${text} #${trailing[0]!.text}`);
+      for (const c of trailing.slice(1)) out.push(`${line.indent}#${c.text}`);
+    }
+    for (const c of leftover) out.push(`#${c.text}`);
+    return `${out.join("\n")}\n`;
+  }
+}
+
+function stage(p: Printer, s: A.Stage): void {
   const name = yamlString(s.name.name);
   const allow = s.allow === undefined ? undefined : list(s.allow.channels.map((c) => yamlString(c.name)));
   const simple = s.rules.length === 0 && s.transitions.length === 0;
+  const header = p.anchor(s, s.name.span?.endLine);
   if (simple && !(s.final && allow !== undefined)) {
-    if (s.final) lines.push(`  ${name}: { final: true }`);
-    else if (allow !== undefined) lines.push(`  ${name}: { allow: ${allow} }`);
-    else lines.push(`  ${name}: {}`);
+    const allowAt = s.allow === undefined ? undefined : p.anchor(s.allow);
+    const close = p.closing(s);
+    if (s.final) p.push("  ", `${name}: { final: true }`, header, allowAt, close);
+    else if (allow !== undefined) p.push("  ", `${name}: { allow: ${allow} }`, header, allowAt, close);
+    else p.push("  ", `${name}: {}`, header, allowAt, close);
     return;
   }
-  lines.push(`  ${name}:`);
-  if (s.final) lines.push("    final: true");
-  if (allow !== undefined) lines.push(`    allow: ${allow}`);
-  block(lines, "    ", "rules", s.rules.map(printRule));
-  block(lines, "    ", "transitions", s.transitions.map(printTransition));
+  p.push("  ", `${name}:`, header);
+  if (s.final) p.push("    ", "final: true");
+  if (allow !== undefined) p.push("    ", `allow: ${allow}`, p.anchor(s.allow));
+  p.block("    ", "rules", s.rules, printRule);
+  p.block("    ", "transitions", s.transitions, printTransition);
+  p.placeholder("    ", p.closing(s));
 }
 
-/** The canonical YAML form of a policy, starting with the schema line. */
+/**
+ * The canonical YAML form of a policy, starting with the schema line. The
+ * policy's comments (from the DSL, or from YAML) are kept, each before or at
+ * the end of the line of the item it belongs to.
+ */
 export function printYaml(policy: A.Policy): string {
-  const lines: string[] = [SCHEMA_LINE];
-  lines.push(`cadence: ${yamlString(policy.name.value)}`);
-  if (policy.appliesWhen !== undefined) lines.push(`appliesWhen: ${yamlCondition(policy.appliesWhen)}`);
+  const p = new Printer();
+  p.push("", SCHEMA_LINE);
+  p.push("", `cadence: ${yamlString(policy.name.value)}`, p.anchor(policy, policy.name.span?.endLine));
+  if (policy.appliesWhen !== undefined) p.push("", `appliesWhen: ${yamlCondition(policy.appliesWhen)}`, p.anchor(policy.appliesWhen));
   if (policy.timezone !== undefined) {
     const tz = policy.timezone;
     const from = ["from", yamlString(tz.from.segments.join("."))] as const;
     const fallback = tz.fallback === undefined ? undefined : (["fallback", yamlString(tz.fallback.value)] as const);
-    lines.push(`timezone: ${flow([from, fallback])}`);
+    p.push("", `timezone: ${flow([from, fallback])}`, p.anchor(tz));
   }
-  lines.push(`channels: ${list(policy.channels.map((c) => yamlString(c.name)))}`);
-  if (policy.engagement !== undefined) lines.push(`engagement: ${list(policy.engagement.map((s) => yamlString(s.name)))}`);
-  if (policy.ignoreWindow !== undefined) lines.push(`ignoreWindow: ${formatDuration(policy.ignoreWindow)}`);
-  if (policy.holidays !== undefined) lines.push(`holidays: ${list(policy.holidays.map((h) => (/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(h.date) ? h.date : yamlString(h.date))))}`);
+  p.push("", `channels: ${list(policy.channels.map((c) => yamlString(c.name)))}`, policy.channels.length > 0 ? p.anchor(lineNode(policy.channels)) : undefined);
+  if (policy.engagement !== undefined) {
+    p.push("", `engagement: ${list(policy.engagement.map((s) => yamlString(s.name)))}`, policy.engagement.length > 0 ? p.anchor(lineNode(policy.engagement)) : undefined);
+  }
+  if (policy.ignoreWindow !== undefined) p.push("", `ignoreWindow: ${formatDuration(policy.ignoreWindow)}`, p.anchor(policy.ignoreWindow));
+  if (policy.holidays !== undefined) {
+    const dates = policy.holidays.map((h) => (/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(h.date) ? h.date : yamlString(h.date)));
+    p.push("", `holidays: ${list(dates)}`, policy.holidays.length > 0 ? p.anchor(lineNode(policy.holidays)) : undefined);
+  }
   const start = policy.stages.find((s) => s.start);
-  if (start !== undefined) lines.push(`start: ${yamlString(start.name.name)}`);
+  if (start !== undefined) p.push("", `start: ${yamlString(start.name.name)}`);
   if (policy.stages.length > 0) {
-    lines.push("stages:");
-    for (const s of policy.stages) stage(lines, s);
+    p.push("", "stages:");
+    for (const s of policy.stages) stage(p, s);
   }
-  block(lines, "", "transitions", policy.transitions.map(printTransition));
-  block(lines, "", "rules", policy.rules.map(printRule));
-  return `${lines.join("\n")}\n`;
+  p.block("", "transitions", policy.transitions, printTransition);
+  p.block("", "rules", policy.rules, printRule);
+  p.placeholder("", p.closing(policy));
+  return p.render(policy.comments ?? []);
 }

@@ -18,6 +18,7 @@ import {
   isScalar,
   isSeq,
   LineCounter,
+  Parser,
   parseDocument,
   Scalar,
   visit,
@@ -111,8 +112,38 @@ function parseUnguarded(text: string, options: ParseYamlOptions): ParseYamlResul
   const schemaFailed = hasErrors(reader.diagnostics);
 
   const policy = isMap(doc.contents) ? reader.policy(doc.contents) : undefined;
+  if (policy !== undefined) {
+    const comments = yamlComments(text).map(([offset, source]) => ({
+      text: source.slice(1).trimEnd(),
+      span: reader.spanAt(offset, offset + source.length - 1),
+    }));
+    if (comments.length > 0) policy.comments = comments;
+  }
   const diagnostics = sortDiagnostics(reader.diagnostics);
   return { policy: schemaFailed || hasErrors(diagnostics) ? undefined : policy, diagnostics };
+}
+
+/**
+ * The comments of a YAML text with their offsets, the editor's schema line
+ * aside (the YAML printer writes its own): kept on the policy, so that
+ * `heed convert` carries them into the DSL, where the formatter places them.
+ */
+function yamlComments(text: string): [number, string][] {
+  const found: [number, string][] = [];
+  const visitToken = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visitToken(item);
+    } else if (value !== null && typeof value === "object") {
+      const token = value as { type?: unknown; offset?: unknown; source?: unknown };
+      if (token.type === "comment" && typeof token.offset === "number" && typeof token.source === "string") {
+        if (!/^#\s*yaml-language-server:/.test(token.source)) found.push([token.offset, token.source]);
+        return;
+      }
+      for (const inner of Object.values(value)) visitToken(inner);
+    }
+  };
+  for (const token of new Parser().parse(text)) visitToken(token);
+  return found.sort((a, b) => a[0] - b[0]);
 }
 
 // ------------------------------------------------------------ messages

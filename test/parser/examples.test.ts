@@ -44,9 +44,9 @@ if (pairs.length > 0) describe("DSL and YAML twins", () => {
     expect(yaml.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(stripSpans(yaml.policy)).toEqual(stripSpans(dsl.policy));
     expect(stripSpans(compileIr(yaml.policy!))).toEqual(stripSpans(compileIr(dsl.policy!)));
-    // And the converter writes the DSL twin from the YAML, comments aside.
+    // And the converter writes the DSL twin from the YAML; the twins' comments are worded apart.
     const converted = convertPolicy(readFileSync(join(examples, yamlFile), "utf8"), { file: yamlFile, to: "dsl" });
-    const withoutComments = readFileSync(join(examples, dslFile), "utf8").replace(/^[ \t]*#.*\n/gm, "");
-    expect(converted.output).toBe(withoutComments);
+    const withoutComments = (text: string): string => text.replace(/^[ \t]*#.*\n/gm, "").replace(/ #.*$/gm, "");
+    expect(withoutComments(converted.output!)).toBe(withoutComments(readFileSync(join(examples, dslFile), "utf8")));
   });
 });
