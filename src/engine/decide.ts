@@ -182,8 +182,8 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
       continue;
     }
     const j = judgeRule(m, index, rule, touch, t, messages);
-    // `never ... when` may speak of the touch itself: its result is not kept for other channels.
-    if (known !== undefined && rule.kind !== "never-when") known[index] = j === undefined ? 1 : 2;
+    // A `never ... when` reading `touch.channel` is judged per channel: its result is not kept for the others.
+    if (known !== undefined && !rt.ruleReadsChannel[index]) known[index] = j === undefined ? 1 : 2;
     if (j !== undefined) out.push(j);
     else if (full) out.push({ rule: rule.id, code: reasonCode(rule), outcome: "met", message: `${ruleText(rule)}: met`, ...spanOf(rule.span) });
   }
@@ -437,8 +437,8 @@ function allowedAt(m: Member, touch: ProposedTouch, t: number, cache: Uint8Array
     const index = rules[k]!;
     const rule = rt.ir.rules[index]!;
     if (!applies(rt, index, touch)) continue;
-    // `never ... when` may speak of the touch itself (`touch.channel`): judged per touch.
-    if (rule.kind === "never-when") {
+    // A `never ... when` reading `touch.channel` is judged per channel.
+    if (rt.ruleReadsChannel[index] === true) {
       if (judgeRule(m, index, rule, touch, t, false) !== undefined) return false;
       continue;
     }

@@ -12,6 +12,7 @@
  * @module
  */
 
+import type { Expr } from "../ast.js";
 import { HeedInputError } from "../diagnostics.js";
 import type { Contact } from "../model.js";
 import type { StageChange } from "./api.js";
@@ -108,6 +109,13 @@ export interface Runtime {
   ruleNeedsZone: readonly boolean[];
   /** Per rule, the shape of its memory, to check stored states against. */
   memoryShapes: readonly MemoryShape[];
+  /**
+   * Per rule, whether its judgement may differ between two touches that
+   * differ only in channel, beyond the channels the rule names: a `never
+   * ... when` whose condition reads `touch.channel`. The others are judged
+   * once for all the channels of `alternatives`.
+   */
+  ruleReadsChannel: readonly boolean[];
   /** Indices of the `at most` and `at least` rules: what a touch updates. */
   touchRules: readonly number[];
   /** Per signal, indices of the `never ... without/after/within` rules naming it. */
@@ -130,6 +138,21 @@ export interface Context {
   sums: BusinessSums | undefined;
   /** Where stage changes are recorded, for explanations. */
   log?: StageChange[];
+}
+
+/** True when a condition may read the touch's channel (a path `touch.channel...`), walked without recursion. */
+function readsTouchChannel(root: Expr): boolean {
+  const stack: unknown[] = [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (node === null || typeof node !== "object") continue;
+    const segments = (node as { kind?: unknown; segments?: unknown }).segments;
+    if ((node as { kind?: unknown }).kind === "path" && Array.isArray(segments)) {
+      if (segments[0] === "touch" && segments[1] === "channel") return true;
+      continue;
+    }
+    for (const [key, value] of Object.entries(node)) if (key !== "span") stack.push(value);
+  }
+  return false;
 }
 
 /** True when judging the rule needs the contact's local time: quiet hours, business days, calendar windows. */
@@ -191,6 +214,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     ruleTagged: ir.rules.map((r) => ("tagged" in r ? r.tagged : null)),
     ruleNeedsZone: ir.rules.map(ruleNeedsZone),
     memoryShapes: ir.rules.map(memoryShape),
+    ruleReadsChannel: ir.rules.map((r) => r.kind === "never-when" && readsTouchChannel(r.when)),
     touchRules: ir.rules.flatMap((r, i) => (r.kind === "at-most" || r.kind === "at-least" ? [i] : [])),
     signalRules,
     engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),

@@ -343,6 +343,26 @@ describe("combining", () => {
     expect(decide(p, [], "2026-03-03T23:00:00-05:00", { channel: "call" }).alternatives).toEqual(["email", "linkedin"]);
   });
 
+  it("judges a condition on the touch's channel for each alternative, and one on anything else once for all", async () => {
+    const { parsePolicy } = await import("../../src/parser/index.js");
+    const text = [
+      'cadence "p" {',
+      "  channels sms, email, call, linkedin",
+      '  never any when touch.channel == "sms" or touch.channel == "call"',
+      '  never any when touch.campaign == "winback" and contact.churned == true',
+      "}",
+      "",
+    ].join("\n");
+    const engine = compile(parsePolicy(text, { file: "p.heed" }).policy!);
+    const ask = (channel: string, contact: Contact = NY, campaign = "intro") =>
+      engine.evaluate({ contact, history: [], touch: { channel, campaign }, at: "2026-03-03T12:00:00Z" });
+    expect(ask("sms")).toMatchObject({ verdict: "deny", alternatives: ["email", "linkedin"] });
+    expect(ask("call").alternatives).toEqual(["email", "linkedin"]);
+    const churned: Contact = { id: "c2", attributes: { churned: true } };
+    expect(ask("sms", churned, "winback")).toMatchObject({ verdict: "deny", alternatives: [] });
+    expect(ask("email", churned, "winback").reasons.map((x) => x.rule)).toEqual(["policy.never-when.2"]);
+  });
+
   it("denies an undeclared channel with unknown-channel", () => {
     const d = decide(policy("p", { channels: chans }), [], "2026-03-03T12:00:00Z", { channel: "fax" });
     expect(d.reasons).toEqual([{ rule: "policy.channels", code: "unknown-channel", message: "unknown channel `fax`: the policy declares `email`, `call`" }]);
