@@ -51,8 +51,18 @@ interface SnapshotData {
  * rule, a stage or a transition changes it.
  */
 function policyVersion(ir: IrPolicy): string {
-  const text = JSON.stringify(ir, (key, value: unknown) => (key === "span" ? undefined : value));
-  return `${ir.name}#${fingerprint(text)}`;
+  return `${ir.name}#${fingerprint(canonicalJson(ir))}`;
+}
+
+/** JSON with object keys sorted and spans left out: the same policy read from the DSL or from YAML gives the same text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (key, inner: unknown) => {
+    if (key === "span") return undefined;
+    if (inner === null || typeof inner !== "object" || Array.isArray(inner)) return inner;
+    const sorted: Record<string, unknown> = {};
+    for (const name of Object.keys(inner).sort()) sorted[name] = (inner as Record<string, unknown>)[name];
+    return sorted;
+  });
 }
 
 /** A 53-bit hash of a text as 14 hex digits (cyrb53): enough to tell policy versions apart, not a secure digest. */
@@ -255,7 +265,6 @@ class CompiledEngine implements Engine {
     }
     return data as SnapshotData;
   }
-
 }
 
 function sameList(a: readonly unknown[], b: readonly string[]): boolean {

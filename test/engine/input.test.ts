@@ -135,6 +135,23 @@ describe("incremental input errors", () => {
     expect(relaid.decide(before, { channel: "call" }, "2026-03-02T10:00:00Z").verdict).toBe("defer");
   });
 
+  it("takes a snapshot built under a policy's DSL form in an engine of its YAML twin", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const examples = join(import.meta.dirname, "..", "..", "examples");
+    const fromDsl = engineOf(readFileSync(join(examples, "inbound.heed"), "utf8"));
+    const { policy: yamlPolicy } = parsePolicy(readFileSync(join(examples, "inbound.heed.yaml"), "utf8"), { file: "inbound.heed.yaml" });
+    const fromYaml = compile(yamlPolicy!);
+    const contact = { id: "c", timezone: "America/New_York" };
+    const snapshot = fromDsl.step(fromDsl.start(contact, "2026-03-02T09:00:00Z"), { type: "touch", channel: "email", at: "2026-03-02T15:00:00Z" });
+    const touch = { channel: "email" };
+    // The same decision; only the reasons' spans point into each file.
+    const gist = (d: ReturnType<typeof fromDsl.decide>) => ({ ...d, reasons: d.reasons.map((x) => [x.rule, x.code, x.message]) });
+    const decided = fromYaml.decide(snapshot, touch, "2026-03-03T15:00:00Z");
+    expect(decided.verdict).toBe("defer");
+    expect(gist(decided)).toEqual(gist(fromDsl.decide(snapshot, touch, "2026-03-03T15:00:00Z")));
+  });
+
   it("names the damaged part of a snapshot's state instead of failing inside", () => {
     const e1 = engineOf(text(1));
     const good1 = JSON.parse(JSON.stringify(stepped(e1))) as { states: Record<string, unknown>[] };
