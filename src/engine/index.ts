@@ -14,7 +14,7 @@ import { compileIr } from "./compile.js";
 import { decideMembers, ruleOutcomes, type Member } from "./decide.js";
 import { checkContact, checkEvent, checkInput, checkTouch, orderHistory, parseTime, type NormalEvent } from "./input.js";
 import type { IrPolicy } from "./ir.js";
-import { advance, applyEvent, copyState, enterPolicy, makeContext, makeRuntime, type PolicyState, type Runtime } from "./machine.js";
+import { advance, applyEvent, copyState, enterPolicy, makeContext, makeRuntime, nextTimer, type PolicyState, type Runtime } from "./machine.js";
 import { formatInstant } from "./time.js";
 import { validatePolicy } from "./validate.js";
 
@@ -186,8 +186,17 @@ class CompiledEngine implements Engine {
         `\`${at}\` comes before the last stepped event at ${formatInstant(data.last)}: decide at or after it`,
       );
     }
-    const members = this.members(data.contact, data.states, when, undefined, data.states === null);
-    for (const m of members) advance(m.rt, m.ctx, m.st, when);
+    const members = this.runtimes.map((rt, i): Member => {
+      const ctx = makeContext(rt, data.contact);
+      const stored = data.states?.[i];
+      if (stored === undefined) return { rt, ctx, st: enterPolicy(rt, ctx, when), fresh: true };
+      // Deciding only reads the state; a copy is needed only when timers fall due before `when`.
+      const due = nextTimer(rt, ctx, stored);
+      if (due === undefined || due > when) return { rt, ctx, st: stored };
+      const st = copyState(stored);
+      advance(rt, ctx, st, when);
+      return { rt, ctx, st };
+    });
     return decideMembers(members, this.declared, checkedTouch, when);
   }
 

@@ -107,6 +107,32 @@ describe("incremental start / step / decide", () => {
     expect((s.recentIds as string[]).length).toBe(256);
   });
 
+  it("never changes the snapshot it is handed: decide and step work on what they need to change", () => {
+    const deepFreeze = <T>(value: T): T => {
+      if (value !== null && typeof value === "object") {
+        for (const inner of Object.values(value)) deepFreeze(inner);
+        Object.freeze(value);
+      }
+      return value;
+    };
+    let s = engine.start(NY, "2026-03-01T00:00:00Z");
+    for (const event of history.slice(0, 2)) s = engine.step(s, event);
+    const before = JSON.stringify(s);
+    deepFreeze(s);
+    // at once (no timer due), after the ignore window has run out (timers due), and a deferral followed through timers
+    for (const [channel, at] of [
+      ["email", "2026-03-03T11:00:00-05:00"],
+      ["call", "2026-03-03T11:00:00-05:00"],
+      ["email", "2026-03-09T10:00:00-04:00"],
+      ["calendar-invite", "2026-03-20T10:00:00-04:00"],
+    ] as const) {
+      const expected = engine.evaluate({ contact: NY, history: history.slice(0, 2), touch: { channel }, at });
+      expect(engine.decide(s, { channel }, at)).toEqual(expected);
+    }
+    engine.step(s, touch("email", "2026-03-06T10:00:00-05:00", "t2"));
+    expect(JSON.stringify(s)).toBe(before);
+  });
+
   it("ignores a redelivered event with an id already seen", () => {
     const s1 = engine.step(engine.start(NY, "2026-03-01T00:00:00Z"), touch("email", "2026-03-03T10:00:00-05:00", "t1"));
     const s2 = engine.step(s1, touch("email", "2026-03-03T10:00:00-05:00", "t1"));
