@@ -217,6 +217,10 @@ function isZoneSource(segments: readonly string[]): boolean {
 }
 
 function checkSettings(policy: Policy, error: ReportError): void {
+  // The YAML schema refuses `cadence: ""`; the DSL's `cadence ""` is refused here, so both forms agree.
+  if (policy.name.value.trim() === "") {
+    error("empty-name", "the policy's name is empty", spanOf(policy.name, policy), 'name the cadence, as in `cadence "inbound-content" { ... }`');
+  }
   const from = policy.timezone?.from;
   if (from !== undefined && !isZoneSource(from.segments)) {
     error(

@@ -238,6 +238,15 @@ describe("validatePolicy", () => {
   });
 
   describe("settings", () => {
+    it("empty-name: a policy needs a name, as the YAML schema also says", () => {
+      for (const value of ["", "   "]) {
+        const [d] = withCode(basePolicy({ name: { value, span: at(1, 9, value.length + 2) } }), "empty-name");
+        expect(d?.message).toBe("the policy's name is empty");
+        expect(where(d)).toBe("1:9");
+      }
+      expect(withCode(basePolicy(), "empty-name")).toEqual([]);
+    });
+
     it("invalid-timezone: the fallback zone must be an IANA zone, with a suggestion", () => {
       const zone = (value: string): Policy["timezone"] => ({
         from: { kind: "path", segments: ["contact", "timezone"] },

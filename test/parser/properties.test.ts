@@ -4,6 +4,10 @@ import { stripSpans } from "../../src/ast.js";
 import { hasErrors } from "../../src/diagnostics.js";
 import { parseDsl } from "../../src/parser/dsl.js";
 import { formatPolicy } from "../../src/parser/format.js";
+import { parseYamlPolicy } from "../../src/parser/yaml.js";
+import { printYaml } from "../../src/parser/yaml-print.js";
+import { validatePolicy } from "../../src/engine/validate.js";
+import { policyArbitrary } from "../engine/arbitraries.js";
 import { parseConditionText, parseDurationText, parseWindowText } from "../../src/parser/leaf.js";
 import { formatCondition, formatDuration, formatWindow } from "../../src/parser/format.js";
 import { arbDuration, arbExpr, arbMutations, arbPolicy, arbSoup, arbWindow, mutate } from "./arbitraries.js";
@@ -72,6 +76,38 @@ describe("DSL properties", () => {
           expect(once.match(/#/g)?.length ?? 0).toBe(commented.match(/#/g)?.length ?? 0);
           expect(stripSpans(parseDsl(once).policy)).toEqual(stripSpans(policy));
           expect(formatPolicy(parseDsl(once).policy!)).toBe(once);
+        },
+      ),
+      runs,
+    );
+  });
+
+  it("converting a commented policy to YAML and back keeps its meaning and every comment (property)", () => {
+    fc.assert(
+      fc.property(
+        // Valid policies (the engine's generator): an invalid one (no channel, a stage declared twice) may have no YAML form at all.
+        policyArbitrary(),
+        fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.stringMatching(/^[ a-z0-9#:'"{}\-]{0,12}$/)), { minLength: 1, maxLength: 6 }),
+        (policy, inserts) => {
+          expect(validatePolicy(policy).filter((d) => d.severity === "error")).toEqual([]);
+          const lines = formatPolicy(policy).split("\n");
+          for (const [at, own, text] of inserts) {
+            const index = at % lines.length;
+            if (own) lines.splice(index, 0, `#${text}`);
+            else lines[index] = `${lines[index]} #${text}`;
+          }
+          const commented = lines.join("\n");
+          const dsl = parseDsl(commented);
+          expect(dsl.diagnostics).toEqual([]);
+          const texts = (dsl.policy!.comments ?? []).map((c) => c.text).sort();
+          const yaml = printYaml(dsl.policy!);
+          const fromYaml = parseYamlPolicy(yaml, { file: "p.heed.yaml" });
+          expect(fromYaml.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+          expect(stripSpans(fromYaml.policy)).toEqual(stripSpans(dsl.policy));
+          expect((fromYaml.policy!.comments ?? []).map((c) => c.text).sort()).toEqual(texts);
+          const back = parseDsl(formatPolicy(fromYaml.policy!));
+          expect(stripSpans(back.policy)).toEqual(stripSpans(dsl.policy));
+          expect((back.policy!.comments ?? []).map((c) => c.text).sort()).toEqual(texts);
         },
       ),
       runs,
