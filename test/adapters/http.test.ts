@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { pathToFileURL } from "node:url";
 import { join, resolve } from "node:path";
@@ -331,7 +331,7 @@ describe("runServe", () => {
     }
   });
 
-  it("serves from a PGlite folder store, writes the decision log to a file, and stops cleanly", async () => {
+  it("serves from the default PGlite store in .heed/store of a fresh folder, writes the decision log to a file, and stops cleanly", async () => {
     const dir = mkdtempSync(join(tmpdir(), "heed-run-"));
     try {
       writeFileSync(join(dir, "gate.heed"), GOOD);
@@ -340,7 +340,7 @@ describe("runServe", () => {
       let url = "";
       const out = sink();
       const err = sink();
-      const running = runServe([".", "--port", "0", "--store", "data", "--decision-log", "decisions.jsonl"], {
+      const running = runServe([".", "--port", "0", "--decision-log", "decisions.jsonl"], {
         stdout: out,
         stderr: err,
         cwd: dir,
@@ -362,6 +362,7 @@ describe("runServe", () => {
       expect(logged).toHaveLength(1);
       expect(JSON.parse(logged[0]!)).toMatchObject({ kind: "attempt", contactId: "c1", verdict: "allow", policies: [{ name: "gate", hash: sha(GOOD) }] });
       expect(out.lines()).toEqual([]);
+      expect(existsSync(join(dir, ".heed", "store", "PG_VERSION"))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

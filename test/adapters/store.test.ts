@@ -141,8 +141,9 @@ describe("schema migrations", () => {
     await expect(openPostgresStore({ connectionString: url })).rejects.toThrow(/schema is at version 99, newer than/);
   });
 
-  it("persist a PGlite store in its folder across reopening", async () => {
-    const folder = mkdtempSync(join(tmpdir(), "heed-pglite-"));
+  it("persist a PGlite store in its folder across reopening, creating the folder and its parents", async () => {
+    const root = mkdtempSync(join(tmpdir(), "heed-pglite-"));
+    const folder = join(root, ".heed", "store");
     try {
       const first = await openPgliteStore(folder);
       await first.append("c1", [{ type: "touch", channel: "email", at: at(3), id: "t1" }]);
@@ -152,7 +153,7 @@ describe("schema migrations", () => {
       expect(await second.schemaVersion()).toBe(SCHEMA_VERSION);
       await second.close();
     } finally {
-      rmSync(folder, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { SqlStore, migrate, type SqlConn, type SqlDriver } from "./sql.js";
 import type { Store } from "./types.js";
@@ -27,6 +28,8 @@ class PgliteDriver implements SqlDriver {
 
 /** Opens (creating when needed) a PGlite database in `folder`, or in memory without one, and migrates it. */
 export async function openPgliteStore(folder?: string): Promise<Store> {
+  // PGlite creates the folder itself but not its parents (`.heed/store` in a fresh checkout).
+  if (folder !== undefined) mkdirSync(folder, { recursive: true });
   const db = folder === undefined ? new PGlite() : new PGlite(folder);
   await db.waitReady;
   const driver = new PgliteDriver(db);
