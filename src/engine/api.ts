@@ -15,8 +15,8 @@ import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } fr
  * opaque; store it and hand it back to `step` and `decide`.
  */
 export interface Snapshot {
-  /** The snapshot format, `heed-snapshot/1`. */
-  readonly format: "heed-snapshot/1";
+  /** The snapshot format, `heed-snapshot/2` (`/1` had no policy versions). */
+  readonly format: "heed-snapshot/2";
   readonly [field: string]: unknown;
 }
 

@@ -23,7 +23,7 @@ export type * from "./ir.js";
 export type { PolicyState, RuleMemory } from "./machine.js";
 
 /** The snapshot format tag. */
-export const SNAPSHOT_FORMAT = "heed-snapshot/1";
+export const SNAPSHOT_FORMAT = "heed-snapshot/2";
 /** How many recent event ids a snapshot remembers to drop redelivered events. */
 export const RECENT_IDS = 256;
 
@@ -243,6 +243,14 @@ class CompiledEngine implements Engine {
    */
   private checkSnapshot(snapshot: Snapshot): SnapshotData {
     const data = snapshot as unknown as Partial<SnapshotData> | null;
+    const format = typeof data === "object" && data !== null ? (data as { format?: unknown }).format : undefined;
+    if (typeof format === "string" && format !== SNAPSHOT_FORMAT && /^heed-snapshot\/\d+$/.test(format)) {
+      throw new HeedInputError(
+        "stale-snapshot",
+        "snapshot.format",
+        `the snapshot is in the format \`${format}\`, this engine reads \`${SNAPSHOT_FORMAT}\`: rebuild it by stepping the contact's history again`,
+      );
+    }
     const ok =
       typeof data === "object" &&
       data !== null &&
@@ -254,7 +262,7 @@ class CompiledEngine implements Engine {
       (data.states === null || (Array.isArray(data.states) && data.states.length === this.runtimes.length)) &&
       Array.isArray(data.policies);
     if (!ok) {
-      throw new HeedInputError("invalid-snapshot", "snapshot", "the snapshot is not a `heed-snapshot/1` state of this engine's policies");
+      throw new HeedInputError("invalid-snapshot", "snapshot", `the snapshot is not a \`${SNAPSHOT_FORMAT}\` state of this engine's policies`);
     }
     const versions = data.policies!;
     if (!sameList(versions, this.versions)) {

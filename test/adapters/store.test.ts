@@ -62,7 +62,7 @@ describe.each(storeBackends(current))("the $name store", (backend) => {
   it("round-trips a snapshot, a contact and idempotency records", async () => {
     const [c1, c2, a, b] = contacts();
     expect(await storeOf().readSnapshot(c1)).toBeUndefined();
-    const snapshot = { format: "heed-snapshot/1", contact: { id: c1 }, last: null, recentIds: ["x"], states: null } as unknown as Snapshot;
+    const snapshot = { format: "heed-snapshot/2", contact: { id: c1 }, last: null, recentIds: ["x"], states: null } as unknown as Snapshot;
     await storeOf().writeSnapshot(c1, snapshot);
     expect(await storeOf().readSnapshot(c1)).toEqual(snapshot);
     await storeOf().withContact(c1, async (tx) => {
