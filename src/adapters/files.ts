@@ -11,7 +11,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { Policy } from "../ast.js";
 import type { Diagnostic } from "../diagnostics.js";
-import { parsePolicy } from "../parser/index.js";
+import { parsePolicy, withoutBom } from "../parser/index.js";
 
 /** A path named on the command line, or a folder under it, that cannot be searched: a usage error. */
 export class PathError extends Error {
@@ -123,7 +123,8 @@ export interface LoadedPolicy {
 /** Reads a text file, or returns a `read-error` diagnostic naming it. */
 export function readText(file: string, cwd: string): { text: string } | { diagnostic: Diagnostic } {
   try {
-    return { text: readFileSync(resolve(cwd, file), "utf8") };
+    // Without a byte-order mark, so that what is shown (code frames) matches what was parsed.
+    return { text: withoutBom(readFileSync(resolve(cwd, file), "utf8")) };
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as NodeJS.ErrnoException).code === "EISDIR" ? "is a folder" : "cannot be read";
     return {

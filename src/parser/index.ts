@@ -55,8 +55,17 @@ export function detectFormat(text: string, options: ParsePolicyOptions = {}): Po
   return "yaml";
 }
 
-/** Parses and validates a policy in either form. Never throws. */
-export function parsePolicy(text: string, options: ParsePolicyOptions = {}): ParsePolicyResult {
+/** The text without a leading byte-order mark (editors on Windows write one), so that columns on the first line count from `cadence`. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Parses and validates a policy in either form. Never throws. A leading
+ * byte-order mark is ignored; positions are those of the text after it.
+ */
+export function parsePolicy(source: string, options: ParsePolicyOptions = {}): ParsePolicyResult {
+  const text = withoutBom(source);
   const format = detectFormat(text, options);
   const file = options.file === undefined ? {} : { file: options.file };
   const parsed = format === "dsl" ? parseDsl(text, file) : parseYamlPolicy(text, file);

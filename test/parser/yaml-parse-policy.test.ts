@@ -32,6 +32,28 @@ describe("parsePolicy: which form", () => {
   });
 });
 
+describe("parsePolicy: a byte-order mark and Windows line ends", () => {
+  it("reads a policy saved with a BOM and CRLF the same as one without, positions included", () => {
+    // an error on the first line (where a BOM would shift columns) and one further down
+    const dsl = 'cadence "" {\n  channels email\n  start stage a {\n    after 2 touches move to nurtur\n  }\n}\n';
+    const yaml = 'cadence: " "\nchannels: [email]\nstart: a\nstages:\n  a:\n    transitions:\n      - { after: 2 touches, moveTo: nurtur }\n';
+    for (const [text, file] of [
+      [dsl, "p.heed"],
+      [yaml, "p.heed.yaml"],
+    ] as const) {
+      const plain = parsePolicy(text, { file });
+      const windows = parsePolicy(`\uFEFF${text.replace(/\n/g, "\r\n")}`, { file });
+      expect(plain.diagnostics.map((d) => [d.code, d.span?.line, d.span?.column])).toEqual([
+        ["empty-name", 1, file.endsWith(".yaml") ? 10 : 9],
+        ["unknown-stage", file.endsWith(".yaml") ? 7 : 4, file.endsWith(".yaml") ? 37 : 29],
+      ]);
+      const where = (r: typeof plain) => r.diagnostics.map((d) => [d.message, d.span?.line, d.span?.column]);
+      expect(where(windows)).toEqual(where(plain));
+    }
+    expect(parsePolicy('\uFEFFcadence "p" {\n  channels email\n}\n').policy?.name.value).toBe("p");
+  });
+});
+
 describe("parsePolicy: diagnostics", () => {
   it("validation runs on a YAML policy, which is still returned", () => {
     const text = "cadence: p\nchannels: [email]\nstart: a\nstages:\n  a:\n    transitions:\n      - { on: reply, moveTo: engagd }\n  engaged: {}\n";
