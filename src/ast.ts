@@ -450,6 +450,22 @@ export const IMPLICIT_STAGE = "active";
 /** Counters usable in conditions and their meaning (spec section 2). */
 export const COUNTERS = ["ignored", "touches", "total_touches", "time_in_stage"] as const;
 
+/** The operands of a condition (paths, literals, lists, durations), left to right. */
+export function conditionOperands(expr: Expr): Operand[] {
+  switch (expr.kind) {
+    case "and":
+    case "or":
+      return [...conditionOperands(expr.left), ...conditionOperands(expr.right)];
+    case "not":
+      return conditionOperands(expr.expr);
+    case "exists":
+      return [expr.path];
+    case "in":
+    case "compare":
+      return [expr.left, expr.right];
+  }
+}
+
 /**
  * A deep copy of an AST value without `span` and `comments` fields, for
  * comparing two ASTs "spans aside".

@@ -167,13 +167,13 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
     });
   }
   if (stage.final) {
-    out.push(stageJudgement(`${stage.name}.final`, "final-stage", "deny", `stage \`${stage.name}\` is final: it allows no touch`, stage.span));
+    out.push(judgement(`${stage.name}.final`, "final-stage", "deny", `stage \`${stage.name}\` is final: it allows no touch`, stage.span));
   } else if (stage.allow !== null && !stage.allow.includes(touch.channel)) {
     const allowed = stage.allow.length === 0 ? "no channel" : stage.allow.map(quote).join(", ");
     const message = messages ? `stage \`${stage.name}\` allows only ${allowed}, not \`${touch.channel}\`` : "";
-    out.push(stageJudgement(`${stage.name}.allow`, "channel-not-allowed", "deny", message, stage.span));
+    out.push(judgement(`${stage.name}.allow`, "channel-not-allowed", "deny", message, stage.span));
   } else if (full) {
-    out.push(stageJudgement(`${stage.name}.allow`, "channel-not-allowed", "met", `stage \`${stage.name}\` allows \`${touch.channel}\``, stage.span));
+    out.push(judgement(`${stage.name}.allow`, "channel-not-allowed", "met", `stage \`${stage.name}\` allows \`${touch.channel}\``, stage.span));
   }
   for (const index of info.rules) {
     const rule = rt.ir.rules[index]!;
@@ -190,7 +190,8 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
   return out;
 }
 
-function stageJudgement(rule: string, code: string, outcome: Judgement["outcome"], message: string, span: Span | undefined): Judgement {
+/** A judgement, with the span when there is one. */
+function judgement(rule: string, code: string, outcome: Judgement["outcome"], message: string, span: Span | undefined): Judgement {
   const j: Judgement = { rule, code, outcome, message };
   if (span) j.span = span;
   return j;
@@ -202,13 +203,8 @@ function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
   const zone = ctx.zone;
   const cal = ctx.calendar;
   if (m.rt.ruleNeedsZone[index] === true && (zone === undefined || cal === undefined)) {
-    return {
-      rule: rule.id,
-      code: "unknown-timezone",
-      outcome: "deny",
-      message: messages ? `${ruleText(rule)}: needs the contact's time zone, but the contact has none and the policy no fallback` : "",
-      ...spanOf(rule.span),
-    };
+    const message = messages ? `${ruleText(rule)}: needs the contact's time zone, but the contact has none and the policy no fallback` : "";
+    return judgement(rule.id, "unknown-timezone", "deny", message, rule.span);
   }
   // Judgements and their messages are built only for unmet rules, and messages
   // only for reasons that are returned, not while following a deferral.
@@ -260,9 +256,8 @@ function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
 
 /** The judgement of an unmet rule. */
 function unmet(rule: IrRule, outcome: "deny" | "defer", messages: boolean, until: number | undefined, message: () => string): Judgement {
-  const j: Judgement = { rule: rule.id, code: reasonCode(rule), outcome, message: messages ? `${ruleText(rule)}: ${message()}` : "" };
+  const j = judgement(rule.id, reasonCode(rule), outcome, messages ? `${ruleText(rule)}: ${message()}` : "", rule.span);
   if (until !== undefined) j.until = until;
-  if (rule.span) j.span = rule.span;
   return j;
 }
 

@@ -186,17 +186,7 @@ class CompiledEngine implements Engine {
         `\`${at}\` comes before the last stepped event at ${formatInstant(data.last)}: decide at or after it`,
       );
     }
-    const members = this.runtimes.map((rt, i): Member => {
-      const ctx = makeContext(rt, data.contact);
-      const stored = data.states?.[i];
-      if (stored === undefined) return { rt, ctx, st: enterPolicy(rt, ctx, when), fresh: true };
-      // Deciding only reads the state; a copy is needed only when timers fall due before `when`.
-      const due = nextTimer(rt, ctx, stored);
-      if (due === undefined || due > when) return { rt, ctx, st: stored };
-      const st = copyState(stored);
-      advance(rt, ctx, st, when);
-      return { rt, ctx, st };
-    });
+    const members = this.members(data.contact, data.states, when, undefined, data.states === null, when);
     return decideMembers(members, this.declared, checkedTouch, when);
   }
 
@@ -210,19 +200,31 @@ class CompiledEngine implements Engine {
     return { members, touch, at };
   }
 
-  /** The contact's members: copies of the given states, or a fresh entry at `entry`. */
+  /**
+   * The contact's members: copies of the given states, or a fresh entry at
+   * `entry`. With `readAt`, the states are only read, as they stand at that
+   * instant: each is used in place, unless a timer falls due by then and a
+   * copy is advanced to it.
+   */
   private members(
     contact: Contact,
     states: readonly PolicyState[] | null,
     entry: number,
     log: StageChange[] | undefined,
     fresh = false,
+    readAt?: number,
   ): Member[] {
     return this.runtimes.map((rt, i) => {
       const ctx = makeContext(rt, contact);
       if (log !== undefined) ctx.log = log;
-      if (states) return { rt, ctx, st: copyState(states[i]!) };
-      return { rt, ctx, st: enterPolicy(rt, ctx, entry), fresh: fresh };
+      if (!states) return { rt, ctx, st: enterPolicy(rt, ctx, entry), fresh: fresh };
+      const stored = states[i]!;
+      if (readAt === undefined) return { rt, ctx, st: copyState(stored) };
+      const due = nextTimer(rt, ctx, stored);
+      if (due === undefined || due > readAt) return { rt, ctx, st: stored };
+      const st = copyState(stored);
+      advance(rt, ctx, st, readAt);
+      return { rt, ctx, st };
     });
   }
 

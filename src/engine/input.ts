@@ -136,10 +136,9 @@ export function parseTime(value: unknown, field: string, index?: number): number
   return ms;
 }
 
-function checkTags(value: unknown, name: string | (() => string), code: string, index?: number): readonly string[] {
+function checkTags(value: unknown, field: string, code: string, index?: number): readonly string[] {
   if (value === undefined) return [];
   if (!isStringList(value)) {
-    const field = typeof name === "string" ? name : name();
     throw new HeedInputError(code, field, `\`${field}\` must be a list of strings, got \`${show(value)}\``, index);
   }
   return value as string[];
@@ -170,12 +169,12 @@ export function checkContact(contact: unknown): Contact {
 
 /**
  * Checks one history event; `index` is its position in the history (for
- * messages). `name` is the event's field, or a function giving it, or
- * undefined for `history[index]`. The common case, a well-formed event, is checked without building
+ * messages). `name` is the event's field, undefined for `history[index]`
+ * (built only when needed). The common case, a well-formed event, is checked without building
  * anything: the field's name and the message are made only for an error
  * ({@link eventError}), since this runs for every event of every evaluation.
  */
-export function checkEvent(event: unknown, index: number | undefined, name: string | (() => string) | undefined): NormalEvent {
+export function checkEvent(event: unknown, index: number | undefined, name: string | undefined): NormalEvent {
   if (!isRecord(event)) return eventError(event, index, name);
   const type = event.type;
   const text = event.at;
@@ -210,8 +209,8 @@ function isStringList(value: unknown): boolean {
 }
 
 /** Raises the error for an event {@link checkEvent} refused, naming its first bad field. */
-function eventError(event: unknown, index: number | undefined, name: string | (() => string) | undefined): never {
-  const field = name === undefined ? `history[${index ?? 0}]` : typeof name === "string" ? name : name();
+function eventError(event: unknown, index: number | undefined, name: string | undefined): never {
+  const field = name ?? `history[${index ?? 0}]`;
   if (!isRecord(event)) {
     throw new HeedInputError("invalid-event", field, `\`${field}\` must be an object, got \`${show(event)}\``, index);
   }

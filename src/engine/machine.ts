@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { Expr } from "../ast.js";
+import { conditionOperands, type Expr } from "../ast.js";
 import { HeedInputError } from "../diagnostics.js";
 import type { Contact } from "../model.js";
 import type { StageChange } from "./api.js";
@@ -73,10 +73,9 @@ export interface StageRuntime {
   stage: IrStage;
   /** Rule indices (into `ir.rules`) that apply in the stage: its own, then the policy-wide ones. */
   rules: readonly number[];
-  /** The transitions tried in the stage: its own in source order, then the policy-wide ones; none from a final stage. */
-  transitions: readonly IrTransition[];
   /**
-   * The transitions an event of a given type can fire, in order: the `on`
+   * Of the transitions tried in the stage (its own in source order, then the
+   * policy-wide ones; none from a final stage), those an event of a given type can fire, in order: the `on`
    * transitions naming it and every transition that is not an `on`.
    * {@link anyEvent} for the other types. Trying only these gives the same
    * first match as trying all: an `on` transition never matches another type.
@@ -84,9 +83,9 @@ export interface StageRuntime {
   byEvent: ReadonlyMap<string, readonly IrTransition[]>;
   /** The transitions that are not `on` a signal, in order: what a timer or an event of an unnamed type can fire. */
   anyEvent: readonly IrTransition[];
-  /** Those of {@link transitions} with a `when` trigger, tried on entering the stage. */
+  /** The stage's transitions with a `when` trigger, tried on entering the stage. */
   whens: readonly IrTransition[];
-  /** The durations of the `after DURATION` transitions among {@link transitions}: the stage's timers. */
+  /** The durations of the stage's `after DURATION` transitions: its timers. */
   elapsed: readonly IrDuration[];
   /**
    * The stage's way out depends on counting business days (an `after N
@@ -140,19 +139,9 @@ export interface Context {
   log?: StageChange[];
 }
 
-/** True when a condition may read the touch's channel (a path `touch.channel...`), walked without recursion. */
-function readsTouchChannel(root: Expr): boolean {
-  const stack: unknown[] = [root];
-  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    if (node === null || typeof node !== "object") continue;
-    const segments = (node as { kind?: unknown; segments?: unknown }).segments;
-    if ((node as { kind?: unknown }).kind === "path" && Array.isArray(segments)) {
-      if (segments[0] === "touch" && segments[1] === "channel") return true;
-      continue;
-    }
-    for (const [key, value] of Object.entries(node)) if (key !== "span") stack.push(value);
-  }
-  return false;
+/** True when a condition may read the touch's channel (a path `touch.channel...`). */
+function readsTouchChannel(condition: Expr): boolean {
+  return conditionOperands(condition).some((op) => op.kind === "path" && op.segments[0] === "touch" && op.segments[1] === "channel");
 }
 
 /** True when judging the rule needs the contact's local time: quiet hours, business days, calendar windows. */
@@ -201,7 +190,6 @@ export function makeRuntime(ir: IrPolicy): Runtime {
       byEvent,
       anyEvent: transitions.filter((t) => t.trigger.kind !== "signal"),
       rules: [...stage.rules.map((id) => byId.get(id)!), ...policyWide],
-      transitions,
       whens: transitions.filter((t) => t.trigger.kind === "when"),
       elapsed: transitions.flatMap((t) => (t.trigger.kind === "elapsed" ? [t.trigger.duration] : [])),
       timersNeedZone: transitions.some(needsZone),
@@ -285,11 +273,10 @@ export function copyState(st: PolicyState): PolicyState {
 }
 
 function initialMemory(rule: IrRule): RuleMemory {
-  switch (rule.kind) {
-    case "at-most":
+  switch (memoryShape(rule)) {
+    case "instants":
       return [];
-    case "never-without":
-    case "never-after":
+    case "flag":
       return false;
     default:
       return null;

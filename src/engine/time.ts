@@ -125,7 +125,7 @@ function dateOfDays(days: number): string {
   const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return `${year < 1000 ? String(year).padStart(4, "0") : year}-${two(month)}-${two(day)}`;
+  return `${pad(year, 4)}-${two(month)}-${two(day)}`;
 }
 
 // ---------------------------------------------------------------- zones
@@ -202,36 +202,32 @@ const MAX_MEMO_DAYS = 20_000;
 
 /** The zone's offset throughout the UTC day, or null when it changes that day. */
 function steadyDayOffset(zone: IANAZone, day: number): number | null {
-  let memo = dayOffsets.get(zone);
-  if (memo === undefined) {
-    memo = new Map();
-    dayOffsets.set(zone, memo);
-  }
-  let steady = memo.get(day);
-  if (steady === undefined) {
-    const atStart = zone.offset(day * DAY);
-    const atEnd = zone.offset((day + 1) * DAY - 1);
-    steady = atStart === atEnd ? atStart * MINUTE : null;
-    if (memo.size >= MAX_MEMO_DAYS) memo.clear();
-    memo.set(day, steady);
-  }
-  return steady;
+  return steadySpanOffset(dayOffsets, MAX_MEMO_DAYS, zone, day, DAY);
 }
 
 /** The zone's offset throughout the UTC hour, or null when it changes inside that hour. */
 function steadyOffset(zone: IANAZone, hour: number): number | null {
-  let memo = hourOffsets.get(zone);
+  return steadySpanOffset(hourOffsets, MAX_MEMO_HOURS, zone, hour, HOUR);
+}
+
+/**
+ * The zone's offset throughout span number `index` of `length` ms (from the
+ * epoch), or null when the offsets at its two ends differ; remembered in
+ * `memos` (bounded by `max` entries per zone).
+ */
+function steadySpanOffset(memos: Map<IANAZone, Map<number, number | null>>, max: number, zone: IANAZone, index: number, length: number): number | null {
+  let memo = memos.get(zone);
   if (memo === undefined) {
     memo = new Map();
-    hourOffsets.set(zone, memo);
+    memos.set(zone, memo);
   }
-  let steady = memo.get(hour);
+  let steady = memo.get(index);
   if (steady === undefined) {
-    const atStart = zone.offset(hour * HOUR);
-    const atEnd = zone.offset((hour + 1) * HOUR - 1);
+    const atStart = zone.offset(index * length);
+    const atEnd = zone.offset((index + 1) * length - 1);
     steady = atStart === atEnd ? atStart * MINUTE : null;
-    if (memo.size >= MAX_MEMO_HOURS) memo.clear();
-    memo.set(hour, steady);
+    if (memo.size >= max) memo.clear();
+    memo.set(index, steady);
   }
   return steady;
 }

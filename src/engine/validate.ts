@@ -34,6 +34,7 @@ import type {
 } from "../ast.js";
 import type { Diagnostic, Span } from "../diagnostics.js";
 import { sortDiagnostics } from "../diagnostics.js";
+import { conditionOperands } from "../ast.js";
 import { didYouMean } from "../parser/names.js";
 import { isValidZone } from "./time.js";
 
@@ -437,23 +438,9 @@ function conditionsOf(policy: Policy): Expr[] {
   return found;
 }
 
-function operandsOf(expr: Expr): Operand[] {
-  switch (expr.kind) {
-    case "and":
-    case "or":
-      return [...operandsOf(expr.left), ...operandsOf(expr.right)];
-    case "not":
-      return operandsOf(expr.expr);
-    case "exists":
-      return [expr.path];
-    case "in":
-    case "compare":
-      return [expr.left, expr.right];
-  }
-}
 
 function checkCondition(expr: Expr, error: ReportError): void {
-  for (const operand of operandsOf(expr)) {
+  for (const operand of conditionOperands(expr)) {
     if (operand.kind !== "duration") continue;
     if (operand.unit === "business-days") {
       error(

@@ -4,11 +4,8 @@
  * pretty, json, github and sarif (the last valid against SARIF 2.1.0).
  */
 
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { Ajv } from "ajv";
-import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
+import { sarifValidator } from "../support/sarif.js";
 
 import { heed, workspace } from "./helpers.js";
 
@@ -18,14 +15,6 @@ const TEST_FILE =
 const LINE = 4;
 const COLUMN = 29;
 
-function sarifValidator() {
-  const require = createRequire(import.meta.url);
-  const path = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
-  const { id, $schema: _draft, ...schema } = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
-  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-  (addFormats as unknown as (a: Ajv) => void)(ajv);
-  return ajv.compile({ ...schema, $id: String(id) });
-}
 
 const VERBS: [string, string[]][] = [
   ["check", ["check", "broken.heed"]],

@@ -17,6 +17,17 @@ import { join } from "node:path";
 const inbound = readFileSync(join(import.meta.dirname, "..", "..", "examples", "inbound.heed"), "utf8");
 const runs = { numRuns: Number(process.env.HEED_PROPERTY_RUNS ?? 150) };
 
+/** Comments inserted into a printed policy: at line `at` (modulo), on a line of their own or at the end of that line. */
+function withComments(printed: string, inserts: readonly (readonly [number, boolean, string])[]): string {
+  const lines = printed.split("\n");
+  for (const [at, own, text] of inserts) {
+    const index = at % lines.length;
+    if (own) lines.splice(index, 0, `#${text}`);
+    else lines[index] = `${lines[index]} #${text}`;
+  }
+  return lines.join("\n");
+}
+
 /** What every parse must satisfy: no partial policy beside an error, and an error whenever there is no policy. */
 function expectSound(text: string): void {
   const { policy, diagnostics } = parseDsl(text, { file: "fuzz.heed" });
@@ -63,13 +74,7 @@ describe("DSL properties", () => {
         arbPolicy,
         fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.stringMatching(/^[ a-z0-9#]{0,12}$/)), { minLength: 1, maxLength: 6 }),
         (policy, inserts) => {
-          const lines = formatPolicy(policy).split("\n");
-          for (const [at, own, text] of inserts) {
-            const index = at % lines.length;
-            if (own) lines.splice(index, 0, `#${text}`);
-            else lines[index] = `${lines[index]} #${text}`;
-          }
-          const commented = lines.join("\n");
+          const commented = withComments(formatPolicy(policy), inserts);
           const parsed = parseDsl(commented);
           expect(parsed.diagnostics).toEqual([]);
           const once = formatPolicy(parsed.policy!);
@@ -90,13 +95,7 @@ describe("DSL properties", () => {
         fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.stringMatching(/^[ a-z0-9#:'"{}\-]{0,12}$/)), { minLength: 1, maxLength: 6 }),
         (policy, inserts) => {
           expect(validatePolicy(policy).filter((d) => d.severity === "error")).toEqual([]);
-          const lines = formatPolicy(policy).split("\n");
-          for (const [at, own, text] of inserts) {
-            const index = at % lines.length;
-            if (own) lines.splice(index, 0, `#${text}`);
-            else lines[index] = `${lines[index]} #${text}`;
-          }
-          const commented = lines.join("\n");
+          const commented = withComments(formatPolicy(policy), inserts);
           const dsl = parseDsl(commented);
           expect(dsl.diagnostics).toEqual([]);
           const texts = (dsl.policy!.comments ?? []).map((c) => c.text).sort();

@@ -88,14 +88,16 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
   return parsed;
 }
 
-/** Parses a non-negative integer option, or throws a usage error naming it. */
-export function integerOption(args: ParsedArgs, name: string, fallback: number | undefined, min = 0): number | undefined {
+/** Parses a whole-number option of at least `min` (and at most `max`, when given), or throws a usage error naming it. */
+export function integerOption(args: ParsedArgs, name: string, fallback: number | undefined, min = 0, max?: number): number | undefined {
   const raw = args.values.get(name);
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) {
-    throw new UsageError(`option \`--${name}\` expects an integer of at least ${min}, got \`${raw}\``);
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || !Number.isSafeInteger(value) || (max !== undefined && value > max)) {
+    const expected = max === undefined ? `an integer of at least ${min}` : `a whole number from ${min} to ${max}`;
+    throw new UsageError(`option \`--${name}\` expects ${expected}, got \`${raw}\``);
   }
-  return Number(raw);
+  return value;
 }
 
 /** The help text of a verb's options, one per line. */

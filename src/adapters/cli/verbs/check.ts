@@ -14,7 +14,7 @@ import {
 import { discoverFiles, isPolicyFile, loadPolicy, PathError } from "../../files.js";
 import { jsonDiagnostic, type ReportFormat } from "../../report/index.js";
 import { escapeData, escapeProperty } from "../../report/github.js";
-import { FORMAT_OPTION, UsageError, type ParsedArgs } from "../args.js";
+import { FORMAT_OPTION, integerOption, UsageError } from "../args.js";
 import { println, type CliIo } from "../io.js";
 import { EXIT_FAIL, EXIT_OK, type Verb } from "../verb.js";
 import { emitDiagnostics, reportFormat, splitList, withFile } from "./common.js";
@@ -66,8 +66,8 @@ export const checkVerb: Verb = {
       throw new UsageError(`no policy files (\`*.heed\`, \`*.heed.yaml\`) found in ${args.positionals.map((p) => `\`${p}\``).join(", ")}`);
     }
     const knownSignals = splitList(args.values.get("signals"));
-    const horizonDays = positiveInteger(args, "horizon", 365, 3650);
-    const maxSilentTouches = positiveInteger(args, "max-silent-touches", 8, 100_000);
+    const horizonDays = integerOption(args, "horizon", 365, 1, 3650) as number;
+    const maxSilentTouches = integerOption(args, "max-silent-touches", 8, 1, 100_000) as number;
     const diagnostics: Diagnostic[] = [];
     const silent: SilentEntry[] = [];
     const sources = new Map<string, string>();
@@ -107,17 +107,6 @@ export const checkVerb: Verb = {
     return EXIT_OK;
   },
 };
-
-/** A whole-number option within `[1, max]`, else a usage error. */
-function positiveInteger(args: ParsedArgs, name: string, fallback: number, max: number): number {
-  const text = args.values.get(name);
-  if (text === undefined) return fallback;
-  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new UsageError(`option \`--${name}\` expects a whole number from 1 to ${max}, got \`${text}\``);
-  }
-  return value;
-}
 
 /**
  * The silent-contact paths in plain words: one paragraph per policy for
