@@ -3,7 +3,10 @@
  * directly, by hand, for speed, and for this policy only. Stages are small
  * integers, channels bits, the state a handful of numbers; nothing is
  * interpreted. It follows spec section 2 to the letter, so it doubles as the
- * reference the other peers and Heed are checked against.
+ * reference the other peers and Heed are checked against. It gives the whole
+ * decision `decide()` gives (reasons with their messages, `notBefore`,
+ * `alternatives`; no source spans), so that the two do the same work and the
+ * benchmark compares them in full.
  *
  * @module
  */
@@ -256,19 +259,51 @@ export class ContactState {
   }
 }
 
-/** Replays a normalized history up to and including `at`. */
-export function replay(events: readonly HistoryEvent[], times: readonly number[], at: number): ContactState {
-  const state = new ContactState(times.length > 0 ? times[0]! : at);
+/**
+ * Replays a normalized history: the state after its last event, the state a
+ * stored-state integration keeps (timers after that event not yet fired).
+ * A contact without history enters at `entry`.
+ */
+export function replayEvents(events: readonly HistoryEvent[], times: readonly number[], entry: number): ContactState {
+  const state = new ContactState(times.length > 0 ? times[0]! : entry);
   for (let i = 0; i < events.length; i++) {
     const t = times[i]!;
     state.advance(t, false);
     state.event(events[i]!, t);
   }
+  return state;
+}
+
+/** Replays a normalized history up to and including `at`. */
+export function replay(events: readonly HistoryEvent[], times: readonly number[], at: number): ContactState {
+  const state = replayEvents(events, times, at);
   state.advance(at, true);
   return state;
 }
 
 const DENY = -1;
+
+/** A reason as Heed gives it, without the source span (the peer has no source). */
+export interface HandReason {
+  rule: string;
+  code: string;
+  message: string;
+}
+
+/** The whole decision, in Heed's key order, spans aside. */
+export interface HandDecision {
+  verdict: Verdict;
+  notBefore?: string;
+  stage: string;
+  reasons: HandReason[];
+  alternatives?: string[];
+}
+
+/** The declared channels, in the policy's order. */
+const DECLARED = ["email", "call", "sms", "linkedin", "calendar-invite"] as const;
+const DECLARED_TEXT = DECLARED.map((c) => `\`${c}\``).join(", ");
+/** Each stage's `allow` list as the messages print it. */
+const ALLOW_TEXT = ["`email`, `call`, `linkedin`, `calendar-invite`", "`email`", "`email`, `call`, `calendar-invite`", "`email`", ""];
 
 function hasTag(touch: ProposedTouch, tag: string): boolean {
   const tags = touch.tags;
@@ -279,10 +314,44 @@ function inList(value: unknown, list: AttributeValue | undefined): boolean {
   return value !== undefined && Array.isArray(list) && (list as unknown[]).includes(value);
 }
 
+function two(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
+}
+
+/** `YYYY-MM-DD` of a day number (days since 1970-01-01), by civil-calendar arithmetic. */
+function dateText(dayNum: number): string {
+  const z = dayNum + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return `${year}-${two(month)}-${two(day)}`;
+}
+
+/** An instant as ISO-8601 UTC, milliseconds only when there are any (as Heed writes them). */
+export function isoText(ms: number): string {
+  const dayNum = Math.floor(ms / DAY);
+  let rest = ms - dayNum * DAY;
+  const hour = Math.floor(rest / HOUR);
+  rest -= hour * HOUR;
+  const minute = Math.floor(rest / 60_000);
+  rest -= minute * 60_000;
+  const second = Math.floor(rest / 1000);
+  const millis = rest - second * 1000;
+  const time = `${dateText(dayNum)}T${two(hour)}:${two(minute)}:${two(second)}`;
+  return millis === 0 ? `${time}Z` : `${time}.${String(millis).padStart(3, "0")}Z`;
+}
+
 /**
  * Every rule at `t`: DENY when one denies, else the earliest instant at or
  * after `t` that the unmet temporal rules each allow (`t` itself when all are
- * met). Pushes `rule:code` of each unmet rule into `reasons` when given.
+ * met). Pushes each unmet rule's reason, in Heed's order (the stage's checks,
+ * the stage's rules, then the policy-wide ones in source order), into
+ * `reasons` when given.
  */
 export function check(
   state: ContactState,
@@ -291,100 +360,143 @@ export function check(
   bit: number,
   zone: string,
   t: number,
-  reasons: string[] | null,
+  reasons: HandReason[] | null,
 ): number {
   let deny = false;
   let until = t;
   const stage = state.stage;
   if (stage === CLOSED) {
     deny = true;
-    reasons?.push("closed.final:final-stage");
+    reasons?.push({ rule: "closed.final", code: "final-stage", message: "stage `closed` is final: it allows no touch" });
   } else if ((ALLOW[stage]! & bit) === 0) {
     deny = true;
-    reasons?.push(`${STAGES[stage]}.allow:channel-not-allowed`);
+    const name = STAGES[stage]!;
+    reasons?.push({ rule: `${name}.allow`, code: "channel-not-allowed", message: `stage \`${name}\` allows only ${ALLOW_TEXT[stage]}, not \`${touch.channel}\`` });
+  }
+  if (stage === NURTURE && bit === EMAIL && state.lastEmail > t - 14 * DAY) {
+    until = Math.max(until, state.lastEmail + 14 * DAY);
+    reasons?.push({
+      rule: "nurture.at-most.1",
+      code: "at-most",
+      message: "at most 1 `email` per 14 days: 1 or more already sent in the last 14 days",
+    });
   }
   if (bit === INVITE && !state.hasReply) {
     deny = true;
-    reasons?.push("no-cold-invites:never-without");
+    reasons?.push({ rule: "no-cold-invites", code: "never-without", message: "never `calendar-invite` without `reply`: no `reply` seen yet" });
   }
   if (bit === CALL && t < state.lastDownload + 4 * HOUR) {
-    until = Math.max(until, state.lastDownload + 4 * HOUR);
-    reasons?.push("let-them-read:never-within");
+    const end = state.lastDownload + 4 * HOUR;
+    until = Math.max(until, end);
+    reasons?.push({ rule: "let-them-read", code: "never-within", message: `never \`call\` within 4 hours of \`content_download\`: not before ${isoText(end)}` });
   }
   const attrs = contact.attributes;
   if (bit === CALL && attrs !== undefined && (attrs.role === "analyst" || attrs.role === "student")) {
     deny = true;
-    reasons?.push("policy.never-when.1:never-when");
+    reasons?.push({ rule: "policy.never-when.1", code: "never-when", message: 'never `call` when contact.role in ["analyst", "student"]: the condition holds' });
   }
   if (attrs !== undefined && attrs.customer === true && touch.campaign === "acquisition") {
     deny = true;
-    reasons?.push("policy.never-when.2:never-when");
+    reasons?.push({
+      rule: "policy.never-when.2",
+      code: "never-when",
+      message: 'never touches when contact.customer == true and touch.campaign == "acquisition": the condition holds',
+    });
   }
   if (attrs !== undefined && inList(touch.product, attrs.products)) {
     deny = true;
-    reasons?.push("policy.never-when.3:never-when");
+    reasons?.push({ rule: "policy.never-when.3", code: "never-when", message: "never touches when touch.product in contact.products: the condition holds" });
   }
   if (state.total === 0 && hasTag(touch, "meeting-ask")) {
     deny = true;
-    reasons?.push("policy.never-when.4:never-when");
+    reasons?.push({ rule: "policy.never-when.4", code: "never-when", message: 'never touches tagged "meeting-ask" when total_touches == 0: the condition holds' });
   }
   if (state.thirdTouch > t - 7 * DAY) {
     until = Math.max(until, state.thirdTouch + 7 * DAY);
-    reasons?.push("policy.at-most.1:at-most");
+    reasons?.push({
+      rule: "policy.at-most.1",
+      code: "at-most",
+      message: "at most 3 touches per 7 days: 3 or more already sent in the last 7 days",
+    });
   }
   const wall = toWall(zone, t);
   const dayNum = Math.floor(wall / DAY);
   if (bit === CALL && state.lastCall > t - 25 * HOUR && Math.floor(toWall(zone, state.lastCall) / DAY) === dayNum) {
     until = Math.max(until, nextLocalMidnight(zone, t));
-    reasons?.push("policy.at-most.2:at-most");
+    reasons?.push({ rule: "policy.at-most.2", code: "at-most", message: `at most 1 \`call\` per day: 1 or more already sent on ${dateText(dayNum)} (local)` });
   }
   if (t - state.lastTouch < 6 * DAY) {
     const earliest = CALENDAR.addBusinessDays(zone, state.lastTouch, 2);
     if (t < earliest) {
       until = Math.max(until, earliest);
-      reasons?.push("policy.at-least.1:at-least");
+      reasons?.push({
+        rule: "policy.at-least.1",
+        code: "at-least",
+        message: `at least 2 business days between touches: last sent at ${isoText(state.lastTouch)}, next not before ${isoText(earliest)}`,
+      });
     }
   }
   if (bit === CALL || bit === SMS) {
     const timeOfDay = wall - dayNum * DAY;
-    if (timeOfDay < 8 * HOUR) {
-      until = Math.max(until, fromWall(zone, dayNum * DAY + 8 * HOUR));
-      reasons?.push("policy.quiet-hours.1:quiet-hours");
-    } else if (timeOfDay >= 21 * HOUR) {
-      until = Math.max(until, fromWall(zone, (dayNum + 1) * DAY + 8 * HOUR));
-      reasons?.push("policy.quiet-hours.1:quiet-hours");
+    const quiet = timeOfDay < 8 * HOUR || timeOfDay >= 21 * HOUR;
+    if (quiet) {
+      until = Math.max(until, fromWall(zone, (timeOfDay < 8 * HOUR ? dayNum : dayNum + 1) * DAY + 8 * HOUR));
+      reasons?.push({ rule: "policy.quiet-hours.1", code: "quiet-hours", message: `quiet hours 21:00 to 08:00 for \`call\`, \`sms\`: it is quiet hours in \`${zone}\`` });
     }
   }
   if (!CALENDAR.isBusinessDayNum(dayNum)) {
     until = Math.max(until, CALENDAR.businessDayStart(zone, t));
-    reasons?.push("policy.only-business-days.1:business-days");
-  }
-  if (stage === NURTURE && bit === EMAIL && state.lastEmail > t - 14 * DAY) {
-    until = Math.max(until, state.lastEmail + 14 * DAY);
-    reasons?.push("nurture.at-most.1:at-most");
+    reasons?.push({
+      rule: "policy.only-business-days.1",
+      code: "business-days",
+      message: `only business days: ${dateText(dayNum)} is not a business day in \`${zone}\``,
+    });
   }
   return deny ? DENY : until;
 }
 
+/** The first rule that denies the touch at `t` (for the `stage-change` message). */
+function firstDenial(state: ContactState, contact: Contact, touch: ProposedTouch, bit: number, zone: string, t: number): HandReason {
+  const all: HandReason[] = [];
+  check(state, contact, touch, bit, zone, t, all);
+  return all.find((r) => DENYING.has(r.code))!;
+}
+
+const DENYING = new Set(["final-stage", "channel-not-allowed", "never-without", "never-when"]);
+
+/** The other declared channels allowed at `at`. */
+function alternativesAt(state: ContactState, contact: Contact, touch: ProposedTouch, zone: string, at: number): string[] {
+  const out: string[] = [];
+  for (const channel of DECLARED) {
+    if (channel === touch.channel) continue;
+    if (check(state, contact, touch, channelBit(channel), zone, at, null) === at) out.push(channel);
+  }
+  return out;
+}
+
 /**
- * Decides on a replayed state (which it may advance): deny, allow, or defer
- * to the earliest instant at which every rule is met together, following the
- * contact through the timers on the way.
+ * Decides on a contact's state (which it advances): the timers due by `at`
+ * fire, then deny, allow, or defer to the earliest instant at which every
+ * rule is met together, following the contact through the timers on the way;
+ * with the reasons' messages and the `alternatives`, as Heed decides.
  */
-export function decideOn(state: ContactState, contact: Contact, touch: ProposedTouch, at: number): Outcome {
+export function decideOn(state: ContactState, contact: Contact, touch: ProposedTouch, at: number): HandDecision {
+  state.advance(at, true);
   const stage = STAGES[state.stage]!;
-  const reasons: string[] = [];
+  const reasons: HandReason[] = [];
   const bit = channelBit(touch.channel);
   const zone = zoneOf(contact);
+  if (bit === 0) reasons.push({ rule: "policy.channels", code: "unknown-channel", message: `unknown channel \`${touch.channel}\`: the policy declares ${DECLARED_TEXT}` });
   let target = check(state, contact, touch, bit, zone, at, reasons);
-  // an undeclared channel is denied, with every rule that speaks of all channels judged as well
-  if (bit === 0) reasons.push("policy.channels:unknown-channel");
-  reasons.sort();
-  if (target === DENY || bit === 0) return { verdict: "deny", stage, reasons };
-  if (target === at) return { verdict: "allow", stage, reasons };
+  if (target === at && bit !== 0) return { verdict: "allow", stage, reasons };
+  const alternatives = alternativesAt(state, contact, touch, zone, at);
+  if (target === DENY || bit === 0) return { verdict: "deny", stage, reasons, alternatives };
   const limit = at + YEAR;
   for (;;) {
-    if (target > limit) return { verdict: "deny", stage, reasons: [...reasons, "no-window"].sort() };
+    if (target > limit) {
+      reasons.push({ rule: "policy.no-window", code: "no-window", message: `no instant within a year of ${isoText(at)} meets every rule` });
+      return { verdict: "deny", stage, reasons, alternatives };
+    }
     const timer = state.nextTimer();
     let t: number;
     if (timer <= target) {
@@ -394,15 +506,39 @@ export function decideOn(state: ContactState, contact: Contact, touch: ProposedT
       t = target;
     }
     const next = check(state, contact, touch, bit, zone, t, null);
-    if (next === DENY) return { verdict: "deny", stage, reasons: [...reasons, "stage-change"].sort() };
-    if (next === t) return { verdict: "defer", stage, notBefore: t, reasons };
+    if (next === DENY) {
+      const denial = firstDenial(state, contact, touch, bit, zone, t);
+      reasons.push({
+        rule: "policy.stage-change",
+        code: "stage-change",
+        message: `waiting is not enough: at ${isoText(t)} the contact is in stage \`${STAGES[state.stage]}\` and \`${denial.rule}\` denies the touch (${denial.code})`,
+      });
+      return { verdict: "deny", stage, reasons, alternatives };
+    }
+    if (next === t) return { verdict: "defer", notBefore: isoText(t), stage, reasons, alternatives };
     target = next;
   }
 }
 
 /** The hand-written peer: one decision from the full history. */
-export function evaluateHandwritten(input: EvaluateInput): Outcome {
+export function evaluateHandwritten(input: EvaluateInput): HandDecision {
   const at = parseIso(input.at);
   const { events, times } = normalize(input.history, at);
   return decideOn(replay(events, times, at), input.contact, input.touch, at);
+}
+
+/**
+ * The hand-written peer on a stored state (the state after the contact's
+ * last event; advanced, so pass a copy), given what `decide()` is given.
+ */
+export function decideStored(state: ContactState, contact: Contact, touch: ProposedTouch, at: string): HandDecision {
+  return decideOn(state, contact, touch, parseIso(at));
+}
+
+/** A decision reduced to what the json-rules-engine and XState peers are compared on. */
+export function outcomeOf(d: HandDecision): Outcome {
+  const reasons = d.reasons.map((r) => (r.code === "stage-change" || r.code === "no-window" ? r.code : `${r.rule}:${r.code}`)).sort();
+  const o: Outcome = { verdict: d.verdict, stage: d.stage, reasons };
+  if (d.notBefore !== undefined) o.notBefore = parseIso(d.notBefore);
+  return o;
 }

@@ -205,11 +205,13 @@ export async function evaluateJre(engine: Engine, input: EvaluateInput): Promise
 }
 
 /**
- * One decision on a contact's stored state (replayed up to `at`; advanced by
- * the search, so pass a copy): facts, rules, and a defer followed through the
- * timers. The incremental counterpart, compared with Heed's `decide()`.
+ * One decision on a contact's stored state (advanced through the timers due
+ * by `at` and by the search, so pass a copy): facts, rules, and a defer
+ * followed through the timers. The incremental counterpart, compared with
+ * Heed's `decide()`.
  */
 export async function decideJre(engine: Engine, state: ContactState, input: EvaluateInput, at: number): Promise<Outcome> {
+  state.advance(at, true);
   const stage = STAGES[state.stage]!;
   const zone = zoneOf(input.contact);
   const first = await judge(engine, computeFacts(state, input, zone, at), at);

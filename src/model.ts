@@ -70,7 +70,7 @@ export interface Reason {
   rule: string;
   /** A reason code of spec section 2 (`at-most`, `quiet-hours`, `final-stage`, ...). */
   code: string;
-  /** Why, in words (``at most 1 `call` per day: 1 already sent today``). */
+  /** Why, in words (``at most 1 `call` per day: 1 or more already sent on 2026-03-02 (local)``). */
   message: string;
   /** Where the rule is written. */
   span?: Span;

@@ -230,14 +230,15 @@ function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
         for (const x of times) if (x > from && x <= t) count++;
         if (count < rule.count) return undefined;
         const until = times[times.length - rule.count]! + rollingMs(w.amount, w.unit);
-        return unmet(rule, "defer", messages, until, () => `${count} already sent in the last ${describeDuration({ amount: w.amount, unit: w.unit })}`);
+        // Only the last `count` touches are remembered, so more may have been sent: the message says so.
+        return unmet(rule, "defer", messages, until, () => `${count} or more already sent in the last ${describeDuration({ amount: w.amount, unit: w.unit })}`);
       }
       const start = calendarWindowStart(t, w.unit, zone!);
       let count = 0;
       for (const x of times) if (x >= start && x <= t) count++;
       if (count < rule.count) return undefined;
       const until = nextCalendarWindowStart(t, w.unit, zone!);
-      return unmet(rule, "defer", messages, until, () => `${count} already sent ${w.unit === "day" ? `on ${localDate(t, zone!)}` : `in the week of ${localDate(start, zone!)}`} (local)`);
+      return unmet(rule, "defer", messages, until, () => `${count} or more already sent ${w.unit === "day" ? `on ${localDate(t, zone!)}` : `in the week of ${localDate(start, zone!)}`} (local)`);
     }
     case "at-least": {
       const last = memory as number | null;

@@ -170,7 +170,7 @@ describe("rule forms", () => {
     const h = [touch("email", "2026-03-01T12:00:00Z"), touch("call", "2026-03-02T12:00:00Z"), touch("sms", "2026-03-03T12:00:00Z")];
     const d = decide(p, h, "2026-03-05T12:00:00Z", { channel: "email" });
     expect(d).toMatchObject({ verdict: "defer", notBefore: "2026-03-08T12:00:00Z", stage: "b" });
-    expect(d.reasons[0]!.message).toBe("at most 3 touches per 7 days: 3 already sent in the last 7 days");
+    expect(d.reasons[0]!.message).toBe("at most 3 touches per 7 days: 3 or more already sent in the last 7 days");
     expect(decide(p, h, "2026-03-08T12:00:00Z", { channel: "email" }).verdict).toBe("allow");
     expect(decide(p, h, "2026-03-08T11:59:59Z", { channel: "email" }).verdict).toBe("defer");
   });
@@ -181,7 +181,7 @@ describe("rule forms", () => {
     const h = [touch("call", "2026-03-02T23:00:00-05:00")];
     const sameLocalDay = decide(p, h, "2026-03-02T23:30:00-05:00", { channel: "call" });
     expect(sameLocalDay).toMatchObject({ verdict: "defer", notBefore: "2026-03-03T05:00:00Z" });
-    expect(sameLocalDay.reasons[0]!.message).toBe("at most 1 `call` per day: 1 already sent on 2026-03-02 (local)");
+    expect(sameLocalDay.reasons[0]!.message).toBe("at most 1 `call` per day: 1 or more already sent on 2026-03-02 (local)");
     expect(decide(p, h, "2026-03-03T00:00:00-05:00", { channel: "call" }).verdict).toBe("allow");
     const tokyo = decide(p, h, "2026-03-02T23:30:00-05:00", { channel: "call" }, { id: "t", timezone: "Asia/Tokyo" });
     expect(tokyo).toMatchObject({ verdict: "defer", notBefore: "2026-03-03T15:00:00Z" });
