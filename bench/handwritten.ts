@@ -62,6 +62,8 @@ export interface Outcome {
   notBefore?: number;
   /** `rule:code` of every unmet rule, sorted. */
   reasons: string[];
+  /** On deny and defer: the other declared channels allowed at the instant. */
+  alternatives?: string[];
 }
 
 /** The zone the policy reads a contact's local time in. */
@@ -300,7 +302,7 @@ export interface HandDecision {
 }
 
 /** The declared channels, in the policy's order. */
-const DECLARED = ["email", "call", "sms", "linkedin", "calendar-invite"] as const;
+export const DECLARED = ["email", "call", "sms", "linkedin", "calendar-invite"] as const;
 const DECLARED_TEXT = DECLARED.map((c) => `\`${c}\``).join(", ");
 /** Each stage's `allow` list as the messages print it. */
 const ALLOW_TEXT = ["`email`, `call`, `linkedin`, `calendar-invite`", "`email`", "`email`, `call`, `calendar-invite`", "`email`", ""];
@@ -540,5 +542,6 @@ export function outcomeOf(d: HandDecision): Outcome {
   const reasons = d.reasons.map((r) => (r.code === "stage-change" || r.code === "no-window" ? r.code : `${r.rule}:${r.code}`)).sort();
   const o: Outcome = { verdict: d.verdict, stage: d.stage, reasons };
   if (d.notBefore !== undefined) o.notBefore = parseIso(d.notBefore);
+  if (d.alternatives !== undefined) o.alternatives = d.alternatives;
   return o;
 }

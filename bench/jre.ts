@@ -7,7 +7,8 @@
  * which each temporal limit clears), and lets the engine decide. The rules
  * themselves are JSON conditions, one per rule of the policy; each fires a
  * `deny` or `defer` event. A defer is followed through the contact's timers
- * by running the engine again on fresh facts at each candidate instant.
+ * by running the engine again on fresh facts at each candidate instant; the
+ * `alternatives` of a deny or defer run it once per other declared channel.
  *
  * @module
  */
@@ -16,6 +17,7 @@ import { Engine, type RuleProperties } from "json-rules-engine";
 import type { EvaluateInput, ProposedTouch } from "../src/model.js";
 import {
   CALENDAR,
+  DECLARED,
   NURTURE,
   STAGES,
   YEAR,
@@ -214,15 +216,22 @@ export async function decideJre(engine: Engine, state: ContactState, input: Eval
   state.advance(at, true);
   const stage = STAGES[state.stage]!;
   const zone = zoneOf(input.contact);
-  const first = await judge(engine, computeFacts(state, input, zone, at), at);
+  const facts = computeFacts(state, input, zone, at);
+  const first = await judge(engine, facts, at);
   const declared = channelBit(input.touch.channel) !== 0;
   if (!declared) first.reasons.push("policy.channels:unknown-channel");
   const reasons = first.reasons.sort();
-  if (first.deny || !declared) return { verdict: "deny", stage, reasons };
-  if (first.until === at) return { verdict: "allow", stage, reasons };
+  if (!first.deny && declared && first.until === at) return { verdict: "allow", stage, reasons };
+  const alternatives: string[] = [];
+  for (const channel of DECLARED) {
+    if (channel === input.touch.channel) continue;
+    const other = await judge(engine, { ...facts, channel }, at);
+    if (!other.deny && other.until === at) alternatives.push(channel);
+  }
+  if (first.deny || !declared) return { verdict: "deny", stage, reasons, alternatives };
   let target = first.until;
   for (;;) {
-    if (target > at + YEAR) return { verdict: "deny", stage, reasons: [...reasons, "no-window"].sort() };
+    if (target > at + YEAR) return { verdict: "deny", stage, reasons: [...reasons, "no-window"].sort(), alternatives };
     const timer = state.nextTimer();
     let t = target;
     if (timer <= target) {
@@ -230,8 +239,8 @@ export async function decideJre(engine: Engine, state: ContactState, input: Eval
       t = timer;
     }
     const next = await judge(engine, computeFacts(state, input, zone, t), t);
-    if (next.deny) return { verdict: "deny", stage, reasons: [...reasons, "stage-change"].sort() };
-    if (next.until === t) return { verdict: "defer", stage, notBefore: t, reasons };
+    if (next.deny) return { verdict: "deny", stage, reasons: [...reasons, "stage-change"].sort(), alternatives };
+    if (next.until === t) return { verdict: "defer", stage, notBefore: t, reasons, alternatives };
     target = next.until;
   }
 }

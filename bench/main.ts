@@ -262,6 +262,9 @@ async function main(): Promise<void> {
       if (o.notBefore !== hw.notBefore) {
         fail(`case ${i}: ${name} gives another notBefore than the hand-written peer`, p, { handwritten: show(hw), [name]: show(o) });
       }
+      if (o.alternatives?.join() !== hw.alternatives?.join()) {
+        fail(`case ${i}: ${name} gives other alternatives than the hand-written peer`, p, { handwritten: show(hw), [name]: show(o) });
+      }
     }
   }
   const implementations = engine !== undefined ? "Heed evaluate, Heed decide, hand-written (replay and stored state), json-rules-engine (replay and stored state), XState" : "hand-written (replay and stored state), json-rules-engine (replay and stored state), XState";

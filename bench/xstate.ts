@@ -6,7 +6,8 @@
  * events (`IGNORE_END` at each pending window's end, `NURTURE_TIMEOUT` 180
  * days into nurture) in time order, as read from the machine's context. A
  * `PROPOSE` event asks the machine for a decision: its action checks every
- * rule guard with `check()` and records the unmet rules in the context. A
+ * rule guard with `check()` and records the unmet rules in the context (once
+ * per other declared channel for the `alternatives` of a deny or defer). A
  * defer is followed through the timers the same way.
  *
  * @module
@@ -14,7 +15,7 @@
 
 import { assign, createActor, enqueueActions, setup } from "xstate";
 import type { Contact, EvaluateInput, HistoryEvent, ProposedTouch } from "../src/model.js";
-import { CALENDAR, IGNORE_WINDOW, NURTURE_LIMIT, YEAR, channelBit, normalize, parseIso, zoneOf, type Outcome } from "./handwritten.js";
+import { CALENDAR, DECLARED, IGNORE_WINDOW, NURTURE_LIMIT, YEAR, channelBit, normalize, parseIso, zoneOf, type Outcome } from "./handwritten.js";
 import { DAY, HOUR, fromWall, nextLocalMidnight, toWall } from "./tz.js";
 
 interface Judgement {
@@ -319,11 +320,17 @@ export function evaluateXState(input: EvaluateInput): Outcome {
   const first = propose(actor, input.touch, at);
   const declared = channelBit(input.touch.channel) !== 0;
   const reasons = declared ? [...first.reasons].sort() : [...first.reasons, "policy.channels:unknown-channel"].sort();
-  if (first.deny || !declared) return { verdict: "deny", stage, reasons };
-  if (first.until === at) return { verdict: "allow", stage, reasons };
+  if (!first.deny && declared && first.until === at) return { verdict: "allow", stage, reasons };
+  const alternatives: string[] = [];
+  for (const channel of DECLARED) {
+    if (channel === input.touch.channel) continue;
+    const other = propose(actor, { ...input.touch, channel }, at);
+    if (!other.deny && other.until === at) alternatives.push(channel);
+  }
+  if (first.deny || !declared) return { verdict: "deny", stage, reasons, alternatives };
   let target = first.until;
   for (;;) {
-    if (target > at + YEAR) return { verdict: "deny", stage, reasons: [...reasons, "no-window"].sort() };
+    if (target > at + YEAR) return { verdict: "deny", stage, reasons: [...reasons, "no-window"].sort(), alternatives };
     const timer = nextTimer(actor.getSnapshot().context);
     let t = target;
     if (timer.t <= target) {
@@ -331,8 +338,8 @@ export function evaluateXState(input: EvaluateInput): Outcome {
       t = timer.t;
     }
     const next = propose(actor, input.touch, t);
-    if (next.deny) return { verdict: "deny", stage, reasons: [...reasons, "stage-change"].sort() };
-    if (next.until === t) return { verdict: "defer", stage, notBefore: t, reasons };
+    if (next.deny) return { verdict: "deny", stage, reasons: [...reasons, "stage-change"].sort(), alternatives };
+    if (next.until === t) return { verdict: "defer", stage, notBefore: t, reasons, alternatives };
     target = next.until;
   }
 }
