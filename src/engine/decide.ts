@@ -242,7 +242,7 @@ function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
     }
     case "at-least": {
       const last = memory as number | null;
-      if (last === null) return undefined;
+      if (last === null || t - last >= m.rt.atLeastBound[index]!) return undefined;
       const until = addIn(ctx, last, rule.duration)!;
       return t < until ? unmet(rule, "defer", messages, until, () => `last sent at ${formatInstant(last)}, next not before ${formatInstant(until)}`) : undefined;
     }
@@ -401,6 +401,7 @@ export function decideMembers(members: readonly Member[], declared: readonly str
 
 /** Declared channels other than the proposed one that every applicable policy allows at `at`. */
 function alternatives(members: readonly Member[], declared: readonly string[], touch: ProposedTouch, at: number): string[] {
+  if (members.some(blocksEveryChannel)) return [];
   const contact = members[0]!.ctx.contact;
   // Most rules judge the same whatever the channel: judge each once (0 not yet, 1 met, 2 unmet).
   const caches = members.map((m) => m.known ?? new Uint8Array(m.rt.ir.rules.length));
@@ -418,6 +419,20 @@ function alternatives(members: readonly Member[], declared: readonly string[], t
     if (ok) out.push(channel);
   }
   return out;
+}
+
+/**
+ * True when a policy that applies to every touch has an unmet rule that
+ * speaks of every channel alike (no channel list, a condition not reading
+ * `touch.channel`): no other channel can be allowed either.
+ */
+function blocksEveryChannel(m: Member): boolean {
+  const { rt, known } = m;
+  if (known === undefined || rt.ir.appliesWhen !== null) return false;
+  for (const index of rt.stages.get(m.st.stage)!.rules) {
+    if (known[index] === 2 && rt.ruleChannels[index] === null && !rt.ruleReadsChannel[index]) return true;
+  }
+  return false;
 }
 
 /** True when every check is met for the touch at `t`; `cache` holds the channel-independent rule results. */

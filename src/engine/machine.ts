@@ -19,7 +19,7 @@ import type { StageChange } from "./api.js";
 import { evaluateCondition, type ConditionScope, type Counters } from "./conditions.js";
 import { knownZone, type NormalEvent } from "./input.js";
 import type { IrDuration, IrPolicy, IrRule, IrStage, IrTransition } from "./ir.js";
-import { addDuration, formatInstant, type Calendar } from "./time.js";
+import { addDuration, businessDaysBound, durationMs, formatInstant, type Calendar } from "./time.js";
 
 /** How many `when` transitions may fire in a row on entering stages before the chain stops. */
 export const MAX_CHAIN = 64;
@@ -115,6 +115,12 @@ export interface Runtime {
    * once for all the channels of `alternatives`.
    */
   ruleReadsChannel: readonly boolean[];
+  /**
+   * Per rule, for `at least`: a time after the last touch beyond which the
+   * rule is surely met (its duration, or a bound on it in business days:
+   * {@link businessDaysBound}); Infinity for the other kinds.
+   */
+  atLeastBound: readonly number[];
   /** Indices of the `at most` and `at least` rules: what a touch updates. */
   touchRules: readonly number[];
   /** Per signal, indices of the `never ... without/after/within` rules naming it. */
@@ -137,6 +143,10 @@ export interface Context {
   sums: BusinessSums | undefined;
   /** Where stage changes are recorded, for explanations. */
   log?: StageChange[];
+}
+
+function atLeastBound(d: IrDuration, holidays: readonly string[]): number {
+  return d.unit === "business-days" ? businessDaysBound(d.amount, new Set(holidays)) : durationMs(d.amount, d.unit);
 }
 
 /** True when a condition may read the touch's channel (a path `touch.channel...`). */
@@ -203,6 +213,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     ruleNeedsZone: ir.rules.map(ruleNeedsZone),
     memoryShapes: ir.rules.map(memoryShape),
     ruleReadsChannel: ir.rules.map((r) => r.kind === "never-when" && readsTouchChannel(r.when)),
+    atLeastBound: ir.rules.map((r) => (r.kind !== "at-least" ? Infinity : atLeastBound(r.duration, ir.holidays))),
     touchRules: ir.rules.flatMap((r, i) => (r.kind === "at-most" || r.kind === "at-least" ? [i] : [])),
     signalRules,
     engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),

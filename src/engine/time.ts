@@ -363,6 +363,27 @@ function dayExists(dayStart: number, zone: IANAZone): boolean {
   return dayStartLocal(toLocal(firstInstantAtLocal(dayStart, zone), zone)) === dayStart;
 }
 
+/**
+ * An upper bound on how long adding `amount` business days can take, in
+ * milliseconds, whatever the zone and the starting instant: between two
+ * business days lie at most the longest run of weekend days and holidays,
+ * plus one date a zone may skip; two days more cover offset changes. Lets a
+ * rule skip the calendar walk when its last touch is older than that.
+ */
+export function businessDaysBound(amount: number, holidays: ReadonlySet<string>): number {
+  const days = holidayDays(holidays);
+  let longestRun = 2;
+  const offDay = (day: number): boolean => days.has(day) || isoWeekday(day * DAY) > 5;
+  for (const holiday of days) {
+    let from = holiday;
+    let to = holiday;
+    while (offDay(from - 1)) from--;
+    while (offDay(to + 1)) to++;
+    longestRun = Math.max(longestRun, to - from + 1);
+  }
+  return (Math.abs(amount) * (longestRun + 2) + 2) * DAY;
+}
+
 /** A business day that exists in the zone. */
 function isBusinessDayIn(dayStart: number, cal: Calendar, zone: IANAZone): boolean {
   return isBusinessLocal(dayStart, cal.holidays) && dayExists(dayStart, zone);

@@ -343,6 +343,15 @@ describe("combining", () => {
     expect(decide(p, [], "2026-03-03T23:00:00-05:00", { channel: "call" }).alternatives).toEqual(["email", "linkedin"]);
   });
 
+  it("lists no alternative when a rule over every channel is unmet, and the others when only the channel's own rule is", () => {
+    const p = policy("p", { channels: ["email", "call", "sms"], rules: [r.atMost(1, "touches", "7 days"), r.quiet("21:00", "08:00", ["call"])] });
+    const sent = [touch("email", "2026-03-02T12:00:00Z")];
+    // the weekly limit speaks of every channel: waiting is the only way
+    expect(decide(p, sent, "2026-03-03T12:00:00Z", { channel: "email" })).toMatchObject({ verdict: "defer", alternatives: [] });
+    // quiet hours speak of calls only
+    expect(decide(p, [], "2026-03-03T23:00:00-05:00", { channel: "call" })).toMatchObject({ verdict: "defer", alternatives: ["email", "sms"] });
+  });
+
   it("judges a condition on the touch's channel for each alternative, and one on anything else once for all", async () => {
     const { parsePolicy } = await import("../../src/parser/index.js");
     const text = [

@@ -5,6 +5,7 @@ import type { TimeOfDay } from "../../src/ast.js";
 import {
   addDuration,
   businessDayStart,
+  businessDaysBound,
   calendarWindowStart,
   durationMs,
   formatInstant,
@@ -244,6 +245,43 @@ describe("business days", () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe("the bound on business days", () => {
+  it("is never shorter than adding the business days (property: zones with DST and a skipped date, runs of holidays)", () => {
+    const zones = [NY, LONDON, LORD_HOWE, "UTC", "Pacific/Apia", "Africa/Cairo"];
+    const day = fc.integer({ min: Date.UTC(2010, 0, 1) / 86_400_000, max: Date.UTC(2030, 11, 31) / 86_400_000 });
+    // a holiday list of single days and runs of up to 12 days in a row
+    const holidays = fc.array(fc.tuple(day, fc.integer({ min: 1, max: 12 })), { maxLength: 6 }).map((runs) =>
+      runs.flatMap(([start, length]) => Array.from({ length }, (_, i) => new Date((start + i) * 86_400_000).toISOString().slice(0, 10))),
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2010, 0, 1), max: Date.UTC(2030, 11, 31) }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.constantFrom(...zones),
+        holidays,
+        (ms, days, zone, list) => {
+          const cal = calendar(zone, ...list);
+          expect(addDuration(ms, days, "business-days", cal) - ms).toBeLessThanOrEqual(businessDaysBound(days, cal.holidays));
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("grows with the longest run of days off", () => {
+    const DAY = 86_400_000;
+    // weekends only: runs of 2 days
+    expect(businessDaysBound(2, new Set())).toBe((2 * 4 + 2) * DAY);
+    // Friday 2026-12-25 joins the weekend: 3 days off in a row
+    expect(businessDaysBound(2, new Set(["2026-11-26", "2026-12-25"]))).toBe((2 * 5 + 2) * DAY);
+    // Samoa skipped 2011-12-30 (a Friday): from Thursday 2011-12-29 one business day later is Monday 2012-01-02
+    const cal = calendar("Pacific/Apia");
+    const thursday = at("2011-12-29T10:00:00-10:00");
+    expect(iso(addDuration(thursday, 1, "business-days", cal))).toBe("2012-01-01T20:00:00Z"); // 10:00 at +14 (summer time)
+    expect(addDuration(thursday, 1, "business-days", cal) - thursday).toBeLessThanOrEqual(businessDaysBound(1, cal.holidays));
   });
 });
 
