@@ -139,6 +139,16 @@ function spanOf(span: Span | undefined): { span?: Span } {
 }
 
 /**
+ * What checking one rule found, as one number so that checking allocates
+ * nothing: {@link MET}, {@link DENIED}, or, for a rule that defers, the
+ * earliest instant it alone would allow (always later than the instant
+ * checked).
+ */
+type Finding = number;
+const MET: Finding = -Infinity;
+const DENIED: Finding = Infinity;
+
+/**
  * Judges the touch at `t` on the state `st`. With `full`, met and
  * not-applicable checks are listed too (for explanations); otherwise only the
  * unmet ones. `known`, when given, records the rules judged (see {@link Member.known}).
@@ -181,11 +191,23 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
       if (full) out.push({ rule: rule.id, code: reasonCode(rule), outcome: "not-applicable", message: `${ruleText(rule)}: does not apply to this touch`, ...spanOf(rule.span) });
       continue;
     }
-    const j = judgeRule(m, index, rule, touch, t, messages);
+    if (lacksZone(m, index)) {
+      if (known !== undefined && !rt.ruleReadsChannel[index]) known[index] = 2;
+      const message = messages ? `${ruleText(rule)}: needs the contact's time zone, but the contact has none and the policy no fallback` : "";
+      out.push(judgement(rule.id, "unknown-timezone", "deny", message, rule.span));
+      continue;
+    }
+    const found = checkRule(m, index, rule, touch, t);
     // A `never ... when` reading `touch.channel` is judged per channel: its result is not kept for the others.
-    if (known !== undefined && !rt.ruleReadsChannel[index]) known[index] = j === undefined ? 1 : 2;
-    if (j !== undefined) out.push(j);
-    else if (full) out.push({ rule: rule.id, code: reasonCode(rule), outcome: "met", message: `${ruleText(rule)}: met`, ...spanOf(rule.span) });
+    if (known !== undefined && !rt.ruleReadsChannel[index]) known[index] = found === MET ? 1 : 2;
+    if (found !== MET) {
+      // Messages are built only for reasons that are returned, not while following a deferral.
+      const j = judgement(rule.id, reasonCode(rule), found === DENIED ? "deny" : "defer", messages ? `${ruleText(rule)}: ${unmetDetail(m, index, rule, t, found)}` : "", rule.span);
+      if (found !== DENIED) j.until = found;
+      out.push(j);
+    } else if (full) {
+      out.push({ rule: rule.id, code: reasonCode(rule), outcome: "met", message: `${ruleText(rule)}: met`, ...spanOf(rule.span) });
+    }
   }
   return out;
 }
@@ -197,69 +219,115 @@ function judgement(rule: string, code: string, outcome: Judgement["outcome"], me
   return j;
 }
 
-/** One rule at `t`: undefined when met. */
-function judgeRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch, t: number, messages: boolean): Judgement | undefined {
+/** True when the rule needs local time and the contact has no zone (the rule then denies: `unknown-timezone`). */
+function lacksZone(m: Member, index: number): boolean {
+  return m.rt.ruleNeedsZone[index] === true && (m.ctx.zone === undefined || m.ctx.calendar === undefined);
+}
+
+/** One applicable rule at `t`, its zone needs met (see {@link lacksZone}). */
+function checkRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch, t: number): Finding {
   const { ctx, st } = m;
-  const zone = ctx.zone;
-  const cal = ctx.calendar;
-  if (m.rt.ruleNeedsZone[index] === true && (zone === undefined || cal === undefined)) {
-    const message = messages ? `${ruleText(rule)}: needs the contact's time zone, but the contact has none and the policy no fallback` : "";
-    return judgement(rule.id, "unknown-timezone", "deny", message, rule.span);
-  }
-  // Judgements and their messages are built only for unmet rules, and messages
-  // only for reasons that are returned, not while following a deferral.
   const memory = st.memory[index];
   switch (rule.kind) {
     case "never-without":
-      return memory === true ? undefined : unmet(rule, "deny", messages, undefined, () => `no \`${rule.signal}\` seen yet`);
+      return memory === true ? MET : DENIED;
     case "never-after":
-      return memory === true ? unmet(rule, "deny", messages, undefined, () => `\`${rule.signal}\` was seen`) : undefined;
+      return memory === true ? DENIED : MET;
     case "never-within": {
       const until = memory as number | null;
-      return until !== null && t < until ? unmet(rule, "defer", messages, until, () => `not before ${formatInstant(until)}`) : undefined;
+      return until !== null && t < until ? until : MET;
     }
     case "never-when":
-      return evaluateCondition(rule.when, { contact: ctx.contact, touch, counters: counters(st, t) }) ? unmet(rule, "deny", messages, undefined, () => "the condition holds") : undefined;
+      return evaluateCondition(rule.when, { contact: ctx.contact, touch, counters: counters(st, t) }) ? DENIED : MET;
     case "at-most": {
       const times = memory as number[];
-      if (rule.count <= 0) return unmet(rule, "deny", messages, undefined, () => "no touch is ever allowed");
+      if (rule.count <= 0) return DENIED;
       const w = rule.window;
       if (w.kind === "rolling") {
-        const from = t - rollingMs(w.amount, w.unit);
-        let count = 0;
-        for (const x of times) if (x > from && x <= t) count++;
-        if (count < rule.count) return undefined;
-        const until = times[times.length - rule.count]! + rollingMs(w.amount, w.unit);
-        // Only the last `count` touches are remembered, so more may have been sent: the message says so.
-        return unmet(rule, "defer", messages, until, () => `${count} or more already sent in the last ${describeDuration({ amount: w.amount, unit: w.unit })}`);
+        const span = rollingMs(w.amount, w.unit);
+        if (countWithin(times, t - span, t, false) < rule.count) return MET;
+        return times[times.length - rule.count]! + span;
       }
-      const start = calendarWindowStart(t, w.unit, zone!);
-      let count = 0;
-      for (const x of times) if (x >= start && x <= t) count++;
-      if (count < rule.count) return undefined;
-      const until = nextCalendarWindowStart(t, w.unit, zone!);
-      return unmet(rule, "defer", messages, until, () => `${count} or more already sent ${w.unit === "day" ? `on ${localDate(t, zone!)}` : `in the week of ${localDate(start, zone!)}`} (local)`);
+      if (countWithin(times, calendarWindowStart(t, w.unit, ctx.zone!), t, true) < rule.count) return MET;
+      return nextCalendarWindowStart(t, w.unit, ctx.zone!);
     }
     case "at-least": {
       const last = memory as number | null;
-      if (last === null || t - last >= m.rt.atLeastBound[index]!) return undefined;
+      if (last === null || t - last >= m.rt.atLeastBound[index]!) return MET;
       const until = addIn(ctx, last, rule.duration)!;
-      return t < until ? unmet(rule, "defer", messages, until, () => `last sent at ${formatInstant(last)}, next not before ${formatInstant(until)}`) : undefined;
+      return t < until ? until : MET;
     }
     case "quiet-hours":
-      if (!inQuietHours(t, rule.start, rule.end, zone!)) return undefined;
-      return unmet(rule, "defer", messages, quietHoursEnd(t, rule.start, rule.end, zone!), () => `it is quiet hours in \`${zone}\``);
+      return inQuietHours(t, rule.start, rule.end, ctx.zone!) ? quietHoursEnd(t, rule.start, rule.end, ctx.zone!) : MET;
     case "only-business-days":
-      if (isBusinessDay(t, cal!)) return undefined;
-      return unmet(rule, "defer", messages, businessDayStart(t, cal!), () => `${localDate(t, zone!)} is not a business day in \`${zone}\``);
+      return isBusinessDay(t, ctx.calendar!) ? MET : businessDayStart(t, ctx.calendar!);
   }
 }
 
-/** The judgement of an unmet rule. */
-function unmet(rule: IrRule, outcome: "deny" | "defer", messages: boolean, until: number | undefined, message: () => string): Judgement {
-  const j = judgement(rule.id, reasonCode(rule), outcome, messages ? `${ruleText(rule)}: ${message()}` : "", rule.span);
-  if (until !== undefined) j.until = until;
-  return j;
+/** Touches of `times` in `(from, t]`, or in `[from, t]` when `inclusive`. */
+function countWithin(times: readonly number[], from: number, t: number, inclusive: boolean): number {
+  let count = 0;
+  for (const x of times) if ((inclusive ? x >= from : x > from) && x <= t) count++;
+  return count;
+}
+
+/** What an unmet rule's reason says after the rule's text. */
+function unmetDetail(m: Member, index: number, rule: IrRule, t: number, found: Finding): string {
+  const zone = m.ctx.zone!;
+  const memory = m.st.memory[index];
+  switch (rule.kind) {
+    case "never-without":
+      return `no \`${rule.signal}\` seen yet`;
+    case "never-after":
+      return `\`${rule.signal}\` was seen`;
+    case "never-within":
+      return `not before ${formatInstant(found)}`;
+    case "never-when":
+      return "the condition holds";
+    case "at-most": {
+      if (rule.count <= 0) return "no touch is ever allowed";
+      const times = memory as number[];
+      const w = rule.window;
+      // Only the last `count` touches are remembered, so more may have been sent: the message says so.
+      if (w.kind === "rolling") {
+        const count = countWithin(times, t - rollingMs(w.amount, w.unit), t, false);
+        return `${count} or more already sent in the last ${describeDuration({ amount: w.amount, unit: w.unit })}`;
+      }
+      const start = calendarWindowStart(t, w.unit, zone);
+      const count = countWithin(times, start, t, true);
+      return `${count} or more already sent ${w.unit === "day" ? `on ${localDate(t, zone)}` : `in the week of ${localDate(start, zone)}`} (local)`;
+    }
+    case "at-least":
+      return `last sent at ${formatInstant(memory as number)}, next not before ${formatInstant(found)}`;
+    case "quiet-hours":
+      return `it is quiet hours in \`${zone}\``;
+    case "only-business-days":
+      return `${localDate(t, zone)} is not a business day in \`${zone}\``;
+  }
+}
+
+/**
+ * The checks of `m` at `t` in one number, allocating nothing (while
+ * following a deferral): DENIED when one denies, else the latest instant
+ * that a deferring check alone would allow, or MET when all are met.
+ */
+function clearance(m: Member, touch: ProposedTouch, t: number): Finding {
+  const { rt, ctx, st } = m;
+  const info = rt.stages.get(st.stage)!;
+  const stage = info.stage;
+  if (!rt.channels.has(touch.channel) || (ctx.calendar === undefined && info.timersNeedZone)) return DENIED;
+  if (stage.final || (stage.allow !== null && !stage.allow.includes(touch.channel))) return DENIED;
+  let latest = MET;
+  const rules = info.rules;
+  for (let k = 0; k < rules.length; k++) {
+    const index = rules[k]!;
+    if (!applies(rt, index, touch)) continue;
+    if (lacksZone(m, index)) return DENIED;
+    const found = checkRule(m, index, rt.ir.rules[index]!, touch, t);
+    if (found === DENIED) return DENIED;
+    if (found > latest) latest = found;
+  }
+  return latest;
 }
 
 function toReason(j: Judgement, policy: string | undefined): Reason {
@@ -281,14 +349,13 @@ type Search =
 
 /**
  * Follows the members (mutated: pass copies) from `at` through their timers
- * to the earliest instant at which every check is met together.
+ * to the earliest instant at which every check is met together; `until` is
+ * the latest instant a check deferring at `at` allows.
  */
-function search(members: readonly Member[], touch: ProposedTouch, at: number, first: readonly Judgement[][]): Search {
+function search(members: readonly Member[], touch: ProposedTouch, at: number, until: number): Search {
   let t = at;
-  let current = first;
+  let target = until;
   for (let step = 0; step < MAX_STEPS; step++) {
-    let target = t;
-    for (const list of current) for (const j of list) if (j.outcome === "defer" && j.until! > target) target = j.until!;
     for (const m of members) {
       if (m.fresh) continue;
       const timer = nextTimer(m.rt, m.ctx, m.st);
@@ -300,15 +367,18 @@ function search(members: readonly Member[], touch: ProposedTouch, at: number, fi
       if (m.fresh) m.st = enterPolicy(m.rt, m.ctx, t);
       else advance(m.rt, m.ctx, m.st, t);
     }
-    current = members.map((m) => judge(m, touch, t, false, false));
-    let anyUnmet = false;
-    for (let i = 0; i < members.length; i++) {
-      for (const j of current[i]!) {
-        if (j.outcome === "deny") return { kind: "denied", at: t, member: members[i]!, judgement: j };
-        anyUnmet = true;
+    let latest = MET;
+    for (const m of members) {
+      const found = clearance(m, touch, t);
+      if (found === DENIED) {
+        // the first denying check names the rule in the reason
+        const j = judge(m, touch, t, false, false).find((x) => x.outcome === "deny")!;
+        return { kind: "denied", at: t, member: m, judgement: j };
       }
+      if (found > latest) latest = found;
     }
-    if (!anyUnmet) return { kind: "allow", at: t };
+    if (latest === MET) return { kind: "allow", at: t };
+    target = latest;
   }
   return { kind: "no-window" };
 }
@@ -343,7 +413,9 @@ function verdictOf(members: readonly Member[], touch: ProposedTouch, at: number,
   });
   if (deny) return { verdict: "deny", reasons };
   if (!defer) return { verdict: "allow", reasons };
-  const found = search(copyMembers(members), touch, at, lists);
+  let until = at;
+  for (const list of lists) for (const j of list) if (j.until! > until) until = j.until!;
+  const found = search(copyMembers(members), touch, at, until);
   const policy = (m: Member | undefined): { policy?: string } => (tagPolicy && m ? { policy: m.rt.ir.name } : {});
   switch (found.kind) {
     case "allow":
@@ -446,16 +518,16 @@ function allowedAt(m: Member, touch: ProposedTouch, t: number, cache: Uint8Array
   const rules = info.rules;
   for (let k = 0; k < rules.length; k++) {
     const index = rules[k]!;
-    const rule = rt.ir.rules[index]!;
     if (!applies(rt, index, touch)) continue;
+    if (lacksZone(m, index)) return false;
     // A `never ... when` reading `touch.channel` is judged per channel.
     if (rt.ruleReadsChannel[index] === true) {
-      if (judgeRule(m, index, rule, touch, t, false) !== undefined) return false;
+      if (checkRule(m, index, rt.ir.rules[index]!, touch, t) !== MET) return false;
       continue;
     }
     let known = cache[index]!;
     if (known === 0) {
-      known = judgeRule(m, index, rule, touch, t, false) === undefined ? 1 : 2;
+      known = checkRule(m, index, rt.ir.rules[index]!, touch, t) === MET ? 1 : 2;
       cache[index] = known;
     }
     if (known === 2) return false;
