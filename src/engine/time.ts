@@ -174,22 +174,43 @@ const MAX_MEMO_HOURS = 50_000;
 
 /** The zone's offset from UTC at an instant, in milliseconds. */
 function offsetAt(zone: IANAZone, ms: number): number {
+  const last = lastSpan;
+  if (zone === last.zone && ms >= last.from && ms < last.to) return last.offset;
+  const day = Math.floor(ms / DAY);
+  const steadyDay = steadyDayOffset(zone, day);
+  if (steadyDay !== null) {
+    const from = day * DAY;
+    const to = from + DAY;
+    // a walk from day to day (following a deferral) extends the span it is in
+    if (zone === last.zone && steadyDay === last.offset && (from === last.to || to === last.from)) {
+      if (from === last.to) last.to = to;
+      else last.from = from;
+    } else {
+      setSpan(zone, from, to, steadyDay);
+    }
+    return steadyDay;
+  }
   const hour = Math.floor(ms / HOUR);
-  if (zone === lastOffset.zone && hour === lastOffset.hour) return lastOffset.offset;
-  const steady = steadyDayOffset(zone, Math.floor(ms / DAY)) ?? steadyOffset(zone, hour);
-  if (steady === null) return zone.offset(ms) * MINUTE;
-  lastOffset.zone = zone;
-  lastOffset.hour = hour;
-  lastOffset.offset = steady;
-  return steady;
+  const steadyHour = steadyOffset(zone, hour);
+  if (steadyHour === null) return zone.offset(ms) * MINUTE;
+  setSpan(zone, hour * HOUR, (hour + 1) * HOUR, steadyHour);
+  return steadyHour;
 }
 
 /**
- * The last steady hour looked up: a decision asks about the same zone and hour
- * many times in a row. Only steady hours (no offset change inside) are kept,
- * so the answer does not depend on the minute.
+ * The last span of time looked up in which a zone's offset is known not to
+ * change: a decision asks about the same zone and day many times in a row.
+ * Only steady spans are kept, so the answer does not depend on the instant
+ * within them.
  */
-const lastOffset: { zone: IANAZone | undefined; hour: number; offset: number } = { zone: undefined, hour: Number.NaN, offset: 0 };
+const lastSpan: { zone: IANAZone | undefined; from: number; to: number; offset: number } = { zone: undefined, from: 0, to: 0, offset: 0 };
+
+function setSpan(zone: IANAZone, from: number, to: number, offset: number): void {
+  lastSpan.zone = zone;
+  lastSpan.from = from;
+  lastSpan.to = to;
+  lastSpan.offset = offset;
+}
 
 /**
  * Offsets by UTC day: on all but a few days a year a zone's offset holds the

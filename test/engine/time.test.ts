@@ -248,6 +248,28 @@ describe("business days", () => {
   });
 });
 
+describe("local dates through the offset memo", () => {
+  it("match the zone's own calendar on walks from day to day and hour to hour across offset changes (property)", () => {
+    const zones = [NY, LONDON, LORD_HOWE, "Pacific/Apia", "Africa/Cairo", "Asia/Kolkata"];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.integer({ min: Date.UTC(2010, 0, 1), max: Date.UTC(2030, 11, 31) }),
+        fc.array(fc.integer({ min: -2 * 86_400_000, max: 2 * 86_400_000 }), { minLength: 1, maxLength: 60 }),
+        (zone, start, steps) => {
+          const format = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
+          let ms = start;
+          for (const step of steps) {
+            ms += step;
+            expect(localDate(ms, zone)).toBe(format.format(ms));
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+});
+
 describe("the bound on business days", () => {
   it("is never shorter than adding the business days (property: zones with DST and a skipped date, runs of holidays)", () => {
     const zones = [NY, LONDON, LORD_HOWE, "UTC", "Pacific/Apia", "Africa/Cairo"];
