@@ -170,8 +170,14 @@ function ordered(a: unknown, b: unknown, holds: (order: number) => boolean): boo
 
 function member(left: unknown, right: unknown): boolean {
   if (left === undefined || !Array.isArray(right)) return false;
-  const contains = (value: unknown): boolean => right.some((item) => equal(value, item));
-  return Array.isArray(left) ? left.some(contains) : contains(left);
+  if (!Array.isArray(left)) return contains(right, left);
+  for (const value of left) if (contains(right, value)) return true;
+  return false;
+}
+
+function contains(list: readonly unknown[], value: unknown): boolean {
+  for (const item of list) if (equal(value, item)) return true;
+  return false;
 }
 
 /** Thrown inside evaluation on a node of no known kind, so that the whole condition is false. */

@@ -11,7 +11,7 @@ import type { Span } from "../diagnostics.js";
 import type { Contact, Decision, PolicyDecision, ProposedTouch, Reason, Verdict } from "../model.js";
 import type { RuleOutcome } from "./api.js";
 import { describeDuration, describeExpr } from "./compile.js";
-import { evaluateCondition } from "./conditions.js";
+import { evaluateCondition, type ConditionScope, type Counters } from "./conditions.js";
 import type { IrChannels, IrRule } from "./ir.js";
 import { addIn, advance, copyState, counters, enterPolicy, nextTimer, type Context, type PolicyState, type Runtime } from "./machine.js";
 import {
@@ -53,6 +53,8 @@ export interface Member {
    * the `alternatives` then judge only the rest.
    */
   known?: Uint8Array;
+  /** What conditions see, made once per member and refreshed for each check (see {@link conditionScope}). */
+  scope?: ConditionScope & { counters: Counters };
 }
 
 /** How one check judged a touch at an instant. */
@@ -238,7 +240,7 @@ function checkRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
       return until !== null && t < until ? until : MET;
     }
     case "never-when":
-      return evaluateCondition(rule.when, { contact: ctx.contact, touch, counters: counters(st, t) }) ? DENIED : MET;
+      return evaluateCondition(rule.when, conditionScope(m, touch, t)) ? DENIED : MET;
     case "at-most": {
       const times = memory as number[];
       if (rule.count <= 0) return DENIED;
@@ -262,6 +264,25 @@ function checkRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
     case "only-business-days":
       return isBusinessDay(t, ctx.calendar!) ? MET : businessDayStart(t, ctx.calendar!);
   }
+}
+
+/**
+ * The scope a `never ... when` condition is evaluated in, for the touch at
+ * `t`: one object per member, its counters refreshed (conditions only read
+ * their scope, and a decision checks several conditions, often at several
+ * instants).
+ */
+function conditionScope(m: Member, touch: ProposedTouch, t: number): ConditionScope {
+  const st = m.st;
+  const scope = m.scope;
+  if (scope === undefined) return (m.scope = { contact: m.ctx.contact, touch, counters: counters(st, t) });
+  scope.touch = touch;
+  const c = scope.counters;
+  c.ignored = st.ignored;
+  c.touches = st.touches;
+  c.total_touches = st.totalTouches;
+  c.time_in_stage = t - st.entry;
+  return scope;
 }
 
 /** Touches of `times` in `(from, t]`, or in `[from, t]` when `inclusive`. */
