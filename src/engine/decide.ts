@@ -52,9 +52,14 @@ export interface Member {
    * alike whatever the channel (0 not judged, 1 met, 2 unmet), by rule index:
    * the `alternatives` then judge only the rest.
    */
-  known?: Uint8Array;
+  known?: number[];
   /** What conditions see, made once per member and refreshed for each check (see {@link conditionScope}). */
   scope?: ConditionScope & { counters: Counters };
+}
+
+/** A fresh {@link Member.known}: nothing judged yet (a plain array: cheaper to make than a typed one for a few rules). */
+function newKnown(rt: Runtime): number[] {
+  return new Array<number>(rt.ir.rules.length).fill(0);
 }
 
 /** How one check judged a touch at an instant. */
@@ -155,7 +160,7 @@ const DENIED: Finding = Infinity;
  * not-applicable checks are listed too (for explanations); otherwise only the
  * unmet ones. `known`, when given, records the rules judged (see {@link Member.known}).
  */
-export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean, messages = true, known?: Uint8Array): Judgement[] {
+export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean, messages = true, known?: number[]): Judgement[] {
   const { rt, ctx, st } = m;
   const out: Judgement[] = [];
   const info = rt.stages.get(st.stage)!;
@@ -421,7 +426,7 @@ interface Verdicts {
 
 /** The verdict of the applicable members (already advanced to `at`), searching for `notBefore` on copies. */
 function verdictOf(members: readonly Member[], touch: ProposedTouch, at: number, tagPolicy: boolean): Verdicts {
-  const lists = members.map((m) => judge(m, touch, at, false, true, (m.known ??= new Uint8Array(m.rt.ir.rules.length))));
+  const lists = members.map((m) => judge(m, touch, at, false, true, (m.known ??= newKnown(m.rt))));
   const reasons: Reason[] = [];
   let deny = false;
   let defer = false;
@@ -497,7 +502,7 @@ function alternatives(members: readonly Member[], declared: readonly string[], t
   if (members.some(blocksEveryChannel)) return [];
   const contact = members[0]!.ctx.contact;
   // Most rules judge the same whatever the channel: judge each once (0 not yet, 1 met, 2 unmet).
-  const caches = members.map((m) => m.known ?? new Uint8Array(m.rt.ir.rules.length));
+  const caches = members.map((m) => m.known ?? newKnown(m.rt));
   // One copy of the touch, its channel changed in turn: conditions only read it.
   const other: ProposedTouch = { ...touch };
   const out: string[] = [];
@@ -529,7 +534,7 @@ function blocksEveryChannel(m: Member): boolean {
 }
 
 /** True when every check is met for the touch at `t`; `cache` holds the channel-independent rule results. */
-function allowedAt(m: Member, touch: ProposedTouch, t: number, cache: Uint8Array): boolean {
+function allowedAt(m: Member, touch: ProposedTouch, t: number, cache: number[]): boolean {
   const { rt, ctx, st } = m;
   if (!rt.channels.has(touch.channel)) return false;
   const info = rt.stages.get(st.stage)!;

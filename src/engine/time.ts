@@ -277,11 +277,24 @@ function candidates(local: number, zone: IANAZone): { before: number; after: num
 }
 
 /**
+ * The one instant of a local reading when the zone keeps one offset from a
+ * day before it to a day after (nearly always), without building the list
+ * {@link candidates} builds; undefined otherwise.
+ */
+function steadyInstant(local: number, zone: IANAZone): number | undefined {
+  const before = offsetAt(zone, local - DAY);
+  if (before !== offsetAt(zone, local + DAY) || offsetAt(zone, local - before) !== before) return undefined;
+  return local - before;
+}
+
+/**
  * The instant of a local wall time as the spec has it for added durations:
  * an ambiguous time (overlap) takes the earlier instant; a time that does not
  * exist (gap) moves forward by the gap.
  */
 function fromLocalCompatible(local: number, zone: IANAZone): number {
+  const steady = steadyInstant(local, zone);
+  if (steady !== undefined) return steady;
   const { before, found } = candidates(local, zone);
   const first = found[0];
   if (first !== undefined) return first;
@@ -296,6 +309,8 @@ function fromLocalCompatible(local: number, zone: IANAZone): number {
  * instant of a local day, or the first instant a time of day is reached.
  */
 function firstInstantAtLocal(local: number, zone: IANAZone): number {
+  const steady = steadyInstant(local, zone);
+  if (steady !== undefined) return steady;
   const { before, after, found } = candidates(local, zone);
   const first = found[0];
   if (first !== undefined) return first;
