@@ -100,15 +100,48 @@ function rate(count: number, runs: number, fn: () => void): number {
   return median(rates);
 }
 
-async function rateAsync(count: number, runs: number, fn: () => Promise<void>): Promise<number> {
-  await fn();
-  const rates: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = cpuMs();
-    await fn();
-    rates.push(count / ((cpuMs() - t0) / 1000));
+/** One implementation in the throughput table: `fn` makes every decision once. */
+interface Contender {
+  name: string;
+  runs: number;
+  fn: () => void | Promise<void>;
+}
+
+/**
+ * Decisions per second of each contender (each call of `fn` makes `count`),
+ * the median of its runs. The runs are interleaved, one of each contender per
+ * round, so that a change in the machine's load over the minutes of the
+ * measurement weighs on every contender alike instead of on whichever ran
+ * then. As in {@link rate}, each is warmed up, and a run repeats `fn` until
+ * it lasts MIN_RUN_MS.
+ */
+async function interleavedRates(count: number, contenders: readonly Contender[]): Promise<[string, number][]> {
+  const call = async (c: Contender): Promise<void> => {
+    const pending = c.fn();
+    if (pending instanceof Promise) await pending;
+  };
+  const perRun: number[] = [];
+  for (const c of contenders) {
+    let reps = 0;
+    const w0 = cpuMs();
+    while (reps < 1 || cpuMs() - w0 < 2 * MIN_RUN_MS) {
+      await call(c);
+      reps++;
+    }
+    perRun.push(Math.max(1, Math.ceil(MIN_RUN_MS / Math.max((cpuMs() - w0) / reps, 0.001))));
   }
-  return median(rates);
+  const rates: number[][] = contenders.map(() => []);
+  const rounds = Math.max(...contenders.map((c) => c.runs));
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const c = contenders[i]!;
+      if (r >= c.runs) continue;
+      const t0 = cpuMs();
+      for (let k = 0; k < perRun[i]!; k++) await call(c);
+      rates[i]!.push((count * perRun[i]!) / ((cpuMs() - t0) / 1000));
+    }
+  }
+  return contenders.map((c, i) => [c.name, median(rates[i]!)]);
 }
 
 /** Median CPU time of one call of `fn` in milliseconds; calls repeat within a run as in {@link rate}. */
@@ -277,36 +310,41 @@ async function main(): Promise<void> {
   if (AGREE_ONLY) return;
 
   // ------------------------------------------------------------ throughput
-  console.log(`\nthroughput (decisions per CPU second, median of ${RUNS} runs)`);
+  console.log(`\nthroughput (decisions per CPU second, median of ${RUNS} runs, interleaved)`);
   // what a stored-state integration keeps: the state after the contact's last event
   const states: ContactState[] = prepared.map((p) => replayEvents(p.events, p.times, p.at));
-  const results: [string, number][] = [];
+  const contenders: Contender[] = [];
   if (engine !== undefined) {
     const e = engine;
-    results.push(["Heed evaluate() (replay)", rate(CASES, RUNS, () => prepared.forEach((p) => e.evaluate(p.input)))]);
-    results.push([
-      "Heed decide() (snapshot)",
-      rate(CASES, RUNS, () => prepared.forEach((p, i) => e.decide(snapshots[i]!, p.input.touch, p.input.at))),
-    ]);
+    contenders.push({ name: "Heed evaluate() (replay)", runs: RUNS, fn: () => prepared.forEach((p) => e.evaluate(p.input)) });
+    contenders.push({
+      name: "Heed decide() (snapshot)",
+      runs: RUNS,
+      fn: () => prepared.forEach((p, i) => e.decide(snapshots[i]!, p.input.touch, p.input.at)),
+    });
   }
-  results.push(["hand-written (replay)", rate(CASES, RUNS, () => prepared.forEach((p) => evaluateHandwritten(p.input)))]);
-  results.push([
-    "hand-written (stored state)",
-    rate(CASES, RUNS, () => prepared.forEach((p, i) => decideStored(states[i]!.clone(), p.input.contact, p.input.touch, p.input.at))),
-  ]);
-  results.push([
-    "json-rules-engine",
-    await rateAsync(CASES, Math.min(RUNS, 3), async () => {
+  contenders.push({ name: "hand-written (replay)", runs: RUNS, fn: () => prepared.forEach((p) => evaluateHandwritten(p.input)) });
+  contenders.push({
+    name: "hand-written (stored state)",
+    runs: RUNS,
+    fn: () => prepared.forEach((p, i) => decideStored(states[i]!.clone(), p.input.contact, p.input.touch, p.input.at)),
+  });
+  contenders.push({
+    name: "json-rules-engine",
+    runs: Math.min(RUNS, 3),
+    fn: async () => {
       for (const p of prepared) await evaluateJre(rules, p.input);
-    }),
-  ]);
-  results.push([
-    "json-rules-engine (stored state)",
-    await rateAsync(CASES, Math.min(RUNS, 3), async () => {
+    },
+  });
+  contenders.push({
+    name: "json-rules-engine (stored state)",
+    runs: Math.min(RUNS, 3),
+    fn: async () => {
       for (let i = 0; i < prepared.length; i++) await decideJre(rules, states[i]!.clone(), prepared[i]!.input, prepared[i]!.at);
-    }),
-  ]);
-  results.push(["XState v5", rate(CASES, Math.min(RUNS, 3), () => prepared.forEach((p) => evaluateXState(p.input)))]);
+    },
+  });
+  contenders.push({ name: "XState v5", runs: Math.min(RUNS, 3), fn: () => prepared.forEach((p) => evaluateXState(p.input)) });
+  const results = await interleavedRates(CASES, contenders);
   const heedEval = results.find(([n]) => n.startsWith("Heed evaluate"))?.[1];
   for (const [name, r] of results) {
     const ratio = heedEval === undefined ? "" : `  ${fmt(r / heedEval, 2)}x Heed evaluate`;
