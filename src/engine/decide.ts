@@ -426,21 +426,19 @@ interface Verdicts {
 
 /** The verdict of the applicable members (already advanced to `at`), searching for `notBefore` on copies. */
 function verdictOf(members: readonly Member[], touch: ProposedTouch, at: number, tagPolicy: boolean): Verdicts {
-  const lists = members.map((m) => judge(m, touch, at, false, true, (m.known ??= newKnown(m.rt))));
   const reasons: Reason[] = [];
   let deny = false;
-  let defer = false;
-  lists.forEach((list, i) => {
-    for (const j of list) {
-      reasons.push(toReason(j, tagPolicy ? members[i]!.rt.ir.name : undefined));
-      if (j.outcome === "deny") deny = true;
-      else defer = true;
-    }
-  });
-  if (deny) return { verdict: "deny", reasons };
-  if (!defer) return { verdict: "allow", reasons };
   let until = at;
-  for (const list of lists) for (const j of list) if (j.until! > until) until = j.until!;
+  for (const m of members) {
+    const policy = tagPolicy ? m.rt.ir.name : undefined;
+    for (const j of judge(m, touch, at, false, true, (m.known ??= newKnown(m.rt)))) {
+      reasons.push(toReason(j, policy));
+      if (j.outcome === "deny") deny = true;
+      else if (j.until! > until) until = j.until!;
+    }
+  }
+  if (deny) return { verdict: "deny", reasons };
+  if (reasons.length === 0) return { verdict: "allow", reasons };
   const found = search(copyMembers(members), touch, at, until);
   const policy = (m: Member | undefined): { policy?: string } => (tagPolicy && m ? { policy: m.rt.ir.name } : {});
   switch (found.kind) {
