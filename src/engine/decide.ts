@@ -13,7 +13,7 @@ import type { RuleOutcome } from "./api.js";
 import { describeDuration, describeExpr } from "./compile.js";
 import { evaluateCondition, type ConditionScope, type Counters } from "./conditions.js";
 import type { IrChannels, IrRule } from "./ir.js";
-import { addIn, advance, copyState, counters, enterPolicy, nextTimer, type Context, type PolicyState, type Runtime } from "./machine.js";
+import { addIn, advance, copyState, counters, enterPolicy, nextTimer, type Context, type PolicyState, type Runtime, type StageRuntime } from "./machine.js";
 import {
   businessDayStart,
   calendarWindowStart,
@@ -130,6 +130,16 @@ function describeRule(rule: IrRule): string {
 function applies(rt: Runtime, index: number, touch: ProposedTouch): boolean {
   const set = rt.ruleChannels[index];
   if (set !== null && set !== undefined && !set.has(touch.channel)) return false;
+  return tagMatches(rt, index, touch);
+}
+
+/** The rules of the stage that speak of the touch's channel (their tags not yet compared). */
+function rulesOnChannel(info: StageRuntime, channel: string): readonly number[] {
+  return info.channelRules.get(channel) ?? info.anyChannelRules;
+}
+
+/** True when the rule names no tag, or one the touch carries. */
+function tagMatches(rt: Runtime, index: number, touch: ProposedTouch): boolean {
   const tagged = rt.ruleTagged[index];
   if (tagged !== null && tagged !== undefined) return Array.isArray(touch.tags) && touch.tags.includes(tagged);
   return true;
@@ -192,9 +202,10 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
   } else if (full) {
     out.push(judgement(`${stage.name}.allow`, "channel-not-allowed", "met", `stage \`${stage.name}\` allows \`${touch.channel}\``, stage.span));
   }
-  for (const index of info.rules) {
+  // Explanations list every rule; otherwise only those on the touch's channel are looked at.
+  for (const index of full ? info.rules : rulesOnChannel(info, touch.channel)) {
     const rule = rt.ir.rules[index]!;
-    if (!applies(rt, index, touch)) {
+    if (full ? !applies(rt, index, touch) : !tagMatches(rt, index, touch)) {
       if (full) out.push({ rule: rule.id, code: reasonCode(rule), outcome: "not-applicable", message: `${ruleText(rule)}: does not apply to this touch`, ...spanOf(rule.span) });
       continue;
     }
@@ -344,10 +355,10 @@ function clearance(m: Member, touch: ProposedTouch, t: number): Finding {
   if (!rt.channels.has(touch.channel) || (ctx.calendar === undefined && info.timersNeedZone)) return DENIED;
   if (stage.final || (stage.allow !== null && !stage.allow.includes(touch.channel))) return DENIED;
   let latest = MET;
-  const rules = info.rules;
+  const rules = rulesOnChannel(info, touch.channel);
   for (let k = 0; k < rules.length; k++) {
     const index = rules[k]!;
-    if (!applies(rt, index, touch)) continue;
+    if (!tagMatches(rt, index, touch)) continue;
     if (lacksZone(m, index)) return DENIED;
     const found = checkRule(m, index, rt.ir.rules[index]!, touch, t);
     if (found === DENIED) return DENIED;
@@ -539,10 +550,10 @@ function allowedAt(m: Member, touch: ProposedTouch, t: number, cache: number[]):
   if (ctx.calendar === undefined && info.timersNeedZone) return false;
   const stage = info.stage;
   if (stage.final || (stage.allow !== null && !stage.allow.includes(touch.channel))) return false;
-  const rules = info.rules;
+  const rules = rulesOnChannel(info, touch.channel);
   for (let k = 0; k < rules.length; k++) {
     const index = rules[k]!;
-    if (!applies(rt, index, touch)) continue;
+    if (!tagMatches(rt, index, touch)) continue;
     if (lacksZone(m, index)) return false;
     // A `never ... when` reading `touch.channel` is judged per channel.
     if (rt.ruleReadsChannel[index] === true) {

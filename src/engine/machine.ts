@@ -74,6 +74,14 @@ export interface StageRuntime {
   /** Rule indices (into `ir.rules`) that apply in the stage: its own, then the policy-wide ones. */
   rules: readonly number[];
   /**
+   * Of {@link rules}, per declared channel, those that speak of it (their
+   * channel list names it, or they have none), in the same order; a touch on
+   * any other channel meets only {@link anyChannelRules}.
+   */
+  channelRules: ReadonlyMap<string, readonly number[]>;
+  /** Of {@link rules}, those without a channel list. */
+  anyChannelRules: readonly number[];
+  /**
    * Of the transitions tried in the stage (its own in source order, then the
    * policy-wide ones; none from a final stage), those an event of a given type can fire, in order: the `on`
    * transitions naming it and every transition that is not an `on`.
@@ -195,11 +203,15 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     for (const [type, list] of byEvent) {
       for (const t of transitions) if (t.trigger.kind !== "signal" || t.trigger.signal === type) list.push(t);
     }
+    const rules = [...stage.rules.map((id) => byId.get(id)!), ...policyWide];
+    const speaksOf = (channel: string | null) => rules.filter((i) => ir.rules[i]!.channels === null || (channel !== null && ir.rules[i]!.channels!.includes(channel)));
     stages.set(stage.name, {
       stage,
+      rules,
+      channelRules: new Map(ir.channels.map((channel) => [channel, speaksOf(channel)])),
+      anyChannelRules: speaksOf(null),
       byEvent,
       anyEvent: transitions.filter((t) => t.trigger.kind !== "signal"),
-      rules: [...stage.rules.map((id) => byId.get(id)!), ...policyWide],
       whens: transitions.filter((t) => t.trigger.kind === "when"),
       elapsed: transitions.flatMap((t) => (t.trigger.kind === "elapsed" ? [t.trigger.duration] : [])),
       timersNeedZone: transitions.some(needsZone),
