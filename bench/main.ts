@@ -236,6 +236,14 @@ async function main(): Promise<void> {
   if (loaded.missing.length > 0) console.log(`not available yet: ${loaded.missing.join(", ")}`);
   console.log("");
 
+  // ------------------------------------------------------------ policy size
+  // Measured first, while the heap is small (as in `heed check`): later, the
+  // cases and snapshots held for the other measurements make every garbage
+  // collection dearer, and the larger policies, which allocate more, pay for it.
+  const sizes = heed !== undefined && !AGREE_ONLY ? policyGrowth(heed) : undefined;
+  if (heed !== undefined && !AGREE_ONLY && sizes === undefined) console.log("\npolicy size: not measured, the parser is not available yet");
+  if (sizes !== undefined) console.log("");
+
   const prepared = prepare(generateCases(SEED, CASES, { events: [20, 60], grid: Math.max(1, GRID_MINUTES) * 60_000 }));
   const rules = makeRulesEngine();
 
@@ -382,9 +390,6 @@ async function main(): Promise<void> {
   // ------------------------------------------------------------ history length
   const growth = engine !== undefined ? historyGrowth(engine) : undefined;
 
-  // ------------------------------------------------------------ policy size
-  const sizes = heed !== undefined ? policyGrowth(heed) : undefined;
-  if (heed !== undefined && sizes === undefined) console.log("\npolicy size: not measured, the parser is not available yet");
 
   // ------------------------------------------------------------ targets
   console.log("\ntargets");

@@ -253,3 +253,45 @@ function describeOperand(operand: Operand): string {
       return assertNever(operand, "operand");
   }
 }
+
+function quote(name: string): string {
+  return `\`${name}\``;
+}
+
+function channelText(channels: IrChannels): string {
+  return channels === null ? "touches" : channels.map(quote).join(", ");
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/** A rule in words, as reasons' messages begin (``at most 1 `call` per day``). */
+export function describeRule(rule: IrRule): string {
+  const ch = channelText(rule.channels);
+  const tagged = "tagged" in rule && rule.tagged !== null ? ` tagged ${JSON.stringify(rule.tagged)}` : "";
+  const where = "where" in rule && rule.where !== null ? ` where ${describeExpr(rule.where)}` : "";
+  switch (rule.kind) {
+    case "never-without":
+      return `never ${ch}${tagged} without \`${rule.signal}\`${where}`;
+    case "never-after":
+      return `never ${ch}${tagged} after \`${rule.signal}\`${where}`;
+    case "never-within":
+      return `never ${ch}${tagged} within ${describeDuration(rule.duration)} of \`${rule.signal}\`${where}`;
+    case "never-when":
+      return `never ${ch}${tagged} when ${describeExpr(rule.when)}`;
+    case "at-most": {
+      const w = rule.window;
+      const per = w.kind === "calendar" ? w.unit : describeDuration({ amount: w.amount, unit: w.unit });
+      return `at most ${rule.count} ${ch} per ${per}`;
+    }
+    case "at-least":
+      return `at least ${describeDuration(rule.duration)} between ${ch}`;
+    case "quiet-hours": {
+      const scope = rule.channels === null ? "" : ` for ${ch}`;
+      return `quiet hours ${pad2(rule.start.hour)}:${pad2(rule.start.minute)} to ${pad2(rule.end.hour)}:${pad2(rule.end.minute)}${scope}`;
+    }
+    case "only-business-days":
+      return rule.channels === null ? "only business days" : `only business days for ${ch}`;
+  }
+}

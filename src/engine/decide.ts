@@ -10,9 +10,9 @@
 import type { Span } from "../diagnostics.js";
 import type { Contact, Decision, PolicyDecision, ProposedTouch, Reason, Verdict } from "../model.js";
 import type { RuleOutcome } from "./api.js";
-import { describeDuration, describeExpr } from "./compile.js";
+import { describeDuration } from "./compile.js";
 import { evaluateCondition, type ConditionScope, type Counters } from "./conditions.js";
-import type { IrChannels, IrRule } from "./ir.js";
+import type { IrRule } from "./ir.js";
 import { addIn, advance, copyState, counters, enterPolicy, nextTimer, type Context, type PolicyState, type Runtime, type StageRuntime } from "./machine.js";
 import {
   businessDayStart,
@@ -77,53 +77,9 @@ function quote(name: string): string {
   return `\`${name}\``;
 }
 
-function channelText(channels: IrChannels): string {
-  return channels === null ? "touches" : channels.map(quote).join(", ");
-}
-
-function pad2(n: number): string {
-  return String(n).padStart(2, "0");
-}
-
-/** Rule texts, built once per compiled rule (they go into every reason's message). */
-const ruleTexts = new WeakMap<IrRule, string>();
-
-function ruleText(rule: IrRule): string {
-  let text = ruleTexts.get(rule);
-  if (text === undefined) {
-    text = describeRule(rule);
-    ruleTexts.set(rule, text);
-  }
-  return text;
-}
-
-function describeRule(rule: IrRule): string {
-  const ch = channelText(rule.channels);
-  const tagged = "tagged" in rule && rule.tagged !== null ? ` tagged ${JSON.stringify(rule.tagged)}` : "";
-  const where = "where" in rule && rule.where !== null ? ` where ${describeExpr(rule.where)}` : "";
-  switch (rule.kind) {
-    case "never-without":
-      return `never ${ch}${tagged} without \`${rule.signal}\`${where}`;
-    case "never-after":
-      return `never ${ch}${tagged} after \`${rule.signal}\`${where}`;
-    case "never-within":
-      return `never ${ch}${tagged} within ${describeDuration(rule.duration)} of \`${rule.signal}\`${where}`;
-    case "never-when":
-      return `never ${ch}${tagged} when ${describeExpr(rule.when)}`;
-    case "at-most": {
-      const w = rule.window;
-      const per = w.kind === "calendar" ? w.unit : describeDuration({ amount: w.amount, unit: w.unit });
-      return `at most ${rule.count} ${ch} per ${per}`;
-    }
-    case "at-least":
-      return `at least ${describeDuration(rule.duration)} between ${ch}`;
-    case "quiet-hours": {
-      const scope = rule.channels === null ? "" : ` for ${ch}`;
-      return `quiet hours ${pad2(rule.start.hour)}:${pad2(rule.start.minute)} to ${pad2(rule.end.hour)}:${pad2(rule.end.minute)}${scope}`;
-    }
-    case "only-business-days":
-      return rule.channels === null ? "only business days" : `only business days for ${ch}`;
-  }
+/** The rule's text, made at compile time (every reason's message starts with it). */
+function ruleText(m: Member, index: number): string {
+  return m.rt.ruleTexts[index]!;
 }
 
 /** True when the rule speaks of this touch: its channel set and its tag. */
@@ -206,12 +162,12 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
   for (const index of full ? info.rules : rulesOnChannel(info, touch.channel)) {
     const rule = rt.ir.rules[index]!;
     if (full ? !applies(rt, index, touch) : !tagMatches(rt, index, touch)) {
-      if (full) out.push({ rule: rule.id, code: reasonCode(rule), outcome: "not-applicable", message: `${ruleText(rule)}: does not apply to this touch`, ...spanOf(rule.span) });
+      if (full) out.push({ rule: rule.id, code: reasonCode(rule), outcome: "not-applicable", message: `${ruleText(m, index)}: does not apply to this touch`, ...spanOf(rule.span) });
       continue;
     }
     if (lacksZone(m, index)) {
       if (known !== undefined && !rt.ruleReadsChannel[index]) known[index] = 2;
-      const message = messages ? `${ruleText(rule)}: needs the contact's time zone, but the contact has none and the policy no fallback` : "";
+      const message = messages ? `${ruleText(m, index)}: needs the contact's time zone, but the contact has none and the policy no fallback` : "";
       out.push(judgement(rule.id, "unknown-timezone", "deny", message, rule.span));
       continue;
     }
@@ -220,11 +176,11 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
     if (known !== undefined && !rt.ruleReadsChannel[index]) known[index] = found === MET ? 1 : 2;
     if (found !== MET) {
       // Messages are built only for reasons that are returned, not while following a deferral.
-      const j = judgement(rule.id, reasonCode(rule), found === DENIED ? "deny" : "defer", messages ? `${ruleText(rule)}: ${unmetDetail(m, index, rule, t, found)}` : "", rule.span);
+      const j = judgement(rule.id, reasonCode(rule), found === DENIED ? "deny" : "defer", messages ? `${ruleText(m, index)}: ${unmetDetail(m, index, rule, t, found)}` : "", rule.span);
       if (found !== DENIED) j.until = found;
       out.push(j);
     } else if (full) {
-      out.push({ rule: rule.id, code: reasonCode(rule), outcome: "met", message: `${ruleText(rule)}: met`, ...spanOf(rule.span) });
+      out.push({ rule: rule.id, code: reasonCode(rule), outcome: "met", message: `${ruleText(m, index)}: met`, ...spanOf(rule.span) });
     }
   }
   return out;

@@ -18,6 +18,7 @@ import type { Contact } from "../model.js";
 import type { StageChange } from "./api.js";
 import { evaluateCondition, type ConditionScope, type Counters } from "./conditions.js";
 import { knownZone, type NormalEvent } from "./input.js";
+import { describeRule } from "./compile.js";
 import type { IrDuration, IrPolicy, IrRule, IrStage, IrTransition } from "./ir.js";
 import { addDuration, businessDaysBound, durationMs, formatInstant, type Calendar } from "./time.js";
 
@@ -112,6 +113,8 @@ export interface Runtime {
   ruleChannels: readonly (ReadonlySet<string> | null)[];
   /** Per rule, its `tagged` tag or null (rules of different kinds have different shapes: reading a flat list is faster). */
   ruleTagged: readonly (string | null)[];
+  /** Per rule, its text, as reasons' messages begin. */
+  ruleTexts: readonly string[];
   /** Per rule, whether judging it needs the contact's local time (see {@link ruleNeedsZone}). */
   ruleNeedsZone: readonly boolean[];
   /** Per rule, the shape of its memory, to check stored states against. */
@@ -222,6 +225,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     stages,
     ruleChannels: ir.rules.map((r) => (r.channels === null ? null : new Set(r.channels))),
     ruleTagged: ir.rules.map((r) => ("tagged" in r ? r.tagged : null)),
+    ruleTexts: ir.rules.map(describeRule),
     ruleNeedsZone: ir.rules.map(ruleNeedsZone),
     memoryShapes: ir.rules.map(memoryShape),
     ruleReadsChannel: ir.rules.map((r) => r.kind === "never-when" && readsTouchChannel(r.when)),
