@@ -424,13 +424,27 @@ function minuteOfDay(t: { hour: number; minute: number }): number {
 }
 
 /** The minutes of the day `[start, end)` covers, wrapping midnight. */
-function quietMinutes(rule: QuietHoursRule): Set<number> {
-  const start = minuteOfDay(rule.start);
-  const end = minuteOfDay(rule.end);
-  const out = new Set<number>();
-  if (start === end) return out;
-  for (let m = start; m !== end; m = (m + 1) % 1440) out.add(m);
-  return out;
+/** True when the quiet hours together cover all 1,440 minutes of the day (compared as spans of minutes, a span wrapping midnight in two). */
+function coverWholeDay(rules: readonly QuietHoursRule[]): boolean {
+  const spans: [number, number][] = [];
+  for (const rule of rules) {
+    const start = minuteOfDay(rule.start);
+    const end = minuteOfDay(rule.end);
+    if (start === end) continue;
+    if (start < end) {
+      spans.push([start, end]);
+    } else {
+      spans.push([start, 1440]);
+      if (end > 0) spans.push([0, end]);
+    }
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let reached = 0;
+  for (const [start, end] of spans) {
+    if (start > reached) return false;
+    reached = Math.max(reached, end);
+  }
+  return reached >= 1440;
 }
 
 function alwaysQuiet(policy: Policy): Diagnostic[] {
@@ -443,10 +457,8 @@ function alwaysQuiet(policy: Policy): Diagnostic[] {
       const rules = rulesIn(policy, stage).filter(
         (r): r is QuietHoursRule => r.kind === "quiet-hours" && covers(r.channels, channel, policy),
       );
-      const minutes = new Set<number>();
-      for (const r of rules) for (const m of quietMinutes(r)) minutes.add(m);
       const last = rules[rules.length - 1];
-      if (minutes.size < 1440 || last === undefined) continue;
+      if (last === undefined || !coverWholeDay(rules)) continue;
       const key = `${channel}@${rules.map((r) => JSON.stringify(r.span ?? null)).join("|")}`;
       if (reported.has(key)) continue;
       reported.add(key);

@@ -159,6 +159,22 @@ describe("analyzePolicy", () => {
     expect(codes(`${STAGES}  quiet hours 20:00 to 08:00 for call\n  quiet hours 09:00 to 20:00 for call`)).toEqual([]);
   });
 
+  it("warns about whole-day quiet hours exactly when every minute of the day is covered (property, against counting minutes)", () => {
+    const time = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 1, 15, 30, 59));
+    const text = ([h, m]: [number, number]): string => `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(time, time), { minLength: 1, maxLength: 5 }), (spans) => {
+        const minutes = new Set<number>();
+        for (const [[sh, sm], [eh, em]] of spans) {
+          for (let m = sh * 60 + sm; m !== eh * 60 + em; m = (m + 1) % 1440) minutes.add(m);
+        }
+        const body = `${STAGES}${spans.map(([s, e]) => `  quiet hours ${text(s)} to ${text(e)} for call\n`).join("")}`;
+        expect(codes(body).includes("always-quiet")).toBe(minutes.size === 1440);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("warns about limits that can never be met", () => {
     expect(warnings(`${STAGES}  never call without reply\n  never call after reply`)).toEqual([
       "15:3 impossible-limit: `call` can never be sent: `never ... without reply` denies before `reply` and `never ... after reply` denies after it",
