@@ -300,16 +300,30 @@ function unmetDetail(m: Member, index: number, rule: IrRule, t: number, found: F
 }
 
 /**
+ * True when a check before the rules denies the touch in the contact's stage:
+ * an undeclared channel, a stage whose course needs a zone the contact
+ * lacks, a final stage, or a channel the stage does not allow (what
+ * {@link judge} reports with messages).
+ */
+function stageForbids(m: Member, info: StageRuntime, touch: ProposedTouch): boolean {
+  const stage = info.stage;
+  return (
+    !m.rt.channels.has(touch.channel) ||
+    (m.ctx.calendar === undefined && info.timersNeedZone) ||
+    stage.final ||
+    (stage.allow !== null && !stage.allow.includes(touch.channel))
+  );
+}
+
+/**
  * The checks of `m` at `t` in one number, allocating nothing (while
  * following a deferral): DENIED when one denies, else the latest instant
  * that a deferring check alone would allow, or MET when all are met.
  */
 function clearance(m: Member, touch: ProposedTouch, t: number): Finding {
-  const { rt, ctx, st } = m;
-  const info = rt.stages.get(st.stage)!;
-  const stage = info.stage;
-  if (!rt.channels.has(touch.channel) || (ctx.calendar === undefined && info.timersNeedZone)) return DENIED;
-  if (stage.final || (stage.allow !== null && !stage.allow.includes(touch.channel))) return DENIED;
+  const rt = m.rt;
+  const info = rt.stages.get(m.st.stage)!;
+  if (stageForbids(m, info, touch)) return DENIED;
   let latest = MET;
   const rules = rulesOnChannel(info, touch.channel);
   for (let k = 0; k < rules.length; k++) {
@@ -500,12 +514,9 @@ function blocksEveryChannel(m: Member): boolean {
 
 /** True when every check is met for the touch at `t`; `cache` holds the channel-independent rule results. */
 function allowedAt(m: Member, touch: ProposedTouch, t: number, cache: number[]): boolean {
-  const { rt, ctx, st } = m;
-  if (!rt.channels.has(touch.channel)) return false;
-  const info = rt.stages.get(st.stage)!;
-  if (ctx.calendar === undefined && info.timersNeedZone) return false;
-  const stage = info.stage;
-  if (stage.final || (stage.allow !== null && !stage.allow.includes(touch.channel))) return false;
+  const rt = m.rt;
+  const info = rt.stages.get(m.st.stage)!;
+  if (stageForbids(m, info, touch)) return false;
   const rules = rulesOnChannel(info, touch.channel);
   for (let k = 0; k < rules.length; k++) {
     const index = rules[k]!;
