@@ -19,7 +19,6 @@ import type { Engine } from "../src/engine/api.js";
 export interface HeedApi {
   parsePolicy?: (text: string, options?: { file?: string }) => { policy: Policy | undefined; diagnostics: Diagnostic[] };
   compile(policy: Policy): Engine;
-  validatePolicy?: (policy: Policy) => Diagnostic[];
   analyzePolicy?: (policy: Policy) => Diagnostic[];
   diffPolicies?: (a: Policy, b: Policy, options?: Record<string, unknown>) => unknown;
 }
@@ -73,14 +72,11 @@ export async function loadHeed(): Promise<HeedLoad> {
   }
   const engine = await tryImport(`${base}engine/index.js`);
   const analysis = await tryImport(`${base}engine/analysis/index.js`);
-  const validate = await tryImport(`${base}engine/validate.js`);
   if (typeof parser?.parsePolicy !== "function") missing.push("parsePolicy (src/parser/index.ts)");
   if (typeof engine?.compile !== "function") missing.push("compile (src/engine/index.ts)");
   if (typeof engine?.compile !== "function") return { api: undefined, missing, source };
   const api: HeedApi = { compile: engine.compile as HeedApi["compile"] };
   if (typeof parser?.parsePolicy === "function") api.parsePolicy = parser.parsePolicy as HeedApi["parsePolicy"];
-  if (typeof validate?.validatePolicy === "function") api.validatePolicy = validate.validatePolicy as HeedApi["validatePolicy"];
-  else missing.push("validatePolicy");
   if (typeof analysis?.analyzePolicy === "function") api.analyzePolicy = analysis.analyzePolicy as HeedApi["analyzePolicy"];
   else missing.push("analyzePolicy");
   if (typeof analysis?.diffPolicies === "function") api.diffPolicies = analysis.diffPolicies as HeedApi["diffPolicies"];

@@ -490,12 +490,10 @@ function policyGrowth(heed: HeedApi): { compileRatio: number; checkRatio: number
       process.exit(1);
     }
     compileMs[n] = timeMs(runs, () => heed.compile(policy));
+    // what `heed check` does per file: parsePolicy (which validates), then the analysis
     checkMs[n] = timeMs(runs, () => {
       const p = parsePolicy(text, { file: "synth.heed" });
-      if (p.policy !== undefined) {
-        heed.validatePolicy?.(p.policy);
-        heed.analyzePolicy?.(p.policy);
-      }
+      if (p.policy !== undefined) heed.analyzePolicy?.(p.policy);
     });
     let diff = "not yet";
     if (heed.diffPolicies !== undefined) {
