@@ -364,6 +364,58 @@ export function check(
   t: number,
   reasons: HandReason[] | null,
 ): number {
+  const wall = toWall(zone, t);
+  const first = reasons === null ? 0 : reasons.length;
+  const own = channelRules(state, contact, touch, bit, zone, t, wall, reasons);
+  const common = commonRules(state, contact, touch, zone, t, wall, reasons);
+  if (reasons !== null && reasons.length - first > 1) inSourceOrder(reasons, first);
+  return own === DENY || common === DENY ? DENY : Math.max(own, common);
+}
+
+/** Where each reason comes in Heed's order: the stage's checks, the stage's rule, then the policy-wide rules in source order. */
+const RANK = new Map([
+  "nurture.at-most.1",
+  "no-cold-invites",
+  "let-them-read",
+  "policy.never-when.1",
+  "policy.never-when.2",
+  "policy.never-when.3",
+  "policy.never-when.4",
+  "policy.at-most.1",
+  "policy.at-most.2",
+  "policy.at-least.1",
+  "policy.quiet-hours.1",
+  "policy.only-business-days.1",
+].map((rule, i) => [rule, i + 1]));
+
+function rank(reason: HandReason): number {
+  return RANK.get(reason.rule) ?? 0;
+}
+
+/** Sorts `reasons[from...]` into Heed's order (a handful at most: insertion sort). */
+function inSourceOrder(reasons: HandReason[], from: number): void {
+  for (let i = from + 1; i < reasons.length; i++) {
+    const r = reasons[i]!;
+    let j = i - 1;
+    while (j >= from && rank(reasons[j]!) > rank(r)) {
+      reasons[j + 1] = reasons[j]!;
+      j--;
+    }
+    reasons[j + 1] = r;
+  }
+}
+
+/** The checks and rules that depend on the channel (`bit`): DENY or the latest instant they allow. */
+function channelRules(
+  state: ContactState,
+  contact: Contact,
+  touch: ProposedTouch,
+  bit: number,
+  zone: string,
+  t: number,
+  wall: number,
+  reasons: HandReason[] | null,
+): number {
   let deny = false;
   let until = t;
   const stage = state.stage;
@@ -377,26 +429,53 @@ export function check(
   }
   if (stage === NURTURE && bit === EMAIL && state.lastEmail > t - 14 * DAY) {
     until = Math.max(until, state.lastEmail + 14 * DAY);
-    reasons?.push({
-      rule: "nurture.at-most.1",
-      code: "at-most",
-      message: "at most 1 `email` per 14 days: 1 or more already sent in the last 14 days",
-    });
+    reasons?.push({ rule: "nurture.at-most.1", code: "at-most", message: "at most 1 `email` per 14 days: 1 or more already sent in the last 14 days" });
   }
   if (bit === INVITE && !state.hasReply) {
     deny = true;
     reasons?.push({ rule: "no-cold-invites", code: "never-without", message: "never `calendar-invite` without `reply`: no `reply` seen yet" });
   }
-  if (bit === CALL && t < state.lastDownload + 4 * HOUR) {
-    const end = state.lastDownload + 4 * HOUR;
-    until = Math.max(until, end);
-    reasons?.push({ rule: "let-them-read", code: "never-within", message: `never \`call\` within 4 hours of \`content_download\`: not before ${isoText(end)}` });
+  if (bit === CALL) {
+    if (t < state.lastDownload + 4 * HOUR) {
+      const end = state.lastDownload + 4 * HOUR;
+      until = Math.max(until, end);
+      reasons?.push({ rule: "let-them-read", code: "never-within", message: `never \`call\` within 4 hours of \`content_download\`: not before ${isoText(end)}` });
+    }
+    const role = contact.attributes?.role;
+    if (role === "analyst" || role === "student") {
+      deny = true;
+      reasons?.push({ rule: "policy.never-when.1", code: "never-when", message: 'never `call` when contact.role in ["analyst", "student"]: the condition holds' });
+    }
+    const dayNum = Math.floor(wall / DAY);
+    if (state.lastCall > t - 25 * HOUR && Math.floor(toWall(zone, state.lastCall) / DAY) === dayNum) {
+      until = Math.max(until, nextLocalMidnight(zone, t));
+      reasons?.push({ rule: "policy.at-most.2", code: "at-most", message: `at most 1 \`call\` per day: 1 or more already sent on ${dateText(dayNum)} (local)` });
+    }
   }
+  if (bit === CALL || bit === SMS) {
+    const dayNum = Math.floor(wall / DAY);
+    const timeOfDay = wall - dayNum * DAY;
+    if (timeOfDay < 8 * HOUR || timeOfDay >= 21 * HOUR) {
+      until = Math.max(until, fromWall(zone, (timeOfDay < 8 * HOUR ? dayNum : dayNum + 1) * DAY + 8 * HOUR));
+      reasons?.push({ rule: "policy.quiet-hours.1", code: "quiet-hours", message: `quiet hours 21:00 to 08:00 for \`call\`, \`sms\`: it is quiet hours in \`${zone}\`` });
+    }
+  }
+  return deny ? DENY : until;
+}
+
+/** The rules over every channel, which judge alike whatever the channel: DENY or the latest instant they allow. */
+function commonRules(
+  state: ContactState,
+  contact: Contact,
+  touch: ProposedTouch,
+  zone: string,
+  t: number,
+  wall: number,
+  reasons: HandReason[] | null,
+): number {
+  let deny = false;
+  let until = t;
   const attrs = contact.attributes;
-  if (bit === CALL && attrs !== undefined && (attrs.role === "analyst" || attrs.role === "student")) {
-    deny = true;
-    reasons?.push({ rule: "policy.never-when.1", code: "never-when", message: 'never `call` when contact.role in ["analyst", "student"]: the condition holds' });
-  }
   if (attrs !== undefined && attrs.customer === true && touch.campaign === "acquisition") {
     deny = true;
     reasons?.push({
@@ -415,17 +494,7 @@ export function check(
   }
   if (state.thirdTouch > t - 7 * DAY) {
     until = Math.max(until, state.thirdTouch + 7 * DAY);
-    reasons?.push({
-      rule: "policy.at-most.1",
-      code: "at-most",
-      message: "at most 3 touches per 7 days: 3 or more already sent in the last 7 days",
-    });
-  }
-  const wall = toWall(zone, t);
-  const dayNum = Math.floor(wall / DAY);
-  if (bit === CALL && state.lastCall > t - 25 * HOUR && Math.floor(toWall(zone, state.lastCall) / DAY) === dayNum) {
-    until = Math.max(until, nextLocalMidnight(zone, t));
-    reasons?.push({ rule: "policy.at-most.2", code: "at-most", message: `at most 1 \`call\` per day: 1 or more already sent on ${dateText(dayNum)} (local)` });
+    reasons?.push({ rule: "policy.at-most.1", code: "at-most", message: "at most 3 touches per 7 days: 3 or more already sent in the last 7 days" });
   }
   if (t - state.lastTouch < 6 * DAY) {
     const earliest = CALENDAR.addBusinessDays(zone, state.lastTouch, 2);
@@ -438,14 +507,7 @@ export function check(
       });
     }
   }
-  if (bit === CALL || bit === SMS) {
-    const timeOfDay = wall - dayNum * DAY;
-    const quiet = timeOfDay < 8 * HOUR || timeOfDay >= 21 * HOUR;
-    if (quiet) {
-      until = Math.max(until, fromWall(zone, (timeOfDay < 8 * HOUR ? dayNum : dayNum + 1) * DAY + 8 * HOUR));
-      reasons?.push({ rule: "policy.quiet-hours.1", code: "quiet-hours", message: `quiet hours 21:00 to 08:00 for \`call\`, \`sms\`: it is quiet hours in \`${zone}\`` });
-    }
-  }
+  const dayNum = Math.floor(wall / DAY);
   if (!CALENDAR.isBusinessDayNum(dayNum)) {
     until = Math.max(until, CALENDAR.businessDayStart(zone, t));
     reasons?.push({
@@ -466,12 +528,17 @@ function firstDenial(state: ContactState, contact: Contact, touch: ProposedTouch
 
 const DENYING = new Set(["final-stage", "channel-not-allowed", "never-without", "never-when"]);
 
-/** The other declared channels allowed at `at`. */
+/**
+ * The other declared channels allowed at `at`: none when a rule over every
+ * channel is unmet (it judges them all alike), else each channel's own rules.
+ */
 function alternativesAt(state: ContactState, contact: Contact, touch: ProposedTouch, zone: string, at: number): string[] {
+  const wall = toWall(zone, at);
+  if (commonRules(state, contact, touch, zone, at, wall, null) !== at) return [];
   const out: string[] = [];
   for (const channel of DECLARED) {
     if (channel === touch.channel) continue;
-    if (check(state, contact, touch, channelBit(channel), zone, at, null) === at) out.push(channel);
+    if (channelRules(state, contact, touch, channelBit(channel), zone, at, wall, null) === at) out.push(channel);
   }
   return out;
 }
