@@ -150,13 +150,12 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
     });
   }
   if (stage.final) {
-    out.push(judgement(`${stage.name}.final`, "final-stage", "deny", `stage \`${stage.name}\` is final: it allows no touch`, stage.span));
+    out.push(judgement(info.finalRule, "final-stage", "deny", `stage \`${stage.name}\` is final: it allows no touch`, stage.span));
   } else if (stage.allow !== null && !stage.allow.includes(touch.channel)) {
-    const allowed = stage.allow.length === 0 ? "no channel" : stage.allow.map(quote).join(", ");
-    const message = messages ? `stage \`${stage.name}\` allows only ${allowed}, not \`${touch.channel}\`` : "";
-    out.push(judgement(`${stage.name}.allow`, "channel-not-allowed", "deny", message, stage.span));
+    const message = messages ? `stage \`${stage.name}\` allows only ${info.allowedText}, not \`${touch.channel}\`` : "";
+    out.push(judgement(info.allowRule, "channel-not-allowed", "deny", message, stage.span));
   } else if (full) {
-    out.push(judgement(`${stage.name}.allow`, "channel-not-allowed", "met", `stage \`${stage.name}\` allows \`${touch.channel}\``, stage.span));
+    out.push(judgement(info.allowRule, "channel-not-allowed", "met", `stage \`${stage.name}\` allows \`${touch.channel}\``, stage.span));
   }
   // Explanations list every rule; otherwise only those on the touch's channel are looked at.
   for (const index of full ? info.rules : rulesOnChannel(info, touch.channel)) {
@@ -355,11 +354,14 @@ type Search =
   | { kind: "no-window" };
 
 /**
- * Follows the members (mutated: pass copies) from `at` through their timers
- * to the earliest instant at which every check is met together; `until` is
- * the latest instant a check deferring at `at` allows.
+ * Follows the members from `at` through their timers to the earliest instant
+ * at which every check is met together; `until` is the latest instant a
+ * check deferring at `at` allows. The members are followed on copies: their
+ * states are copied only once a timer changes them.
  */
-function search(members: readonly Member[], touch: ProposedTouch, at: number, until: number): Search {
+function search(given: readonly Member[], touch: ProposedTouch, at: number, until: number): Search {
+  const members = given.map((m): Member => (m.fresh === undefined ? { rt: m.rt, ctx: m.ctx, st: m.st } : { rt: m.rt, ctx: m.ctx, st: m.st, fresh: m.fresh }));
+  const copied = members.map(() => false);
   let t = at;
   let target = until;
   for (let step = 0; step < MAX_STEPS; step++) {
@@ -370,9 +372,20 @@ function search(members: readonly Member[], touch: ProposedTouch, at: number, un
     }
     if (target <= t || target > at + HORIZON_MS) return { kind: "no-window" };
     t = target;
-    for (const m of members) {
-      if (m.fresh) m.st = enterPolicy(m.rt, m.ctx, t);
-      else advance(m.rt, m.ctx, m.st, t);
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i]!;
+      if (m.fresh) {
+        m.st = enterPolicy(m.rt, m.ctx, t);
+        continue;
+      }
+      const due = nextTimer(m.rt, m.ctx, m.st);
+      if (due === undefined || due > t) continue;
+      // the state is copied the first time a timer changes it (it may be the caller's)
+      if (!copied[i]) {
+        m.st = copyState(m.st);
+        copied[i] = true;
+      }
+      advance(m.rt, m.ctx, m.st, t);
     }
     let latest = MET;
     for (const m of members) {
@@ -388,15 +401,6 @@ function search(members: readonly Member[], touch: ProposedTouch, at: number, un
     target = latest;
   }
   return { kind: "no-window" };
-}
-
-/** The contact's members after the timers up to `at` (the caller's states are not touched). */
-export function copyMembers(members: readonly Member[]): Member[] {
-  return members.map((m) => {
-    const copy: Member = { rt: m.rt, ctx: m.ctx, st: copyState(m.st) };
-    if (m.fresh !== undefined) copy.fresh = m.fresh;
-    return copy;
-  });
 }
 
 interface Verdicts {
@@ -420,7 +424,7 @@ function verdictOf(members: readonly Member[], touch: ProposedTouch, at: number,
   }
   if (deny) return { verdict: "deny", reasons };
   if (reasons.length === 0) return { verdict: "allow", reasons };
-  const found = search(copyMembers(members), touch, at, until);
+  const found = search(members, touch, at, until);
   const policy = (m: Member | undefined): { policy?: string } => (tagPolicy && m ? { policy: m.rt.ir.name } : {});
   switch (found.kind) {
     case "allow":

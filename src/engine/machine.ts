@@ -82,6 +82,11 @@ export interface StageRuntime {
   channelRules: ReadonlyMap<string, readonly number[]>;
   /** Of {@link rules}, those without a channel list. */
   anyChannelRules: readonly number[];
+  /** The ids of the stage's own checks, as reasons name them (`nurture.allow`, `closed.final`). */
+  allowRule: string;
+  finalRule: string;
+  /** The stage's `allow` list as messages print it (`` `email`, `call` `` or `no channel`). */
+  allowedText: string;
   /**
    * Of the transitions tried in the stage (its own in source order, then the
    * policy-wide ones; none from a final stage), those an event of a given type can fire, in order: the `on`
@@ -213,6 +218,9 @@ export function makeRuntime(ir: IrPolicy): Runtime {
       rules,
       channelRules: new Map(ir.channels.map((channel) => [channel, speaksOf(channel)])),
       anyChannelRules: speaksOf(null),
+      allowRule: `${stage.name}.allow`,
+      finalRule: `${stage.name}.final`,
+      allowedText: stage.allow === null || stage.allow.length === 0 ? "no channel" : stage.allow.map((c) => `\`${c}\``).join(", "),
       byEvent,
       anyEvent: transitions.filter((t) => t.trigger.kind !== "signal"),
       whens: transitions.filter((t) => t.trigger.kind === "when"),
