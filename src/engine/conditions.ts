@@ -232,3 +232,159 @@ export function evaluateCondition(expr: Expr, scope: ConditionScope): boolean {
     return false;
   }
 }
+
+// ---------------------------------------------------------------- compiled conditions
+
+/** A condition made into a function of its scope; same answers as {@link evaluateCondition}. */
+export type CompiledCondition = (scope: ConditionScope) => boolean;
+
+type Getter = (scope: ConditionScope) => unknown;
+
+const compiled = new WeakMap<object, CompiledCondition>();
+
+/**
+ * The condition as a function, made once per condition node: the engine
+ * judges the same conditions on every decision, and walking the tree each
+ * time (switching on node kinds and path heads) cost more than the
+ * comparisons themselves. It answers exactly as {@link evaluateCondition}
+ * (a property test holds them equal), which stays the definition and what
+ * the reference interpreter uses: missing values, malformed nodes (false
+ * for the whole condition), and operands that throw (missing).
+ */
+export function compileCondition(expr: Expr): CompiledCondition {
+  if (typeof expr !== "object" || expr === null) return () => false;
+  let fn = compiled.get(expr);
+  if (fn === undefined) {
+    let body: CompiledCondition;
+    try {
+      body = compileExpr(expr);
+    } catch {
+      // a node too deep to compile is evaluated as the tree it is
+      body = (scope) => evaluate(expr, scope);
+    }
+    fn = (scope) => {
+      try {
+        return body(scope);
+      } catch {
+        return false;
+      }
+    };
+    compiled.set(expr, fn);
+  }
+  return fn;
+}
+
+function malformed(): never {
+  throw new MalformedCondition();
+}
+
+function compileExpr(expr: Expr): CompiledCondition {
+  if (typeof expr !== "object" || expr === null) return malformed;
+  switch (expr.kind) {
+    case "and": {
+      const left = compileExpr(expr.left);
+      const right = compileExpr(expr.right);
+      return (scope) => left(scope) && right(scope);
+    }
+    case "or": {
+      const left = compileExpr(expr.left);
+      const right = compileExpr(expr.right);
+      return (scope) => left(scope) || right(scope);
+    }
+    case "not": {
+      const inner = compileExpr(expr.expr);
+      return (scope) => !inner(scope);
+    }
+    case "exists": {
+      const path = compileOperand(expr.path);
+      return (scope) => path(scope) !== undefined;
+    }
+    case "in": {
+      const left = compileOperand(expr.left);
+      const right = compileOperand(expr.right);
+      return expr.negated ? (scope) => !member(left(scope), right(scope)) : (scope) => member(left(scope), right(scope));
+    }
+    case "compare": {
+      const left = compileOperand(expr.left);
+      const right = compileOperand(expr.right);
+      switch (expr.op) {
+        case "==":
+          return (scope) => {
+            const a = left(scope);
+            const b = right(scope);
+            return a !== undefined && b !== undefined && equal(a, b);
+          };
+        case "!=":
+          return (scope) => {
+            const a = left(scope);
+            const b = right(scope);
+            return !(a !== undefined && b !== undefined && equal(a, b));
+          };
+        case "<":
+          return (scope) => ordered(left(scope), right(scope), (order) => order < 0);
+        case "<=":
+          return (scope) => ordered(left(scope), right(scope), (order) => order <= 0);
+        case ">":
+          return (scope) => ordered(left(scope), right(scope), (order) => order > 0);
+        case ">=":
+          return (scope) => ordered(left(scope), right(scope), (order) => order >= 0);
+        default:
+          return malformed;
+      }
+    }
+    default:
+      return malformed;
+  }
+}
+
+/** An operand as a getter; like {@link resolveOperand}, an operand that throws is missing. */
+function compileOperand(op: Operand): Getter {
+  const getter = operandGetter(op);
+  return (scope) => {
+    try {
+      return getter(scope);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function operandGetter(op: Operand): Getter {
+  if (typeof op !== "object" || op === null) return () => undefined;
+  switch (op.kind) {
+    case "literal":
+    case "list":
+    case "duration": {
+      // constants: resolved once (resolving them reads nothing from the scope)
+      let value: unknown;
+      try {
+        value = resolveOperand(op, { contact: {} as Contact });
+      } catch {
+        value = undefined;
+      }
+      return () => value;
+    }
+    case "path":
+      return pathGetter(op.segments);
+    default:
+      return () => undefined;
+  }
+}
+
+/** {@link resolvePath} specialised to one path (the head and the field are known in advance). */
+function pathGetter(segments: readonly string[]): Getter {
+  if (!Array.isArray(segments)) return (scope) => resolvePath(segments, scope);
+  const head = segments[0];
+  const n = segments.length;
+  if (head === "contact" && n === 2 && typeof segments[1] === "string") {
+    const field = segments[1];
+    if (field === "id" || field === "timezone") return (scope) => own(scope.contact, field);
+    if (field === "attributes") return (scope) => own(scope.contact, "attributes");
+    return (scope) => own(own(scope.contact, "attributes"), field);
+  }
+  if (head === "touch" && n === 2 && typeof segments[1] === "string") {
+    const field = segments[1];
+    return (scope) => own(scope.touch, field);
+  }
+  return (scope) => resolvePath(segments, scope);
+}

@@ -11,7 +11,7 @@ import type { Span } from "../diagnostics.js";
 import type { Contact, Decision, PolicyDecision, ProposedTouch, Reason, Verdict } from "../model.js";
 import type { RuleOutcome } from "./api.js";
 import { describeDuration } from "./compile.js";
-import { evaluateCondition, type ConditionScope, type Counters } from "./conditions.js";
+import { compileCondition, type ConditionScope, type Counters } from "./conditions.js";
 import type { IrRule } from "./ir.js";
 import { addIn, advance, copyState, counters, enterPolicy, nextTimer, type Context, type PolicyState, type Runtime, type StageRuntime } from "./machine.js";
 import {
@@ -211,7 +211,7 @@ function checkRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
       return until !== null && t < until ? until : MET;
     }
     case "never-when":
-      return evaluateCondition(rule.when, conditionScope(m, touch, t)) ? DENIED : MET;
+      return m.rt.ruleWhen[index]!(conditionScope(m, touch, t)) ? DENIED : MET;
     case "at-most": {
       const times = memory as number[];
       if (rule.count <= 0) return DENIED;
@@ -345,7 +345,7 @@ function toReason(j: Judgement, policy: string | undefined): Reason {
 
 /** True when the policy applies to this contact and touch (`applies when`). */
 export function policyApplies(rt: Runtime, contact: Contact, touch: ProposedTouch): boolean {
-  return rt.ir.appliesWhen === null || evaluateCondition(rt.ir.appliesWhen, { contact, touch });
+  return rt.ir.appliesWhen === null || compileCondition(rt.ir.appliesWhen)({ contact, touch });
 }
 
 type Search =

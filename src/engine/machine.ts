@@ -16,7 +16,7 @@ import { conditionOperands, type Expr } from "../ast.js";
 import { HeedInputError } from "../diagnostics.js";
 import type { Contact } from "../model.js";
 import type { StageChange } from "./api.js";
-import { evaluateCondition, type ConditionScope, type Counters } from "./conditions.js";
+import { compileCondition, type CompiledCondition, type ConditionScope, type Counters } from "./conditions.js";
 import { knownZone, type NormalEvent } from "./input.js";
 import { describeRule } from "./compile.js";
 import type { IrDuration, IrPolicy, IrRule, IrStage, IrTransition } from "./ir.js";
@@ -118,6 +118,8 @@ export interface Runtime {
   ruleChannels: readonly (ReadonlySet<string> | null)[];
   /** Per rule, its `tagged` tag or null (rules of different kinds have different shapes: reading a flat list is faster). */
   ruleTagged: readonly (string | null)[];
+  /** Per rule, its `never ... when` condition made into a function (null for the other kinds). */
+  ruleWhen: readonly (CompiledCondition | null)[];
   /** Per rule, its text, as reasons' messages begin. */
   ruleTexts: readonly string[];
   /** Per rule, whether judging it needs the contact's local time (see {@link ruleNeedsZone}). */
@@ -233,6 +235,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     stages,
     ruleChannels: ir.rules.map((r) => (r.channels === null ? null : new Set(r.channels))),
     ruleTagged: ir.rules.map((r) => ("tagged" in r ? r.tagged : null)),
+    ruleWhen: ir.rules.map((r) => (r.kind === "never-when" ? compileCondition(r.when) : null)),
     ruleTexts: ir.rules.map(describeRule),
     ruleNeedsZone: ir.rules.map(ruleNeedsZone),
     memoryShapes: ir.rules.map(memoryShape),
@@ -419,7 +422,7 @@ export function applyEvent(rt: Runtime, ctx: Context, st: PolicyState, event: No
       if (rule.kind !== "never-without" && rule.kind !== "never-after" && rule.kind !== "never-within") continue;
       if (rule.where !== null) {
         scope ??= { contact: ctx.contact, signal: event.props, counters: counters(st, event.at) };
-        if (!evaluateCondition(rule.where, scope)) continue;
+        if (!compileCondition(rule.where)(scope)) continue;
       }
       if (rule.kind === "never-within") {
         const end = addIn(ctx, event.at, rule.duration) ?? event.at;
@@ -462,10 +465,10 @@ function matches(rt: Runtime, ctx: Context, st: PolicyState, t: IrTransition, no
       if (event === undefined || event.type !== trigger.signal) return false;
       return (
         trigger.where === null ||
-        evaluateCondition(trigger.where, { contact: ctx.contact, signal: event.props, counters: counters(st, now) })
+        compileCondition(trigger.where)({ contact: ctx.contact, signal: event.props, counters: counters(st, now) })
       );
     case "when":
-      return evaluateCondition(trigger.condition, { contact: ctx.contact, counters: counters(st, now) });
+      return compileCondition(trigger.condition)({ contact: ctx.contact, counters: counters(st, now) });
   }
 }
 

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import type { CompareOp, DurationUnit, Expr, Literal, Operand } from "../../src/ast.js";
-import { evaluateCondition, resolveOperand } from "../../src/engine/conditions.js";
+import { compileCondition, evaluateCondition, resolveOperand } from "../../src/engine/conditions.js";
 import type { ConditionScope, Counters } from "../../src/engine/conditions.js";
 
 // ---------------------------------------------------------------- AST builders
@@ -335,6 +335,45 @@ describe("robustness", () => {
     },
     { requiredKeys: ["contact"] },
   );
+
+  it("a compiled condition answers as evaluating the tree does (property: arbitrary scopes and expressions)", () => {
+    fc.assert(
+      fc.property(arbExpr, arbScope, (expr, s) => {
+        expect(compileCondition(expr)(s)).toBe(evaluateCondition(expr, s));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("a compiled condition is false for malformed nodes and hostile values, as evaluation is", () => {
+    const garbage = [
+      { kind: "mystery" },
+      { kind: "compare", op: "~=", left: lit(1), right: lit(1) },
+      { kind: "compare", op: "==" },
+      { kind: "not", expr: { kind: "mystery" } },
+      { kind: "and", left: null, right: null },
+      { kind: "or", left: cmp("contact.role", "==", "marketer"), right: null },
+      { kind: "in", negated: true, left: { kind: "path", segments: null }, right: { kind: "list", items: null } },
+      { kind: "exists", path: { kind: "path", segments: [1, {}, null] } },
+      null,
+      42,
+    ];
+    for (const expr of garbage) {
+      const e = expr as unknown as Expr;
+      expect(compileCondition(e)(scope), JSON.stringify(expr)).toBe(evaluateCondition(e, scope));
+    }
+    const hostile: ConditionScope = {
+      contact: {
+        id: "c",
+        get attributes(): never {
+          throw new Error("boom");
+        },
+      },
+    };
+    for (const e of [cmp("contact.role", "==", "x"), cmp("contact.role", "!=", "x"), cmp("contact.attributes.role", "!=", "x")]) {
+      expect(compileCondition(e)(hostile)).toBe(evaluateCondition(e, hostile));
+    }
+  });
 
   it("evaluating a condition never throws and always gives a boolean (property: arbitrary scopes and expressions)", () => {
     fc.assert(
