@@ -76,6 +76,11 @@ function cpuMs(): number {
 /** Each timed run lasts at least this long (the loop repeats); warm-up at least twice as long. */
 const MIN_RUN_MS = QUICK ? 20 : 150;
 
+/** How many calls make a run of at least MIN_RUN_MS, from a warm-up of `reps` calls that took `warmMs`. */
+function repsPerRun(warmMs: number, reps: number): number {
+  return Math.max(1, Math.ceil(MIN_RUN_MS / Math.max(warmMs / reps, 0.001)));
+}
+
 /**
  * Decisions per second of `fn` (which makes `count` decisions), median of
  * `runs`. `fn` is repeated within a run until the run lasts MIN_RUN_MS, so
@@ -90,7 +95,7 @@ function rate(count: number, runs: number, fn: () => void): number {
     reps++;
     warm = cpuMs() - w0;
   }
-  const perRun = Math.max(1, Math.ceil(MIN_RUN_MS / Math.max(warm / reps, 0.001)));
+  const perRun = repsPerRun(warm, reps);
   const rates: number[] = [];
   for (let r = 0; r < runs; r++) {
     const t0 = cpuMs();
@@ -128,7 +133,7 @@ async function interleavedRates(count: number, contenders: readonly Contender[])
       await call(c);
       reps++;
     }
-    perRun.push(Math.max(1, Math.ceil(MIN_RUN_MS / Math.max((cpuMs() - w0) / reps, 0.001))));
+    perRun.push(repsPerRun(cpuMs() - w0, reps));
   }
   const rates: number[][] = contenders.map(() => []);
   const rounds = Math.max(...contenders.map((c) => c.runs));

@@ -254,7 +254,8 @@ function describeOperand(operand: Operand): string {
   }
 }
 
-function quote(name: string): string {
+/** A name as messages quote it: `` `email` ``. */
+export function quote(name: string): string {
   return `\`${name}\``;
 }
 

@@ -355,13 +355,8 @@ function operandGetter(op: Operand): Getter {
     case "literal":
     case "list":
     case "duration": {
-      // constants: resolved once (resolving them reads nothing from the scope)
-      let value: unknown;
-      try {
-        value = resolveOperand(op, { contact: {} as Contact });
-      } catch {
-        value = undefined;
-      }
+      // constants: resolved once (resolving them reads nothing from the scope, and never throws)
+      const value = resolveOperand(op, { contact: {} as Contact });
       return () => value;
     }
     case "path":

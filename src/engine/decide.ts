@@ -10,8 +10,8 @@
 import type { Span } from "../diagnostics.js";
 import type { Contact, Decision, PolicyDecision, ProposedTouch, Reason, Verdict } from "../model.js";
 import type { RuleOutcome } from "./api.js";
-import { describeDuration } from "./compile.js";
-import { compileCondition, type ConditionScope, type Counters } from "./conditions.js";
+import { describeDuration, quote } from "./compile.js";
+import { compileCondition } from "./conditions.js";
 import type { IrRule } from "./ir.js";
 import { addIn, advance, copyState, counters, enterPolicy, nextTimer, type Context, type PolicyState, type Runtime, type StageRuntime } from "./machine.js";
 import {
@@ -53,8 +53,6 @@ export interface Member {
    * the `alternatives` then judge only the rest.
    */
   known?: number[];
-  /** What conditions see, made once per member and refreshed for each check (see {@link conditionScope}). */
-  scope?: ConditionScope & { counters: Counters };
 }
 
 /** A fresh {@link Member.known}: nothing judged yet (a plain array: cheaper to make than a typed one for a few rules). */
@@ -71,10 +69,6 @@ export interface Judgement {
   /** For `defer`: the earliest instant this check alone would allow. */
   until?: number;
   span?: Span;
-}
-
-function quote(name: string): string {
-  return `\`${name}\``;
 }
 
 /** The rule's text, made at compile time (every reason's message starts with it). */
@@ -211,7 +205,7 @@ function checkRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
       return until !== null && t < until ? until : MET;
     }
     case "never-when":
-      return m.rt.ruleWhen[index]!(conditionScope(m, touch, t)) ? DENIED : MET;
+      return m.rt.ruleWhen[index]!({ contact: ctx.contact, touch, counters: counters(st, t) }) ? DENIED : MET;
     case "at-most": {
       const times = memory as number[];
       if (rule.count <= 0) return DENIED;
@@ -235,25 +229,6 @@ function checkRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
     case "only-business-days":
       return isBusinessDay(t, ctx.calendar!) ? MET : businessDayStart(t, ctx.calendar!);
   }
-}
-
-/**
- * The scope a `never ... when` condition is evaluated in, for the touch at
- * `t`: one object per member, its counters refreshed (conditions only read
- * their scope, and a decision checks several conditions, often at several
- * instants).
- */
-function conditionScope(m: Member, touch: ProposedTouch, t: number): ConditionScope {
-  const st = m.st;
-  const scope = m.scope;
-  if (scope === undefined) return (m.scope = { contact: m.ctx.contact, touch, counters: counters(st, t) });
-  scope.touch = touch;
-  const c = scope.counters;
-  c.ignored = st.ignored;
-  c.touches = st.touches;
-  c.total_touches = st.totalTouches;
-  c.time_in_stage = t - st.entry;
-  return scope;
 }
 
 /** Touches of `times` in `(from, t]`, or in `[from, t]` when `inclusive`. */
@@ -360,7 +335,7 @@ type Search =
  * states are copied only once a timer changes them.
  */
 function search(given: readonly Member[], touch: ProposedTouch, at: number, until: number): Search {
-  const members = given.map((m): Member => (m.fresh === undefined ? { rt: m.rt, ctx: m.ctx, st: m.st } : { rt: m.rt, ctx: m.ctx, st: m.st, fresh: m.fresh }));
+  const members = given.map((m): Member => ({ ...m }));
   const copied = members.map(() => false);
   let t = at;
   let target = until;
@@ -510,8 +485,8 @@ function alternatives(members: readonly Member[], declared: readonly string[], t
 function blocksEveryChannel(m: Member): boolean {
   const { rt, known } = m;
   if (known === undefined || rt.ir.appliesWhen !== null) return false;
-  for (const index of rt.stages.get(m.st.stage)!.rules) {
-    if (known[index] === 2 && rt.ruleChannels[index] === null && !rt.ruleReadsChannel[index]) return true;
+  for (const index of rt.stages.get(m.st.stage)!.anyChannelRules) {
+    if (known[index] === 2 && !rt.ruleReadsChannel[index]) return true;
   }
   return false;
 }

@@ -18,7 +18,7 @@ import type { Contact } from "../model.js";
 import type { StageChange } from "./api.js";
 import { compileCondition, type CompiledCondition, type ConditionScope, type Counters } from "./conditions.js";
 import { knownZone, type NormalEvent } from "./input.js";
-import { describeRule } from "./compile.js";
+import { describeRule, quote } from "./compile.js";
 import type { IrDuration, IrPolicy, IrRule, IrStage, IrTransition } from "./ir.js";
 import { addDuration, businessDaysBound, durationMs, formatInstant, type Calendar } from "./time.js";
 
@@ -163,8 +163,8 @@ export interface Context {
   log?: StageChange[];
 }
 
-function atLeastBound(d: IrDuration, holidays: readonly string[]): number {
-  return d.unit === "business-days" ? businessDaysBound(d.amount, new Set(holidays)) : durationMs(d.amount, d.unit);
+function atLeastBound(d: IrDuration, holidays: ReadonlySet<string>): number {
+  return d.unit === "business-days" ? businessDaysBound(d.amount, holidays) : durationMs(d.amount, d.unit);
 }
 
 /** True when a condition may read the touch's channel (a path `touch.channel...`). */
@@ -204,6 +204,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
   const needsZone = (t: IrTransition): boolean =>
     (t.trigger.kind === "ignored" && isBusiness(ir.ignoreWindow)) || (t.trigger.kind === "elapsed" && isBusiness(t.trigger.duration));
   const stages = new Map<string, StageRuntime>();
+  const holidays: ReadonlySet<string> = new Set(ir.holidays);
   for (const stage of ir.stages) {
     const transitions = stage.final ? [] : [...stage.transitions, ...ir.transitions];
     const byEvent = new Map<string, IrTransition[]>();
@@ -222,7 +223,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
       anyChannelRules: speaksOf(null),
       allowRule: `${stage.name}.allow`,
       finalRule: `${stage.name}.final`,
-      allowedText: stage.allow === null || stage.allow.length === 0 ? "no channel" : stage.allow.map((c) => `\`${c}\``).join(", "),
+      allowedText: stage.allow === null || stage.allow.length === 0 ? "no channel" : stage.allow.map(quote).join(", "),
       byEvent,
       anyEvent: transitions.filter((t) => t.trigger.kind !== "signal"),
       whens: transitions.filter((t) => t.trigger.kind === "when"),
@@ -240,12 +241,12 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     ruleNeedsZone: ir.rules.map(ruleNeedsZone),
     memoryShapes: ir.rules.map(memoryShape),
     ruleReadsChannel: ir.rules.map((r) => r.kind === "never-when" && readsTouchChannel(r.when)),
-    atLeastBound: ir.rules.map((r) => (r.kind !== "at-least" ? Infinity : atLeastBound(r.duration, ir.holidays))),
+    atLeastBound: ir.rules.map((r) => (r.kind !== "at-least" ? Infinity : atLeastBound(r.duration, holidays))),
     touchRules: ir.rules.flatMap((r, i) => (r.kind === "at-most" || r.kind === "at-least" ? [i] : [])),
     signalRules,
     engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),
     channels: new Set(ir.channels),
-    holidays: new Set(ir.holidays),
+    holidays,
     calendars: new Map(),
     sums: new Map(),
   };

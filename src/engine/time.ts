@@ -107,11 +107,8 @@ export function formatInstant(ms: number): string {
 /** 10000-01-01T00:00:00Z: from here on ISO-8601 needs a sign and six digits. */
 const YEAR_10000 = 253_402_300_800_000;
 
-/** "00" to "99": instants and dates are written often (every reason, every `notBefore`), and a lookup beats formatting. */
-const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, n) => (n < 10 ? `0${n}` : `${n}`));
-
 function two(n: number): string {
-  return TWO_DIGITS[n] ?? String(n).padStart(2, "0");
+  return n < 10 ? `0${n}` : `${n}`;
 }
 
 /**
@@ -128,7 +125,7 @@ function dateOfDays(days: number): string {
   const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return `${pad(year, 4)}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}`;
+  return `${pad(year, 4)}-${two(month)}-${two(day)}`;
 }
 
 // ---------------------------------------------------------------- zones
@@ -352,8 +349,7 @@ function isoWeekday(local: number): number {
 }
 
 function pad(value: number, width: number): string {
-  // four-digit years, the common case, need no padding
-  return width === 4 && value >= 1000 && value <= 9999 ? `${value}` : String(value).padStart(width, "0");
+  return String(value).padStart(width, "0");
 }
 
 /** `YYYY-MM-DD` of a local reading. */

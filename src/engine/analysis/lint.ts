@@ -423,7 +423,6 @@ function minuteOfDay(t: { hour: number; minute: number }): number {
   return t.hour * 60 + t.minute;
 }
 
-/** The minutes of the day `[start, end)` covers, wrapping midnight. */
 /** True when the quiet hours together cover all 1,440 minutes of the day (compared as spans of minutes, a span wrapping midnight in two). */
 function coverWholeDay(rules: readonly QuietHoursRule[]): boolean {
   const spans: [number, number][] = [];
