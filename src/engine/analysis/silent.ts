@@ -209,6 +209,11 @@ function assignTouches(visits: StageVisit[], touches: readonly SentTouch[]): voi
     for (const v of visits) {
       if (v.stage === touch.stage && (parseInstant(v.enteredAt) ?? 0) <= at) target = v;
     }
+    // A touch sent at the instant a timer moves the contact on is processed
+    // before that timer (events come before timers at one instant), in the
+    // stage the timer leaves: the decision's stage is then one the timeline
+    // never shows as holding the touch. It belongs to the visit it was sent in.
+    target ??= visitAt(visits, at);
     if (target === undefined) continue;
     target.touches++;
     target.byChannel[touch.channel] = (target.byChannel[touch.channel] ?? 0) + 1;
@@ -216,6 +221,13 @@ function assignTouches(visits: StageVisit[], touches: readonly SentTouch[]): voi
     target.firstTouch ??= touch.at;
     target.lastTouch = touch.at;
   }
+}
+
+/** The visit a touch at `at` lands in: the last entered before `at`, else the first. */
+function visitAt(visits: readonly StageVisit[], at: number): StageVisit | undefined {
+  let found = visits[0];
+  for (const v of visits) if ((parseInstant(v.enteredAt) ?? 0) < at) found = v;
+  return found;
 }
 
 /** The most touches in any window of `perDays` days (a touch at `t` and the ones in `(t - D, t]`). */

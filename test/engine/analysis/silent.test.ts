@@ -112,6 +112,25 @@ describe("analyzeSilentContact", () => {
     ]);
   });
 
+  it("accounts for a touch sent at the instant a timer moves the contact on (regression: found by the property below)", () => {
+    // Each touch is allowed two weeks after the last, the instant the `after 2 weeks` timer falls due; the
+    // touch is processed before the timer (events before timers at one instant), restarts `s0`, and the
+    // contact never reaches `s1`, the stage the decisions name.
+    const policy = load(
+      'cadence "p" {\n  channels email\n  start stage s0 {\n    after 1 touch move to s0\n    after 2 weeks move to s1\n  }\n  stage s1 { }\n  at least 2 weeks between touches\n}\n',
+    );
+    const report = analyzeSilentContact(policy, { horizonDays: 60 });
+    expect(report.totalTouches).toBe(5);
+    expect(report.visits.map((v) => [v.stage, v.touches])).toEqual([
+      ["s0", 0],
+      ["s0", 2],
+      ["s0", 1],
+      ["s0", 1],
+      ["s0", 1],
+      ["s0", 0],
+    ]);
+  });
+
   it("accounts for every touch in exactly one stage visit, visits following each other without gaps", () => {
     fc.assert(
       fc.property(policyArbitrary.filter((p) => !validatePolicy(p).some((d) => d.severity === "error")), (policy) => {
