@@ -10,8 +10,7 @@
 import type { Span } from "../diagnostics.js";
 import type { Contact, Decision, PolicyDecision, ProposedTouch, Reason, Verdict } from "../model.js";
 import type { RuleOutcome } from "./api.js";
-import { describeDuration, quote } from "./compile.js";
-import { compileCondition } from "./conditions.js";
+import { describeDuration } from "./compile.js";
 import type { IrRule } from "./ir.js";
 import { addIn, advance, copyState, counters, enterPolicy, nextTimer, type Context, type PolicyState, type Runtime, type StageRuntime } from "./machine.js";
 import {
@@ -55,9 +54,9 @@ export interface Member {
   known?: number[];
 }
 
-/** A fresh {@link Member.known}: nothing judged yet (a plain array: cheaper to make than a typed one for a few rules). */
+/** A fresh {@link Member.known}: nothing judged yet. */
 function newKnown(rt: Runtime): number[] {
-  return new Array<number>(rt.ir.rules.length).fill(0);
+  return rt.noneKnown.slice();
 }
 
 /** How one check judged a touch at an instant. */
@@ -130,7 +129,7 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
       rule: "policy.channels",
       code: "unknown-channel",
       outcome: "deny",
-      message: `unknown channel \`${touch.channel}\`: the policy declares ${rt.ir.channels.map(quote).join(", ") || "no channel"}`,
+      message: `unknown channel \`${touch.channel}\`: the policy declares ${rt.channelsText}`,
     });
   } else if (full) {
     out.push({ rule: "policy.channels", code: "unknown-channel", outcome: "met", message: `\`${touch.channel}\` is declared` });
@@ -279,13 +278,13 @@ function unmetDetail(m: Member, index: number, rule: IrRule, t: number, found: F
  * lacks, a final stage, or a channel the stage does not allow (what
  * {@link judge} reports with messages).
  */
-function stageForbids(m: Member, info: StageRuntime, touch: ProposedTouch): boolean {
+function stageForbids(m: Member, info: StageRuntime, channel: string): boolean {
   const stage = info.stage;
   return (
-    !m.rt.channels.has(touch.channel) ||
+    !m.rt.channels.has(channel) ||
     (m.ctx.calendar === undefined && info.timersNeedZone) ||
     stage.final ||
-    (stage.allow !== null && !stage.allow.includes(touch.channel))
+    (stage.allow !== null && !stage.allow.includes(channel))
   );
 }
 
@@ -297,7 +296,7 @@ function stageForbids(m: Member, info: StageRuntime, touch: ProposedTouch): bool
 function clearance(m: Member, touch: ProposedTouch, t: number): Finding {
   const rt = m.rt;
   const info = rt.stages.get(m.st.stage)!;
-  if (stageForbids(m, info, touch)) return DENIED;
+  if (stageForbids(m, info, touch.channel)) return DENIED;
   let latest = MET;
   const rules = rulesOnChannel(info, touch.channel);
   for (let k = 0; k < rules.length; k++) {
@@ -320,7 +319,7 @@ function toReason(j: Judgement, policy: string | undefined): Reason {
 
 /** True when the policy applies to this contact and touch (`applies when`). */
 export function policyApplies(rt: Runtime, contact: Contact, touch: ProposedTouch): boolean {
-  return rt.ir.appliesWhen === null || compileCondition(rt.ir.appliesWhen)({ contact, touch });
+  return rt.applies === null || rt.applies({ contact, touch });
 }
 
 type Search =
@@ -378,6 +377,11 @@ function search(given: readonly Member[], touch: ProposedTouch, at: number, unti
   return { kind: "no-window" };
 }
 
+/** The `policy` field of a reason about `m`, when reasons name their policy. */
+function policyOf(m: Member, tagPolicy: boolean): { policy?: string } {
+  return tagPolicy ? { policy: m.rt.ir.name } : {};
+}
+
 interface Verdicts {
   verdict: Verdict;
   notBefore?: number;
@@ -400,7 +404,6 @@ function verdictOf(members: readonly Member[], touch: ProposedTouch, at: number,
   if (deny) return { verdict: "deny", reasons };
   if (reasons.length === 0) return { verdict: "allow", reasons };
   const found = search(members, touch, at, until);
-  const policy = (m: Member | undefined): { policy?: string } => (tagPolicy && m ? { policy: m.rt.ir.name } : {});
   switch (found.kind) {
     case "allow":
       return { verdict: "defer", notBefore: found.at, reasons };
@@ -410,7 +413,7 @@ function verdictOf(members: readonly Member[], touch: ProposedTouch, at: number,
         rule: "policy.stage-change",
         code: "stage-change",
         message: `waiting is not enough: at ${formatInstant(found.at)} the contact is in stage \`${stage}\` and \`${found.judgement.rule}\` denies the touch (${found.judgement.code})`,
-        ...policy(found.member),
+        ...policyOf(found.member, tagPolicy),
       });
       return { verdict: "deny", reasons };
     }
@@ -419,7 +422,7 @@ function verdictOf(members: readonly Member[], touch: ProposedTouch, at: number,
         rule: "policy.no-window",
         code: "no-window",
         message: `no instant within a year of ${formatInstant(at)} meets every rule`,
-        ...policy(tagPolicy ? members[0] : undefined),
+        ...policyOf(members[0]!, tagPolicy),
       });
       return { verdict: "deny", reasons };
   }
@@ -434,7 +437,7 @@ function verdictOf(members: readonly Member[], touch: ProposedTouch, at: number,
 export function decideMembers(members: readonly Member[], declared: readonly string[], touch: ProposedTouch, at: number): Decision {
   const multi = members.length > 1;
   const contact = members[0]!.ctx.contact;
-  const applicable = members.filter((m) => policyApplies(m.rt, contact, touch));
+  const applicable = members.every((m) => m.rt.applies === null) ? members : members.filter((m) => policyApplies(m.rt, contact, touch));
   const stage = (applicable[0] ?? members[0]!).st.stage;
   if (applicable.length === 0) return { verdict: "allow", stage, reasons: [] };
   const result = verdictOf(applicable, touch, at, multi);
@@ -455,22 +458,43 @@ export function decideMembers(members: readonly Member[], declared: readonly str
   return decision;
 }
 
+/**
+ * The proposed touch moved to another declared channel, for `alternatives`.
+ * Only a condition that reads `touch.channel` (a `never ... when` rule or an
+ * `applies when`) needs the moved touch as an object: it is copied then, once,
+ * and its channel changed in turn. Every other check reads the channel, or
+ * the rest of the touch, directly.
+ */
+class MovedTouch {
+  channel = "";
+  private copy: ProposedTouch | undefined;
+
+  constructor(readonly base: ProposedTouch) {}
+
+  /** The touch on {@link channel}, as conditions read it. */
+  get touch(): ProposedTouch {
+    this.copy ??= { ...this.base };
+    this.copy.channel = this.channel;
+    return this.copy;
+  }
+}
+
 /** Declared channels other than the proposed one that every applicable policy allows at `at`. */
 function alternatives(members: readonly Member[], declared: readonly string[], touch: ProposedTouch, at: number): string[] {
-  if (members.some(blocksEveryChannel)) return [];
+  const infos = members.map((m) => m.rt.stages.get(m.st.stage)!);
+  for (let i = 0; i < members.length; i++) if (blocksEveryChannel(members[i]!, infos[i]!)) return [];
   const contact = members[0]!.ctx.contact;
   // Most rules judge the same whatever the channel: judge each once (0 not yet, 1 met, 2 unmet).
   const caches = members.map((m) => m.known ?? newKnown(m.rt));
-  // One copy of the touch, its channel changed in turn: conditions only read it.
-  const other: ProposedTouch = { ...touch };
+  const moved = new MovedTouch(touch);
   const out: string[] = [];
   for (const channel of declared) {
     if (channel === touch.channel) continue;
-    other.channel = channel;
+    moved.channel = channel;
     let ok = true;
     for (let i = 0; ok && i < members.length; i++) {
       const m = members[i]!;
-      ok = !policyApplies(m.rt, contact, other) || allowedAt(m, other, at, caches[i]!);
+      ok = (m.rt.applies !== null && !m.rt.applies({ contact, touch: moved.touch })) || allowedAt(m, infos[i]!, moved, at, caches[i]!);
     }
     if (ok) out.push(channel);
   }
@@ -480,32 +504,40 @@ function alternatives(members: readonly Member[], declared: readonly string[], t
 /**
  * True when a policy that applies to every touch has an unmet rule that
  * speaks of every channel alike (no channel list, a condition not reading
- * `touch.channel`): no other channel can be allowed either.
+ * `touch.channel`): no other channel can be allowed either. `info` is the
+ * member's stage.
  */
-function blocksEveryChannel(m: Member): boolean {
+function blocksEveryChannel(m: Member, info: StageRuntime): boolean {
   const { rt, known } = m;
-  if (known === undefined || rt.ir.appliesWhen !== null) return false;
-  for (const index of rt.stages.get(m.st.stage)!.anyChannelRules) {
+  if (known === undefined || rt.applies !== null) return false;
+  const rules = info.anyChannelRules;
+  for (let k = 0; k < rules.length; k++) {
+    const index = rules[k]!;
     if (known[index] === 2 && !rt.ruleReadsChannel[index]) return true;
   }
   return false;
 }
 
-/** True when every check is met for the touch at `t`; `cache` holds the channel-independent rule results. */
-function allowedAt(m: Member, touch: ProposedTouch, t: number, cache: number[]): boolean {
+/**
+ * True when every check is met for the moved touch at `t`; `info` is the
+ * member's stage, `cache` holds the channel-independent rule results.
+ */
+function allowedAt(m: Member, info: StageRuntime, moved: MovedTouch, t: number, cache: number[]): boolean {
   const rt = m.rt;
-  const info = rt.stages.get(m.st.stage)!;
-  if (stageForbids(m, info, touch)) return false;
-  const rules = rulesOnChannel(info, touch.channel);
+  const channel = moved.channel;
+  if (stageForbids(m, info, channel)) return false;
+  const touch = moved.base;
+  const rules = rulesOnChannel(info, channel);
   for (let k = 0; k < rules.length; k++) {
     const index = rules[k]!;
     if (!tagMatches(rt, index, touch)) continue;
     if (lacksZone(m, index)) return false;
-    // A `never ... when` reading `touch.channel` is judged per channel.
+    // A `never ... when` reading `touch.channel` is judged per channel, on the moved touch.
     if (rt.ruleReadsChannel[index] === true) {
-      if (checkRule(m, index, rt.ir.rules[index]!, touch, t) !== MET) return false;
+      if (checkRule(m, index, rt.ir.rules[index]!, moved.touch, t) !== MET) return false;
       continue;
     }
+    // The other rules judge alike whatever the channel: the touch as proposed will do.
     let known = cache[index]!;
     if (known === 0) {
       known = checkRule(m, index, rt.ir.rules[index]!, touch, t) === MET ? 1 : 2;

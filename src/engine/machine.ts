@@ -118,6 +118,8 @@ export interface Runtime {
   ruleChannels: readonly (ReadonlySet<string> | null)[];
   /** Per rule, its `tagged` tag or null (rules of different kinds have different shapes: reading a flat list is faster). */
   ruleTagged: readonly (string | null)[];
+  /** The policy's `applies when` condition made into a function, or null when the policy applies to every contact and touch. */
+  applies: CompiledCondition | null;
   /** Per rule, its `never ... when` condition made into a function (null for the other kinds). */
   ruleWhen: readonly (CompiledCondition | null)[];
   /** Per rule, its text, as reasons' messages begin. */
@@ -126,6 +128,8 @@ export interface Runtime {
   ruleNeedsZone: readonly boolean[];
   /** Per rule, the shape of its memory, to check stored states against. */
   memoryShapes: readonly MemoryShape[];
+  /** One 0 per rule: what a decision's record of the rules judged starts as (copying it is cheaper than filling a new array). */
+  noneKnown: readonly number[];
   /**
    * Per rule, whether its judgement may differ between two touches that
    * differ only in channel, beyond the channels the rule names: a `never
@@ -145,6 +149,8 @@ export interface Runtime {
   signalRules: ReadonlyMap<string, readonly number[]>;
   engagement: ReadonlySet<string>;
   channels: ReadonlySet<string>;
+  /** The declared channels as messages print them (`` `email`, `call` `` or `no channel`). */
+  channelsText: string;
   holidays: ReadonlySet<string>;
   calendars: Map<string, Calendar>;
   /** Per zone, business-day sums already computed (bounded). */
@@ -236,16 +242,19 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     stages,
     ruleChannels: ir.rules.map((r) => (r.channels === null ? null : new Set(r.channels))),
     ruleTagged: ir.rules.map((r) => ("tagged" in r ? r.tagged : null)),
+    applies: ir.appliesWhen === null ? null : compileCondition(ir.appliesWhen),
     ruleWhen: ir.rules.map((r) => (r.kind === "never-when" ? compileCondition(r.when) : null)),
     ruleTexts: ir.rules.map(describeRule),
     ruleNeedsZone: ir.rules.map(ruleNeedsZone),
     memoryShapes: ir.rules.map(memoryShape),
+    noneKnown: ir.rules.map(() => 0),
     ruleReadsChannel: ir.rules.map((r) => r.kind === "never-when" && readsTouchChannel(r.when)),
     atLeastBound: ir.rules.map((r) => (r.kind !== "at-least" ? Infinity : atLeastBound(r.duration, holidays))),
     touchRules: ir.rules.flatMap((r, i) => (r.kind === "at-most" || r.kind === "at-least" ? [i] : [])),
     signalRules,
     engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),
     channels: new Set(ir.channels),
+    channelsText: ir.channels.map(quote).join(", ") || "no channel",
     holidays,
     calendars: new Map(),
     sums: new Map(),
@@ -299,6 +308,11 @@ export function counters(st: PolicyState, now: number): Counters {
 
 /** A deep copy of a state. */
 export function copyState(st: PolicyState): PolicyState {
+  const memory = st.memory.slice();
+  for (let i = 0; i < memory.length; i++) {
+    const m = memory[i];
+    if (Array.isArray(m)) memory[i] = m.slice();
+  }
   return {
     stage: st.stage,
     entry: st.entry,
@@ -307,7 +321,7 @@ export function copyState(st: PolicyState): PolicyState {
     totalTouches: st.totalTouches,
     pending: st.pending.slice(),
     through: st.through,
-    memory: st.memory.map((m) => (Array.isArray(m) ? m.slice() : m)),
+    memory,
   };
 }
 

@@ -72,6 +72,8 @@ const condition: fc.Arbitrary<Expr> = fc.oneof(
   fc.constant<Expr>({ kind: "compare", op: ">", left: path("time_in_stage"), right: { kind: "duration", amount: 2, unit: "days" } }),
   fc.constant<Expr>({ kind: "in", negated: false, left: path("touch", "campaign"), right: { kind: "list", items: [lit("acquisition")] } }),
   fc.constant<Expr>({ kind: "not", expr: { kind: "exists", path: path("contact", "role") } }),
+  // reads the touch's channel: judged per channel when listing alternatives
+  fc.constant<Expr>({ kind: "compare", op: "==", left: path("touch", "channel"), right: lit("sms") }),
 );
 
 const signal = fc.constantFrom(...SIGNALS).map(id);
@@ -136,6 +138,7 @@ export const policyArbitrary: fc.Arbitrary<Policy> = fc
         fc.constantFrom<Expr>(
           { kind: "compare", op: "!=", left: path("contact", "vip"), right: lit(true) },
           { kind: "in", negated: true, left: path("touch", "campaign"), right: { kind: "list", items: [lit("acquisition")] } },
+          { kind: "compare", op: "!=", left: path("touch", "channel"), right: lit("call") },
         ),
         { nil: undefined, freq: 5 },
       ),
