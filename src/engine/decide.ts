@@ -291,9 +291,12 @@ function stageForbids(m: Member, info: StageRuntime, channel: string): boolean {
 /**
  * The checks of `m` at `t` in one number, allocating nothing (while
  * following a deferral): DENIED when one denies, else the latest instant
- * that a deferring check alone would allow, or MET when all are met.
+ * that a deferring check alone would allow, or MET when all are met. With
+ * `asBefore`, the member's state is the one judged at the decision instant,
+ * where no check denied: the rules that judge alike at every instant on one
+ * state ({@link Runtime.ruleTimeless}) are met, and are not judged again.
  */
-function clearance(m: Member, touch: ProposedTouch, t: number): Finding {
+function clearance(m: Member, touch: ProposedTouch, t: number, asBefore: boolean): Finding {
   const rt = m.rt;
   const info = rt.stages.get(m.st.stage)!;
   if (stageForbids(m, info, touch.channel)) return DENIED;
@@ -301,7 +304,7 @@ function clearance(m: Member, touch: ProposedTouch, t: number): Finding {
   const rules = rulesOnChannel(info, touch.channel);
   for (let k = 0; k < rules.length; k++) {
     const index = rules[k]!;
-    if (!tagMatches(rt, index, touch)) continue;
+    if ((asBefore && rt.ruleTimeless[index]) || !tagMatches(rt, index, touch)) continue;
     if (lacksZone(m, index)) return DENIED;
     const found = checkRule(m, index, rt.ir.rules[index]!, touch, t);
     if (found === DENIED) return DENIED;
@@ -362,8 +365,9 @@ function search(given: readonly Member[], touch: ProposedTouch, at: number, unti
       advance(m.rt, m.ctx, m.st, t);
     }
     let latest = MET;
-    for (const m of members) {
-      const found = clearance(m, touch, t);
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i]!;
+      const found = clearance(m, touch, t, !m.fresh && !copied[i]);
       if (found === DENIED) {
         // the first denying check names the rule in the reason
         const j = judge(m, touch, t, false, false).find((x) => x.outcome === "deny")!;

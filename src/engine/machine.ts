@@ -138,6 +138,14 @@ export interface Runtime {
    */
   ruleReadsChannel: readonly boolean[];
   /**
+   * Per rule, whether its judgement depends only on the state, the contact
+   * and the touch, not on the instant: `never ... without` and `never ...
+   * after`, and a `never ... when` whose condition does not read
+   * `time_in_stage`. On an unchanged state such a rule judges alike at every
+   * instant.
+   */
+  ruleTimeless: readonly boolean[];
+  /**
    * Per rule, for `at least`: a time after the last touch beyond which the
    * rule is surely met (its duration, or a bound on it in business days:
    * {@link businessDaysBound}); Infinity for the other kinds.
@@ -176,6 +184,16 @@ function atLeastBound(d: IrDuration, holidays: ReadonlySet<string>): number {
 /** True when a condition may read the touch's channel (a path `touch.channel...`). */
 function readsTouchChannel(condition: Expr): boolean {
   return conditionOperands(condition).some((op) => op.kind === "path" && op.segments[0] === "touch" && op.segments[1] === "channel");
+}
+
+/** True when a condition may read the time spent in the stage (the counter `time_in_stage`). */
+function readsTimeInStage(condition: Expr): boolean {
+  return conditionOperands(condition).some((op) => op.kind === "path" && op.segments[0] === "time_in_stage");
+}
+
+/** See {@link Runtime.ruleTimeless}. */
+function timeless(rule: IrRule): boolean {
+  return rule.kind === "never-without" || rule.kind === "never-after" || (rule.kind === "never-when" && !readsTimeInStage(rule.when));
 }
 
 /** True when judging the rule needs the contact's local time: quiet hours, business days, calendar windows. */
@@ -249,6 +267,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     memoryShapes: ir.rules.map(memoryShape),
     noneKnown: ir.rules.map(() => 0),
     ruleReadsChannel: ir.rules.map((r) => r.kind === "never-when" && readsTouchChannel(r.when)),
+    ruleTimeless: ir.rules.map(timeless),
     atLeastBound: ir.rules.map((r) => (r.kind !== "at-least" ? Infinity : atLeastBound(r.duration, holidays))),
     touchRules: ir.rules.flatMap((r, i) => (r.kind === "at-most" || r.kind === "at-least" ? [i] : [])),
     signalRules,

@@ -331,6 +331,27 @@ describe("combining", () => {
     expect(d.reasons[1]!.message).toContain("stage `b`");
   });
 
+  it("judges a condition on time_in_stage again while following a deferral, one on the state alone not", () => {
+    const day = 24 * 60 * 60 * 1000;
+    // an ignore window longer than the wait: no timer changes the state on the way
+    const p = policy("p", {
+      channels: chans,
+      ignoreWindow: "30 days",
+      rules: [r.atMost(1, "email", "7 days"), r.when("email", c.gt("time_in_stage", 2 * day), { name: "stale" }), r.when("email", c.gt("touches", 1), { name: "busy" })],
+    });
+    const sent = [touch("email", "2026-03-02T12:00:00Z")];
+    // met at the decision instant (a day in the stage), unmet by the time the weekly limit allows
+    const d = decide(p, sent, "2026-03-03T12:00:00Z", { channel: "email" });
+    expect(d.verdict).toBe("deny");
+    expect(d.reasons.map((x) => x.code)).toEqual(["at-most", "stage-change"]);
+    expect(d.reasons[1]!.message).toBe(
+      "waiting is not enough: at 2026-03-09T12:00:00Z the contact is in stage `active` and `stale` denies the touch (never-when)",
+    );
+    // without the time-bound rule, the one on the touch count (1, unchanged) stays met: defer
+    const q = policy("q", { channels: chans, ignoreWindow: "30 days", rules: [r.atMost(1, "email", "7 days"), r.when("email", c.gt("touches", 1), { name: "busy" })] });
+    expect(decide(q, sent, "2026-03-03T12:00:00Z", { channel: "email" })).toMatchObject({ verdict: "defer", notBefore: "2026-03-09T12:00:00Z" });
+  });
+
   it("denies with no-window when nothing is allowed within a year", () => {
     const p = policy("p", { channels: chans, rules: [r.atMost(1, "email", "400 days")] });
     const d = decide(p, [touch("email", "2026-03-02T12:00:00Z")], "2026-03-03T12:00:00Z", { channel: "email" });
