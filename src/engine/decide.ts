@@ -11,8 +11,7 @@ import type { Span } from "../diagnostics.js";
 import type { Contact, Decision, PolicyDecision, ProposedTouch, Reason, Verdict } from "../model.js";
 import type { RuleOutcome } from "./api.js";
 import { describeDuration } from "./compile.js";
-import type { IrRule } from "./ir.js";
-import { addIn, advance, copyState, counters, enterPolicy, nextTimer, type Context, type PolicyState, type Runtime, type StageRuntime } from "./machine.js";
+import { addIn, advance, copyState, counters, enterPolicy, nextTimer, type Context, type PolicyState, type RuleRuntime, type Runtime, type StageRuntime } from "./machine.js";
 import {
   businessDayStart,
   calendarWindowStart,
@@ -70,35 +69,23 @@ export interface Judgement {
   span?: Span;
 }
 
-/** The rule's text, made at compile time (every reason's message starts with it). */
-function ruleText(m: Member, index: number): string {
-  return m.rt.ruleTexts[index]!;
-}
-
 /** True when the rule speaks of this touch: its channel set and its tag. */
-function applies(rt: Runtime, index: number, touch: ProposedTouch): boolean {
-  const set = rt.ruleChannels[index];
-  if (set !== null && set !== undefined && !set.has(touch.channel)) return false;
-  return tagMatches(rt, index, touch);
+function applies(r: RuleRuntime, touch: ProposedTouch): boolean {
+  if (r.channels !== null && !r.channels.has(touch.channel)) return false;
+  return tagMatches(r, touch);
 }
 
 /** The rules of the stage that speak of the touch's channel (their tags not yet compared). */
-function rulesOnChannel(info: StageRuntime, channel: string): readonly number[] {
+function rulesOnChannel(info: StageRuntime, channel: string): readonly RuleRuntime[] {
   return info.channelRules.get(channel) ?? info.anyChannelRules;
 }
 
 /** True when the rule names no tag, or one the touch carries. */
-function tagMatches(rt: Runtime, index: number, touch: ProposedTouch): boolean {
-  const tagged = rt.ruleTagged[index];
-  if (tagged !== null && tagged !== undefined) return Array.isArray(touch.tags) && touch.tags.includes(tagged);
+function tagMatches(r: RuleRuntime, touch: ProposedTouch): boolean {
+  const tagged = r.tagged;
+  if (tagged !== null) return Array.isArray(touch.tags) && touch.tags.includes(tagged);
   return true;
 }
-
-/** The reason code of a rule: its kind, except `only business days`, whose code is `business-days`. */
-export function reasonCode(rule: IrRule): string {
-  return rule.kind === "only-business-days" ? "business-days" : rule.kind;
-}
-
 
 function spanOf(span: Span | undefined): { span?: Span } {
   return span ? { span } : {};
@@ -151,28 +138,29 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
     out.push(judgement(info.allowRule, "channel-not-allowed", "met", `stage \`${stage.name}\` allows \`${touch.channel}\``, stage.span));
   }
   // Explanations list every rule; otherwise only those on the touch's channel are looked at.
-  for (const index of full ? info.rules : rulesOnChannel(info, touch.channel)) {
-    const rule = rt.ir.rules[index]!;
-    if (full ? !applies(rt, index, touch) : !tagMatches(rt, index, touch)) {
-      if (full) out.push({ rule: rule.id, code: reasonCode(rule), outcome: "not-applicable", message: `${ruleText(m, index)}: does not apply to this touch`, ...spanOf(rule.span) });
+  const rules = full ? info.rules : rulesOnChannel(info, touch.channel);
+  for (let k = 0; k < rules.length; k++) {
+    const r = rules[k]!;
+    if (full ? !applies(r, touch) : !tagMatches(r, touch)) {
+      if (full) out.push({ rule: r.id, code: r.code, outcome: "not-applicable", message: `${r.text}: does not apply to this touch`, ...spanOf(r.span) });
       continue;
     }
-    if (lacksZone(m, index)) {
-      if (known !== undefined && !rt.ruleReadsChannel[index]) known[index] = 2;
-      const message = messages ? `${ruleText(m, index)}: needs the contact's time zone, but the contact has none and the policy no fallback` : "";
-      out.push(judgement(rule.id, "unknown-timezone", "deny", message, rule.span));
+    if (lacksZone(m, r)) {
+      if (known !== undefined && !r.readsChannel) known[r.index] = 2;
+      const message = messages ? `${r.text}: needs the contact's time zone, but the contact has none and the policy no fallback` : "";
+      out.push(judgement(r.id, "unknown-timezone", "deny", message, r.span));
       continue;
     }
-    const found = checkRule(m, index, rule, touch, t);
+    const found = checkRule(m, r, touch, t);
     // A `never ... when` reading `touch.channel` is judged per channel: its result is not kept for the others.
-    if (known !== undefined && !rt.ruleReadsChannel[index]) known[index] = found === MET ? 1 : 2;
+    if (known !== undefined && !r.readsChannel) known[r.index] = found === MET ? 1 : 2;
     if (found !== MET) {
       // Messages are built only for reasons that are returned, not while following a deferral.
-      const j = judgement(rule.id, reasonCode(rule), found === DENIED ? "deny" : "defer", messages ? `${ruleText(m, index)}: ${unmetDetail(m, index, rule, t, found)}` : "", rule.span);
+      const j = judgement(r.id, r.code, found === DENIED ? "deny" : "defer", messages ? `${r.text}: ${unmetDetail(m, r, t, found)}` : "", r.span);
       if (found !== DENIED) j.until = found;
       out.push(j);
     } else if (full) {
-      out.push({ rule: rule.id, code: reasonCode(rule), outcome: "met", message: `${ruleText(m, index)}: met`, ...spanOf(rule.span) });
+      out.push({ rule: r.id, code: r.code, outcome: "met", message: `${r.text}: met`, ...spanOf(r.span) });
     }
   }
   return out;
@@ -186,15 +174,15 @@ function judgement(rule: string, code: string, outcome: Judgement["outcome"], me
 }
 
 /** True when the rule needs local time and the contact has no zone (the rule then denies: `unknown-timezone`). */
-function lacksZone(m: Member, index: number): boolean {
-  return m.rt.ruleNeedsZone[index] === true && (m.ctx.zone === undefined || m.ctx.calendar === undefined);
+function lacksZone(m: Member, r: RuleRuntime): boolean {
+  return r.needsZone && (m.ctx.zone === undefined || m.ctx.calendar === undefined);
 }
 
 /** One applicable rule at `t`, its zone needs met (see {@link lacksZone}). */
-function checkRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch, t: number): Finding {
+function checkRule(m: Member, r: RuleRuntime, touch: ProposedTouch, t: number): Finding {
   const { ctx, st } = m;
-  const memory = st.memory[index];
-  switch (rule.kind) {
+  const memory = st.memory[r.index];
+  switch (r.kind) {
     case "never-without":
       return memory === true ? MET : DENIED;
     case "never-after":
@@ -204,27 +192,25 @@ function checkRule(m: Member, index: number, rule: IrRule, touch: ProposedTouch,
       return until !== null && t < until ? until : MET;
     }
     case "never-when":
-      return m.rt.ruleWhen[index]!({ contact: ctx.contact, touch, counters: counters(st, t) }) ? DENIED : MET;
+      return r.when!({ contact: ctx.contact, touch, counters: counters(st, t) }) ? DENIED : MET;
     case "at-most": {
       const times = memory as number[];
-      if (rule.count <= 0) return DENIED;
-      const w = rule.window;
-      if (w.kind === "rolling") {
-        const span = rollingMs(w.amount, w.unit);
-        if (countWithin(times, t - span, t, false) < rule.count) return MET;
-        return times[times.length - rule.count]! + span;
+      if (r.count <= 0) return DENIED;
+      if (r.calendar === null) {
+        if (countWithin(times, t - r.rollingMs, t, false) < r.count) return MET;
+        return times[times.length - r.count]! + r.rollingMs;
       }
-      if (countWithin(times, calendarWindowStart(t, w.unit, ctx.zone!), t, true) < rule.count) return MET;
-      return nextCalendarWindowStart(t, w.unit, ctx.zone!);
+      if (countWithin(times, calendarWindowStart(t, r.calendar, ctx.zone!), t, true) < r.count) return MET;
+      return nextCalendarWindowStart(t, r.calendar, ctx.zone!);
     }
     case "at-least": {
       const last = memory as number | null;
-      if (last === null || t - last >= m.rt.atLeastBound[index]!) return MET;
-      const until = addIn(ctx, last, rule.duration)!;
+      if (last === null || t - last >= r.bound) return MET;
+      const until = addIn(ctx, last, r.duration!)!;
       return t < until ? until : MET;
     }
     case "quiet-hours":
-      return inQuietHours(t, rule.start, rule.end, ctx.zone!) ? quietHoursEnd(t, rule.start, rule.end, ctx.zone!) : MET;
+      return inQuietHours(t, r.start!, r.end!, ctx.zone!) ? quietHoursEnd(t, r.start!, r.end!, ctx.zone!) : MET;
     case "only-business-days":
       return isBusinessDay(t, ctx.calendar!) ? MET : businessDayStart(t, ctx.calendar!);
   }
@@ -238,9 +224,10 @@ function countWithin(times: readonly number[], from: number, t: number, inclusiv
 }
 
 /** What an unmet rule's reason says after the rule's text. */
-function unmetDetail(m: Member, index: number, rule: IrRule, t: number, found: Finding): string {
+function unmetDetail(m: Member, r: RuleRuntime, t: number, found: Finding): string {
   const zone = m.ctx.zone!;
-  const memory = m.st.memory[index];
+  const memory = m.st.memory[r.index];
+  const rule = r.rule;
   switch (rule.kind) {
     case "never-without":
       return `no \`${rule.signal}\` seen yet`;
@@ -256,7 +243,7 @@ function unmetDetail(m: Member, index: number, rule: IrRule, t: number, found: F
       const w = rule.window;
       // Only the last `count` touches are remembered, so more may have been sent: the message says so.
       if (w.kind === "rolling") {
-        const count = countWithin(times, t - rollingMs(w.amount, w.unit), t, false);
+        const count = countWithin(times, t - r.rollingMs, t, false);
         return `${count} or more already sent in the last ${describeDuration({ amount: w.amount, unit: w.unit })}`;
       }
       const start = calendarWindowStart(t, w.unit, zone);
@@ -303,10 +290,10 @@ function clearance(m: Member, touch: ProposedTouch, t: number, asBefore: boolean
   let latest = MET;
   const rules = rulesOnChannel(info, touch.channel);
   for (let k = 0; k < rules.length; k++) {
-    const index = rules[k]!;
-    if ((asBefore && rt.ruleTimeless[index]) || !tagMatches(rt, index, touch)) continue;
-    if (lacksZone(m, index)) return DENIED;
-    const found = checkRule(m, index, rt.ir.rules[index]!, touch, t);
+    const r = rules[k]!;
+    if ((asBefore && r.timeless) || !tagMatches(r, touch)) continue;
+    if (lacksZone(m, r)) return DENIED;
+    const found = checkRule(m, r, touch, t);
     if (found === DENIED) return DENIED;
     if (found > latest) latest = found;
   }
@@ -516,8 +503,8 @@ function blocksEveryChannel(m: Member, info: StageRuntime): boolean {
   if (known === undefined || rt.applies !== null) return false;
   const rules = info.anyChannelRules;
   for (let k = 0; k < rules.length; k++) {
-    const index = rules[k]!;
-    if (known[index] === 2 && !rt.ruleReadsChannel[index]) return true;
+    const r = rules[k]!;
+    if (known[r.index] === 2 && !r.readsChannel) return true;
   }
   return false;
 }
@@ -533,19 +520,19 @@ function allowedAt(m: Member, info: StageRuntime, moved: MovedTouch, t: number, 
   const touch = moved.base;
   const rules = rulesOnChannel(info, channel);
   for (let k = 0; k < rules.length; k++) {
-    const index = rules[k]!;
-    if (!tagMatches(rt, index, touch)) continue;
-    if (lacksZone(m, index)) return false;
+    const r = rules[k]!;
+    if (!tagMatches(r, touch)) continue;
+    if (lacksZone(m, r)) return false;
     // A `never ... when` reading `touch.channel` is judged per channel, on the moved touch.
-    if (rt.ruleReadsChannel[index] === true) {
-      if (checkRule(m, index, rt.ir.rules[index]!, moved.touch, t) !== MET) return false;
+    if (r.readsChannel) {
+      if (checkRule(m, r, moved.touch, t) !== MET) return false;
       continue;
     }
     // The other rules judge alike whatever the channel: the touch as proposed will do.
-    let known = cache[index]!;
+    let known = cache[r.index]!;
     if (known === 0) {
-      known = checkRule(m, index, rt.ir.rules[index]!, touch, t) === MET ? 1 : 2;
-      cache[index] = known;
+      known = checkRule(m, r, touch, t) === MET ? 1 : 2;
+      cache[r.index] = known;
     }
     if (known === 2) return false;
   }

@@ -314,13 +314,12 @@ function stateProblem(rt: Runtime, state: unknown): string | undefined {
   if (!isCount(st.ignored) || !isCount(st.touches) || !isCount(st.totalTouches)) return "the counters must be whole numbers";
   if (!Array.isArray(st.pending) || !allInstants(st.pending)) return "`pending` must be a list of instants";
   const memory = st.memory;
-  const rules = rt.ir.rules;
+  const rules = rt.rules;
   if (!Array.isArray(memory) || memory.length !== rules.length) return `\`memory\` must hold one entry per rule (${rules.length})`;
-  const shapes = rt.memoryShapes;
   for (let i = 0; i < rules.length; i++) {
     const m: unknown = memory[i];
     let fits: boolean;
-    switch (shapes[i]) {
+    switch (rules[i]!.memory) {
       case "instants":
         fits = Array.isArray(m) && allInstants(m);
         break;

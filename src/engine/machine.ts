@@ -13,14 +13,14 @@
  */
 
 import { conditionOperands, type Expr } from "../ast.js";
-import { HeedInputError } from "../diagnostics.js";
+import { HeedInputError, type Span } from "../diagnostics.js";
 import type { Contact } from "../model.js";
 import type { StageChange } from "./api.js";
 import { compileCondition, type CompiledCondition, type ConditionScope, type Counters } from "./conditions.js";
 import { knownZone, type NormalEvent } from "./input.js";
 import { describeRule, quote } from "./compile.js";
-import type { IrDuration, IrPolicy, IrRule, IrStage, IrTransition } from "./ir.js";
-import { addDuration, businessDaysBound, durationMs, formatInstant, type Calendar } from "./time.js";
+import type { IrDuration, IrPolicy, IrRule, IrStage, IrTimeOfDay, IrTransition } from "./ir.js";
+import { addDuration, businessDaysBound, durationMs, formatInstant, rollingMs, type Calendar } from "./time.js";
 
 /** How many `when` transitions may fire in a row on entering stages before the chain stops. */
 export const MAX_CHAIN = 64;
@@ -72,16 +72,16 @@ export interface PolicyState {
 /** What the machine and the decision need of one stage, looked up once per step. */
 export interface StageRuntime {
   stage: IrStage;
-  /** Rule indices (into `ir.rules`) that apply in the stage: its own, then the policy-wide ones. */
-  rules: readonly number[];
+  /** The rules that apply in the stage: its own, then the policy-wide ones. */
+  rules: readonly RuleRuntime[];
   /**
    * Of {@link rules}, per declared channel, those that speak of it (their
    * channel list names it, or they have none), in the same order; a touch on
    * any other channel meets only {@link anyChannelRules}.
    */
-  channelRules: ReadonlyMap<string, readonly number[]>;
+  channelRules: ReadonlyMap<string, readonly RuleRuntime[]>;
   /** Of {@link rules}, those without a channel list. */
-  anyChannelRules: readonly number[];
+  anyChannelRules: readonly RuleRuntime[];
   /** The ids of the stage's own checks, as reasons name them (`nurture.allow`, `closed.final`). */
   allowRule: string;
   finalRule: string;
@@ -110,47 +110,76 @@ export interface StageRuntime {
   timersNeedZone: boolean;
 }
 
+/**
+ * One rule as judging needs it. Every rule has this one shape, whatever its
+ * kind: judging reads the same fields of objects of one shape, which is
+ * faster than reading the fields of eight shapes of IR rule.
+ */
+export interface RuleRuntime {
+  /** The rule's position in `IrPolicy.rules` (and in a state's `memory`). */
+  index: number;
+  rule: IrRule;
+  kind: IrRule["kind"];
+  id: string;
+  /** The reason code: the kind, except `only business days`, whose code is `business-days`. */
+  code: string;
+  /** The rule's text, as reasons' messages begin. */
+  text: string;
+  span: Span | undefined;
+  /** The channels it speaks of, or null for every channel. */
+  channels: ReadonlySet<string> | null;
+  /** Its `tagged` tag, or null. */
+  tagged: string | null;
+  /** A `never ... when` condition made into a function; null for the other kinds. */
+  when: CompiledCondition | null;
+  /** Judging it needs the contact's local time (see {@link ruleNeedsZone}). */
+  needsZone: boolean;
+  /**
+   * Its judgement may differ between two touches that differ only in
+   * channel, beyond the channels the rule names: a `never ... when` whose
+   * condition reads `touch.channel`. The others are judged once for all the
+   * channels of `alternatives`.
+   */
+  readsChannel: boolean;
+  /**
+   * Its judgement depends only on the state, the contact and the touch, not
+   * on the instant: `never ... without` and `never ... after`, and a `never
+   * ... when` whose condition does not read `time_in_stage`. On an unchanged
+   * state such a rule judges alike at every instant.
+   */
+  timeless: boolean;
+  /** The shape of its memory, to check stored states against. */
+  memory: MemoryShape;
+  /** `at most`: the limit (0 for the other kinds). */
+  count: number;
+  /** `at most` over a rolling window: its length in ms (0 for the other kinds). */
+  rollingMs: number;
+  /** `at most` over a calendar window: `day` or `week` (null for the other kinds). */
+  calendar: "day" | "week" | null;
+  /** Quiet hours: where they start and end (null for the other kinds). */
+  start: IrTimeOfDay | null;
+  end: IrTimeOfDay | null;
+  /** `at least` and `never ... within`: the duration (null for the other kinds). */
+  duration: IrDuration | null;
+  /**
+   * `at least`: a time after the last touch beyond which the rule is surely
+   * met (its duration, or a bound on it in business days:
+   * {@link businessDaysBound}); Infinity for the other kinds.
+   */
+  bound: number;
+}
+
 /** A compiled policy with the lookups the machine needs at run time. */
 export interface Runtime {
   ir: IrPolicy;
   /** Every stage by name. */
   stages: ReadonlyMap<string, StageRuntime>;
-  ruleChannels: readonly (ReadonlySet<string> | null)[];
-  /** Per rule, its `tagged` tag or null (rules of different kinds have different shapes: reading a flat list is faster). */
-  ruleTagged: readonly (string | null)[];
+  /** Every rule, in the order of `IrPolicy.rules`. */
+  rules: readonly RuleRuntime[];
   /** The policy's `applies when` condition made into a function, or null when the policy applies to every contact and touch. */
   applies: CompiledCondition | null;
-  /** Per rule, its `never ... when` condition made into a function (null for the other kinds). */
-  ruleWhen: readonly (CompiledCondition | null)[];
-  /** Per rule, its text, as reasons' messages begin. */
-  ruleTexts: readonly string[];
-  /** Per rule, whether judging it needs the contact's local time (see {@link ruleNeedsZone}). */
-  ruleNeedsZone: readonly boolean[];
-  /** Per rule, the shape of its memory, to check stored states against. */
-  memoryShapes: readonly MemoryShape[];
   /** One 0 per rule: what a decision's record of the rules judged starts as (copying it is cheaper than filling a new array). */
   noneKnown: readonly number[];
-  /**
-   * Per rule, whether its judgement may differ between two touches that
-   * differ only in channel, beyond the channels the rule names: a `never
-   * ... when` whose condition reads `touch.channel`. The others are judged
-   * once for all the channels of `alternatives`.
-   */
-  ruleReadsChannel: readonly boolean[];
-  /**
-   * Per rule, whether its judgement depends only on the state, the contact
-   * and the touch, not on the instant: `never ... without` and `never ...
-   * after`, and a `never ... when` whose condition does not read
-   * `time_in_stage`. On an unchanged state such a rule judges alike at every
-   * instant.
-   */
-  ruleTimeless: readonly boolean[];
-  /**
-   * Per rule, for `at least`: a time after the last touch beyond which the
-   * rule is surely met (its duration, or a bound on it in business days:
-   * {@link businessDaysBound}); Infinity for the other kinds.
-   */
-  atLeastBound: readonly number[];
   /** Indices of the `at most` and `at least` rules: what a touch updates. */
   touchRules: readonly number[];
   /** Per signal, indices of the `never ... without/after/within` rules naming it. */
@@ -191,7 +220,7 @@ function readsTimeInStage(condition: Expr): boolean {
   return conditionOperands(condition).some((op) => op.kind === "path" && op.segments[0] === "time_in_stage");
 }
 
-/** See {@link Runtime.ruleTimeless}. */
+/** See {@link RuleRuntime.timeless}. */
 function timeless(rule: IrRule): boolean {
   return rule.kind === "never-without" || rule.kind === "never-after" || (rule.kind === "never-when" && !readsTimeInStage(rule.when));
 }
@@ -212,6 +241,39 @@ export function ruleNeedsZone(rule: IrRule): boolean {
   }
 }
 
+/** The reason code of a rule: its kind, except `only business days`, whose code is `business-days`. */
+export function reasonCode(rule: IrRule): string {
+  return rule.kind === "only-business-days" ? "business-days" : rule.kind;
+}
+
+/** A rule as judging needs it; every field set, in one order, so that all share one shape. */
+function ruleRuntime(rule: IrRule, index: number, holidays: ReadonlySet<string>): RuleRuntime {
+  const window = rule.kind === "at-most" ? rule.window : null;
+  return {
+    index,
+    rule,
+    kind: rule.kind,
+    id: rule.id,
+    code: reasonCode(rule),
+    text: describeRule(rule),
+    span: rule.span,
+    channels: rule.channels === null ? null : new Set(rule.channels),
+    tagged: "tagged" in rule ? rule.tagged : null,
+    when: rule.kind === "never-when" ? compileCondition(rule.when) : null,
+    needsZone: ruleNeedsZone(rule),
+    readsChannel: rule.kind === "never-when" && readsTouchChannel(rule.when),
+    timeless: timeless(rule),
+    memory: memoryShape(rule),
+    count: rule.kind === "at-most" ? rule.count : 0,
+    rollingMs: window?.kind === "rolling" ? rollingMs(window.amount, window.unit) : 0,
+    calendar: window?.kind === "calendar" ? window.unit : null,
+    start: rule.kind === "quiet-hours" ? rule.start : null,
+    end: rule.kind === "quiet-hours" ? rule.end : null,
+    duration: rule.kind === "at-least" || rule.kind === "never-within" ? rule.duration : null,
+    bound: rule.kind === "at-least" ? atLeastBound(rule.duration, holidays) : Infinity,
+  };
+}
+
 /** Prepares a compiled policy for running. */
 export function makeRuntime(ir: IrPolicy): Runtime {
   const byId = new Map(ir.rules.map((r, i) => [r.id, i] as const));
@@ -229,6 +291,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     (t.trigger.kind === "ignored" && isBusiness(ir.ignoreWindow)) || (t.trigger.kind === "elapsed" && isBusiness(t.trigger.duration));
   const stages = new Map<string, StageRuntime>();
   const holidays: ReadonlySet<string> = new Set(ir.holidays);
+  const ruleRuntimes = ir.rules.map((r, i) => ruleRuntime(r, i, holidays));
   for (const stage of ir.stages) {
     const transitions = stage.final ? [] : [...stage.transitions, ...ir.transitions];
     const byEvent = new Map<string, IrTransition[]>();
@@ -238,8 +301,8 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     for (const [type, list] of byEvent) {
       for (const t of transitions) if (t.trigger.kind !== "signal" || t.trigger.signal === type) list.push(t);
     }
-    const rules = [...stage.rules.map((id) => byId.get(id)!), ...policyWide];
-    const speaksOf = (channel: string | null) => rules.filter((i) => ir.rules[i]!.channels === null || (channel !== null && ir.rules[i]!.channels!.includes(channel)));
+    const rules = [...stage.rules.map((id) => byId.get(id)!), ...policyWide].map((i) => ruleRuntimes[i]!);
+    const speaksOf = (channel: string | null) => rules.filter((r) => r.channels === null || (channel !== null && r.channels.has(channel)));
     stages.set(stage.name, {
       stage,
       rules,
@@ -258,17 +321,9 @@ export function makeRuntime(ir: IrPolicy): Runtime {
   return {
     ir,
     stages,
-    ruleChannels: ir.rules.map((r) => (r.channels === null ? null : new Set(r.channels))),
-    ruleTagged: ir.rules.map((r) => ("tagged" in r ? r.tagged : null)),
+    rules: ruleRuntimes,
     applies: ir.appliesWhen === null ? null : compileCondition(ir.appliesWhen),
-    ruleWhen: ir.rules.map((r) => (r.kind === "never-when" ? compileCondition(r.when) : null)),
-    ruleTexts: ir.rules.map(describeRule),
-    ruleNeedsZone: ir.rules.map(ruleNeedsZone),
-    memoryShapes: ir.rules.map(memoryShape),
     noneKnown: ir.rules.map(() => 0),
-    ruleReadsChannel: ir.rules.map((r) => r.kind === "never-when" && readsTouchChannel(r.when)),
-    ruleTimeless: ir.rules.map(timeless),
-    atLeastBound: ir.rules.map((r) => (r.kind !== "at-least" ? Infinity : atLeastBound(r.duration, holidays))),
     touchRules: ir.rules.flatMap((r, i) => (r.kind === "at-most" || r.kind === "at-least" ? [i] : [])),
     signalRules,
     engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),
@@ -434,8 +489,8 @@ export function applyEvent(rt: Runtime, ctx: Context, st: PolicyState, event: No
     const channel = event.channel!;
     for (const i of rt.touchRules) {
       const rule = rules[i]!;
-      const set = rt.ruleChannels[i];
-      if (set !== null && set !== undefined && !set.has(channel)) continue;
+      const set = rt.rules[i]!.channels;
+      if (set !== null && !set.has(channel)) continue;
       if (rule.kind === "at-least") {
         st.memory[i] = event.at;
       } else if (rule.kind === "at-most") {
