@@ -44,13 +44,18 @@ export interface Member {
    * decision: while searching for `notBefore` it enters afresh at each
    * candidate instant instead of following timers from an earlier entry.
    */
-  fresh?: boolean;
+  fresh: boolean;
   /**
    * What {@link judge} learnt at the decision instant of the rules that judge
    * alike whatever the channel (0 not judged, 1 met, 2 unmet), by rule index:
    * the `alternatives` then judge only the rest.
    */
-  known?: number[];
+  known: number[] | undefined;
+}
+
+/** A member, every field set (members then share one shape, which keeps reading them fast). */
+export function member(rt: Runtime, ctx: Context, st: PolicyState, fresh: boolean): Member {
+  return { rt, ctx, st, fresh, known: undefined };
 }
 
 /** A fresh {@link Member.known}: nothing judged yet. */
@@ -324,7 +329,11 @@ type Search =
  * states are copied only once a timer changes them.
  */
 function search(given: readonly Member[], touch: ProposedTouch, at: number, until: number): Search {
-  const members = given.map((m): Member => ({ ...m }));
+  const members = given.map((m) => {
+    const copy = member(m.rt, m.ctx, m.st, m.fresh);
+    copy.known = m.known;
+    return copy;
+  });
   const copied = members.map(() => false);
   let t = at;
   let target = until;

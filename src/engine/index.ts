@@ -11,7 +11,7 @@ import { HeedInputError, HeedPolicyError, sortDiagnostics } from "../diagnostics
 import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
 import type { Engine, Explanation, Snapshot, StageChange } from "./api.js";
 import { compileIr } from "./compile.js";
-import { decideMembers, ruleOutcomes, type Member } from "./decide.js";
+import { decideMembers, member, ruleOutcomes, type Member } from "./decide.js";
 import { checkContact, checkEvent, checkInput, checkTouch, orderHistory, parseTime, type NormalEvent } from "./input.js";
 import type { IrPolicy } from "./ir.js";
 import { advance, applyEvent, copyState, enterPolicy, makeContext, makeRuntime, nextTimer, type PolicyState, type Runtime } from "./machine.js";
@@ -128,7 +128,7 @@ class CompiledEngine implements Engine {
   explain(input: EvaluateInput): Explanation {
     const timeline: StageChange[] = [];
     const { members, touch, at } = this.replay(input, timeline);
-    for (const m of members) delete m.ctx.log;
+    for (const m of members) m.ctx.log = undefined;
     const decision = decideMembers(members, this.declared, touch, at);
     return { decision, timeline, rules: ruleOutcomes(members, touch, at) };
   }
@@ -214,18 +214,29 @@ class CompiledEngine implements Engine {
     fresh = false,
     readAt?: number,
   ): Member[] {
-    return this.runtimes.map((rt, i) => {
+    const out: Member[] = [];
+    for (let i = 0; i < this.runtimes.length; i++) {
+      const rt = this.runtimes[i]!;
       const ctx = makeContext(rt, contact);
       if (log !== undefined) ctx.log = log;
-      if (!states) return { rt, ctx, st: enterPolicy(rt, ctx, entry), fresh: fresh };
+      if (!states) {
+        out.push(member(rt, ctx, enterPolicy(rt, ctx, entry), fresh));
+        continue;
+      }
       const stored = states[i]!;
-      if (readAt === undefined) return { rt, ctx, st: copyState(stored) };
-      const due = nextTimer(rt, ctx, stored);
-      if (due === undefined || due > readAt) return { rt, ctx, st: stored };
-      const st = copyState(stored);
-      advance(rt, ctx, st, readAt);
-      return { rt, ctx, st };
-    });
+      let st = stored;
+      if (readAt === undefined) {
+        st = copyState(stored);
+      } else {
+        const due = nextTimer(rt, ctx, stored);
+        if (due !== undefined && due <= readAt) {
+          st = copyState(stored);
+          advance(rt, ctx, st, readAt);
+        }
+      }
+      out.push(member(rt, ctx, st, false));
+    }
+    return out;
   }
 
   /** Processes the timers due before the event, then the event. */

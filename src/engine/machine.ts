@@ -203,7 +203,7 @@ export interface Context {
   /** Business-day sums already computed in this zone under this policy. */
   sums: BusinessSums | undefined;
   /** Where stage changes are recorded, for explanations. */
-  log?: StageChange[];
+  log: StageChange[] | undefined;
 }
 
 function atLeastBound(d: IrDuration, holidays: ReadonlySet<string>): number {
@@ -372,7 +372,7 @@ export function makeContext(rt: Runtime, contact: Contact): Context {
       rt.sums.set(zone, sums);
     }
   }
-  return { contact, zone, calendar, sums };
+  return { contact, zone, calendar, sums, log: undefined };
 }
 
 /** The counters of spec section 2 at `now`; `time_in_stage` in milliseconds. */
