@@ -21,7 +21,6 @@ import {
   localDate,
   nextCalendarWindowStart,
   quietHoursEnd,
-  rollingMs,
 } from "./time.js";
 
 /** How far ahead a deferral may look before the verdict becomes `no-window`. */
@@ -286,7 +285,7 @@ function stageForbids(m: Member, info: StageRuntime, channel: string): boolean {
  * that a deferring check alone would allow, or MET when all are met. With
  * `asBefore`, the member's state is the one judged at the decision instant,
  * where no check denied: the rules that judge alike at every instant on one
- * state ({@link Runtime.ruleTimeless}) are met, and are not judged again.
+ * state ({@link RuleRuntime.timeless}) are met, and are not judged again.
  */
 function clearance(m: Member, touch: ProposedTouch, t: number, asBefore: boolean): Finding {
   const rt = m.rt;
