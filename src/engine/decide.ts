@@ -328,11 +328,7 @@ type Search =
  * states are copied only once a timer changes them.
  */
 function search(given: readonly Member[], touch: ProposedTouch, at: number, until: number): Search {
-  const members = given.map((m) => {
-    const copy = member(m.rt, m.ctx, m.st, m.fresh);
-    copy.known = m.known;
-    return copy;
-  });
+  const members = given.map((m) => member(m.rt, m.ctx, m.st, m.fresh));
   const copied = members.map(() => false);
   let t = at;
   let target = until;
@@ -493,7 +489,8 @@ function alternatives(members: readonly Member[], declared: readonly string[], t
     let ok = true;
     for (let i = 0; ok && i < members.length; i++) {
       const m = members[i]!;
-      ok = (m.rt.applies !== null && !m.rt.applies({ contact, touch: moved.touch })) || allowedAt(m, infos[i]!, moved, at, caches[i]!);
+      // the moved touch is made only for an `applies when` to read
+      ok = (m.rt.applies !== null && !policyApplies(m.rt, contact, moved.touch)) || allowedAt(m, infos[i]!, moved, at, caches[i]!);
     }
     if (ok) out.push(channel);
   }

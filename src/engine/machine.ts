@@ -132,6 +132,8 @@ export interface RuleRuntime {
   tagged: string | null;
   /** A `never ... when` condition made into a function; null for the other kinds. */
   when: CompiledCondition | null;
+  /** The `where` of a `never ... without/after/within` made into a function; null without one and for the other kinds. */
+  where: CompiledCondition | null;
   /** Judging it needs the contact's local time (see {@link ruleNeedsZone}). */
   needsZone: boolean;
   /**
@@ -180,10 +182,10 @@ export interface Runtime {
   applies: CompiledCondition | null;
   /** One 0 per rule: what a decision's record of the rules judged starts as (copying it is cheaper than filling a new array). */
   noneKnown: readonly number[];
-  /** Indices of the `at most` and `at least` rules: what a touch updates. */
-  touchRules: readonly number[];
-  /** Per signal, indices of the `never ... without/after/within` rules naming it. */
-  signalRules: ReadonlyMap<string, readonly number[]>;
+  /** The `at most` and `at least` rules: what a touch updates. */
+  touchRules: readonly RuleRuntime[];
+  /** Per signal, the `never ... without/after/within` rules naming it. */
+  signalRules: ReadonlyMap<string, readonly RuleRuntime[]>;
   engagement: ReadonlySet<string>;
   channels: ReadonlySet<string>;
   /** The declared channels as messages print them (`` `email`, `call` `` or `no channel`). */
@@ -210,19 +212,14 @@ function atLeastBound(d: IrDuration, holidays: ReadonlySet<string>): number {
   return d.unit === "business-days" ? businessDaysBound(d.amount, holidays) : durationMs(d.amount, d.unit);
 }
 
-/** True when a condition may read the touch's channel (a path `touch.channel...`). */
-function readsTouchChannel(condition: Expr): boolean {
-  return conditionOperands(condition).some((op) => op.kind === "path" && op.segments[0] === "touch" && op.segments[1] === "channel");
-}
-
-/** True when a condition may read the time spent in the stage (the counter `time_in_stage`). */
-function readsTimeInStage(condition: Expr): boolean {
-  return conditionOperands(condition).some((op) => op.kind === "path" && op.segments[0] === "time_in_stage");
+/** True when a condition may read the value at `head` (a path beginning with it: `touch.channel...`, `time_in_stage`). */
+function readsPath(condition: Expr, ...head: string[]): boolean {
+  return conditionOperands(condition).some((op) => op.kind === "path" && head.every((segment, i) => op.segments[i] === segment));
 }
 
 /** See {@link RuleRuntime.timeless}. */
 function timeless(rule: IrRule): boolean {
-  return rule.kind === "never-without" || rule.kind === "never-after" || (rule.kind === "never-when" && !readsTimeInStage(rule.when));
+  return rule.kind === "never-without" || rule.kind === "never-after" || (rule.kind === "never-when" && !readsPath(rule.when, "time_in_stage"));
 }
 
 /** True when judging the rule needs the contact's local time: quiet hours, business days, calendar windows. */
@@ -242,7 +239,7 @@ export function ruleNeedsZone(rule: IrRule): boolean {
 }
 
 /** The reason code of a rule: its kind, except `only business days`, whose code is `business-days`. */
-export function reasonCode(rule: IrRule): string {
+function reasonCode(rule: IrRule): string {
   return rule.kind === "only-business-days" ? "business-days" : rule.kind;
 }
 
@@ -260,8 +257,9 @@ function ruleRuntime(rule: IrRule, index: number, holidays: ReadonlySet<string>)
     channels: rule.channels === null ? null : new Set(rule.channels),
     tagged: "tagged" in rule ? rule.tagged : null,
     when: rule.kind === "never-when" ? compileCondition(rule.when) : null,
+    where: "where" in rule && rule.where !== null ? compileCondition(rule.where) : null,
     needsZone: ruleNeedsZone(rule),
-    readsChannel: rule.kind === "never-when" && readsTouchChannel(rule.when),
+    readsChannel: rule.kind === "never-when" && readsPath(rule.when, "touch", "channel"),
     timeless: timeless(rule),
     memory: memoryShape(rule),
     count: rule.kind === "at-most" ? rule.count : 0,
@@ -279,19 +277,20 @@ export function makeRuntime(ir: IrPolicy): Runtime {
   const byId = new Map(ir.rules.map((r, i) => [r.id, i] as const));
   const policyWide = ir.policyRules.map((id) => byId.get(id)!);
   const isBusiness = (d: IrDuration): boolean => d.unit === "business-days";
-  const signalRules = new Map<string, number[]>();
-  ir.rules.forEach((r, i) => {
-    if (r.kind === "never-without" || r.kind === "never-after" || r.kind === "never-within") {
-      const list = signalRules.get(r.signal);
-      if (list === undefined) signalRules.set(r.signal, [i]);
-      else list.push(i);
+  const holidays: ReadonlySet<string> = new Set(ir.holidays);
+  const ruleRuntimes = ir.rules.map((r, i) => ruleRuntime(r, i, holidays));
+  const signalRules = new Map<string, RuleRuntime[]>();
+  for (const r of ruleRuntimes) {
+    const rule = r.rule;
+    if (rule.kind === "never-without" || rule.kind === "never-after" || rule.kind === "never-within") {
+      const list = signalRules.get(rule.signal);
+      if (list === undefined) signalRules.set(rule.signal, [r]);
+      else list.push(r);
     }
-  });
+  }
   const needsZone = (t: IrTransition): boolean =>
     (t.trigger.kind === "ignored" && isBusiness(ir.ignoreWindow)) || (t.trigger.kind === "elapsed" && isBusiness(t.trigger.duration));
   const stages = new Map<string, StageRuntime>();
-  const holidays: ReadonlySet<string> = new Set(ir.holidays);
-  const ruleRuntimes = ir.rules.map((r, i) => ruleRuntime(r, i, holidays));
   for (const stage of ir.stages) {
     const transitions = stage.final ? [] : [...stage.transitions, ...ir.transitions];
     const byEvent = new Map<string, IrTransition[]>();
@@ -324,7 +323,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     rules: ruleRuntimes,
     applies: ir.appliesWhen === null ? null : compileCondition(ir.appliesWhen),
     noneKnown: ir.rules.map(() => 0),
-    touchRules: ir.rules.flatMap((r, i) => (r.kind === "at-most" || r.kind === "at-least" ? [i] : [])),
+    touchRules: ruleRuntimes.filter((r) => r.kind === "at-most" || r.kind === "at-least"),
     signalRules,
     engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),
     channels: new Set(ir.channels),
@@ -484,20 +483,17 @@ export function advance(rt: Runtime, ctx: Context, st: PolicyState, limit: numbe
 
 /** Applies one event (after the timers before it have been processed). */
 export function applyEvent(rt: Runtime, ctx: Context, st: PolicyState, event: NormalEvent): void {
-  const rules = rt.ir.rules;
   if (event.type === "touch") {
     const channel = event.channel!;
-    for (const i of rt.touchRules) {
-      const rule = rules[i]!;
-      const set = rt.rules[i]!.channels;
-      if (set !== null && !set.has(channel)) continue;
-      if (rule.kind === "at-least") {
-        st.memory[i] = event.at;
-      } else if (rule.kind === "at-most") {
-        const times = st.memory[i] as number[];
+    for (const r of rt.touchRules) {
+      if (r.channels !== null && !r.channels.has(channel)) continue;
+      if (r.kind === "at-least") {
+        st.memory[r.index] = event.at;
+      } else {
+        const times = st.memory[r.index] as number[];
         times.push(event.at);
-        if (times.length === rule.count + 1) times.shift();
-        else if (times.length > rule.count) times.splice(0, times.length - rule.count);
+        if (times.length === r.count + 1) times.shift();
+        else if (times.length > r.count) times.splice(0, times.length - r.count);
       }
     }
     st.touches += 1;
@@ -506,19 +502,17 @@ export function applyEvent(rt: Runtime, ctx: Context, st: PolicyState, event: No
     if (end !== undefined) insertSorted(st.pending, end);
   } else {
     let scope: ConditionScope | undefined;
-    for (const i of rt.signalRules.get(event.type) ?? NONE) {
-      const rule = rules[i]!;
-      if (rule.kind !== "never-without" && rule.kind !== "never-after" && rule.kind !== "never-within") continue;
-      if (rule.where !== null) {
+    for (const r of rt.signalRules.get(event.type) ?? NONE) {
+      if (r.where !== null) {
         scope ??= { contact: ctx.contact, signal: event.props, counters: counters(st, event.at) };
-        if (!compileCondition(rule.where)(scope)) continue;
+        if (!r.where(scope)) continue;
       }
-      if (rule.kind === "never-within") {
-        const end = addIn(ctx, event.at, rule.duration) ?? event.at;
-        const previous = st.memory[i] as number | null;
-        if (previous === null || end > previous) st.memory[i] = end;
+      if (r.kind === "never-within") {
+        const end = addIn(ctx, event.at, r.duration!) ?? event.at;
+        const previous = st.memory[r.index] as number | null;
+        if (previous === null || end > previous) st.memory[r.index] = end;
       } else {
-        st.memory[i] = true;
+        st.memory[r.index] = true;
       }
     }
     if (rt.engagement.has(event.type)) {
@@ -529,7 +523,7 @@ export function applyEvent(rt: Runtime, ctx: Context, st: PolicyState, event: No
   tryTransitions(rt, ctx, st, event.at, event);
 }
 
-const NONE: readonly number[] = [];
+const NONE: readonly RuleRuntime[] = [];
 
 function insertSorted(list: number[], value: number): void {
   let i = list.length;
