@@ -37,7 +37,7 @@ import { applyAllowDirectives, type CheckOptions } from "../check-policy.js";
 import { formatDslText } from "../format-text.js";
 import { codeActions, suggestedFix } from "./actions.js";
 import { completeDsl, completeYaml, vocabularyOf } from "./completion.js";
-import { analyseDocument, formOf, stageNamed, type DocumentAnalysis } from "./document.js";
+import { analyseDocument, formOf, occurrenceAt, stageNamed, type DocumentAnalysis } from "./document.js";
 import { hoverAt, silentStayText } from "./hover.js";
 import { definition, documentSymbols, highlights, prepareRename, references, rename } from "./navigation.js";
 import { spanToRange } from "./positions.js";
@@ -352,10 +352,12 @@ export function toLsp(diagnostic: Diagnostic, analysis: DocumentAnalysis): LspDi
 function relatedLines(diagnostic: Diagnostic, analysis: DocumentAnalysis): NonNullable<LspDiagnostic["relatedInformation"]> {
   const uri = analysis.uri;
   const out: NonNullable<LspDiagnostic["relatedInformation"]> = [];
-  for (const match of diagnostic.message.matchAll(/(first declared) at line (\d+), column (\d+)/g)) {
-    const line = Number(match[2]) - 1;
-    const character = Number(match[3]) - 1;
-    out.push({ location: { uri, range: { start: { line, character }, end: { line, character } } }, message: match[1] ?? "" });
+  for (const match of `${diagnostic.message} ${diagnostic.hint ?? ""}`.matchAll(/(first declared) at line (\d+), column (\d+)/g)) {
+    const line = Number(match[2]);
+    const column = Number(match[3]);
+    const named = occurrenceAt(analysis, line, column);
+    const range = named === undefined ? { start: { line: line - 1, character: column - 1 }, end: { line: line - 1, character: column - 1 } } : spanToRange(named.span);
+    out.push({ location: { uri, range }, message: match[1] ?? "" });
   }
   const earlier = /can never fire: `([^`]+)` always fires first/.exec(diagnostic.message)?.[1];
   if (diagnostic.code === "shadowed-transition" && earlier !== undefined) {
