@@ -387,6 +387,15 @@ at most 3 touches per 7 days
     expect(await client.formatting(uri("messy.heed"))).toEqual([]);
   });
 
+  it("answers heed/graph with the Mermaid text heed graph prints, of the open text", async () => {
+    await client.change(uri("inbound.heed"), INBOUND);
+    const graph = (await client.connection.sendRequest("heed/graph", { uri: uri("inbound.heed") })) as { mermaid?: string; error?: string };
+    const run = heed(["graph", "inbound.heed", "--format", "mermaid"], EXAMPLES);
+    expect(graph.mermaid).toBe(run.stdout);
+    const broken = (await client.connection.sendRequest("heed/graph", { uri: uri("errors.heed") })) as { mermaid?: string; error?: string };
+    expect(broken).toEqual({ error: "the policy has errors: fix them to see its graph" });
+  });
+
   describe("quick fixes", () => {
     it("fixes a misspelled keyword with the did-you-mean suggestion", async () => {
       const text = INBOUND.replace("  never call when", "  nevr call when");

@@ -19,6 +19,7 @@ import { relative, isAbsolute } from "node:path";
 import {
   CodeActionKind,
   CodeLensRefreshRequest,
+  RequestType,
   DiagnosticSeverity,
   DiagnosticTag,
   TextDocumentSyncKind,
@@ -33,6 +34,7 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Diagnostic } from "../../diagnostics.js";
 import { describeTransition } from "../../engine/analysis/describe.js";
+import { renderGraph } from "../../engine/analysis/index.js";
 import { applyAllowDirectives, type CheckOptions } from "../check-policy.js";
 import { formatDslText } from "../format-text.js";
 import { codeActions, suggestedFix } from "./actions.js";
@@ -65,6 +67,12 @@ export interface SilentContactParams {
   /** The summary `heed check` prints for the policy. */
   summary: string;
 }
+
+/** The request for a policy's stage graph as Mermaid text (`heed graph --format mermaid` of the open text). */
+export const GRAPH_REQUEST = "heed/graph";
+
+/** What {@link GRAPH_REQUEST} answers: the Mermaid text, or why there is none. */
+export type GraphResult = { mermaid: string; policy: string } | { error: string };
 
 /** A silent-contact warning kept across edits by the stage it is on. */
 interface CarriedWarning {
@@ -317,6 +325,15 @@ export function startLanguageServer(connection: Connection): void {
     }
     return lenses;
   });
+
+  connection.onRequest(new RequestType<{ uri: string }, GraphResult, void>(GRAPH_REQUEST), (params) => graphOf(params.uri));
+  const graphOf = (uri: string): GraphResult => {
+    const state = current(uri);
+    if (state === undefined) return { error: "not a Heed policy" };
+    const policy = state.analysis.check.policy;
+    if (policy === undefined || !state.analysis.check.runsSilentContact) return { error: "the policy has errors: fix them to see its graph" };
+    return { mermaid: renderGraph(policy, "mermaid"), policy: policy.name.value };
+  };
 
   connection.onShutdown(async () => {
     await silentRunner.dispose();
