@@ -93,6 +93,11 @@ export class LspClient {
     this.connection.listen();
   }
 
+  /** The server's process id. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Starts `heed lsp --stdio` with `root` as the workspace folder. */
   static async start(root: string, initializationOptions: Record<string, unknown> = {}): Promise<LspClient> {
     const child = spawn(process.execPath, [BIN, "lsp", "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
@@ -137,10 +142,14 @@ export class LspClient {
     return doc.version;
   }
 
-  /** The next diagnostics published for a version of a document. */
+  /**
+   * The next diagnostics published for a version of a document, or for a
+   * later one (changes that come within the server's pause are checked
+   * together, and only the last version is published).
+   */
   nextDiagnostics(uri: string, version: number): Promise<Published> {
     return new Promise((resolve) => {
-      this.diagnosticWaiters.push({ accept: (p) => p.params.uri === uri && p.params.version === version, resolve });
+      this.diagnosticWaiters.push({ accept: (p) => p.params.uri === uri && (p.params.version ?? 0) >= version, resolve });
     });
   }
 

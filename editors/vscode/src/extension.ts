@@ -41,7 +41,7 @@ function initializationOptions(): Record<string, unknown> {
     signals: config.get<string[]>("signals", []),
     horizonDays: config.get<number>("horizonDays", 365),
     maxSilentTouches: config.get<number>("maxSilentTouches", 8),
-    diagnosticsDelay: config.get<number>("diagnosticsDelay", 50),
+    diagnosticsDelay: config.get<number>("diagnosticsDelay", 25),
   };
 }
 

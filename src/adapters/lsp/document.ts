@@ -63,18 +63,26 @@ export interface PathEntry {
 
 /** The analysis of one version of a document. */
 export interface DocumentAnalysis {
-  uri: string;
-  version: number;
-  text: string;
+  readonly uri: string;
+  readonly version: number;
+  readonly text: string;
   /** The name the diagnostics carry (the path as `heed check` would print it). */
-  file: string;
-  form: Form;
+  readonly file: string;
+  readonly form: Form;
   /** What `heed check` finds before the silent-contact run. */
-  check: StaticCheck;
+  readonly check: StaticCheck;
   /** An AST whose spans are those of this text: the checked policy, else (DSL) the recovered statements. */
-  policy: Policy | undefined;
+  readonly policy: Policy | undefined;
   /** True when {@link policy} is the checked policy rather than a recovered one. */
-  complete: boolean;
+  readonly complete: boolean;
+  readonly occurrences: readonly Occurrence[];
+  readonly rules: readonly RuleEntry[];
+  readonly transitions: readonly TransitionEntry[];
+  readonly paths: readonly PathEntry[];
+}
+
+/** The index of a policy's names, rules, transitions and paths. */
+interface Index {
   occurrences: Occurrence[];
   rules: RuleEntry[];
   transitions: TransitionEntry[];
@@ -87,29 +95,64 @@ export function formOf(file: string, languageId?: string): Form {
   return "dsl";
 }
 
-/** Analyses one version of a document. */
+/**
+ * One version of a document. Only the check runs when it is made (that is
+ * what every change publishes); the recovered tree of a text with errors and
+ * the index are built on the first request that reads them.
+ */
+class Analysis implements DocumentAnalysis {
+  readonly form: Form;
+  readonly check: StaticCheck;
+  readonly complete: boolean;
+  private recovered: { policy: Policy | undefined } | undefined;
+  private built: Index | undefined;
+
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    readonly text: string,
+    readonly file: string,
+    options: CheckOptions,
+  ) {
+    this.form = formOf(file);
+    this.check = checkStatic(text, file, options);
+    this.complete = this.check.policy !== undefined;
+  }
+
+  get policy(): Policy | undefined {
+    if (this.check.policy !== undefined) return this.check.policy;
+    if (this.recovered === undefined) this.recovered = { policy: this.form === "dsl" ? recoveredDslPolicy(this.text, this.file) : undefined };
+    return this.recovered.policy;
+  }
+
+  private get index(): Index {
+    if (this.built === undefined) {
+      const policy = this.policy;
+      this.built = policy === undefined ? { occurrences: [], rules: [], transitions: [], paths: [] } : buildIndex(policy, this.form, this.text);
+    }
+    return this.built;
+  }
+
+  get occurrences(): readonly Occurrence[] {
+    return this.index.occurrences;
+  }
+
+  get rules(): readonly RuleEntry[] {
+    return this.index.rules;
+  }
+
+  get transitions(): readonly TransitionEntry[] {
+    return this.index.transitions;
+  }
+
+  get paths(): readonly PathEntry[] {
+    return this.index.paths;
+  }
+}
+
+/** Analyses one version of a document: `heed check`'s static part now, the rest when asked for. */
 export function analyseDocument(uri: string, version: number, text: string, file: string, options: CheckOptions): DocumentAnalysis {
-  const form = formOf(file);
-  const check = checkStatic(text, file, options);
-  let policy = check.policy;
-  const complete = policy !== undefined;
-  if (policy === undefined && form === "dsl") policy = recoveredDslPolicy(text, file);
-  const analysis: DocumentAnalysis = {
-    uri,
-    version,
-    text,
-    file,
-    form,
-    check,
-    policy,
-    complete,
-    occurrences: [],
-    rules: [],
-    transitions: [],
-    paths: [],
-  };
-  if (policy !== undefined) index(analysis, policy);
-  return analysis;
+  return new Analysis(uri, version, text, file, options);
 }
 
 /** The statements of a DSL text that parse, whatever errors the others have. */
@@ -126,7 +169,8 @@ function recoveredDslPolicy(text: string, file: string): Policy | undefined {
 
 // ------------------------------------------------------------ the index
 
-function index(analysis: DocumentAnalysis, policy: Policy): void {
+function buildIndex(policy: Policy, form: Form, text: string): Index {
+  const analysis: Index = { occurrences: [], rules: [], transitions: [], paths: [] };
   const out = analysis.occurrences;
   const add = (kind: NameKind, ident: Ident | undefined, declaration: boolean): void => {
     if (ident?.span !== undefined && ident.name !== "") out.push({ kind, name: ident.name, span: ident.span, declaration });
@@ -186,11 +230,12 @@ function index(analysis: DocumentAnalysis, policy: Policy): void {
   }
   transitions(policy.transitions);
   rules(policy.rules);
-  if (analysis.form === "yaml") {
-    const start = yamlStartValue(analysis.text);
+  if (form === "yaml") {
+    const start = yamlStartValue(text);
     if (start !== undefined) out.push({ kind: "stage", ...start, declaration: false });
   }
   attachIr(analysis, policy);
+  return analysis;
 }
 
 function collectPaths(expr: Expr, signal: string | undefined, out: PathEntry[]): void {
@@ -218,7 +263,7 @@ function collectPaths(expr: Expr, signal: string | undefined, out: PathEntry[]):
 }
 
 /** The compiled rules, matched to the AST's by order (stages in order, then the policy-wide rules, as `compileIr` lists them). */
-function attachIr(analysis: DocumentAnalysis, policy: Policy): void {
+function attachIr(analysis: Index, policy: Policy): void {
   let compiled: IrRule[];
   try {
     compiled = compileIr(policy).rules;

@@ -3,11 +3,13 @@
  * LSP connection (stdio for `heed lsp --stdio`).
  *
  * On every change a document is checked again after a short pause (the
- * `diagnosticsDelay`, 50 ms by default): the static part of `heed check`
+ * `diagnosticsDelay`, 25 ms by default): the static part of `heed check`
  * (parse, validate, analyse) is published at once; the silent-contact run,
- * which can take hundreds of milliseconds on a large policy, runs on a
- * worker thread and its warnings, code lenses and summaries follow. Until
- * they come, the previous run's warnings stay on the stages they were on.
+ * which can take hundreds of milliseconds on a large policy, starts once the
+ * document has been quiet for a moment (`silentContactDelay`, 300 ms) and
+ * runs on a worker thread; its warnings, code lenses and summaries follow.
+ * Until they come, the previous run's warnings stay on the stages they were
+ * on.
  * When the run is done the server sends `heed/silentContact` with the
  * summary (clients may show it; tests wait for it).
  *
@@ -32,6 +34,7 @@ import {
   type TextEdit,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import type { Policy } from "../../ast.js";
 import type { Diagnostic } from "../../diagnostics.js";
 import { describeTransition } from "../../engine/analysis/describe.js";
 import { renderGraph } from "../../engine/analysis/index.js";
@@ -53,8 +56,10 @@ export interface ServerSettings {
   horizonDays?: number;
   /** Warn when a silent contact gets more touches within 30 days (as `--max-silent-touches`). */
   maxSilentTouches?: number;
-  /** The pause after a change before checking again, in milliseconds (default 50). */
+  /** The pause after a change before checking again, in milliseconds (default 25). */
   diagnosticsDelay?: number;
+  /** The quiet time after a change before the silent-contact run starts, in milliseconds (default 300). */
+  silentContactDelay?: number;
 }
 
 /** The notification sent when a document's silent-contact run is done. */
@@ -91,6 +96,8 @@ interface DocumentState {
   /** The last result, of whatever version: lenses and warnings until the new one is done. */
   lastSilent: { result: SilentResult; warnings: CarriedWarning[] } | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** The silent-contact run waiting for the document to be quiet. */
+  silentTimer: NodeJS.Timeout | undefined;
 }
 
 /** The policy forms this server reads, by file name. */
@@ -167,32 +174,42 @@ export function startLanguageServer(connection: Connection): void {
     if (document === undefined) return;
     const previous = states.get(uri);
     if (previous?.timer !== undefined) clearTimeout(previous.timer);
+    if (previous?.silentTimer !== undefined) clearTimeout(previous.silentTimer);
     const analysis = analyseDocument(uri, document.version, document.getText(), fileOf(uri), checkOptions());
-    const hasNames = analysis.occurrences.length > 0;
     const state: DocumentState = {
       analysis,
-      named: hasNames ? analysis : previous?.named,
+      // Read lazily: a text whose names are all lost to errors falls back on the last that had them.
+      named: previous?.analysis.complete === true ? previous.analysis : previous?.named,
       silent: undefined,
       lastSilent: previous?.silent !== undefined ? carry(previous) : previous?.lastSilent,
       timer: undefined,
+      silentTimer: undefined,
     };
     states.set(uri, state);
     publish(state);
     const policy = analysis.check.policy;
     if (analysis.check.runsSilentContact && policy !== undefined) {
-      silentRunner.request(uri, analysis.version, policy, checkOptions(), (result) => {
-        const current = states.get(uri);
-        if (result === undefined || current === undefined || current.analysis.version !== analysis.version) return;
-        current.silent = result;
-        current.lastSilent = carry(current);
-        publish(current);
-        if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
-        const params: SilentContactParams = { uri, version: analysis.version, summary: result.summary };
-        void connection.sendNotification(SILENT_CONTACT_NOTIFICATION, params);
-      });
+      // While you type, the run waits for a quiet moment: it would only compete with the next check for the processor.
+      const quiet = previous === undefined ? 0 : settings.silentContactDelay ?? 300;
+      silentRunner.forget(uri);
+      state.silentTimer = setTimeout(() => runSilent(uri, analysis.version, policy), quiet);
     } else {
       silentRunner.forget(uri);
     }
+  };
+
+  const runSilent = (uri: string, version: number, policy: Policy): void => {
+    if (states.get(uri)?.analysis.version !== version) return;
+    silentRunner.request(uri, version, policy, checkOptions(), (result) => {
+      const current = states.get(uri);
+      if (result === undefined || current === undefined || current.analysis.version !== version) return;
+      current.silent = result;
+      current.lastSilent = carry(current);
+      publish(current);
+      if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
+      const params: SilentContactParams = { uri, version, summary: result.summary };
+      void connection.sendNotification(SILENT_CONTACT_NOTIFICATION, params);
+    });
   };
 
   /** The warnings of a state's silent result, each with the stage it points at. */
@@ -228,11 +245,12 @@ export function startLanguageServer(connection: Connection): void {
 
   documents.onDidOpen((event) => schedule(event.document, 0));
   documents.onDidChangeContent((event) => {
-    if (states.has(event.document.uri)) schedule(event.document, settings.diagnosticsDelay ?? 50);
+    if (states.has(event.document.uri)) schedule(event.document, settings.diagnosticsDelay ?? 25);
   });
   documents.onDidClose((event) => {
     const state = states.get(event.document.uri);
     if (state?.timer !== undefined) clearTimeout(state.timer);
+    if (state?.silentTimer !== undefined) clearTimeout(state.silentTimer);
     states.delete(event.document.uri);
     silentRunner.forget(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
