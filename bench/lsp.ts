@@ -44,10 +44,10 @@ function summary(name: string, samples: readonly number[]): { name: string; p50:
  * /proc, in clock ticks of 10 ms; the silent-contact worker is another
  * thread and is not counted). Undefined elsewhere.
  */
-function mainThreadCpuMs(pid: number | undefined, wholeProcess = false): number | undefined {
+function mainThreadCpuMs(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const stat = readFileSync(wholeProcess ? `/proc/${pid}/stat` : `/proc/${pid}/task/${pid}/stat`, "utf8");
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
@@ -89,7 +89,6 @@ async function main(): Promise<void> {
   const openSettledMs = performance.now() - t0;
   if (opened.params.diagnostics.some((d) => d.severity === 1)) throw new Error("the synthetic policy has errors");
 
-  const processStart = mainThreadCpuMs(client.pid, true);
   // 1. One change at a time.
   const cpuStart = mainThreadCpuMs(client.pid);
   let lastCpu = cpuStart ?? 0;
@@ -112,7 +111,6 @@ async function main(): Promise<void> {
     settled.push(performance.now() - start);
   }
 
-  const processPerChange = ((mainThreadCpuMs(client.pid, true) ?? 0) - (processStart ?? 0)) / first.length;
   // 2. Typing: a keystroke every 120 ms while silent-contact runs are under way.
   const typing: number[] = [];
   const waits: Promise<void>[] = [];
@@ -147,13 +145,14 @@ async function main(): Promise<void> {
   const load = loadavg().map((l) => l.toFixed(1)).join(", ");
   console.log(`heed lsp, ${STAGES}-stage policy (${base.split("\n").length} lines), wall ms from didChange to publishDiagnostics (${delay} ms pause included); load average ${load}${priority === undefined ? "" : `; priority ${priority}`}`);
   console.log(`open: first diagnostics ${openMs.toFixed(0)} ms, settled ${openSettledMs.toFixed(0)} ms`);
-  if (processStart !== undefined) console.log(`server process, all threads (silent-contact runs included): ${processPerChange.toFixed(1)} ms of CPU per change`);
   if (cpuStart !== undefined) console.log(`server main thread: ${(cpuOfChanges / first.length).toFixed(1)} ms of CPU per change, from didChange to publishDiagnostics (one change at a time)`);
   console.log("| run | n | p50 | p95 | max |");
   console.log("|---|---:|---:|---:|---:|");
   for (const r of rows) console.log(`| ${r.name} | ${r.n} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.max.toFixed(0)} |`);
-  const worst = Math.max(...[rows[0], rows[2], rows[3]].map((r) => r?.p95 ?? Infinity));
-  console.log(`target: first diagnostics within ${TARGET_MS} ms (p95): ${worst <= TARGET_MS ? "PASS" : "FAIL"} (worst p95 ${worst.toFixed(0)} ms)`);
+  const measured = [rows[0], rows[2], rows[3]];
+  const worst = Math.max(...measured.map((r) => r?.p95 ?? Infinity));
+  const worstMedian = Math.max(...measured.map((r) => r?.p50 ?? Infinity));
+  console.log(`target: first diagnostics within ${TARGET_MS} ms: p95 ${worst <= TARGET_MS ? "PASS" : "FAIL"} (worst p95 ${worst.toFixed(0)} ms), p50 ${worstMedian <= TARGET_MS ? "PASS" : "FAIL"} (worst p50 ${worstMedian.toFixed(0)} ms)`);
 }
 
 await main();

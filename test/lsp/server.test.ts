@@ -138,6 +138,14 @@ function labels(items: readonly CompletionItem[]): string[] {
   return items.map((i) => i.label);
 }
 
+describe("heed lsp on the command line", () => {
+  it("takes no files: the editor sends them", () => {
+    const run = heed(["lsp", "inbound.heed"], EXAMPLES);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("heed lsp: unexpected `inbound.heed`: the server takes no files (the editor sends them)");
+  });
+});
+
 describe("heed lsp over stdio", () => {
   let dir: string;
   let client: LspClient;

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { UsageError } from "../args.js";
 import type { Verb } from "../verb.js";
 
 /** The LSP adapter's entry point. */
@@ -24,7 +25,8 @@ export const lspVerb: Verb = {
     "Editors start it themselves; see docs/editors.md.",
   ].join("\n"),
   options: [{ name: "stdio", type: "flag", description: "talk over stdin and stdout (the default and only transport)" }],
-  async run() {
+  async run(args) {
+    if (args.positionals.length > 0) throw new UsageError(`unexpected \`${args.positionals[0] ?? ""}\`: the server takes no files (the editor sends them)`);
     const module = (await import(LSP_MAIN)) as { runStdio: RunStdio };
     return module.runStdio();
   },
