@@ -127,6 +127,11 @@ async function showGraph(context: vscode.ExtensionContext): Promise<void> {
       localResourceRoots: [media],
     });
     panels.set(uri, panel);
+    const shown = panel;
+    // The page asks for the graph once its script listens: a message sent before would be lost.
+    shown.webview.onDidReceiveMessage((message: { ready?: boolean }) => {
+      if (message.ready === true) void draw(uri, shown);
+    });
     panel.webview.html = graphPage(panel.webview, media);
     const redraw = vscode.workspace.onDidChangeTextDocument((event) => {
       if (event.document.uri.toString() === uri) void draw(uri, panel as vscode.WebviewPanel);
@@ -135,6 +140,7 @@ async function showGraph(context: vscode.ExtensionContext): Promise<void> {
       redraw.dispose();
       panels.delete(uri);
     });
+    return;
   }
   await draw(uri, panel);
 }
@@ -182,6 +188,7 @@ function graphPage(webview: vscode.Webview, media: vscode.Uri): string {
       error.textContent = String(e && e.message || e);
     }
   });
+  acquireVsCodeApi().postMessage({ ready: true });
 </script>
 </body>
 </html>`;
