@@ -12,12 +12,11 @@
 import type { Hover, Position } from "vscode-languageserver/node";
 import { MarkupKind } from "vscode-languageserver/node";
 import { DEFAULT_ENGAGEMENT, type Rule, type Stage } from "../../ast.js";
-import { describeTransition } from "../../engine/analysis/describe.js";
-import { describeRule } from "../../engine/compile.js";
 import { namesOf, occurrenceAt, stageNamed, type DocumentAnalysis, type RuleEntry } from "./document.js";
 import { spanContains, spanSize, spanToRange } from "./positions.js";
 import type { SilentResult } from "./silent.js";
 import { counterMeaning, reasonCode, ruleMeaning, signalMeaning } from "./vocabulary.js";
+import { ruleWords, transitionWords } from "./words.js";
 
 /** The hover at a position, if there is something to say. */
 export function hoverAt(analysis: DocumentAnalysis, silent: SilentResult | undefined, position: Position): Hover | null {
@@ -66,7 +65,7 @@ export function hoverAt(analysis: DocumentAnalysis, silent: SilentResult | undef
   );
   if (transition !== undefined && transition.transition.span !== undefined) {
     const scope = transition.stage === undefined ? "policy-wide: tried in every stage that is not final, after the stage's own" : `in stage \`${transition.stage.name.name}\`, tried in source order`;
-    return markdown(`**transition** \`${describeTransition(transition.transition)}\`\n\n${scope}; the first that matches fires`, spanToRange(transition.transition.span));
+    return markdown(`**transition** \`${transitionWords(transition.transition)}\`\n\n${scope}; the first that matches fires`, spanToRange(transition.transition.span));
   }
   const stage = innermost(policy.stages.filter((s) => s.span !== undefined && s.span.line === line && spanContains(s.span, position)), (s) => s.span);
   if (stage !== undefined && stage.span !== undefined) return markdown(stageHover(analysis, stage, silent), spanToRange(stage.name.span ?? stage.span));
@@ -91,10 +90,10 @@ function innermost<T>(items: readonly T[], span: (item: T) => Parameters<typeof 
 /** A rule: the engine's description, its id, its reason code, where it applies and what the form does. */
 export function ruleHover(entry: RuleEntry): string {
   const rule: Rule = entry.rule;
-  const words = entry.ir === undefined ? undefined : describeRule(entry.ir);
+  const words = ruleWords(entry);
   const id = entry.ir?.id ?? rule.name?.name;
   const scope = entry.stage === undefined ? "policy-wide: judged in every stage" : `in stage \`${entry.stage.name.name}\` only`;
-  const lines = [`**rule${id === undefined ? "" : ` \`${id}\``}**: ${words ?? rule.kind}`, "", `${ruleMeaning(rule.kind)}.`, "", `${scope} · reason code \`${reasonCode(rule.kind)}\``];
+  const lines = [`**rule${id === undefined ? "" : ` \`${id}\``}**: ${words}`, "", `${ruleMeaning(rule.kind)}.`, "", `${scope} · reason code \`${reasonCode(rule.kind)}\``];
   return lines.join("\n");
 }
 
@@ -111,7 +110,7 @@ export function stageHover(analysis: DocumentAnalysis, stage: Stage, silent: Sil
     const own = stage.rules.length;
     const wide = policy?.rules.length ?? 0;
     lines.push("", `rules: ${own} of its own, ${wide} policy-wide`);
-    const ways = [...stage.transitions.map((t) => `- \`${describeTransition(t)}\``), ...(policy?.transitions ?? []).map((t) => `- \`${describeTransition(t)}\` (policy-wide)`)];
+    const ways = [...stage.transitions.map((t) => `- \`${transitionWords(t)}\``), ...(policy?.transitions ?? []).map((t) => `- \`${transitionWords(t)}\` (policy-wide)`)];
     lines.push("", ways.length === 0 ? "no way out" : "ways out, tried in this order:", ...ways);
   }
   const stay = silentStayText(silent, stage.name.name);

@@ -21,11 +21,10 @@ import {
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Rule, Stage, Transition } from "../../ast.js";
 import type { Span } from "../../diagnostics.js";
-import { describeTransition } from "../../engine/analysis/describe.js";
-import { describeRule } from "../../engine/compile.js";
 import { KEYWORDS } from "../../lexer/tokens.js";
 import { occurrenceAt, type DocumentAnalysis, type NameKind, type Occurrence } from "./document.js";
 import { spanToRange } from "./positions.js";
+import { ruleWords, transitionWords } from "./words.js";
 
 /** The occurrence under the cursor. */
 function at(analysis: DocumentAnalysis, position: Position): Occurrence | undefined {
@@ -133,10 +132,10 @@ export function documentSymbols(analysis: DocumentAnalysis): DocumentSymbol[] {
   };
   const rule = (r: Rule): DocumentSymbol | undefined => {
     const ir = rulesById.get(r);
-    const words = ir === undefined ? r.kind : describeRule(ir);
+    const words = ruleWords(ir === undefined ? { rule: r } : { rule: r, ir });
     return r.name === undefined ? symbol(words, SymbolKind.Function, r.span, r.span, "rule") : symbol(r.name.name, SymbolKind.Function, r.span, r.name.span, words);
   };
-  const transition = (t: Transition): DocumentSymbol | undefined => symbol(describeTransition(t), SymbolKind.Event, t.span, t.target.span, "transition");
+  const transition = (t: Transition): DocumentSymbol | undefined => symbol(transitionWords(t), SymbolKind.Event, t.span, t.target.span, "transition");
   const stage = (s: Stage): DocumentSymbol | undefined => {
     const children = [...s.rules.map(rule), ...s.transitions.map(transition)].filter((c): c is DocumentSymbol => c !== undefined);
     const flags = [s.start ? "start" : "", s.final ? "final" : ""].filter((f) => f !== "").join(" ");

@@ -36,7 +36,6 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Policy } from "../../ast.js";
 import type { Diagnostic } from "../../diagnostics.js";
-import { describeTransition } from "../../engine/analysis/describe.js";
 import { renderGraph } from "../../engine/analysis/index.js";
 import { applyAllowDirectives, type CheckOptions } from "../check-policy.js";
 import { formatDslText } from "../format-text.js";
@@ -47,6 +46,7 @@ import { hoverAt, silentStayText } from "./hover.js";
 import { definition, documentSymbols, highlights, prepareRename, references, rename } from "./navigation.js";
 import { spanToRange } from "./positions.js";
 import { SilentRunner, type SilentResult } from "./silent.js";
+import { transitionWords } from "./words.js";
 
 /** The settings a client may give (`initializationOptions`, or `heed` in the workspace configuration). */
 export interface ServerSettings {
@@ -397,7 +397,7 @@ function relatedLines(diagnostic: Diagnostic, analysis: DocumentAnalysis): NonNu
   const earlier = /can never fire: `([^`]+)` always fires first/.exec(diagnostic.message)?.[1];
   if (diagnostic.code === "shadowed-transition" && earlier !== undefined) {
     for (const { transition } of analysis.transitions) {
-      if (transition.span === undefined || describeTransition(transition) !== earlier) continue;
+      if (transition.span === undefined || transitionWords(transition) !== earlier) continue;
       out.push({ location: { uri, range: spanToRange(transition.span) }, message: "this transition always fires first" });
     }
   }
