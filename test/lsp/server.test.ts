@@ -5,7 +5,7 @@
  * sees them do.
  */
 
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { CompletionItem, Diagnostic as LspDiagnostic } from "vscode-languageserver-protocol";
@@ -371,6 +371,81 @@ cadence "rename" {
       expect(symbols.slice(0, 5).map((s) => s.name)).toEqual(["prospecting", "nurture", "engaged", "email-only", "closed"]);
       expect(symbols[1]?.children?.map((c) => c.name)).toEqual(["at most 1 `email` per 14 days", "on reply move to engaged", "after 180 days move to closed"]);
       expect(symbols.map((s) => s.name)).toEqual(expect.arrayContaining(["no-cold-invites", "let-them-read", "on unsubscribe move to closed"]));
+    });
+  });
+
+  describe("the policy's test files", () => {
+    const PACE = `cadence "pace" {
+  channels email, call
+  start stage reaching {
+    allow email, call
+    rule slow-calls: at most 1 call per day
+    after 3 ignored touches move to resting
+  }
+  final stage resting
+}
+`;
+    const PACE_TEST = `policy: pace.heed
+cases:
+  - name: a second call the same day waits
+    contact: { id: c1, timezone: UTC }
+    history:
+      - { type: touch, channel: call, at: "2026-03-03T09:00:00Z" }
+    at: "2026-03-03T10:00:00Z"
+    touch: { channel: call }
+    expect: { verdict: defer, stage: reaching, rules: [slow-calls] }
+  - name: three ignored touches rest the contact
+    contact: { id: c2, timezone: UTC }
+    history:
+      - { type: touch, channel: email, at: "2026-03-02T09:00:00Z" }
+      - { type: touch, channel: "call", at: "2026-03-06T09:00:00Z" }
+      - { type: touch, channel: email, at: "2026-03-10T09:00:00Z" }
+    at: "2026-03-20T09:00:00Z"
+    touch: { channel: email }
+    expect:
+      verdict: deny
+      stage: resting
+`;
+    const paced = (name: string): string => join(dir, "paced", name);
+
+    it("are found by references and changed by rename, and still pass", async () => {
+      mkdirSync(paced(""), { recursive: true });
+      writeFileSync(paced("pace.heed"), PACE);
+      writeFileSync(paced("pace.test.yaml"), PACE_TEST);
+      expect(heed(["test", "pace.test.yaml"], paced("")).code).toBe(0);
+      const policyUri = pathToFileURL(paced("pace.heed")).href;
+      const testUri = pathToFileURL(paced("pace.test.yaml")).href;
+      await client.openDocument(policyUri, PACE);
+
+      const refs = await client.references(policyUri, positionIn(PACE, "final stage resting", "final stage ".length));
+      expect(refs.filter((r) => r.uri === testUri).map((r) => r.range)).toEqual([
+        { start: positionIn(PACE_TEST, "stage: resting", 7), end: positionIn(PACE_TEST, "stage: resting", 14) },
+      ]);
+
+      let policy = PACE;
+      let tests = PACE_TEST;
+      const renames: [string, number, string][] = [
+        ["stage reaching", 6, "first-reach"],
+        ["rule slow-calls", 5, "one-call-a-day"],
+        ["channels email, call", "channels email, ".length, "phone"],
+      ];
+      for (const [needle, shift, newName] of renames) {
+        const edit = await client.rename(policyUri, positionIn(policy, needle, shift), newName);
+        policy = applyEdits(policy, edit?.changes?.[policyUri] ?? []);
+        tests = applyEdits(tests, edit?.changes?.[testUri] ?? []);
+        await client.change(policyUri, policy);
+        writeFileSync(paced("pace.heed"), policy);
+        writeFileSync(paced("pace.test.yaml"), tests);
+      }
+      expect(tests).toBe(
+        PACE_TEST.replace("stage: reaching", "stage: first-reach")
+          .replace("[slow-calls]", "[one-call-a-day]")
+          .replaceAll("channel: call", "channel: phone")
+          .replace('channel: "call"', 'channel: "phone"'),
+      );
+      const run = heed(["test", "pace.test.yaml"], paced(""));
+      expect(run.stdout).toContain("2 cases: 2 passed, 0 failed");
+      expect(run.code).toBe(0);
     });
   });
 

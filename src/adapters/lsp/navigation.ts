@@ -27,7 +27,7 @@ import { spanToRange } from "./positions.js";
 import { ruleWords, transitionWords } from "./words.js";
 
 /** The occurrence under the cursor. */
-function at(analysis: DocumentAnalysis, position: Position): Occurrence | undefined {
+export function occurrenceUnder(analysis: DocumentAnalysis, position: Position): Occurrence | undefined {
   return occurrenceAt(analysis, position.line + 1, position.character + 1);
 }
 
@@ -52,7 +52,7 @@ export function nameRange(document: TextDocument, occurrence: Occurrence): Range
 
 /** Where the name under the cursor is declared. */
 export function definition(analysis: DocumentAnalysis, position: Position): Location[] {
-  const occurrence = at(analysis, position);
+  const occurrence = occurrenceUnder(analysis, position);
   if (occurrence === undefined) return [];
   return sameName(analysis, occurrence)
     .filter((o) => o.declaration)
@@ -61,7 +61,7 @@ export function definition(analysis: DocumentAnalysis, position: Position): Loca
 
 /** Every place the name under the cursor is written. */
 export function references(analysis: DocumentAnalysis, position: Position, includeDeclaration: boolean): Location[] {
-  const occurrence = at(analysis, position);
+  const occurrence = occurrenceUnder(analysis, position);
   if (occurrence === undefined) return [];
   return sameName(analysis, occurrence)
     .filter((o) => includeDeclaration || !o.declaration)
@@ -70,7 +70,7 @@ export function references(analysis: DocumentAnalysis, position: Position, inclu
 
 /** The other places of the name under the cursor, in this document. */
 export function highlights(analysis: DocumentAnalysis, position: Position): DocumentHighlight[] {
-  const occurrence = at(analysis, position);
+  const occurrence = occurrenceUnder(analysis, position);
   if (occurrence === undefined) return [];
   return sameName(analysis, occurrence).map((o) => ({
     range: spanToRange(o.span),
@@ -82,7 +82,7 @@ const RENAMABLE: ReadonlySet<NameKind> = new Set(["stage", "channel", "rule"]);
 
 /** Checks that the name under the cursor can be renamed; gives its range and text. */
 export function prepareRename(analysis: DocumentAnalysis, document: TextDocument, position: Position): { range: Range; placeholder: string } {
-  const occurrence = at(analysis, position);
+  const occurrence = occurrenceUnder(analysis, position);
   if (occurrence === undefined || !RENAMABLE.has(occurrence.kind)) {
     throw new ResponseError(ErrorCodes.InvalidRequest, "only a stage, a channel or a named rule can be renamed");
   }
@@ -96,7 +96,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*$/;
 
 /** The edits that rename the stage, channel or named rule under the cursor everywhere in the document, and nowhere else. */
 export function rename(analysis: DocumentAnalysis, document: TextDocument, position: Position, newName: string): TextEdit[] {
-  const occurrence = at(analysis, position);
+  const occurrence = occurrenceUnder(analysis, position);
   prepareRename(analysis, document, position);
   if (occurrence === undefined) return [];
   if (!NAME.test(newName)) {

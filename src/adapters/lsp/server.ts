@@ -16,7 +16,7 @@
  * @module
  */
 
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { relative, isAbsolute } from "node:path";
 import {
   CodeActionKind,
@@ -31,6 +31,7 @@ import {
   type Diagnostic as LspDiagnostic,
   type InitializeParams,
   type InitializeResult,
+  type Position,
   type TextEdit,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
@@ -43,9 +44,10 @@ import { codeActions, suggestedFix } from "./actions.js";
 import { completeDsl, completeYaml, vocabularyOf } from "./completion.js";
 import { analyseDocument, formOf, occurrenceAt, stageNamed, type DocumentAnalysis } from "./document.js";
 import { hoverAt, silentStayText } from "./hover.js";
-import { definition, documentSymbols, highlights, prepareRename, references, rename } from "./navigation.js";
+import { definition, documentSymbols, highlights, occurrenceUnder, prepareRename, references, rename } from "./navigation.js";
 import { spanToRange } from "./positions.js";
 import { SilentRunner, type SilentResult } from "./silent.js";
+import { readFromDisk, testFileReferences, type TestFileReference } from "./test-files.js";
 import { transitionWords } from "./words.js";
 
 /** The settings a client may give (`initializationOptions`, or `heed` in the workspace configuration). */
@@ -284,9 +286,21 @@ export function startLanguageServer(connection: Connection): void {
     return state === undefined ? [] : definition(state.analysis, params.position);
   });
 
+  /** The places the policy test files of the workspace name the stage, rule or channel under the cursor. */
+  const inTestFiles = (uri: string, analysis: DocumentAnalysis, position: Position): TestFileReference[] => {
+    if (root === undefined || !uri.startsWith("file:")) return [];
+    const occurrence = occurrenceUnder(analysis, position);
+    if (occurrence === undefined || occurrence.kind === "signal") return [];
+    const read = (path: string): string | undefined => documents.get(pathToFileURL(path).href)?.getText() ?? readFromDisk(path);
+    return testFileReferences(root, fileURLToPath(uri), read).filter((r) => r.kind === occurrence.kind && r.name === occurrence.name);
+  };
+
   connection.onReferences((params) => {
     const state = current(params.textDocument.uri);
-    return state === undefined ? [] : references(state.analysis, params.position, params.context.includeDeclaration);
+    if (state === undefined) return [];
+    const local = references(state.analysis, params.position, params.context.includeDeclaration);
+    const tests = inTestFiles(params.textDocument.uri, state.analysis, params.position).map((r) => ({ uri: pathToFileURL(r.path).href, range: r.range }));
+    return [...local, ...tests];
   });
 
   connection.onDocumentHighlight((params) => {
@@ -305,7 +319,12 @@ export function startLanguageServer(connection: Connection): void {
     const state = current(params.textDocument.uri);
     const document = documents.get(params.textDocument.uri);
     if (state === undefined || document === undefined) return null;
-    return { changes: { [params.textDocument.uri]: rename(state.analysis, document, params.position, params.newName) } };
+    const changes: Record<string, TextEdit[]> = { [params.textDocument.uri]: rename(state.analysis, document, params.position, params.newName) };
+    for (const reference of inTestFiles(params.textDocument.uri, state.analysis, params.position)) {
+      const uri = pathToFileURL(reference.path).href;
+      (changes[uri] ??= []).push({ range: reference.range, newText: params.newName });
+    }
+    return { changes };
   });
 
   connection.onDocumentSymbol((params) => {
