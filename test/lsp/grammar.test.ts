@@ -117,6 +117,36 @@ describe("the TextMate grammar (editors/vscode)", () => {
     });
   }
 
+  it("scopes every token of the whole policies in docs/language.md and the benchmark's", () => {
+    const reference = readFileSync(join(ROOT, "docs/language.md"), "utf8");
+    const policies = [...reference.matchAll(/```\n([\s\S]*?)```/g)].map((m) => m[1] ?? "").filter((b) => /^(#.*\n)*cadence /.test(b));
+    expect(policies.length).toBeGreaterThan(0);
+    for (const text of [...policies, readFileSync(join(ROOT, "bench/inbound.heed"), "utf8")]) expect(checkFile(text)).toEqual([]);
+  });
+
+  it("tells names that contain keywords from keywords, and keywords used as names", () => {
+    const text = [
+      "cadence unquoted-name {",
+      "  timezone from contact.timezone else \"Europe/Berlin\" # the zone",
+      "  channels email, on-call, touchless",
+      "  holidays 2026-12-24, 2026-12-25",
+      "  start stage stages {",
+      "    allow email, on-call",
+      "    rule quiet: quiet hours 21:00 - 08:00 for on-call",
+      "    rule on: never touchless after unsubscribe where channel == \"touchless\"",
+      "    at most 2 on-calls per day",
+      "    on reply where sentiment != \"negative\" and not exists touch.campaign move to final-stage",
+      "    when time_in_stage > 30 business days or total_touches >= 12 move to final-stage",
+      "  }",
+      "  final stage final-stage",
+      "  only business day for on-call",
+      "  never any tagged \"stage\" within 1.5 hours of content_download",
+      "}",
+      "",
+    ].join("\n");
+    expect(checkFile(text)).toEqual([]);
+  });
+
   it("scopes keywords, strings, comments, durations, times and names in the spec's policy", () => {
     const text = readFileSync(join(EXAMPLES, "inbound.heed"), "utf8");
     const scopes = scopesOf(text);
