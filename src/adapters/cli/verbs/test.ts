@@ -56,7 +56,7 @@ export const testVerb: Verb = {
     } else if (format === "pretty") {
       printPretty(io, run, problems, cov);
     } else {
-      emitDiagnostics(io, [...problems, ...failures, ...coverageWarnings(cov)], { format, sources: run.sources });
+      emitDiagnostics(io, [...problems, ...failures, ...coverageWarnings(cov)], { format, sources: run.sources, category: "test" });
     }
     return problems.length > 0 || failed > 0 ? EXIT_FAIL : EXIT_OK;
   },
