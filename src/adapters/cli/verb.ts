@@ -33,7 +33,8 @@ export interface Verb {
 
 /** The options a verb accepts: its own, `--root` when it takes `--format`, and `--help`. */
 function acceptedOptions(verb: Verb): OptionSpec[] {
-  return [...verb.options, ...(verb.options.includes(FORMAT_OPTION) ? [ROOT_OPTION] : []), HELP_OPTION];
+  const reports = verb.options.some((o) => o.name === FORMAT_OPTION.name);
+  return [...verb.options, ...(reports ? [ROOT_OPTION] : []), HELP_OPTION];
 }
 
 /** The help text of a verb. */
