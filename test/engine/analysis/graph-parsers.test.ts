@@ -9,7 +9,7 @@
  */
 
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
-import { JSDOM } from "jsdom";
+import { XMLParser } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { renderGraph, stageGraph, type StageGraph } from "../../../src/engine/analysis/graph.js";
@@ -39,6 +39,14 @@ transitions:
   - { on: unsubscribe, moveTo: end }
 `;
 
+/** The little of jsdom this file uses (jsdom ships no types). */
+interface Window {
+  document: { createElement(tag: string): { innerHTML: string; textContent: string | null } };
+}
+interface JsdomModule {
+  JSDOM: new (html: string) => { window: Window };
+}
+
 const policy = (() => {
   const { policy: parsed, diagnostics } = parsePolicy(HOSTILE, { file: "hostile.heed.yaml" });
   expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
@@ -67,6 +75,8 @@ describe("Mermaid, read by mermaid's own parser", () => {
 
   beforeAll(async () => {
     // mermaid sanitises labels with DOMPurify, which needs a window
+    const jsdom = "jsdom"; // a variable, as jsdom ships no declarations
+    const { JSDOM } = (await import(jsdom)) as JsdomModule;
     const { window } = new JSDOM("");
     Object.assign(globalThis, { window, document: window.document });
     const { default: mermaid } = await import("mermaid");
@@ -115,13 +125,21 @@ describe("DOT, read and drawn by Graphviz", () => {
   /** The texts Graphviz draws, by node and edge title, from its SVG. */
   function drawn(dot: string): { nodes: Map<string, string[]>; edges: { title: string; texts: string[] }[] } {
     const svg = graphviz.layout(dot, "svg", "dot");
-    const { window } = new JSDOM(svg, { contentType: "image/svg+xml" });
-    const groups = [...window.document.querySelectorAll("g")];
-    const texts = (g: Element) => [...g.querySelectorAll("text")].map((t) => t.textContent ?? "");
-    const title = (g: Element) => g.querySelector("title")?.textContent ?? "";
+    type Group = { "@class"?: string; title?: string; text?: (string | { "#text"?: string })[]; g?: Group[] };
+    const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => name === "g" || name === "text", processEntities: true, htmlEntities: true, trimValues: false });
+    const root = (parser.parse(svg) as { svg: { g: Group[] } }).svg.g;
+    const groups: Group[] = [];
+    const walk = (list: Group[] | undefined): void => {
+      for (const g of list ?? []) {
+        groups.push(g);
+        walk(g.g);
+      }
+    };
+    walk(root);
+    const texts = (g: Group) => (g.text ?? []).map((t) => String(typeof t === "string" ? t : (t["#text"] ?? "")));
     return {
-      nodes: new Map(groups.filter((g) => g.getAttribute("class") === "node").map((g) => [title(g), texts(g)])),
-      edges: groups.filter((g) => g.getAttribute("class") === "edge").map((g) => ({ title: title(g), texts: texts(g) })),
+      nodes: new Map(groups.filter((g) => g["@class"] === "node").map((g) => [String(g.title ?? ""), texts(g)])),
+      edges: groups.filter((g) => g["@class"] === "edge").map((g) => ({ title: String(g.title ?? ""), texts: texts(g) })),
     };
   }
 
