@@ -270,11 +270,13 @@ export function main(env = process.env) {
   // check: annotations, SARIF, and the JSON the summary reads
   const checkArgs = ["check", ...paths, ...(strict ? ["--strict"] : [])];
   const checkJson = run(heed, [...checkArgs, "--format", "json"], workspace);
-  if (checkJson.code === 2) {
-    process.stderr.write(checkJson.stderr);
+  let check;
+  try {
+    check = JSON.parse(checkJson.stdout);
+  } catch {
+    process.stderr.write(`heed action: \`${[...heed, ...checkArgs].join(" ")}\` failed (exit ${checkJson.code}); set the \`heed-command\` input, or install heed in the repository (npm ci)\n${checkJson.stderr}`);
     return 2;
   }
-  const check = JSON.parse(checkJson.stdout);
   write(join(sarifDir, "check.sarif"), run(heed, [...checkArgs, "--format", "sarif"], workspace).stdout);
   log(run(heed, [...checkArgs, "--format", "github"], workspace).stdout);
   const policies = new Set([...check.silentContacts.map((/** @type {SilentContact} */ s) => s.file), ...check.diagnostics.map((/** @type {JsonDiagnostic} */ d) => d.file)]).size;

@@ -31,9 +31,9 @@ export interface Verb {
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
 
-/** The options a verb accepts: its own, `--root` when it takes `--format`, and `--help`. */
+/** The options a verb accepts: its own, `--root` when it reports in the `github` and `sarif` formats, and `--help`. */
 function acceptedOptions(verb: Verb): OptionSpec[] {
-  const reports = verb.options.some((o) => o.name === FORMAT_OPTION.name);
+  const reports = verb.options.some((o) => o.name === FORMAT_OPTION.name && o.choices?.includes("sarif") === true);
   return [...verb.options, ...(reports ? [ROOT_OPTION] : []), HELP_OPTION];
 }
 

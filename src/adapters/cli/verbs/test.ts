@@ -57,7 +57,8 @@ export const testVerb: Verb = {
     "(`--filter 'negative reply'`, `--filter '^quiet'`); the others are reported as left out.",
     "--format junit writes JUnit XML (one testsuite per test file) for CI systems that read it.",
     "",
-    "Exit codes: 0 all cases pass, 1 a case fails or a test file or policy has errors, 2 usage errors.",
+    "Exit codes: 0 all cases pass, 1 a case fails or a test file or policy has errors, 2 usage errors",
+    "(a --filter that is no regular expression, or that matches no case).",
   ].join("\n"),
   options: [
     TEST_FORMAT_OPTION,
