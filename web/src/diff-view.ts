@@ -104,7 +104,7 @@ export class DiffPanel {
           "li",
           { class: "change", "data-kind": change.kind },
           el("div", { class: "change-head" }, el("span", { class: "change-number" }, `${i + 1}`), el("span", {}, change.message)),
-          el("div", { class: "muted" }, `history: ${change.steps.length === 0 ? "(none)" : change.steps.join(", ")}`),
+          el("div", { class: "muted" }, `touch proposed at ${showTime(Date.parse(change.at), this.zone)}`),
           needs,
           button,
         );
