@@ -92,6 +92,14 @@ async function strip(page: Page, channel: string): Promise<{ verdict: string; fr
   );
 }
 
+/** axe's serious and critical violations on the page as it is. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page: page as never }).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join("; ")})`);
+}
+
 /** The line (1-based) of the editor each error underline sits on. */
 async function underlinedLines(page: Page): Promise<number[]> {
   return page.$$eval("#editor-policy .cm-lintRange-error", (marks) =>
@@ -133,6 +141,9 @@ describe("the playground in Chromium", () => {
     expect(await page.textContent(".silent-summary")).toMatch(/^a silent contact gets 3 emails over 5 days in `prospecting`/);
     const labels = await page.$$eval("#diagram svg .nodeLabel, #diagram svg text", (n) => n.map((x) => x.textContent?.trim()));
     expect(labels).toEqual(expect.arrayContaining(["prospecting", "nurture", "engaged", "email-only", "closed"]));
+    // the test case's contact is in `nurture` at its instant: that stage is the highlighted one
+    expect(await page.getAttribute("#diagram", "data-stage")).toBe("nurture");
+    expect(await page.$$eval("#diagram svg g.current", (n) => n.map((x) => x.textContent?.trim()))).toEqual(["nurture"]);
     expect(await page.$$eval(".strip", (n) => n.map((x) => (x as HTMLElement).dataset.channel))).toEqual(["email", "call", "sms", "linkedin", "calendar-invite"]);
   });
 
@@ -226,6 +237,7 @@ describe("the playground in Chromium", () => {
     expect(await page.locator('.strip[data-channel="call"] .difference').count()).toBeGreaterThan(0);
     expect(await page.textContent("#workbench-changes")).toMatch(/decide differently/);
     await shot(page, "06-diff");
+    expect(await seriousViolations(page)).toEqual([]); // with the baseline strips and the changes listed
     await page.locator("#diff-changes li button").first().click();
     const report = await page.evaluate(() => (window as unknown as { heedPlayground: { diff: { report: { changes: { history: unknown[] }[] } } } }).heedPlayground.diff.report);
     await expect.poll(() => page.locator("#event-list li").count()).toBe(report.changes[0]!.history.length);
@@ -263,15 +275,16 @@ describe("the playground in Chromium", () => {
     expect(await page.isVisible("#editor-baseline .cm-content")).toBe(true);
     await page.keyboard.press("ArrowLeft");
     expect(await page.getAttribute("#tab-policy", "aria-selected")).toBe("true");
+    // Enter on the history lane adds the chosen event at the chosen instant
+    const events = await page.locator("#event-list li").count();
+    await page.focus("#history-lane");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("#event-list li").count()).toBe(events + 1);
     expect(await page.getAttribute("#editor-policy .cm-content", "aria-label")).toBe("policy editor");
   });
 
   it("has no serious or critical accessibility violations (axe)", async () => {
-    const results = await new AxeBuilder({ page: page as never }).analyze();
-    const serious = results.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join("; ")})`);
-    expect(serious).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it("never sends a request outside the page's origin, and logs no error", () => {

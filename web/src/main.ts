@@ -332,7 +332,6 @@ class Playground {
   }
 
   private open(source: PolicySource): void {
-    this.state.policy.origin = { kind: source.kind, file: source.file };
     this.setFormat("policy", source.format);
     this.editors.policy.setText(source.text);
     this.state.policy.text = source.text;

@@ -113,6 +113,11 @@ export class Workbench {
     });
     byId<HTMLSelectElement>("event-kind").addEventListener("change", () => this.showPaletteFields());
     byId("history-lane").addEventListener("click", (e) => this.onLaneClick(e as MouseEvent));
+    byId("history-lane").addEventListener("keydown", (e) => {
+      if (e.target !== e.currentTarget || (e.key !== "Enter" && e.key !== " ")) return;
+      e.preventDefault();
+      this.addEvent(Date.parse(this.host.state.view.at));
+    });
     byId("add-event").addEventListener("click", () => {
       const at = fromLocalInput(byId<HTMLInputElement>("event-at").value, this.deciders.zone);
       if (at === undefined) {
