@@ -6,12 +6,15 @@
  * @module
  */
 
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { playgroundHandler } from "../../src/adapters/http/playground.js";
 import { startServer, type RunningServer } from "../../src/adapters/http/server.js";
 import { launchChromium } from "./browser.js";
 
@@ -154,5 +157,35 @@ describe("heed playground POLICY", () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
+  });
+});
+
+describe("the playground's handler", () => {
+  it("says the page is not built instead of failing, and leaves other paths to the server", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "heed-no-web-"));
+    const handler = playgroundHandler({ root: empty });
+    const server = createServer((req, res) => {
+      if (!handler(req, res)) res.writeHead(418).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const page = await fetch(`${url}/`);
+      expect(page.status).toBe(503);
+      expect(await page.text()).toBe("the playground is not built: run `npm run build`\n");
+      expect((await fetch(`${url}/main.js`)).status).toBe(418);
+    } finally {
+      server.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it("heed playground names a missing policy as a usage error", () => {
+    const run = spawnSync(process.execPath, [join(root, "bin", "heed.js"), "playground", "nope.heed", "--no-open"], { cwd: root, encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("heed playground: path `nope.heed` not found");
+    const port = spawnSync(process.execPath, [join(root, "bin", "heed.js"), "playground", "--port", "http"], { cwd: root, encoding: "utf8" });
+    expect(port.status).toBe(2);
+    expect(port.stderr).toContain("option `--port` expects a whole number from 0 to 65535, got `http`");
   });
 });

@@ -59,9 +59,6 @@ export function fileName(format: TextFormat): string {
   return format === "yaml" ? "policy.heed.yaml" : "policy.heed";
 }
 
-/** The form of a text as the parser would detect it, for a text typed or pasted without a file name. */
-export { detectFormat } from "../../src/index.js";
-
 /** Parses, validates and analyses a policy text, as `heed check` does. */
 export function checkPolicy(text: string, format: TextFormat, options: { silent?: boolean } = {}): CheckResult {
   const { policy, diagnostics } = parsePolicy(text, { file: fileName(format), format });
