@@ -24,6 +24,29 @@ function engineOf(text: string): Engine {
 }
 
 const engine = engineOf(POLICY);
+
+const OPT_OUT = `
+cadence "opt-out" {
+  channels email
+  never email after unsubscribe
+}
+`;
+const optOutEngine = engineOf(OPT_OUT);
+/**
+ * Whether the engine takes two events sharing an id but not a type for two
+ * events (the engine's half of event identity). The stores and the gate keep
+ * both either way; the decision after them needs the engine's half too.
+ */
+const ENGINE_TYPED_IDENTITY =
+  optOutEngine.evaluate({
+    contact: { id: "probe" },
+    history: [
+      { type: "touch", channel: "email", at: "2026-03-02T08:00:00Z", id: "x" },
+      { type: "unsubscribe", at: "2026-03-02T09:00:00Z", id: "x" },
+    ],
+    touch: { channel: "email" },
+    at: "2026-03-02T10:00:00Z",
+  }).verdict === "deny";
 const BASE = Date.UTC(2026, 2, 2, 8);
 const iso = (ms: number): string => new Date(ms).toISOString();
 const MINUTE = 60_000;
@@ -112,6 +135,24 @@ describe.each(storeBackends(current))("the gate over the $name store", (backend)
     const unnamed = await gate.record(id, { type: "open", at: iso(BASE) });
     expect(unnamed.recorded).toBe(true);
     expect((await storeOf().history(id)).map((e) => e.id)).toEqual(["hub-77", unnamed.eventId]);
+  });
+
+  it("records an unsubscribe whose id equals an earlier touch's, and dedupes each by type and id", async () => {
+    const id = contact();
+    expect(await gate.record(id, { type: "touch", channel: "email", at: iso(BASE), id: "outreach:101" })).toEqual({ eventId: "outreach:101", recorded: true });
+    expect(await gate.record(id, { type: "unsubscribe", at: iso(BASE + HOUR), id: "outreach:101" })).toEqual({ eventId: "outreach:101", recorded: true });
+    expect(await gate.record(id, { type: "unsubscribe", at: iso(BASE + HOUR), id: "outreach:101" })).toEqual({ eventId: "outreach:101", recorded: false });
+    expect((await storeOf().history(id)).map((e) => e.type)).toEqual(["touch", "unsubscribe"]);
+  });
+
+  it.runIf(ENGINE_TYPED_IDENTITY)("refuses the next attempt after an unsubscribe that reuses a touch's id", async () => {
+    const id = contact();
+    const optOut = createGate({ engine: optOutEngine, store: storeOf() });
+    await optOut.record(id, { type: "touch", channel: "email", at: iso(BASE), id: "outreach:202" });
+    await optOut.record(id, { type: "unsubscribe", at: iso(BASE + HOUR), id: "outreach:202" });
+    const next = await optOut.attempt(id, { channel: "email" }, iso(BASE + 2 * HOUR));
+    expect(next.decision.verdict).toBe("deny");
+    expect(next.decision.reasons.map((r) => r.code)).toEqual(["never-after"]);
   });
 
   it("rejects bad input with the offending field and records nothing", async () => {

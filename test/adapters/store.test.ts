@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPgliteStore } from "../../src/adapters/store/pglite.js";
 import { openPostgresStore } from "../../src/adapters/store/postgres.js";
-import { SCHEMA_VERSION } from "../../src/adapters/store/schema.js";
+import { MIGRATIONS, SCHEMA_VERSION } from "../../src/adapters/store/schema.js";
 import type { Store } from "../../src/adapters/store/types.js";
 import type { Snapshot } from "../../src/engine/api.js";
 import { createDatabase, lazyPostgres, storeBackends, type PostgresCluster } from "../support/postgres.js";
@@ -50,6 +51,23 @@ describe.each(storeBackends(current))("the $name store", (backend) => {
     expect(history.map((e) => e.id)).toEqual(["t1", "r1", "o1"]);
     expect(history[1]).toEqual({ type: "reply", at: at(9), id: "r1", sentiment: "positive" });
     expect(await storeOf().history(c2)).toEqual([]);
+  });
+
+  it("keeps events of different types that share an id: an unsubscribe reusing a touch's id is stored", async () => {
+    const [c1] = contacts();
+    const first = await storeOf().append(c1, [{ type: "touch", channel: "email", at: at(9), id: "outreach:101" }]);
+    expect(first).toEqual({ added: ["outreach:101"], duplicates: [] });
+    const optOut = await storeOf().append(c1, [
+      { type: "unsubscribe", at: at(10), id: "outreach:101" },
+      { type: "unsubscribe", at: at(10), id: "outreach:101" },
+    ]);
+    expect(optOut).toEqual({ added: ["outreach:101"], duplicates: ["outreach:101"] });
+    // A redelivered touch is still one event.
+    expect(await storeOf().append(c1, [{ type: "touch", channel: "email", at: at(9), id: "outreach:101" }])).toEqual({ added: [], duplicates: ["outreach:101"] });
+    expect((await storeOf().history(c1)).map((e) => [e.type, e.id])).toEqual([
+      ["touch", "outreach:101"],
+      ["unsubscribe", "outreach:101"],
+    ]);
   });
 
   it("keeps the same event id apart for two contacts", async () => {
@@ -128,7 +146,67 @@ describe("schema migrations", () => {
     await client.connect();
     const { rows } = await client.query("SELECT version FROM heed_schema_version ORDER BY version");
     await client.end();
-    expect(rows.map((r: { version: number }) => r.version)).toEqual([SCHEMA_VERSION]);
+    expect(rows.map((r: { version: number }) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  /** Builds a store as the first released schema left it, with one contact's events in it. */
+  async function firstSchema(query: (text: string, params?: unknown[]) => Promise<unknown>): Promise<void> {
+    await query("CREATE TABLE heed_schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+    const first = MIGRATIONS[0]!;
+    for (const statement of first.statements) await query(statement);
+    await query("INSERT INTO heed_schema_version (version, description) VALUES ($1, $2)", [first.version, first.description]);
+    await query(
+      `INSERT INTO heed_events (contact_id, event_id, type, at, body) VALUES
+         ('c1', 'hub-1', 'touch', '2026-03-02T09:00:00Z', '{"type":"touch","channel":"email","at":"2026-03-02T09:00:00Z","id":"hub-1"}'),
+         ('c1', 'hub-2', 'reply', '2026-03-02T10:00:00Z', '{"type":"reply","at":"2026-03-02T10:00:00Z","id":"hub-2"}')`,
+    );
+  }
+
+  async function identityAfterMigration(store: Store): Promise<void> {
+    expect(await store.schemaVersion()).toBe(SCHEMA_VERSION);
+    expect((await store.history("c1")).map((e) => [e.type, e.id])).toEqual([
+      ["touch", "hub-1"],
+      ["reply", "hub-2"],
+    ]);
+    const result = await store.append("c1", [
+      { type: "unsubscribe", at: at(11), id: "hub-1" },
+      { type: "reply", at: at(10), id: "hub-2" },
+    ]);
+    expect(result).toEqual({ added: ["hub-1"], duplicates: ["hub-2"] });
+  }
+
+  it("migrate a PostgreSQL store of the first schema in place: its events kept, identity by type and id", async () => {
+    const url = await createDatabase(await current());
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await firstSchema((text, params) => client.query(text, params));
+    } finally {
+      await client.end();
+    }
+    const store = await openPostgresStore({ connectionString: url });
+    try {
+      await identityAfterMigration(store);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("migrate a PGlite folder of the first schema in place: its events kept, identity by type and id", async () => {
+    const root = mkdtempSync(join(tmpdir(), "heed-pglite-v1-"));
+    try {
+      const db = new PGlite(root);
+      await firstSchema((text, params) => db.query(text, params));
+      await db.close();
+      const store = await openPgliteStore(root);
+      try {
+        await identityAfterMigration(store);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("refuse a database migrated by a newer version", async () => {

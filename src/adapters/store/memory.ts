@@ -14,8 +14,14 @@ interface ContactData {
   contact: Contact | undefined;
   snapshot: Snapshot | undefined;
   events: StoredEvent[];
+  /** The identities of the stored events: see {@link identity}. */
   ids: Set<string>;
   idempotency: Map<string, unknown>;
+}
+
+/** An event's identity: its type and its id (an unsubscribe may reuse the id of a touch). */
+function identity(event: StoredEvent): string {
+  return JSON.stringify([event.type, event.id]);
 }
 
 /** Deep copy through JSON, as a database round trip would do. */
@@ -48,7 +54,8 @@ class MemoryContactTx implements ContactTx {
   }
 
   async append(event: StoredEvent): Promise<boolean> {
-    if (this.data.ids.has(event.id) || this.staged.events.some((e) => e.id === event.id)) return false;
+    const key = identity(event);
+    if (this.data.ids.has(key) || this.staged.events.some((e) => identity(e) === key)) return false;
     this.staged.events.push(copy(event));
     return true;
   }
@@ -78,7 +85,7 @@ class MemoryContactTx implements ContactTx {
     if (this.staged.snapshot !== undefined) this.data.snapshot = this.staged.snapshot;
     for (const event of this.staged.events) {
       this.data.events.push(event);
-      this.data.ids.add(event.id);
+      this.data.ids.add(identity(event));
     }
     for (const [key, value] of this.staged.idempotency) this.data.idempotency.set(key, value);
   }

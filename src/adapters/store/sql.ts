@@ -102,7 +102,7 @@ class SqlContactTx implements ContactTx {
     const { rows } = await this.conn.query(
       `INSERT INTO heed_events (contact_id, event_id, type, at, body)
        VALUES ($1, $2, $3, $4::text::timestamptz, $5::text::jsonb)
-       ON CONFLICT (contact_id, event_id) DO NOTHING
+       ON CONFLICT (contact_id, type, event_id) DO NOTHING
        RETURNING event_id`,
       [this.contactId, event.id, event.type, event.at, json(event)],
     );
