@@ -70,6 +70,29 @@ describe.each(storeBackends(current))("the $name store", (backend) => {
     ]);
   });
 
+  it("refuses what no store keeps with the same input error on every store, and keeps an offset PostgreSQL cannot read", async () => {
+    const [c1] = contacts();
+    const refusal = async (run: () => Promise<unknown>): Promise<unknown> =>
+      run().then(
+        () => "stored",
+        (error: Error & { code?: string; field?: string }) => ({ name: error.name, code: error.code, field: error.field }),
+      );
+    expect(await refusal(() => storeOf().append(c1, [{ type: "reply", at: at(1), id: "a\u0000b" }]))).toEqual({ name: "HeedInputError", code: "invalid-event", field: "event.id" });
+    expect(await refusal(() => storeOf().append(c1, [{ type: "reply", at: at(1), id: "r", text: "\ud800" }]))).toEqual({ name: "HeedInputError", code: "invalid-event", field: "event.text" });
+    expect(await refusal(() => storeOf().append(c1, [{ type: "reply", at: "0000-06-01T00:00:00Z", id: "r" }]))).toEqual({ name: "HeedInputError", code: "invalid-time", field: "event.at" });
+    expect(await refusal(() => storeOf().append(c1, [{ type: "reply", at: at(1), id: "x".repeat(513) }]))).toEqual({ name: "HeedInputError", code: "invalid-event", field: "event.id" });
+    expect(await refusal(() => storeOf().append("c\u0000", [{ type: "reply", at: at(1), id: "r" }]))).toEqual({ name: "HeedInputError", code: "invalid-contact", field: "contactId" });
+    expect(await refusal(() => storeOf().history("\udfff"))).toEqual({ name: "HeedInputError", code: "invalid-contact", field: "contactId" });
+    expect(await refusal(() => storeOf().withContact(c1, (tx) => tx.saveContact({ id: c1, attributes: { note: "\u0000" } })))).toEqual({
+      name: "HeedInputError",
+      code: "invalid-contact",
+      field: "contact.attributes.note",
+    });
+    expect(await storeOf().history(c1)).toEqual([]);
+    expect(await storeOf().append(c1, [{ type: "reply", at: "2026-03-02T20:00:00+20:00", id: "r" }])).toEqual({ added: ["r"], duplicates: [] });
+    expect((await storeOf().history(c1)).map((e) => e.at)).toEqual(["2026-03-02T20:00:00+20:00"]);
+  });
+
   it("keeps the same event id apart for two contacts", async () => {
     const [c1, c2, a, b] = contacts();
     await storeOf().append(a, [{ type: "reply", at: at(1), id: "same" }]);

@@ -20,13 +20,12 @@ import type { AddressInfo } from "node:net";
 import { HeedInputError, HeedPolicyError, type Diagnostic } from "../../diagnostics.js";
 import type { Engine } from "../../engine/api.js";
 import { compile } from "../../engine/index.js";
-import { checkEvent } from "../../engine/input.js";
-import type { Contact, Decision, EvaluateInput, ProposedTouch } from "../../model.js";
+import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../../model.js";
 import { parsePolicy } from "../../parser/index.js";
 import { didYouMean } from "../../parser/names.js";
-import { createGate, type AttemptOptions } from "../gate.js";
+import { createGate, createRecorder, type AttemptOptions, type GateOptions } from "../gate.js";
 import { openStore } from "../store/index.js";
-import type { Store, StoredEvent } from "../store/types.js";
+import type { AppendResult, Store } from "../store/types.js";
 import { PolicyRegistry, contentHash, type LoadedPolicy } from "./policies.js";
 
 /** Something lines can be written to (a stream, or a test's collector). */
@@ -55,6 +54,12 @@ export interface ServerOptions {
   pollInterval?: number;
   /** Watch the policy folder with `fs.watch` (default true). */
   watch?: boolean;
+  /** The clock of the gate, in epoch ms (default `Date.now`). */
+  clock?: () => number;
+  /** How far past the clock events and attempts may be dated, in ms (the gate's default: 5 minutes). */
+  futureTolerance?: number;
+  /** How far after an attempt's `at` a recorded signal still counts for it, in ms (the gate's default: 1 minute). */
+  signalSkew?: number;
 }
 
 /** A server started by {@link startServer}. */
@@ -173,6 +178,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const ownsStore = typeof options.store !== "object";
   const store = typeof options.store === "object" ? options.store : await openStore(options.store);
 
+  const clockOptions: Omit<GateOptions, "engine"> = {
+    store,
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
+    ...(options.futureTolerance !== undefined ? { futureTolerance: options.futureTolerance } : {}),
+    ...(options.signalSkew !== undefined ? { signalSkew: options.signalSkew } : {}),
+  };
+  const recorder = createRecorder(clockOptions);
+
   let reported = new Map<string, string>();
   const reload = async (): Promise<boolean> => {
     const changed = await registry.reload();
@@ -269,7 +282,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function attempt(contactId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req, limit);
     const { engine, members } = engineFor(body.policy);
-    const gate = createGate({ engine, store });
+    const gate = createGate({ engine, ...clockOptions });
     // The gate checks each of these and names the field when one is malformed.
     const options: AttemptOptions = {};
     if (body.idempotencyKey !== undefined) options.idempotencyKey = body.idempotencyKey as string;
@@ -282,16 +295,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function events(contactId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req, limit);
-    const list = Array.isArray(body.events) ? (body.events as unknown[]) : body.events === undefined ? [body] : undefined;
-    if (list === undefined) throw new HttpError(400, "invalid-input", "`events` must be a list of events");
-    if (list.length === 0) throw new HttpError(400, "invalid-input", "`events` is empty");
-    const field = (i: number): string => (Array.isArray(body.events) ? `events[${i}]` : "event");
-    const stored: StoredEvent[] = list.map((event, i) => {
-      checkEvent(event, Array.isArray(body.events) ? i : undefined, field(i));
-      const e = event as StoredEvent;
-      return { ...e, id: e.id ?? randomUUID() };
-    });
-    const result = await store.append(contactId, stored);
+    let result: AppendResult;
+    if (Array.isArray(body.events)) {
+      if (body.events.length === 0) throw new HttpError(400, "invalid-input", "`events` is empty");
+      // The recorder checks each event and names the offending one (`events[2].at`).
+      result = await recorder.recordAll(contactId, body.events as HistoryEvent[]);
+    } else if (body.events !== undefined) {
+      throw new HttpError(400, "invalid-input", "`events` must be a list of events");
+    } else {
+      const one = await recorder.record(contactId, body as unknown as HistoryEvent);
+      result = one.recorded ? { added: [one.eventId], duplicates: [] } : { added: [], duplicates: [one.eventId] };
+    }
     send(res, result.added.length > 0 ? 201 : 200, result);
   }
 

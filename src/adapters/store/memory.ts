@@ -8,6 +8,7 @@
 
 import type { Snapshot } from "../../engine/api.js";
 import type { Contact } from "../../model.js";
+import { checkStorable, checkStorableEvent, checkStorableKey } from "./check.js";
 import { appendAll, type AppendResult, type ContactTx, type IdempotencyRecord, type Store, type StoredEvent } from "./types.js";
 
 interface ContactData {
@@ -46,6 +47,7 @@ class MemoryContactTx implements ContactTx {
   }
 
   async saveContact(contact: Contact): Promise<void> {
+    checkStorable(contact, "invalid-contact", "contact");
     this.staged.contact = copy(contact);
   }
 
@@ -54,6 +56,7 @@ class MemoryContactTx implements ContactTx {
   }
 
   async append(event: StoredEvent): Promise<boolean> {
+    checkStorableEvent(event, "event");
     const key = identity(event);
     if (this.data.ids.has(key) || this.staged.events.some((e) => identity(e) === key)) return false;
     this.staged.events.push(copy(event));
@@ -66,16 +69,20 @@ class MemoryContactTx implements ContactTx {
   }
 
   async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    checkStorable(snapshot, "invalid-snapshot", "snapshot");
     this.staged.snapshot = copy(snapshot);
   }
 
   async idempotency(key: string): Promise<IdempotencyRecord | undefined> {
+    checkStorableKey(key, "invalid-idempotency-key", "idempotencyKey");
     if (this.staged.idempotency.has(key)) return { key, response: copy(this.staged.idempotency.get(key)) };
     if (this.data.idempotency.has(key)) return { key, response: copy(this.data.idempotency.get(key)) };
     return undefined;
   }
 
   async saveIdempotency(key: string, response: unknown): Promise<void> {
+    checkStorableKey(key, "invalid-idempotency-key", "idempotencyKey");
+    checkStorable(response, "invalid-input", "response");
     if (this.data.idempotency.has(key) || this.staged.idempotency.has(key)) return;
     this.staged.idempotency.set(key, copy(response));
   }
@@ -99,6 +106,7 @@ export class MemoryStore implements Store {
   private readonly locks = new Map<string, Promise<void>>();
 
   async withContact<T>(contactId: string, fn: (tx: ContactTx) => Promise<T>): Promise<T> {
+    checkStorableKey(contactId, "invalid-contact", "contactId");
     const previous = this.locks.get(contactId) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
@@ -121,10 +129,12 @@ export class MemoryStore implements Store {
   }
 
   async history(contactId: string): Promise<StoredEvent[]> {
+    checkStorableKey(contactId, "invalid-contact", "contactId");
     return copy(this.contacts.get(contactId)?.events ?? []);
   }
 
   async readSnapshot(contactId: string): Promise<Snapshot | undefined> {
+    checkStorableKey(contactId, "invalid-contact", "contactId");
     const value = this.contacts.get(contactId)?.snapshot;
     return value === undefined ? undefined : copy(value);
   }
