@@ -307,6 +307,22 @@ describe("runServe", () => {
     }
   });
 
+  it("exits 1 naming the holder when the PGlite store folder is in use", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "heed-locked-"));
+    writeFileSync(join(dir, "gate.heed"), GOOD);
+    const first = await startServer({ policies: dir, store: join(dir, "store"), pollInterval: 0, watch: false });
+    try {
+      const err = sink();
+      expect(await runServe([".", "--port", "0", "--store", "store"], { stdout: sink(), stderr: err, cwd: dir })).toBe(1);
+      expect(err.lines().at(-1)).toMatch(
+        /^heed serve: cannot start: the store folder `.*\/store` is in use by this process since [\d-]+T[\d:.]+Z: one PGlite folder serves one process \(use PostgreSQL to share a store\); if that process is gone, remove `.*\/store\/heed\.lock`$/,
+      );
+    } finally {
+      await first.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("serves attempts from a PostgreSQL store named by its URL", async () => {
     const postgres = lazyPostgres();
     const dir = mkdtempSync(join(tmpdir(), "heed-pgserve-"));

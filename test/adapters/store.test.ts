@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCK_FILE, StoreLockedError } from "../../src/adapters/store/lock.js";
 import { openPgliteStore } from "../../src/adapters/store/pglite.js";
 import { openPostgresStore } from "../../src/adapters/store/postgres.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "../../src/adapters/store/schema.js";
@@ -256,5 +258,50 @@ describe("schema migrations", () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the PGlite folder lock", () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), "heed-lock-"));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("refuses a second opening of a folder in use, naming the holder, and lets it go on close", async () => {
+    const folder = join(root, "one");
+    const first = await openPgliteStore(folder);
+    try {
+      const lock = JSON.parse(readFileSync(join(folder, LOCK_FILE), "utf8")) as { pid: number; host: string; since: string };
+      expect(lock).toMatchObject({ pid: process.pid, host: hostname() });
+      const second = openPgliteStore(folder);
+      await expect(second).rejects.toBeInstanceOf(StoreLockedError);
+      await expect(second).rejects.toThrow(
+        `the store folder \`${folder}\` is in use by this process since ${lock.since}: one PGlite folder serves one process (use PostgreSQL to share a store); if that process is gone, remove \`${join(folder, LOCK_FILE)}\``,
+      );
+      await first.append("c1", [{ type: "open", at: at(1), id: "o1" }]);
+    } finally {
+      await first.close();
+    }
+    expect(existsSync(join(folder, LOCK_FILE))).toBe(false);
+    const again = await openPgliteStore(folder);
+    expect((await again.history("c1")).map((e) => e.id)).toEqual(["o1"]);
+    await again.close();
+  });
+
+  it("takes over the stale lock of a process that died, and refuses a lock held on another host", async () => {
+    const folder = join(root, "two");
+    const first = await openPgliteStore(folder);
+    await first.close();
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    writeFileSync(join(folder, LOCK_FILE), JSON.stringify({ pid: dead, host: hostname(), since: "2026-01-01T00:00:00.000Z", token: "crashed" }));
+    const store = await openPgliteStore(folder);
+    expect(JSON.parse(readFileSync(join(folder, LOCK_FILE), "utf8"))).toMatchObject({ pid: process.pid, host: hostname() });
+    await store.close();
+
+    writeFileSync(join(folder, LOCK_FILE), JSON.stringify({ pid: 4242, host: "db-host-2", since: "2026-01-01T00:00:00.000Z", token: "elsewhere" }));
+    await expect(openPgliteStore(folder)).rejects.toThrow(/^the store folder `.*` is in use by process 4242 on host `db-host-2` since 2026-01-01T00:00:00.000Z: /);
+    // Refused, and the other host's lock left as it was.
+    expect(JSON.parse(readFileSync(join(folder, LOCK_FILE), "utf8"))).toMatchObject({ token: "elsewhere" });
   });
 });
