@@ -54,6 +54,14 @@ export interface ServerOptions {
   pollInterval?: number;
   /** Watch the policy folder with `fs.watch` (default true). */
   watch?: boolean;
+  /**
+   * Names of policies that must never leave the set (`--require`): missing
+   * at start, the server does not start; deleted or broken later, the last
+   * good version stays in use and the problem is reported.
+   */
+  require?: readonly string[];
+  /** How long a policy file must stay unchanged before a reload takes it, in ms (default 500). */
+  reloadSettleMs?: number;
   /** The clock of the gate, in epoch ms (default `Date.now`). */
   clock?: () => number;
   /** How far past the clock events and attempts may be dated, in ms (the gate's default: 5 minutes). */
@@ -174,7 +182,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log;
   const decisionLog = options.decisionLog;
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const registry = new PolicyRegistry(options.policies);
+  const registry = new PolicyRegistry(options.policies, {
+    required: options.require ?? [],
+    ...(options.reloadSettleMs !== undefined ? { settleMs: options.reloadSettleMs } : {}),
+  });
   const ownsStore = typeof options.store !== "object";
   const store = typeof options.store === "object" ? options.store : await openStore(options.store);
 
@@ -199,11 +210,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
     }
     reported = next;
+    for (const notice of registry.takeNotices()) log?.write(`heed serve: warning: ${notice}\n`);
     if (changed) log?.write(`heed serve: policies in use: ${registry.policies().map((p) => `${p.name} (${p.file})`).join(", ") || "none"}\n`);
     return changed;
   };
   try {
     await reload();
+    const missing = registry.missingRequired();
+    if (missing.length > 0) {
+      const why = (name: string): string => {
+        const failure = registry.errors().find((e) => e.file.replace(/\.heed(\.ya?ml)?$/, "") === name);
+        return failure === undefined ? "no policy file declares it" : `see the errors of \`${failure.file}\``;
+      };
+      throw new Error(missing.map((name) => `required policy \`${name}\` is not loaded (${why(name)})`).join("; "));
+    }
   } catch (error) {
     if (ownsStore) await store.close();
     throw error;
@@ -311,8 +331,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   function policies(res: ServerResponse): void {
     send(res, 200, {
-      policies: registry.policies().map((p) => ({ name: p.name, file: p.file, hash: p.hash, loadedAt: p.loadedAt })),
+      policies: registry.policies().map((p) => ({
+        name: p.name,
+        file: p.file,
+        hash: p.hash,
+        loadedAt: p.loadedAt,
+        ...(registry.isRequired(p.name) ? { required: true } : {}),
+      })),
       errors: registry.errors().map((e) => ({ file: e.file, keptPrevious: e.keptPrevious, diagnostics: e.diagnostics.map(showDiagnostic) })),
+      removed: registry.removed(),
     });
   }
 
