@@ -45,6 +45,8 @@ async function until(what: string, check: () => Promise<boolean>, ms = 8000): Pr
   throw new Error(`timed out waiting for ${what}`);
 }
 
+const JSON_TYPE = { "content-type": "application/json" };
+
 const sha = (text: string): string => `sha256:${createHash("sha256").update(text).digest("hex")}`;
 
 describe("heed serve over HTTP", () => {
@@ -333,7 +335,7 @@ describe("runServe", () => {
       try {
         expect(server.store.kind).toBe("postgres");
         const attempt = (at: string): Promise<Response> =>
-          fetch(`${server.url}/v1/contacts/pg-1/attempts`, { method: "POST", body: JSON.stringify({ touch: { channel: "call" }, at }) });
+          fetch(`${server.url}/v1/contacts/pg-1/attempts`, { method: "POST", body: JSON.stringify({ touch: { channel: "call" }, at }), headers: JSON_TYPE });
         const answers = await Promise.all([attempt("2026-03-02T10:00:00Z"), attempt("2026-03-02T10:00:00Z"), attempt("2026-03-02T10:00:00Z")]);
         const verdicts = await Promise.all(answers.map(async (r) => ((await r.json()) as { decision: { verdict: string } }).decision.verdict));
         expect(verdicts.sort()).toEqual(["allow", "defer", "defer"]);
@@ -368,7 +370,7 @@ describe("runServe", () => {
       });
       await Promise.race([exitedEarly, until("the service to listen", async () => url !== "", 30_000)]);
       exitedEarly.catch(() => undefined);
-      const res = await fetch(`${url}/v1/contacts/c1/attempts`, { method: "POST", body: JSON.stringify({ touch: { channel: "call" }, at: "2026-03-02T10:00:00Z" }) });
+      const res = await fetch(`${url}/v1/contacts/c1/attempts`, { method: "POST", body: JSON.stringify({ touch: { channel: "call" }, at: "2026-03-02T10:00:00Z" }), headers: JSON_TYPE });
       expect(((await res.json()) as { decision: { verdict: string } }).decision.verdict).toBe("allow");
       stop();
       expect(await running).toBe(0);

@@ -9,6 +9,7 @@
  * - `GET /healthz`
  *
  * Every decision is written as one JSON line to the decision log.
+ * Access is checked before a request is read: see `security.ts`.
  *
  * @module
  */
@@ -26,13 +27,12 @@ import { didYouMean } from "../../parser/names.js";
 import { createGate, createRecorder, type AttemptOptions, type GateOptions } from "../gate.js";
 import { openStore } from "../store/index.js";
 import type { AppendResult, Store } from "../store/types.js";
+import { DecisionLog, type Backpressure, type LineSink } from "./decision-log.js";
 import { PolicyRegistry, contentHash, type LoadedPolicy } from "./policies.js";
+import { HttpError, isRecord, readJson, send } from "./request.js";
+import { checkContentType, checkHost, checkOrigin, checkToken, isLoopback, preflightHeaders, tokenDigest, type AccessPolicy } from "./security.js";
 
-/** Something lines can be written to (a stream, or a test's collector). */
-export interface LineSink {
-  /** Writes a chunk of text (whole lines, each ending with a newline). */
-  write(chunk: string): unknown;
-}
+export type { LineSink } from "./decision-log.js";
 
 /** Options of {@link startServer}. */
 export interface ServerOptions {
@@ -46,6 +46,22 @@ export interface ServerOptions {
   store?: Store | string;
   /** Where decision lines go (default: nowhere). */
   decisionLog?: LineSink;
+  /**
+   * When the decision log's stream does not keep up (stdout not read):
+   * `drop` lines and count them (default), or `block` answers until it drains.
+   */
+  decisionLogBackpressure?: Backpressure;
+  /** The most bytes of decision lines waiting in memory (default 1 MiB). */
+  decisionLogMaxPending?: number;
+  /**
+   * The bearer token every endpoint but `/healthz` requires. Needed when
+   * `host` is beyond loopback: without one, the server does not start.
+   */
+  token?: string;
+  /** Origins whose web pages may call the service (`https://app.example.com`); any other `Origin` is refused. */
+  allowOrigins?: readonly string[];
+  /** How long a request may take to arrive, headers and body, in ms (default 30 s; 408 past it). */
+  requestTimeoutMs?: number;
   /** Where load errors and notices go (default: nowhere). */
   log?: LineSink;
   /** The largest request body accepted, in bytes (default 1 MiB). */
@@ -80,25 +96,14 @@ export interface RunningServer {
   store: Store;
   /** Reloads the policies now (what SIGHUP does). */
   reload(): Promise<boolean>;
+  /** Decision lines dropped because the log's stream did not keep up. */
+  droppedDecisions(): number;
   /** Stops listening, lets requests in flight finish, and closes a store it opened. */
   close(): Promise<void>;
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const WATCH_DEBOUNCE_MS = 100;
-
-/** An error answered with a status and a plain message. */
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
 
 /** JSON with keys sorted at every level: the same value always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -116,63 +121,6 @@ function sha256(text: string): string {
   return `sha256:${createHash("sha256").update(text).digest("hex")}`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new HttpError(413, "body-too-large", `the request body is larger than the limit of ${limit} bytes`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on("data", (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > limit) {
-        done = true;
-        reject(new HttpError(413, "body-too-large", `the request body is larger than the limit of ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (done) return;
-      done = true;
-      resolve(Buffer.concat(chunks).toString("utf8"));
-    });
-    req.on("error", (error) => {
-      if (done) return;
-      done = true;
-      reject(error);
-    });
-  });
-}
-
-async function readJson(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
-  const text = await readBody(req, limit);
-  if (text.trim() === "") throw new HttpError(400, "malformed-json", "the request body is empty: expected a JSON object");
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new HttpError(400, "malformed-json", `the request body is not valid JSON: ${(error as Error).message.replace(/\.$/, "")}`);
-  }
-  if (!isRecord(value)) throw new HttpError(400, "invalid-input", "the request body must be a JSON object");
-  return value;
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.headersSent) return;
-  const text = `${JSON.stringify(body)}\n`;
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
 function showDiagnostic(d: Diagnostic): Record<string, unknown> {
   return { severity: d.severity, code: d.code, message: d.message, ...(d.span ? { span: d.span } : {}) };
 }
@@ -180,7 +128,19 @@ function showDiagnostic(d: Diagnostic): Record<string, unknown> {
 /** Starts the service; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log;
-  const decisionLog = options.decisionLog;
+  const host = options.host ?? "127.0.0.1";
+  const loopback = isLoopback(host);
+  if (options.token !== undefined && options.token.trim() === "") throw new Error("the token is empty");
+  if (!loopback && options.token === undefined) {
+    throw new Error(`listening on \`${host}\`, beyond loopback, needs a token: every endpoint would be open to the network`);
+  }
+  const decisionLog =
+    options.decisionLog === undefined
+      ? undefined
+      : new DecisionLog(options.decisionLog, {
+          ...(options.decisionLogBackpressure !== undefined ? { backpressure: options.decisionLogBackpressure } : {}),
+          ...(options.decisionLogMaxPending !== undefined ? { maxPending: options.decisionLogMaxPending } : {}),
+        });
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const registry = new PolicyRegistry(options.policies, {
     required: options.require ?? [],
@@ -238,7 +198,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new HttpError(404, "unknown-policy", `unknown policy \`${name}\`${didYouMean(name, names)}`);
   }
 
-  function logDecision(kind: string, members: LoadedPolicy[], inputs: unknown, decision: Decision, extra: Record<string, unknown>): string {
+  async function logDecision(kind: string, members: LoadedPolicy[], inputs: unknown, decision: Decision, extra: Record<string, unknown>): Promise<string> {
     const decisionId = randomUUID();
     const line = {
       decisionId,
@@ -252,7 +212,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       stage: decision.stage,
       reasons: decision.reasons.map((r) => ({ rule: r.rule, code: r.code, message: r.message, ...(r.policy ? { policy: r.policy } : {}) })),
     };
-    decisionLog?.write(`${JSON.stringify(line)}\n`);
+    await decisionLog?.write(JSON.stringify(line));
     return decisionId;
   }
 
@@ -295,7 +255,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const { engine, members } = isRecord(body.policy) ? inlineEngine(body.policy) : engineFor(body.policy);
     const input = { contact: body.contact, history: body.history ?? [], touch: body.touch, at: body.at };
     const decision = engine.evaluate(input as unknown as EvaluateInput);
-    const decisionId = logDecision("evaluate", members, input, decision, {});
+    const decisionId = await logDecision("evaluate", members, input, decision, {});
     send(res, 200, { decisionId, decision });
   }
 
@@ -309,7 +269,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (body.contact !== undefined) options.contact = body.contact as Contact;
     const result = await gate.attempt(contactId, body.touch as ProposedTouch, body.at as string, options);
     const inputs = { contactId, touch: body.touch, at: body.at, contact: body.contact, idempotencyKey: body.idempotencyKey };
-    const decisionId = logDecision("attempt", members, inputs, result.decision, { contactId, replayed: result.replayed });
+    const decisionId = await logDecision("attempt", members, inputs, result.decision, { contactId, replayed: result.replayed });
     send(res, 200, { decisionId, decision: result.decision, replayed: result.replayed, ...(result.eventId ? { eventId: result.eventId } : {}) });
   }
 
@@ -344,21 +304,43 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   const routes: { pattern: RegExp; methods: Record<string, (match: string[], req: IncomingMessage, res: ServerResponse) => Promise<void> | void> }[] = [
-    { pattern: /^\/healthz$/, methods: { GET: (_m, _req, res) => send(res, 200, { status: "ok", policies: registry.policies().length, store: store.kind }) } },
+    { pattern: /^\/healthz$/, methods: { GET: (_m, _req, res) => send(res, 200, {
+          status: "ok",
+          policies: registry.policies().length,
+          store: store.kind,
+          ...((decisionLog?.dropped ?? 0) > 0 ? { droppedDecisions: decisionLog?.dropped } : {}),
+        }) } },
     { pattern: /^\/v1\/policies$/, methods: { GET: (_m, _req, res) => policies(res) } },
     { pattern: /^\/v1\/evaluate$/, methods: { POST: (_m, req, res) => evaluate(req, res) } },
     { pattern: /^\/v1\/contacts\/([^/]+)\/attempts$/, methods: { POST: (m, req, res) => attempt(contactIdOf(m[1]), req, res) } },
     { pattern: /^\/v1\/contacts\/([^/]+)\/events$/, methods: { POST: (m, req, res) => events(contactIdOf(m[1]), req, res) } },
   ];
 
+  const access: AccessPolicy = {
+    port: 0, // set once listening
+    loopback,
+    allowOrigins: options.allowOrigins ?? [],
+    tokenDigest: options.token === undefined ? undefined : tokenDigest(options.token),
+  };
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      checkHost(req, access);
+      const cors = checkOrigin(req, access);
+      for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
       const path = (req.url ?? "/").split("?")[0] ?? "/";
       const route = routes.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m !== null);
-      if (!route || !route.m) throw new HttpError(404, "not-found", `no such endpoint \`${path}\``);
-      const handler = route.r.methods[req.method ?? "GET"];
+      if (!route || !route.m) throw new HttpError(404, "not-found", `no such endpoint \`${path.slice(0, 200)}\``);
       const allowed = Object.keys(route.r.methods).join(", ");
+      if (req.method === "OPTIONS" && req.headers.origin !== undefined) {
+        res.writeHead(204, { ...preflightHeaders(), allow: allowed });
+        res.end();
+        return;
+      }
+      const handler = route.r.methods[req.method ?? "GET"];
       if (!handler) throw new HttpError(405, "method-not-allowed", `\`${req.method}\` is not allowed on \`${path}\` (allowed: ${allowed})`, {}, { allow: allowed });
+      if (path !== "/healthz") checkToken(req, access);
+      if (req.method === "POST") checkContentType(req);
       await handler([...route.m], req, res);
     } catch (error) {
       answerError(res, req, error);
@@ -366,25 +348,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   function answerError(res: ServerResponse, req: IncomingMessage, error: unknown): void {
+    // A body left unread (a refusal before reading it, or one too large) is not read on: the connection closes.
+    const unread = !req.complete;
+    if (unread) req.resume();
+    const closing: Record<string, string> = unread ? { connection: "close" } : {};
     if (error instanceof HttpError) {
-      const headers = { ...error.headers, ...(error.status === 413 ? { connection: "close" } : {}) };
-      send(res, error.status, { error: { code: error.code, message: error.message, ...error.extra } }, headers);
-      if (error.status === 413) req.resume();
+      send(res, error.status, { error: { code: error.code, message: error.message, ...error.extra } }, { ...error.headers, ...closing });
       return;
     }
     if (error instanceof HeedInputError) {
       const status = error.code === "out-of-order" ? 409 : 400;
-      send(res, status, { error: { code: error.code, message: error.message, field: error.field, ...(error.index !== undefined ? { index: error.index } : {}) } });
+      send(res, status, { error: { code: error.code, message: error.message, field: error.field, ...(error.index !== undefined ? { index: error.index } : {}) } }, closing);
       return;
     }
-    log?.write(`heed serve: internal error on ${req.method} ${req.url}: ${(error as Error)?.message ?? String(error)}\n`);
-    send(res, 500, { error: { code: "internal", message: "internal error: the request could not be answered" } });
+    log?.write(`heed serve: internal error on ${req.method} ${(req.url ?? "").slice(0, 200)}: ${(error as Error)?.message ?? String(error)}\n`);
+    send(res, 500, { error: { code: "internal", message: "internal error: the request could not be answered" } }, closing);
   }
 
   const server = createServer((req, res) => void handle(req, res));
   // A client that trickles its request cannot hold a connection for long.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  server.requestTimeout = options.requestTimeoutMs ?? 30_000;
+  server.headersTimeout = Math.min(10_000, server.requestTimeout);
   server.on("clientError", (_error, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nmalformed request\n");
     else socket.destroy();
@@ -392,7 +376,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.listen(options.port ?? 0, host, () => {
         server.off("error", reject);
         resolve();
       });
@@ -402,8 +386,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  access.port = address.port;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${shownHost}:${address.port}`;
 
   // Reloads: a debounced fs.watch, and polling for file systems where watching is unreliable.
   let debounce: NodeJS.Timeout | undefined;
@@ -438,11 +423,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       : undefined;
   poller?.unref();
 
+  // Lines dropped from the decision log are reported, at most every ten seconds and at the end.
+  let droppedReported = 0;
+  const reportDrops = (): void => {
+    const dropped = decisionLog?.dropped ?? 0;
+    if (dropped === droppedReported) return;
+    log?.write(`heed serve: warning: the decision log is not keeping up (is its output read?): ${dropped - droppedReported} decision lines dropped, ${dropped} in all\n`);
+    droppedReported = dropped;
+  };
+  const dropReporter = setInterval(reportDrops, 10_000);
+  dropReporter.unref();
+
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {
       watcher?.close();
       if (poller) clearInterval(poller);
+      clearInterval(dropReporter);
       if (debounce) clearTimeout(debounce);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -452,12 +449,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
       await registry.idle(); // let a reload in flight finish before the store goes
       if (ownsStore) await store.close();
+      reportDrops();
     })();
     return closed;
   };
 
   const policyNames = (): string[] => registry.policies().map((p) => p.name);
-  return { url, policyNames, store, reload, close };
+  return { url, policyNames, store, reload, close, droppedDecisions: () => decisionLog?.dropped ?? 0 };
 }
 
 function contactIdOf(raw: string | undefined): string {
