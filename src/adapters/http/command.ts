@@ -23,7 +23,12 @@ export interface ServeIo {
   stopSignal?: Promise<unknown>;
   /** Told the URL once the service listens (for tests). */
   onListening?: (url: string) => void;
+  /** Ends the process when a shutdown overruns its deadline or a second signal comes (default `process.exit`). */
+  forceExit?: (code: number) => void;
 }
+
+/** How long a shutdown may take before the process is ended anyway. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
 
 const USAGE = "usage: heed serve PATH [options]";
 
@@ -46,6 +51,7 @@ const OPTIONS: readonly ServeOption[] = [
   { name: "--decision-log-keep", value: "K", help: "rotated files kept (default 5)" },
   { name: "--decision-log-backpressure", value: "drop|block", help: "when the log is not written as fast as decisions come (stdout not read): drop lines and count them (default), or make answers wait" },
   { name: "--require", value: "NAME", repeatable: true, help: "a policy that must never leave the set (repeatable): missing at start, the server does not start" },
+  { name: "--inline-budget", value: "MS", help: "how long a policy sent inline may take to be parsed, checked and evaluated (default 1000); 422 past it" },
   { name: "--future-tolerance", value: "SECONDS", help: "how far past the clock events and attempts may be dated (default 300)" },
   { name: "--signal-skew", value: "SECONDS", help: "how far after an attempt's at a recorded signal still counts for it (default 60)" },
 ];
@@ -83,6 +89,7 @@ interface ServeArgs {
   require: string[];
   futureTolerance: number | undefined;
   signalSkew: number | undefined;
+  inlineBudget: number | undefined;
 }
 
 class UsageError extends Error {}
@@ -138,6 +145,7 @@ function parseArgs(args: readonly string[], env: Record<string, string | undefin
     require: values.get("--require") ?? [],
     futureTolerance: seconds(values, "--future-tolerance"),
     signalSkew: seconds(values, "--signal-skew"),
+    inlineBudget: whole(values, "--inline-budget", 1),
   };
 }
 
@@ -175,11 +183,18 @@ function readToken(file: string, io: ServeIo): string {
   return token;
 }
 
-function signals(): { stopped: Promise<string>; onHup(fn: () => void): void; dispose(): void } {
+function signals(): { stopped: Promise<string>; onHup(fn: () => void): void; onSecond(fn: (name: string) => void): void; dispose(): void } {
   let stop!: (name: string) => void;
+  let stopping = false;
+  let second: ((name: string) => void) | undefined;
   const stopped = new Promise<string>((resolve) => (stop = resolve));
-  const onInt = (): void => stop("SIGINT");
-  const onTerm = (): void => stop("SIGTERM");
+  const received = (name: string): void => {
+    if (stopping) second?.(name);
+    stopping = true;
+    stop(name);
+  };
+  const onInt = (): void => received("SIGINT");
+  const onTerm = (): void => received("SIGTERM");
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
   const hups: (() => void)[] = [];
@@ -188,6 +203,7 @@ function signals(): { stopped: Promise<string>; onHup(fn: () => void): void; dis
   return {
     stopped,
     onHup: (fn) => hups.push(fn),
+    onSecond: (fn) => (second = fn),
     dispose: () => {
       process.off("SIGINT", onInt);
       process.off("SIGTERM", onTerm);
@@ -272,6 +288,7 @@ export async function runServe(args: string[], io: ServeIo): Promise<number> {
         ...(parsed.backpressure !== undefined ? { decisionLogBackpressure: parsed.backpressure } : {}),
         ...(parsed.futureTolerance !== undefined ? { futureTolerance: parsed.futureTolerance } : {}),
         ...(parsed.signalSkew !== undefined ? { signalSkew: parsed.signalSkew } : {}),
+        ...(parsed.inlineBudget !== undefined ? { inlineBudgetMs: parsed.inlineBudget } : {}),
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -288,7 +305,22 @@ export async function runServe(args: string[], io: ServeIo): Promise<number> {
     io.onListening?.(server.url);
     const why = await Promise.race([sig.stopped, io.stopSignal ?? new Promise<never>(() => undefined)]);
     io.stderr.write(`heed serve: ${typeof why === "string" ? why : "stop"}: shutting down\n`);
-    await server.close();
+    // A shutdown always ends: past the deadline, or at a second signal, the process is ended.
+    const forceExit = io.forceExit ?? ((code: number) => process.exit(code));
+    sig.onSecond((name) => {
+      io.stderr.write(`heed serve: ${name} again: stopping now\n`);
+      forceExit(1);
+    });
+    const deadline = setTimeout(() => {
+      io.stderr.write(`heed serve: the shutdown took longer than ${SHUTDOWN_DEADLINE_MS / 1000} s: stopping now\n`);
+      forceExit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    try {
+      await server.close();
+    } finally {
+      clearTimeout(deadline);
+    }
     return 0;
   } finally {
     sig.dispose();

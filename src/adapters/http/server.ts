@@ -28,6 +28,7 @@ import { createGate, createRecorder, type AttemptOptions, type GateOptions } fro
 import { openStore } from "../store/index.js";
 import type { AppendResult, Store } from "../store/types.js";
 import { DecisionLog, type Backpressure, type LineSink } from "./decision-log.js";
+import { InlineEvaluator } from "./inline.js";
 import { PolicyRegistry, contentHash, type LoadedPolicy } from "./policies.js";
 import { HttpError, isRecord, readJson, send } from "./request.js";
 import { checkContentType, checkHost, checkOrigin, checkToken, isLoopback, preflightHeaders, tokenDigest, type AccessPolicy } from "./security.js";
@@ -62,6 +63,10 @@ export interface ServerOptions {
   allowOrigins?: readonly string[];
   /** How long a request may take to arrive, headers and body, in ms (default 30 s; 408 past it). */
   requestTimeoutMs?: number;
+  /** How long a policy sent inline may take to be parsed, checked and evaluated, in ms (default 1000; 422 past it). */
+  inlineBudgetMs?: number;
+  /** Worker threads for inline policies (default: one less than the cores, 1 or 2). */
+  inlineWorkers?: number;
   /** Where load errors and notices go (default: nowhere). */
   log?: LineSink;
   /** The largest request body accepted, in bytes (default 1 MiB). */
@@ -103,6 +108,12 @@ export interface RunningServer {
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** A policy as a decision line names it. */
+interface PolicyVersion {
+  name: string;
+  hash: string;
+}
 const WATCH_DEBOUNCE_MS = 100;
 
 /** JSON with keys sorted at every level: the same value always hashes the same. */
@@ -198,7 +209,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new HttpError(404, "unknown-policy", `unknown policy \`${name}\`${didYouMean(name, names)}`);
   }
 
-  async function logDecision(kind: string, members: LoadedPolicy[], inputs: unknown, decision: Decision, extra: Record<string, unknown>): Promise<string> {
+  async function logDecision(kind: string, members: readonly PolicyVersion[], inputs: unknown, decision: Decision, extra: Record<string, unknown>): Promise<string> {
     const decisionId = randomUUID();
     const line = {
       decisionId,
@@ -216,45 +227,59 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return decisionId;
   }
 
-  /** Policies sent inline with `/v1/evaluate`, compiled once per distinct text (a small cache). */
-  const inline = new Map<string, { engine: Engine; members: LoadedPolicy[] }>();
-  function inlineEngine(source: Record<string, unknown>): { engine: Engine; members: LoadedPolicy[] } {
+  const inline = new InlineEvaluator(
+    {
+      ...(options.inlineBudgetMs !== undefined ? { budgetMs: options.inlineBudgetMs } : {}),
+      ...(options.inlineWorkers !== undefined ? { workers: options.inlineWorkers } : {}),
+    },
+    (message) => log?.write(`heed serve: ${message}\n`),
+  );
+
+  /** Evaluates with a policy sent inline, in a worker and within the budget. */
+  async function evaluateInline(source: Record<string, unknown>, input: Record<string, unknown>): Promise<{ decision: Decision; members: PolicyVersion[] }> {
     const text = source.text;
     if (typeof text !== "string") throw new HttpError(400, "invalid-input", "an inline `policy` needs `text`: the policy in the DSL or YAML form");
     const format = source.format;
     if (format !== undefined && format !== "dsl" && format !== "yaml") throw new HttpError(400, "invalid-input", `\`policy.format\` must be \`dsl\` or \`yaml\`, got \`${String(format)}\``);
-    const hash = contentHash(`${format ?? ""}\n${text}`);
-    const cached = inline.get(hash);
-    if (cached) return cached;
-    const { policy, diagnostics } = parsePolicy(text, { file: "policy", ...(format !== undefined ? { format } : {}) });
-    const errors = diagnostics.filter((d) => d.severity === "error");
-    if (policy === undefined || errors.length > 0) {
-      const first = errors[0];
-      const where = first?.span ? ` at line ${first.span.line}, column ${first.span.column}` : "";
-      throw new HttpError(400, "invalid-policy", `the inline policy has errors; first${where}: ${first?.message ?? "no policy found"}`, {
-        diagnostics: errors.map(showDiagnostic),
-      });
+    const outcome = await inline.evaluate({ key: contentHash(`${format ?? ""}\n${text}`), text, ...(format !== undefined ? { format } : {}), input });
+    switch (outcome.kind) {
+      case "decision":
+        return { decision: outcome.decision, members: [{ name: outcome.name, hash: contentHash(text) }] };
+      case "invalid-policy": {
+        const first = outcome.diagnostics[0];
+        const where = first?.span ? ` at line ${first.span.line}, column ${first.span.column}` : "";
+        throw new HttpError(400, "invalid-policy", `the inline policy has errors; first${where}: ${first?.message ?? "no policy found"}`, {
+          diagnostics: outcome.diagnostics.map(showDiagnostic),
+        });
+      }
+      case "input-error":
+        throw new HeedInputError(outcome.code, outcome.field, outcome.message, outcome.index);
+      case "failed":
+        log?.write(`heed serve: an inline policy could not be evaluated: ${outcome.message}\n`);
+        throw new HttpError(422, "unsupported-policy", "the inline policy could not be evaluated: it makes the engine fail (the server's log has the detail)");
+      case "budget-exceeded":
+        throw new HttpError(
+          422,
+          "budget-exceeded",
+          `the inline policy was not parsed, checked and evaluated within the budget of ${outcome.budgetMs} ms: refused (send a smaller policy, or load it from the policy folder)`,
+        );
+      case "busy":
+        throw new HttpError(503, "busy", "too many inline policies are being evaluated: try again shortly", {}, { "retry-after": "1" });
     }
-    let engine: Engine;
-    try {
-      engine = compile(policy);
-    } catch (error) {
-      if (!(error instanceof HeedPolicyError)) throw error;
-      throw new HttpError(400, "invalid-policy", `the inline policy has errors; first: ${error.diagnostics[0]?.message ?? "invalid"}`, {
-        diagnostics: error.diagnostics.map(showDiagnostic),
-      });
-    }
-    const entry = { engine, members: [{ name: policy.name.value, file: "(inline)", hash: contentHash(text), policy, loadedAt: new Date().toISOString() }] };
-    if (inline.size >= 32) inline.delete(inline.keys().next().value as string);
-    inline.set(hash, entry);
-    return entry;
   }
 
   async function evaluate(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req, limit);
-    const { engine, members } = isRecord(body.policy) ? inlineEngine(body.policy) : engineFor(body.policy);
     const input = { contact: body.contact, history: body.history ?? [], touch: body.touch, at: body.at };
-    const decision = engine.evaluate(input as unknown as EvaluateInput);
+    let decision: Decision;
+    let members: PolicyVersion[];
+    if (isRecord(body.policy)) {
+      ({ decision, members } = await evaluateInline(body.policy, input));
+    } else {
+      const chosen = engineFor(body.policy);
+      decision = chosen.engine.evaluate(input as unknown as EvaluateInput);
+      members = chosen.members;
+    }
     const decisionId = await logDecision("evaluate", members, input, decision, {});
     send(res, 200, { decisionId, decision });
   }
@@ -365,13 +390,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     send(res, 500, { error: { code: "internal", message: "internal error: the request could not be answered" } }, closing);
   }
 
-  const server = createServer((req, res) => void handle(req, res));
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  // Requests past their time are looked for every second (Node's default is every 30 s).
+  const server = createServer({ connectionsCheckingInterval: Math.min(1000, requestTimeout) }, (req, res) => void handle(req, res));
   // A client that trickles its request cannot hold a connection for long.
-  server.requestTimeout = options.requestTimeoutMs ?? 30_000;
+  server.requestTimeout = requestTimeout;
   server.headersTimeout = Math.min(10_000, server.requestTimeout);
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nmalformed request\n");
-    else socket.destroy();
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, code, message] =
+      error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? ["408 Request Timeout", "request-timeout", `the request did not arrive within ${requestTimeout} ms`]
+        : error.code === "HPE_HEADER_OVERFLOW"
+          ? ["431 Request Header Fields Too Large", "headers-too-large", "the request's headers are too large"]
+          : ["400 Bad Request", "malformed-request", "the request is not valid HTTP"];
+    const body = `${JSON.stringify({ error: { code, message } })}\n`;
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -441,12 +478,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (poller) clearInterval(poller);
       clearInterval(dropReporter);
       if (debounce) clearTimeout(debounce);
-      await new Promise<void>((resolve) => {
+      const stopped = new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
         // Requests still running after a grace period are cut off.
         setTimeout(() => server.closeAllConnections(), 5000).unref();
       });
+      // Inline policies still being evaluated are answered busy, and their workers ended.
+      await inline.close();
+      await stopped;
       await registry.idle(); // let a reload in flight finish before the store goes
       if (ownsStore) await store.close();
       reportDrops();
