@@ -10,6 +10,7 @@ import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs
 import { resolve } from "node:path";
 import { DEFAULT_STORE_FOLDER } from "../store/index.js";
 import { RotatingFile, type Backpressure, type LineSink } from "./decision-log.js";
+import { escapeLines } from "../report/terminal.js";
 import { isLoopback } from "./security.js";
 import { startServer } from "./server.js";
 
@@ -213,7 +214,9 @@ function signals(): { stopped: Promise<string>; onHup(fn: () => void): void; onS
 }
 
 /** Runs `heed serve`; resolves to the exit code once the service has stopped. */
-export async function runServe(args: string[], io: ServeIo): Promise<number> {
+export async function runServe(args: string[], given: ServeIo): Promise<number> {
+  // What is written to stderr names files, options and policies: their control characters are shown escaped.
+  const io: ServeIo = { ...given, stderr: { write: (chunk: string) => given.stderr.write(escapeLines(chunk)) } };
   const env = io.env ?? process.env;
   const cwd = io.cwd ?? process.cwd();
   let parsed: ServeArgs | "help";

@@ -28,6 +28,7 @@ import { createGate, createRecorder, type AttemptOptions, type GateOptions } fro
 import { openStore } from "../store/index.js";
 import type { AppendResult, Store } from "../store/types.js";
 import { DecisionLog, type Backpressure, type LineSink } from "./decision-log.js";
+import { escapeLines } from "../report/terminal.js";
 import { InlineEvaluator } from "./inline.js";
 import { PolicyRegistry, contentHash, type LoadedPolicy } from "./policies.js";
 import { HttpError, isRecord, readJson, send } from "./request.js";
@@ -138,7 +139,8 @@ function showDiagnostic(d: Diagnostic): Record<string, unknown> {
 
 /** Starts the service; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const log = options.log;
+  // Log lines name files, policies and request paths: their control characters are shown escaped.
+  const log: LineSink | undefined = options.log === undefined ? undefined : { write: (chunk: string) => options.log?.write(escapeLines(chunk)) };
   const host = options.host ?? "127.0.0.1";
   const loopback = isLoopback(host);
   if (options.token !== undefined && options.token.trim() === "") throw new Error("the token is empty");

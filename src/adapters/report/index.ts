@@ -18,6 +18,7 @@ export { codeFrame, location, prettyDiagnostic, summarize } from "./pretty.js";
 export { githubAnnotation } from "./github.js";
 export { sarifLog, type SarifLog } from "./sarif.js";
 export { palette, type Palette } from "./color.js";
+export { escapeControl, escapeLines } from "./terminal.js";
 
 /** The report formats. */
 export type ReportFormat = "pretty" | "json" | "github" | "sarif";
