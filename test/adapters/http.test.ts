@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runServe } from "../../src/adapters/http/command.js";
+import { PolicyRegistry } from "../../src/adapters/http/policies.js";
 import { canonicalJson, startServer, type RunningServer } from "../../src/adapters/http/server.js";
 import { MemoryStore } from "../../src/adapters/store/memory.js";
 import { createDatabase, lazyPostgres } from "../support/postgres.js";
@@ -473,6 +474,35 @@ describe("policy reloads", () => {
     expect(seen.has(sha(halfParses))).toBe(false);
     rmSync(join(dir, "slow.heed"));
     await until("the slow policy to go", async () => !(await get("/v1/policies")).policies.some((p: { name: string }) => p.name === "slow"));
+  });
+
+  it("swaps the whole set at once: a reload in flight shows the old set or the new one, never half of each", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "heed-swap-"));
+    try {
+      const a1 = `cadence "a" {\n  channels email\n}\n`;
+      const b1 = `cadence "b" {\n  channels email\n}\n`;
+      writeFileSync(join(folder, "a.heed"), a1);
+      writeFileSync(join(folder, "b.heed"), b1);
+      const registry = new PolicyRegistry(folder, { settleMs: 150 });
+      await registry.reload();
+      const a2 = a1.replace("email", "email, call");
+      const b2 = b1.replace("email", "email, sms");
+      writeFileSync(join(folder, "a.heed"), a2);
+      const seen = new Set<string>();
+      const reloading = registry.reload();
+      // b changes while a waits to settle: read one at a time, a would be taken well before b.
+      setTimeout(() => writeFileSync(join(folder, "b.heed"), b2), 100);
+      let done = false;
+      void reloading.then(() => (done = true));
+      while (!done) {
+        seen.add(registry.policies().map((p) => p.hash).join(" "));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      seen.add(registry.policies().map((p) => p.hash).join(" "));
+      expect([...seen].sort()).toEqual([`${sha(a1)} ${sha(b1)}`, `${sha(a2)} ${sha(b2)}`].sort());
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("warns when a file is deleted and lists its policy as removed", async () => {
