@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -293,8 +293,7 @@ describe("the PGlite folder lock", () => {
 
   it("takes over the stale lock of a process that died, and refuses a lock held on another host", async () => {
     const folder = join(root, "two");
-    const first = await openPgliteStore(folder);
-    await first.close();
+    mkdirSync(folder);
     const dead = spawnSync(process.execPath, ["-e", ""]).pid;
     writeFileSync(join(folder, LOCK_FILE), JSON.stringify({ pid: dead, host: hostname(), since: "2026-01-01T00:00:00.000Z", token: "crashed" }));
     const store = await openPgliteStore(folder);

@@ -28,7 +28,9 @@ export const LOCK_FILE = "heed.lock";
 
 /** Who holds a folder's lock. */
 export interface LockHolder {
+  /** The holding process's id. */
   pid: number;
+  /** The host it runs on (`os.hostname()`). */
   host: string;
   /** When the lock was taken (ISO-8601). */
   since: string;
@@ -38,18 +40,22 @@ export interface LockHolder {
 
 /** A store folder already locked by a live process (or one on another host). */
 export class StoreLockedError extends Error {
+  /** Always `StoreLockedError`. */
   override readonly name = "StoreLockedError";
-  constructor(
-    readonly folder: string,
-    readonly holder: LockHolder,
-    sameProcess: boolean,
-  ) {
+  /** The folder in use. */
+  readonly folder: string;
+  /** Who holds it. */
+  readonly holder: LockHolder;
+
+  constructor(folder: string, holder: LockHolder, sameProcess: boolean) {
     const who = sameProcess ? "this process" : `process ${holder.pid} on host \`${holder.host}\``;
     super(
       `the store folder \`${folder}\` is in use by ${who} since ${holder.since}: ` +
         `one PGlite folder serves one process (use PostgreSQL to share a store); ` +
         `if that process is gone, remove \`${join(folder, LOCK_FILE)}\``,
     );
+    this.folder = folder;
+    this.holder = holder;
   }
 }
 
