@@ -259,17 +259,22 @@ export function quote(name: string): string {
   return `\`${name}\``;
 }
 
-function channelText(channels: IrChannels): string {
-  return channels === null ? "touches" : channels.map(quote).join(", ");
+/** The channels a rule names (`` `email`, `call` ``), or, for a rule on every channel, the words that read right in it. */
+function channelText(channels: IrChannels, every: string): string {
+  return channels === null ? every : channels.map(quote).join(", ");
 }
 
 function pad2(n: number): string {
   return String(n).padStart(2, "0");
 }
 
-/** A rule in words, as reasons' messages begin (``at most 1 `call` per day``). */
+/**
+ * A rule in words, as reasons' messages begin (``at most 1 `call` per day``,
+ * `at most 1 touch per day`, `never any channel when ...`).
+ */
 export function describeRule(rule: IrRule): string {
-  const ch = channelText(rule.channels);
+  // `any` and `touches` (every channel): "any channel" after `never`, a touch counted by its number otherwise
+  const ch = channelText(rule.channels, rule.kind.startsWith("never-") ? "any channel" : rule.kind === "at-most" && rule.count === 1 ? "touch" : "touches");
   const tagged = "tagged" in rule && rule.tagged !== null ? ` tagged ${JSON.stringify(rule.tagged)}` : "";
   const where = "where" in rule && rule.where !== null ? ` where ${describeExpr(rule.where)}` : "";
   switch (rule.kind) {
