@@ -15,7 +15,7 @@
  * @module
  */
 
-import { createWriteStream, renameSync, rmSync, statSync, type WriteStream } from "node:fs";
+import { createWriteStream, openSync, renameSync, rmSync, statSync, type WriteStream } from "node:fs";
 
 /** A stream lines are written to: a test's collector, stdout, a file stream. */
 export interface LineSink {
@@ -149,14 +149,28 @@ export class RotatingFile implements LineSink {
   }
 
   private open(): WriteStream {
-    const stream = createWriteStream(this.path, { flags: "a" });
-    stream.on("error", (error: NodeJS.ErrnoException) => {
-      const code = error.code ?? error.message;
-      if (this.reported.has(code)) return;
-      this.reported.add(code);
-      this.options.onError?.(error);
-    });
+    // Opened at once, not on the stream's first tick: a rotation that follows quickly must find the file
+    // to rename, and the stream must write to the descriptor of the file it was opened for.
+    let fd: number;
+    try {
+      fd = openSync(this.path, "a");
+    } catch (error) {
+      const stream = createWriteStream(this.path, { flags: "a" });
+      stream.on("error", () => undefined);
+      this.report(error as NodeJS.ErrnoException);
+      return stream;
+    }
+    const stream = createWriteStream(this.path, { fd, flags: "a" });
+    stream.on("error", (error: NodeJS.ErrnoException) => this.report(error));
     return stream;
+  }
+
+  /** Reports an error once per kind. */
+  private report(error: NodeJS.ErrnoException): void {
+    const code = error.code ?? error.message;
+    if (this.reported.has(code)) return;
+    this.reported.add(code);
+    this.options.onError?.(error);
   }
 
   private rotate(): void {

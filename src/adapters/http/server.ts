@@ -355,10 +355,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       checkHost(req, access);
+      // The page's static files: GET only, nothing of the API, so no token. Before the Origin check: a
+      // browser sends `Origin` with the page's own module scripts, and another origin's page cannot read
+      // the answers (no CORS headers); the Host check above still keeps DNS rebinding out.
+      if (playground(req, res)) return;
       const cors = checkOrigin(req, access);
       for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
-      // the page's static files: GET only, nothing of the API, so no token (the Host and Origin checks above apply)
-      if (playground(req, res)) return;
       const path = (req.url ?? "/").split("?")[0] ?? "/";
       const route = routes.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m !== null);
       if (!route || !route.m) throw new HttpError(404, "not-found", `no such endpoint \`${path.slice(0, 200)}\``);
