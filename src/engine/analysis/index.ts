@@ -9,7 +9,7 @@
 export type { AnalyzeOptions } from "./lint.js";
 export { analyzePolicy, BUILT_IN_SIGNALS } from "./lint.js";
 export type { SilentContactOptions, SilentContactReport, StageVisit } from "./silent.js";
-export { analyzeSilentContact, describeSilentContact } from "./silent.js";
+export { analyzeSilentContact, describeSilentContact, describeTouches } from "./silent.js";
 export type { DiffChange, DiffOptions, DiffReport, DiffStep, DiffVariant } from "./diff.js";
 export { diffPolicies, describeStep } from "./diff.js";
 export type { GraphEdge, GraphFormat, StageGraph } from "./graph.js";

@@ -248,7 +248,8 @@ function plural(n: number, word: string): string {
   return `${n} ${n === 1 ? word : `${word}s`}`;
 }
 
-function describeTouches(visit: StageVisit): string {
+/** The touches of one stay in words: `no touch`, `3 emails`, `2 touches (email, call)`. */
+export function describeTouches(visit: StageVisit): string {
   const channels = Object.keys(visit.byChannel);
   if (visit.touches === 0) return "no touch";
   if (channels.length === 1) return plural(visit.touches, channels[0] as string);

@@ -5,13 +5,9 @@
  */
 
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../../../diagnostics.js";
-import {
-  analyzePolicy,
-  analyzeSilentContact,
-  describeSilentContact,
-  type SilentContactReport,
-} from "../../../engine/analysis/index.js";
-import { discoverFiles, isPolicyFile, loadPolicy, PathError } from "../../files.js";
+import { describeSilentContact, type SilentContactReport } from "../../../engine/analysis/index.js";
+import { applyAllowDirectives, checkSilentContact, checkStatic } from "../../check-policy.js";
+import { discoverFiles, isPolicyFile, PathError, readText } from "../../files.js";
 import { jsonDiagnostic, type ReportFormat } from "../../report/index.js";
 import { escapeData, escapeProperty } from "../../report/github.js";
 import { FORMAT_OPTION, integerOption, UsageError } from "../args.js";
@@ -72,19 +68,23 @@ export const checkVerb: Verb = {
     const silent: SilentEntry[] = [];
     const sources = new Map<string, string>();
     let allowed = 0;
+    const options = { knownSignals, horizonDays, maxSilentTouches };
     for (const file of files) {
-      const loaded = loadPolicy(file, io.cwd);
-      if (loaded.text !== undefined) sources.set(file, loaded.text);
-      const found = [...loaded.diagnostics];
-      if (loaded.policy !== undefined && !hasErrors(loaded.diagnostics)) {
-        found.push(...analyzePolicy(loaded.policy, { knownSignals }));
-        const report = analyzeSilentContact(loaded.policy, { horizonDays, maxSilentTouches });
+      const read = readText(file, io.cwd);
+      if ("diagnostic" in read) {
+        diagnostics.push(read.diagnostic);
+        continue;
+      }
+      sources.set(file, read.text);
+      const checked = checkStatic(read.text, file, options);
+      const found = checked.diagnostics;
+      if (checked.policy !== undefined && checked.runsSilentContact) {
+        const report = checkSilentContact(checked.policy, options);
         silent.push({ file, report });
         found.push(...report.diagnostics);
       }
-      const allowedCodes = allowDirectives(loaded.text ?? "");
-      const kept = found.filter((d) => d.severity === "error" || !allowedCodes.has(d.code));
-      allowed += found.length - kept.length;
+      const { kept, allowed: accepted } = applyAllowDirectives(read.text, found);
+      allowed += accepted;
       diagnostics.push(...withFile(kept, file));
     }
     if (format === "json") {
@@ -159,15 +159,4 @@ function printJson(io: CliIo, diagnostics: readonly Diagnostic[], silent: readon
   }));
   const report = { version: 1, diagnostics: sortDiagnostics(diagnostics).map(jsonDiagnostic), silentContacts };
   io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-}
-
-/** The warning codes a file accepts with `# heed-check: allow CODE, CODE` comment lines. */
-export function allowDirectives(text: string): Set<string> {
-  const codes = new Set<string>();
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^\s*#\s*heed-check:\s*allow\s+(.*)$/.exec(line);
-    if (match === null) continue;
-    for (const code of (match[1] ?? "").split(/[\s,]+/)) if (code !== "") codes.add(code);
-  }
-  return codes;
 }
