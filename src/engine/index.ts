@@ -59,7 +59,7 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (key, inner: unknown) => {
     if (key === "span") return undefined;
     if (inner === null || typeof inner !== "object" || Array.isArray(inner)) return inner;
-    const sorted: Record<string, unknown> = {};
+    const sorted = Object.create(null) as Record<string, unknown>;
     for (const name of Object.keys(inner).sort()) sorted[name] = (inner as Record<string, unknown>)[name];
     return sorted;
   });

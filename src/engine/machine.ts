@@ -345,7 +345,9 @@ export function makeContext(rt: Runtime, contact: Contact): Context {
     zone = contact.timezone;
   } else if (from[0] === "contact" && from.length >= 2) {
     const name = from[from.length === 3 && from[1] === "attributes" ? 2 : 1]!;
-    const value = contact.attributes?.[name];
+    const attributes = contact.attributes;
+    // an own attribute only: `contact.constructor` names no zone
+    const value = attributes !== undefined && Object.hasOwn(attributes, name) ? attributes[name] : undefined;
     if (typeof value === "string") {
       if (!knownZone(value)) {
         throw new HeedInputError(
@@ -467,7 +469,8 @@ export function nextTimer(rt: Runtime, ctx: Context, st: PolicyState): number | 
 export function advance(rt: Runtime, ctx: Context, st: PolicyState, limit: number): void {
   for (;;) {
     const due = nextTimer(rt, ctx, st);
-    if (due === undefined || due > limit) break;
+    // `!(due <= limit)` and not `due > limit`: a timer that is not a number must end the walk, never spin it.
+    if (due === undefined || !(due <= limit)) break;
     st.through = due;
     let fired = false;
     while (st.pending.length > 0 && st.pending[0] === due) {

@@ -432,16 +432,24 @@ export function localDate(ms: number, zone: string): string {
 
 // ---------------------------------------------------------------- durations
 
-const FIXED_UNIT_MS: Record<Exclude<DurationUnit, "business-days">, number> = {
-  minutes: MINUTE,
-  hours: HOUR,
-  days: DAY,
-  weeks: WEEK,
-};
-
-/** The length of a fixed duration in milliseconds; `days` are 24 hours. */
+/**
+ * The length of a fixed duration in milliseconds; `days` are 24 hours.
+ * Validation lets no other unit through; one here is a programming error,
+ * thrown rather than turned into a NaN that no timer ever reaches.
+ */
 export function durationMs(amount: number, unit: Exclude<DurationUnit, "business-days">): number {
-  return amount * FIXED_UNIT_MS[unit];
+  switch (unit) {
+    case "minutes":
+      return amount * MINUTE;
+    case "hours":
+      return amount * HOUR;
+    case "days":
+      return amount * DAY;
+    case "weeks":
+      return amount * WEEK;
+    default:
+      throw new Error(`unknown duration unit \`${String(unit)}\``);
+  }
 }
 
 /** The length of a rolling window (`per 14 days`) in milliseconds. */

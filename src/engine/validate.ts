@@ -22,11 +22,13 @@ import type {
   ChannelList,
   ChannelSet,
   Duration,
+  DurationUnit,
   Expr,
   Ident,
   NodeBase,
   Operand,
   Policy,
+  RollingUnit,
   Rule,
   Stage,
   TimeOfDay,
@@ -307,7 +309,19 @@ function firstAt(node: NodeBase | undefined): string {
   return node?.span === undefined ? "" : ` (first declared at line ${node.span.line}, column ${node.span.column})`;
 }
 
+/** The units of a duration, by spelling: a set, so that a unit read from user text such as `toString` is never found. */
+const DURATION_UNITS: ReadonlySet<string> = new Set<DurationUnit>(["minutes", "hours", "days", "weeks", "business-days"]);
+const ROLLING_UNITS: ReadonlySet<string> = new Set<RollingUnit>(["minutes", "hours", "days", "weeks"]);
+const CALENDAR_UNITS: ReadonlySet<string> = new Set(["day", "week"]);
+
+function checkUnit(unit: unknown, units: ReadonlySet<string>, error: ReportError, span: Span | undefined): boolean {
+  if (typeof unit === "string" && units.has(unit)) return true;
+  error("invalid-duration", `invalid duration unit \`${String(unit)}\` (use minutes, hours, days, weeks or business days)`, span);
+  return false;
+}
+
 function checkDuration(duration: Duration, error: ReportError, parent: NodeBase): void {
+  if (!checkUnit(duration.unit, DURATION_UNITS, error, spanOf(duration, parent))) return;
   if (!isCount(duration.amount)) {
     error(
       "invalid-duration",
@@ -340,7 +354,11 @@ function checkRule(rule: Rule, declared: readonly string[], error: ReportError, 
       } else if (!isCount(rule.count)) {
         error("invalid-count", `invalid count \`${rule.count}\`: a count must be a whole number of at least 1`, spanOf(rule));
       }
-      if (rule.window.kind === "rolling" && !isCount(rule.window.amount)) {
+      if (rule.window.kind === "calendar") {
+        if (!CALENDAR_UNITS.has(rule.window.unit)) {
+          error("invalid-window", `invalid window \`per ${String(rule.window.unit)}\` (use \`per day\`, \`per week\` or \`per N days\`)`, spanOf(rule.window, rule));
+        }
+      } else if (checkUnit(rule.window.unit, ROLLING_UNITS, error, spanOf(rule.window, rule)) && !isCount(rule.window.amount)) {
         error(
           "invalid-duration",
           `invalid window \`per ${rule.window.amount} ${rule.window.unit}\`: the amount must be a positive whole number`,

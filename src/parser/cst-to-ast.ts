@@ -203,40 +203,45 @@ function numberValue(node: C.CountCstNode): number {
   return optionalToken(node, "Dash") ? -value : value;
 }
 
-const UNIT_WORDS: Record<string, A.RollingUnit> = {
-  minute: "minutes",
-  minutes: "minutes",
-  hour: "hours",
-  hours: "hours",
-  day: "days",
-  days: "days",
-  week: "weeks",
-  weeks: "weeks",
-};
+/**
+ * The unit words, by spelling. Name tables looked up by user text are maps:
+ * a plain object would also find `constructor` or `toString`.
+ */
+const UNIT_WORDS: ReadonlyMap<string, A.RollingUnit> = new Map([
+  ["minute", "minutes"],
+  ["minutes", "minutes"],
+  ["hour", "hours"],
+  ["hours", "hours"],
+  ["day", "days"],
+  ["days", "days"],
+  ["week", "weeks"],
+  ["weeks", "weeks"],
+]);
 
-const UNIT_ALIASES: Record<string, string> = {
-  min: "minutes",
-  mins: "minutes",
-  m: "minutes",
-  h: "hours",
-  hr: "hours",
-  hrs: "hours",
-  d: "days",
-  w: "weeks",
-  wk: "weeks",
-  wks: "weeks",
-};
+/** Abbreviations people write, with the word to write instead. */
+const UNIT_ALIASES: ReadonlyMap<string, string> = new Map([
+  ["min", "minutes"],
+  ["mins", "minutes"],
+  ["m", "minutes"],
+  ["h", "hours"],
+  ["hr", "hours"],
+  ["hrs", "hours"],
+  ["d", "days"],
+  ["w", "weeks"],
+  ["wk", "weeks"],
+  ["wks", "weeks"],
+]);
 
 function unitOf(node: C.UnitCstNode, ctx: ConvertContext): { unit: A.RollingUnit; word: IToken } {
   const word = firstToken(node);
   if (word === undefined) throw new Missing("unit");
-  const unit = UNIT_WORDS[word.image];
+  const unit = UNIT_WORDS.get(word.image);
   if (unit !== undefined) return { unit, word };
-  const alias = UNIT_ALIASES[word.image.toLowerCase()];
+  const alias = UNIT_ALIASES.get(word.image.toLowerCase());
   const hint =
     alias !== undefined
       ? ` (write \`${alias}\`)`
-      : didYouMean(word.image, Object.keys(UNIT_WORDS)) ||
+      : didYouMean(word.image, UNIT_WORDS.keys()) ||
         " (use minutes, hours, days, weeks or business days)";
   error(ctx, "invalid-duration", `unknown duration unit \`${excerpt(word.image)}\`${hint}`, tSpan(word, ctx));
   return { unit: "days", word };
@@ -432,15 +437,16 @@ function atomOf(node: C.AtomCstNode, ctx: ConvertContext): A.Expr {
   return comparisonOf(child(node, "comparison"), ctx);
 }
 
-const COMPARE_OPS: Record<string, A.CompareOp> = {
-  Equal: "==",
-  NotEqual: "!=",
-  LessEqual: "<=",
-  GreaterEqual: ">=",
-  Less: "<",
-  Greater: ">",
-  SingleEqual: "==",
-};
+/** The comparison operators, by token type. */
+const COMPARE_OPS: ReadonlyMap<string, A.CompareOp> = new Map([
+  ["Equal", "=="],
+  ["NotEqual", "!="],
+  ["LessEqual", "<="],
+  ["GreaterEqual", ">="],
+  ["Less", "<"],
+  ["Greater", ">"],
+  ["SingleEqual", "=="],
+]);
 
 function comparisonOf(node: C.ComparisonCstNode, ctx: ConvertContext): A.Expr {
   const span = nodeSpan(node, ctx);
@@ -449,7 +455,7 @@ function comparisonOf(node: C.ComparisonCstNode, ctx: ConvertContext): A.Expr {
   if (opNode !== undefined) {
     const opToken = firstToken(opNode);
     if (opToken === undefined) throw new Missing("operator");
-    const op = COMPARE_OPS[opToken.tokenType.name];
+    const op = COMPARE_OPS.get(opToken.tokenType.name);
     if (op === undefined) throw new Missing("operator");
     if (opToken.tokenType.name === "SingleEqual") {
       error(ctx, "syntax", "use `==` to compare, not `=`", tSpan(opToken, ctx));

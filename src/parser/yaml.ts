@@ -148,12 +148,12 @@ function yamlComments(text: string): [number, string][] {
 
 // ------------------------------------------------------------ messages
 
-const YAML_MESSAGES: Record<string, string> = {
-  TAB_AS_INDENT: "tabs are not allowed as indentation; indent with spaces",
-  BAD_INDENT: "bad indentation",
-  MULTILINE_IMPLICIT_KEY: "a key must be on a single line (is a `:` or a closing quote missing?)",
-  BLOCK_AS_IMPLICIT_KEY: "bad indentation or a missing line break before a nested map or list",
-};
+const YAML_MESSAGES: ReadonlyMap<string, string> = new Map([
+  ["TAB_AS_INDENT", "tabs are not allowed as indentation; indent with spaces"],
+  ["BAD_INDENT", "bad indentation"],
+  ["MULTILINE_IMPLICIT_KEY", "a key must be on a single line (is a `:` or a closing quote missing?)"],
+  ["BLOCK_AS_IMPLICIT_KEY", "bad indentation or a missing line break before a nested map or list"],
+]);
 
 /** The word for what a value is, for `expected X, got Y`. */
 function describe(value: unknown): string {
@@ -183,14 +183,14 @@ function contextOf(path: readonly string[]): string {
 
 /** Which keys belong to which rule form, for the front end's own form checks. */
 const NEVER_KEYS = new Set(["id", "never", "tagged", "without", "after", "within", "of", "where", "when"]);
-const FORM_KEYS: Record<string, ReadonlySet<string>> = {
-  never: NEVER_KEYS,
-  atMost: new Set(["id", "atMost", "of", "per"]),
-  atLeast: new Set(["id", "atLeast", "between"]),
-  quietHours: new Set(["id", "quietHours", "for"]),
-  onlyBusinessDays: new Set(["id", "onlyBusinessDays", "for"]),
-};
-const FORMS = Object.keys(FORM_KEYS);
+const FORM_KEYS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ["never", NEVER_KEYS],
+  ["atMost", new Set(["id", "atMost", "of", "per"])],
+  ["atLeast", new Set(["id", "atLeast", "between"])],
+  ["quietHours", new Set(["id", "quietHours", "for"])],
+  ["onlyBusinessDays", new Set(["id", "onlyBusinessDays", "for"])],
+]);
+const FORMS = [...FORM_KEYS.keys()];
 
 // ------------------------------------------------------------ the reader
 
@@ -241,7 +241,7 @@ class Reader {
   }
 
   yamlError(doc: Document, code: string, message: string, pos: [number, number]): Diagnostic {
-    let text = YAML_MESSAGES[code];
+    let text = YAML_MESSAGES.get(code);
     // An unclosed quote or bracket is reported where the text ends: point at where it opens.
     const unclosedQuote = code === "MISSING_CHAR" && /quote/i.test(message);
     const unclosedFlow = code === "BAD_INDENT" && /Flow (sequence|map)/.test(message);
@@ -648,7 +648,7 @@ class Reader {
     const form = forms[0]!;
     let misplaced = false;
     for (const [key, field] of f) {
-      if (!FORM_KEYS[form]!.has(key) && knownRuleKey(key)) {
+      if (!FORM_KEYS.get(form)!.has(key) && knownRuleKey(key)) {
         this.error(`\`${key}\` does not go with \`${form}\``, this.spanOf(field.key));
         misplaced = true;
       }
@@ -782,8 +782,9 @@ const LEAF_PATTERNS = new Set<string>([
   POLICY_SCHEMA.definitions.rule.properties.quietHours.title,
 ]);
 
+/** A key of some rule form (an own property of the schema: `constructor` is none). */
 function knownRuleKey(key: string): boolean {
-  return key in POLICY_SCHEMA.definitions.rule.properties;
+  return Object.hasOwn(POLICY_SCHEMA.definitions.rule.properties, key);
 }
 
 /** An `anyOf` that only says which keys make up a form (rules, transitions). */

@@ -282,3 +282,27 @@ describe("compile", () => {
     expect(stageAt(policy("p", { channels: chans }), [], "2026-03-03T12:00:00Z")).toBe("active");
   });
 });
+
+describe("a timer that is not a number ends the walk (issue 14: `ignoreWindow: 3 toString` pinned the CPU)", () => {
+  // The unit `toString` was read from a plain object, so the ignore window
+  // was `3 * undefined` ms: every touch queued a NaN timer, and since NaN
+  // equals nothing the timer was never taken off the queue nor passed.
+  const ir = compileIr(policy("p", { channels: chans, ignoreWindow: "3 days" }));
+
+  it("an IR with a unit that is no unit fails loudly at the first touch instead of looping", async () => {
+    const { compileFromIr } = await import("../../src/engine/index.js");
+    const bad = compileFromIr([{ ...ir, ignoreWindow: { amount: 3, unit: "toString" as "days" } }]);
+    const input = { contact: NY, history: [touch("email", "2026-03-02T12:00:00Z")], touch: { channel: "email" }, at: "2026-03-03T12:00:00Z" };
+    expect(() => bad.evaluate(input)).toThrow("unknown duration unit `toString`");
+  });
+
+  it("a NaN timer left in a state is passed over, and processing ends", async () => {
+    const { makeRuntime, makeContext, enterPolicy, advance } = await import("../../src/engine/machine.js");
+    const rt = makeRuntime(ir);
+    const ctx = makeContext(rt, NY);
+    const st = enterPolicy(rt, ctx, Date.UTC(2026, 2, 2));
+    st.pending.push(Number.NaN);
+    advance(rt, ctx, st, Date.UTC(2026, 3, 2));
+    expect([st.stage, st.ignored, st.through]).toEqual(["active", 0, Date.UTC(2026, 3, 2)]);
+  });
+});

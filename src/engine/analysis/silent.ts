@@ -145,7 +145,8 @@ export function analyzeSilentContact(policy: Policy, options: SilentContactOptio
       enteredAt: formatInstant(entered),
       days: days(left - entered),
       touches: 0,
-      byChannel: {},
+      // keyed by channel names, which may be `constructor` or `__proto__`: no prototype to find them on
+      byChannel: Object.create(null) as Record<string, number>,
       channels: [],
     };
     if (next !== undefined) visit.leftAt = formatInstant(left);
