@@ -86,7 +86,7 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
           ruleNames.set(rule.name.name, { span: spanOf(rule.name, rule) });
         }
       }
-      checkRule(rule, channels, error, report);
+      checkRule(rule, channels, error);
     }
     for (const transition of scope.transitions) {
       checkTransition(transition, scope.stage, stages, stageSet, error);
@@ -97,7 +97,6 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
   return sortDiagnostics(out);
 }
 
-type Report = (severity: Diagnostic["severity"], code: string, message: string, span: Span | undefined, hint?: string) => void;
 type ReportError = (code: string, message: string, span: Span | undefined, hint?: string) => void;
 
 /** The span of a node, else of the nearest enclosing node that has one. */
@@ -331,7 +330,7 @@ function checkDuration(duration: Duration, error: ReportError, parent: NodeBase)
   }
 }
 
-function checkRule(rule: Rule, declared: readonly string[], error: ReportError, report: Report): void {
+function checkRule(rule: Rule, declared: readonly string[], error: ReportError): void {
   switch (rule.kind) {
     case "never-without":
     case "never-after":
@@ -375,8 +374,7 @@ function checkRule(rule: Rule, declared: readonly string[], error: ReportError, 
       const startValid = checkTime(rule.start, error, rule);
       const endValid = checkTime(rule.end, error, rule);
       if (startValid && endValid && rule.start.hour === rule.end.hour && rule.start.minute === rule.end.minute) {
-        report(
-          "warning",
+        error(
           "empty-quiet-hours",
           `quiet hours from \`${formatTime(rule.start)}\` to \`${formatTime(rule.end)}\` cover no time`,
           spanOf(rule),
