@@ -257,20 +257,33 @@ export function checkInput(input: EvaluateInput): { contact: Contact; events: No
 }
 
 /**
- * The history as the engine processes it: duplicates by `id` dropped (the
- * first in input order is kept), events after `at` dropped, sorted stably by
- * instant.
+ * The type that, with the id, makes an event's identity: the `type` as sent
+ * (a `reply` stays a `reply` whether `auto` or not, so a redelivery that
+ * changes the flag is still the same event).
+ */
+export function identityType(event: NormalEvent): string {
+  return event.props.type as string;
+}
+
+/**
+ * The history as the engine processes it: duplicates dropped (the first in
+ * input order is kept), events after `at` dropped, sorted stably by
+ * instant. Two events are one when they share their type and their id: an
+ * unsubscribe that carries the id of an earlier touch is another event.
  */
 export function orderHistory(events: readonly NormalEvent[], at: number): NormalEvent[] {
-  let seen: Set<string> | undefined;
+  let seen: Map<string, Set<string>> | undefined;
   const kept: NormalEvent[] = [];
   let sorted = true;
   let last = -Infinity;
   for (const event of events) {
     if (event.id !== undefined) {
-      seen ??= new Set();
-      if (seen.has(event.id)) continue;
-      seen.add(event.id);
+      seen ??= new Map();
+      const type = identityType(event);
+      const ids = seen.get(type);
+      if (ids === undefined) seen.set(type, new Set([event.id]));
+      else if (ids.has(event.id)) continue;
+      else ids.add(event.id);
     }
     if (event.at <= at) {
       if (event.at < last) sorted = false;
