@@ -16,6 +16,7 @@ import {
   businessDayStart,
   calendarWindowStart,
   formatInstant,
+  YEAR_10000,
   inQuietHours,
   isBusinessDay,
   localDate,
@@ -338,7 +339,8 @@ function search(given: readonly Member[], touch: ProposedTouch, at: number, unti
       const timer = nextTimer(m.rt, m.ctx, m.st);
       if (timer !== undefined && timer > t && timer < target) target = timer;
     }
-    if (target <= t || target > at + HORIZON_MS) return { kind: "no-window" };
+    // no instant after year 9999 is ever answered: no store could keep it
+    if (target <= t || target > at + HORIZON_MS || target >= YEAR_10000) return { kind: "no-window" };
     t = target;
     for (let i = 0; i < members.length; i++) {
       const m = members[i]!;

@@ -12,7 +12,7 @@ import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } fr
 import type { Engine, Explanation, Snapshot, StageChange } from "./api.js";
 import { compileIr } from "./compile.js";
 import { decideMembers, member, ruleOutcomes, type Member } from "./decide.js";
-import { checkContact, checkEvent, checkInput, checkTouch, identityType, orderHistory, parseTime, type NormalEvent } from "./input.js";
+import { checkContact, checkContactShape, checkEvent, checkInput, checkTouch, identityType, orderHistory, parseTime, type NormalEvent } from "./input.js";
 import type { IrPolicy } from "./ir.js";
 import { advance, applyEvent, copyState, enterPolicy, makeContext, makeRuntime, nextTimer, type PolicyState, type Runtime } from "./machine.js";
 import { formatInstant } from "./time.js";
@@ -291,7 +291,7 @@ class CompiledEngine implements Engine {
         `the snapshot was built under ${versions.map((v) => `\`${String(v)}\``).join(", ") || "no policy"}, this engine runs ${this.versions.map((v) => `\`${v}\``).join(", ")}: rebuild it by stepping the contact's history again`,
       );
     }
-    checkContact(data.contact);
+    checkContactShape(data.contact);
     const states = data.states;
     for (let i = 0; states && i < states.length; i++) {
       const problem = stateProblem(this.runtimes[i]!, states[i]);

@@ -241,7 +241,11 @@ function checkSettings(policy: Policy, error: ReportError): void {
       "use an IANA zone name such as `America/New_York` or `UTC`",
     );
   }
-  for (const holiday of policy.holidays ?? []) {
+  const holidays = policy.holidays ?? [];
+  if (holidays.length > LIMITS.holidays) {
+    error("too-many-holidays", `${thousands(holidays.length)} holidays: at most ${thousands(LIMITS.holidays)}`, spanOf(holidays[LIMITS.holidays], policy));
+  }
+  for (const holiday of holidays) {
     if (!isRealDate(holiday.date)) {
       error("invalid-date", `invalid date \`${holiday.date}\``, spanOf(holiday, policy), "write a real calendar date as `YYYY-MM-DD`");
     }
@@ -319,6 +323,54 @@ function checkUnit(unit: unknown, units: ReadonlySet<string>, error: ReportError
   return false;
 }
 
+/**
+ * The largest amounts a policy may write (docs/language.md, *Limits*). A
+ * wait beyond a year already ends in `no-window`, and a history spans years
+ * 1 to 9999: a hundred years is beyond anything that can matter to a
+ * contact, and keeps every sum of an instant and a duration a finite
+ * instant. Counts are bounded so that what a rule remembers (the last N
+ * touches of `at most N`) stays small in a snapshot.
+ */
+export const LIMITS = {
+  /** 100 years of minutes, hours, days or weeks. */
+  minutes: 52_560_000,
+  hours: 876_000,
+  days: 36_500,
+  weeks: 5_214,
+  /** About 100 years of weekdays. */
+  businessDays: 26_000,
+  /** `at most N`, `after N touches`, `after N ignored touches`. */
+  count: 1_000,
+  /** Holidays of one policy. */
+  holidays: 10_000,
+} as const;
+
+/** The largest amount of a unit. */
+function maxAmount(unit: DurationUnit): number {
+  switch (unit) {
+    case "minutes":
+      return LIMITS.minutes;
+    case "hours":
+      return LIMITS.hours;
+    case "days":
+      return LIMITS.days;
+    case "weeks":
+      return LIMITS.weeks;
+    case "business-days":
+      return LIMITS.businessDays;
+  }
+}
+
+/** `1234567` -> `1,234,567`. */
+function thousands(value: number): string {
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** The maximum of a unit in words: `36,500 days (100 years)`. */
+function maxText(unit: DurationUnit): string {
+  return `${thousands(maxAmount(unit))} ${unit === "business-days" ? "business days" : unit} (100 years)`;
+}
+
 function checkDuration(duration: Duration, error: ReportError, parent: NodeBase): void {
   if (!checkUnit(duration.unit, DURATION_UNITS, error, spanOf(duration, parent))) return;
   if (!isCount(duration.amount)) {
@@ -327,6 +379,17 @@ function checkDuration(duration: Duration, error: ReportError, parent: NodeBase)
       `invalid duration \`${formatDuration(duration)}\`: the amount must be a positive whole number`,
       spanOf(duration, parent),
     );
+  } else if (duration.amount > maxAmount(duration.unit)) {
+    error("invalid-duration", `duration \`${formatDuration(duration)}\` is too long: at most ${maxText(duration.unit)}`, spanOf(duration, parent));
+  }
+}
+
+/** A count (`at most N`, `after N touches`): a whole number from 1 to {@link LIMITS.count}. */
+function checkCount(count: number, error: ReportError, span: Span | undefined): void {
+  if (!isCount(count)) {
+    error("invalid-count", `invalid count \`${count}\`: a count must be a whole number of at least 1`, span);
+  } else if (count > LIMITS.count) {
+    error("invalid-count", `count \`${count}\` is too large: at most ${thousands(LIMITS.count)}`, span);
   }
 }
 
@@ -350,19 +413,20 @@ function checkRule(rule: Rule, declared: readonly string[], error: ReportError):
           spanOf(rule),
           "to forbid these touches, use a `never` rule or leave the channels out of the stage's `allow` list",
         );
-      } else if (!isCount(rule.count)) {
-        error("invalid-count", `invalid count \`${rule.count}\`: a count must be a whole number of at least 1`, spanOf(rule));
+      } else {
+        checkCount(rule.count, error, spanOf(rule));
       }
       if (rule.window.kind === "calendar") {
         if (!CALENDAR_UNITS.has(rule.window.unit)) {
           error("invalid-window", `invalid window \`per ${String(rule.window.unit)}\` (use \`per day\`, \`per week\` or \`per N days\`)`, spanOf(rule.window, rule));
         }
-      } else if (checkUnit(rule.window.unit, ROLLING_UNITS, error, spanOf(rule.window, rule)) && !isCount(rule.window.amount)) {
-        error(
-          "invalid-duration",
-          `invalid window \`per ${rule.window.amount} ${rule.window.unit}\`: the amount must be a positive whole number`,
-          spanOf(rule.window, rule),
-        );
+      } else if (checkUnit(rule.window.unit, ROLLING_UNITS, error, spanOf(rule.window, rule))) {
+        const { amount, unit } = rule.window;
+        if (!isCount(amount)) {
+          error("invalid-duration", `invalid window \`per ${amount} ${unit}\`: the amount must be a positive whole number`, spanOf(rule.window, rule));
+        } else if (amount > maxAmount(unit)) {
+          error("invalid-duration", `window \`per ${amount} ${unit}\` is too long: at most ${maxText(unit)}`, spanOf(rule.window, rule));
+        }
       }
       return;
     case "at-least":
@@ -400,13 +464,7 @@ function checkTransition(
   switch (trigger.kind) {
     case "ignored":
     case "touches":
-      if (!isCount(trigger.count)) {
-        error(
-          "invalid-count",
-          `invalid count \`${trigger.count}\`: a count must be a whole number of at least 1`,
-          spanOf(trigger, transition),
-        );
-      }
+      checkCount(trigger.count, error, spanOf(trigger, transition));
       break;
     case "elapsed":
       checkDuration(trigger.duration, error, trigger);
