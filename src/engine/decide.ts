@@ -136,7 +136,7 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
   }
   if (stage.final) {
     out.push(judgement(info.finalRule, "final-stage", "deny", `stage \`${stage.name}\` is final: it allows no touch`, stage.span));
-  } else if (stage.allow !== null && !stage.allow.includes(touch.channel)) {
+  } else if (info.allowed !== null && !info.allowed.has(touch.channel)) {
     const message = messages ? `stage \`${stage.name}\` allows only ${info.allowedText}, not \`${touch.channel}\`` : "";
     out.push(judgement(info.allowRule, "channel-not-allowed", "deny", message, stage.span));
   } else if (full) {
@@ -276,7 +276,7 @@ function stageForbids(m: Member, info: StageRuntime, channel: string): boolean {
     !m.rt.channels.has(channel) ||
     (m.ctx.calendar === undefined && info.timersNeedZone) ||
     stage.final ||
-    (stage.allow !== null && !stage.allow.includes(channel))
+    (info.allowed !== null && !info.allowed.has(channel))
   );
 }
 
@@ -302,8 +302,13 @@ function clearance(m: Member, touch: ProposedTouch, t: number, asBefore: boolean
     if (found === DENIED) return DENIED;
     if (found > latest) latest = found;
   }
+  // quiet all day: nothing is allowed before the contact leaves the stage (the search stops at a timer first)
+  if (latest !== MET && info.quietAllDay.has(touch.channel)) return NOT_IN_THIS_STAGE;
   return latest;
 }
+
+/** A finding later than any deferral can wait, short of a deny (see {@link StageRuntime.quietAllDay}). */
+const NOT_IN_THIS_STAGE: Finding = Number.MAX_VALUE;
 
 function toReason(j: Judgement, policy: string | undefined): Reason {
   const reason: Reason = { rule: j.rule, code: j.code, message: j.message };

@@ -114,9 +114,7 @@ class CompiledEngine implements Engine {
     this.runtimes = irs.map(makeRuntime);
     this.policies = irs.map((ir) => ir.name);
     this.irs = irs;
-    const declared: string[] = [];
-    for (const ir of irs) for (const c of ir.channels) if (!declared.includes(c)) declared.push(c);
-    this.declared = declared;
+    this.declared = [...new Set(irs.flatMap((ir) => ir.channels))];
   }
 
   /** The policies' versions, worked out on first use: only snapshots need them, and compile stays cheap. */

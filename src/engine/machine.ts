@@ -87,6 +87,15 @@ export interface StageRuntime {
   finalRule: string;
   /** The stage's `allow` list as messages print it (`` `email`, `call` `` or `no channel`). */
   allowedText: string;
+  /** The stage's `allow` list as a set (a policy may declare thousands of channels), or null when the stage allows every declared channel. */
+  allowed: ReadonlySet<string> | null;
+  /**
+   * The declared channels whose quiet hours in this stage cover every
+   * minute of the day: no instant is ever allowed for them while the
+   * contact stays here, so following a deferral skips to the stage's next
+   * timer instead of from one quiet-hours end to the next for a year.
+   */
+  quietAllDay: ReadonlySet<string>;
   /**
    * Of the transitions tried in the stage (its own in source order, then the
    * policy-wide ones; none from a final stage), those an event of a given type can fire, in order: the `on`
@@ -272,6 +281,68 @@ function ruleRuntime(rule: IrRule, index: number, holidays: ReadonlySet<string>)
   };
 }
 
+/** See {@link StageRuntime.quietAllDay}. */
+function quietAllDay(rules: readonly RuleRuntime[], channels: readonly string[]): ReadonlySet<string> {
+  const quiet = rules.filter((r) => r.kind === "quiet-hours");
+  const found = new Set<string>();
+  if (quiet.length === 0) return found;
+  const named = new Set<string>();
+  for (const r of quiet) if (r.channels !== null) for (const c of r.channels) named.add(c);
+  const everyChannel = coversDay(quiet.filter((r) => r.channels === null));
+  for (const channel of channels) {
+    // a channel no quiet-hours rule names has the quiet hours of every channel
+    const covered = named.has(channel) ? coversDay(quiet.filter((r) => r.channels === null || r.channels.has(channel))) : everyChannel;
+    if (covered) found.add(channel);
+  }
+  return found;
+}
+
+/** True when the quiet hours together cover all 1,440 minutes of the day (a span wrapping midnight in two parts). */
+function coversDay(rules: readonly RuleRuntime[]): boolean {
+  const spans: [number, number][] = [];
+  for (const r of rules) {
+    const start = r.start!.hour * 60 + r.start!.minute;
+    const end = r.end!.hour * 60 + r.end!.minute;
+    if (start < end) spans.push([start, end]);
+    else if (start > end) spans.push([start, 1440], [0, end]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let reached = 0;
+  for (const [start, end] of spans) {
+    if (start > reached) return false;
+    if (end > reached) reached = end;
+  }
+  return reached >= 1440;
+}
+
+/**
+ * Per signal named by an `on` transition, the transitions an event of that
+ * type can fire, in order: its own `on` transitions merged with those that
+ * are not `on` a signal. Built per type from the two lists, never by
+ * scanning every transition for every type (a policy may have thousands).
+ */
+function eventLists(transitions: readonly IrTransition[]): Map<string, IrTransition[]> {
+  const own = new Map<string, number[]>();
+  const others: number[] = [];
+  transitions.forEach((t, i) => {
+    if (t.trigger.kind !== "signal") others.push(i);
+    else if (own.has(t.trigger.signal)) own.get(t.trigger.signal)!.push(i);
+    else own.set(t.trigger.signal, [i]);
+  });
+  const lists = new Map<string, IrTransition[]>();
+  for (const [type, mine] of own) {
+    const list: IrTransition[] = [];
+    let a = 0;
+    let b = 0;
+    while (a < mine.length || b < others.length) {
+      const next = b >= others.length || (a < mine.length && mine[a]! < others[b]!) ? mine[a++]! : others[b++]!;
+      list.push(transitions[next]!);
+    }
+    lists.set(type, list);
+  }
+  return lists;
+}
+
 /** Prepares a compiled policy for running. */
 export function makeRuntime(ir: IrPolicy): Runtime {
   const byId = new Map(ir.rules.map((r, i) => [r.id, i] as const));
@@ -293,13 +364,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
   const stages = new Map<string, StageRuntime>();
   for (const stage of ir.stages) {
     const transitions = stage.final ? [] : [...stage.transitions, ...ir.transitions];
-    const byEvent = new Map<string, IrTransition[]>();
-    for (const t of transitions) {
-      if (t.trigger.kind === "signal") byEvent.set(t.trigger.signal, []);
-    }
-    for (const [type, list] of byEvent) {
-      for (const t of transitions) if (t.trigger.kind !== "signal" || t.trigger.signal === type) list.push(t);
-    }
+    const byEvent = eventLists(transitions);
     const rules = [...stage.rules.map((id) => byId.get(id)!), ...policyWide].map((i) => ruleRuntimes[i]!);
     const speaksOf = (channel: string | null) => rules.filter((r) => r.channels === null || (channel !== null && r.channels.has(channel)));
     stages.set(stage.name, {
@@ -310,6 +375,8 @@ export function makeRuntime(ir: IrPolicy): Runtime {
       allowRule: `${stage.name}.allow`,
       finalRule: `${stage.name}.final`,
       allowedText: stage.allow === null || stage.allow.length === 0 ? "no channel" : stage.allow.map(quote).join(", "),
+      allowed: stage.allow === null ? null : new Set(stage.allow),
+      quietAllDay: quietAllDay(rules, ir.channels),
       byEvent,
       anyEvent: transitions.filter((t) => t.trigger.kind !== "signal"),
       whens: transitions.filter((t) => t.trigger.kind === "when"),

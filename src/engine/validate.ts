@@ -36,8 +36,8 @@ import type {
 } from "../ast.js";
 import type { Diagnostic, Span } from "../diagnostics.js";
 import { sortDiagnostics } from "../diagnostics.js";
-import { conditionOperands } from "../ast.js";
-import { didYouMean } from "../parser/names.js";
+import { conditionDepth, conditionOperands, MAX_CONDITION_DEPTH } from "../ast.js";
+import { Suggestions } from "../parser/names.js";
 import { isValidZone } from "./time.js";
 
 /** Semantic errors (and a few warnings) of a parsed policy, sorted. A policy with no error diagnostic here compiles. */
@@ -59,10 +59,12 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
     report("error", code, message, span, hint);
 
   const policySpan = policy.name?.span ?? policy.span;
-  const channels = checkChannels(policy, policySpan, error);
+  const hints = new Suggestions();
+  const names = checkChannels(policy, policySpan, error);
+  const channels: Declared = { names, set: new Set(names), hints };
   const stages = checkStages(policy, policySpan, error);
   const stageSet: ReadonlySet<string> = new Set(stages);
-  checkSettings(policy, error);
+  checkSettings(policy, error, hints);
 
   const scopes: { stage: Stage | undefined; rules: readonly Rule[]; transitions: readonly Transition[] }[] = [
     ...policy.stages.map((stage) => ({ stage, rules: stage.rules, transitions: stage.transitions })),
@@ -89,11 +91,18 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
       checkRule(rule, channels, error);
     }
     for (const transition of scope.transitions) {
-      checkTransition(transition, scope.stage, stages, stageSet, error);
+      checkTransition(transition, scope.stage, stages, stageSet, error, hints);
     }
   }
 
-  for (const expr of conditionsOf(policy)) checkCondition(expr, error);
+  for (const expr of conditionsOf(policy)) {
+    // parsed conditions are bounded by the parser; one built in code may be deeper than any later step can walk
+    if (conditionDepth(expr) > MAX_CONDITION_DEPTH) {
+      error("too-deep", `condition nested more than ${MAX_CONDITION_DEPTH} levels deep, counting each \`and\`, \`or\` and \`not\``, expr.span);
+    } else {
+      checkCondition(expr, error);
+    }
+  }
   return sortDiagnostics(out);
 }
 
@@ -218,7 +227,7 @@ function isZoneSource(segments: readonly string[]): boolean {
   return segments.length === 3 && segments[1] === "attributes";
 }
 
-function checkSettings(policy: Policy, error: ReportError): void {
+function checkSettings(policy: Policy, error: ReportError, hints: Suggestions): void {
   // The YAML schema refuses `cadence: ""`; the DSL's `cadence ""` is refused here, so both forms agree.
   if (policy.name.value.trim() === "") {
     error("empty-name", "the policy's name is empty", spanOf(policy.name, policy), 'name the cadence, as in `cadence "inbound-content" { ... }`');
@@ -236,7 +245,7 @@ function checkSettings(policy: Policy, error: ReportError): void {
   if (fallback !== undefined && !isValidZone(fallback.value)) {
     error(
       "invalid-timezone",
-      `unknown time zone \`${fallback.value}\`${didYouMean(fallback.value, knownZones())}`,
+      `unknown time zone \`${fallback.value}\`${hints.didYouMean(fallback.value, knownZones())}`,
       spanOf(fallback, policy.timezone),
       "use an IANA zone name such as `America/New_York` or `UTC`",
     );
@@ -261,20 +270,33 @@ function knownZones(): string[] {
 
 // ---------------------------------------------------------------- rules and transitions
 
-function checkChannelNames(list: ChannelList, declared: readonly string[], error: ReportError, parent: NodeBase): void {
+/** The declared channels: in order, for messages, and as a set (a policy may declare thousands). */
+interface Declared {
+  names: readonly string[];
+  set: ReadonlySet<string>;
+  hints: Suggestions;
+}
+
+/** `` `a`, `b`, `c` `` for a hint, the first 20 and a count of the rest. */
+function nameList(names: readonly string[]): string {
+  const shown = names.slice(0, 20).map((name) => `\`${name}\``).join(", ");
+  return names.length > 20 ? `${shown} and ${names.length - 20} more` : shown;
+}
+
+function checkChannelNames(list: ChannelList, declared: Declared, error: ReportError, parent: NodeBase): void {
   for (const channel of list.channels) {
-    if (!declared.includes(channel.name)) {
+    if (!declared.set.has(channel.name)) {
       error(
         "unknown-channel",
-        `unknown channel \`${channel.name}\`${didYouMean(channel.name, declared)}`,
+        `unknown channel \`${channel.name}\`${declared.hints.didYouMean(channel.name, declared.names)}`,
         spanOf(channel, list, parent),
-        declared.length > 0 ? `declared channels: ${declared.map((name) => `\`${name}\``).join(", ")}` : undefined,
+        declared.names.length > 0 ? `declared channels: ${nameList(declared.names)}` : undefined,
       );
     }
   }
 }
 
-function checkChannelSet(set: ChannelSet | undefined, declared: readonly string[], error: ReportError, parent: NodeBase): void {
+function checkChannelSet(set: ChannelSet | undefined, declared: Declared, error: ReportError, parent: NodeBase): void {
   if (set !== undefined && set.kind === "list") checkChannelNames(set, declared, error, parent);
 }
 
@@ -393,7 +415,7 @@ function checkCount(count: number, error: ReportError, span: Span | undefined): 
   }
 }
 
-function checkRule(rule: Rule, declared: readonly string[], error: ReportError): void {
+function checkRule(rule: Rule, declared: Declared, error: ReportError): void {
   switch (rule.kind) {
     case "never-without":
     case "never-after":
@@ -459,6 +481,7 @@ function checkTransition(
   stages: readonly string[],
   stageSet: ReadonlySet<string>,
   error: ReportError,
+  hints: Suggestions,
 ): void {
   const trigger = transition.trigger;
   switch (trigger.kind) {
@@ -484,9 +507,9 @@ function checkTransition(
   } else if (!stageSet.has(target.name)) {
     error(
       "unknown-stage",
-      `unknown stage \`${target.name}\`${didYouMean(target.name, stages)}`,
+      `unknown stage \`${target.name}\`${hints.didYouMean(target.name, stages)}`,
       spanOf(target, transition, stage),
-      `declared stages: ${stages.map((name) => `\`${name}\``).join(", ")}`,
+      `declared stages: ${nameList(stages)}`,
     );
   }
 }

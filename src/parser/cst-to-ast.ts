@@ -16,6 +16,7 @@
 import type { CstNode, CstElement, IToken } from "chevrotain";
 import type * as C from "./cst.js";
 import type * as A from "../ast.js";
+import { conditionDepth, MAX_CONDITION_DEPTH } from "../ast.js";
 import type { Diagnostic, Span } from "../diagnostics.js";
 import { didYouMean, singularChannel } from "./names.js";
 import { excerpt, tokenSpan } from "../lexer/index.js";
@@ -365,32 +366,16 @@ function boundedTerms(parts: readonly CstNode[], operator: string, ctx: ConvertC
 }
 
 /**
- * How deep a whole condition's tree may be, counting every `and`, `or`,
- * `not` and parenthesis: nesting and chains are bounded one by one, and
- * together they must stay within what recursive steps can walk.
+ * A condition, its depth bounded ({@link MAX_CONDITION_DEPTH}): nesting and
+ * chains are bounded one by one, and together they must stay within what
+ * recursive steps can walk.
  */
-export const MAX_CONDITION_DEPTH = 200;
-
-/** A condition, its depth bounded ({@link MAX_CONDITION_DEPTH}). */
 export function conditionOf(node: C.ConditionCstNode, ctx: ConvertContext): A.Expr {
   const expr = orOf(node, ctx);
-  if (exprDepth(expr) > MAX_CONDITION_DEPTH) {
+  if (conditionDepth(expr) > MAX_CONDITION_DEPTH) {
     error(ctx, "too-deep", `condition nested more than ${MAX_CONDITION_DEPTH} levels deep, counting each \`and\`, \`or\` and \`not\``, expr.span);
   }
   return expr;
-}
-
-/** The depth of a condition's tree, walked without recursion. */
-function exprDepth(root: A.Expr): number {
-  let deepest = 0;
-  const stack: [A.Expr, number][] = [[root, 1]];
-  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
-    const [expr, depth] = top;
-    if (depth > deepest) deepest = depth;
-    if (expr.kind === "and" || expr.kind === "or") stack.push([expr.left, depth + 1], [expr.right, depth + 1]);
-    else if (expr.kind === "not") stack.push([expr.expr, depth + 1]);
-  }
-  return deepest;
 }
 
 function orOf(node: C.ConditionCstNode, ctx: ConvertContext): A.Expr {
@@ -692,7 +677,7 @@ function stageOf(node: C.StageDeclCstNode, ctx: ConvertContext): A.Stage {
         const channels = nameList(child(allow, "nameList"), ctx);
         if (stage.allow !== undefined) {
           error(ctx, "duplicate-line", `stage \`${name.name}\` has more than one \`allow\` line`, nodeSpan(allow, ctx));
-          stage.allow.channels.push(...channels);
+          for (const channel of channels) stage.allow.channels.push(channel);
         } else {
           stage.allow = withSpan<A.ChannelList>({ kind: "list", channels }, nodeSpan(allow, ctx));
         }
@@ -714,7 +699,7 @@ function declaredChannels(root: C.PolicyCstNode): string[] {
   const names: string[] = [];
   for (const item of nodesOf(root, "policyItem")) {
     for (const line of nodesOf(item, "channelsLine")) {
-      for (const list of nodesOf(line, "nameList")) names.push(...tokensOf(list, "Identifier").map((t) => t.image));
+      for (const list of nodesOf(line, "nameList")) for (const t of tokensOf(list, "Identifier")) names.push(t.image);
     }
   }
   return names;
@@ -751,7 +736,7 @@ export function policyOf(root: C.PolicyCstNode, ctx: ConvertContext): A.Policy |
       const channels = optionalChild(item, "channelsLine");
       if (channels !== undefined) {
         once("channels", channels);
-        policy.channels.push(...nameList(child(channels, "nameList"), ctx));
+        for (const channel of nameList(child(channels, "nameList"), ctx)) policy.channels.push(channel);
         return;
       }
       const engagement = optionalChild(item, "engagementLine");

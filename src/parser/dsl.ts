@@ -7,7 +7,7 @@
 
 import type { CstNode, IToken } from "chevrotain";
 import type { Policy } from "../ast.js";
-import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import { hasErrors, sortDiagnostics, type Diagnostic, type Span } from "../diagnostics.js";
 import { FILE_START, tokenize, tokenSpan, type TextOrigin } from "../lexer/index.js";
 import { policyOf, type ConvertContext } from "./cst-to-ast.js";
 import type { PolicyCstNode } from "./cst.js";
@@ -26,6 +26,34 @@ export interface ParseDslResult {
   policy: Policy | undefined;
   /** Every error found, sorted by position. */
   diagnostics: Diagnostic[];
+}
+
+/**
+ * The longest policy text read, in characters (about a megabyte): far
+ * beyond any cadence (the examples are a few kilobytes; 20,000 channels
+ * take 200 kB), and a bound on what parsing and checking may cost.
+ */
+export const MAX_POLICY_LENGTH = 1_000_000;
+
+/** The `too-large` diagnostic for a text longer than {@link MAX_POLICY_LENGTH}, at the first character past it; undefined for a text within it. */
+export function tooLarge(text: string, file?: string): Diagnostic | undefined {
+  if (text.length <= MAX_POLICY_LENGTH) return undefined;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < MAX_POLICY_LENGTH; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  const column = MAX_POLICY_LENGTH - lineStart + 1;
+  const span: Span = { line, column, endLine: line, endColumn: column, offset: MAX_POLICY_LENGTH, endOffset: MAX_POLICY_LENGTH + 1 };
+  if (file !== undefined) span.file = file;
+  const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return {
+    severity: "error",
+    code: "too-large",
+    message: `the policy is ${count(text.length)} characters long: at most ${count(MAX_POLICY_LENGTH)}`,
+    span,
+  };
 }
 
 /** At most this many diagnostics are reported for one text. */
@@ -63,7 +91,7 @@ export function runEntryRule(entry: EntryRule, text: string, origin: TextOrigin)
   const context: ConvertContext = { diagnostics: [], declared: [] };
   if (origin.file !== undefined) context.file = origin.file;
   const { tokens, comments, diagnostics } = tokenize(text, origin);
-  context.diagnostics.push(...diagnostics);
+  for (const diagnostic of diagnostics) context.diagnostics.push(diagnostic);
   const tooDeep = nestingLimit(tokens);
   if (tooDeep !== undefined) {
     context.diagnostics.push({
@@ -86,7 +114,7 @@ export function runEntryRule(entry: EntryRule, text: string, origin: TextOrigin)
     return { cst: undefined, context, comments };
   }
   const syntax = syntaxDiagnostics(grammar.errors, tokens, origin.file);
-  context.diagnostics.push(...syntax);
+  for (const diagnostic of syntax) context.diagnostics.push(diagnostic);
   grammar.input = [];
   return { cst, context, comments };
 }
@@ -112,6 +140,8 @@ export function settle(syntaxCount: number, diagnostics: Diagnostic[]): Diagnost
 
 /** Parses a `.heed` policy. Never throws; a policy is returned only when there is no error. */
 export function parseDsl(text: string, options: ParseDslOptions = {}): ParseDslResult {
+  const large = tooLarge(text, options.file);
+  if (large !== undefined) return { policy: undefined, diagnostics: [large] };
   const origin: TextOrigin = { ...FILE_START };
   if (options.file !== undefined) origin.file = options.file;
   const { cst, context, comments } = runEntryRule("policy", text, origin);

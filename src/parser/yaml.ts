@@ -40,6 +40,7 @@ import {
   parseWindowText,
   type LeafResult,
 } from "./leaf.js";
+import { tooLarge } from "./dsl.js";
 import { didYouMean, singularChannel, suggest } from "./names.js";
 import { POLICY_SCHEMA } from "./yaml-schema.js";
 
@@ -70,18 +71,112 @@ function schemaValidator(): ValidateFunction {
 
 /** Parses a `.heed.yaml` policy. Never throws; a policy is returned only when there is no error. */
 export function parseYamlPolicy(text: string, options: ParseYamlOptions = {}): ParseYamlResult {
+  const large = tooLarge(text, options.file);
+  if (large !== undefined) return { policy: undefined, diagnostics: [large] };
+  const deep = tooDeepAt(text);
+  if (deep !== undefined) {
+    const span = new Reader(text, lineCounterOf(text), options.file).spanAt(deep, deep);
+    return { policy: undefined, diagnostics: [{ severity: "error", code: "too-deep", message: `the YAML is nested more than ${MAX_YAML_DEPTH} levels deep`, span }] };
+  }
   try {
     return parseUnguarded(text, options);
   } catch (error) {
     // A bug must not surface as a stack trace in front of a user: report it as a diagnostic.
-    const message = error instanceof Error ? error.message : String(error);
     const span: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
     if (options.file !== undefined) span.file = options.file;
+    if (error instanceof RangeError) {
+      return { policy: undefined, diagnostics: [{ severity: "error", code: "too-deep", message: "the YAML is nested too deeply to read", span }] };
+    }
+    const message = error instanceof Error ? error.message : String(error);
     return {
       policy: undefined,
       diagnostics: [{ severity: "error", code: "internal", message: `could not read the policy: ${message}`, span }],
     };
   }
+}
+
+/** How deep maps, lists and flow collections may nest in a YAML policy (a policy needs five levels). */
+export const MAX_YAML_DEPTH = 64;
+
+function lineCounterOf(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines.addNewLine(i + 1);
+  return lines;
+}
+
+/**
+ * The offset where a YAML text first nests deeper than {@link MAX_YAML_DEPTH}
+ * levels below its top map, if it does: block levels (lines indented
+ * further, and each \`- \` that opens a list on a line) plus open flow
+ * brackets, outside quotes and comments. The YAML reader recurses per level
+ * and took seconds, then overflowed its stack, on a few hundred thousand
+ * brackets; a scan of the text answers first, in one pass.
+ */
+function tooDeepAt(text: string): number | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let quote = "";
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== "") {
+      if (quote === '"' && c === "\\") i++;
+      else if (c === quote) {
+        if (quote === "'" && text[i + 1] === "'") i++;
+        else quote = "";
+      }
+      continue;
+    }
+    if (lineStart && flow === 0) {
+      // the indentation of a line with content, then the `- ` entries opening lists on it
+      let at = i;
+      while (text[at] === " ") at++;
+      const first = text[at];
+      if (first === undefined || first === "\n" || first === "\r" || first === "#") {
+        i = at - 1;
+        lineStart = false;
+        continue;
+      }
+      while (indents.length > 0 && indents[indents.length - 1]! >= at - i) indents.pop();
+      indents.push(at - i);
+      while (text[at] === "-" && (text[at + 1] === " " || text[at + 1] === "\t")) {
+        at += 2;
+        while (text[at] === " ") at++;
+        indents.push(at - i);
+      }
+      if (indents.length - 1 > MAX_YAML_DEPTH) return at;
+      i = at - 1;
+      lineStart = false;
+      continue;
+    }
+    const before = i === 0 ? "\n" : text[i - 1]!;
+    switch (c) {
+      case "\n":
+        lineStart = true;
+        break;
+      case "#":
+        if (before === " " || before === "\t" || before === "\n") {
+          while (i + 1 < text.length && text[i + 1] !== "\n") i++;
+        }
+        break;
+      case '"':
+      case "'":
+        // a quote opens a scalar only at its start (`Bob's` is plain text)
+        if (" \t\n[{,:-".includes(before)) quote = c;
+        break;
+      case "[":
+      case "{":
+        flow++;
+        if (Math.max(indents.length - 1, 0) + flow > MAX_YAML_DEPTH) return i;
+        break;
+      case "]":
+      case "}":
+        flow = Math.max(0, flow - 1);
+        break;
+    }
+  }
+  return undefined;
 }
 
 function parseUnguarded(text: string, options: ParseYamlOptions): ParseYamlResult {
@@ -406,7 +501,7 @@ class Reader {
     if (!isScalar(node) || typeof node.value !== "string") return undefined;
     const { text, origin } = this.leafSource(node);
     const result = parse(text, origin);
-    this.diagnostics.push(...result.diagnostics);
+    for (const diagnostic of result.diagnostics) this.diagnostics.push(diagnostic);
     return result.value;
   }
 

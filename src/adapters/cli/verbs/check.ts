@@ -39,6 +39,9 @@ export const checkVerb: Verb = {
     "It warns `unbounded-pursuit` when such a contact is never moved out of an outreach",
     "stage, or gets more than --max-silent-touches touches within 30 days.",
     "",
+    "Both analyses have a budget of steps: on a policy too large to analyse in full they stop",
+    "and warn `analysis-incomplete`, saying where they stopped.",
+    "",
     "A comment line `# heed-check: allow CODE, CODE` in a policy file accepts those warnings",
     "for that file (for instance `unbounded-pursuit` in a compliance policy meant to be combined",
     "with a cadence in a policy set); errors cannot be allowed.",
@@ -77,15 +80,16 @@ export const checkVerb: Verb = {
       if (loaded.text !== undefined) sources.set(file, loaded.text);
       const found = [...loaded.diagnostics];
       if (loaded.policy !== undefined && !hasErrors(loaded.diagnostics)) {
-        found.push(...analyzePolicy(loaded.policy, { knownSignals }));
+        // loops, not push(...list): a large policy may have tens of thousands of warnings
+        for (const d of analyzePolicy(loaded.policy, { knownSignals })) found.push(d);
         const report = analyzeSilentContact(loaded.policy, { horizonDays, maxSilentTouches });
         silent.push({ file, report });
-        found.push(...report.diagnostics);
+        for (const d of report.diagnostics) found.push(d);
       }
       const allowedCodes = allowDirectives(loaded.text ?? "");
       const kept = found.filter((d) => d.severity === "error" || !allowedCodes.has(d.code));
       allowed += found.length - kept.length;
-      diagnostics.push(...withFile(kept, file));
+      for (const d of withFile(kept, file)) diagnostics.push(d);
     }
     if (format === "json") {
       printJson(io, diagnostics, silent);
@@ -146,6 +150,7 @@ function printJson(io: CliIo, diagnostics: readonly Diagnostic[], silent: readon
     endsAfterDays: report.endsAfterDays,
     busiestWindow: report.busiestWindow,
     stoppedEarly: report.run.cutShort,
+    outOfBudget: report.run.outOfBudget,
     visits: report.visits.map((v) => ({
       stage: v.stage,
       final: v.final,
