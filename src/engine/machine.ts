@@ -110,6 +110,8 @@ export interface StageRuntime {
   whens: readonly IrTransition[];
   /** The durations of the stage's `after DURATION` transitions: its timers. */
   elapsed: readonly IrDuration[];
+  /** Its timers all have fixed lengths (none counts business days): without events, what happens in it repeats with entry. */
+  fixedTimers: boolean;
   /**
    * The stage's way out depends on counting business days (an `after N
    * ignored touches` transition with a business-day ignore window, or an
@@ -381,6 +383,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
       anyEvent: transitions.filter((t) => t.trigger.kind !== "signal"),
       whens: transitions.filter((t) => t.trigger.kind === "when"),
       elapsed: transitions.flatMap((t) => (t.trigger.kind === "elapsed" ? [t.trigger.duration] : [])),
+      fixedTimers: transitions.every((t) => t.trigger.kind !== "elapsed" || t.trigger.duration.unit !== "business-days"),
       timersNeedZone: transitions.some(needsZone),
     });
   }
@@ -534,6 +537,9 @@ export function nextTimer(rt: Runtime, ctx: Context, st: PolicyState): number | 
 
 /** Processes every timer due at or before `limit`. */
 export function advance(rt: Runtime, ctx: Context, st: PolicyState, limit: number): void {
+  // Stages entered at a timer, with the entry instant and how many stages without a fixed period had been entered by then.
+  let entered: Map<string, [number, number]> | undefined;
+  let aperiodic = 0;
   for (;;) {
     const due = nextTimer(rt, ctx, st);
     // `!(due <= limit)` and not `due > limit`: a timer that is not a number must end the walk, never spin it.
@@ -547,6 +553,32 @@ export function advance(rt: Runtime, ctx: Context, st: PolicyState, limit: numbe
       fired = true;
     }
     if (!fired) tryTransitions(rt, ctx, st, due, undefined);
+    if (st.entry !== due || st.pending.length > 0) continue;
+    // A stage was entered at this timer. Without events, what follows depends only on the stage and
+    // the time since entry: when the walk enters a stage it entered at an earlier timer, through
+    // stages whose timers all have fixed lengths, it is in a loop of period `due - earlier`
+    // (`after 1 minute move to SAME`), and whole periods are passed over at once.
+    if (!rt.stages.get(st.stage)!.fixedTimers) {
+      aperiodic++;
+      continue;
+    }
+    entered ??= new Map();
+    const before = entered.get(st.stage);
+    entered.set(st.stage, [due, aperiodic]);
+    if (before === undefined || before[1] !== aperiodic) continue;
+    const period = due - before[0];
+    const periods = Math.floor((limit - due) / period);
+    if (periods < 1) continue;
+    st.entry = due + periods * period;
+    st.through = st.entry;
+    entered.set(st.stage, [st.entry, aperiodic]);
+    ctx.log?.push({
+      at: formatInstant(st.entry),
+      policy: rt.ir.name,
+      from: st.stage,
+      to: st.stage,
+      cause: `the same loop of timers, ${periods} more ${periods === 1 ? "time" : "times"} since ${formatInstant(due)}`,
+    });
   }
   if (limit > st.through) st.through = limit;
 }

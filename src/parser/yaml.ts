@@ -40,7 +40,7 @@ import {
   parseWindowText,
   type LeafResult,
 } from "./leaf.js";
-import { tooLarge } from "./dsl.js";
+import { MAX_DIAGNOSTICS, tooLarge } from "./dsl.js";
 import { didYouMean, singularChannel, suggest } from "./names.js";
 import { POLICY_SCHEMA } from "./yaml-schema.js";
 
@@ -78,6 +78,11 @@ export function parseYamlPolicy(text: string, options: ParseYamlOptions = {}): P
     const span = new Reader(text, lineCounterOf(text), options.file).spanAt(deep, deep);
     return { policy: undefined, diagnostics: [{ severity: "error", code: "too-deep", message: `the YAML is nested more than ${MAX_YAML_DEPTH} levels deep`, span }] };
   }
+  // The YAML reader makes an Error for every problem it finds, thousands on
+  // a long broken line, and capturing their stacks cost seconds; nothing
+  // reads them. Set back before returning, whatever happens.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return parseUnguarded(text, options);
   } catch (error) {
@@ -92,6 +97,8 @@ export function parseYamlPolicy(text: string, options: ParseYamlOptions = {}): P
       policy: undefined,
       diagnostics: [{ severity: "error", code: "internal", message: `could not read the policy: ${message}`, span }],
     };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 
@@ -185,12 +192,13 @@ function parseUnguarded(text: string, options: ParseYamlOptions): ParseYamlResul
   const reader = new Reader(text, lineCounter, options.file);
   const lines = new Set<number>();
   for (const error of doc.errors) {
-    const diagnostic = reader.yamlError(doc, error.code, error.message, error.pos);
-    // One message per line: the ones after the first follow from it.
-    const line = diagnostic.span?.line ?? 0;
+    // One message per line: the ones after the first follow from it. The line is known from the
+    // error's position; the message (which may look around the text) is made only for the first.
+    const line = lineCounter.linePos(Math.min(error.pos[0], text.length)).line;
     if (lines.has(line)) continue;
     lines.add(line);
-    reader.diagnostics.push(diagnostic);
+    reader.diagnostics.push(reader.yamlError(doc, error.code, error.message, error.pos));
+    if (reader.diagnostics.length >= MAX_DIAGNOSTICS) break;
   }
   if (reader.diagnostics.length > 0) return { policy: undefined, diagnostics: sortDiagnostics(reader.diagnostics) };
 
@@ -346,7 +354,7 @@ class Reader {
     }
     if (code === "MISSING_CHAR" && /quote/i.test(message)) text = "missing closing quote";
     else if (code === "DUPLICATE_KEY") {
-      const line = this.text.slice(pos[0]).split(/[:\n]/)[0]?.trim() ?? "";
+      const line = this.text.slice(pos[0], pos[0] + 200).split(/[:\n]/)[0]?.trim() ?? "";
       text = line === "" ? "duplicate key" : `duplicate key \`${line}\``;
     } else if (code === "BAD_INDENT" && /Flow sequence/.test(message)) text = "a list opened with `[` must be closed with `]` (or is indented too little)";
     else if (code === "BAD_INDENT" && /Flow map/.test(message)) text = "a map opened with `{` must be closed with `}` (or is indented too little)";

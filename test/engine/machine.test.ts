@@ -306,3 +306,49 @@ describe("a timer that is not a number ends the walk (issue 14: `ignoreWindow: 3
     expect([st.stage, st.ignored, st.through]).toEqual(["active", 0, Date.UTC(2026, 3, 2)]);
   });
 });
+
+describe("loops of timers are passed over whole periods at a time (issue 14: `after 24 minutes move to SAME` over years hung evaluate)", () => {
+  const loop = policy("loop", {
+    channels: chans,
+    stages: [
+      stage("a", {
+        start: true,
+        rules: [r.atMost(1, "email", "day")],
+        transitions: [t.elapsed("7 minutes", "b"), t.when({ kind: "compare", op: ">", left: { kind: "path", segments: ["time_in_stage"] }, right: { kind: "duration", amount: 10, unit: "minutes" } }, "b")],
+      }),
+      stage("b", { allow: ["call"], transitions: [t.elapsed("5 minutes", "a")] }),
+    ],
+  });
+
+  it("answers as the reference interpreter, which replays every timer, at instants over a month", async () => {
+    const { referenceEvaluate } = await import("../../src/engine/reference.js");
+    const engine = compile(loop);
+    const history = [touch("email", "2026-03-02T12:00:00Z"), touch("call", "2026-03-02T12:09:00Z")];
+    for (let minutes = 0; minutes < 30 * 1440; minutes += 1013) {
+      for (const channel of ["email", "call"]) {
+        const input = { contact: NY, history, touch: { channel }, at: new Date(Date.parse("2026-03-02T12:10:00Z") + minutes * 60_000).toISOString() };
+        const mine = engine.evaluate(input);
+        const theirs = referenceEvaluate(loop, input);
+        expect([mine.verdict, mine.stage, mine.notBefore, mine.reasons.map((x) => x.code)], input.at).toEqual([
+          theirs.verdict,
+          theirs.stage,
+          theirs.notBefore,
+          theirs.reasons.map((x) => x.code),
+        ]);
+      }
+    }
+  });
+
+  it("decides across eight thousand years of a one-minute loop, and says so once in the timeline", () => {
+    const minute = policy("minute", { channels: chans, stages: [stage("a", { start: true, transitions: [t.elapsed("1 minute", "a")] })] });
+    const engine = compile(minute);
+    const input = { contact: NY, history: [touch("email", "2000-01-01T00:00:00Z")], touch: { channel: "email" }, at: "9999-12-31T23:59:30Z" };
+    expect(engine.evaluate(input).stage).toBe("a");
+    const timeline = engine.explain(input).timeline;
+    expect(timeline.length).toBeLessThan(10);
+    expect(timeline.map((x) => [x.at, x.cause])).toContainEqual([
+      "9999-12-31T23:59:00Z",
+      expect.stringMatching(/^the same loop of timers, \d+ more times since 2000-01-01T00:02:00Z$/),
+    ]);
+  });
+});
