@@ -435,11 +435,21 @@ export function businessDaysBound(amount: number, holidays: ReadonlySet<string>)
   let longestRun = 2;
   const offDay = (day: number): boolean => days.has(day) || isoWeekday(day * DAY) > 5;
   for (const holiday of days) {
-    // each run is walked once, from its first day: linear in the holidays, however long their runs
-    if (offDay(holiday - 1)) continue;
+    // each run is walked once, from its first holiday (back over the weekend days before it,
+    // forward over the rest): linear in the holidays, however long their runs
+    let from = holiday;
+    let earlier = false;
+    while (offDay(from - 1)) {
+      from--;
+      if (days.has(from)) {
+        earlier = true;
+        break;
+      }
+    }
+    if (earlier) continue;
     let to = holiday;
     while (offDay(to + 1)) to++;
-    longestRun = Math.max(longestRun, to - holiday + 1);
+    longestRun = Math.max(longestRun, to - from + 1);
   }
   return (Math.abs(amount) * (longestRun + 2) + 2) * DAY;
 }

@@ -303,6 +303,10 @@ describe("the bound on business days", () => {
     expect(businessDaysBound(2, new Set())).toBe((2 * 4 + 2) * DAY);
     // Friday 2026-12-25 joins the weekend: 3 days off in a row
     expect(businessDaysBound(2, new Set(["2026-11-26", "2026-12-25"]))).toBe((2 * 5 + 2) * DAY);
+    // a run that starts on a weekend day before its first holiday: Saturday 2010-01-02 to Thursday 2010-01-07 (found by the property above)
+    const run = new Set(["2010-01-03", "2010-01-04", "2010-01-05", "2010-01-06", "2010-01-07"]);
+    expect(businessDaysBound(1, run)).toBe((1 * 8 + 2) * DAY);
+    expect(addDuration(Date.UTC(2010, 0, 1), 1, "business-days", calendar("UTC", ...run)) - Date.UTC(2010, 0, 1)).toBeLessThanOrEqual(businessDaysBound(1, run));
     // Samoa skipped 2011-12-30 (a Friday): from Thursday 2011-12-29 one business day later is Monday 2012-01-02
     const cal = calendar("Pacific/Apia");
     const thursday = at("2011-12-29T10:00:00-10:00");
