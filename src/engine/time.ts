@@ -57,10 +57,7 @@ const FOUR_CENTURIES = 146_097 * DAY;
  * Read by hand rather than by a date library: this runs for every event.
  */
 export function parseInstant(text: string): number | undefined {
-  const ms = parseInstantUnbounded(text);
-  if (ms === undefined || ms < YEAR_1 || ms >= YEAR_10000) return undefined;
-  const offset = INSTANT.exec(text)?.[9];
-  return text.startsWith("0000") || (offset !== undefined && Number(offset) > MAX_OFFSET_HOURS) ? undefined : ms;
+  return readInstant(text, true);
 }
 
 /** 0001-01-01T00:00:00Z: PostgreSQL has no year 0000. */
@@ -76,11 +73,11 @@ const MAX_OFFSET_HOURS = 15;
  * and ISO-8601's four-digit years allow together).
  */
 export function isInstantOutOfRange(text: string): boolean {
-  return parseInstantUnbounded(text) !== undefined && parseInstant(text) === undefined;
+  return readInstant(text, false) !== undefined && readInstant(text, true) === undefined;
 }
 
-/** {@link parseInstant} without the range: any four-digit year, offsets up to ±23:59. */
-function parseInstantUnbounded(text: string): number | undefined {
+/** {@link parseInstant}, or without its range (`inRange` false): any four-digit year, offsets up to ±23:59. */
+function readInstant(text: string, inRange: boolean): number | undefined {
   if (typeof text !== "string") return undefined;
   const match = INSTANT.exec(text);
   if (match === null) return undefined;
@@ -99,13 +96,14 @@ function parseInstantUnbounded(text: string): number | undefined {
   if (sign !== undefined) {
     const offsetHours = Number(oh);
     const offsetMinutes = om === undefined ? 0 : Number(om);
-    if (offsetHours > 23 || offsetMinutes > 59) return undefined;
+    if (offsetHours > (inRange ? MAX_OFFSET_HOURS : 23) || offsetMinutes > 59) return undefined;
     offset = (sign === "-" ? -1 : 1) * (offsetHours * HOUR + offsetMinutes * MINUTE);
   }
+  if (inRange && year === 0) return undefined;
   // Date.UTC reads years 0-99 as 1900-1999; shift such years by 400 and back.
   const shift = year < 100 ? 400 : 0;
-  const utc = Date.UTC(year + shift, month - 1, day, hour, minute, second, millis) - (shift === 0 ? 0 : FOUR_CENTURIES);
-  return utc - offset;
+  const utc = Date.UTC(year + shift, month - 1, day, hour, minute, second, millis) - (shift === 0 ? 0 : FOUR_CENTURIES) - offset;
+  return inRange && (utc < YEAR_1 || utc >= YEAR_10000) ? undefined : utc;
 }
 
 /** Canonical output form: ISO-8601 UTC, e.g. 2026-03-02T15:00:00Z (no millis when they are 0; with .SSS otherwise). */
@@ -456,7 +454,20 @@ export function businessDaysBound(amount: number, holidays: ReadonlySet<string>)
 
 /** A business day that exists in the zone. */
 function isBusinessDayIn(dayStart: number, cal: Calendar, zone: IANAZone): boolean {
-  return isBusinessLocal(dayStart, cal.holidays) && dayExists(dayStart, zone);
+  return isBusinessLocal(dayStart, cal.holidays) && (steadyAround(zone, dayStart / DAY) || dayExists(dayStart, zone));
+}
+
+/**
+ * True when the zone's offset moves by less than half a day in the samples
+ * around a local day: no date near it is skipped, which is nearly always
+ * known from remembered samples, without asking the zone about the day.
+ */
+function steadyAround(zone: IANAZone, day: number): boolean {
+  const last = Math.floor((day + 3) / SAMPLE_DAYS);
+  for (let index = Math.floor((day - 3) / SAMPLE_DAYS); index <= last; index++) {
+    if (Math.abs(sampleOffset(zone, index + 1) - sampleOffset(zone, index)) >= 12 * HOUR) return false;
+  }
+  return true;
 }
 
 /** The local date `YYYY-MM-DD` of an instant in a zone. */

@@ -76,6 +76,13 @@ function nestingLimit(tokens: readonly IToken[]): IToken | undefined {
   return undefined;
 }
 
+/** A span of nothing at `origin`. */
+export function startOf(origin: TextOrigin): Span {
+  const span: Span = { line: origin.line, column: origin.column, endLine: origin.line, endColumn: origin.column, offset: origin.offset, endOffset: origin.offset };
+  if (origin.file !== undefined) span.file = origin.file;
+  return span;
+}
+
 /** The outcome of running one entry rule over a piece of text. */
 export interface EntryResult {
   cst: CstNode | undefined;
@@ -110,11 +117,12 @@ export function runEntryRule(entry: EntryRule, text: string, origin: TextOrigin)
     // Nesting is bounded above; a stack overflow here would still be a text too deep to read, not a crash.
     if (!(e instanceof RangeError)) throw e;
     grammar.input = [];
-    context.diagnostics.push({ severity: "error", code: "too-deep", message: "the text is nested too deeply to read" });
+    context.diagnostics.push({ severity: "error", code: "too-deep", message: "the text is nested too deeply to read", span: startOf(origin) });
     return { cst: undefined, context, comments };
   }
   const syntax = syntaxDiagnostics(grammar.errors, tokens, origin.file);
-  for (const diagnostic of syntax) context.diagnostics.push(diagnostic);
+  // an error with no token to point at (a text of nothing but characters the lexer refused) points at the text's start
+  for (const diagnostic of syntax) context.diagnostics.push(diagnostic.span === undefined ? { ...diagnostic, span: startOf(origin) } : diagnostic);
   grammar.input = [];
   return { cst, context, comments };
 }
@@ -164,7 +172,7 @@ export function parseDsl(text: string, options: ParseDslOptions = {}): ParseDslR
   }
   const diagnostics = settle(syntaxCount, context.diagnostics);
   if (policy === undefined && !hasErrors(diagnostics)) {
-    diagnostics.push({ severity: "error", code: "syntax", message: "expected a policy: `cadence \"NAME\" { ... }`" });
+    diagnostics.push({ severity: "error", code: "syntax", message: "expected a policy: `cadence \"NAME\" { ... }`", span: startOf(origin) });
   }
   return { policy: hasErrors(diagnostics) ? undefined : policy, diagnostics };
 }

@@ -400,7 +400,9 @@ class Reader {
 
   schemaErrors(doc: Document, errors: readonly ErrorObject[]): void {
     const reported = new Set<string>();
-    const report = (message: string, span: Span | undefined): void => {
+    const report = (message: string, given: Span | undefined): void => {
+      // every message has a place: the top of the document when the node has none
+      const span = given ?? this.spanOf(doc.contents) ?? this.spanAt(0, 0);
       const key = `${span?.offset ?? -1}:${message}`;
       if (reported.has(key)) return;
       reported.add(key);
@@ -439,7 +441,8 @@ class Reader {
           const field = String((error.params as { additionalProperty: string }).additionalProperty);
           const properties = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
           const where = contextOf(path);
-          const keyNode = isMap(node) ? findPair(node, field)?.key : undefined;
+          // a key written as nothing (`{: x}`) is the field `""`; it is pointed at by its map
+          const keyNode = (isMap(node) ? findPair(node, field)?.key : undefined) ?? node;
           if (properties.length === 0) report(`unknown field \`${field}\` in ${where}`, this.spanOf(keyNode as YamlNode | undefined));
           else report(`unknown field \`${field}\` in ${where}${didYouMean(field, properties)}`, this.spanOf(keyNode as YamlNode | undefined));
           break;

@@ -27,8 +27,8 @@ describe("heed check on a policy too large to analyse in full", () => {
     const incomplete = report.diagnostics.filter((d) => d.code === "analysis-incomplete");
     expect(incomplete.map((d) => [d.file, d.span?.line, d.message.replace(/\d[\d,]* touch(es)? sent$/, "N sent").replace(/at [0-9T:-]+Z/, "at T")])).toEqual([
       ["long.heed", 1, "the policy is too large to analyse in full (3 stages, 10,000 transitions, 1 rules, 1 channels): the checks stopped in `shadowed-transition` after 10,000,000 steps, and later warnings may be missing"],
-      ["long.heed", 1, "the policy is too large to follow a silent contact for 365 days (3 stages, 10,000 transitions, 1 rules, 1 channels): the run stopped after 5,000,000 steps, at T, with N sent"],
-      ["wide.heed", 1, "the policy is too large to follow a silent contact for 365 days (0 stages, 0 transitions, 1 rules, 20,000 channels): the run stopped after 5,000,000 steps, at T, with N sent"],
+      ["long.heed", 1, "the policy is too large to follow a silent contact for 365 days (3 stages, 10,000 transitions, 1 rules, 1 channels): the run stopped after 4,000,000 steps, at T, with N sent"],
+      ["wide.heed", 1, "the policy is too large to follow a silent contact for 365 days (0 stages, 0 transitions, 1 rules, 20,000 channels): the run stopped after 4,000,000 steps, at T, with N sent"],
     ]);
     expect(report.silentContacts.map((s) => [s.file, s.outOfBudget])).toEqual([
       ["wide.heed", true],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { HeedPolicyError } from "../../src/diagnostics.js";
+import { HeedInputError, HeedPolicyError } from "../../src/diagnostics.js";
 import { compile, compileIr } from "../../src/engine/index.js";
 import type { Contact, HistoryEvent } from "../../src/model.js";
 import { c, inbound, policy, r, stage, t } from "./build.js";
@@ -350,5 +350,34 @@ describe("loops of timers are passed over whole periods at a time (issue 14: `af
       "9999-12-31T23:59:00Z",
       expect.stringMatching(/^the same loop of timers, \d+ more times since 2000-01-01T00:02:00Z$/),
     ]);
+  });
+});
+
+describe("a loop of timers counted in business days is followed at most 2,000 timers at a time", () => {
+  const daily = policy("daily", {
+    channels: chans,
+    timezone: "America/New_York",
+    stages: [stage("a", { start: true, transitions: [t.elapsed("1 business day", "a")] })],
+  });
+  const engine = compile(daily);
+
+  it("six years of a stage restarted every business day are followed", () => {
+    const d = engine.evaluate({ contact: NY, history: [touch("email", "2020-03-02T15:00:00Z")], touch: { channel: "email" }, at: "2026-03-02T16:00:00Z" });
+    expect(d.stage).toBe("a");
+  });
+
+  it("eight thousand years are refused with a typed input error naming `at` (was: an evaluation that never ended)", () => {
+    let error: unknown;
+    try {
+      engine.evaluate({ contact: NY, history: [touch("email", "2020-03-02T15:00:00Z")], touch: { channel: "email" }, at: "9999-12-31T12:00:00Z" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(HeedInputError);
+    const e = error as HeedInputError;
+    expect([e.code, e.field]).toEqual(["too-many-timers", "at"]);
+    expect(e.message).toBe(
+      "the `after` transitions of policy `daily` would fire more than 2,000 times before 9999-12-31T12:00:00Z (a loop counted in business days, over years): decide nearer the contact's history",
+    );
   });
 });

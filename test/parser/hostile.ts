@@ -498,7 +498,7 @@ function thrown(where: string, error: unknown): string {
  * `HeedInputError` from the engine's input checks, or a diagnostic without
  * a line and column.
  */
-export function runHostile(input: HostileInput, horizonDays = 14, silentEvery = 1): HostileOutcome {
+export function runHostile(input: HostileInput, horizonDays = 14, silentEvery = 1, trace?: (step: string) => void): HostileOutcome {
   const outcome: HostileOutcome = { failures: [], compiled: false, silent: false, diagnostics: 0, evaluations: 0 };
   const fail = (message: string): HostileOutcome => {
     outcome.failures.push(message);
@@ -514,11 +514,13 @@ export function runHostile(input: HostileInput, horizonDays = 14, silentEvery = 
   outcome.failures.push(...unplaced(parsed.diagnostics, "parsePolicy"));
   const policy = parsed.policy;
   if (policy === undefined || hasErrors(parsed.diagnostics)) return outcome;
+  trace?.("analyzePolicy");
   try {
     outcome.failures.push(...unplaced(analyzePolicy(policy), "analyzePolicy"));
   } catch (error) {
     return fail(thrown("analyzePolicy", error));
   }
+  trace?.("compile");
   let engine: ReturnType<typeof compile>;
   try {
     engine = compile(policy);
@@ -528,6 +530,7 @@ export function runHostile(input: HostileInput, horizonDays = 14, silentEvery = 
   outcome.compiled = true;
   // the silent contact costs more than everything else together (up to 400 decisions): on long runs, one input in `silentEvery`
   if (input.index % silentEvery === 0) {
+    trace?.("analyzeSilentContact");
     try {
       outcome.failures.push(...unplaced(analyzeSilentContact(policy, { engine, horizonDays }).diagnostics, "analyzeSilentContact"));
       outcome.silent = true;
@@ -550,7 +553,9 @@ export function runHostile(input: HostileInput, horizonDays = 14, silentEvery = 
         if (!(error instanceof HeedInputError)) outcome.failures.push(thrown(where, error));
       }
     };
+    trace?.(`evaluate ${JSON.stringify(evaluation).slice(0, 2000)}`);
     typed("evaluate", () => engine.evaluate(evaluation));
+    trace?.("step/decide");
     typed("step/decide", () => {
       let snapshot = engine.start(evaluation.contact, evaluation.history[0]?.at ?? evaluation.at);
       const ordered = [...evaluation.history].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
@@ -559,6 +564,8 @@ export function runHostile(input: HostileInput, horizonDays = 14, silentEvery = 
           snapshot = engine.step(snapshot, event);
         } catch (error) {
           if (!(error instanceof HeedInputError)) throw error;
+          // the snapshot cannot get past this walk of timers: every later step would walk it again to the same error
+          if (error.code === "too-many-timers") break;
         }
       }
       return engine.decide(snapshot, evaluation.touch, evaluation.at);

@@ -11,7 +11,7 @@
 export const ANALYSIS_BUDGET = 10_000_000;
 
 /** The steps the silent-contact analysis may take on one policy (a few seconds at most). */
-export const SILENT_CONTACT_BUDGET = 5_000_000;
+export const SILENT_CONTACT_BUDGET = 4_000_000;
 
 /** Work left to an analysis. */
 export class Budget {

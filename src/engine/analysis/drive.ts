@@ -123,8 +123,18 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
   let outOfBudget = false;
   const size = options.policySize ?? 1;
   const budget = new Budget(options.budget ?? Infinity);
+  // the instants of the history's events, read once (a run asks hundreds of decisions about the same events)
+  const instants = new Map<HistoryEvent, number>();
+  const instantOf = (e: HistoryEvent): number => {
+    let ms = instants.get(e);
+    if (ms === undefined) {
+      ms = parseInstant(e.at) ?? 0;
+      instants.set(e, ms);
+    }
+    return ms;
+  };
   const decide = (channel: string, at: number): Decision | undefined => {
-    const visible = history.filter((e) => (parseInstant(e.at) ?? 0) <= at);
+    const visible = history.filter((e) => instantOf(e) <= at);
     if (!budget.spend((visible.length + 1) * size + options.channels.length)) return undefined;
     decisions++;
     return engine.evaluate({ contact: options.contact, history: visible, touch: { channel }, at: formatInstant(at) });
@@ -156,7 +166,7 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
           history.push({ ...reaction.event, at: formatInstant(t + reaction.delayMinutes * MINUTE) });
         }
       }
-      history.sort((a, b) => (parseInstant(a.at) ?? 0) - (parseInstant(b.at) ?? 0));
+      history.sort((a, b) => instantOf(a) - instantOf(b));
       continue;
     }
     const waits = answers.flatMap((a) => {
@@ -166,7 +176,7 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
     const first = answers[0];
     const now = t;
     // An answer of the contact may change the stage before the engine's notBefore: wake up for it.
-    const answersAhead = history.map((e) => parseInstant(e.at) ?? 0).filter((at) => at > now);
+    const answersAhead = history.map(instantOf).filter((at) => at > now);
     // loops rather than Math.min(...list): a policy may declare tens of thousands of channels
     const earliest = (list: readonly number[], from: number): number => list.reduce((a, b) => (b < a ? b : a), from);
     if (waits.length > 0) {
@@ -182,7 +192,7 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
   decisions++;
   const explained = engine.explain({
     contact: options.contact,
-    history: history.filter((e) => (parseInstant(e.at) ?? 0) <= end),
+    history: history.filter((e) => instantOf(e) <= end),
     touch: { channel: probe },
     at: formatInstant(end),
   });

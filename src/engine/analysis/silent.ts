@@ -33,7 +33,7 @@ export interface SilentContactOptions {
   start?: string;
   /** An engine compiled from the policy, to skip compiling again. */
   engine?: Engine;
-  /** The steps the run may take (default 5,000,000); past it the contact is followed no further, with an `analysis-incomplete` warning. */
+  /** The steps the run may take (default 4,000,000); past it the contact is followed no further, with an `analysis-incomplete` warning. */
   budget?: number;
 }
 
@@ -241,7 +241,7 @@ function replayCost(policy: Policy): number {
   }
   mostWhens += whens(policy.transitions);
   // a move costs several steps: the stage is left and entered, its \`when\` conditions judged again
-  return 1 + largest + policy.rules.length + policy.transitions.length + 64 * 8 * mostWhens;
+  return 1 + largest + policy.rules.length + policy.transitions.length + 64 * 16 * mostWhens;
 }
 
 function assignTouches(visits: StageVisit[], touches: readonly SentTouch[]): void {
