@@ -113,6 +113,12 @@ export interface StageRuntime {
   /** Its timers all have fixed lengths (none counts business days): without events, what happens in it repeats with entry. */
   fixedTimers: boolean;
   /**
+   * No check in it reads what restarting it changes (`time_in_stage`,
+   * `ignored`, `touches`): its rules judge a touch alike before and after
+   * the contact re-enters it.
+   */
+  restartFree: boolean;
+  /**
    * The stage's way out depends on counting business days (an `after N
    * ignored touches` transition with a business-day ignore window, or an
    * `after N business days` transition, of the stage or policy-wide):
@@ -384,6 +390,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
       whens: transitions.filter((t) => t.trigger.kind === "when"),
       elapsed: transitions.flatMap((t) => (t.trigger.kind === "elapsed" ? [t.trigger.duration] : [])),
       fixedTimers: transitions.every((t) => t.trigger.kind !== "elapsed" || t.trigger.duration.unit !== "business-days"),
+      restartFree: rules.every((r) => r.rule.kind !== "never-when" || !["time_in_stage", "ignored", "touches"].some((counter) => readsPath((r.rule as { when: Expr }).when, counter))),
       timersNeedZone: transitions.some(needsZone),
     });
   }

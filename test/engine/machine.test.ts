@@ -381,3 +381,45 @@ describe("a loop of timers counted in business days is followed at most 2,000 ti
     );
   });
 });
+
+describe("a deferral over a loop of stage restarts is found without stepping through each restart", () => {
+  // 30 weeks of `after 7 minutes move to SAME`: 43,200 restarts per deferral, 21 s for a year's silent contact before
+  const restarting = policy("restarting", {
+    channels: chans,
+    timezone: "America/New_York",
+    stages: [
+      stage("a", {
+        start: true,
+        rules: [r.atLeast("20 days", "email"), r.quiet("20:00", "08:00", "call")],
+        transitions: [t.elapsed("12 minutes", "a"), t.touches(3, "b")],
+      }),
+      stage("b", { transitions: [t.elapsed("9 minutes", "b")] }),
+    ],
+    rules: [r.atMost(1, "call", "day")],
+  });
+
+  it("answers as the reference interpreter, which steps through every restart", async () => {
+    const { referenceEvaluate } = await import("../../src/engine/reference.js");
+    const engine = compile(restarting);
+    const histories = [
+      [touch("email", "2026-03-02T12:00:00Z")],
+      [touch("email", "2026-03-02T12:00:00Z"), touch("call", "2026-03-02T15:00:00Z")],
+      [touch("email", "2026-03-02T12:00:00Z"), touch("call", "2026-03-02T15:00:00Z"), touch("email", "2026-03-03T15:00:00Z")],
+    ];
+    for (const history of histories) {
+      for (const at of ["2026-03-04T01:00:00Z", "2026-03-10T17:30:00Z", "2026-03-22T11:59:00Z"]) {
+        for (const channel of ["email", "call"]) {
+          const input = { contact: NY, history, touch: { channel }, at };
+          const mine = engine.evaluate(input);
+          const theirs = referenceEvaluate(restarting, input);
+          expect([mine.verdict, mine.stage, mine.notBefore, mine.reasons.map((x) => x.code)], `${channel} at ${at} after ${history.length}`).toEqual([
+            theirs.verdict,
+            theirs.stage,
+            theirs.notBefore,
+            theirs.reasons.map((x) => x.code),
+          ]);
+        }
+      }
+    }
+  }, 120_000);
+});
