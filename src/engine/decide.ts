@@ -348,9 +348,11 @@ function search(given: readonly Member[], touch: ProposedTouch, at: number, unti
     }
     // no instant after year 9999 is ever answered: no store could keep it
     if (target <= t || target > at + HORIZON_MS || target >= YEAR_10000) return { kind: "no-window" };
-    if (wanted - t > 16 * (target - t) && wanted <= at + HORIZON_MS && wanted < YEAR_10000 && passOver(members, copied, wanted)) {
+    // beyond the horizon nothing is answered: a loop is followed at most to it
+    const passTo = Math.min(wanted, at + HORIZON_MS, YEAR_10000 - 1);
+    if (passTo - t > 16 * (target - t) && passOver(members, copied, passTo)) {
       // a loop of timers that only restarts the contact's stages, many times before the wanted instant: gone past at once
-      t = wanted;
+      t = passTo;
     } else {
       t = target;
     }

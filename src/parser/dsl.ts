@@ -29,11 +29,12 @@ export interface ParseDslResult {
 }
 
 /**
- * The longest policy text read, in characters (about a megabyte): far
+ * The longest policy text read, in characters (half a megabyte): far
  * beyond any cadence (the examples are a few kilobytes; 20,000 channels
- * take 200 kB), and a bound on what parsing and checking may cost.
+ * take 150 kB, 10,000 transitions 300 kB), and a bound on what parsing may
+ * cost (the YAML reader takes about a second per megabyte).
  */
-export const MAX_POLICY_LENGTH = 1_000_000;
+export const MAX_POLICY_LENGTH = 500_000;
 
 /** The `too-large` diagnostic for a text longer than {@link MAX_POLICY_LENGTH}, at the first character past it; undefined for a text within it. */
 export function tooLarge(text: string, file?: string): Diagnostic | undefined {

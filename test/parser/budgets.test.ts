@@ -18,10 +18,10 @@ describe("size limits", () => {
     const dsl = `cadence "${"x".repeat(10_000_000)}" {\n  channels email\n}\n`;
     const yaml = `# a long comment\ncadence: "${"x".repeat(10_000_000)}"\nchannels: [email]\n`;
     expect(shown(parsePolicy(dsl, { format: "dsl" }).diagnostics)).toEqual([
-      ["too-large", `1:${MAX_POLICY_LENGTH + 1}`, "the policy is 10,000,032 characters long: at most 1,000,000"],
+      ["too-large", `1:${MAX_POLICY_LENGTH + 1}`, "the policy is 10,000,032 characters long: at most 500,000"],
     ]);
     expect(shown(parsePolicy(yaml, { format: "yaml" }).diagnostics)).toEqual([
-      ["too-large", `2:${MAX_POLICY_LENGTH + 1 - 17}`, "the policy is 10,000,047 characters long: at most 1,000,000"],
+      ["too-large", `2:${MAX_POLICY_LENGTH + 1 - 17}`, "the policy is 10,000,047 characters long: at most 500,000"],
     ]);
   });
 
@@ -38,19 +38,19 @@ describe("size limits", () => {
   });
 
   it("hundreds of thousands of bad characters or channels give bounded diagnostics or a policy, never a throw (was: a stack overflow)", () => {
-    const bad = parsePolicy(`cadence "p" {\n${"@ ".repeat(400_000)}\n}\n`, { format: "dsl" });
+    const bad = parsePolicy(`cadence "p" {\n${"@ ".repeat(240_000)}\n}\n`, { format: "dsl" });
     expect(bad.diagnostics.length).toBeLessThanOrEqual(201);
     expect(bad.diagnostics[0]).toMatchObject({ code: "syntax", span: { line: 2, column: 1 } });
-    const names = Array.from({ length: 120_000 }, (_, i) => `c${i}`).join(", ");
+    const names = Array.from({ length: 60_000 }, (_, i) => `c${i}`).join(", ");
     const many = parsePolicy(`cadence "p" {\n  channels ${names}\n}\n`, { format: "dsl" });
     expect(many.diagnostics).toEqual([]);
-    expect(many.policy?.channels.length).toBe(120_000);
+    expect(many.policy?.channels.length).toBe(60_000);
   });
 
   it("YAML nested deeper than 64 levels is refused at the first bracket too deep (was: 3 s, then `maximum call stack size exceeded`)", () => {
-    const text = `cadence: p\nchannels: [email]\nholidays: ${"[".repeat(300_000)}${"]".repeat(300_000)}\n`;
+    const text = `cadence: p\nchannels: [email]\nholidays: ${"[".repeat(200_000)}${"]".repeat(200_000)}\n`;
     expect(shown(parsePolicy(text, { format: "yaml" }).diagnostics)).toEqual([["too-deep", "3:75", "the YAML is nested more than 64 levels deep"]]);
-    const blocks = `cadence: p\nchannels: [email]\nholidays:\n${Array.from({ length: 1_300 }, (_, i) => `${" ".repeat(i + 1)}- `).join("\n")}x\n`;
+    const blocks = `cadence: p\nchannels: [email]\nholidays:\n${Array.from({ length: 900 }, (_, i) => `${" ".repeat(i + 1)}- `).join("\n")}x\n`;
     const found = parsePolicy(blocks, { format: "yaml" }).diagnostics;
     expect(found.map((d) => d.code)).toEqual(["too-deep"]);
     expect(found[0]!.span?.line).toBeGreaterThan(3);
