@@ -48,7 +48,8 @@ export function checkStatic(text: string, file: string, options: CheckOptions = 
   const parsed = parsePolicy(text, { file });
   const diagnostics = [...parsed.diagnostics];
   const clean = parsed.policy !== undefined && !hasErrors(parsed.diagnostics);
-  if (parsed.policy !== undefined && clean) diagnostics.push(...analyzePolicy(parsed.policy, { knownSignals: options.knownSignals ?? [] }));
+  // a loop, not push(...list): a large policy may have tens of thousands of warnings
+  if (parsed.policy !== undefined && clean) for (const d of analyzePolicy(parsed.policy, { knownSignals: options.knownSignals ?? [] })) diagnostics.push(d);
   return { policy: parsed.policy, diagnostics, runsSilentContact: clean };
 }
 

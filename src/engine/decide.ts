@@ -11,11 +11,13 @@ import type { Span } from "../diagnostics.js";
 import type { Contact, Decision, PolicyDecision, ProposedTouch, Reason, Verdict } from "../model.js";
 import type { RuleOutcome } from "./api.js";
 import { describeDuration } from "./compile.js";
+import type { StageChange } from "./api.js";
 import { addIn, advance, copyState, counters, enterPolicy, nextTimer, type Context, type PolicyState, type RuleRuntime, type Runtime, type StageRuntime } from "./machine.js";
 import {
   businessDayStart,
   calendarWindowStart,
   formatInstant,
+  YEAR_10000,
   inQuietHours,
   isBusinessDay,
   localDate,
@@ -135,7 +137,7 @@ export function judge(m: Member, touch: ProposedTouch, t: number, full: boolean,
   }
   if (stage.final) {
     out.push(judgement(info.finalRule, "final-stage", "deny", `stage \`${stage.name}\` is final: it allows no touch`, stage.span));
-  } else if (stage.allow !== null && !stage.allow.includes(touch.channel)) {
+  } else if (info.allowed !== null && !info.allowed.has(touch.channel)) {
     const message = messages ? `stage \`${stage.name}\` allows only ${info.allowedText}, not \`${touch.channel}\`` : "";
     out.push(judgement(info.allowRule, "channel-not-allowed", "deny", message, stage.span));
   } else if (full) {
@@ -275,7 +277,7 @@ function stageForbids(m: Member, info: StageRuntime, channel: string): boolean {
     !m.rt.channels.has(channel) ||
     (m.ctx.calendar === undefined && info.timersNeedZone) ||
     stage.final ||
-    (stage.allow !== null && !stage.allow.includes(channel))
+    (info.allowed !== null && !info.allowed.has(channel))
   );
 }
 
@@ -301,8 +303,13 @@ function clearance(m: Member, touch: ProposedTouch, t: number, asBefore: boolean
     if (found === DENIED) return DENIED;
     if (found > latest) latest = found;
   }
+  // quiet all day: nothing is allowed before the contact leaves the stage (the search stops at a timer first)
+  if (latest !== MET && info.quietAllDay.has(touch.channel)) return NOT_IN_THIS_STAGE;
   return latest;
 }
+
+/** A finding later than any deferral can wait, short of a deny (see {@link StageRuntime.quietAllDay}). */
+const NOT_IN_THIS_STAGE: Finding = Number.MAX_VALUE;
 
 function toReason(j: Judgement, policy: string | undefined): Reason {
   const reason: Reason = { rule: j.rule, code: j.code, message: j.message };
@@ -333,13 +340,22 @@ function search(given: readonly Member[], touch: ProposedTouch, at: number, unti
   let t = at;
   let target = until;
   for (let step = 0; step < MAX_STEPS; step++) {
+    const wanted = target;
     for (const m of members) {
       if (m.fresh) continue;
       const timer = nextTimer(m.rt, m.ctx, m.st);
       if (timer !== undefined && timer > t && timer < target) target = timer;
     }
-    if (target <= t || target > at + HORIZON_MS) return { kind: "no-window" };
-    t = target;
+    // no instant after year 9999 is ever answered: no store could keep it
+    if (target <= t || target > at + HORIZON_MS || target >= YEAR_10000) return { kind: "no-window" };
+    // beyond the horizon nothing is answered: a loop is followed at most to it
+    const passTo = Math.min(wanted, at + HORIZON_MS, YEAR_10000 - 1);
+    if (passTo - t > 16 * (target - t) && passOver(members, copied, passTo)) {
+      // a loop of timers that only restarts the contact's stages, many times before the wanted instant: gone past at once
+      t = passTo;
+    } else {
+      t = target;
+    }
     for (let i = 0; i < members.length; i++) {
       const m = members[i]!;
       if (m.fresh) {
@@ -370,6 +386,38 @@ function search(given: readonly Member[], touch: ProposedTouch, at: number, unti
     target = latest;
   }
   return { kind: "no-window" };
+}
+
+/**
+ * Follows the members to `until` at once, when on the way each only
+ * restarts the stage it is in (`after 7 minutes move to SAME`), and no
+ * check in those stages reads what a restart changes (`time_in_stage`,
+ * `ignored`, `touches`): then no check judges differently before `until`
+ * than at the last instant judged, where the check that wanted `until`
+ * still defers, and stepping from one restart to the next (thousands of
+ * them) finds what this finds. Tried on copies; true when taken.
+ */
+function passOver(members: Member[], copied: boolean[], until: number): boolean {
+  if (members.some((m) => m.fresh || !m.rt.stages.get(m.st.stage)!.restartFree)) return false;
+  const trials = members.map((m) => copyState(m.st));
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i]!;
+    const stage = m.st.stage;
+    const log = m.ctx.log;
+    const moves: StageChange[] = [];
+    m.ctx.log = moves;
+    try {
+      advance(m.rt, m.ctx, trials[i]!, until);
+    } finally {
+      m.ctx.log = log;
+    }
+    if (moves.some((move) => move.to !== stage)) return false;
+  }
+  for (let i = 0; i < members.length; i++) {
+    members[i]!.st = trials[i]!;
+    copied[i] = true;
+  }
+  return true;
 }
 
 /** The `policy` field of a reason about `m`, when reasons name their policy. */

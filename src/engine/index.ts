@@ -12,7 +12,7 @@ import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } fr
 import type { Engine, Explanation, Snapshot, StageChange } from "./api.js";
 import { compileIr } from "./compile.js";
 import { decideMembers, member, ruleOutcomes, type Member } from "./decide.js";
-import { checkContact, checkEvent, checkInput, checkTouch, orderHistory, parseTime, type NormalEvent } from "./input.js";
+import { checkContact, checkContactShape, checkEvent, checkInput, checkTouch, identityType, orderHistory, parseTime, type NormalEvent } from "./input.js";
 import type { IrPolicy } from "./ir.js";
 import { advance, applyEvent, copyState, enterPolicy, makeContext, makeRuntime, nextTimer, type PolicyState, type Runtime } from "./machine.js";
 import { formatInstant } from "./time.js";
@@ -23,8 +23,8 @@ export type * from "./ir.js";
 export type { PolicyState, RuleMemory } from "./machine.js";
 
 /** The snapshot format tag. */
-export const SNAPSHOT_FORMAT = "heed-snapshot/2";
-/** How many recent event ids a snapshot remembers to drop redelivered events. */
+export const SNAPSHOT_FORMAT = "heed-snapshot/3";
+/** How many recent events (by type and id) a snapshot remembers to drop redelivered events. */
 export const RECENT_IDS = 256;
 
 /** The fields of a snapshot (all plain JSON). */
@@ -35,8 +35,13 @@ interface SnapshotData {
   startedAt: string;
   /** The instant of the last stepped event (epoch ms), `null` before the first. */
   last: number | null;
-  /** The ids of the most recent events, oldest first, at most {@link RECENT_IDS}. */
-  recentIds: string[];
+  /**
+   * The identities, `[type, id]`, of the most recent events that had an id,
+   * oldest first, at most {@link RECENT_IDS}. (`heed-snapshot/2` kept ids
+   * without their types, and so took an unsubscribe for a redelivered touch
+   * of the same id.)
+   */
+  recent: [string, string][];
   /** One state per compiled policy, `null` until the first event enters the contact. */
   states: PolicyState[] | null;
   /** The versions of the policies the states were built under (see {@link policyVersion}). */
@@ -59,7 +64,7 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (key, inner: unknown) => {
     if (key === "span") return undefined;
     if (inner === null || typeof inner !== "object" || Array.isArray(inner)) return inner;
-    const sorted: Record<string, unknown> = {};
+    const sorted = Object.create(null) as Record<string, unknown>;
     for (const name of Object.keys(inner).sort()) sorted[name] = (inner as Record<string, unknown>)[name];
     return sorted;
   });
@@ -109,9 +114,7 @@ class CompiledEngine implements Engine {
     this.runtimes = irs.map(makeRuntime);
     this.policies = irs.map((ir) => ir.name);
     this.irs = irs;
-    const declared: string[] = [];
-    for (const ir of irs) for (const c of ir.channels) if (!declared.includes(c)) declared.push(c);
-    this.declared = declared;
+    this.declared = [...new Set(irs.flatMap((ir) => ir.channels))];
   }
 
   /** The policies' versions, worked out on first use: only snapshots need them, and compile stays cheap. */
@@ -142,7 +145,7 @@ class CompiledEngine implements Engine {
       contact: checked,
       startedAt: at,
       last: null,
-      recentIds: [],
+      recent: [],
       states: null,
       policies: [...this.versions],
     };
@@ -152,7 +155,8 @@ class CompiledEngine implements Engine {
   step(snapshot: Snapshot, event: HistoryEvent): Snapshot {
     const data = this.checkSnapshot(snapshot);
     const ev = checkEvent(event, undefined, "event");
-    if (ev.id !== undefined && data.recentIds.includes(ev.id)) return snapshot;
+    const type = identityType(ev);
+    if (ev.id !== undefined && seenRecently(data.recent, type, ev.id)) return snapshot;
     if (data.last !== null && ev.at < data.last) {
       throw new HeedInputError(
         "out-of-order",
@@ -162,13 +166,13 @@ class CompiledEngine implements Engine {
     }
     const members = this.members(data.contact, data.states, ev.at, undefined);
     this.apply(members, ev);
-    const recentIds = ev.id === undefined ? data.recentIds : [...data.recentIds, ev.id].slice(-RECENT_IDS);
+    const recent = ev.id === undefined ? data.recent : [...data.recent, [type, ev.id] as [string, string]].slice(-RECENT_IDS);
     const next: SnapshotData = {
       format: SNAPSHOT_FORMAT,
       contact: data.contact,
       startedAt: data.startedAt,
       last: ev.at,
-      recentIds,
+      recent,
       states: members.map((m) => m.st),
       policies: data.policies,
     };
@@ -270,7 +274,7 @@ class CompiledEngine implements Engine {
       data.format === SNAPSHOT_FORMAT &&
       typeof data.contact === "object" &&
       data.contact !== null &&
-      Array.isArray(data.recentIds) &&
+      Array.isArray(data.recent) &&
       (data.last === null || (typeof data.last === "number" && Number.isFinite(data.last))) &&
       (data.states === null || (Array.isArray(data.states) && data.states.length === this.runtimes.length)) &&
       Array.isArray(data.policies);
@@ -285,7 +289,7 @@ class CompiledEngine implements Engine {
         `the snapshot was built under ${versions.map((v) => `\`${String(v)}\``).join(", ") || "no policy"}, this engine runs ${this.versions.map((v) => `\`${v}\``).join(", ")}: rebuild it by stepping the contact's history again`,
       );
     }
-    checkContact(data.contact);
+    checkContactShape(data.contact);
     const states = data.states;
     for (let i = 0; states && i < states.length; i++) {
       const problem = stateProblem(this.runtimes[i]!, states[i]);
@@ -295,6 +299,15 @@ class CompiledEngine implements Engine {
     }
     return data as SnapshotData;
   }
+}
+
+/** True when `[type, id]` is among the remembered identities. */
+function seenRecently(recent: readonly unknown[], type: string, id: string): boolean {
+  for (let i = recent.length - 1; i >= 0; i--) {
+    const entry = recent[i];
+    if (Array.isArray(entry) && entry[0] === type && entry[1] === id) return true;
+  }
+  return false;
 }
 
 function sameList(a: readonly unknown[], b: readonly string[]): boolean {

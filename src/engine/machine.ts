@@ -87,6 +87,15 @@ export interface StageRuntime {
   finalRule: string;
   /** The stage's `allow` list as messages print it (`` `email`, `call` `` or `no channel`). */
   allowedText: string;
+  /** The stage's `allow` list as a set (a policy may declare thousands of channels), or null when the stage allows every declared channel. */
+  allowed: ReadonlySet<string> | null;
+  /**
+   * The declared channels whose quiet hours in this stage cover every
+   * minute of the day: no instant is ever allowed for them while the
+   * contact stays here, so following a deferral skips to the stage's next
+   * timer instead of from one quiet-hours end to the next for a year.
+   */
+  quietAllDay: ReadonlySet<string>;
   /**
    * Of the transitions tried in the stage (its own in source order, then the
    * policy-wide ones; none from a final stage), those an event of a given type can fire, in order: the `on`
@@ -101,6 +110,14 @@ export interface StageRuntime {
   whens: readonly IrTransition[];
   /** The durations of the stage's `after DURATION` transitions: its timers. */
   elapsed: readonly IrDuration[];
+  /** Its timers all have fixed lengths (none counts business days): without events, what happens in it repeats with entry. */
+  fixedTimers: boolean;
+  /**
+   * No check in it reads what restarting it changes (`time_in_stage`,
+   * `ignored`, `touches`): its rules judge a touch alike before and after
+   * the contact re-enters it.
+   */
+  restartFree: boolean;
   /**
    * The stage's way out depends on counting business days (an `after N
    * ignored touches` transition with a business-day ignore window, or an
@@ -272,6 +289,68 @@ function ruleRuntime(rule: IrRule, index: number, holidays: ReadonlySet<string>)
   };
 }
 
+/** See {@link StageRuntime.quietAllDay}. */
+function quietAllDay(rules: readonly RuleRuntime[], channels: readonly string[]): ReadonlySet<string> {
+  const quiet = rules.filter((r) => r.kind === "quiet-hours");
+  const found = new Set<string>();
+  if (quiet.length === 0) return found;
+  const named = new Set<string>();
+  for (const r of quiet) if (r.channels !== null) for (const c of r.channels) named.add(c);
+  const everyChannel = coversDay(quiet.filter((r) => r.channels === null));
+  for (const channel of channels) {
+    // a channel no quiet-hours rule names has the quiet hours of every channel
+    const covered = named.has(channel) ? coversDay(quiet.filter((r) => r.channels === null || r.channels.has(channel))) : everyChannel;
+    if (covered) found.add(channel);
+  }
+  return found;
+}
+
+/** True when the quiet hours together cover all 1,440 minutes of the day (a span wrapping midnight in two parts). */
+function coversDay(rules: readonly RuleRuntime[]): boolean {
+  const spans: [number, number][] = [];
+  for (const r of rules) {
+    const start = r.start!.hour * 60 + r.start!.minute;
+    const end = r.end!.hour * 60 + r.end!.minute;
+    if (start < end) spans.push([start, end]);
+    else if (start > end) spans.push([start, 1440], [0, end]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let reached = 0;
+  for (const [start, end] of spans) {
+    if (start > reached) return false;
+    if (end > reached) reached = end;
+  }
+  return reached >= 1440;
+}
+
+/**
+ * Per signal named by an `on` transition, the transitions an event of that
+ * type can fire, in order: its own `on` transitions merged with those that
+ * are not `on` a signal. Built per type from the two lists, never by
+ * scanning every transition for every type (a policy may have thousands).
+ */
+function eventLists(transitions: readonly IrTransition[]): Map<string, IrTransition[]> {
+  const own = new Map<string, number[]>();
+  const others: number[] = [];
+  transitions.forEach((t, i) => {
+    if (t.trigger.kind !== "signal") others.push(i);
+    else if (own.has(t.trigger.signal)) own.get(t.trigger.signal)!.push(i);
+    else own.set(t.trigger.signal, [i]);
+  });
+  const lists = new Map<string, IrTransition[]>();
+  for (const [type, mine] of own) {
+    const list: IrTransition[] = [];
+    let a = 0;
+    let b = 0;
+    while (a < mine.length || b < others.length) {
+      const next = b >= others.length || (a < mine.length && mine[a]! < others[b]!) ? mine[a++]! : others[b++]!;
+      list.push(transitions[next]!);
+    }
+    lists.set(type, list);
+  }
+  return lists;
+}
+
 /** Prepares a compiled policy for running. */
 export function makeRuntime(ir: IrPolicy): Runtime {
   const byId = new Map(ir.rules.map((r, i) => [r.id, i] as const));
@@ -293,13 +372,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
   const stages = new Map<string, StageRuntime>();
   for (const stage of ir.stages) {
     const transitions = stage.final ? [] : [...stage.transitions, ...ir.transitions];
-    const byEvent = new Map<string, IrTransition[]>();
-    for (const t of transitions) {
-      if (t.trigger.kind === "signal") byEvent.set(t.trigger.signal, []);
-    }
-    for (const [type, list] of byEvent) {
-      for (const t of transitions) if (t.trigger.kind !== "signal" || t.trigger.signal === type) list.push(t);
-    }
+    const byEvent = eventLists(transitions);
     const rules = [...stage.rules.map((id) => byId.get(id)!), ...policyWide].map((i) => ruleRuntimes[i]!);
     const speaksOf = (channel: string | null) => rules.filter((r) => r.channels === null || (channel !== null && r.channels.has(channel)));
     stages.set(stage.name, {
@@ -310,10 +383,14 @@ export function makeRuntime(ir: IrPolicy): Runtime {
       allowRule: `${stage.name}.allow`,
       finalRule: `${stage.name}.final`,
       allowedText: stage.allow === null || stage.allow.length === 0 ? "no channel" : stage.allow.map(quote).join(", "),
+      allowed: stage.allow === null ? null : new Set(stage.allow),
+      quietAllDay: quietAllDay(rules, ir.channels),
       byEvent,
       anyEvent: transitions.filter((t) => t.trigger.kind !== "signal"),
       whens: transitions.filter((t) => t.trigger.kind === "when"),
       elapsed: transitions.flatMap((t) => (t.trigger.kind === "elapsed" ? [t.trigger.duration] : [])),
+      fixedTimers: transitions.every((t) => t.trigger.kind !== "elapsed" || t.trigger.duration.unit !== "business-days"),
+      restartFree: rules.every((r) => r.rule.kind !== "never-when" || !["time_in_stage", "ignored", "touches"].some((counter) => readsPath((r.rule as { when: Expr }).when, counter))),
       timersNeedZone: transitions.some(needsZone),
     });
   }
@@ -345,7 +422,9 @@ export function makeContext(rt: Runtime, contact: Contact): Context {
     zone = contact.timezone;
   } else if (from[0] === "contact" && from.length >= 2) {
     const name = from[from.length === 3 && from[1] === "attributes" ? 2 : 1]!;
-    const value = contact.attributes?.[name];
+    const attributes = contact.attributes;
+    // an own attribute only: `contact.constructor` names no zone
+    const value = attributes !== undefined && Object.hasOwn(attributes, name) ? attributes[name] : undefined;
     if (typeof value === "string") {
       if (!knownZone(value)) {
         throw new HeedInputError(
@@ -463,20 +542,72 @@ export function nextTimer(rt: Runtime, ctx: Context, st: PolicyState): number | 
   return next;
 }
 
-/** Processes every timer due at or before `limit`. */
+/**
+ * The most `after` timers one walk processes (between two events, or up to
+ * a decision). Loops of timers of fixed lengths are passed over by whole
+ * periods; one counted in business days is not periodic, and is followed
+ * timer by timer, each a walk through the local calendar: 2,000 of them
+ * are at least 7 years of a stage restarted every business day, 230 years
+ * of one restarted every 30, and take a fraction of a second.
+ */
+export const MAX_TIMERS = 2_000;
+
+/** Processes every timer due at or before `limit` (at most {@link MAX_TIMERS}, else a `too-many-timers` input error). */
 export function advance(rt: Runtime, ctx: Context, st: PolicyState, limit: number): void {
+  // Stages entered at a timer, with the entry instant and how many stages without a fixed period had been entered by then.
+  let entered: Map<string, [number, number]> | undefined;
+  let aperiodic = 0;
+  // `after` timers fired: ignore windows are not counted, each touch opens only one
+  let fired = 0;
   for (;;) {
     const due = nextTimer(rt, ctx, st);
-    if (due === undefined || due > limit) break;
+    // `!(due <= limit)` and not `due > limit`: a timer that is not a number must end the walk, never spin it.
+    if (due === undefined || !(due <= limit)) break;
+    if (fired >= MAX_TIMERS) {
+      throw new HeedInputError(
+        "too-many-timers",
+        "at",
+        `the \`after\` transitions of policy \`${rt.ir.name}\` would fire more than ${String(MAX_TIMERS).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} times before ${formatInstant(limit)} (a loop counted in business days, over years): decide nearer the contact's history`,
+      );
+    }
     st.through = due;
-    let fired = false;
+    let windowEnded = false;
     while (st.pending.length > 0 && st.pending[0] === due) {
       st.pending.shift();
       st.ignored += 1;
       tryTransitions(rt, ctx, st, due, undefined);
-      fired = true;
+      windowEnded = true;
     }
-    if (!fired) tryTransitions(rt, ctx, st, due, undefined);
+    if (!windowEnded) {
+      fired++;
+      tryTransitions(rt, ctx, st, due, undefined);
+    }
+    if (st.entry !== due || st.pending.length > 0) continue;
+    // A stage was entered at this timer. Without events, what follows depends only on the stage and
+    // the time since entry: when the walk enters a stage it entered at an earlier timer, through
+    // stages whose timers all have fixed lengths, it is in a loop of period `due - earlier`
+    // (`after 1 minute move to SAME`), and whole periods are passed over at once.
+    if (!rt.stages.get(st.stage)!.fixedTimers) {
+      aperiodic++;
+      continue;
+    }
+    entered ??= new Map();
+    const before = entered.get(st.stage);
+    entered.set(st.stage, [due, aperiodic]);
+    if (before === undefined || before[1] !== aperiodic) continue;
+    const period = due - before[0];
+    const periods = Math.floor((limit - due) / period);
+    if (periods < 1) continue;
+    st.entry = due + periods * period;
+    st.through = st.entry;
+    entered.set(st.stage, [st.entry, aperiodic]);
+    ctx.log?.push({
+      at: formatInstant(st.entry),
+      policy: rt.ir.name,
+      from: st.stage,
+      to: st.stage,
+      cause: `the same loop of timers, ${periods} more ${periods === 1 ? "time" : "times"} since ${formatInstant(due)}`,
+    });
   }
   if (limit > st.through) st.through = limit;
 }

@@ -22,11 +22,13 @@ import type {
   ChannelList,
   ChannelSet,
   Duration,
+  DurationUnit,
   Expr,
   Ident,
   NodeBase,
   Operand,
   Policy,
+  RollingUnit,
   Rule,
   Stage,
   TimeOfDay,
@@ -34,8 +36,8 @@ import type {
 } from "../ast.js";
 import type { Diagnostic, Span } from "../diagnostics.js";
 import { sortDiagnostics } from "../diagnostics.js";
-import { conditionOperands } from "../ast.js";
-import { didYouMean } from "../parser/names.js";
+import { conditionDepth, conditionOperands, MAX_CONDITION_DEPTH } from "../ast.js";
+import { Suggestions } from "../parser/names.js";
 import { isValidZone } from "./time.js";
 
 /** Semantic errors (and a few warnings) of a parsed policy, sorted. A policy with no error diagnostic here compiles. */
@@ -57,10 +59,12 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
     report("error", code, message, span, hint);
 
   const policySpan = policy.name?.span ?? policy.span;
-  const channels = checkChannels(policy, policySpan, error);
+  const hints = new Suggestions();
+  const names = checkChannels(policy, policySpan, error);
+  const channels: Declared = { names, set: new Set(names), hints };
   const stages = checkStages(policy, policySpan, error);
   const stageSet: ReadonlySet<string> = new Set(stages);
-  checkSettings(policy, error);
+  checkSettings(policy, error, hints);
 
   const scopes: { stage: Stage | undefined; rules: readonly Rule[]; transitions: readonly Transition[] }[] = [
     ...policy.stages.map((stage) => ({ stage, rules: stage.rules, transitions: stage.transitions })),
@@ -84,18 +88,24 @@ export function validatePolicy(policy: Policy): Diagnostic[] {
           ruleNames.set(rule.name.name, { span: spanOf(rule.name, rule) });
         }
       }
-      checkRule(rule, channels, error, report);
+      checkRule(rule, channels, error);
     }
     for (const transition of scope.transitions) {
-      checkTransition(transition, scope.stage, stages, stageSet, error);
+      checkTransition(transition, scope.stage, stages, stageSet, error, hints);
     }
   }
 
-  for (const expr of conditionsOf(policy)) checkCondition(expr, error);
+  for (const expr of conditionsOf(policy)) {
+    // parsed conditions are bounded by the parser; one built in code may be deeper than any later step can walk
+    if (conditionDepth(expr) > MAX_CONDITION_DEPTH) {
+      error("too-deep", `condition nested more than ${MAX_CONDITION_DEPTH} levels deep, counting each \`and\`, \`or\` and \`not\``, expr.span);
+    } else {
+      checkCondition(expr, error);
+    }
+  }
   return sortDiagnostics(out);
 }
 
-type Report = (severity: Diagnostic["severity"], code: string, message: string, span: Span | undefined, hint?: string) => void;
 type ReportError = (code: string, message: string, span: Span | undefined, hint?: string) => void;
 
 /** The span of a node, else of the nearest enclosing node that has one. */
@@ -217,7 +227,7 @@ function isZoneSource(segments: readonly string[]): boolean {
   return segments.length === 3 && segments[1] === "attributes";
 }
 
-function checkSettings(policy: Policy, error: ReportError): void {
+function checkSettings(policy: Policy, error: ReportError, hints: Suggestions): void {
   // The YAML schema refuses `cadence: ""`; the DSL's `cadence ""` is refused here, so both forms agree.
   if (policy.name.value.trim() === "") {
     error("empty-name", "the policy's name is empty", spanOf(policy.name, policy), 'name the cadence, as in `cadence "inbound-content" { ... }`');
@@ -235,12 +245,16 @@ function checkSettings(policy: Policy, error: ReportError): void {
   if (fallback !== undefined && !isValidZone(fallback.value)) {
     error(
       "invalid-timezone",
-      `unknown time zone \`${fallback.value}\`${didYouMean(fallback.value, knownZones())}`,
+      `unknown time zone \`${fallback.value}\`${hints.didYouMean(fallback.value, knownZones())}`,
       spanOf(fallback, policy.timezone),
       "use an IANA zone name such as `America/New_York` or `UTC`",
     );
   }
-  for (const holiday of policy.holidays ?? []) {
+  const holidays = policy.holidays ?? [];
+  if (holidays.length > LIMITS.holidays) {
+    error("too-many-holidays", `${thousands(holidays.length)} holidays: at most ${thousands(LIMITS.holidays)}`, spanOf(holidays[LIMITS.holidays], policy));
+  }
+  for (const holiday of holidays) {
     if (!isRealDate(holiday.date)) {
       error("invalid-date", `invalid date \`${holiday.date}\``, spanOf(holiday, policy), "write a real calendar date as `YYYY-MM-DD`");
     }
@@ -256,20 +270,33 @@ function knownZones(): string[] {
 
 // ---------------------------------------------------------------- rules and transitions
 
-function checkChannelNames(list: ChannelList, declared: readonly string[], error: ReportError, parent: NodeBase): void {
+/** The declared channels: in order, for messages, and as a set (a policy may declare thousands). */
+interface Declared {
+  names: readonly string[];
+  set: ReadonlySet<string>;
+  hints: Suggestions;
+}
+
+/** `` `a`, `b`, `c` `` for a hint, the first 20 and a count of the rest. */
+function nameList(names: readonly string[]): string {
+  const shown = names.slice(0, 20).map((name) => `\`${name}\``).join(", ");
+  return names.length > 20 ? `${shown} and ${names.length - 20} more` : shown;
+}
+
+function checkChannelNames(list: ChannelList, declared: Declared, error: ReportError, parent: NodeBase): void {
   for (const channel of list.channels) {
-    if (!declared.includes(channel.name)) {
+    if (!declared.set.has(channel.name)) {
       error(
         "unknown-channel",
-        `unknown channel \`${channel.name}\`${didYouMean(channel.name, declared)}`,
+        `unknown channel \`${channel.name}\`${declared.hints.didYouMean(channel.name, declared.names)}`,
         spanOf(channel, list, parent),
-        declared.length > 0 ? `declared channels: ${declared.map((name) => `\`${name}\``).join(", ")}` : undefined,
+        declared.names.length > 0 ? `declared channels: ${nameList(declared.names)}` : undefined,
       );
     }
   }
 }
 
-function checkChannelSet(set: ChannelSet | undefined, declared: readonly string[], error: ReportError, parent: NodeBase): void {
+function checkChannelSet(set: ChannelSet | undefined, declared: Declared, error: ReportError, parent: NodeBase): void {
   if (set !== undefined && set.kind === "list") checkChannelNames(set, declared, error, parent);
 }
 
@@ -307,17 +334,88 @@ function firstAt(node: NodeBase | undefined): string {
   return node?.span === undefined ? "" : ` (first declared at line ${node.span.line}, column ${node.span.column})`;
 }
 
+/** The units of a duration, by spelling: a set, so that a unit read from user text such as `toString` is never found. */
+const DURATION_UNITS: ReadonlySet<string> = new Set<DurationUnit>(["minutes", "hours", "days", "weeks", "business-days"]);
+const ROLLING_UNITS: ReadonlySet<string> = new Set<RollingUnit>(["minutes", "hours", "days", "weeks"]);
+const CALENDAR_UNITS: ReadonlySet<string> = new Set(["day", "week"]);
+
+function checkUnit(unit: unknown, units: ReadonlySet<string>, error: ReportError, span: Span | undefined): boolean {
+  if (typeof unit === "string" && units.has(unit)) return true;
+  error("invalid-duration", `invalid duration unit \`${String(unit)}\` (use minutes, hours, days, weeks or business days)`, span);
+  return false;
+}
+
+/**
+ * The largest amounts a policy may write (docs/language.md, *Limits*). A
+ * wait beyond a year already ends in `no-window`, and a history spans years
+ * 1 to 9999: a hundred years is beyond anything that can matter to a
+ * contact, and keeps every sum of an instant and a duration a finite
+ * instant. Counts are bounded so that what a rule remembers (the last N
+ * touches of `at most N`) stays small in a snapshot.
+ */
+export const LIMITS = {
+  /** 100 years of minutes, hours, days or weeks. */
+  minutes: 52_560_000,
+  hours: 876_000,
+  days: 36_500,
+  weeks: 5_214,
+  /** About 100 years of weekdays. */
+  businessDays: 26_000,
+  /** `at most N`, `after N touches`, `after N ignored touches`. */
+  count: 1_000,
+  /** Holidays of one policy. */
+  holidays: 10_000,
+} as const;
+
+/** The largest amount of a unit. */
+function maxAmount(unit: DurationUnit): number {
+  switch (unit) {
+    case "minutes":
+      return LIMITS.minutes;
+    case "hours":
+      return LIMITS.hours;
+    case "days":
+      return LIMITS.days;
+    case "weeks":
+      return LIMITS.weeks;
+    case "business-days":
+      return LIMITS.businessDays;
+  }
+}
+
+/** `1234567` -> `1,234,567`. */
+function thousands(value: number): string {
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** The maximum of a unit in words: `36,500 days (100 years)`. */
+function maxText(unit: DurationUnit): string {
+  return `${thousands(maxAmount(unit))} ${unit === "business-days" ? "business days" : unit} (100 years)`;
+}
+
 function checkDuration(duration: Duration, error: ReportError, parent: NodeBase): void {
+  if (!checkUnit(duration.unit, DURATION_UNITS, error, spanOf(duration, parent))) return;
   if (!isCount(duration.amount)) {
     error(
       "invalid-duration",
       `invalid duration \`${formatDuration(duration)}\`: the amount must be a positive whole number`,
       spanOf(duration, parent),
     );
+  } else if (duration.amount > maxAmount(duration.unit)) {
+    error("invalid-duration", `duration \`${formatDuration(duration)}\` is too long: at most ${maxText(duration.unit)}`, spanOf(duration, parent));
   }
 }
 
-function checkRule(rule: Rule, declared: readonly string[], error: ReportError, report: Report): void {
+/** A count (`at most N`, `after N touches`): a whole number from 1 to {@link LIMITS.count}. */
+function checkCount(count: number, error: ReportError, span: Span | undefined): void {
+  if (!isCount(count)) {
+    error("invalid-count", `invalid count \`${count}\`: a count must be a whole number of at least 1`, span);
+  } else if (count > LIMITS.count) {
+    error("invalid-count", `count \`${count}\` is too large: at most ${thousands(LIMITS.count)}`, span);
+  }
+}
+
+function checkRule(rule: Rule, declared: Declared, error: ReportError): void {
   switch (rule.kind) {
     case "never-without":
     case "never-after":
@@ -337,15 +435,20 @@ function checkRule(rule: Rule, declared: readonly string[], error: ReportError, 
           spanOf(rule),
           "to forbid these touches, use a `never` rule or leave the channels out of the stage's `allow` list",
         );
-      } else if (!isCount(rule.count)) {
-        error("invalid-count", `invalid count \`${rule.count}\`: a count must be a whole number of at least 1`, spanOf(rule));
+      } else {
+        checkCount(rule.count, error, spanOf(rule));
       }
-      if (rule.window.kind === "rolling" && !isCount(rule.window.amount)) {
-        error(
-          "invalid-duration",
-          `invalid window \`per ${rule.window.amount} ${rule.window.unit}\`: the amount must be a positive whole number`,
-          spanOf(rule.window, rule),
-        );
+      if (rule.window.kind === "calendar") {
+        if (!CALENDAR_UNITS.has(rule.window.unit)) {
+          error("invalid-window", `invalid window \`per ${String(rule.window.unit)}\` (use \`per day\`, \`per week\` or \`per N days\`)`, spanOf(rule.window, rule));
+        }
+      } else if (checkUnit(rule.window.unit, ROLLING_UNITS, error, spanOf(rule.window, rule))) {
+        const { amount, unit } = rule.window;
+        if (!isCount(amount)) {
+          error("invalid-duration", `invalid window \`per ${amount} ${unit}\`: the amount must be a positive whole number`, spanOf(rule.window, rule));
+        } else if (amount > maxAmount(unit)) {
+          error("invalid-duration", `window \`per ${amount} ${unit}\` is too long: at most ${maxText(unit)}`, spanOf(rule.window, rule));
+        }
       }
       return;
     case "at-least":
@@ -357,8 +460,7 @@ function checkRule(rule: Rule, declared: readonly string[], error: ReportError, 
       const startValid = checkTime(rule.start, error, rule);
       const endValid = checkTime(rule.end, error, rule);
       if (startValid && endValid && rule.start.hour === rule.end.hour && rule.start.minute === rule.end.minute) {
-        report(
-          "warning",
+        error(
           "empty-quiet-hours",
           `quiet hours from \`${formatTime(rule.start)}\` to \`${formatTime(rule.end)}\` cover no time`,
           spanOf(rule),
@@ -379,18 +481,13 @@ function checkTransition(
   stages: readonly string[],
   stageSet: ReadonlySet<string>,
   error: ReportError,
+  hints: Suggestions,
 ): void {
   const trigger = transition.trigger;
   switch (trigger.kind) {
     case "ignored":
     case "touches":
-      if (!isCount(trigger.count)) {
-        error(
-          "invalid-count",
-          `invalid count \`${trigger.count}\`: a count must be a whole number of at least 1`,
-          spanOf(trigger, transition),
-        );
-      }
+      checkCount(trigger.count, error, spanOf(trigger, transition));
       break;
     case "elapsed":
       checkDuration(trigger.duration, error, trigger);
@@ -410,9 +507,9 @@ function checkTransition(
   } else if (!stageSet.has(target.name)) {
     error(
       "unknown-stage",
-      `unknown stage \`${target.name}\`${didYouMean(target.name, stages)}`,
+      `unknown stage \`${target.name}\`${hints.didYouMean(target.name, stages)}`,
       spanOf(target, transition, stage),
-      `declared stages: ${stages.map((name) => `\`${name}\``).join(", ")}`,
+      `declared stages: ${nameList(stages)}`,
     );
   }
 }

@@ -75,6 +75,14 @@ export const CODES: readonly CodeHelp[] = [
     example: { before: "at most 3 emails per", after: "at most 3 emails per 7 days", abridged: true },
   },
   {
+    code: "too-large",
+    severity: "error",
+    group: "text",
+    summary: "a policy text over the size limit",
+    meaning: "A policy text longer than 500,000 characters is refused at the first character past the limit, before it is parsed, so that no text can exhaust memory or time.",
+    fix: "Split the policy into a policy set, or check that the file is the policy you meant.",
+  },
+  {
     code: "too-deep",
     severity: "error",
     group: "text",
@@ -302,12 +310,20 @@ export const CODES: readonly CodeHelp[] = [
   },
   {
     code: "empty-quiet-hours",
-    severity: "warning",
+    severity: "error",
     group: "meaning",
     summary: "quiet hours that cover no time",
     meaning: "Quiet hours cover `[start, end)`; from a time to the same time they cover nothing, which is rarely what was meant.",
     fix: "Give two different times.",
     example: { before: "quiet hours 08:00 to 08:00", after: "quiet hours 21:00 to 08:00" },
+  },
+  {
+    code: "too-many-holidays",
+    severity: "error",
+    group: "meaning",
+    summary: "more than 10,000 holidays",
+    meaning: "A policy lists more than 10,000 holiday dates; business-day arithmetic is bounded by that number (see *Limits*).",
+    fix: "Keep the holidays of the years the policy is in use.",
   },
   {
     code: "business-days-in-condition",
@@ -382,6 +398,26 @@ export const CODES: readonly CodeHelp[] = [
     meaning: "A rule can never allow the touches it governs: a wait longer than a year, or two rules that together deny before and after a signal.",
     fix: "Use a wait of at most 365 days, or remove one of the conflicting rules.",
     example: { before: "at least 400 days between touches", after: "at least 30 days between touches" },
+  },
+  {
+    code: "when-cycle",
+    severity: "warning",
+    group: "analysis",
+    summary: "stages joined in a circle by `when` transitions",
+    meaning: "Entering a stage tries its `when` transitions at once, so stages joined in a circle by `when` transitions can move a contact round it at one instant; the engine stops after 64 moves in a row. A warning, since conditions that never hold together make the loop harmless.",
+    fix: "Make the conditions exclusive, or leave the loop through another kind of transition (`on`, `after`).",
+    example: {
+      before: "stage engaged { allow email  when touches >= 0 move to again }  stage again { allow email  when touches >= 0 move to engaged }",
+      after: "stage engaged { allow email  when touches >= 3 move to again }  stage again { allow email  on reply move to engaged }",
+    },
+  },
+  {
+    code: "analysis-incomplete",
+    severity: "warning",
+    group: "analysis",
+    summary: "a policy too large to analyse in full",
+    meaning: "The static checks (10,000,000 steps) or the silent contact (4,000,000 steps) stopped at their budget; the warning says where, and later warnings may be missing.",
+    fix: "Split the policy into smaller policies of a policy set, or accept the warning for this file with `# heed-check: allow analysis-incomplete`.",
   },
   {
     code: "unbounded-pursuit",

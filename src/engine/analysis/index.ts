@@ -6,6 +6,7 @@
  * @module
  */
 
+export { ANALYSIS_BUDGET, SILENT_CONTACT_BUDGET } from "./budget.js";
 export type { AnalyzeOptions } from "./lint.js";
 export { analyzePolicy, BUILT_IN_SIGNALS } from "./lint.js";
 export type { SilentContactOptions, SilentContactReport, StageVisit } from "./silent.js";

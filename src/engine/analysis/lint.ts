@@ -14,6 +14,7 @@ import type {
   Expr,
   Ident,
   NeverAfterRule,
+  NeverWhenRule,
   NeverWithoutRule,
   Operand,
   Policy,
@@ -26,7 +27,8 @@ import type {
 import { DEFAULT_ENGAGEMENT, stripSpans } from "../../ast.js";
 import type { Diagnostic, Span } from "../../diagnostics.js";
 import { sortDiagnostics } from "../../diagnostics.js";
-import { suggest } from "../../parser/names.js";
+import { MAX_CANDIDATES, MAX_SUGGESTIONS, suggest } from "../../parser/names.js";
+import { ANALYSIS_BUDGET, Budget, thousands } from "./budget.js";
 import {
   allowedChannels,
   channelsOf,
@@ -56,28 +58,61 @@ export const BUILT_IN_SIGNALS: readonly string[] = [
 export interface AnalyzeOptions {
   /** Signals the embedding application sends besides the built-in ones; never reported as unknown. */
   knownSignals?: readonly string[];
+  /** The steps the checks may take together (default 10,000,000); past it they stop, with an `analysis-incomplete` warning. */
+  budget?: number;
 }
 
 /** The longest wait the engine searches for an allowed instant (spec section 2: one year). */
 const SEARCH_HORIZON_MS = 365 * 24 * 3_600_000;
 
+/** One check: the warnings it finds within the budget. */
+type Check = (policy: Policy, budget: Budget) => Diagnostic[];
+
 /**
  * Warnings about a policy that compiles but cannot behave as written:
- * `unknown-signal`, `unreachable-stage`, `no-way-out`, `shadowed-transition`,
- * `dead-channel`, `always-quiet` and `impossible-limit`. Sorted; each has a
- * span and a hint. Errors that validation reports are not repeated here.
+ * `unknown-signal`, `unreachable-stage`, `no-way-out`, `when-cycle`,
+ * `shadowed-transition`, `dead-channel`, `always-quiet` and
+ * `impossible-limit`. Sorted; each has a span and a hint. Errors that
+ * validation reports are not repeated here.
+ *
+ * The checks share a budget of steps (`options.budget`): on a policy too
+ * large to check in full they stop where it runs out, and a warning
+ * `analysis-incomplete` says which check stopped and that later warnings
+ * may be missing.
  */
 export function analyzePolicy(policy: Policy, options: AnalyzeOptions = {}): Diagnostic[] {
-  const found: Diagnostic[] = [
-    ...unknownSignals(policy, options),
-    ...unreachableStages(policy),
-    ...stagesWithoutWayOut(policy),
-    ...shadowedTransitions(policy),
-    ...deadChannels(policy),
-    ...alwaysQuiet(policy),
-    ...impossibleLimits(policy),
+  const budget = new Budget(options.budget ?? ANALYSIS_BUDGET);
+  const checks: [string, Check][] = [
+    ["unknown-signal", (p, b) => unknownSignals(p, options, b)],
+    ["unreachable-stage", unreachableStages],
+    ["no-way-out", stagesWithoutWayOut],
+    ["when-cycle", whenCycles],
+    ["shadowed-transition", shadowedTransitions],
+    ["dead-channel", deadChannels],
+    ["always-quiet", alwaysQuiet],
+    ["impossible-limit", impossibleLimits],
   ];
+  const found: Diagnostic[] = [];
+  for (const [name, check] of checks) {
+    for (const d of check(policy, budget)) found.push(d);
+    if (budget.exhausted) {
+      found.push(incomplete(policy, name, budget));
+      break;
+    }
+  }
   return sortDiagnostics(found);
+}
+
+function incomplete(policy: Policy, check: string, budget: Budget): Diagnostic {
+  const transitions = policy.transitions.length + policy.stages.reduce((n, s) => n + s.transitions.length, 0);
+  const rules = policy.rules.length + policy.stages.reduce((n, s) => n + s.rules.length, 0);
+  const size = `${thousands(policy.stages.length)} stages, ${thousands(transitions)} transitions, ${thousands(rules)} rules, ${thousands(policy.channels.length)} channels`;
+  return warning(
+    "analysis-incomplete",
+    `the policy is too large to analyse in full (${size}): the checks stopped in \`${check}\` after ${thousands(budget.steps)} steps, and later warnings may be missing`,
+    policy.name.span ?? policy.span,
+    "split the policy, or check the parts that matter in smaller policies",
+  );
 }
 
 function warning(code: string, message: string, span: Span | undefined, hint: string): Diagnostic {
@@ -108,16 +143,20 @@ function signalMentions(policy: Policy): Ident[] {
   return mentions;
 }
 
-function unknownSignals(policy: Policy, options: AnalyzeOptions): Diagnostic[] {
+function unknownSignals(policy: Policy, options: AnalyzeOptions, budget: Budget): Diagnostic[] {
   const known = new Set([...BUILT_IN_SIGNALS, ...(options.knownSignals ?? [])]);
   const mentions = signalMentions(policy);
   const uses = new Map<string, number>();
   for (const m of mentions) uses.set(m.name, (uses.get(m.name) ?? 0) + 1);
   const out: Diagnostic[] = [];
+  const candidates = [...known, ...uses.keys()];
+  let suggested = 0;
   for (const m of mentions) {
     if (known.has(m.name) || (uses.get(m.name) ?? 0) > 1) continue;
-    const candidates = [...known, ...[...uses.keys()].filter((n) => n !== m.name)];
-    const guess = suggest(m.name, candidates);
+    // a suggestion compares the name with up to MAX_CANDIDATES others, each in time |name| x |other|; only the first are made
+    const suggesting = suggested++ < MAX_SUGGESTIONS;
+    if (!budget.spend(suggesting ? Math.min(candidates.length, MAX_CANDIDATES) * (Math.min(m.name.length, 64) + 1) : 1)) break;
+    const guess = suggesting ? suggest(m.name, candidates) : undefined;
     out.push(
       warning(
         "unknown-signal",
@@ -134,14 +173,16 @@ function unknownSignals(policy: Policy, options: AnalyzeOptions): Diagnostic[] {
 
 // ---------------------------------------------------------------- stages
 
-function unreachableStages(policy: Policy): Diagnostic[] {
+function unreachableStages(policy: Policy, budget: Budget): Diagnostic[] {
   if (policy.stages.length === 0) return [];
   const start = startStageName(policy);
   const reached = new Set<string>([start]);
   const queue = [start];
-  while (queue.length > 0) {
-    const name = queue.shift() as string;
-    for (const t of transitionsOf(policy, name)) {
+  for (let next = 0; next < queue.length; next++) {
+    const name = queue[next]!;
+    const ways = transitionsOf(policy, name);
+    if (!budget.spend(ways.length + 1)) return [];
+    for (const t of ways) {
       if (!reached.has(t.target.name)) {
         reached.add(t.target.name);
         queue.push(t.target.name);
@@ -160,9 +201,9 @@ function unreachableStages(policy: Policy): Diagnostic[] {
     );
 }
 
-function stagesWithoutWayOut(policy: Policy): Diagnostic[] {
+function stagesWithoutWayOut(policy: Policy, budget: Budget): Diagnostic[] {
   return policy.stages
-    .filter((s) => !s.final && transitionsOf(policy, s.name.name).every((t) => t.target.name === s.name.name))
+    .filter((s) => !s.final && budget.spend(s.transitions.length + policy.transitions.length + 1) && transitionsOf(policy, s.name.name).every((t) => t.target.name === s.name.name))
     .map((s) =>
       warning(
         "no-way-out",
@@ -171,6 +212,138 @@ function stagesWithoutWayOut(policy: Policy): Diagnostic[] {
         `add a transition such as \`after 180 days move to ...\`, or mark it \`final\` if it should allow no touch`,
       ),
     );
+}
+
+// ---------------------------------------------------------------- when cycles
+
+/**
+ * Loops of `when` transitions: entering a stage tries its `when`
+ * transitions (and the policy-wide ones) at once, so stages joined by
+ * `when` transitions in a circle may move a contact round and round at one
+ * instant. The engine stops after 64 moves in a row; the contact ends
+ * wherever that leaves it, which is not what anyone wrote. Reported once
+ * per group of stages that reach one another, naming the loop's stages in
+ * order, at its first transition. A warning, not an error: conditions that
+ * never hold together (`contact.tier == 1` one way, `== 2` back) make a
+ * loop harmless.
+ */
+function whenCycles(policy: Policy, budget: Budget): Diagnostic[] {
+  // the `when` edges between stages, from every stage that is not final, in source order
+  const edges = new Map<string, Transition[]>();
+  const policyWhens = policy.transitions.filter((t) => t.trigger.kind === "when");
+  for (const stage of policy.stages) {
+    if (stage.final) continue;
+    if (!budget.spend(stage.transitions.length + policyWhens.length + 1)) return [];
+    edges.set(stage.name.name, [...stage.transitions.filter((t) => t.trigger.kind === "when"), ...policyWhens]);
+  }
+  const out: Diagnostic[] = [];
+  for (const component of stronglyConnected(edges)) {
+    const loop = loopIn(component, edges);
+    if (loop === undefined) continue;
+    const names = [...loop.map((t) => `\`${t.from}\``), `\`${loop[0]!.from}\``].join(" → ");
+    const first = loop[0]!.transition;
+    out.push(
+      warning(
+        "when-cycle",
+        `\`when\` transitions can move a contact round ${names} at one instant without end (the engine stops after 64 moves)`,
+        first.span ?? first.trigger.span,
+        "make the conditions exclusive, or leave the loop through another kind of transition (`on`, `after`)",
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * The groups of stages that reach one another by the edges, with more than
+ * one stage or a stage that reaches itself (Tarjan's algorithm, iterative:
+ * a policy may have thousands of stages).
+ */
+function stronglyConnected(edges: ReadonlyMap<string, readonly Transition[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  let counter = 0;
+  for (const root of edges.keys()) {
+    if (index.has(root)) continue;
+    const work: [string, number][] = [[root, 0]];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const [node, next] = frame;
+      const out = edges.get(node) ?? [];
+      if (next < out.length) {
+        frame[1]++;
+        const target = out[next]!.target.name;
+        if (!edges.has(target)) continue;
+        if (!index.has(target)) {
+          index.set(target, counter);
+          low.set(target, counter++);
+          stack.push(target);
+          onStack.add(target);
+          work.push([target, 0]);
+        } else if (onStack.has(target)) {
+          low.set(node, Math.min(low.get(node)!, index.get(target)!));
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent !== undefined) low.set(parent[0], Math.min(low.get(parent[0])!, low.get(node)!));
+      if (low.get(node) === index.get(node)) {
+        const component: string[] = [];
+        for (let member = stack.pop(); member !== undefined; member = stack.pop()) {
+          onStack.delete(member);
+          component.push(member);
+          if (member === node) break;
+        }
+        const selfLoop = component.length === 1 && out.some((t) => t.target.name === node);
+        if (component.length > 1 || selfLoop) found.push(component.reverse());
+      }
+    }
+  }
+  return found;
+}
+
+/** A loop through the stages of one component, as the transitions taken: from its first stage, the first edge staying inside, until a stage comes back. */
+function loopIn(component: readonly string[], edges: ReadonlyMap<string, readonly Transition[]>): { from: string; transition: Transition }[] | undefined {
+  const inside = new Set(component);
+  const path: { from: string; transition: Transition }[] = [];
+  const at = new Map<string, number>();
+  let stage = component[0];
+  while (stage !== undefined && !at.has(stage)) {
+    at.set(stage, path.length);
+    const transition = (edges.get(stage) ?? []).find((t) => inside.has(t.target.name));
+    if (transition === undefined) return undefined;
+    path.push({ from: stage, transition });
+    stage = transition.target.name;
+  }
+  return stage === undefined ? undefined : path.slice(at.get(stage));
+}
+
+/** What comparing two triggers costs: conditions are compared as JSON text. */
+function comparisonCost(a: Trigger, b: Trigger): number {
+  if (a.kind !== b.kind) return 1;
+  if (a.kind === "when" && b.kind === "when") return 1 + 4 * (conditionSize(a.condition) + conditionSize(b.condition));
+  if (a.kind === "signal" && b.kind === "signal" && a.where !== undefined) return 1 + 4 * (conditionSize(a.where) + (b.where === undefined ? 0 : conditionSize(b.where)));
+  return 1;
+}
+
+/** The number of nodes of a condition, counted without recursion. */
+function conditionSize(root: Expr): number {
+  let size = 0;
+  const stack: Expr[] = [root];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    size++;
+    if (top.kind === "and" || top.kind === "or") stack.push(top.left, top.right);
+    else if (top.kind === "not") stack.push(top.expr);
+  }
+  return size;
 }
 
 // ---------------------------------------------------------------- transitions
@@ -216,12 +389,13 @@ function shadows(earlier: Trigger, later: Trigger): boolean {
   return false;
 }
 
-function shadowedIn(list: readonly Transition[]): Diagnostic[] {
+function shadowedIn(list: readonly Transition[], budget: Budget): Diagnostic[] {
   const out: Diagnostic[] = [];
   list.forEach((later, j) => {
     for (let i = 0; i < list.length; i++) {
       const earlier = list[i] as Transition;
       if (i === j) continue;
+      if (!budget.spend(comparisonCost(earlier.trigger, later.trigger))) return;
       const hit =
         earlier.trigger.kind === "elapsed" && later.trigger.kind === "elapsed"
           ? // timers fire in time order whatever the source order: the shorter wait wins
@@ -248,15 +422,16 @@ function shadowedIn(list: readonly Transition[]): Diagnostic[] {
   return out;
 }
 
-function shadowedTransitions(policy: Policy): Diagnostic[] {
+function shadowedTransitions(policy: Policy, budget: Budget): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const stage of policy.stages) out.push(...shadowedIn(stage.transitions));
-  out.push(...shadowedIn(policy.transitions));
+  for (const stage of policy.stages) for (const d of shadowedIn(stage.transitions, budget)) out.push(d);
+  for (const d of shadowedIn(policy.transitions, budget)) out.push(d);
   // A policy-wide transition overridden by its own stage's transitions in every stage never fires at all.
   const open = policy.stages.filter((s) => !s.final);
   if (open.length > 0) {
     for (const pw of policy.transitions) {
-      const overriddenEverywhere = open.every((s) => s.transitions.some((own) => shadows(own.trigger, pw.trigger)));
+      const overriddenEverywhere = open.every((s) => s.transitions.some((own) => budget.spend(comparisonCost(own.trigger, pw.trigger)) && shadows(own.trigger, pw.trigger)));
+      if (budget.exhausted) break;
       if (overriddenEverywhere) {
         out.push(
           warning(
@@ -349,8 +524,8 @@ function negateOp(op: "==" | "!=" | "<" | "<=" | ">" | ">="): "==" | "!=" | "<" 
   return ({ "==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<" } as const)[op];
 }
 
-function covers(set: ChannelSet | undefined, channel: string, policy: Policy): boolean {
-  return channelsOf(set, policy).includes(channel);
+function covers(set: ChannelSet | undefined, channel: string): boolean {
+  return set === undefined || set.kind === "all" || set.channels.some((c) => c.name === channel);
 }
 
 /** The rules in force in a stage: its own, then the policy-wide ones. */
@@ -359,10 +534,12 @@ function rulesIn(policy: Policy, stage: Stage | undefined): Rule[] {
 }
 
 /** The triggers of the transitions into each stage, in source order, from every non-final stage. */
-function incomingTriggers(policy: Policy): Map<string, Trigger[]> {
+function incomingTriggers(policy: Policy, budget: Budget): Map<string, Trigger[]> {
   const incoming = new Map<string, Trigger[]>();
   for (const from of policy.stages) {
-    for (const t of transitionsOf(policy, from.name.name)) {
+    const ways = transitionsOf(policy, from.name.name);
+    if (!budget.spend(ways.length + 1)) break;
+    for (const t of ways) {
       const list = incoming.get(t.target.name);
       if (list === undefined) incoming.set(t.target.name, [t.trigger]);
       else list.push(t.trigger);
@@ -381,37 +558,49 @@ function enteredOnlyOn(stage: Stage, incoming: ReadonlyMap<string, readonly Trig
   return triggers.every((t) => t.kind === "signal" && t.signal.name === signal) ? signal : undefined;
 }
 
-function deadChannels(policy: Policy): Diagnostic[] {
+function deadChannels(policy: Policy, budget: Budget): Diagnostic[] {
   const out: Diagnostic[] = [];
   const stages: (Stage | undefined)[] = policy.stages.length === 0 ? [undefined] : policy.stages.filter((s) => !s.final);
-  const incoming = incomingTriggers(policy);
+  const incoming = incomingTriggers(policy, budget);
   for (const stage of stages) {
     const stageName = stage?.name.name ?? "active";
     const onlyAfter = stage === undefined ? undefined : enteredOnlyOn(stage, incoming);
-    for (const channel of allowedChannels(policy, stageName)) {
-      for (const rule of rulesIn(policy, stage)) {
-        if (rule.kind !== "never-when" && rule.kind !== "never-after") continue;
-        if (rule.tagged !== undefined || !covers(rule.channels, channel, policy)) continue;
+    // only `never ... when` and `never ... after` rules can deny a channel for good
+    const rules = rulesIn(policy, stage).filter((r): r is NeverWhenRule | NeverAfterRule => (r.kind === "never-when" || r.kind === "never-after") && r.tagged === undefined);
+    const channels = allowedChannels(policy, stageName);
+    if (!budget.spend(channels.length + rules.length)) return out;
+    const allowed = new Set(channels);
+    // per channel, the first rule (in order) that always denies it: each rule is looked at only for the channels it names
+    const denied = new Map<string, { rule: Rule; why: string }>();
+    for (const rule of rules) {
+      const cost = rule.kind === "never-when" ? 1 + 4 * conditionSize(rule.when) : 1;
+      const names = rule.channels === undefined || rule.channels.kind === "all" ? channels : rule.channels.channels.map((c) => c.name).filter((c) => allowed.has(c));
+      for (const channel of names) {
+        if (denied.has(channel)) continue;
+        if (!budget.spend(cost)) return out;
         let why: string | undefined;
         if (rule.kind === "never-when" && alwaysTrue(rule.when, channel)) {
           why = `its condition always holds`;
         } else if (rule.kind === "never-after" && rule.where === undefined && onlyAfter === rule.signal.name) {
           why = `the stage is only entered on \`${onlyAfter}\``;
         }
-        if (why === undefined) continue;
-        const place = stage === undefined ? "" : ` in stage \`${stageName}\``;
-        out.push(
-          warning(
-            "dead-channel",
-            `\`${channel}\` is allowed${place} but a rule always denies it there: ${why}`,
-            rule.span,
-            stage?.allow !== undefined
-              ? `remove \`${channel}\` from the stage's \`allow\` list, or narrow the rule`
-              : `narrow the rule, or add an \`allow\` list without \`${channel}\``,
-          ),
-        );
-        break;
+        if (why !== undefined) denied.set(channel, { rule, why });
       }
+    }
+    for (const channel of channels) {
+      const found = denied.get(channel);
+      if (found === undefined) continue;
+      const place = stage === undefined ? "" : ` in stage \`${stageName}\``;
+      out.push(
+        warning(
+          "dead-channel",
+          `\`${channel}\` is allowed${place} but a rule always denies it there: ${found.why}`,
+          found.rule.span,
+          stage?.allow !== undefined
+            ? `remove \`${channel}\` from the stage's \`allow\` list, or narrow the rule`
+            : `narrow the rule, or add an \`allow\` list without \`${channel}\``,
+        ),
+      );
     }
   }
   return out;
@@ -446,16 +635,18 @@ function coverWholeDay(rules: readonly QuietHoursRule[]): boolean {
   return reached >= 1440;
 }
 
-function alwaysQuiet(policy: Policy): Diagnostic[] {
+function alwaysQuiet(policy: Policy, budget: Budget): Diagnostic[] {
   const out: Diagnostic[] = [];
   const reported = new Set<string>();
   const stages: (Stage | undefined)[] = policy.stages.length === 0 ? [undefined] : policy.stages.filter((s) => !s.final);
   for (const stage of stages) {
     const stageName = stage?.name.name ?? "active";
-    for (const channel of allowedChannels(policy, stageName)) {
-      const rules = rulesIn(policy, stage).filter(
-        (r): r is QuietHoursRule => r.kind === "quiet-hours" && covers(r.channels, channel, policy),
-      );
+    const quiet = rulesIn(policy, stage).filter((r): r is QuietHoursRule => r.kind === "quiet-hours");
+    const channels = allowedChannels(policy, stageName);
+    if (!budget.spend(channels.length + 1)) return out;
+    for (const channel of channels) {
+      if (!budget.spend(quiet.length * (1 + Math.log2(quiet.length + 1)))) return out;
+      const rules = quiet.filter((r) => covers(r.channels, channel));
       const last = rules[rules.length - 1];
       if (last === undefined || !coverWholeDay(rules)) continue;
       const key = `${channel}@${rules.map((r) => JSON.stringify(r.span ?? null)).join("|")}`;
@@ -483,7 +674,7 @@ function pad(n: number): string {
 
 // ---------------------------------------------------------------- limits
 
-function impossibleLimits(policy: Policy): Diagnostic[] {
+function impossibleLimits(policy: Policy, budget: Budget): Diagnostic[] {
   const out: Diagnostic[] = [];
   const scopes: Rule[][] = [policy.rules, ...policy.stages.map((s) => [...s.rules, ...policy.rules])];
   const seen = new Set<Rule>();
@@ -504,10 +695,12 @@ function impossibleLimits(policy: Policy): Diagnostic[] {
   for (const scope of scopes) {
     for (const without of scope.filter((r): r is NeverWithoutRule => r.kind === "never-without")) {
       for (const after of scope.filter((r): r is NeverAfterRule => r.kind === "never-after")) {
+        if (!budget.spend(1 + policy.channels.length)) return out;
         if (seen.has(after) || without.signal.name !== after.signal.name) continue;
         if (without.tagged !== undefined || after.tagged !== undefined) continue;
         if (after.where !== undefined && !sameExpr(after.where, without.where)) continue;
-        const both = channelsOf(without.channels, policy).filter((c) => channelsOf(after.channels, policy).includes(c));
+        const afterChannels = new Set(channelsOf(after.channels, policy));
+        const both = channelsOf(without.channels, policy).filter((c) => afterChannels.has(c));
         if (both.length === 0) continue;
         seen.add(after);
         out.push(

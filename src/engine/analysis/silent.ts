@@ -14,6 +14,7 @@ import type { Diagnostic, Span } from "../../diagnostics.js";
 import type { Engine } from "../api.js";
 import { compile } from "../index.js";
 import { formatInstant, parseInstant } from "../time.js";
+import { SILENT_CONTACT_BUDGET, thousands } from "./budget.js";
 import { allowedChannels, findStage } from "./describe.js";
 import type { DriveResult, SentTouch } from "./drive.js";
 import { driveContact, SILENT } from "./drive.js";
@@ -32,6 +33,8 @@ export interface SilentContactOptions {
   start?: string;
   /** An engine compiled from the policy, to skip compiling again. */
   engine?: Engine;
+  /** The steps the run may take (default 4,000,000); past it the contact is followed no further, with an `analysis-incomplete` warning. */
+  budget?: number;
 }
 
 /** One stay of the contact in a stage. */
@@ -93,6 +96,8 @@ export interface SilentContactReport {
   diagnostics: Diagnostic[];
   /** The simulation itself: every touch and the stage timeline. */
   run: DriveResult;
+  /** The budget steps the run took (see `budget` in {@link SilentContactOptions}). */
+  steps: number;
 }
 
 const DAY = 24 * 3_600_000;
@@ -121,7 +126,12 @@ export function analyzeSilentContact(policy: Policy, options: SilentContactOptio
   const start = options.start ?? defaultStart(zone);
   const engine = options.engine ?? compile(policy);
   const channels = policy.channels.map((c) => c.name);
+  const rules = policy.rules.length + policy.stages.reduce((n, s) => n + s.rules.length, 0);
+  const transitions = policy.transitions.length + policy.stages.reduce((n, s) => n + s.transitions.length, 0);
+  const budget = options.budget ?? SILENT_CONTACT_BUDGET;
   const run = driveContact(engine, {
+    budget,
+    policySize: replayCost(policy),
     contact: { id: "silent-contact", timezone: zone },
     persona: SILENT,
     start,
@@ -132,8 +142,8 @@ export function analyzeSilentContact(policy: Policy, options: SilentContactOptio
   });
 
   const startMs = parseInstant(run.start) ?? 0;
-  // a run cut short (no rule limits the sender) is reported up to where it stopped
-  const endMs = parseInstant(run.cutShort ? run.stopped : run.end) ?? 0;
+  // a run cut short (no rule limits the sender, or the budget is spent) is reported up to where it stopped
+  const endMs = parseInstant(run.cutShort || run.outOfBudget ? run.stopped : run.end) ?? 0;
   const changes = run.timeline.filter((c) => (parseInstant(c.at) ?? 0) <= endMs);
   const visits: StageVisit[] = changes.map((change, i) => {
     const next = changes[i + 1];
@@ -145,7 +155,8 @@ export function analyzeSilentContact(policy: Policy, options: SilentContactOptio
       enteredAt: formatInstant(entered),
       days: days(left - entered),
       touches: 0,
-      byChannel: {},
+      // keyed by channel names, which may be `constructor` or `__proto__`: no prototype to find them on
+      byChannel: Object.create(null) as Record<string, number>,
       channels: [],
     };
     if (next !== undefined) visit.leftAt = formatInstant(left);
@@ -157,7 +168,16 @@ export function analyzeSilentContact(policy: Policy, options: SilentContactOptio
   const busiest = busiestWindow(run.touches, perDays);
   const diagnostics: Diagnostic[] = [];
   const span = (stage: string): Span | undefined => findStage(policy, stage)?.name.span ?? policy.name.span;
-  if (run.cutShort && last !== undefined) {
+  if (run.outOfBudget) {
+    const size = `${thousands(policy.stages.length)} stages, ${thousands(transitions)} transitions, ${thousands(rules)} rules, ${thousands(channels.length)} channels`;
+    diagnostics.push({
+      severity: "warning",
+      code: "analysis-incomplete",
+      message: `the policy is too large to follow a silent contact for ${horizonDays} days (${size}): the run stopped after ${thousands(budget)} steps, at ${run.stopped}, with ${run.touches.length} ${run.touches.length === 1 ? "touch" : "touches"} sent`,
+      hint: "split the policy, or check the parts that matter in smaller policies",
+      ...(policy.name.span === undefined ? {} : { span: policy.name.span }),
+    });
+  } else if (run.cutShort && last !== undefined) {
     diagnostics.push({
       severity: "warning",
       code: "unbounded-pursuit",
@@ -174,7 +194,7 @@ export function analyzeSilentContact(policy: Policy, options: SilentContactOptio
       ...(span(last.stage) === undefined ? {} : { span: span(last.stage) as Span }),
     });
   }
-  if (busiest.touches > maxTouches && !run.cutShort) {
+  if (busiest.touches > maxTouches && !run.cutShort && !run.outOfBudget) {
     const where = run.touches.find((t) => t.at === busiest.to)?.stage ?? "";
     diagnostics.push({
       severity: "warning",
@@ -199,7 +219,29 @@ export function analyzeSilentContact(policy: Policy, options: SilentContactOptio
     busiestWindow: { ...busiest, perDays },
     diagnostics,
     run,
+    steps: run.steps,
   };
+}
+
+/**
+ * What replaying one event costs, in budget steps: the rules and
+ * transitions of the largest stage with the policy-wide ones (only the
+ * contact's stage is looked at), and for a policy with \`when\` transitions
+ * the 64 moves in a row they may make on entering stages.
+ * Calibrated so that a step takes a fraction of a microsecond whatever the
+ * policy's shape (see FUZZING.md).
+ */
+function replayCost(policy: Policy): number {
+  const whens = (list: readonly { trigger: { kind: string } }[]): number => list.filter((t) => t.trigger.kind === "when").length;
+  let largest = 0;
+  let mostWhens = 0;
+  for (const stage of policy.stages) {
+    largest = Math.max(largest, stage.rules.length + stage.transitions.length);
+    mostWhens = Math.max(mostWhens, whens(stage.transitions));
+  }
+  mostWhens += whens(policy.transitions);
+  // a move costs several steps: the stage is left and entered, its \`when\` conditions judged again
+  return 1 + largest + policy.rules.length + policy.transitions.length + 64 * 16 * mostWhens;
 }
 
 function assignTouches(visits: StageVisit[], touches: readonly SentTouch[]): void {
@@ -267,6 +309,9 @@ function touchesWord(n: number): string {
  * `nurture`, and ends in `closed` after 185 days".
  */
 export function describeSilentContact(report: SilentContactReport): string {
+  if (report.run.outOfBudget) {
+    return `the policy is too large to follow a silent contact for ${plural(report.horizonDays, "day")}: it got ${touchesWord(report.totalTouches)} by ${report.run.stopped}, when the analysis stopped`;
+  }
   if (report.run.cutShort) {
     const last = report.visits[report.visits.length - 1];
     const where = last === undefined ? "" : ` in \`${last.stage}\``;

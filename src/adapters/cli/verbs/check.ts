@@ -35,6 +35,9 @@ export const checkVerb: Verb = {
     "It warns `unbounded-pursuit` when such a contact is never moved out of an outreach",
     "stage, or gets more than --max-silent-touches touches within 30 days.",
     "",
+    "Both analyses have a budget of steps: on a policy too large to analyse in full they stop",
+    "and warn `analysis-incomplete`, saying where they stopped.",
+    "",
     "A comment line `# heed-check: allow CODE, CODE` in a policy file accepts those warnings",
     "for that file (for instance `unbounded-pursuit` in a compliance policy meant to be combined",
     "with a cadence in a policy set); errors cannot be allowed.",
@@ -81,11 +84,11 @@ export const checkVerb: Verb = {
       if (checked.policy !== undefined && checked.runsSilentContact) {
         const report = checkSilentContact(checked.policy, options);
         silent.push({ file, report });
-        found.push(...report.diagnostics);
+        for (const d of report.diagnostics) found.push(d);
       }
       const { kept, allowed: accepted } = applyAllowDirectives(read.text, found);
       allowed += accepted;
-      diagnostics.push(...withFile(kept, file));
+      for (const d of withFile(kept, file)) diagnostics.push(d);
     }
     if (format === "json") {
       printJson(io, diagnostics, silent);
@@ -147,6 +150,7 @@ function printJson(io: CliIo, diagnostics: readonly Diagnostic[], silent: readon
     endsAfterDays: report.endsAfterDays,
     busiestWindow: report.busiestWindow,
     stoppedEarly: report.run.cutShort,
+    outOfBudget: report.run.outOfBudget,
     visits: report.visits.map((v) => ({
       stage: v.stage,
       final: v.final,
