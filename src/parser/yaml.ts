@@ -81,8 +81,10 @@ export function parseYamlPolicy(text: string, options: ParseYamlOptions = {}): P
   // The YAML reader makes an Error for every problem it finds, thousands on
   // a long broken line, and capturing their stacks cost seconds; nothing
   // reads them. Set back before returning, whatever happens.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  // V8's own setting (Node and Chromium); elsewhere an ordinary property, read and set back alike.
+  const errors = Error as { stackTraceLimit?: number };
+  const stackTraceLimit = errors.stackTraceLimit;
+  errors.stackTraceLimit = 0;
   try {
     return parseUnguarded(text, options);
   } catch (error) {
@@ -98,7 +100,7 @@ export function parseYamlPolicy(text: string, options: ParseYamlOptions = {}): P
       diagnostics: [{ severity: "error", code: "internal", message: `could not read the policy: ${message}`, span }],
     };
   } finally {
-    Error.stackTraceLimit = stackTraceLimit;
+    errors.stackTraceLimit = stackTraceLimit;
   }
 }
 
