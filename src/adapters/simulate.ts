@@ -20,20 +20,9 @@ import type { Engine, Snapshot, StageChange } from "../engine/api.js";
 import { compile, compileIr } from "../engine/index.js";
 import type { IrChannels, IrDuration, IrPolicy, IrRule } from "../engine/ir.js";
 import type { Contact, Decision, HistoryEvent, Verdict } from "../model.js";
+import { mulberry32 } from "../random.js";
 
 // ---------------------------------------------------------------- randomness
-
-/** mulberry32: a small, fast, seeded PRNG returning numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The PRNG of contact `index` under `seed` (independent of every other contact). */
 export function contactRandom(seed: number, index: number): () => number {

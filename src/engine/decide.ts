@@ -10,7 +10,7 @@
 import type { Span } from "../diagnostics.js";
 import type { Contact, Decision, PolicyDecision, ProposedTouch, Reason, Verdict } from "../model.js";
 import type { RuleOutcome } from "./api.js";
-import { describeDuration } from "./compile.js";
+import { printDuration } from "../print.js";
 import { addIn, advance, copyState, counters, enterPolicy, nextTimer, type Context, type PolicyState, type RuleRuntime, type Runtime, type StageRuntime } from "./machine.js";
 import {
   businessDayStart,
@@ -248,7 +248,7 @@ function unmetDetail(m: Member, r: RuleRuntime, t: number, found: Finding): stri
       // Only the last `count` touches are remembered, so more may have been sent: the message says so.
       if (w.kind === "rolling") {
         const count = countWithin(times, t - r.rollingMs, t, false);
-        return `${count} or more already sent in the last ${describeDuration({ amount: w.amount, unit: w.unit })}`;
+        return `${count} or more already sent in the last ${printDuration(w)}`;
       }
       const start = calendarWindowStart(t, w.unit, zone);
       const count = countWithin(times, start, t, true);

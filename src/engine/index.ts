@@ -6,7 +6,8 @@
  * @module
  */
 
-import type { Policy } from "../ast.js";
+import { stripSpans, type Policy } from "../ast.js";
+import { canonicalJson } from "../canonical.js";
 import { HeedInputError, HeedPolicyError, sortDiagnostics } from "../diagnostics.js";
 import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
 import type { Engine, Explanation, Snapshot, StageChange } from "./api.js";
@@ -18,7 +19,7 @@ import { advance, applyEvent, copyState, enterPolicy, makeContext, makeRuntime, 
 import { formatInstant } from "./time.js";
 import { validatePolicy } from "./validate.js";
 
-export { compileIr, describeTrigger, describeExpr, describeDuration } from "./compile.js";
+export { compileIr } from "./compile.js";
 export type * from "./ir.js";
 export type { PolicyState, RuleMemory } from "./machine.js";
 
@@ -51,18 +52,7 @@ interface SnapshotData {
  * rule, a stage or a transition changes it.
  */
 function policyVersion(ir: IrPolicy): string {
-  return `${ir.name}#${fingerprint(canonicalJson(ir))}`;
-}
-
-/** JSON with object keys sorted and spans left out: the same policy read from the DSL or from YAML gives the same text. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (key, inner: unknown) => {
-    if (key === "span") return undefined;
-    if (inner === null || typeof inner !== "object" || Array.isArray(inner)) return inner;
-    const sorted: Record<string, unknown> = {};
-    for (const name of Object.keys(inner).sort()) sorted[name] = (inner as Record<string, unknown>)[name];
-    return sorted;
-  });
+  return `${ir.name}#${fingerprint(canonicalJson(stripSpans(ir)))}`;
 }
 
 /** A 53-bit hash of a text as 14 hex digits (cyrb53): enough to tell policy versions apart, not a secure digest. */
@@ -90,12 +80,7 @@ export function compile(policy: Policy | readonly Policy[]): Engine {
   }
   const errors = sortDiagnostics(list.flatMap((p) => validatePolicy(p)).filter((d) => d.severity === "error"));
   if (errors.length > 0) throw new HeedPolicyError(errors);
-  return new CompiledEngine(list.map((p) => compileIr(p)));
-}
-
-/** Compiles IR that was produced by {@link compileIr} (and so validated). */
-export function compileFromIr(irs: readonly IrPolicy[]): Engine {
-  return new CompiledEngine(irs);
+  return new CompiledEngine(list);
 }
 
 class CompiledEngine implements Engine {
@@ -105,8 +90,9 @@ class CompiledEngine implements Engine {
   private readonly irs: readonly IrPolicy[];
   private versionList: readonly string[] | undefined;
 
-  constructor(irs: readonly IrPolicy[]) {
-    this.runtimes = irs.map(makeRuntime);
+  constructor(policies: readonly Policy[]) {
+    const irs = policies.map((p) => compileIr(p));
+    this.runtimes = irs.map((ir, i) => makeRuntime(ir, policies[i]!));
     this.policies = irs.map((ir) => ir.name);
     this.irs = irs;
     const declared: string[] = [];

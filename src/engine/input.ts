@@ -9,6 +9,7 @@
 
 import { HeedInputError } from "../diagnostics.js";
 import type { Contact, EvaluateInput, ProposedTouch } from "../model.js";
+import { daysFromCivil, daysInMonth } from "../calendar.js";
 import { isValidZone, parseInstant } from "./time.js";
 
 const zoneValidity = new Map<string, boolean>();
@@ -22,8 +23,6 @@ export function knownZone(zone: string): boolean {
   }
   return valid;
 }
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** The number at `text[at, at + width)` when all are digits, else -1. */
 function digits(text: string, at: number, width: number): number {
@@ -77,20 +76,8 @@ function commonInstant(text: string): number | undefined {
     return undefined;
   }
   if (year < 100 || month < 1 || month > 12 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
-  if (day < 1 || day > days) return undefined;
+  if (day < 1 || day > daysInMonth(year, month)) return undefined;
   return (((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60 + second) * 1000 + millis - offset;
-}
-
-/** Days from 1970-01-01 to a proleptic Gregorian date, by integer arithmetic (H. Hinnant's `days_from_civil`). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146097 + dayOfEra - 719468;
 }
 
 /**

@@ -12,13 +12,13 @@
  * @module
  */
 
-import { conditionOperands, type Expr } from "../ast.js";
+import { conditionOperands, type Expr, type Policy, type Rule } from "../ast.js";
+import { code, MESSAGE_STYLE, printRule } from "../print.js";
 import { HeedInputError, type Span } from "../diagnostics.js";
 import type { Contact } from "../model.js";
 import type { StageChange } from "./api.js";
 import { compileCondition, type CompiledCondition, type ConditionScope, type Counters } from "./conditions.js";
 import { knownZone, type NormalEvent } from "./input.js";
-import { describeRule, quote } from "./compile.js";
 import type { IrDuration, IrPolicy, IrRule, IrStage, IrTimeOfDay, IrTransition } from "./ir.js";
 import { addDuration, businessDaysBound, durationMs, formatInstant, rollingMs, type Calendar } from "./time.js";
 
@@ -244,7 +244,7 @@ function reasonCode(rule: IrRule): string {
 }
 
 /** A rule as judging needs it; every field set, in one order, so that all share one shape. */
-function ruleRuntime(rule: IrRule, index: number, holidays: ReadonlySet<string>): RuleRuntime {
+function ruleRuntime(rule: IrRule, source: Rule, index: number, holidays: ReadonlySet<string>): RuleRuntime {
   const window = rule.kind === "at-most" ? rule.window : null;
   return {
     index,
@@ -252,7 +252,7 @@ function ruleRuntime(rule: IrRule, index: number, holidays: ReadonlySet<string>)
     kind: rule.kind,
     id: rule.id,
     code: reasonCode(rule),
-    text: describeRule(rule),
+    text: printRule(source, MESSAGE_STYLE),
     span: rule.span,
     channels: rule.channels === null ? null : new Set(rule.channels),
     tagged: "tagged" in rule ? rule.tagged : null,
@@ -272,13 +272,19 @@ function ruleRuntime(rule: IrRule, index: number, holidays: ReadonlySet<string>)
   };
 }
 
-/** Prepares a compiled policy for running. */
-export function makeRuntime(ir: IrPolicy): Runtime {
+/** The rules of a policy in the order of `IrPolicy.rules`: stage by stage, then the policy-wide ones. */
+function rulesInOrder(policy: Policy): Rule[] {
+  return [...policy.stages.flatMap((s) => s.rules), ...policy.rules];
+}
+
+/** Prepares a compiled policy for running; `policy` is the policy it was compiled from (rules' texts are printed from it). */
+export function makeRuntime(ir: IrPolicy, policy: Policy): Runtime {
+  const sources = rulesInOrder(policy);
   const byId = new Map(ir.rules.map((r, i) => [r.id, i] as const));
   const policyWide = ir.policyRules.map((id) => byId.get(id)!);
   const isBusiness = (d: IrDuration): boolean => d.unit === "business-days";
   const holidays: ReadonlySet<string> = new Set(ir.holidays);
-  const ruleRuntimes = ir.rules.map((r, i) => ruleRuntime(r, i, holidays));
+  const ruleRuntimes = ir.rules.map((r, i) => ruleRuntime(r, sources[i]!, i, holidays));
   const signalRules = new Map<string, RuleRuntime[]>();
   for (const r of ruleRuntimes) {
     const rule = r.rule;
@@ -309,7 +315,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
       anyChannelRules: speaksOf(null),
       allowRule: `${stage.name}.allow`,
       finalRule: `${stage.name}.final`,
-      allowedText: stage.allow === null || stage.allow.length === 0 ? "no channel" : stage.allow.map(quote).join(", "),
+      allowedText: stage.allow === null || stage.allow.length === 0 ? "no channel" : stage.allow.map(code).join(", "),
       byEvent,
       anyEvent: transitions.filter((t) => t.trigger.kind !== "signal"),
       whens: transitions.filter((t) => t.trigger.kind === "when"),
@@ -327,7 +333,7 @@ export function makeRuntime(ir: IrPolicy): Runtime {
     signalRules,
     engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),
     channels: new Set(ir.channels),
-    channelsText: ir.channels.map(quote).join(", ") || "no channel",
+    channelsText: ir.channels.map(code).join(", ") || "no channel",
     holidays,
     calendars: new Map(),
     sums: new Map(),

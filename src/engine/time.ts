@@ -18,6 +18,7 @@
 import { IANAZone } from "luxon";
 
 import type { DurationUnit, RollingUnit, TimeOfDay } from "../ast.js";
+import { daysInMonth, formatDate, isoWeekday, parseDate } from "../calendar.js";
 
 /** A zone and the policy's holidays (local dates YYYY-MM-DD). */
 export interface Calendar {
@@ -38,13 +39,6 @@ const WEEK = 7 * DAY;
  */
 const INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)$/;
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function daysInMonth(year: number, month: number): number {
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-}
 
 /** 400 Gregorian years, in milliseconds: the calendar repeats after them. */
 const FOUR_CENTURIES = 146_097 * DAY;
@@ -100,7 +94,7 @@ export function formatInstant(ms: number): string {
   rest -= minute * MINUTE;
   const second = Math.floor(rest / 1000);
   const millis = rest - second * 1000;
-  const time = `${dateOfDays(days)}T${two(hour)}:${two(minute)}:${two(second)}`;
+  const time = `${formatDate(days)}T${two(hour)}:${two(minute)}:${two(second)}`;
   return millis === 0 ? `${time}Z` : `${time}.${millis < 10 ? "00" : millis < 100 ? "0" : ""}${millis}Z`;
 }
 
@@ -109,23 +103,6 @@ const YEAR_10000 = 253_402_300_800_000;
 
 function two(n: number): string {
   return n < 10 ? `0${n}` : `${n}`;
-}
-
-/**
- * `YYYY-MM-DD` of a day number (days since 1970-01-01, years 0-9999), by
- * H. Hinnant's `civil_from_days`.
- */
-function dateOfDays(days: number): string {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const dayOfEra = z - era * 146097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const mp = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return `${pad(year, 4)}-${two(month)}-${two(day)}`;
 }
 
 // ---------------------------------------------------------------- zones
@@ -342,10 +319,8 @@ function dayStartLocal(local: number): number {
 }
 
 /** ISO weekday of a local reading: 1 Monday ... 7 Sunday. */
-function isoWeekday(local: number): number {
-  const days = Math.floor(local / DAY);
-  // 1970-01-01 was a Thursday (4).
-  return ((((days + 3) % 7) + 7) % 7) + 1;
+function weekdayOfLocal(local: number): number {
+  return isoWeekday(Math.floor(local / DAY));
 }
 
 function pad(value: number, width: number): string {
@@ -355,12 +330,10 @@ function pad(value: number, width: number): string {
 /** `YYYY-MM-DD` of a local reading. */
 function dateOfLocal(local: number): string {
   const days = Math.floor(local / DAY);
-  if (days >= 0 && local < YEAR_10000) return dateOfDays(days);
+  if (days >= 0 && local < YEAR_10000) return formatDate(days);
   const date = new Date(local);
   return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
 }
-
-const HOLIDAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
  * A policy's holidays as local day numbers (days since 1970-01-01), built
@@ -374,8 +347,8 @@ function holidayDays(holidays: ReadonlySet<string>): ReadonlySet<number> {
   if (days === undefined) {
     const found = new Set<number>();
     for (const text of holidays) {
-      const match = HOLIDAY.exec(text);
-      if (match !== null) found.add(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / DAY);
+      const day = parseDate(text);
+      if (day !== undefined) found.add(day);
     }
     days = found;
     holidayNumbers.set(holidays, days);
@@ -384,7 +357,7 @@ function holidayDays(holidays: ReadonlySet<string>): ReadonlySet<number> {
 }
 
 function isBusinessLocal(local: number, holidays: ReadonlySet<string>): boolean {
-  return isoWeekday(local) <= 5 && !holidayDays(holidays).has(Math.floor(local / DAY));
+  return weekdayOfLocal(local) <= 5 && !holidayDays(holidays).has(Math.floor(local / DAY));
 }
 
 /**
@@ -409,7 +382,7 @@ function dayExists(dayStart: number, zone: IANAZone): boolean {
 export function businessDaysBound(amount: number, holidays: ReadonlySet<string>): number {
   const days = holidayDays(holidays);
   let longestRun = 2;
-  const offDay = (day: number): boolean => days.has(day) || isoWeekday(day * DAY) > 5;
+  const offDay = (day: number): boolean => days.has(day) || isoWeekday(day) > 5;
   for (const holiday of days) {
     let from = holiday;
     let to = holiday;
@@ -552,7 +525,7 @@ export function quietHoursEnd(ms: number, start: TimeOfDay, end: TimeOfDay, zone
 
 function windowStartLocal(local: number, unit: "day" | "week"): number {
   const day = dayStartLocal(local);
-  return unit === "day" ? day : day - (isoWeekday(local) - 1) * DAY;
+  return unit === "day" ? day : day - (weekdayOfLocal(local) - 1) * DAY;
 }
 
 /** Start instant of the local calendar day / ISO week (Monday) containing `ms`. */

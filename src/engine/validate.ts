@@ -37,6 +37,8 @@ import { sortDiagnostics } from "../diagnostics.js";
 import { conditionOperands } from "../ast.js";
 import { didYouMean } from "../parser/names.js";
 import { isValidZone } from "./time.js";
+import { parseDate } from "../calendar.js";
+import { printDuration, printTime } from "../print.js";
 
 /** Semantic errors (and a few warnings) of a parsed policy, sorted. A policy with no error diagnostic here compiles. */
 export function validatePolicy(policy: Policy): Diagnostic[] {
@@ -195,21 +197,6 @@ function checkFinalStage(stage: Stage, error: ReportError): void {
   }
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True for a real calendar date written `YYYY-MM-DD`. */
-function isRealDate(text: string): boolean {
-  const match = DATE.exec(text);
-  if (match === null) return false;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return day <= (lengths[month - 1] ?? 0);
-}
-
 /** True for `contact.timezone`, `contact.X` and `contact.attributes.X`: where a contact's zone can be read. */
 function isZoneSource(segments: readonly string[]): boolean {
   if (segments[0] !== "contact") return false;
@@ -241,7 +228,7 @@ function checkSettings(policy: Policy, error: ReportError): void {
     );
   }
   for (const holiday of policy.holidays ?? []) {
-    if (!isRealDate(holiday.date)) {
+    if (parseDate(holiday.date) === undefined) {
       error("invalid-date", `invalid date \`${holiday.date}\``, spanOf(holiday, policy), "write a real calendar date as `YYYY-MM-DD`");
     }
   }
@@ -277,11 +264,6 @@ function isCount(value: number): boolean {
   return Number.isSafeInteger(value) && value >= 1;
 }
 
-function formatTime(time: TimeOfDay): string {
-  const part = (value: number): string => (Number.isInteger(value) && value >= 0 && value < 10 ? `0${value}` : String(value));
-  return `${part(time.hour)}:${part(time.minute)}`;
-}
-
 function checkTime(time: TimeOfDay, error: ReportError, parent: NodeBase): boolean {
   const valid =
     Number.isInteger(time.hour) && time.hour >= 0 && time.hour <= 23 && Number.isInteger(time.minute) && time.minute >= 0 && time.minute <= 59;
@@ -289,17 +271,12 @@ function checkTime(time: TimeOfDay, error: ReportError, parent: NodeBase): boole
     const midnight = time.hour === 24 && time.minute === 0;
     error(
       "invalid-time",
-      `invalid time \`${formatTime(time)}\``,
+      `invalid time \`${printTime(time)}\``,
       spanOf(time, parent),
       midnight ? "use `00:00`" : "write a time from `00:00` to `23:59`",
     );
   }
   return valid;
-}
-
-function formatDuration(duration: Duration): string {
-  const unit = duration.unit === "business-days" ? "business days" : duration.unit;
-  return `${duration.amount} ${duration.amount === 1 ? unit.slice(0, -1) : unit}`;
 }
 
 /** ` (first declared at line L, column C)` when the earlier declaration has a span. */
@@ -311,7 +288,7 @@ function checkDuration(duration: Duration, error: ReportError, parent: NodeBase)
   if (!isCount(duration.amount)) {
     error(
       "invalid-duration",
-      `invalid duration \`${formatDuration(duration)}\`: the amount must be a positive whole number`,
+      `invalid duration \`${printDuration(duration)}\`: the amount must be a positive whole number`,
       spanOf(duration, parent),
     );
   }
@@ -360,7 +337,7 @@ function checkRule(rule: Rule, declared: readonly string[], error: ReportError, 
         report(
           "warning",
           "empty-quiet-hours",
-          `quiet hours from \`${formatTime(rule.start)}\` to \`${formatTime(rule.end)}\` cover no time`,
+          `quiet hours from \`${printTime(rule.start)}\` to \`${printTime(rule.end)}\` cover no time`,
           spanOf(rule),
           "quiet hours cover `[start, end)`; give two different times",
         );
@@ -445,7 +422,7 @@ function checkCondition(expr: Expr, error: ReportError): void {
     if (operand.unit === "business-days") {
       error(
         "business-days-in-condition",
-        `\`${formatDuration(operand)}\` has no fixed length and cannot be compared in a condition`,
+        `\`${printDuration(operand)}\` has no fixed length and cannot be compared in a condition`,
         spanOf(operand, expr),
         "use `days` or `weeks`",
       );

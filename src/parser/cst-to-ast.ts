@@ -16,6 +16,7 @@
 import type { CstNode, CstElement, IToken } from "chevrotain";
 import type * as C from "./cst.js";
 import type * as A from "../ast.js";
+import { parseDate } from "../calendar.js";
 import type { Diagnostic, Span } from "../diagnostics.js";
 import { didYouMean, singularChannel } from "./names.js";
 import { excerpt, tokenSpan } from "../lexer/index.js";
@@ -313,13 +314,8 @@ export function timeRange(node: C.TimeRangeCstNode, ctx: ConvertContext): { star
   };
 }
 
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 function dateLit(tok: IToken, ctx: ConvertContext): A.DateLit {
-  const [y = 0, m = 0, d = 0] = tok.image.split("-").map(Number);
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const max = m === 2 && !leap ? 28 : (DAYS_IN_MONTH[m - 1] ?? 0);
-  if (m < 1 || m > 12 || d < 1 || d > max) {
+  if (parseDate(tok.image) === undefined) {
     error(ctx, "invalid-date", `invalid date \`${tok.image}\` (no such day)`, tSpan(tok, ctx));
   }
   return { date: tok.image, span: tSpan(tok, ctx) };

@@ -18,6 +18,7 @@ import { watch, type FSWatcher } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { HeedInputError, HeedPolicyError, type Diagnostic } from "../../diagnostics.js";
+import { canonicalJson } from "../../canonical.js";
 import type { Engine } from "../../engine/api.js";
 import { compile } from "../../engine/index.js";
 import { checkEvent } from "../../engine/input.js";
@@ -87,17 +88,8 @@ class HttpError extends Error {
   }
 }
 
-/** JSON with keys sorted at every level: the same value always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
+/** Re-exported for the decision log's readers and tests. */
+export { canonicalJson };
 
 function sha256(text: string): string {
   return `sha256:${createHash("sha256").update(text).digest("hex")}`;

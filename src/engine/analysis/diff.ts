@@ -19,7 +19,8 @@ import type { Engine } from "../api.js";
 import { compile } from "../index.js";
 import type { Calendar } from "../time.js";
 import { addDuration, formatInstant, parseInstant } from "../time.js";
-import { describeDuration } from "./describe.js";
+import { printDuration } from "../../print.js";
+import { mulberry32 } from "../../random.js";
 
 /** Options of {@link diffPolicies}. */
 export interface DiffOptions {
@@ -194,18 +195,6 @@ function defaultStart(zone: string): string {
   return formatInstant(local.isValid ? local.toMillis() : Date.UTC(2026, 0, 5, 10));
 }
 
-/** A small deterministic PRNG (mulberry32), so the same seed explores the same histories. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // ---------------------------------------------------------------- the alphabet
 
 function allRules(p: Policy): Rule[] {
@@ -375,7 +364,7 @@ export function describeStep(step: DiffStep): string {
       return props.length === 0 ? `\`${step.type}\`` : `\`${step.type}\` (${props.join(", ")})`;
     }
     case "wait":
-      return `wait ${describeDuration(step.duration)}${step.minutes === 0 ? "" : step.minutes > 0 ? " + 1 minute" : " - 1 minute"}`;
+      return `wait ${printDuration(step.duration)}${step.minutes === 0 ? "" : step.minutes > 0 ? " + 1 minute" : " - 1 minute"}`;
   }
 }
 

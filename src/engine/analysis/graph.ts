@@ -7,7 +7,8 @@
  */
 
 import type { Policy } from "../../ast.js";
-import { describeTrigger, stageNames, startStageName, transitionsOf, findStage } from "./describe.js";
+import { printTrigger } from "../../print.js";
+import { findStage, stageNames, startStageName, transitionsOf } from "./describe.js";
 
 /** Diagram languages {@link renderGraph} writes. */
 export type GraphFormat = "mermaid" | "dot";
@@ -56,7 +57,7 @@ export function stageGraph(policy: Policy): StageGraph {
       edges.push({
         from: stage.name,
         to: t.target.name,
-        label: describeTrigger(t.trigger),
+        label: printTrigger(t.trigger),
         policyWide: !own.includes(t),
       });
     }

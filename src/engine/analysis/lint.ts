@@ -27,16 +27,8 @@ import { DEFAULT_ENGAGEMENT, stripSpans } from "../../ast.js";
 import type { Diagnostic, Span } from "../../diagnostics.js";
 import { sortDiagnostics } from "../../diagnostics.js";
 import { suggest } from "../../parser/names.js";
-import {
-  allowedChannels,
-  channelsOf,
-  describeChannels,
-  describeDuration,
-  describeTransition,
-  describeTrigger,
-  startStageName,
-  transitionsOf,
-} from "./describe.js";
+import { printRule, printTime, printTransition, printTrigger } from "../../print.js";
+import { allowedChannels, channelsOf, startStageName, transitionsOf } from "./describe.js";
 
 /** Signals with a meaning of their own (spec section 1), never reported as unknown. */
 export const BUILT_IN_SIGNALS: readonly string[] = [
@@ -234,10 +226,10 @@ function shadowedIn(list: readonly Transition[]): Diagnostic[] {
         out.push(
           warning(
             "shadowed-transition",
-            `\`${describeTransition(later)}\` can never fire: \`${describeTransition(earlier)}\` always fires first`,
+            `\`${printTransition(later)}\` can never fire: \`${printTransition(earlier)}\` always fires first`,
             later.span ?? later.trigger.span,
             earlier.trigger.kind === "signal"
-              ? `move it above \`${describeTrigger(earlier.trigger)}\``
+              ? `move it above \`${printTrigger(earlier.trigger)}\``
               : `remove it, or change its trigger`,
           ),
         );
@@ -261,7 +253,7 @@ function shadowedTransitions(policy: Policy): Diagnostic[] {
         out.push(
           warning(
             "shadowed-transition",
-            `policy-wide \`${describeTransition(pw)}\` can never fire: every stage handles \`${describeTrigger(pw.trigger)}\` first`,
+            `policy-wide \`${printTransition(pw)}\` can never fire: every stage handles \`${printTrigger(pw.trigger)}\` first`,
             pw.span ?? pw.trigger.span,
             `remove it, or remove the stages' own transitions on the same trigger`,
           ),
@@ -462,7 +454,7 @@ function alwaysQuiet(policy: Policy): Diagnostic[] {
       if (reported.has(key)) continue;
       reported.add(key);
       const times = rules
-        .map((r) => `${pad(r.start.hour)}:${pad(r.start.minute)} to ${pad(r.end.hour)}:${pad(r.end.minute)}`)
+        .map((r) => `${printTime(r.start)} to ${printTime(r.end)}`)
         .join(", ");
       out.push(
         warning(
@@ -477,10 +469,6 @@ function alwaysQuiet(policy: Policy): Diagnostic[] {
   return out;
 }
 
-function pad(n: number): string {
-  return String(n).padStart(2, "0");
-}
-
 // ---------------------------------------------------------------- limits
 
 function impossibleLimits(policy: Policy): Diagnostic[] {
@@ -493,7 +481,7 @@ function impossibleLimits(policy: Policy): Diagnostic[] {
       out.push(
         warning(
           "impossible-limit",
-          `\`at least ${describeDuration(rule.duration)} between ${describeChannels(rule.channels)}\` waits longer than a year, so no second touch is ever allowed`,
+          `\`${printRule(rule)}\` waits longer than a year, so no second touch is ever allowed`,
           rule.span,
           `use a wait of at most 365 days`,
         ),
