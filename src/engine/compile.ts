@@ -19,6 +19,7 @@ import {
   type Trigger,
 } from "../ast.js";
 import { assertNever } from "../diagnostics.js";
+import { compileRule } from "./rules/index.js";
 import { printTrigger } from "../print.js";
 import { IR_FORMAT, type IrChannels, type IrDuration, type IrPolicy, type IrRule, type IrStage, type IrTransition, type IrTrigger } from "./ir.js";
 
@@ -86,67 +87,8 @@ function compileRules(list: readonly Rule[], stage: string | null): IrRule[] {
     const n = (seen.get(rule.kind) ?? 0) + 1;
     seen.set(rule.kind, n);
     const id = rule.name?.name ?? `${stage ?? "policy"}.${rule.kind}.${n}`;
-    return compileRule(rule, id, stage);
+    return compileRule(rule, { id, stage, channels: channels(rule.channels), ...spanField(rule.span) });
   });
-}
-
-function compileRule(rule: Rule, id: string, stage: string | null): IrRule {
-  const base = { id, stage, ...spanField(rule.span) };
-  switch (rule.kind) {
-    case "never-without":
-    case "never-after":
-      return {
-        ...base,
-        kind: rule.kind,
-        channels: channels(rule.channels),
-        tagged: rule.tagged?.value ?? null,
-        signal: rule.signal.name,
-        where: rule.where ? stripSpans(rule.where) : null,
-      };
-    case "never-within":
-      return {
-        ...base,
-        kind: rule.kind,
-        channels: channels(rule.channels),
-        tagged: rule.tagged?.value ?? null,
-        signal: rule.signal.name,
-        where: rule.where ? stripSpans(rule.where) : null,
-        duration: duration(rule.duration),
-      };
-    case "never-when":
-      return {
-        ...base,
-        kind: rule.kind,
-        channels: channels(rule.channels),
-        tagged: rule.tagged?.value ?? null,
-        when: stripSpans(rule.when),
-      };
-    case "at-most":
-      return {
-        ...base,
-        kind: rule.kind,
-        channels: channels(rule.channels),
-        count: rule.count,
-        window:
-          rule.window.kind === "rolling"
-            ? { kind: "rolling", amount: rule.window.amount, unit: rule.window.unit }
-            : { kind: "calendar", unit: rule.window.unit },
-      };
-    case "at-least":
-      return { ...base, kind: rule.kind, channels: channels(rule.channels), duration: duration(rule.duration) };
-    case "quiet-hours":
-      return {
-        ...base,
-        kind: rule.kind,
-        channels: channels(rule.channels),
-        start: { hour: rule.start.hour, minute: rule.start.minute },
-        end: { hour: rule.end.hour, minute: rule.end.minute },
-      };
-    case "only-business-days":
-      return { ...base, kind: rule.kind, channels: channels(rule.channels) };
-    default:
-      return assertNever(rule, "rule");
-  }
 }
 
 function compileTransition(transition: Transition): IrTransition {

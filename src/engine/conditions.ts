@@ -27,7 +27,7 @@
  * @module
  */
 
-import { COUNTERS } from "../ast.js";
+import { COUNTERS, conditionOperands } from "../ast.js";
 import type { Expr, Operand } from "../ast.js";
 import type { Contact } from "../model.js";
 import { durationMs } from "./time.js";
@@ -231,6 +231,11 @@ export function evaluateCondition(expr: Expr, scope: ConditionScope): boolean {
     // deeper than the stack) must not crash a decision.
     return false;
   }
+}
+
+/** True when a condition may read the value at `head` (a path beginning with it: `touch.channel...`, `time_in_stage`). */
+export function readsPath(condition: Expr, ...head: string[]): boolean {
+  return conditionOperands(condition).some((op) => op.kind === "path" && head.every((segment, i) => op.segments[i] === segment));
 }
 
 // ---------------------------------------------------------------- compiled conditions

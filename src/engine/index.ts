@@ -12,16 +12,21 @@ import { HeedInputError, HeedPolicyError, sortDiagnostics } from "../diagnostics
 import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
 import type { Engine, Explanation, Snapshot, StageChange } from "./api.js";
 import { compileIr } from "./compile.js";
-import { decideMembers, member, ruleOutcomes, type Member } from "./decide.js";
+import { decideMembers, ruleOutcomes } from "./combine.js";
+import { makeContext } from "./context.js";
 import { checkContact, checkEvent, checkInput, checkTouch, orderHistory, parseTime, type NormalEvent } from "./input.js";
 import type { IrPolicy } from "./ir.js";
-import { advance, applyEvent, copyState, enterPolicy, makeContext, makeRuntime, nextTimer, type PolicyState, type Runtime } from "./machine.js";
+import { advance, applyEvent, enterPolicy, nextTimer } from "./machine.js";
+import { member, type Member } from "./member.js";
+import { allInstants, isInstant } from "./rules/memory.js";
+import { makeRuntime, type Runtime } from "./runtime.js";
+import { copyState, type PolicyState } from "./state.js";
 import { formatInstant } from "./time.js";
 import { validatePolicy } from "./validate.js";
 
 export { compileIr } from "./compile.js";
 export type * from "./ir.js";
-export type { PolicyState, RuleMemory } from "./machine.js";
+export type { PolicyState, RuleMemory } from "./state.js";
 
 /** The snapshot format tag. */
 export const SNAPSHOT_FORMAT = "heed-snapshot/2";
@@ -289,15 +294,6 @@ function sameList(a: readonly unknown[], b: readonly string[]): boolean {
   return true;
 }
 
-function allInstants(list: readonly unknown[]): boolean {
-  for (let i = 0; i < list.length; i++) if (!isInstant(list[i])) return false;
-  return true;
-}
-
-function isInstant(value: unknown): value is number {
-  return typeof value === "number" && Number.isFinite(value);
-}
-
 function isCount(value: unknown): boolean {
   return typeof value === "number" && Number.isInteger(value) && value >= 0;
 }
@@ -314,22 +310,8 @@ function stateProblem(rt: Runtime, state: unknown): string | undefined {
   const rules = rt.rules;
   if (!Array.isArray(memory) || memory.length !== rules.length) return `\`memory\` must hold one entry per rule (${rules.length})`;
   for (let i = 0; i < rules.length; i++) {
-    const m: unknown = memory[i];
-    let fits: boolean;
-    switch (rules[i]!.memory) {
-      case "instants":
-        fits = Array.isArray(m) && allInstants(m);
-        break;
-      case "flag":
-        fits = typeof m === "boolean";
-        break;
-      case "instant":
-        fits = m === null || isInstant(m);
-        break;
-      default:
-        fits = m === null;
-    }
-    if (!fits) return `the memory of rule \`${rules[i]!.id}\` does not fit its kind (${rules[i]!.kind})`;
+    const r = rules[i]!;
+    if (!r.kind.memory.fits(memory[i])) return `the memory of rule \`${r.id}\` does not fit its kind (${r.kind.kind})`;
   }
   return undefined;
 }

@@ -10,7 +10,7 @@
  */
 
 import type { Span } from "../diagnostics.js";
-import type { DurationUnit, Expr, RollingUnit } from "../ast.js";
+import type { DurationUnit, Expr } from "../ast.js";
 
 /** The format tag of a compiled policy. */
 export const IR_FORMAT = "heed-ir/1";
@@ -28,77 +28,22 @@ export interface IrTimeOfDay {
 }
 
 /** The touches a rule speaks of: `null` is every channel, else the listed ones. */
-export type IrChannels = string[] | null;
+export type IrChannels = readonly string[] | null;
 
-/** Fields shared by every compiled rule. */
-interface IrRuleBase {
-  /** The rule's name, or `<scope>.<kind>.<n>` from its position. */
-  id: string;
-  /** The stage the rule belongs to, or `null` for a policy-wide rule. */
-  stage: string | null;
-  channels: IrChannels;
-  span?: Span;
-}
-
-export interface IrNeverWithout extends IrRuleBase {
-  kind: "never-without";
-  tagged: string | null;
-  signal: string;
-  where: Expr | null;
-}
-
-export interface IrNeverAfter extends IrRuleBase {
-  kind: "never-after";
-  tagged: string | null;
-  signal: string;
-  where: Expr | null;
-}
-
-export interface IrNeverWithin extends IrRuleBase {
-  kind: "never-within";
-  tagged: string | null;
-  signal: string;
-  where: Expr | null;
-  duration: IrDuration;
-}
-
-export interface IrNeverWhen extends IrRuleBase {
-  kind: "never-when";
-  tagged: string | null;
-  when: Expr;
-}
-
-export interface IrAtMost extends IrRuleBase {
-  kind: "at-most";
-  count: number;
-  window: { kind: "rolling"; amount: number; unit: RollingUnit } | { kind: "calendar"; unit: "day" | "week" };
-}
-
-export interface IrAtLeast extends IrRuleBase {
-  kind: "at-least";
-  duration: IrDuration;
-}
-
-export interface IrQuietHours extends IrRuleBase {
-  kind: "quiet-hours";
-  start: IrTimeOfDay;
-  end: IrTimeOfDay;
-}
-
-export interface IrOnlyBusinessDays extends IrRuleBase {
-  kind: "only-business-days";
-}
-
-/** A compiled rule. */
-export type IrRule =
-  | IrNeverWithout
-  | IrNeverAfter
-  | IrNeverWithin
-  | IrNeverWhen
-  | IrAtMost
-  | IrAtLeast
-  | IrQuietHours
-  | IrOnlyBusinessDays;
+/** The compiled rules: one form per rule kind, each defined in its module under `rules/`. */
+export type {
+  IrAtLeast,
+  IrAtMost,
+  IrNeverAfter,
+  IrNeverWhen,
+  IrNeverWithin,
+  IrNeverWithout,
+  IrOnlyBusinessDays,
+  IrQuietHours,
+  IrRule,
+  IrRuleBase,
+} from "./rules/index.js";
+import type { IrRule } from "./rules/index.js";
 
 /** What makes a transition fire. */
 export type IrTrigger =

@@ -1,0 +1,94 @@
+/**
+ * Everything about a contact that processing and judging need besides its
+ * state: the contact, its time zone and calendar under the policy, and
+ * where stage changes are recorded for explanations.
+ *
+ * @module
+ */
+
+import { HeedInputError } from "../diagnostics.js";
+import type { Contact } from "../model.js";
+import type { StageChange } from "./api.js";
+import { knownZone } from "./input.js";
+import type { IrDuration } from "./ir.js";
+import type { Runtime } from "./runtime.js";
+import { addDuration, type Calendar } from "./time.js";
+
+/** Business-day sums by amount, then by starting instant: `at + amount business days`. */
+export type BusinessSums = Map<number, Map<number, number>>;
+
+/** How many sums per amount a zone remembers before starting afresh. */
+const MAX_SUMS = 4096;
+
+/** The contact as processing sees it under one policy. */
+export interface Context {
+  contact: Contact;
+  /** The zone used for local time, when the contact or the policy gives one. */
+  zone: string | undefined;
+  calendar: Calendar | undefined;
+  /** Business-day sums already computed in this zone under this policy. */
+  sums: BusinessSums | undefined;
+  /** Where stage changes are recorded, for explanations. */
+  log: StageChange[] | undefined;
+}
+
+/**
+ * The context of a contact under a policy. Its zone is read from the
+ * policy's `timezone from` path (normally `contact.timezone`), else the
+ * policy's fallback.
+ */
+export function makeContext(rt: Runtime, contact: Contact): Context {
+  let zone: string | undefined;
+  const from = rt.ir.timezone.from;
+  if (from[0] === "contact" && from.length === 2 && from[1] === "timezone") {
+    zone = contact.timezone;
+  } else if (from[0] === "contact" && from.length >= 2) {
+    const name = from[from.length === 3 && from[1] === "attributes" ? 2 : 1]!;
+    const value = contact.attributes?.[name];
+    if (typeof value === "string") {
+      if (!knownZone(value)) {
+        throw new HeedInputError(
+          "unknown-timezone",
+          `contact.attributes.${name}`,
+          `unknown time zone \`${value}\` in \`contact.attributes.${name}\` (expected an IANA name such as \`America/New_York\`)`,
+        );
+      }
+      zone = value;
+    }
+  }
+  const fallback = rt.ir.timezone.fallback;
+  if (zone === undefined && fallback !== null && knownZone(fallback)) zone = fallback;
+  let calendar: Calendar | undefined;
+  let sums: BusinessSums | undefined;
+  if (zone !== undefined) {
+    calendar = rt.calendars.get(zone);
+    sums = rt.sums.get(zone);
+    if (calendar === undefined || sums === undefined) {
+      calendar = { zone, holidays: rt.holidays };
+      sums = new Map();
+      rt.calendars.set(zone, calendar);
+      rt.sums.set(zone, sums);
+    }
+  }
+  return { contact, zone, calendar, sums, log: undefined };
+}
+
+/** Adds a business-day or fixed duration; `undefined` when business days have no zone to count in. */
+export function addIn(ctx: Context, at: number, d: IrDuration): number | undefined {
+  if (d.unit !== "business-days") return addDuration(at, d.amount, d.unit, undefined);
+  if (ctx.calendar === undefined) return undefined;
+  // Walking the local calendar is the costly part of deciding: remember the sums (a pure function of zone, holidays and input).
+  let memo = ctx.sums?.get(d.amount);
+  const known = memo?.get(at);
+  if (known !== undefined) return known;
+  const sum = addDuration(at, d.amount, d.unit, ctx.calendar);
+  if (ctx.sums !== undefined) {
+    if (memo === undefined) {
+      memo = new Map();
+      ctx.sums.set(d.amount, memo);
+    }
+    if (memo.size >= MAX_SUMS) memo.clear();
+    memo.set(at, sum);
+  }
+  return sum;
+}

@@ -1,0 +1,186 @@
+/**
+ * IR -> runtime: a compiled policy with the lookups the machine and the
+ * decision need, made once per compiled engine: each rule made into a
+ * {@link CompiledRule} by its kind, each stage's rules and transitions
+ * listed in the order they are tried, per channel and per event type.
+ *
+ * @module
+ */
+
+import type { Policy, Rule } from "../ast.js";
+import { code, MESSAGE_STYLE, printRule } from "../print.js";
+import { compileCondition, type CompiledCondition } from "./conditions.js";
+import type { BusinessSums } from "./context.js";
+import type { IrDuration, IrPolicy, IrStage, IrTransition } from "./ir.js";
+import type { CompiledRule, IrRule, RuleEnv } from "./rules/index.js";
+import { ruleKind } from "./rules/index.js";
+import type { Calendar } from "./time.js";
+import type { Verdict } from "./verdict.js";
+
+/** What the machine and the decision need of one stage, looked up once per step. */
+export interface StageRuntime {
+  readonly stage: IrStage;
+  /** The rules that apply in the stage: its own, then the policy-wide ones. */
+  readonly rules: readonly CompiledRule[];
+  /**
+   * Of {@link rules}, per declared channel, those that speak of it (their
+   * channel list names it, or they have none), in the same order; a touch on
+   * any other channel meets only {@link anyChannelRules}.
+   */
+  readonly channelRules: ReadonlyMap<string, readonly CompiledRule[]>;
+  /** Of {@link rules}, those without a channel list. */
+  readonly anyChannelRules: readonly CompiledRule[];
+  /** The ids of the stage's own checks, as reasons name them (`nurture.allow`, `closed.final`). */
+  readonly allowRule: string;
+  readonly finalRule: string;
+  /** The stage's `allow` list as messages print it (`` `email`, `call` `` or `no channel`). */
+  readonly allowedText: string;
+  /**
+   * The transitions tried in the stage: its own in source order, then the
+   * policy-wide ones; none from a final stage.
+   */
+  readonly transitions: readonly IrTransition[];
+  /**
+   * Of {@link transitions}, those an event of a given type can fire, in
+   * order: the `on` transitions naming it and every transition that is not
+   * an `on`; {@link anyEvent} for the other types. Trying only these gives
+   * the same first match as trying all: an `on` transition never matches
+   * another type.
+   */
+  readonly byEvent: ReadonlyMap<string, readonly IrTransition[]>;
+  /** The transitions that are not `on` a signal, in order: what a timer or an event of an unnamed type can fire. */
+  readonly anyEvent: readonly IrTransition[];
+  /** The transitions with a `when` trigger, tried on entering the stage. */
+  readonly whens: readonly IrTransition[];
+  /** The durations of the `after DURATION` transitions: the stage's timers. */
+  readonly elapsed: readonly IrDuration[];
+  /**
+   * The stage's way out depends on counting business days (an `after N
+   * ignored touches` transition with a business-day ignore window, or an
+   * `after N business days` transition, of the stage or policy-wide):
+   * without a zone, touches there are denied.
+   */
+  readonly timersNeedZone: boolean;
+}
+
+/** A compiled policy with the lookups the machine needs at run time. */
+export interface Runtime {
+  readonly ir: IrPolicy;
+  /** Every stage by name. */
+  readonly stages: ReadonlyMap<string, StageRuntime>;
+  /** Every rule, in the order of `IrPolicy.rules`. */
+  readonly rules: readonly CompiledRule[];
+  /** The policy's `applies when` condition made into a function, or null when the policy applies to every contact and touch. */
+  readonly applies: CompiledCondition | null;
+  /** One empty entry per rule: what a decision's record of the rules judged starts as (copying it is cheaper than filling a new array). */
+  readonly noneKnown: readonly (Verdict | undefined)[];
+  /** The rules whose memory a touch changes. */
+  readonly touchRules: readonly CompiledRule[];
+  /** Per signal, the rules whose memory it changes. */
+  readonly signalRules: ReadonlyMap<string, readonly CompiledRule[]>;
+  readonly engagement: ReadonlySet<string>;
+  readonly channels: ReadonlySet<string>;
+  /** The declared channels as messages print them (`` `email`, `call` `` or `no channel`). */
+  readonly channelsText: string;
+  readonly holidays: ReadonlySet<string>;
+  /** Per zone, the calendar of this policy's holidays there (made on first use). */
+  readonly calendars: Map<string, Calendar>;
+  /** Per zone, business-day sums already computed (bounded). */
+  readonly sums: Map<string, BusinessSums>;
+}
+
+/** The rules of a policy in the order of `IrPolicy.rules`: stage by stage, then the policy-wide ones. */
+function rulesInOrder(policy: Policy): Rule[] {
+  return [...policy.stages.flatMap((s) => s.rules), ...policy.rules];
+}
+
+/** A rule as the engine runs it: every field set, in one order, so that all share one shape. */
+function compiledRule(rule: IrRule, source: Rule, index: number, env: RuleEnv): CompiledRule {
+  const kind = ruleKind(rule);
+  const behaviour = kind.behaviour(rule, env);
+  const where = behaviour.signal?.where ?? null;
+  return {
+    index,
+    id: rule.id,
+    code: kind.code,
+    text: printRule(source, MESSAGE_STYLE),
+    span: rule.span,
+    channels: rule.channels === null ? null : new Set(rule.channels),
+    tagged: behaviour.tagged,
+    needsZone: behaviour.needsZone,
+    readsChannel: behaviour.readsChannel,
+    timeless: behaviour.timeless,
+    countsTouches: behaviour.countsTouches,
+    signal: behaviour.signal?.type ?? null,
+    where: where === null ? null : compileCondition(where),
+    kind,
+    ir: rule,
+    onTouch: behaviour.onTouch,
+    onSignal: behaviour.onSignal,
+    check: behaviour.check,
+    detail: behaviour.detail,
+  };
+}
+
+/** Prepares a compiled policy for running; `policy` is the policy it was compiled from (rules' texts are printed from it). */
+export function makeRuntime(ir: IrPolicy, policy: Policy): Runtime {
+  const sources = rulesInOrder(policy);
+  const byId = new Map(ir.rules.map((r, i) => [r.id, i] as const));
+  const policyWide = ir.policyRules.map((id) => byId.get(id)!);
+  const isBusiness = (d: IrDuration): boolean => d.unit === "business-days";
+  const holidays: ReadonlySet<string> = new Set(ir.holidays);
+  const env: RuleEnv = { holidays };
+  const rules = ir.rules.map((r, i) => compiledRule(r, sources[i]!, i, env));
+  const signalRules = new Map<string, CompiledRule[]>();
+  for (const r of rules) {
+    if (r.signal === null) continue;
+    const list = signalRules.get(r.signal);
+    if (list === undefined) signalRules.set(r.signal, [r]);
+    else list.push(r);
+  }
+  const needsZone = (t: IrTransition): boolean =>
+    (t.trigger.kind === "ignored" && isBusiness(ir.ignoreWindow)) || (t.trigger.kind === "elapsed" && isBusiness(t.trigger.duration));
+  const stages = new Map<string, StageRuntime>();
+  for (const stage of ir.stages) {
+    const transitions = stage.final ? [] : [...stage.transitions, ...ir.transitions];
+    const byEvent = new Map<string, IrTransition[]>();
+    for (const t of transitions) {
+      if (t.trigger.kind === "signal") byEvent.set(t.trigger.signal, []);
+    }
+    for (const [type, list] of byEvent) {
+      for (const t of transitions) if (t.trigger.kind !== "signal" || t.trigger.signal === type) list.push(t);
+    }
+    const inForce = [...stage.rules.map((id) => byId.get(id)!), ...policyWide].map((i) => rules[i]!);
+    const speaksOf = (channel: string | null) => inForce.filter((r) => r.channels === null || (channel !== null && r.channels.has(channel)));
+    stages.set(stage.name, {
+      stage,
+      rules: inForce,
+      channelRules: new Map(ir.channels.map((channel) => [channel, speaksOf(channel)])),
+      anyChannelRules: speaksOf(null),
+      allowRule: `${stage.name}.allow`,
+      finalRule: `${stage.name}.final`,
+      allowedText: stage.allow === null || stage.allow.length === 0 ? "no channel" : stage.allow.map(code).join(", "),
+      transitions,
+      byEvent,
+      anyEvent: transitions.filter((t) => t.trigger.kind !== "signal"),
+      whens: transitions.filter((t) => t.trigger.kind === "when"),
+      elapsed: transitions.flatMap((t) => (t.trigger.kind === "elapsed" ? [t.trigger.duration] : [])),
+      timersNeedZone: transitions.some(needsZone),
+    });
+  }
+  return {
+    ir,
+    stages,
+    rules,
+    applies: ir.appliesWhen === null ? null : compileCondition(ir.appliesWhen),
+    noneKnown: ir.rules.map(() => undefined),
+    touchRules: rules.filter((r) => r.countsTouches),
+    signalRules,
+    engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),
+    channels: new Set(ir.channels),
+    channelsText: ir.channels.map(code).join(", ") || "no channel",
+    holidays,
+    calendars: new Map(),
+    sums: new Map(),
+  };
+}
