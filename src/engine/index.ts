@@ -6,8 +6,7 @@
  * @module
  */
 
-import { stripSpans, type Policy } from "../ast.js";
-import { canonicalJson } from "../canonical.js";
+import type { Policy } from "../ast.js";
 import { HeedInputError, HeedPolicyError, sortDiagnostics } from "../diagnostics.js";
 import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
 import type { Engine, Explanation, Snapshot, StageChange } from "./api.js";
@@ -16,63 +15,19 @@ import { decideMembers, ruleOutcomes } from "./combine.js";
 import { makeContext } from "./context.js";
 import { checkContact, checkEvent, checkInput, checkTouch, orderHistory, parseTime, type NormalEvent } from "./input.js";
 import type { IrPolicy } from "./ir.js";
+import { RECENT_IDS } from "./snapshot.js";
 import { advance, applyEvent, enterPolicy, nextTimer } from "./machine.js";
 import { member, type Member } from "./member.js";
-import { allInstants, isInstant } from "./rules/memory.js";
 import { makeRuntime, type Runtime } from "./runtime.js";
 import { copyState, type PolicyState } from "./state.js";
+import { checkSnapshot, policyVersion, SNAPSHOT_FORMAT, type SnapshotData } from "./snapshot.js";
 import { formatInstant } from "./time.js";
 import { validatePolicy } from "./validate.js";
 
 export { compileIr } from "./compile.js";
 export type * from "./ir.js";
 export type { PolicyState, RuleMemory } from "./state.js";
-
-/** The snapshot format tag. */
-export const SNAPSHOT_FORMAT = "heed-snapshot/2";
-/** How many recent event ids a snapshot remembers to drop redelivered events. */
-export const RECENT_IDS = 256;
-
-/** The fields of a snapshot (all plain JSON). */
-interface SnapshotData {
-  format: typeof SNAPSHOT_FORMAT;
-  contact: Contact;
-  /** The instant handed to `start`. */
-  startedAt: string;
-  /** The instant of the last stepped event (epoch ms), `null` before the first. */
-  last: number | null;
-  /** The ids of the most recent events, oldest first, at most {@link RECENT_IDS}. */
-  recentIds: string[];
-  /** One state per compiled policy, `null` until the first event enters the contact. */
-  states: PolicyState[] | null;
-  /** The versions of the policies the states were built under (see {@link policyVersion}). */
-  policies: string[];
-}
-
-/**
- * A policy's name and a fingerprint of its compiled form, spans left out
- * (`inbound-content#0f3a9c2d41b7e5`): a snapshot's states hold what each rule
- * remembers by rule position, so they are only meaningful under the policy
- * they were built with. Reformatting a policy keeps its version; changing a
- * rule, a stage or a transition changes it.
- */
-function policyVersion(ir: IrPolicy): string {
-  return `${ir.name}#${fingerprint(canonicalJson(stripSpans(ir)))}`;
-}
-
-/** A 53-bit hash of a text as 14 hex digits (cyrb53): enough to tell policy versions apart, not a secure digest. */
-function fingerprint(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, "0");
-}
+export { RECENT_IDS, SNAPSHOT_FORMAT } from "./snapshot.js";
 
 /**
  * Compiles one policy or a policy set. Throws {@link HeedPolicyError} with
@@ -94,6 +49,12 @@ class CompiledEngine implements Engine {
   private readonly declared: readonly string[];
   private readonly irs: readonly IrPolicy[];
   private versionList: readonly string[] | undefined;
+  /**
+   * The snapshots this engine made or checked: trusted from then on, so a
+   * snapshot is checked once, where it enters (a value an application
+   * stored and read back is a new object, and is checked again).
+   */
+  private readonly known = new WeakSet<object>();
 
   constructor(policies: readonly Policy[]) {
     const irs = policies.map((p) => compileIr(p));
@@ -137,11 +98,15 @@ class CompiledEngine implements Engine {
       states: null,
       policies: [...this.versions],
     };
-    return data as unknown as Snapshot;
+    return this.made(data);
+  }
+
+  restore(snapshot: unknown): Snapshot {
+    return this.made(this.restored(snapshot));
   }
 
   step(snapshot: Snapshot, event: HistoryEvent): Snapshot {
-    const data = this.checkSnapshot(snapshot);
+    const data = this.restored(snapshot);
     const ev = checkEvent(event, undefined, "event");
     if (ev.id !== undefined && data.recentIds.includes(ev.id)) return snapshot;
     if (data.last !== null && ev.at < data.last) {
@@ -163,11 +128,11 @@ class CompiledEngine implements Engine {
       states: members.map((m) => m.st),
       policies: data.policies,
     };
-    return next as unknown as Snapshot;
+    return this.made(next);
   }
 
   decide(snapshot: Snapshot, touch: ProposedTouch, at: string): Decision {
-    const data = this.checkSnapshot(snapshot);
+    const data = this.restored(snapshot);
     const checkedTouch = checkTouch(touch);
     const when = parseTime(at, "at");
     if (data.last !== null && when < data.last) {
@@ -230,6 +195,20 @@ class CompiledEngine implements Engine {
     return out;
   }
 
+  /** A snapshot this engine made, trusted from now on. */
+  private made(data: SnapshotData): Snapshot {
+    this.known.add(data);
+    return data as unknown as Snapshot;
+  }
+
+  /** The snapshot's data, checked unless this engine made or checked it. */
+  private restored(snapshot: unknown): SnapshotData {
+    if (typeof snapshot === "object" && snapshot !== null && this.known.has(snapshot)) return snapshot as SnapshotData;
+    const data = checkSnapshot(snapshot, this.runtimes, this.versions);
+    this.known.add(data);
+    return data;
+  }
+
   /** Processes the timers due before the event, then the event. */
   private apply(members: readonly Member[], ev: NormalEvent): void {
     for (const m of members) {
@@ -238,80 +217,5 @@ class CompiledEngine implements Engine {
     }
   }
 
-  /**
-   * Checks that a snapshot is one of this engine's: its format, the versions
-   * of the policies it was built under (a snapshot made before a policy
-   * changed must be rebuilt from the history), and the shape of every state,
-   * so that a damaged snapshot is refused with its field named instead of
-   * failing somewhere inside.
-   */
-  private checkSnapshot(snapshot: Snapshot): SnapshotData {
-    const data = snapshot as unknown as Partial<SnapshotData> | null;
-    const format = typeof data === "object" && data !== null ? (data as { format?: unknown }).format : undefined;
-    if (typeof format === "string" && format !== SNAPSHOT_FORMAT && /^heed-snapshot\/\d+$/.test(format)) {
-      throw new HeedInputError(
-        "stale-snapshot",
-        "snapshot.format",
-        `the snapshot is in the format \`${format}\`, this engine reads \`${SNAPSHOT_FORMAT}\`: rebuild it by stepping the contact's history again`,
-      );
-    }
-    const ok =
-      typeof data === "object" &&
-      data !== null &&
-      data.format === SNAPSHOT_FORMAT &&
-      typeof data.contact === "object" &&
-      data.contact !== null &&
-      Array.isArray(data.recentIds) &&
-      (data.last === null || (typeof data.last === "number" && Number.isFinite(data.last))) &&
-      (data.states === null || (Array.isArray(data.states) && data.states.length === this.runtimes.length)) &&
-      Array.isArray(data.policies);
-    if (!ok) {
-      throw new HeedInputError("invalid-snapshot", "snapshot", `the snapshot is not a \`${SNAPSHOT_FORMAT}\` state of this engine's policies`);
-    }
-    const versions = data.policies!;
-    if (!sameList(versions, this.versions)) {
-      throw new HeedInputError(
-        "stale-snapshot",
-        "snapshot.policies",
-        `the snapshot was built under ${versions.map((v) => `\`${String(v)}\``).join(", ") || "no policy"}, this engine runs ${this.versions.map((v) => `\`${v}\``).join(", ")}: rebuild it by stepping the contact's history again`,
-      );
-    }
-    checkContact(data.contact);
-    const states = data.states;
-    for (let i = 0; states && i < states.length; i++) {
-      const problem = stateProblem(this.runtimes[i]!, states[i]);
-      if (problem !== undefined) {
-        throw new HeedInputError("invalid-snapshot", `snapshot.states[${i}]`, `\`snapshot.states[${i}]\` is not a state of policy \`${this.policies[i]}\`: ${problem}`);
-      }
-    }
-    return data as SnapshotData;
-  }
 }
 
-function sameList(a: readonly unknown[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function isCount(value: unknown): boolean {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0;
-}
-
-/** What is wrong with a stored state under a compiled policy, or undefined when nothing is. */
-function stateProblem(rt: Runtime, state: unknown): string | undefined {
-  if (typeof state !== "object" || state === null || Array.isArray(state)) return "not an object";
-  const st = state as Partial<Record<keyof PolicyState, unknown>>;
-  if (typeof st.stage !== "string" || !rt.stages.has(st.stage)) return `no stage \`${String(st.stage)}\``;
-  if (!isInstant(st.entry) || !isInstant(st.through)) return "`entry` and `through` must be instants";
-  if (!isCount(st.ignored) || !isCount(st.touches) || !isCount(st.totalTouches)) return "the counters must be whole numbers";
-  if (!Array.isArray(st.pending) || !allInstants(st.pending)) return "`pending` must be a list of instants";
-  const memory = st.memory;
-  const rules = rt.rules;
-  if (!Array.isArray(memory) || memory.length !== rules.length) return `\`memory\` must hold one entry per rule (${rules.length})`;
-  for (let i = 0; i < rules.length; i++) {
-    const r = rules[i]!;
-    if (!r.kind.memory.fits(memory[i])) return `the memory of rule \`${r.id}\` does not fit its kind (${r.kind.kind})`;
-  }
-  return undefined;
-}
