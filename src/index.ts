@@ -91,7 +91,8 @@ export type {
 
 export type { Engine, Explanation, RuleOutcome, Snapshot, StageChange } from "./engine/api.js";
 export { compile, RECENT_IDS, SNAPSHOT_FORMAT } from "./engine/index.js";
-export { validatePolicy } from "./engine/validate.js";
+export type { CheckedPolicy, CheckOptions, CheckResult, PolicyForm } from "./checks/index.js";
+export { checkPolicy, validatePolicy } from "./checks/index.js";
 
 export type { ParsePolicyOptions, ParsePolicyResult, PolicyFormat } from "./parser/index.js";
 export { detectFormat, parseDsl, parsePolicy, parseYamlPolicy, printYaml } from "./parser/index.js";

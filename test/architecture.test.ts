@@ -40,6 +40,25 @@ describe("architecture", () => {
     expect(offences).toEqual([]);
   });
 
+  it("keeps the layers apart: the parser and lexer import no engine, the engine and the checks no adapter, the checks no engine or parser", () => {
+    const forbidden: [string, string[]][] = [
+      ["lexer", ["/engine/", "/checks/", "/parser/", "/analysis/", "/adapters/"]],
+      ["parser", ["/engine/", "/analysis/", "/adapters/"]],
+      ["checks", ["/engine/", "/parser/", "/lexer/", "/analysis/", "/adapters/"]],
+      ["engine", ["/parser/", "/lexer/", "/analysis/", "/adapters/"]],
+    ];
+    const offences: string[] = [];
+    for (const [dir, banned] of forbidden) {
+      for (const file of sourceFiles(join(root, "src", dir))) {
+        for (const spec of imports(file)) {
+          const target = spec.startsWith(".") ? `/${relative(join(root, "src"), resolve(dirname(file), spec))}` : spec;
+          for (const b of banned) if (target.startsWith(b)) offences.push(`${relative(root, file)} imports ${spec}`);
+        }
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+
   it("keeps node-only code out of the parser and lexer", () => {
     const offences: string[] = [];
     for (const dir of ["parser", "lexer"]) {

@@ -7,6 +7,7 @@
  */
 
 import type { Policy } from "../ast.js";
+import { isChecked, validatePolicy } from "../checks/index.js";
 import { HeedInputError, HeedPolicyError, sortDiagnostics } from "../diagnostics.js";
 import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
 import type { Engine, Explanation, Snapshot, StageChange } from "./api.js";
@@ -22,7 +23,6 @@ import { makeRuntime, type Runtime } from "./runtime.js";
 import { copyState, type PolicyState } from "./state.js";
 import { checkSnapshot, policyVersion, SNAPSHOT_FORMAT, type SnapshotData } from "./snapshot.js";
 import { formatInstant } from "./time.js";
-import { validatePolicy } from "./validate.js";
 
 export { compileIr } from "./compile.js";
 export type * from "./ir.js";
@@ -38,7 +38,9 @@ export function compile(policy: Policy | readonly Policy[]): Engine {
   if (list.length === 0) {
     throw new HeedPolicyError([{ severity: "error", code: "empty-policy-set", message: "a policy set needs at least one policy" }]);
   }
-  const errors = sortDiagnostics(list.flatMap((p) => validatePolicy(p)).filter((d) => d.severity === "error"));
+  // a policy the checks stage passed is trusted; any other is checked here, once
+  const unchecked = list.filter((p) => !isChecked(p));
+  const errors = sortDiagnostics(unchecked.flatMap((p) => validatePolicy(p)).filter((d) => d.severity === "error"));
   if (errors.length > 0) throw new HeedPolicyError(errors);
   return new CompiledEngine(list);
 }

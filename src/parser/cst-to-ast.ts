@@ -18,7 +18,8 @@ import type * as C from "./cst.js";
 import type * as A from "../ast.js";
 import { parseDate } from "../calendar.js";
 import type { Diagnostic, Span } from "../diagnostics.js";
-import { didYouMean, singularChannel } from "./names.js";
+import { didYouMean } from "../suggest.js";
+import { singularChannel } from "./names.js";
 import { excerpt, tokenSpan } from "../lexer/index.js";
 
 /** A required piece of the CST is absent (only after error recovery). */

@@ -40,7 +40,8 @@ import {
   parseWindowText,
   type LeafResult,
 } from "./leaf.js";
-import { didYouMean, singularChannel, suggest } from "./names.js";
+import { didYouMean, suggest } from "../suggest.js";
+import { singularChannel } from "./names.js";
 import { POLICY_SCHEMA } from "./yaml-schema.js";
 
 /** Options of {@link parseYamlPolicy}. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Policy } from "../../src/ast.js";
 import { compile } from "../../src/engine/index.js";
 import { referenceEvaluate, referenceEvaluateSet } from "../../src/engine/reference.js";
-import { validatePolicy } from "../../src/engine/validate.js";
+import { validatePolicy } from "../../src/checks/index.js";
 import type { Decision, EvaluateInput } from "../../src/model.js";
 import { contactArbitrary, historyArbitrary } from "../../src/testing.js";
 import { CHANNELS, SIGNALS, policyArbitrary } from "./reference-arbitraries.js";

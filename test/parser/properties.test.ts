@@ -6,7 +6,7 @@ import { parseDsl } from "../../src/parser/dsl.js";
 import { formatPolicy } from "../../src/parser/format.js";
 import { parseYamlPolicy } from "../../src/parser/yaml.js";
 import { printYaml } from "../../src/parser/yaml-print.js";
-import { validatePolicy } from "../../src/engine/validate.js";
+import { validatePolicy } from "../../src/checks/index.js";
 import { policyArbitrary } from "../engine/arbitraries.js";
 import { parseConditionText, parseDurationText, parseWindowText } from "../../src/parser/leaf.js";
 import { printCondition, printDuration, printWindow } from "../../src/print.js";

@@ -26,7 +26,7 @@ import type {
 import { DEFAULT_ENGAGEMENT, stripSpans } from "../../ast.js";
 import type { Diagnostic, Span } from "../../diagnostics.js";
 import { sortDiagnostics } from "../../diagnostics.js";
-import { suggest } from "../../parser/names.js";
+import { suggest } from "../../suggest.js";
 import { printRule, printTime, printTransition, printTrigger } from "../../print.js";
 import { allowedChannels, channelsOf, startStageName, transitionsOf } from "./describe.js";
 

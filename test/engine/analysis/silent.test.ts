@@ -7,7 +7,7 @@ import type { Policy } from "../../../src/ast.js";
 import { analyzeSilentContact, describeSilentContact } from "../../../src/engine/analysis/silent.js";
 import { compile } from "../../../src/engine/index.js";
 import { formatInstant, parseInstant } from "../../../src/engine/time.js";
-import { validatePolicy } from "../../../src/engine/validate.js";
+import { validatePolicy } from "../../../src/checks/index.js";
 import { parsePolicy } from "../../../src/parser/index.js";
 import { policyArbitrary } from "../reference-arbitraries.js";
 

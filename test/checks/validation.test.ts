@@ -16,8 +16,8 @@ import type {
 } from "../../src/ast.js";
 import type { Diagnostic, Span } from "../../src/diagnostics.js";
 import { hasErrors } from "../../src/diagnostics.js";
-import { validatePolicy } from "../../src/engine/validate.js";
-import { policyArbitrary } from "./arbitraries.js";
+import { validatePolicy } from "../../src/checks/index.js";
+import { policyArbitrary } from "../engine/arbitraries.js";
 
 // ---------------------------------------------------------------- AST builders with spans
 

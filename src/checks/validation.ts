@@ -1,0 +1,210 @@
+/**
+ * The checks a policy must pass to compile: names that must refer to
+ * something, names that must be unique, numbers, times, dates and zones
+ * that must make sense. Each is one function registered for one kind of
+ * node (see `registry.ts`).
+ *
+ * Choices made where the contract is silent:
+ * - `at most 0 ...` is an error (`invalid-count`): a limit of zero allows no
+ *   touch, which a stage's `allow` list or a `never` rule says more plainly.
+ * - Every duration, including a rolling window's length and a duration
+ *   compared in a condition, must be a positive whole number of its unit.
+ * - A policy-wide transition in a policy without stages has nowhere to go
+ *   (`no-stages-to-move-to`), even towards the implicit stage `active`.
+ * - A contact's zone is read from `contact.timezone`, `contact.X` or
+ *   `contact.attributes.X`; any other `timezone from` path is an error
+ *   (`invalid-timezone-source`) rather than a zone silently never found.
+ *
+ * @module
+ */
+
+import { IANAZone } from "luxon";
+
+import type { Duration, Ident, NodeBase, Policy, Rule, TimeOfDay } from "../ast.js";
+import { parseDate } from "../calendar.js";
+import { suggest } from "../suggest.js";
+import type { Place, UnknownName } from "./catalogue.js";
+import { check, checkVariant, type Check, type CheckContext } from "./registry.js";
+
+/** Where a node is, for "first declared at" hints. */
+function placeOf(node: NodeBase | undefined): Place | undefined {
+  const span = node?.span;
+  return span === undefined ? undefined : { line: span.line, column: span.column };
+}
+
+function unknownName(name: string, declared: readonly string[]): UnknownName {
+  return { name, suggestion: suggest(name, declared), declared };
+}
+
+function isCount(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 1;
+}
+
+function isTime(time: TimeOfDay): boolean {
+  return Number.isInteger(time.hour) && time.hour >= 0 && time.hour <= 23 && Number.isInteger(time.minute) && time.minute >= 0 && time.minute <= 59;
+}
+
+function durationData(d: Duration): { amount: number; unit: Duration["unit"] } {
+  return { amount: d.amount, unit: d.unit };
+}
+
+/** True for `contact.timezone`, `contact.X` and `contact.attributes.X`: where a contact's zone can be read. */
+function isZoneSource(segments: readonly string[]): boolean {
+  if (segments[0] !== "contact") return false;
+  if (segments.length === 2) return segments[1] !== "attributes";
+  return segments.length === 3 && segments[1] === "attributes";
+}
+
+/** IANA zone names for suggestions (`America/New_Yrok`); empty where the runtime cannot list them. */
+function knownZones(): string[] {
+  const intl = Intl as { supportedValuesOf?: (key: string) => string[] };
+  return ["UTC", ...(intl.supportedValuesOf?.("timeZone") ?? [])];
+}
+
+/** Reports the second and later of names declared more than once. */
+function duplicates(items: readonly Ident[], report: (item: Ident, first: Ident) => void): void {
+  const seen = new Map<string, Ident>();
+  for (const item of items) {
+    const first = seen.get(item.name);
+    if (first !== undefined) report(item, first);
+    else seen.set(item.name, item);
+  }
+}
+
+// ---------------------------------------------------------------- the policy
+
+const channelDeclarations = check("policy", "validation", (policy, ctx) => {
+  if (policy.channels.length === 0) ctx.report("no-channels", {}, policy.name, policy);
+  duplicates(policy.channels, (channel, first) => ctx.report("duplicate-channel", { name: channel.name, first: placeOf(first) }, channel));
+});
+
+const stageDeclarations = check("policy", "validation", (policy, ctx) => {
+  const seen = new Map<string, NodeBase>();
+  for (const stage of policy.stages) {
+    const first = seen.get(stage.name.name);
+    if (first !== undefined) {
+      ctx.report("duplicate-stage", { name: stage.name.name, first: placeOf(first) }, stage.name, stage);
+    } else {
+      seen.set(stage.name.name, { span: stage.name.span ?? stage.span });
+    }
+  }
+  const starts = policy.stages.filter((s) => s.start);
+  const first = policy.stages[0];
+  const firstStart = starts[0];
+  if (first !== undefined && firstStart === undefined) {
+    ctx.report("no-start-stage", { first: first.name.name }, first.name, first, policy.name);
+  }
+  for (const extra of starts.slice(1)) {
+    ctx.report("several-start-stages", { name: extra.name.name, first: firstStart?.name.name ?? "" }, extra.name, extra);
+  }
+});
+
+const ruleNames = check("policy", "validation", (policy, ctx) => {
+  const named = [...policy.stages.flatMap((s) => s.rules), ...policy.rules].flatMap((r: Rule) => (r.name === undefined ? [] : [{ ...r.name, span: r.name.span ?? r.span }]));
+  duplicates(named, (name, first) => ctx.report("duplicate-rule", { name: name.name, first: placeOf(first) }, name));
+});
+
+const settings = check("policy", "validation", (policy, ctx) => {
+  // The YAML schema refuses `cadence: ""`; the DSL's `cadence ""` is refused here, so both forms agree.
+  if (policy.name.value.trim() === "") ctx.report("empty-name", {}, policy.name);
+  const from = policy.timezone?.from;
+  if (from !== undefined && !isZoneSource(from.segments)) {
+    ctx.report("invalid-timezone-source", { path: from.segments.join(".") }, from, policy.timezone);
+  }
+  const fallback = policy.timezone?.fallback;
+  if (fallback !== undefined && (fallback.value === "" || !IANAZone.isValidZone(fallback.value))) {
+    ctx.report("invalid-timezone", { zone: fallback.value, suggestion: suggest(fallback.value, knownZones()) }, fallback, policy.timezone);
+  }
+});
+
+const holidays = check("date", "validation", (holiday, ctx) => {
+  if (parseDate(holiday.date) === undefined) ctx.report("invalid-date", { date: holiday.date }, holiday);
+});
+
+// ---------------------------------------------------------------- stages
+
+const finalStages = check("stage", "validation", (stage, ctx) => {
+  if (!stage.final) return;
+  const name = stage.name.name;
+  for (const transition of stage.transitions) ctx.report("final-stage-has-transitions", { stage: name }, transition);
+  if (stage.allow !== undefined) ctx.report("final-stage-has-rules", { stage: name, what: "allow" }, stage.allow);
+  for (const rule of stage.rules) ctx.report("final-stage-has-rules", { stage: name, what: "rule" }, rule);
+});
+
+// ---------------------------------------------------------------- channels, durations, times
+
+const declaredChannels = check("channels", "validation", (list, ctx) => {
+  for (const channel of list.channels) {
+    if (!ctx.channels.includes(channel.name)) ctx.report("unknown-channel", unknownName(channel.name, ctx.channels), channel, list);
+  }
+});
+
+/** A duration outside conditions: a positive whole number of its unit. */
+const durations = check("duration", "validation", (duration, ctx) => {
+  if (!isCount(duration.amount)) ctx.report("invalid-duration", { duration: durationData(duration), window: false }, duration);
+});
+
+const times = check("time", "validation", (time, ctx) => {
+  if (!isTime(time)) ctx.report("invalid-time", { hour: time.hour, minute: time.minute }, time);
+});
+
+// ---------------------------------------------------------------- rules
+
+const limits = checkVariant("rule", "at-most", "validation", (rule, ctx) => {
+  if (rule.count === 0 || !isCount(rule.count)) ctx.report("invalid-count", { count: rule.count, zeroLimit: rule.count === 0 }, rule);
+  const window = rule.window;
+  if (window.kind === "rolling" && !isCount(window.amount)) {
+    ctx.report("invalid-duration", { duration: { amount: window.amount, unit: window.unit }, window: true }, window, rule);
+  }
+});
+
+const emptyQuietHours = checkVariant("rule", "quiet-hours", "validation", (rule, ctx) => {
+  const { start, end } = rule;
+  if (isTime(start) && isTime(end) && start.hour === end.hour && start.minute === end.minute) {
+    ctx.report("empty-quiet-hours", { start: { hour: start.hour, minute: start.minute }, end: { hour: end.hour, minute: end.minute } }, rule);
+  }
+});
+
+// ---------------------------------------------------------------- transitions
+
+const transitionCounts = (variant: "ignored" | "touches"): Check<CheckContext> =>
+  checkVariant("transition", variant, "validation", (transition, ctx) => {
+    const trigger = transition.trigger;
+    if (!isCount(trigger.count)) ctx.report("invalid-count", { count: trigger.count, zeroLimit: false }, trigger, transition);
+  });
+
+const targets = check("transition", "validation", (transition, ctx) => {
+  const target = transition.target;
+  if (ctx.stages.length === 0) {
+    ctx.report("no-stages-to-move-to", { target: target.name }, target, transition);
+  } else if (!ctx.stages.includes(target.name)) {
+    ctx.report("unknown-stage", unknownName(target.name, ctx.stages), target, transition);
+  }
+});
+
+// ---------------------------------------------------------------- conditions
+
+/** A duration compared in a condition: a fixed length (no business days), a positive whole number. */
+const comparedDurations = checkVariant("operand", "duration", "validation", (operand, ctx) => {
+  if (operand.unit === "business-days") ctx.report("business-days-in-condition", { duration: durationData(operand) }, operand);
+  else if (!isCount(operand.amount)) ctx.report("invalid-duration", { duration: durationData(operand), window: false }, operand);
+});
+
+/** Every validation check. */
+export const VALIDATION_CHECKS: readonly Check<CheckContext>[] = [
+  channelDeclarations,
+  stageDeclarations,
+  ruleNames,
+  settings,
+  holidays,
+  finalStages,
+  declaredChannels,
+  durations,
+  times,
+  limits,
+  emptyQuietHours,
+  transitionCounts("ignored"),
+  transitionCounts("touches"),
+  targets,
+  comparedDurations,
+];
