@@ -115,7 +115,7 @@ export type {
   SilentContactReport,
   StageGraph,
   StageVisit,
-} from "./engine/analysis/index.js";
+} from "./analysis/index.js";
 export {
   analyzePolicy,
   analyzeSilentContact,
@@ -125,7 +125,7 @@ export {
   diffPolicies,
   renderGraph,
   stageGraph,
-} from "./engine/analysis/index.js";
+} from "./analysis/index.js";
 
 /**
  * Decides a proposed touch with a compiled engine: the same as

@@ -203,6 +203,110 @@ export const CATALOGUE = {
     message: (d) => `${code(printDuration(d.duration))} has no fixed length and cannot be compared in a condition`,
     hint: () => "use `days` or `weeks`",
   }),
+
+  // ------------------------------------------------------------ lint: policies that compile but cannot do what was meant
+  "unknown-signal": entry<{ name: string; suggestion: string | undefined }>({
+    severity: "warning",
+    title: "a signal named once that is neither built in nor declared",
+    message: (d) => `unknown signal ${code(d.name)}${didYouMean(d.suggestion)}`,
+    hint: (d) =>
+      d.suggestion === undefined
+        ? `if your application sends ${code(d.name)} events this is fine; otherwise use a built-in signal such as \`reply\``
+        : `write ${code(d.suggestion)}`,
+  }),
+  "unreachable-stage": entry<{ stage: string; start: string }>({
+    severity: "warning",
+    title: "a stage no transition leads to",
+    message: (d) => `stage ${code(d.stage)} can never be reached from the start stage ${code(d.start)}`,
+    hint: (d, form) => `add a transition such as ${code(form === "yaml" ? `{ on: reply, moveTo: ${d.stage} }` : `on reply move to ${d.stage}`)}, or remove the stage`,
+  }),
+  "no-way-out": entry<{ stage: string }>({
+    severity: "warning",
+    title: "a stage that is not final has no transition out of it",
+    message: (d) => `stage ${code(d.stage)} is not final but has no transition out of it`,
+    hint: (_d, form) =>
+      form === "yaml"
+        ? "add a transition such as `{ after: 180 days, moveTo: ... }`, or set `final: true` if it should allow no touch"
+        : "add a transition such as `after 180 days move to ...`, or mark it `final` if it should allow no touch",
+  }),
+  "shadowed-transition": entry<{ kind: "earlier" | "everywhere"; transition: string; other: string; trigger: string; onSignal: boolean }>({
+    severity: "warning",
+    title: "a transition that can never fire, since another always fires first",
+    message: (d) =>
+      d.kind === "everywhere"
+        ? `policy-wide ${code(d.transition)} can never fire: every stage handles ${code(d.trigger)} first`
+        : `${code(d.transition)} can never fire: ${code(d.other)} always fires first`,
+    hint: (d) =>
+      d.kind === "everywhere"
+        ? "remove it, or remove the stages' own transitions on the same trigger"
+        : d.onSignal
+          ? `move it above ${code(d.trigger)}`
+          : "remove it, or change its trigger",
+  }),
+  "dead-channel": entry<{
+    channel: string;
+    stage: string | undefined;
+    because: { kind: "condition" } | { kind: "entered-on"; signal: string };
+    allowList: boolean;
+  }>({
+    severity: "warning",
+    title: "a channel a stage allows but a rule always denies there",
+    message: (d) =>
+      `${code(d.channel)} is allowed${d.stage === undefined ? "" : ` in stage ${code(d.stage)}`} but a rule always denies it there: ${
+        d.because.kind === "condition" ? "its condition always holds" : `the stage is only entered on ${code(d.because.signal)}`
+      }`,
+    hint: (d) =>
+      d.allowList
+        ? `remove ${code(d.channel)} from the stage's \`allow\` list, or narrow the rule`
+        : `narrow the rule, or add an \`allow\` list without ${code(d.channel)}`,
+  }),
+  "always-quiet": entry<{ channel: string; times: readonly string[] }>({
+    severity: "warning",
+    title: "quiet hours that cover the whole day for a channel",
+    message: (d) => `quiet hours (${d.times.join(", ")}) cover the whole day for ${code(d.channel)}, so it can never be sent`,
+    hint: () => "shorten the quiet hours so some time of day is left",
+  }),
+  "impossible-limit": entry<{ kind: "wait"; rule: string } | { kind: "without-and-after"; channels: readonly string[]; signal: string }>({
+    severity: "warning",
+    title: "rules that together allow no touch",
+    message: (d) =>
+      d.kind === "wait"
+        ? `${code(d.rule)} waits longer than a year, so no second touch is ever allowed`
+        : `${names(d.channels)} can never be sent: \`never ... without ${d.signal}\` denies before ${code(d.signal)} and \`never ... after ${d.signal}\` denies after it`,
+    hint: (d) => (d.kind === "wait" ? "use a wait of at most 365 days" : "remove one of the two rules"),
+  }),
+
+  // ------------------------------------------------------------ slow analyses
+  "unbounded-pursuit": entry<
+    | { kind: "cut-short"; stage: string; touches: number; by: string }
+    | { kind: "still-pursued"; stage: string; days: number; touches: number }
+    | { kind: "busy"; touches: number; days: number; from: string; to: string; max: number }
+  >({
+    severity: "warning",
+    title: "a contact who never answers is pursued without end",
+    message: (d) => {
+      switch (d.kind) {
+        case "cut-short":
+          return `nothing limits how often a silent contact is touched in ${code(d.stage)}: an eager sender made ${d.touches} touches by ${d.by}`;
+        case "still-pursued":
+          return `a silent contact is still pursued in ${code(d.stage)} after ${d.days} days (${d.touches} ${d.touches === 1 ? "touch" : "touches"} there)`;
+        case "busy":
+          return `a silent contact gets ${d.touches} touches within ${d.days} days (from ${d.from} to ${d.to}), more than ${d.max}`;
+      }
+    },
+    hint: (d, form) => {
+      switch (d.kind) {
+        case "cut-short":
+          return form === "yaml"
+            ? "add a rule such as `{ atMost: 3, of: touches, per: 7 days }` or `{ atLeast: 2 days, between: touches }`"
+            : "add a limit such as `at most 3 touches per 7 days` or `at least 2 days between touches`";
+        case "still-pursued":
+          return `add a transition out of ${code(d.stage)}, such as ${code(form === "yaml" ? "{ after: 180 days, moveTo: closed }" : "after 180 days move to closed")}`;
+        case "busy":
+          return `add a rule such as ${code(form === "yaml" ? `{ atMost: ${d.max}, of: touches, per: ${d.days} days }` : `at most ${d.max} touches per ${d.days} days`)}, or move silent contacts on sooner`;
+      }
+    },
+  }),
 } as const;
 
 /** The codes of the catalogue. */

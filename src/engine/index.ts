@@ -28,6 +28,8 @@ export { compileIr } from "./compile.js";
 export type * from "./ir.js";
 export type { PolicyState, RuleMemory } from "./state.js";
 export { RECENT_IDS, SNAPSHOT_FORMAT } from "./snapshot.js";
+export type { PolicyStructure, StructureRule, StructureStage } from "./structure.js";
+export { policyStructure } from "./structure.js";
 
 /**
  * Compiles one policy or a policy set. Throws {@link HeedPolicyError} with

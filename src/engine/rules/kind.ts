@@ -21,6 +21,7 @@ import type { Context } from "../context.js";
 import type { IrChannels, IrDuration } from "../ir.js";
 import type { PolicyState, RuleMemory } from "../state.js";
 import type { DeferVerdict, DenyVerdict, MetVerdict, Verdict } from "../verdict.js";
+import type { IrRule } from "./index.js";
 import type { MemoryShape } from "./memory.js";
 
 /** Fields every compiled rule has, whatever its kind. */
@@ -142,7 +143,7 @@ export interface CompiledRule {
   /** Its kind (its memory shape, its facts). */
   readonly kind: AnyRuleKind;
   /** Its IR. */
-  readonly ir: IrRuleOf<string>;
+  readonly ir: IrRule;
   readonly onTouch: (memory: RuleMemory, at: number) => RuleMemory;
   readonly onSignal: (memory: RuleMemory, at: number, ctx: Context) => RuleMemory;
   readonly check: (memory: RuleMemory, ctx: Context, st: PolicyState, touch: ProposedTouch, t: number) => Verdict;

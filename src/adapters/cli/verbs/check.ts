@@ -10,7 +10,7 @@ import {
   analyzeSilentContact,
   describeSilentContact,
   type SilentContactReport,
-} from "../../../engine/analysis/index.js";
+} from "../../../analysis/index.js";
 import { discoverFiles, isPolicyFile, loadPolicy, PathError } from "../../files.js";
 import { jsonDiagnostic, type ReportFormat } from "../../report/index.js";
 import { escapeData, escapeProperty } from "../../report/github.js";

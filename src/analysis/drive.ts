@@ -8,10 +8,10 @@
  * @module
  */
 
-import type { Decision, HistoryEvent } from "../../model.js";
-import type { Contact } from "../../model.js";
-import type { Engine, StageChange } from "../api.js";
-import { formatInstant, parseInstant } from "../time.js";
+import type { Decision, HistoryEvent } from "../model.js";
+import type { Contact } from "../model.js";
+import type { Engine, StageChange } from "../engine/api.js";
+import { formatInstant, parseInstant } from "../engine/time.js";
 
 /** How a contact answers: after its `afterTouch`-th touch (1-based), `delayMinutes` later, it sends `event`. */
 export interface Reaction {

@@ -9,12 +9,12 @@
 
 import { DateTime } from "luxon";
 
-import type { Policy } from "../../ast.js";
-import type { Diagnostic, Span } from "../../diagnostics.js";
-import type { Engine } from "../api.js";
-import { compile } from "../index.js";
-import { formatInstant, parseInstant } from "../time.js";
-import { allowedChannels, findStage } from "./describe.js";
+import type { Policy } from "../ast.js";
+import { render, type Finding, type PolicyForm } from "../checks/index.js";
+import type { Diagnostic } from "../diagnostics.js";
+import type { Engine } from "../engine/api.js";
+import { compile, policyStructure } from "../engine/index.js";
+import { formatInstant, parseInstant } from "../engine/time.js";
 import type { DriveResult, SentTouch } from "./drive.js";
 import { driveContact, SILENT } from "./drive.js";
 
@@ -32,6 +32,8 @@ export interface SilentContactOptions {
   start?: string;
   /** An engine compiled from the policy, to skip compiling again. */
   engine?: Engine;
+  /** The form the policy is written in, for the words of hints. Default `dsl`. */
+  form?: PolicyForm;
 }
 
 /** One stay of the contact in a stage. */
@@ -114,12 +116,18 @@ function defaultStart(zone: string): string {
  * outreach stage or gets more than `maxSilentTouches` within `perDays`.
  */
 export function analyzeSilentContact(policy: Policy, options: SilentContactOptions = {}): SilentContactReport {
+  return silentContact(policy, options).report;
+}
+
+/** {@link analyzeSilentContact}, with its warnings as findings (data, for the checks registry). */
+export function silentContact(policy: Policy, options: SilentContactOptions = {}): { report: SilentContactReport; findings: Finding<"unbounded-pursuit">[] } {
   const horizonDays = options.horizonDays ?? 365;
   const maxTouches = options.maxSilentTouches ?? 8;
   const perDays = options.perDays ?? 30;
   const zone = options.zone ?? policy.timezone?.fallback?.value ?? "UTC";
   const start = options.start ?? defaultStart(zone);
   const engine = options.engine ?? compile(policy);
+  const machine = policyStructure(policy);
   const channels = policy.channels.map((c) => c.name);
   const run = driveContact(engine, {
     contact: { id: "silent-contact", timezone: zone },
@@ -141,7 +149,7 @@ export function analyzeSilentContact(policy: Policy, options: SilentContactOptio
     const left = next === undefined ? endMs : parseInstant(next.at) ?? endMs;
     const visit: StageVisit = {
       stage: change.to,
-      final: findStage(policy, change.to)?.final ?? false,
+      final: machine.stage(change.to)?.final ?? false,
       enteredAt: formatInstant(entered),
       days: days(left - entered),
       touches: 0,
@@ -155,38 +163,26 @@ export function analyzeSilentContact(policy: Policy, options: SilentContactOptio
 
   const last = visits[visits.length - 1];
   const busiest = busiestWindow(run.touches, perDays);
-  const diagnostics: Diagnostic[] = [];
-  const span = (stage: string): Span | undefined => findStage(policy, stage)?.name.span ?? policy.name.span;
+  const findings: Finding<"unbounded-pursuit">[] = [];
+  const span = (stage: string) => machine.stage(stage)?.nameSpan ?? policy.name.span;
   if (run.cutShort && last !== undefined) {
-    diagnostics.push({
-      severity: "warning",
-      code: "unbounded-pursuit",
-      message: `nothing limits how often a silent contact is touched in \`${last.stage}\`: an eager sender made ${run.touches.length} touches by ${run.stopped}`,
-      hint: "add a limit such as `at most 3 touches per 7 days` or `at least 2 days between touches`",
-      ...(span(last.stage) === undefined ? {} : { span: span(last.stage) as Span }),
-    });
-  } else if (last !== undefined && !last.final && allowedChannels(policy, last.stage).length > 0 && last.touches > 0) {
-    diagnostics.push({
-      severity: "warning",
-      code: "unbounded-pursuit",
-      message: `a silent contact is still pursued in \`${last.stage}\` after ${horizonDays} days (${last.touches} ${last.touches === 1 ? "touch" : "touches"} there)`,
-      hint: `add a transition out of \`${last.stage}\`, such as \`after 180 days move to closed\``,
-      ...(span(last.stage) === undefined ? {} : { span: span(last.stage) as Span }),
-    });
+    findings.push({ code: "unbounded-pursuit", data: { kind: "cut-short", stage: last.stage, touches: run.touches.length, by: run.stopped }, span: span(last.stage) });
+  } else if (last !== undefined && !last.final && (machine.stage(last.stage)?.allowed.length ?? 0) > 0 && last.touches > 0) {
+    findings.push({ code: "unbounded-pursuit", data: { kind: "still-pursued", stage: last.stage, days: horizonDays, touches: last.touches }, span: span(last.stage) });
   }
   if (busiest.touches > maxTouches && !run.cutShort) {
     const where = run.touches.find((t) => t.at === busiest.to)?.stage ?? "";
-    diagnostics.push({
-      severity: "warning",
+    findings.push({
       code: "unbounded-pursuit",
-      message: `a silent contact gets ${busiest.touches} touches within ${perDays} days (from ${busiest.from} to ${busiest.to}), more than ${maxTouches}`,
-      hint: `add a rule such as \`at most ${maxTouches} touches per ${perDays} days\`, or move silent contacts on sooner`,
-      ...(span(where) === undefined ? {} : { span: span(where) as Span }),
+      data: { kind: "busy", touches: busiest.touches, days: perDays, from: busiest.from ?? "", to: busiest.to ?? "", max: maxTouches },
+      span: span(where),
     });
   }
+  const form = options.form ?? "dsl";
+  const diagnostics = findings.map((f) => render(f, form));
 
   const lastEntered = last === undefined ? endMs : parseInstant(last.enteredAt) ?? endMs;
-  return {
+  const report: SilentContactReport = {
     policy: policy.name.value,
     zone,
     start: run.start,
@@ -200,6 +196,7 @@ export function analyzeSilentContact(policy: Policy, options: SilentContactOptio
     diagnostics,
     run,
   };
+  return { report, findings };
 }
 
 function assignTouches(visits: StageVisit[], touches: readonly SentTouch[]): void {

@@ -12,15 +12,16 @@
 
 import { DateTime } from "luxon";
 
-import type { Duration, Expr, Policy, Rule, Transition } from "../../ast.js";
-import { DEFAULT_ENGAGEMENT, DEFAULT_IGNORE_WINDOW, stripSpans } from "../../ast.js";
-import type { Contact, Decision, HistoryEvent } from "../../model.js";
-import type { Engine } from "../api.js";
-import { compile } from "../index.js";
-import type { Calendar } from "../time.js";
-import { addDuration, formatInstant, parseInstant } from "../time.js";
-import { printDuration } from "../../print.js";
-import { mulberry32 } from "../../random.js";
+import type { Duration, Expr, Policy } from "../ast.js";
+import { stripSpans } from "../ast.js";
+import type { Contact, Decision, HistoryEvent } from "../model.js";
+import type { Engine } from "../engine/api.js";
+import { compile, policyStructure, type PolicyStructure, type StructureRule } from "../engine/index.js";
+import type { IrDuration, IrTransition } from "../engine/ir.js";
+import type { Calendar } from "../engine/time.js";
+import { addDuration, formatInstant, parseInstant } from "../engine/time.js";
+import { printDuration } from "../print.js";
+import { mulberry32 } from "../random.js";
 
 /** Options of {@link diffPolicies}. */
 export interface DiffOptions {
@@ -136,11 +137,12 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
     return { same: true, changes: [], explored: { exhaustive: 0, random: 0, depth: 0 } };
   }
   const channels = unique([...newPolicy.channels, ...oldPolicy.channels].map((c) => c.name));
-  const alphabet = abstractAlphabet(oldPolicy, newPolicy, channels);
+  const machines = { old: policyStructure(oldPolicy), new: policyStructure(newPolicy) };
+  const alphabet = abstractAlphabet(machines.old, machines.new, channels);
   const found = new Map<string, DiffChange>();
   const maxHistories = options.maxHistories ?? 30_000;
 
-  const variants: (DiffVariant | undefined)[] = [undefined, ...diffVariants(oldPolicy, newPolicy)];
+  const variants: (DiffVariant | undefined)[] = [undefined, ...diffVariants(machines.old, machines.new)];
   let exhaustive = 0;
   let reached = 0;
   let random = 0;
@@ -197,17 +199,19 @@ function defaultStart(zone: string): string {
 
 // ---------------------------------------------------------------- the alphabet
 
-function allRules(p: Policy): Rule[] {
-  return [...p.rules, ...p.stages.flatMap((s) => s.rules)];
+/** A policy's rules as the diff reads them: the policy-wide ones first, then each stage's, with what each measures and reads. */
+function rulesOf(machine: PolicyStructure): readonly StructureRule[] {
+  return [...machine.rules.filter((r) => r.ir.stage === null), ...machine.rules.filter((r) => r.ir.stage !== null)];
 }
 
-function allTransitions(p: Policy): Transition[] {
-  return [...p.transitions, ...p.stages.flatMap((s) => s.transitions)];
+/** A policy's transitions: the policy-wide ones first, then each stage's own. */
+function transitionsOf(machine: PolicyStructure): readonly IrTransition[] {
+  return [...machine.ir.transitions, ...machine.ir.stages.flatMap((s) => s.transitions)];
 }
 
 /** Props a condition compares to literals (`sentiment == "negative"` gives `sentiment: "negative"`). */
-function interestingProps(e: Expr | undefined, out: Record<string, string | number | boolean>[]): void {
-  if (e === undefined) return;
+function interestingProps(e: Expr | null, out: Record<string, string | number | boolean>[]): void {
+  if (e === null) return;
   switch (e.kind) {
     case "compare": {
       const path = e.left.kind === "path" ? e.left : e.right.kind === "path" ? e.right : undefined;
@@ -237,35 +241,27 @@ function interestingProps(e: Expr | undefined, out: Record<string, string | numb
   }
 }
 
-function abstractAlphabet(a: Policy, b: Policy, channels: string[]): DiffStep[] {
+function abstractAlphabet(a: PolicyStructure, b: PolicyStructure, channels: string[]): DiffStep[] {
   const steps: DiffStep[] = channels.map((channel) => ({ kind: "touch", channel }));
   const signals = new Map<string, Record<string, string | number | boolean>[]>();
-  const note = (type: string, where: Expr | undefined): void => {
+  const note = (type: string, where: Expr | null): void => {
     const variants = signals.get(type) ?? [{}];
     const props: Record<string, string | number | boolean>[] = [];
     interestingProps(where, props);
     for (const p of props) if (!variants.some((v) => JSON.stringify(v) === JSON.stringify(p))) variants.push(p);
     signals.set(type, variants);
   };
-  const durations: Duration[] = [];
+  const durations: IrDuration[] = [];
   for (const p of [a, b]) {
-    for (const e of p.engagement ?? []) note(e.name, undefined);
-    if (p.engagement === undefined) for (const e of DEFAULT_ENGAGEMENT) note(e, undefined);
-    durations.push(p.ignoreWindow ?? DEFAULT_IGNORE_WINDOW);
-    for (const t of allTransitions(p)) {
-      if (t.trigger.kind === "signal") note(t.trigger.signal.name, t.trigger.where);
+    for (const e of p.ir.engagement) note(e, null);
+    durations.push(p.ir.ignoreWindow);
+    for (const t of transitionsOf(p)) {
+      if (t.trigger.kind === "signal") note(t.trigger.signal, t.trigger.where);
       if (t.trigger.kind === "elapsed") durations.push(t.trigger.duration);
     }
-    for (const r of allRules(p)) {
-      if (r.kind === "never-without" || r.kind === "never-after" || r.kind === "never-within") note(r.signal.name, r.where);
-      if (r.kind === "never-within" || r.kind === "at-least") durations.push(r.duration);
-      if (r.kind === "at-most") {
-        durations.push(
-          r.window.kind === "rolling"
-            ? { kind: "duration", amount: r.window.amount, unit: r.window.unit }
-            : { kind: "duration", amount: r.window.unit === "day" ? 1 : 7, unit: "days" },
-        );
-      }
+    for (const { facts } of rulesOf(p)) {
+      for (const signal of facts.signals) note(signal.type, signal.where);
+      durations.push(...facts.durations);
     }
   }
   for (const [type, variants] of signals) for (const props of variants) steps.push({ kind: "signal", type, props });
@@ -280,8 +276,8 @@ function abstractAlphabet(a: Policy, b: Policy, channels: string[]): DiffStep[] 
 }
 
 /** Values a condition compares a path to: `contact.role in ["analyst"]` gives `contact.role` = "analyst". */
-function pathValues(e: Expr | undefined, out: { path: string[]; value: string | number | boolean }[]): void {
-  if (e === undefined) return;
+function pathValues(e: Expr | null, out: { path: string[]; value: string | number | boolean }[]): void {
+  if (e === null) return;
   switch (e.kind) {
     case "compare": {
       const path = e.left.kind === "path" ? e.left : e.right.kind === "path" ? e.right : undefined;
@@ -307,19 +303,17 @@ function pathValues(e: Expr | undefined, out: { path: string[]; value: string | 
 }
 
 /** One variant per contact attribute value, touch prop value and tag the policies test, in a stable order. */
-function diffVariants(a: Policy, b: Policy): DiffVariant[] {
+function diffVariants(a: PolicyStructure, b: PolicyStructure): DiffVariant[] {
   const found: { path: string[]; value: string | number | boolean }[] = [];
   const tags: string[] = [];
   for (const p of [a, b]) {
-    pathValues(p.appliesWhen, found);
-    for (const t of allTransitions(p)) {
+    pathValues(p.ir.appliesWhen, found);
+    for (const t of transitionsOf(p)) {
       if (t.trigger.kind === "when") pathValues(t.trigger.condition, found);
     }
-    for (const r of allRules(p)) {
-      if (r.kind === "never-when") pathValues(r.when, found);
-      if ((r.kind === "never-when" || r.kind === "never-without" || r.kind === "never-after" || r.kind === "never-within") && r.tagged) {
-        tags.push(r.tagged.value);
-      }
+    for (const { facts } of rulesOf(p)) {
+      for (const condition of facts.conditions) pathValues(condition, found);
+      if (facts.tag !== null) tags.push(facts.tag);
     }
   }
   const variants: DiffVariant[] = [];

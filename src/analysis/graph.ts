@@ -6,9 +6,8 @@
  * @module
  */
 
-import type { Policy } from "../../ast.js";
-import { printTrigger } from "../../print.js";
-import { findStage, stageNames, startStageName, transitionsOf } from "./describe.js";
+import type { Policy } from "../ast.js";
+import { policyStructure } from "../engine/index.js";
 
 /** Diagram languages {@link renderGraph} writes. */
 export type GraphFormat = "mermaid" | "dot";
@@ -42,27 +41,17 @@ export interface StageGraph {
   edges: GraphEdge[];
 }
 
-/** The stage graph of a policy (the implicit `active` stage when it declares none). */
+/** The stage graph of a policy (the implicit `active` stage when it declares none), as the engine runs it. */
 export function stageGraph(policy: Policy): StageGraph {
-  const start = startStageName(policy);
-  const stages = stageNames(policy).map((name) => ({
-    name,
-    start: name === start,
-    final: findStage(policy, name)?.final ?? false,
-  }));
+  const machine = policyStructure(policy);
+  const stages = machine.stages.map((s) => ({ name: s.name, start: s.start, final: s.final }));
   const edges: GraphEdge[] = [];
-  for (const stage of stages) {
-    const own = findStage(policy, stage.name)?.transitions ?? [];
-    for (const t of transitionsOf(policy, stage.name)) {
-      edges.push({
-        from: stage.name,
-        to: t.target.name,
-        label: printTrigger(t.trigger),
-        policyWide: !own.includes(t),
-      });
-    }
+  for (const stage of machine.stages) {
+    stage.transitions.forEach((t, i) => {
+      edges.push({ from: stage.name, to: t.target, label: t.cause, policyWide: i >= stage.own });
+    });
   }
-  return { name: policy.name.value, stages, edges };
+  return { name: machine.ir.name, stages, edges };
 }
 
 /** The policy's state machine as Mermaid (`stateDiagram-v2`) or Graphviz DOT text, ending with a newline. */

@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
-import type { Policy } from "../../../src/ast.js";
-import { diffPolicies } from "../../../src/engine/analysis/diff.js";
-import { compile } from "../../../src/engine/index.js";
-import { parsePolicy } from "../../../src/parser/index.js";
+import type { Policy } from "../../src/ast.js";
+import { diffPolicies } from "../../src/analysis/diff.js";
+import { compile } from "../../src/engine/index.js";
+import { parsePolicy } from "../../src/parser/index.js";
 
-const root = join(import.meta.dirname, "..", "..", "..");
+const root = join(import.meta.dirname, "..", "..");
 const inboundText = readFileSync(join(root, "examples", "inbound.heed"), "utf8");
 
 function load(text: string, file = "t.heed"): Policy {

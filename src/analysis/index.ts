@@ -1,13 +1,15 @@
 /**
- * Static analysis and verification of policies: warnings for `heed check`,
- * the silent-contact report, the semantic diff of two policies and the stage
- * graph. Pure like the rest of the engine.
+ * Analyses of compiled policies: warnings for `heed check` (lint checks,
+ * registered in the checks registry), the silent-contact report, the
+ * semantic diff of two policies and the stage graph. Each asks the engine
+ * (`policyStructure`, or decisions of a compiled engine) rather than
+ * re-reading the AST. Pure like the engine: no clock, no I/O.
  *
  * @module
  */
 
-export type { AnalyzeOptions } from "./lint.js";
-export { analyzePolicy, BUILT_IN_SIGNALS } from "./lint.js";
+export type { AnalyzeOptions, LintContext } from "./lint.js";
+export { analyzePolicy, BUILT_IN_SIGNALS, LINT_CHECKS } from "./lint.js";
 export type { SilentContactOptions, SilentContactReport, StageVisit } from "./silent.js";
 export { analyzeSilentContact, describeSilentContact } from "./silent.js";
 export type { DiffChange, DiffOptions, DiffReport, DiffStep, DiffVariant } from "./diff.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { renderGraph, stageGraph } from "../../../src/engine/analysis/graph.js";
-import { parsePolicy } from "../../../src/parser/index.js";
+import { renderGraph, stageGraph } from "../../src/analysis/graph.js";
+import { parsePolicy } from "../../src/parser/index.js";
 
 function load(text: string) {
   const { policy, diagnostics } = parsePolicy(text, { file: "g.heed" });

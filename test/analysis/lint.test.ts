@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import { analyzePolicy } from "../../../src/engine/analysis/lint.js";
-import { parsePolicy } from "../../../src/parser/index.js";
-import { policyArbitrary } from "../reference-arbitraries.js";
+import { analyzePolicy } from "../../src/analysis/lint.js";
+import { parsePolicy } from "../../src/parser/index.js";
+import { policyArbitrary } from "../engine/reference-arbitraries.js";
 
 /** Parses a DSL policy that must have no error, and returns the analysis warnings as `line:column code: message`. */
 function warnings(body: string, options: Parameters<typeof analyzePolicy>[1] = {}): string[] {
@@ -204,5 +204,20 @@ describe("analyzePolicy", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("analyzePolicy with the slow checks", () => {
+  it("adds the silent-contact analysis's `unbounded-pursuit`, with its hint in the policy's form", () => {
+    const text = `cadence "t" {\n  timezone from contact.timezone else "UTC"\n  channels email\n}\n`;
+    const { policy } = parsePolicy(text, { file: "t.heed" });
+    expect(analyzePolicy(policy!).map((d) => d.code)).toEqual([]);
+    const slow = analyzePolicy(policy!, { categories: ["lint", "slow"], silent: { horizonDays: 30 } });
+    expect(slow.map((d) => [d.code, d.message])).toEqual([
+      ["unbounded-pursuit", expect.stringMatching(/^nothing limits how often a silent contact is touched in `active`: an eager sender made \d+ touches by /)],
+    ]);
+    expect(slow[0]?.hint).toBe("add a limit such as `at most 3 touches per 7 days` or `at least 2 days between touches`");
+    const yaml = analyzePolicy(policy!, { categories: ["slow"], silent: { horizonDays: 30 }, form: "yaml" });
+    expect(yaml[0]?.hint).toBe("add a rule such as `{ atMost: 3, of: touches, per: 7 days }` or `{ atLeast: 2 days, between: touches }`");
   });
 });

@@ -3,15 +3,15 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import type { Policy } from "../../../src/ast.js";
-import { analyzeSilentContact, describeSilentContact } from "../../../src/engine/analysis/silent.js";
-import { compile } from "../../../src/engine/index.js";
-import { formatInstant, parseInstant } from "../../../src/engine/time.js";
-import { validatePolicy } from "../../../src/checks/index.js";
-import { parsePolicy } from "../../../src/parser/index.js";
-import { policyArbitrary } from "../reference-arbitraries.js";
+import type { Policy } from "../../src/ast.js";
+import { analyzeSilentContact, describeSilentContact } from "../../src/analysis/silent.js";
+import { compile } from "../../src/engine/index.js";
+import { formatInstant, parseInstant } from "../../src/engine/time.js";
+import { validatePolicy } from "../../src/checks/index.js";
+import { parsePolicy } from "../../src/parser/index.js";
+import { policyArbitrary } from "../engine/reference-arbitraries.js";
 
-const root = join(import.meta.dirname, "..", "..", "..");
+const root = join(import.meta.dirname, "..", "..");
 
 function load(text: string, file = "t.heed"): Policy {
   const { policy, diagnostics } = parsePolicy(text, { file });
