@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `heed` command. The CLI itself is `src/adapters/cli/main.ts`, compiled to dist/.
 
+import { existsSync } from "node:fs";
+
 // A reader that stops early (`heed diff ... | head`) closes the pipe: stop quietly, as
 // command-line tools do, instead of printing a stack trace for EPIPE.
 for (const stream of [process.stdout, process.stderr]) {
@@ -10,11 +12,13 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+const CLI = new URL("../dist/adapters/cli/main.js", import.meta.url);
 let main;
 try {
-  ({ main } = await import("../dist/adapters/cli/main.js"));
+  ({ main } = await import(CLI.href));
 } catch (error) {
-  if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
+  // Only the CLI's own absence means "not built"; a missing dependency is reported as it is.
+  if (error?.code !== "ERR_MODULE_NOT_FOUND" || existsSync(CLI)) throw error;
   process.stderr.write("heed: the compiled CLI is missing (dist/): run `npm run build` first\n");
   process.exit(2);
 }

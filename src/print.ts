@@ -180,6 +180,8 @@ export interface RuleStyle {
   name(text: string): string;
   /** The touches a rule speaks of; `count` is the number before them, in `at most`. */
   channels(set: ChannelSet, count?: number): string;
+  /** The touches a `never` rule forbids. */
+  forbidden(set: ChannelSet): string;
   /** The optional ` for CHANNELS` of quiet hours and business days (empty for every channel). */
   scope(set: ChannelSet | undefined): string;
 }
@@ -189,9 +191,13 @@ export function printChannels(set: ChannelSet): string {
   return set.kind === "all" ? set.word : set.channels.map((c) => c.name).join(", ");
 }
 
-/** How a message names a channel set: each channel quoted, `touches` for every channel. */
-export function printChannelsInMessage(set: ChannelSet): string {
-  return set.kind === "all" ? "touches" : set.channels.map((c) => code(c.name)).join(", ");
+/**
+ * How a message names a channel set: each channel quoted; every channel is
+ * `touches`, or `touch` after a count of 1.
+ */
+export function printChannelsInMessage(set: ChannelSet, count?: number): string {
+  if (set.kind === "all") return count === 1 ? "touch" : "touches";
+  return set.channels.map((c) => code(c.name)).join(", ");
 }
 
 /**
@@ -202,13 +208,19 @@ export function printChannelsInMessage(set: ChannelSet): string {
 export const SOURCE_STYLE: RuleStyle = {
   name: (text) => text,
   channels: (set, count) => (set.kind === "all" && set.word === "touches" && count === 1 ? "touch" : printChannels(set)),
+  forbidden: printChannels,
   scope: (set) => (set === undefined ? "" : ` for ${printChannels(set)}`),
 };
 
-/** Rules as reasons' messages begin: ``at most 1 `call` per day``, ``never `call` without `reply` ``. */
+/**
+ * Rules as reasons' messages begin: ``at most 1 `call` per day``,
+ * ``never `call` without `reply` ``, `never any channel when ...`, `at most 1
+ * touch per day`.
+ */
 export const MESSAGE_STYLE: RuleStyle = {
   name: code,
   channels: printChannelsInMessage,
+  forbidden: (set) => (set.kind === "all" ? "any channel" : printChannelsInMessage(set)),
   scope: (set) => (set === undefined || set.kind === "all" ? "" : ` for ${printChannelsInMessage(set)}`),
 };
 
@@ -227,11 +239,11 @@ type RuleOf<K extends RuleKind> = Extract<Rule, { kind: K }>;
  * (A new rule form adds its line here, beside its grammar rule.)
  */
 const RULES: { readonly [K in RuleKind]: (rule: RuleOf<K>, style: RuleStyle) => string } = {
-  "never-without": (r, s) => `never ${s.channels(r.channels)}${tagged(r.tagged)} without ${s.name(r.signal.name)}${where(r.where)}`,
-  "never-after": (r, s) => `never ${s.channels(r.channels)}${tagged(r.tagged)} after ${s.name(r.signal.name)}${where(r.where)}`,
+  "never-without": (r, s) => `never ${s.forbidden(r.channels)}${tagged(r.tagged)} without ${s.name(r.signal.name)}${where(r.where)}`,
+  "never-after": (r, s) => `never ${s.forbidden(r.channels)}${tagged(r.tagged)} after ${s.name(r.signal.name)}${where(r.where)}`,
   "never-within": (r, s) =>
-    `never ${s.channels(r.channels)}${tagged(r.tagged)} within ${printDuration(r.duration)} of ${s.name(r.signal.name)}${where(r.where)}`,
-  "never-when": (r, s) => `never ${s.channels(r.channels)}${tagged(r.tagged)} when ${printCondition(r.when)}`,
+    `never ${s.forbidden(r.channels)}${tagged(r.tagged)} within ${printDuration(r.duration)} of ${s.name(r.signal.name)}${where(r.where)}`,
+  "never-when": (r, s) => `never ${s.forbidden(r.channels)}${tagged(r.tagged)} when ${printCondition(r.when)}`,
   "at-most": (r, s) => `at most ${printNumber(r.count)} ${s.channels(r.channels, r.count)} per ${printWindow(r.window)}`,
   "at-least": (r, s) => `at least ${printDuration(r.duration)} between ${s.channels(r.channels)}`,
   "quiet-hours": (r, s) => `quiet hours ${printTime(r.start)} to ${printTime(r.end)}${s.scope(r.channels)}`,

@@ -257,6 +257,8 @@ export interface CaseResult {
   failureSpans: Span[];
   expect: Expectation;
   explanation?: Explanation;
+  /** How long deciding the case took, in milliseconds (for JUnit reports). */
+  durationMs?: number;
 }
 
 /** How one test file went. */
@@ -266,12 +268,19 @@ export interface TestFileResult {
   cases: CaseResult[];
   /** Problems of the test file or of the policies it tests. */
   diagnostics: Diagnostic[];
+  /** The cases a filter left out (`heed test --filter`): their names and places. */
+  skipped: { name: string; span: Span }[];
 }
 
 /** Runs the cases of a test file against already loaded policies. */
 export function runCases(test: TestFile, policies: readonly Policy[]): CaseResult[] {
   const engine = compile(policies.length === 1 ? (policies[0] as Policy) : policies);
-  return test.cases.map((c) => runCase(engine, c));
+  return test.cases.map((c) => {
+    const started = performance.now();
+    const result = runCase(engine, c);
+    result.durationMs = performance.now() - started;
+    return result;
+  });
 }
 
 function runCase(engine: ReturnType<typeof compile>, c: TestCase): CaseResult {
@@ -331,8 +340,14 @@ export interface TestRun {
   sources: Map<string, string>;
 }
 
+/** Options of {@link runTestFiles}. */
+export interface RunOptions {
+  /** Runs only the cases whose name it accepts (`heed test --filter`). */
+  only?: (caseName: string) => boolean;
+}
+
 /** Loads and runs every test file. */
-export function runTestFiles(files: readonly string[], cwd: string): TestRun {
+export function runTestFiles(files: readonly string[], cwd: string, options: RunOptions = {}): TestRun {
   const policies = new Map<string, LoadedPolicy>();
   const sources = new Map<string, string>();
   const results: TestFileResult[] = [];
@@ -340,7 +355,9 @@ export function runTestFiles(files: readonly string[], cwd: string): TestRun {
     const read = readText(file, cwd);
     const test = "diagnostic" in read ? { file, policies: [], policySpan: undefined, cases: [], diagnostics: [read.diagnostic] } : parseTestFile(read.text, file);
     if (!("diagnostic" in read)) sources.set(file, read.text);
-    const result: TestFileResult = { file, policies: test.policies, cases: [], diagnostics: [...test.diagnostics] };
+    const only = options.only;
+    const selected = only === undefined ? test.cases : test.cases.filter((c) => only(c.name));
+    const result: TestFileResult = { file, policies: test.policies, cases: [], diagnostics: [...test.diagnostics], skipped: test.cases.filter((c) => !selected.includes(c)).map((c) => ({ name: c.name, span: c.span })) };
     results.push(result);
     if (hasErrors(test.diagnostics)) continue;
     const loaded: Policy[] = [];
@@ -366,7 +383,7 @@ export function runTestFiles(files: readonly string[], cwd: string): TestRun {
     }
     if (hasErrors(result.diagnostics) || loaded.length === 0) continue;
     try {
-      result.cases = runCases(test, loaded);
+      result.cases = runCases({ ...test, cases: selected }, loaded);
     } catch (error) {
       if (!(error instanceof HeedPolicyError)) throw error;
       result.diagnostics.push(...error.diagnostics);

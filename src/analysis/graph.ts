@@ -60,14 +60,26 @@ export function renderGraph(policy: Policy, format: GraphFormat = "mermaid"): st
   return format === "dot" ? toDot(graph) : toMermaid(graph);
 }
 
+/**
+ * Text for a Mermaid label: the characters Mermaid reads as syntax (`;`
+ * ends a statement, `#...;` is an entity, `%%` a comment or directive, `"`
+ * closes a state's name) or as HTML (`<`, `>`, `&`), and control
+ * characters, written as Mermaid's numeric entity codes (`#59;`), which the
+ * rendered diagram shows as the characters themselves.
+ */
+export function mermaidLabel(text: string): string {
+  return text.replace(/[#;"%<>&\u0000-\u001f\u007f]/g, (c) => `#${c.charCodeAt(0)};`);
+}
+
 function toMermaid(graph: StageGraph): string {
+  // Stages are drawn by position (`s0`, `s1`, ...): a stage's name, whatever it holds, is only ever a label.
   const id = new Map(graph.stages.map((s, i) => [s.name, `s${i}`]));
-  const idOf = (name: string): string => id.get(name) ?? name.replace(/[^A-Za-z0-9_]/g, "_");
-  const lines = ["stateDiagram-v2", `  %% cadence ${JSON.stringify(graph.name)}`];
-  for (const s of graph.stages) lines.push(`  state "${s.name}" as ${idOf(s.name)}`);
+  const idOf = (name: string): string => id.get(name) ?? `s${id.size}`;
+  const lines = ["stateDiagram-v2", `  %% cadence ${mermaidLabel(graph.name)}`];
+  for (const s of graph.stages) lines.push(`  state "${mermaidLabel(s.name)}" as ${idOf(s.name)}`);
   for (const s of graph.stages) if (s.start) lines.push(`  [*] --> ${idOf(s.name)}`);
   for (const e of graph.edges) {
-    lines.push(`  ${idOf(e.from)} --> ${idOf(e.to)}: ${e.label}${e.policyWide ? " (policy-wide)" : ""}`);
+    lines.push(`  ${idOf(e.from)} --> ${idOf(e.to)}: ${mermaidLabel(`${e.label}${e.policyWide ? " (policy-wide)" : ""}`)}`);
   }
   for (const s of graph.stages) if (s.final) lines.push(`  ${idOf(s.name)} --> [*]`);
   const finals = graph.stages.filter((s) => s.final);
@@ -78,26 +90,35 @@ function toMermaid(graph: StageGraph): string {
   return lines.join("\n") + "\n";
 }
 
+/**
+ * A DOT string: quoted, with `\` and `"` escaped (so no `\N`-style escape of
+ * Graphviz applies), line breaks as `\n`, and `&` as `&amp;` (Graphviz reads
+ * HTML entities in every label).
+ */
 function quote(text: string): string {
-  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  const escaped = text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/&/g, "&amp;").replace(/\r?\n|\r/g, "\\n");
+  return `"${escaped}"`;
 }
 
 function toDot(graph: StageGraph): string {
+  // Nodes are named by position (`s0`, `s1`, ...) and labelled with the stage's name, so the
+  // synthetic start node (`start`) can never be a stage, whatever the stages are called.
+  const id = new Map(graph.stages.map((s, i) => [s.name, `s${i}`]));
+  const idOf = (name: string): string => id.get(name) ?? `s${id.size}`;
   const lines = [
     `digraph ${quote(graph.name)} {`,
     "  rankdir=LR;",
     '  node [shape=box, style=rounded, fontname="Helvetica"];',
     '  edge [fontname="Helvetica", fontsize=10];',
-    '  "__start" [shape=point, label=""];',
+    '  start [shape=point, label=""];',
   ];
   for (const s of graph.stages) {
-    const attrs = s.final ? " [peripheries=2]" : "";
-    lines.push(`  ${quote(s.name)}${attrs};`);
+    lines.push(`  ${idOf(s.name)} [label=${quote(s.name)}${s.final ? ", peripheries=2" : ""}];`);
   }
-  for (const s of graph.stages) if (s.start) lines.push(`  "__start" -> ${quote(s.name)};`);
+  for (const s of graph.stages) if (s.start) lines.push(`  start -> ${idOf(s.name)};`);
   for (const e of graph.edges) {
     const style = e.policyWide ? ", style=dashed" : "";
-    lines.push(`  ${quote(e.from)} -> ${quote(e.to)} [label=${quote(e.label)}${style}];`);
+    lines.push(`  ${idOf(e.from)} -> ${idOf(e.to)} [label=${quote(e.label)}${style}];`);
   }
   lines.push("}");
   return lines.join("\n") + "\n";

@@ -18,7 +18,7 @@ import { CheckRegistry, type CheckCategory, type CheckContext, type Finding } fr
 import { VALIDATION_CHECKS } from "./validation.js";
 import { walkPolicy } from "./walk.js";
 
-export type { CatalogueEntry, CheckCode, DataOf, PolicyForm } from "./catalogue.js";
+export type { CatalogueEntry, CheckCode, CodeGroup, CodeHelpText, DataOf, PolicyForm } from "./catalogue.js";
 export { CATALOGUE } from "./catalogue.js";
 export type { Check, CheckCategory, CheckContext, Finding, NodeKind, NodeKinds, NodeOf } from "./registry.js";
 export { check, checkVariant, CheckRegistry } from "./registry.js";

@@ -12,7 +12,7 @@ function load(text: string) {
 describe("the stage graph", () => {
   it("draws a policy without stages as its one implicit stage", () => {
     const policy = load(`cadence "flat" {\n  channels email\n  at most 1 email per day\n}\n`);
-    expect(renderGraph(policy)).toBe('stateDiagram-v2\n  %% cadence "flat"\n  state "active" as s0\n  [*] --> s0\n');
+    expect(renderGraph(policy)).toBe('stateDiagram-v2\n  %% cadence flat\n  state "active" as s0\n  [*] --> s0\n');
   });
 
   it("labels every trigger form as written and marks policy-wide edges", () => {

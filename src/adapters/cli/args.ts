@@ -119,5 +119,16 @@ export const FORMAT_OPTION: OptionSpec = {
   description: "how to report diagnostics (default pretty)",
 };
 
+/**
+ * `--root`, accepted by every verb that takes `--format`: what `github` and
+ * `sarif` paths are relative to.
+ */
+export const ROOT_OPTION: OptionSpec = {
+  name: "root",
+  type: "string",
+  value: "DIR",
+  description: "the folder github and sarif paths are relative to (default: the git work tree, else the current folder)",
+};
+
 /** `--help`, accepted by every verb. */
 export const HELP_OPTION: OptionSpec = { name: "help", short: "h", type: "flag", description: "show this help" };

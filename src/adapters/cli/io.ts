@@ -33,6 +33,8 @@ export interface CliIo {
   stdoutTTY: boolean;
   /** True when stderr is a terminal. */
   stderrTTY: boolean;
+  /** The `--root` the user gave: what `github` and `sarif` paths are relative to. */
+  reportRoot?: string;
 }
 
 /** Fills in the defaults of {@link CliIoInput} from the process. */

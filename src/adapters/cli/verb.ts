@@ -5,7 +5,7 @@
  * @module
  */
 
-import { describeOptions, HELP_OPTION, parseArgs, UsageError, type OptionSpec, type ParsedArgs } from "./args.js";
+import { describeOptions, FORMAT_OPTION, HELP_OPTION, parseArgs, ROOT_OPTION, UsageError, type OptionSpec, type ParsedArgs } from "./args.js";
 import { println, type CliIo } from "./io.js";
 
 /** Exit codes (spec section 6). */
@@ -31,10 +31,16 @@ export interface Verb {
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
 
+/** The options a verb accepts: its own, `--root` when it reports in the `github` and `sarif` formats, and `--help`. */
+function acceptedOptions(verb: Verb): OptionSpec[] {
+  const reports = verb.options.some((o) => o.name === FORMAT_OPTION.name && o.choices?.includes("sarif") === true);
+  return [...verb.options, ...(reports ? [ROOT_OPTION] : []), HELP_OPTION];
+}
+
 /** The help text of a verb. */
 export function verbHelp(verb: Verb): string {
   const parts = [`${verb.usage}`, "", verb.summary];
-  const options = [...verb.options, HELP_OPTION];
+  const options = acceptedOptions(verb);
   parts.push("", "Options:", describeOptions(options));
   if (verb.details !== undefined) parts.push("", verb.details);
   return `${parts.join("\n")}\n`;
@@ -45,7 +51,7 @@ export async function runVerb(verb: Verb, argv: string[], io: CliIo): Promise<nu
   if (verb.raw !== undefined) return verb.raw(argv, io);
   let args: ParsedArgs;
   try {
-    args = parseArgs(argv, [...verb.options, HELP_OPTION]);
+    args = parseArgs(argv, acceptedOptions(verb));
   } catch (error) {
     if (error instanceof UsageError) return usageFailure(verb, error.message, io);
     throw error;
@@ -54,8 +60,9 @@ export async function runVerb(verb: Verb, argv: string[], io: CliIo): Promise<nu
     io.stdout.write(verbHelp(verb));
     return EXIT_OK;
   }
+  const root = args.values.get(ROOT_OPTION.name);
   try {
-    return await verb.run(args, io);
+    return await verb.run(args, root === undefined ? io : { ...io, reportRoot: root });
   } catch (error) {
     if (error instanceof UsageError) return usageFailure(verb, error.message, io);
     throw error;

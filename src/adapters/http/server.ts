@@ -7,6 +7,7 @@
  * - `POST /v1/contacts/{id}/events`: one event or a list, deduped by id
  * - `GET /v1/policies`: the policies in use and the files that failed to load
  * - `GET /healthz`
+ * - `GET /`: the playground, with the served policies (read-only); static files, no API calls
  *
  * Every decision is written as one JSON line to the decision log.
  *
@@ -28,6 +29,7 @@ import { didYouMean } from "../../parser/names.js";
 import { createGate, type AttemptOptions } from "../gate.js";
 import { openStore } from "../store/index.js";
 import type { Store, StoredEvent } from "../store/types.js";
+import { playgroundHandler, servedContent } from "./playground.js";
 import { PolicyRegistry, contentHash, type LoadedPolicy } from "./policies.js";
 
 /** Something lines can be written to (a stream, or a test's collector). */
@@ -302,8 +304,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     { pattern: /^\/v1\/contacts\/([^/]+)\/events$/, methods: { POST: (m, req, res) => events(contactIdOf(m[1]), req, res) } },
   ];
 
+  const playground = playgroundHandler({ content: () => servedContent(options.policies, registry.policies()) });
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      if (playground(req, res)) return; // the page's static files: GET only, nothing of the API
       const path = (req.url ?? "/").split("?")[0] ?? "/";
       const route = routes.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m !== null);
       if (!route || !route.m) throw new HttpError(404, "not-found", `no such endpoint \`${path}\``);

@@ -11,12 +11,14 @@
 
 import { sortDiagnostics, type Diagnostic, type Span } from "../../diagnostics.js";
 import { githubAnnotation } from "./github.js";
+import { pathFromRoot, type ReportBase } from "./paths.js";
 import { prettyDiagnostic, summarize } from "./pretty.js";
 import { sarifLog } from "./sarif.js";
 
 export { codeFrame, location, prettyDiagnostic, summarize } from "./pretty.js";
 export { githubAnnotation } from "./github.js";
-export { sarifLog, type SarifLog } from "./sarif.js";
+export { sarifLog, type SarifLog, type SarifOptions } from "./sarif.js";
+export { pathFromRoot, reportRoot, type ReportBase } from "./paths.js";
 export { palette, type Palette } from "./color.js";
 
 /** The report formats. */
@@ -52,6 +54,18 @@ export interface RenderOptions {
   color?: boolean;
   /** Print the `2 errors, 1 warning` line after pretty output. */
   summary?: boolean;
+  /** For `github` and `sarif`: name files relative to the repository root rather than as the command named them. */
+  base?: ReportBase;
+  /** For `sarif`: the run's category (`check`, `test`, `diff`). */
+  category?: string;
+}
+
+/** The diagnostic with its file named relative to the root (kept as named when it lies outside the root). */
+function fromRoot(d: Diagnostic, base: ReportBase | undefined): Diagnostic {
+  const file = d.span?.file;
+  if (base === undefined || d.span === undefined || file === undefined) return d;
+  const relative = pathFromRoot(file, base);
+  return relative === undefined || relative === file ? d : { ...d, span: { ...d.span, file: relative } };
 }
 
 /**
@@ -64,9 +78,9 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: R
     case "json":
       return `${JSON.stringify({ version: 1, diagnostics: sorted.map(jsonDiagnostic) }, null, 2)}\n`;
     case "sarif":
-      return `${JSON.stringify(sarifLog(sorted), null, 2)}\n`;
+      return `${JSON.stringify(sarifLog(sorted, { ...(options.base ? { base: options.base } : {}), ...(options.category ? { category: options.category } : {}) }), null, 2)}\n`;
     case "github":
-      return sorted.map((d) => `${githubAnnotation(d)}\n`).join("");
+      return sorted.map((d) => `${githubAnnotation(fromRoot(d, options.base))}\n`).join("");
     case "pretty": {
       const sources = options.sources ?? new Map<string, string>();
       const blocks = sorted.map((d) => prettyDiagnostic(d, sources, options.color ?? false).join("\n"));

@@ -8,7 +8,8 @@
  */
 
 import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
+import { loadDriver } from "./peer.js";
 import { SqlStore, migrate, type SqlConn, type SqlDriver } from "./sql.js";
 import type { Store } from "./types.js";
 
@@ -30,6 +31,7 @@ class PgliteDriver implements SqlDriver {
 export async function openPgliteStore(folder?: string): Promise<Store> {
   // PGlite creates the folder itself but not its parents (`.heed/store` in a fresh checkout).
   if (folder !== undefined) mkdirSync(folder, { recursive: true });
+  const { PGlite } = await loadDriver("@electric-sql/pglite", "the PGlite store", () => import("@electric-sql/pglite"));
   const db = folder === undefined ? new PGlite() : new PGlite(folder);
   await db.waitReady;
   const driver = new PgliteDriver(db);

@@ -6,7 +6,8 @@
  * @module
  */
 
-import pg from "pg";
+import type pg from "pg";
+import { loadDriver } from "./peer.js";
 import { SqlStore, migrate, type SqlConn, type SqlDriver } from "./sql.js";
 import type { Store } from "./types.js";
 
@@ -67,7 +68,8 @@ class PostgresDriver implements SqlDriver {
 
 /** Connects to PostgreSQL and migrates the schema. */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const pool = new pg.Pool({
+  const { default: pgDriver } = await loadDriver("pg", "the PostgreSQL store", () => import("pg"));
+  const pool = new pgDriver.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
     idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 60_000,

@@ -17,7 +17,7 @@ import { escapeData, escapeProperty } from "../../report/github.js";
 import { FORMAT_OPTION, integerOption, UsageError } from "../args.js";
 import { println, type CliIo } from "../io.js";
 import { EXIT_FAIL, EXIT_OK, type Verb } from "../verb.js";
-import { emitDiagnostics, reportFormat, splitList, withFile } from "./common.js";
+import { annotationPath, emitDiagnostics, reportBase, reportFormat, splitList, withFile } from "./common.js";
 
 /** The silent-contact report of one policy file. */
 interface SilentEntry {
@@ -90,7 +90,7 @@ export const checkVerb: Verb = {
     if (format === "json") {
       printJson(io, diagnostics, silent);
     } else {
-      emitDiagnostics(io, diagnostics, { format, sources });
+      emitDiagnostics(io, diagnostics, { format, sources, category: "check" });
       printSilent(io, format, silent, diagnostics.length > 0);
     }
     if (format === "pretty") {
@@ -122,8 +122,9 @@ function printSilent(io: CliIo, format: ReportFormat, silent: readonly SilentEnt
     return;
   }
   if (format === "github") {
+    const base = reportBase(io);
     for (const { file, report } of silent) {
-      io.stdout.write(`::notice file=${escapeProperty(file)},title=${escapeProperty("heed silent contact")}::${escapeData(describeSilentContact(report))}\n`);
+      io.stdout.write(`::notice file=${escapeProperty(annotationPath(io, file, base))},title=${escapeProperty("heed silent contact")}::${escapeData(describeSilentContact(report))}\n`);
     }
   }
 }

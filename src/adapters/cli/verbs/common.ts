@@ -5,7 +5,7 @@
  */
 
 import type { Diagnostic } from "../../../diagnostics.js";
-import { renderDiagnostics, type ReportFormat } from "../../report/index.js";
+import { pathFromRoot, renderDiagnostics, reportRoot, type ReportBase, type ReportFormat } from "../../report/index.js";
 import type { ParsedArgs } from "../args.js";
 import { useColor, type CliIo } from "../io.js";
 
@@ -21,6 +21,18 @@ export interface EmitOptions {
   /** Where pretty output goes: stderr when stdout carries the verb's output. */
   prettyStream?: "stdout" | "stderr";
   summary?: boolean;
+  /** For `sarif`: the run's category (the verb: `check`, `test`, `diff`). */
+  category?: string;
+}
+
+/** What `github` and `sarif` paths are relative to: `--root`, else the git work tree, else the current folder. */
+export function reportBase(io: CliIo): ReportBase {
+  return { cwd: io.cwd, root: reportRoot(io.cwd, io.reportRoot) };
+}
+
+/** A file as `github` annotations name it: relative to the root (as named when it lies outside). */
+export function annotationPath(io: CliIo, file: string, base: ReportBase = reportBase(io)): string {
+  return pathFromRoot(file, base) ?? file;
 }
 
 /**
@@ -39,7 +51,14 @@ export function emitDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], o
     (streamName === "stdout" ? io.stdout : io.stderr).write(text);
     return;
   }
-  io.stdout.write(renderDiagnostics(diagnostics, { format: options.format }));
+  const machine = options.format === "github" || options.format === "sarif";
+  io.stdout.write(
+    renderDiagnostics(diagnostics, {
+      format: options.format,
+      ...(machine ? { base: reportBase(io) } : {}),
+      ...(options.category === undefined ? {} : { category: options.category }),
+    }),
+  );
 }
 
 /** Gives every diagnostic a file when its span lacks one. */

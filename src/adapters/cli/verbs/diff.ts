@@ -11,11 +11,10 @@ import type { HistoryEvent } from "../../../model.js";
 import { diffPolicies, type DiffReport } from "../../../analysis/diff.js";
 import { loadPolicy } from "../../files.js";
 import { escapeData, escapeProperty } from "../../report/github.js";
-import { renderDiagnostics } from "../../report/index.js";
 import { FORMAT_OPTION, integerOption, UsageError } from "../args.js";
 import { println, type CliIo } from "../io.js";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type Verb } from "../verb.js";
-import { emitDiagnostics, reportFormat, withFile } from "./common.js";
+import { annotationPath, emitDiagnostics, reportFormat, withFile } from "./common.js";
 
 export const diffVerb: Verb = {
   name: "diff",
@@ -55,7 +54,7 @@ export const diffVerb: Verb = {
       if (loaded.text === undefined) throw new UsageError(`policy file \`${file}\` not found`);
       const errors: Diagnostic[] = withFile(loaded.diagnostics.filter((d) => d.severity === "error"), file);
       if (loaded.policy === undefined || errors.length > 0) {
-        emitDiagnostics(io, errors, { format, sources: new Map([[file, loaded.text]]), prettyStream: "stderr", summary: true });
+        emitDiagnostics(io, errors, { format, sources: new Map([[file, loaded.text]]), prettyStream: "stderr", summary: true, category: "diff" });
         return EXIT_USAGE;
       }
       policies.push(loaded.policy);
@@ -69,7 +68,7 @@ export const diffVerb: Verb = {
     });
     if (format === "json") io.stdout.write(`${JSON.stringify({ version: 1, ...report }, null, 2)}\n`);
     else if (format === "github") printNotices(io, report, newFile);
-    else if (format === "sarif") io.stdout.write(renderDiagnostics(changeDiagnostics(report, policies[1] as Policy, newFile), { format: "sarif" }));
+    else if (format === "sarif") emitDiagnostics(io, changeDiagnostics(report, policies[1] as Policy, newFile), { format, sources: new Map(), category: "diff" });
     else printReport(io, report, oldFile, newFile);
     return report.same ? EXIT_OK : EXIT_FAIL;
   },
@@ -109,7 +108,7 @@ function historyText(history: readonly HistoryEvent[]): string {
 
 /** GitHub notices: one per change, on the new version of the policy. */
 function printNotices(io: CliIo, report: DiffReport, newFile: string): void {
-  const file = escapeProperty(newFile);
+  const file = escapeProperty(annotationPath(io, newFile));
   if (report.same) {
     println(io.stdout, `::notice file=${file},title=${escapeProperty("heed diff")}::${escapeData("no difference in decisions")}`);
     return;

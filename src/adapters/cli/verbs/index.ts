@@ -12,8 +12,9 @@ import { diffVerb } from "./diff.js";
 import { explainVerb } from "./explain.js";
 import { fmtVerb } from "./fmt.js";
 import { graphVerb } from "./graph.js";
+import { playgroundVerb } from "./playground.js";
 import { serveVerb } from "./serve.js";
 import { simulateVerb } from "./simulate.js";
 import { testVerb } from "./test.js";
 
-export const VERBS: readonly Verb[] = [checkVerb, testVerb, explainVerb, fmtVerb, convertVerb, simulateVerb, serveVerb, graphVerb, diffVerb];
+export const VERBS: readonly Verb[] = [checkVerb, testVerb, explainVerb, fmtVerb, convertVerb, simulateVerb, serveVerb, graphVerb, diffVerb, playgroundVerb];

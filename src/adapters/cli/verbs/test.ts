@@ -18,10 +18,32 @@ import {
   type TestRun,
 } from "../../policy-tests.js";
 import { jsonDiagnostic, palette, type Palette } from "../../report/index.js";
-import { FORMAT_OPTION, UsageError } from "../args.js";
+import { junitReport } from "../../report/junit.js";
+import { FORMAT_OPTION, UsageError, type OptionSpec } from "../args.js";
 import { println, useColor, type CliIo } from "../io.js";
 import { EXIT_FAIL, EXIT_OK, type Verb } from "../verb.js";
 import { emitDiagnostics, reportFormat } from "./common.js";
+
+/** `--format` of `heed test`: the four report formats, and JUnit XML. */
+const TEST_FORMAT_OPTION: OptionSpec = {
+  ...FORMAT_OPTION,
+  choices: [...(FORMAT_OPTION.choices ?? []), "junit"],
+  value: "pretty|json|github|sarif|junit",
+  description: "how to report (default pretty; junit: JUnit XML for CI test reports)",
+};
+
+/** The case filter of `--filter PATTERN`: a regular expression matched against each case's name. */
+function caseFilter(pattern: string | undefined): ((name: string) => boolean) | undefined {
+  if (pattern === undefined) return undefined;
+  let regex: RegExp;
+  try {
+    regex = new RegExp(pattern);
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^Invalid regular expression: (\/.*\/[a-z]*: )?/, "");
+    throw new UsageError(`option \`--filter\` expects a regular expression, got \`${pattern}\` (${reason.charAt(0).toLowerCase()}${reason.slice(1)})`);
+  }
+  return (name) => regex.test(name);
+}
 
 export const testVerb: Verb = {
   name: "test",
@@ -31,9 +53,18 @@ export const testVerb: Verb = {
     "Folders are searched recursively for `*.test.yaml` and `*.test.yml`.",
     "Each case's `policy:` path is relative to its test file.",
     "",
-    "Exit codes: 0 all cases pass, 1 a case fails or a test file or policy has errors, 2 usage errors.",
+    "--filter PATTERN runs only the cases whose name matches the regular expression PATTERN",
+    "(`--filter 'negative reply'`, `--filter '^quiet'`); the others are reported as left out.",
+    "--format junit writes JUnit XML (one testsuite per test file) for CI systems that read it.",
+    "",
+    "Exit codes: 0 all cases pass, 1 a case fails or a test file or policy has errors, 2 usage errors",
+    "(a --filter that is no regular expression, or that matches no case).",
   ].join("\n"),
-  options: [FORMAT_OPTION, { name: "coverage", type: "flag", description: "report the rules and transitions no case exercised" }],
+  options: [
+    TEST_FORMAT_OPTION,
+    { name: "filter", type: "string", value: "PATTERN", description: "run only the cases whose name matches this regular expression" },
+    { name: "coverage", type: "flag", description: "report the rules and transitions no case exercised" },
+  ],
   async run(args, io) {
     if (args.positionals.length === 0) throw new UsageError("expected at least one PATH");
     let files: string[];
@@ -44,19 +75,28 @@ export const testVerb: Verb = {
       throw error;
     }
     if (files.length === 0) throw new UsageError(`no test files (\`*.test.yaml\`) found in ${args.positionals.map((p) => `\`${p}\``).join(", ")}`);
-    const run = runTestFiles(files, io.cwd);
+    const pattern = args.values.get("filter");
+    const only = caseFilter(pattern);
+    const startedAt = new Date().toISOString();
+    const run = runTestFiles(files, io.cwd, only === undefined ? {} : { only });
+    const leftOut = run.files.reduce((sum, f) => sum + f.skipped.length, 0);
+    if (pattern !== undefined && leftOut > 0 && run.files.every((f) => f.cases.length === 0 && f.diagnostics.length === 0)) {
+      throw new UsageError(`no case name matches \`${pattern}\` (${leftOut} case${leftOut === 1 ? "" : "s"} left out)`);
+    }
     const problems = run.files.flatMap((f) => f.diagnostics);
     const failures = failureDiagnostics(run);
     const cases = run.files.flatMap((f) => f.cases);
     const failed = cases.filter((c) => !c.passed).length;
     const cov = args.flags.has("coverage") ? coverage(run) : undefined;
-    const format = reportFormat(args);
-    if (format === "json") {
+    const format = args.values.get("format") ?? "pretty";
+    if (format === "junit") {
+      io.stdout.write(junitReport(run, { timestamp: startedAt }));
+    } else if (format === "json") {
       io.stdout.write(`${JSON.stringify(jsonReport(run, problems, cov), null, 2)}\n`);
     } else if (format === "pretty") {
       printPretty(io, run, problems, cov);
     } else {
-      emitDiagnostics(io, [...problems, ...failures, ...coverageWarnings(cov)], { format, sources: run.sources });
+      emitDiagnostics(io, [...problems, ...failures, ...coverageWarnings(cov)], { format: reportFormat(args), sources: run.sources, category: "test" });
     }
     return problems.length > 0 || failed > 0 ? EXIT_FAIL : EXIT_OK;
   },
@@ -95,6 +135,8 @@ function printPretty(io: CliIo, run: TestRun, problems: Diagnostic[], cov: Polic
   const broken = run.files.filter((f) => f.diagnostics.some((d) => d.severity === "error")).length;
   const parts = [`${cases.length - failed} passed`, `${failed} failed`];
   if (broken > 0) parts.push(`${broken} test file${broken === 1 ? "" : "s"} with errors`);
+  const leftOut = run.files.reduce((sum, f) => sum + f.skipped.length, 0);
+  if (leftOut > 0) parts.push(`${leftOut} left out by --filter`);
   println(io.stdout);
   const line = `${cases.length} case${cases.length === 1 ? "" : "s"}: ${parts.join(", ")}`;
   println(io.stdout, failed > 0 || broken > 0 ? p.red(line) : p.green(line));
@@ -139,7 +181,7 @@ function printCoverage(io: CliIo, p: Palette, cov: PolicyCoverage[]): void {
 
 /**
  * The JSON report of `heed test --format json`, version 1:
- * `{ version: 1, summary: { files, cases, passed, failed, errors },
+ * `{ version: 1, summary: { files, cases, passed, failed, errors, skipped },
  *    diagnostics: [JsonDiagnostic],                       // problems of test files and policies
  *    files: [{ file, policies: [path], cases: [{ name, line, column, passed, failures: [string], decision? }] }],
  *    coverage?: [{ file, policy, rules: [{ rule, unmet, met, line?, column? }], transitions: [{ transition, fired, line?, column? }] }] }`.
@@ -149,7 +191,14 @@ function jsonReport(run: TestRun, problems: Diagnostic[], cov: PolicyCoverage[] 
   const failed = cases.filter((c) => !c.passed).length;
   return {
     version: 1,
-    summary: { files: run.files.length, cases: cases.length, passed: cases.length - failed, failed, errors: problems.filter((d) => d.severity === "error").length },
+    summary: {
+      files: run.files.length,
+      cases: cases.length,
+      passed: cases.length - failed,
+      failed,
+      errors: problems.filter((d) => d.severity === "error").length,
+      skipped: run.files.reduce((sum, f) => sum + f.skipped.length, 0),
+    },
     diagnostics: problems.map(jsonDiagnostic),
     files: run.files.map((f) => ({
       file: f.file,
