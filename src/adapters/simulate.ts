@@ -274,6 +274,12 @@ function addDuration(from: number, d: IrDuration, zone: string | undefined, holi
  * stages. Rules with a `where` condition and `never ... when` rules are not
  * re-verified (their conditions are the engine's own). Returns one line per
  * violation.
+ *
+ * Like the reference interpreter (`test/reference/interpreter.ts`), this is
+ * an independent check: it reads the IR with its own reading of each rule
+ * kind (its own `switch`, its own calendar arithmetic through luxon) and
+ * uses none of the engine's rule modules, so that a mistake in one of them
+ * shows here as a violation instead of being repeated.
  */
 export function checkSafety(ir: IrPolicy, contact: Contact, history: readonly HistoryEvent[], touches: readonly SimTouch[], timeline: readonly StageChange[]): string[] {
   const zone = contact.timezone ?? ir.timezone.fallback ?? undefined;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 
 import { analyzePolicy } from "../../src/analysis/lint.js";
 import { parsePolicy } from "../../src/parser/index.js";
-import { policyArbitrary } from "../engine/reference-arbitraries.js";
+import { policyArbitrary } from "../reference/arbitraries.js";
 
 /** Parses a DSL policy that must have no error, and returns the analysis warnings as `line:column code: message`. */
 function warnings(body: string, options: Parameters<typeof analyzePolicy>[1] = {}): string[] {

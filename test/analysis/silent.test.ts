@@ -9,7 +9,7 @@ import { compile } from "../../src/engine/index.js";
 import { formatInstant, parseInstant } from "../../src/engine/time.js";
 import { validatePolicy } from "../../src/checks/index.js";
 import { parsePolicy } from "../../src/parser/index.js";
-import { policyArbitrary } from "../engine/reference-arbitraries.js";
+import { policyArbitrary } from "../reference/arbitraries.js";
 
 const root = join(import.meta.dirname, "..", "..");
 

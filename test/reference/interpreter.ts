@@ -1,7 +1,13 @@
 /**
  * A reference interpreter of spec section 2, written to be obviously right
- * rather than fast. It reads the policy AST directly (no IR, no snapshot, no
- * caching): to know the contact's state at an instant it replays the whole
+ * rather than fast. It is a test, not part of the package: its value is
+ * that it is a second, independent reading of the spec. It shares no rule
+ * code with the engine (no rule kind module, no runtime, no judging), only
+ * the primitives both stand on: time arithmetic (`src/engine/time.ts`) and
+ * the evaluation of conditions (`evaluateCondition`, the tree walk that
+ * defines what the engine's compiled conditions must answer).
+ *
+ * It reads the policy AST directly (no IR, no snapshot, no caching): to know the contact's state at an instant it replays the whole
  * history from the start, and to find `notBefore` it replays again at every
  * candidate instant. Tests compare it with the real engine on generated
  * policies and histories; any difference is a bug in one of the two.
@@ -9,13 +15,13 @@
  * @module
  */
 
-import type { Duration, Expr, Policy, Rule, Stage, Transition, Trigger } from "../ast.js";
-import { DEFAULT_ENGAGEMENT, DEFAULT_IGNORE_WINDOW, IMPLICIT_STAGE } from "../ast.js";
-import { HeedInputError } from "../diagnostics.js";
-import type { Contact, Decision, EvaluateInput, HistoryEvent, PolicyDecision, ProposedTouch, Reason } from "../model.js";
-import type { ConditionScope, Counters } from "./conditions.js";
-import { evaluateCondition } from "./conditions.js";
-import type { Calendar } from "./time.js";
+import type { Duration, Expr, Policy, Rule, Stage, Transition, Trigger } from "../../src/ast.js";
+import { DEFAULT_ENGAGEMENT, DEFAULT_IGNORE_WINDOW, IMPLICIT_STAGE } from "../../src/ast.js";
+import { HeedInputError } from "../../src/diagnostics.js";
+import type { Contact, Decision, EvaluateInput, HistoryEvent, PolicyDecision, ProposedTouch, Reason } from "../../src/model.js";
+import type { ConditionScope, Counters } from "../../src/engine/conditions.js";
+import { evaluateCondition } from "../../src/engine/conditions.js";
+import type { Calendar } from "../../src/engine/time.js";
 import {
   addDuration,
   businessDayStart,
@@ -28,7 +34,7 @@ import {
   parseInstant,
   quietHoursEnd,
   rollingMs,
-} from "./time.js";
+} from "../../src/engine/time.js";
 
 const YEAR_MS = 365 * 24 * 3_600_000;
 /** How many `when` transitions may chain at one instant before the chain is cut. */

@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 
 import type { Policy } from "../../src/ast.js";
 import { compile } from "../../src/engine/index.js";
-import { referenceEvaluate, referenceEvaluateSet } from "../../src/engine/reference.js";
+import { referenceEvaluate, referenceEvaluateSet } from "./interpreter.js";
 import { validatePolicy } from "../../src/checks/index.js";
 import type { Decision, EvaluateInput } from "../../src/model.js";
 import { contactArbitrary, historyArbitrary } from "../../src/testing.js";
-import { CHANNELS, SIGNALS, policyArbitrary } from "./reference-arbitraries.js";
+import { CHANNELS, SIGNALS, policyArbitrary } from "./arbitraries.js";
 
 const START = "2026-03-02T00:00:00Z";
 
