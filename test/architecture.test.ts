@@ -59,6 +59,25 @@ describe("architecture", () => {
     expect(offences).toEqual([]);
   });
 
+  it("keeps module-level state out of the engine: no top-level `let`, no top-level Map, Set or array or object literal that is not frozen", () => {
+    // A cache belongs to the compiled engine (its runtimes, its zone table), never to a module: two engines
+    // share nothing, and a module holds only constants. Functions, classes and frozen tables are constants.
+    const offences: string[] = [];
+    const patterns: [RegExp, string][] = [
+      [/^(?:export\s+)?(?:let|var)\s/, "a top-level `let`"],
+      [/^(?:export\s+)?const\s+\w+(?:\s*:[^=]+)?=\s*new\s+(?:Map|Set|WeakMap|WeakSet|Array)\b/, "a top-level Map, Set or array"],
+      [/^(?:export\s+)?const\s+\w+(?:\s*:[^=]+)?=\s*[[{]/, "a top-level literal that is not frozen (`Object.freeze`)"],
+    ];
+    for (const file of sourceFiles(join(root, "src", "engine"))) {
+      readFileSync(file, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          for (const [pattern, what] of patterns) if (pattern.test(line)) offences.push(`${relative(root, file)}:${i + 1}: ${what}`);
+        });
+    }
+    expect(offences).toEqual([]);
+  });
+
   it("keeps node-only code out of the parser and lexer", () => {
     const offences: string[] = [];
     for (const dir of ["parser", "lexer"]) {

@@ -18,8 +18,7 @@ import type { Contact, Decision, HistoryEvent } from "../model.js";
 import type { Engine } from "../engine/api.js";
 import { compile, policyStructure, type PolicyStructure, type StructureRule } from "../engine/index.js";
 import type { IrDuration, IrTransition } from "../engine/ir.js";
-import type { Calendar } from "../engine/time.js";
-import { addDuration, formatInstant, parseInstant } from "../engine/time.js";
+import { addDuration, formatInstant, holidayDays, makeCalendar, parseInstant, ZoneTable, type Calendar } from "../engine/time.js";
 import { printDuration } from "../print.js";
 import { mulberry32 } from "../random.js";
 
@@ -127,10 +126,10 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
   const zone = options.zone ?? newPolicy.timezone?.fallback?.value ?? oldPolicy.timezone?.fallback?.value ?? "UTC";
   const start = options.start ?? defaultStart(zone);
   const startMs = parseInstant(start) ?? 0;
-  const calendar: Calendar = {
-    zone,
-    holidays: new Set([...(newPolicy.holidays ?? []), ...(oldPolicy.holidays ?? [])].map((h) => h.date)),
-  };
+  // waits in business days are counted in the contact's zone, on both policies' holidays
+  const zones = new ZoneTable();
+  const holidays = holidayDays([...(newPolicy.holidays ?? []), ...(oldPolicy.holidays ?? [])].map((h) => h.date));
+  const calendar: Calendar | undefined = zones.isValid(zone) ? makeCalendar(zones.zone(zone), holidays) : undefined;
   const engines = { old: compile(oldPolicy), new: compile(newPolicy) };
   // The same policy, spans and comments aside, decides the same everywhere: the engine is deterministic.
   if (JSON.stringify(stripSpans(oldPolicy)) === JSON.stringify(stripSpans(newPolicy))) {
@@ -336,7 +335,7 @@ function diffVariants(a: PolicyStructure, b: PolicyStructure): DiffVariant[] {
 
 // ---------------------------------------------------------------- running
 
-function realise(steps: readonly DiffStep[], start: number, calendar: Calendar): { history: HistoryEvent[]; at: number } {
+function realise(steps: readonly DiffStep[], start: number, calendar: Calendar | undefined): { history: HistoryEvent[]; at: number } {
   let t = start;
   const history: HistoryEvent[] = [];
   steps.forEach((step, i) => {

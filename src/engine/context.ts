@@ -9,25 +9,20 @@
 import { HeedInputError } from "../diagnostics.js";
 import type { Contact } from "../model.js";
 import type { StageChange } from "./api.js";
-import { knownZone } from "./input.js";
 import type { IrDuration } from "./ir.js";
 import type { Runtime } from "./runtime.js";
-import { addDuration, type Calendar } from "./time.js";
+import { addDuration, makeCalendar, type Calendar, type Zone } from "./time.js";
 
-/** Business-day sums by amount, then by starting instant: `at + amount business days`. */
-export type BusinessSums = Map<number, Map<number, number>>;
-
-/** How many sums per amount a zone remembers before starting afresh. */
+/** How many sums per amount a calendar remembers before starting afresh. */
 const MAX_SUMS = 4096;
 
 /** The contact as processing sees it under one policy. */
 export interface Context {
   contact: Contact;
   /** The zone used for local time, when the contact or the policy gives one. */
-  zone: string | undefined;
+  zone: Zone | undefined;
+  /** That zone's calendar under the policy's holidays. */
   calendar: Calendar | undefined;
-  /** Business-day sums already computed in this zone under this policy. */
-  sums: BusinessSums | undefined;
   /** Where stage changes are recorded, for explanations. */
   log: StageChange[] | undefined;
 }
@@ -38,39 +33,33 @@ export interface Context {
  * policy's fallback.
  */
 export function makeContext(rt: Runtime, contact: Contact): Context {
-  let zone: string | undefined;
+  let zoneName: string | undefined;
   const from = rt.ir.timezone.from;
   if (from[0] === "contact" && from.length === 2 && from[1] === "timezone") {
-    zone = contact.timezone;
+    zoneName = contact.timezone;
   } else if (from[0] === "contact" && from.length >= 2) {
     const name = from[from.length === 3 && from[1] === "attributes" ? 2 : 1]!;
     const value = contact.attributes?.[name];
     if (typeof value === "string") {
-      if (!knownZone(value)) {
+      if (!rt.zones.isValid(value)) {
         throw new HeedInputError(
           "unknown-timezone",
           `contact.attributes.${name}`,
           `unknown time zone \`${value}\` in \`contact.attributes.${name}\` (expected an IANA name such as \`America/New_York\`)`,
         );
       }
-      zone = value;
+      zoneName = value;
     }
   }
   const fallback = rt.ir.timezone.fallback;
-  if (zone === undefined && fallback !== null && knownZone(fallback)) zone = fallback;
-  let calendar: Calendar | undefined;
-  let sums: BusinessSums | undefined;
-  if (zone !== undefined) {
-    calendar = rt.calendars.get(zone);
-    sums = rt.sums.get(zone);
-    if (calendar === undefined || sums === undefined) {
-      calendar = { zone, holidays: rt.holidays };
-      sums = new Map();
-      rt.calendars.set(zone, calendar);
-      rt.sums.set(zone, sums);
-    }
+  if (zoneName === undefined && fallback !== null && rt.zones.isValid(fallback)) zoneName = fallback;
+  if (zoneName === undefined) return { contact, zone: undefined, calendar: undefined, log: undefined };
+  let calendar = rt.calendars.get(zoneName);
+  if (calendar === undefined) {
+    calendar = makeCalendar(rt.zones.zone(zoneName), rt.holidays);
+    rt.calendars.set(zoneName, calendar);
   }
-  return { contact, zone, calendar, sums, log: undefined };
+  return { contact, zone: calendar.zone, calendar, log: undefined };
 }
 
 /** Adds a business-day or fixed duration; `undefined` when business days have no zone to count in. */
@@ -78,17 +67,16 @@ export function addIn(ctx: Context, at: number, d: IrDuration): number | undefin
   if (d.unit !== "business-days") return addDuration(at, d.amount, d.unit, undefined);
   if (ctx.calendar === undefined) return undefined;
   // Walking the local calendar is the costly part of deciding: remember the sums (a pure function of zone, holidays and input).
-  let memo = ctx.sums?.get(d.amount);
+  const sums = ctx.calendar.sums;
+  let memo = sums.get(d.amount);
   const known = memo?.get(at);
   if (known !== undefined) return known;
   const sum = addDuration(at, d.amount, d.unit, ctx.calendar);
-  if (ctx.sums !== undefined) {
-    if (memo === undefined) {
-      memo = new Map();
-      ctx.sums.set(d.amount, memo);
-    }
-    if (memo.size >= MAX_SUMS) memo.clear();
-    memo.set(at, sum);
+  if (memo === undefined) {
+    memo = new Map();
+    sums.set(d.amount, memo);
   }
+  if (memo.size >= MAX_SUMS) memo.clear();
+  memo.set(at, sum);
   return sum;
 }

@@ -22,7 +22,7 @@ import { member, type Member } from "./member.js";
 import { makeRuntime, type Runtime } from "./runtime.js";
 import { copyState, type PolicyState } from "./state.js";
 import { checkSnapshot, policyVersion, SNAPSHOT_FORMAT, type SnapshotData } from "./snapshot.js";
-import { formatInstant } from "./time.js";
+import { formatInstant, ZoneTable } from "./time.js";
 
 export { compileIr } from "./compile.js";
 export type * from "./ir.js";
@@ -59,10 +59,12 @@ class CompiledEngine implements Engine {
    * stored and read back is a new object, and is checked again).
    */
   private readonly known = new WeakSet<object>();
+  /** The zones this engine has met: the offsets it learnt of each, and which names are zones. */
+  private readonly zones = new ZoneTable();
 
   constructor(policies: readonly Policy[]) {
     const irs = policies.map((p) => compileIr(p));
-    this.runtimes = irs.map((ir, i) => makeRuntime(ir, policies[i]!));
+    this.runtimes = irs.map((ir, i) => makeRuntime(ir, policies[i]!, this.zones));
     this.policies = irs.map((ir) => ir.name);
     this.irs = irs;
     const declared: string[] = [];
@@ -90,7 +92,7 @@ class CompiledEngine implements Engine {
   }
 
   start(contact: Contact, at: string): Snapshot {
-    const checked = checkContact(contact);
+    const checked = checkContact(contact, this.zones);
     parseTime(at, "at");
     for (const rt of this.runtimes) makeContext(rt, checked);
     const data: SnapshotData = {
@@ -152,7 +154,7 @@ class CompiledEngine implements Engine {
 
   /** Replays a whole history up to `at`. */
   private replay(input: EvaluateInput, log: StageChange[] | undefined): { members: Member[]; touch: ProposedTouch; at: number } {
-    const { contact, events, touch, at } = checkInput(input);
+    const { contact, events, touch, at } = checkInput(input, this.zones);
     const ordered = orderHistory(events, at);
     const members = this.members(contact, null, ordered[0]?.at ?? at, log, ordered.length === 0);
     for (const ev of ordered) this.apply(members, ev);
@@ -208,7 +210,7 @@ class CompiledEngine implements Engine {
   /** The snapshot's data, checked unless this engine made or checked it. */
   private restored(snapshot: unknown): SnapshotData {
     if (typeof snapshot === "object" && snapshot !== null && this.known.has(snapshot)) return snapshot as SnapshotData;
-    const data = checkSnapshot(snapshot, this.runtimes, this.versions);
+    const data = checkSnapshot(snapshot, this.runtimes, this.versions, this.zones);
     this.known.add(data);
     return data;
   }

@@ -10,19 +10,7 @@
 import { HeedInputError } from "../diagnostics.js";
 import type { Contact, EvaluateInput, ProposedTouch } from "../model.js";
 import { daysFromCivil, daysInMonth } from "../calendar.js";
-import { isValidZone, parseInstant } from "./time.js";
-
-const zoneValidity = new Map<string, boolean>();
-
-/** {@link isValidZone}, remembered per name: asking the zone database is slow and names repeat. */
-export function knownZone(zone: string): boolean {
-  let valid = zoneValidity.get(zone);
-  if (valid === undefined) {
-    valid = isValidZone(zone);
-    if (zoneValidity.size < 1024) zoneValidity.set(zone, valid);
-  }
-  return valid;
-}
+import { isValidZone, parseInstant, type ZoneTable } from "./time.js";
 
 /** The number at `text[at, at + width)` when all are digits, else -1. */
 function digits(text: string, at: number, width: number): number {
@@ -131,8 +119,12 @@ function checkTags(value: unknown, field: string, code: string, index?: number):
   return value as string[];
 }
 
-/** Checks the contact: a string `id`, a valid `timezone` when present, well-formed attributes. */
-export function checkContact(contact: unknown): Contact {
+/**
+ * Checks the contact: a string `id`, a valid `timezone` when present,
+ * well-formed attributes. `zones`, the compiled engine's table, remembers
+ * which names are zones; without it the zone database is asked.
+ */
+export function checkContact(contact: unknown, zones?: ZoneTable): Contact {
   if (!isRecord(contact)) {
     throw new HeedInputError("invalid-contact", "contact", `\`contact\` must be an object, got \`${show(contact)}\``);
   }
@@ -140,7 +132,7 @@ export function checkContact(contact: unknown): Contact {
     throw new HeedInputError("invalid-contact", "contact.id", `\`contact.id\` must be a string, got \`${show(contact.id)}\``);
   }
   if (contact.timezone !== undefined) {
-    if (typeof contact.timezone !== "string" || !knownZone(contact.timezone)) {
+    if (typeof contact.timezone !== "string" || !(zones === undefined ? isValidZone(contact.timezone) : zones.isValid(contact.timezone))) {
       throw new HeedInputError(
         "unknown-timezone",
         "contact.timezone",
@@ -227,11 +219,11 @@ export function checkTouch(touch: unknown): ProposedTouch {
 }
 
 /** Checks a whole `evaluate` input; returns the events in input order. */
-export function checkInput(input: EvaluateInput): { contact: Contact; events: NormalEvent[]; touch: ProposedTouch; at: number } {
+export function checkInput(input: EvaluateInput, zones?: ZoneTable): { contact: Contact; events: NormalEvent[]; touch: ProposedTouch; at: number } {
   if (!isRecord(input)) {
     throw new HeedInputError("invalid-input", "input", `the input must be an object with \`contact\`, \`history\`, \`touch\` and \`at\``);
   }
-  const contact = checkContact(input.contact);
+  const contact = checkContact(input.contact, zones);
   const history: unknown = input.history ?? [];
   if (!Array.isArray(history)) {
     throw new HeedInputError("invalid-history", "history", `\`history\` must be a list of events, got \`${show(history)}\``);

@@ -12,12 +12,11 @@
  * @module
  */
 
-import { compileCondition, type ConditionScope } from "./conditions.js";
+import type { ConditionScope } from "./conditions.js";
 import { addIn, type Context } from "./context.js";
 import type { NormalEvent } from "./input.js";
-import type { IrTransition } from "./ir.js";
 import type { CompiledRule } from "./rules/index.js";
-import type { Runtime } from "./runtime.js";
+import type { CompiledTransition, Runtime } from "./runtime.js";
 import { counters, type PolicyState } from "./state.js";
 import { formatInstant } from "./time.js";
 
@@ -101,7 +100,7 @@ export function applyEvent(rt: Runtime, ctx: Context, st: PolicyState, event: No
   tryTransitions(rt, ctx, st, event.at, event);
 }
 
-const NONE: readonly CompiledRule[] = [];
+const NONE: readonly CompiledRule[] = Object.freeze([]);
 
 function insertSorted(list: number[], value: number): void {
   let i = list.length;
@@ -110,7 +109,7 @@ function insertSorted(list: number[], value: number): void {
   else list.splice(i, 0, value);
 }
 
-function matches(rt: Runtime, ctx: Context, st: PolicyState, t: IrTransition, now: number, event: NormalEvent | undefined): boolean {
+function matches(ctx: Context, st: PolicyState, t: CompiledTransition, now: number, event: NormalEvent | undefined): boolean {
   const trigger = t.trigger;
   switch (trigger.kind) {
     case "ignored":
@@ -124,12 +123,9 @@ function matches(rt: Runtime, ctx: Context, st: PolicyState, t: IrTransition, no
     }
     case "signal":
       if (event === undefined || event.type !== trigger.signal) return false;
-      return (
-        trigger.where === null ||
-        compileCondition(trigger.where)({ contact: ctx.contact, signal: event.props, counters: counters(st, now) })
-      );
+      return t.condition === null || t.condition({ contact: ctx.contact, signal: event.props, counters: counters(st, now) });
     case "when":
-      return compileCondition(trigger.condition)({ contact: ctx.contact, counters: counters(st, now) });
+      return t.condition!({ contact: ctx.contact, counters: counters(st, now) });
   }
 }
 
@@ -141,26 +137,19 @@ function matches(rt: Runtime, ctx: Context, st: PolicyState, t: IrTransition, no
 function tryTransitions(rt: Runtime, ctx: Context, st: PolicyState, now: number, event: NormalEvent | undefined): void {
   const info = rt.stages.get(st.stage)!;
   const list = event === undefined ? info.anyEvent : (info.byEvent.get(event.type) ?? info.anyEvent);
-  const fired = firstMatch(rt, ctx, st, list, now, event);
+  const fired = firstMatch(ctx, st, list, now, event);
   if (fired !== undefined) moveTo(rt, ctx, st, fired, now, 0);
 }
 
-function firstMatch(
-  rt: Runtime,
-  ctx: Context,
-  st: PolicyState,
-  list: readonly IrTransition[],
-  now: number,
-  event: NormalEvent | undefined,
-): IrTransition | undefined {
+function firstMatch(ctx: Context, st: PolicyState, list: readonly CompiledTransition[], now: number, event: NormalEvent | undefined): CompiledTransition | undefined {
   for (let i = 0; i < list.length; i++) {
     const t = list[i]!;
-    if (matches(rt, ctx, st, t, now, event)) return t;
+    if (matches(ctx, st, t, now, event)) return t;
   }
   return undefined;
 }
 
-function moveTo(rt: Runtime, ctx: Context, st: PolicyState, t: IrTransition, now: number, hops: number): void {
+function moveTo(rt: Runtime, ctx: Context, st: PolicyState, t: CompiledTransition, now: number, hops: number): void {
   ctx.log?.push({
     at: formatInstant(now),
     policy: rt.ir.name,
@@ -182,6 +171,6 @@ function enteredStage(rt: Runtime, ctx: Context, st: PolicyState, now: number, h
   if (hops >= MAX_CHAIN) return;
   const whens = rt.stages.get(st.stage)!.whens;
   if (whens.length === 0) return;
-  const fired = firstMatch(rt, ctx, st, whens, now, undefined);
+  const fired = firstMatch(ctx, st, whens, now, undefined);
   if (fired !== undefined) moveTo(rt, ctx, st, fired, now, hops);
 }

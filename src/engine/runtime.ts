@@ -10,12 +10,26 @@
 import type { Policy, Rule } from "../ast.js";
 import { code, MESSAGE_STYLE, printRule } from "../print.js";
 import { compileCondition, type CompiledCondition } from "./conditions.js";
-import type { BusinessSums } from "./context.js";
 import type { IrDuration, IrPolicy, IrStage, IrTransition } from "./ir.js";
 import type { CompiledRule, IrRule, RuleEnv } from "./rules/index.js";
 import { ruleKind } from "./rules/index.js";
-import type { Calendar } from "./time.js";
+import { holidayDays, type Calendar, type ZoneTable } from "./time.js";
 import type { Verdict } from "./verdict.js";
+
+/** A transition as the machine tries it: its condition (`on ... where`, `when`) made into a function once. */
+export interface CompiledTransition {
+  readonly trigger: IrTransition["trigger"];
+  readonly target: string;
+  readonly cause: string;
+  readonly span: IrTransition["span"];
+  /** The `where` of an `on` trigger, or the condition of a `when` trigger, as a function; null otherwise. */
+  readonly condition: CompiledCondition | null;
+}
+
+function compiledTransition(t: IrTransition): CompiledTransition {
+  const condition = t.trigger.kind === "when" ? t.trigger.condition : t.trigger.kind === "signal" ? t.trigger.where : null;
+  return { trigger: t.trigger, target: t.target, cause: t.cause, span: t.span, condition: condition === null ? null : compileCondition(condition) };
+}
 
 /** What the machine and the decision need of one stage, looked up once per step. */
 export interface StageRuntime {
@@ -47,11 +61,11 @@ export interface StageRuntime {
    * the same first match as trying all: an `on` transition never matches
    * another type.
    */
-  readonly byEvent: ReadonlyMap<string, readonly IrTransition[]>;
+  readonly byEvent: ReadonlyMap<string, readonly CompiledTransition[]>;
   /** The transitions that are not `on` a signal, in order: what a timer or an event of an unnamed type can fire. */
-  readonly anyEvent: readonly IrTransition[];
+  readonly anyEvent: readonly CompiledTransition[];
   /** The transitions with a `when` trigger, tried on entering the stage. */
-  readonly whens: readonly IrTransition[];
+  readonly whens: readonly CompiledTransition[];
   /** The durations of the `after DURATION` transitions: the stage's timers. */
   readonly elapsed: readonly IrDuration[];
   /**
@@ -82,11 +96,12 @@ export interface Runtime {
   readonly channels: ReadonlySet<string>;
   /** The declared channels as messages print them (`` `email`, `call` `` or `no channel`). */
   readonly channelsText: string;
-  readonly holidays: ReadonlySet<string>;
-  /** Per zone, the calendar of this policy's holidays there (made on first use). */
+  /** The policy's holidays as local day numbers. */
+  readonly holidays: ReadonlySet<number>;
+  /** The zones the engine has met (shared by the policies of one compiled engine). */
+  readonly zones: ZoneTable;
+  /** Per zone name, the calendar of this policy's holidays there (made on first use, with its business-day sums). */
   readonly calendars: Map<string, Calendar>;
-  /** Per zone, business-day sums already computed (bounded). */
-  readonly sums: Map<string, BusinessSums>;
 }
 
 /** The rules of a policy in the order of `IrPolicy.rules`: stage by stage, then the policy-wide ones. */
@@ -122,13 +137,17 @@ function compiledRule(rule: IrRule, source: Rule, index: number, env: RuleEnv): 
   };
 }
 
-/** Prepares a compiled policy for running; `policy` is the policy it was compiled from (rules' texts are printed from it). */
-export function makeRuntime(ir: IrPolicy, policy: Policy): Runtime {
+/**
+ * Prepares a compiled policy for running; `policy` is the policy it was
+ * compiled from (rules' texts are printed from it), `zones` the compiled
+ * engine's table of zones.
+ */
+export function makeRuntime(ir: IrPolicy, policy: Policy, zones: ZoneTable): Runtime {
   const sources = rulesInOrder(policy);
   const byId = new Map(ir.rules.map((r, i) => [r.id, i] as const));
   const policyWide = ir.policyRules.map((id) => byId.get(id)!);
   const isBusiness = (d: IrDuration): boolean => d.unit === "business-days";
-  const holidays: ReadonlySet<string> = new Set(ir.holidays);
+  const holidays = holidayDays(ir.holidays);
   const env: RuleEnv = { holidays };
   const rules = ir.rules.map((r, i) => compiledRule(r, sources[i]!, i, env));
   const signalRules = new Map<string, CompiledRule[]>();
@@ -140,15 +159,23 @@ export function makeRuntime(ir: IrPolicy, policy: Policy): Runtime {
   }
   const needsZone = (t: IrTransition): boolean =>
     (t.trigger.kind === "ignored" && isBusiness(ir.ignoreWindow)) || (t.trigger.kind === "elapsed" && isBusiness(t.trigger.duration));
+  // each transition compiled once (a policy-wide one is tried in every stage)
+  const compiled = new Map<IrTransition, CompiledTransition>();
+  const compile = (t: IrTransition): CompiledTransition => {
+    let c = compiled.get(t);
+    if (c === undefined) compiled.set(t, (c = compiledTransition(t)));
+    return c;
+  };
   const stages = new Map<string, StageRuntime>();
   for (const stage of ir.stages) {
     const transitions = stage.final ? [] : [...stage.transitions, ...ir.transitions];
-    const byEvent = new Map<string, IrTransition[]>();
-    for (const t of transitions) {
+    const tried = transitions.map(compile);
+    const byEvent = new Map<string, CompiledTransition[]>();
+    for (const t of tried) {
       if (t.trigger.kind === "signal") byEvent.set(t.trigger.signal, []);
     }
     for (const [type, list] of byEvent) {
-      for (const t of transitions) if (t.trigger.kind !== "signal" || t.trigger.signal === type) list.push(t);
+      for (const t of tried) if (t.trigger.kind !== "signal" || t.trigger.signal === type) list.push(t);
     }
     const inForce = [...stage.rules.map((id) => byId.get(id)!), ...policyWide].map((i) => rules[i]!);
     const speaksOf = (channel: string | null) => inForce.filter((r) => r.channels === null || (channel !== null && r.channels.has(channel)));
@@ -162,8 +189,8 @@ export function makeRuntime(ir: IrPolicy, policy: Policy): Runtime {
       allowedText: stage.allow === null || stage.allow.length === 0 ? "no channel" : stage.allow.map(code).join(", "),
       transitions,
       byEvent,
-      anyEvent: transitions.filter((t) => t.trigger.kind !== "signal"),
-      whens: transitions.filter((t) => t.trigger.kind === "when"),
+      anyEvent: tried.filter((t) => t.trigger.kind !== "signal"),
+      whens: tried.filter((t) => t.trigger.kind === "when"),
       elapsed: transitions.flatMap((t) => (t.trigger.kind === "elapsed" ? [t.trigger.duration] : [])),
       timersNeedZone: transitions.some(needsZone),
     });
@@ -180,7 +207,7 @@ export function makeRuntime(ir: IrPolicy, policy: Policy): Runtime {
     channels: new Set(ir.channels),
     channelsText: ir.channels.map(code).join(", ") || "no channel",
     holidays,
+    zones,
     calendars: new Map(),
-    sums: new Map(),
   };
 }

@@ -17,6 +17,7 @@ import type { IrPolicy } from "./ir.js";
 import { allInstants, isInstant } from "./rules/memory.js";
 import type { Runtime } from "./runtime.js";
 import type { PolicyState } from "./state.js";
+import type { ZoneTable } from "./time.js";
 
 /** The snapshot format tag. */
 export const SNAPSHOT_FORMAT = "heed-snapshot/2";
@@ -71,7 +72,7 @@ function fingerprint(text: string): string {
  * shape of every state, so that a damaged snapshot is refused with its
  * field named instead of failing somewhere inside.
  */
-export function checkSnapshot(value: unknown, runtimes: readonly Runtime[], versions: readonly string[]): SnapshotData {
+export function checkSnapshot(value: unknown, runtimes: readonly Runtime[], versions: readonly string[], zones: ZoneTable): SnapshotData {
   const data = value as Partial<SnapshotData> | null;
   const format = typeof data === "object" && data !== null ? (data as { format?: unknown }).format : undefined;
   if (typeof format === "string" && format !== SNAPSHOT_FORMAT && /^heed-snapshot\/\d+$/.test(format)) {
@@ -102,7 +103,7 @@ export function checkSnapshot(value: unknown, runtimes: readonly Runtime[], vers
       `the snapshot was built under ${built.map((v) => `\`${String(v)}\``).join(", ") || "no policy"}, this engine runs ${versions.map((v) => `\`${v}\``).join(", ")}: rebuild it by stepping the contact's history again`,
     );
   }
-  checkContact(data.contact);
+  checkContact(data.contact, zones);
   const states = data.states;
   for (let i = 0; states && i < states.length; i++) {
     const problem = stateProblem(runtimes[i]!, states[i]);

@@ -15,6 +15,7 @@ import { compileIr } from "./compile.js";
 import type { IrPolicy, IrRule, IrStage, IrTransition } from "./ir.js";
 import type { AnyRuleKind, RuleFacts } from "./rules/index.js";
 import { makeRuntime } from "./runtime.js";
+import { ZoneTable } from "./time.js";
 
 /** A rule of the policy, with its kind and what analyses need of it. */
 export interface StructureRule {
@@ -57,7 +58,7 @@ export interface PolicyStructure {
 /** Compiles a policy (checked or not: nothing here judges a touch) and describes its machine. */
 export function policyStructure(policy: Policy): PolicyStructure {
   const ir = compileIr(policy);
-  const rt = makeRuntime(ir, policy);
+  const rt = makeRuntime(ir, policy, new ZoneTable());
   const declared = ir.channels;
   const rules = rt.rules.map((r): StructureRule => ({ ir: r.ir, kind: r.kind, facts: r.kind.facts(r.ir) }));
   const astStages = new Map(policy.stages.map((s) => [s.name.name, s] as const));

@@ -30,6 +30,9 @@ import {
   inQuietHours,
   isBusinessDay,
   isValidZone,
+  makeCalendar,
+  holidayDays,
+  ZoneTable,
   nextCalendarWindowStart,
   parseInstant,
   quietHoursEnd,
@@ -100,6 +103,7 @@ export function referenceEvaluateSet(policies: readonly Policy[], input: Evaluat
     throw new HeedInputError("unknown-timezone", "contact.timezone", `unknown time zone \`${input.contact.timezone}\``);
   }
   const events = normalise(input.history, at);
+  const zones = new ZoneTable();
   const contexts: Context[] = policies.map((policy) => {
     const zone = input.contact.timezone ?? policy.timezone?.fallback?.value;
     return {
@@ -107,7 +111,7 @@ export function referenceEvaluateSet(policies: readonly Policy[], input: Evaluat
       contact: input.contact,
       events,
       at,
-      calendar: zone === undefined ? undefined : { zone, holidays: new Set((policy.holidays ?? []).map((h) => h.date)) },
+      calendar: zone === undefined ? undefined : makeCalendar(zones.zone(zone), holidayDays((policy.holidays ?? []).map((h) => h.date))),
     };
   });
   const multi = policies.length > 1;

@@ -10,8 +10,8 @@ import { addIn } from "../context.js";
 import type { IrDuration } from "../ir.js";
 import { businessDaysBound, durationMs, formatInstant } from "../time.js";
 import { defer, MET, type DeferVerdict } from "../verdict.js";
-import type { IrRuleOf, RuleKind } from "./kind.js";
-import { unsignalled } from "./kind.js";
+import type { IrRuleOf } from "./kind.js";
+import { defineRuleKind, unsignalled } from "./kind.js";
 import { INSTANT } from "./memory.js";
 
 export interface IrAtLeast extends IrRuleOf<"at-least"> {
@@ -19,7 +19,7 @@ export interface IrAtLeast extends IrRuleOf<"at-least"> {
 }
 
 /** Remembers the instant of the last touch on its channels. */
-export const atLeast: RuleKind<AtLeastRule, IrAtLeast, number | null, DeferVerdict> = {
+export const atLeast = defineRuleKind<AtLeastRule, IrAtLeast, number | null, DeferVerdict>({
   kind: "at-least",
   code: "at-least",
   memory: INSTANT,
@@ -46,4 +46,4 @@ export const atLeast: RuleKind<AtLeastRule, IrAtLeast, number | null, DeferVerdi
     };
   },
   facts: (rule) => ({ signals: [], durations: [rule.duration], conditions: [], tag: null }),
-};
+});

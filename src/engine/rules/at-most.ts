@@ -13,8 +13,8 @@ import { printDuration } from "../../print.js";
 import type { IrDuration } from "../ir.js";
 import { calendarWindowStart, localDate, nextCalendarWindowStart, rollingMs } from "../time.js";
 import { defer, deny, MET } from "../verdict.js";
-import type { IrRuleOf, RuleKind } from "./kind.js";
-import { unsignalled } from "./kind.js";
+import type { IrRuleOf } from "./kind.js";
+import { defineRuleKind, unsignalled } from "./kind.js";
 import { INSTANTS } from "./memory.js";
 
 export interface IrAtMost extends IrRuleOf<"at-most"> {
@@ -32,7 +32,7 @@ function countWithin(times: readonly number[], from: number, t: number, inclusiv
 }
 
 /** Remembers the instants of the last N touches on its channels, ascending: all a limit of N needs. */
-export const atMost: RuleKind<AtMostRule, IrAtMost, number[]> = {
+export const atMost = defineRuleKind<AtMostRule, IrAtMost, number[]>({
   kind: "at-most",
   code: "at-most",
   memory: INSTANTS,
@@ -94,4 +94,4 @@ export const atMost: RuleKind<AtMostRule, IrAtMost, number[]> = {
     const duration: IrDuration = w.kind === "rolling" ? { amount: w.amount, unit: w.unit } : { amount: w.unit === "day" ? 1 : 7, unit: "days" };
     return { signals: [], durations: [duration], conditions: [], tag: null };
   },
-};
+});

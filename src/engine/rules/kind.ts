@@ -42,8 +42,8 @@ export interface IrRuleOf<K extends string> extends IrRuleBase {
 
 /** What a kind needs from the compiled policy to prepare a rule. */
 export interface RuleEnv {
-  /** The policy's holidays (local dates `YYYY-MM-DD`). */
-  readonly holidays: ReadonlySet<string>;
+  /** The policy's holidays, as local day numbers (days since 1970-01-01). */
+  readonly holidays: ReadonlySet<number>;
 }
 
 /** An unmet verdict. */
@@ -111,6 +111,13 @@ export interface RuleKind<A extends Rule, I extends IrRuleOf<A["kind"]>, M exten
   behaviour(rule: I, env: RuleEnv): RuleBehaviour<M, U>;
   /** What the analyses need of it. */
   facts(rule: I): RuleFacts;
+}
+
+/** Declares a rule kind (frozen: a kind is a constant, shared by every engine). */
+export function defineRuleKind<A extends Rule, I extends IrRuleOf<A["kind"]>, M extends RuleMemory, U extends Unmet = Unmet>(
+  kind: RuleKind<A, I, M, U>,
+): RuleKind<A, I, M, U> {
+  return Object.freeze(kind);
 }
 
 /** Any rule kind: the registry holds kinds of different types, each pairing its own AST, IR and memory. */

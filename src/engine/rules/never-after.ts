@@ -9,8 +9,8 @@ import type { Expr, NeverAfterRule } from "../../ast.js";
 import { stripSpans } from "../../ast.js";
 import { code } from "../../print.js";
 import { deny, MET } from "../verdict.js";
-import type { IrRuleOf, RuleKind } from "./kind.js";
-import { untouched } from "./kind.js";
+import type { IrRuleOf } from "./kind.js";
+import { defineRuleKind, untouched } from "./kind.js";
 import { FLAG } from "./memory.js";
 
 export interface IrNeverAfter extends IrRuleOf<"never-after"> {
@@ -21,7 +21,7 @@ export interface IrNeverAfter extends IrRuleOf<"never-after"> {
 
 const DENIED = deny("never-after");
 
-export const neverAfter: RuleKind<NeverAfterRule, IrNeverAfter, boolean> = {
+export const neverAfter = defineRuleKind<NeverAfterRule, IrNeverAfter, boolean>({
   kind: "never-after",
   code: "never-after",
   memory: FLAG,
@@ -45,4 +45,4 @@ export const neverAfter: RuleKind<NeverAfterRule, IrNeverAfter, boolean> = {
     detail: () => `${code(rule.signal)} was seen`,
   }),
   facts: (rule) => ({ signals: [{ type: rule.signal, where: rule.where }], durations: [], conditions: [], tag: rule.tagged }),
-};
+});

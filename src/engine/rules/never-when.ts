@@ -10,8 +10,8 @@ import { stripSpans } from "../../ast.js";
 import { compileCondition, readsPath } from "../conditions.js";
 import { counters } from "../state.js";
 import { deny, MET } from "../verdict.js";
-import type { IrRuleOf, RuleKind } from "./kind.js";
-import { unsignalled, untouched } from "./kind.js";
+import type { IrRuleOf } from "./kind.js";
+import { defineRuleKind, unsignalled, untouched } from "./kind.js";
 import { NOTHING } from "./memory.js";
 
 export interface IrNeverWhen extends IrRuleOf<"never-when"> {
@@ -21,7 +21,7 @@ export interface IrNeverWhen extends IrRuleOf<"never-when"> {
 
 const DENIED = deny("never-when");
 
-export const neverWhen: RuleKind<NeverWhenRule, IrNeverWhen, null> = {
+export const neverWhen = defineRuleKind<NeverWhenRule, IrNeverWhen, null>({
   kind: "never-when",
   code: "never-when",
   memory: NOTHING,
@@ -43,4 +43,4 @@ export const neverWhen: RuleKind<NeverWhenRule, IrNeverWhen, null> = {
     };
   },
   facts: (rule) => ({ signals: [], durations: [], conditions: [rule.when], tag: rule.tagged }),
-};
+});

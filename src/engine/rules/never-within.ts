@@ -11,8 +11,8 @@ import { addIn } from "../context.js";
 import type { IrDuration } from "../ir.js";
 import { formatInstant } from "../time.js";
 import { defer, MET, type DeferVerdict } from "../verdict.js";
-import type { IrRuleOf, RuleKind } from "./kind.js";
-import { untouched } from "./kind.js";
+import type { IrRuleOf } from "./kind.js";
+import { defineRuleKind, untouched } from "./kind.js";
 import { INSTANT } from "./memory.js";
 
 export interface IrNeverWithin extends IrRuleOf<"never-within"> {
@@ -23,7 +23,7 @@ export interface IrNeverWithin extends IrRuleOf<"never-within"> {
 }
 
 /** Remembers the latest end of its waits. */
-export const neverWithin: RuleKind<NeverWithinRule, IrNeverWithin, number | null, DeferVerdict> = {
+export const neverWithin = defineRuleKind<NeverWithinRule, IrNeverWithin, number | null, DeferVerdict>({
   kind: "never-within",
   code: "never-within",
   memory: INSTANT,
@@ -51,4 +51,4 @@ export const neverWithin: RuleKind<NeverWithinRule, IrNeverWithin, number | null
     detail: (_until, _ctx, _t, verdict) => `not before ${formatInstant(verdict.until)}`,
   }),
   facts: (rule) => ({ signals: [{ type: rule.signal, where: rule.where }], durations: [rule.duration], conditions: [], tag: rule.tagged }),
-};
+});

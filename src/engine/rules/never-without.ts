@@ -9,8 +9,8 @@ import type { Expr, NeverWithoutRule } from "../../ast.js";
 import { stripSpans } from "../../ast.js";
 import { code } from "../../print.js";
 import { deny, MET } from "../verdict.js";
-import type { IrRuleOf, RuleKind } from "./kind.js";
-import { untouched } from "./kind.js";
+import type { IrRuleOf } from "./kind.js";
+import { defineRuleKind, untouched } from "./kind.js";
 import { FLAG } from "./memory.js";
 
 export interface IrNeverWithout extends IrRuleOf<"never-without"> {
@@ -21,7 +21,7 @@ export interface IrNeverWithout extends IrRuleOf<"never-without"> {
 
 const DENIED = deny("never-without");
 
-export const neverWithout: RuleKind<NeverWithoutRule, IrNeverWithout, boolean> = {
+export const neverWithout = defineRuleKind<NeverWithoutRule, IrNeverWithout, boolean>({
   kind: "never-without",
   code: "never-without",
   memory: FLAG,
@@ -45,4 +45,4 @@ export const neverWithout: RuleKind<NeverWithoutRule, IrNeverWithout, boolean> =
     detail: () => `no ${code(rule.signal)} seen yet`,
   }),
   facts: (rule) => ({ signals: [{ type: rule.signal, where: rule.where }], durations: [], conditions: [], tag: rule.tagged }),
-};
+});

@@ -11,13 +11,13 @@ import type { OnlyBusinessDaysRule } from "../../ast.js";
 import { code } from "../../print.js";
 import { businessDayStart, isBusinessDay, localDate } from "../time.js";
 import { defer, MET, type DeferVerdict } from "../verdict.js";
-import type { IrRuleOf, RuleKind } from "./kind.js";
-import { unsignalled, untouched } from "./kind.js";
+import type { IrRuleOf } from "./kind.js";
+import { defineRuleKind, unsignalled, untouched } from "./kind.js";
 import { NOTHING } from "./memory.js";
 
 export type IrOnlyBusinessDays = IrRuleOf<"only-business-days">;
 
-export const onlyBusinessDays: RuleKind<OnlyBusinessDaysRule, IrOnlyBusinessDays, null, DeferVerdict> = {
+export const onlyBusinessDays = defineRuleKind<OnlyBusinessDaysRule, IrOnlyBusinessDays, null, DeferVerdict>({
   kind: "only-business-days",
   // spec section 2 names the reason `business-days`
   code: "business-days",
@@ -33,7 +33,7 @@ export const onlyBusinessDays: RuleKind<OnlyBusinessDaysRule, IrOnlyBusinessDays
     onTouch: untouched,
     onSignal: unsignalled,
     check: (_memory, ctx, _st, _touch, t) => (isBusinessDay(t, ctx.calendar!) ? MET : defer(businessDayStart(t, ctx.calendar!))),
-    detail: (_memory, ctx, t) => `${localDate(t, ctx.zone!)} is not a business day in ${code(ctx.zone!)}`,
+    detail: (_memory, ctx, t) => `${localDate(t, ctx.zone!)} is not a business day in ${code(ctx.zone!.name)}`,
   }),
   facts: () => ({ signals: [], durations: [], conditions: [], tag: null }),
-};
+});

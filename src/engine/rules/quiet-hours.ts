@@ -11,8 +11,8 @@ import { code } from "../../print.js";
 import type { IrTimeOfDay } from "../ir.js";
 import { inQuietHours, quietHoursEnd } from "../time.js";
 import { defer, MET, type DeferVerdict } from "../verdict.js";
-import type { IrRuleOf, RuleKind } from "./kind.js";
-import { unsignalled, untouched } from "./kind.js";
+import type { IrRuleOf } from "./kind.js";
+import { defineRuleKind, unsignalled, untouched } from "./kind.js";
 import { NOTHING } from "./memory.js";
 
 export interface IrQuietHours extends IrRuleOf<"quiet-hours"> {
@@ -20,7 +20,7 @@ export interface IrQuietHours extends IrRuleOf<"quiet-hours"> {
   readonly end: IrTimeOfDay;
 }
 
-export const quietHours: RuleKind<QuietHoursRule, IrQuietHours, null, DeferVerdict> = {
+export const quietHours = defineRuleKind<QuietHoursRule, IrQuietHours, null, DeferVerdict>({
   kind: "quiet-hours",
   code: "quiet-hours",
   memory: NOTHING,
@@ -42,8 +42,8 @@ export const quietHours: RuleKind<QuietHoursRule, IrQuietHours, null, DeferVerdi
       onTouch: untouched,
       onSignal: unsignalled,
       check: (_memory, ctx, _st, _touch, t) => (inQuietHours(t, start, end, ctx.zone!) ? defer(quietHoursEnd(t, start, end, ctx.zone!)) : MET),
-      detail: (_memory, ctx) => `it is quiet hours in ${code(ctx.zone!)}`,
+      detail: (_memory, ctx) => `it is quiet hours in ${code(ctx.zone!.name)}`,
     };
   },
   facts: () => ({ signals: [], durations: [], conditions: [], tag: null }),
-};
+});
