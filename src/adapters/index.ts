@@ -17,10 +17,22 @@
  * @module
  */
 
-export type { AttemptOptions, AttemptResult, BeforeCommit, Gate, GateOptions, RecordResult } from "./gate.js";
-export { createGate } from "./gate.js";
+export type { AttemptOptions, AttemptResult, BeforeCommit, Gate, GateOptions, RecorderOptions, RecordResult } from "./gate.js";
+export { createGate, createRecorder, DEFAULT_FUTURE_TOLERANCE, DEFAULT_SIGNAL_SKEW } from "./gate.js";
 export type { AppendResult, ContactTx, IdempotencyRecord, Store, StoreKind, StoredEvent } from "./store/types.js";
-export { DEFAULT_STORE_FOLDER, MemoryStore, openPgliteStore, openPostgresStore, openStore, SCHEMA_VERSION, type PostgresStoreOptions } from "./store/index.js";
+export {
+  DEFAULT_STORE_FOLDER,
+  LOCK_FILE,
+  MemoryStore,
+  openPgliteStore,
+  openPostgresStore,
+  openStore,
+  SCHEMA_VERSION,
+  StoreLockedError,
+  type LockHolder,
+  type PostgresStoreOptions,
+} from "./store/index.js";
 export type { LineSink, RunningServer, ServerOptions } from "./http/server.js";
+export type { Backpressure } from "./http/decision-log.js";
 export { startServer } from "./http/server.js";
 export * from "./crm/index.js";

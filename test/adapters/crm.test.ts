@@ -370,4 +370,22 @@ describe("importing mapped events", () => {
     expect((await store.history("7")).map((e) => e.type)).toEqual(["touch", "reply"]);
     expect((await store.history("8")).map((e) => e.id)).toEqual(["outreach:mailing:2:delivered"]);
   });
+
+  it("reports an event no store can keep as a problem and imports the rest", async () => {
+    const store = new MemoryStore();
+    const at = "2026-03-02T14:00:00Z";
+    const result = await importMappedEvents(store, [
+      { contactId: "7", index: 0, event: { type: "touch", channel: "email", at, id: "a" } },
+      { contactId: "7", index: 1, event: { type: "reply", at, id: "b", note: "cut \ud83d" } },
+      { contactId: "x\u0000y", index: 2, event: { type: "reply", at, id: "c" } },
+      { contactId: "8", index: 3, event: { type: "reply", at, id: "d" } },
+    ]);
+    expect(result.added).toBe(2);
+    expect(result.problems.map((p) => [p.index, p.message.replace(/^(`[^`]+`) (holds|contains) .*/, "$1")])).toEqual([
+      [1, "`event.note`"],
+      [2, "`contact`"],
+    ]);
+    expect((await store.history("7")).map((e) => e.id)).toEqual(["a"]);
+    expect((await store.history("8")).map((e) => e.id)).toEqual(["d"]);
+  });
 });

@@ -1,11 +1,12 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { pathToFileURL } from "node:url";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runServe } from "../../src/adapters/http/command.js";
+import { PolicyRegistry } from "../../src/adapters/http/policies.js";
 import { canonicalJson, startServer, type RunningServer } from "../../src/adapters/http/server.js";
 import { MemoryStore } from "../../src/adapters/store/memory.js";
 import { createDatabase, lazyPostgres } from "../support/postgres.js";
@@ -44,6 +45,8 @@ async function until(what: string, check: () => Promise<boolean>, ms = 8000): Pr
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+const JSON_TYPE = { "content-type": "application/json" };
 
 const sha = (text: string): string => `sha256:${createHash("sha256").update(text).digest("hex")}`;
 
@@ -307,6 +310,22 @@ describe("runServe", () => {
     }
   });
 
+  it("exits 1 naming the holder when the PGlite store folder is in use", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "heed-locked-"));
+    writeFileSync(join(dir, "gate.heed"), GOOD);
+    const first = await startServer({ policies: dir, store: join(dir, "store"), pollInterval: 0, watch: false });
+    try {
+      const err = sink();
+      expect(await runServe([".", "--port", "0", "--store", "store"], { stdout: sink(), stderr: err, cwd: dir })).toBe(1);
+      expect(err.lines().at(-1)).toMatch(
+        /^heed serve: cannot start: the store folder `.*\/store` is in use by this process since [\d-]+T[\d:.]+Z: one PGlite folder serves one process \(use PostgreSQL to share a store\); if that process is gone, remove `.*\/store\/heed\.lock`$/,
+      );
+    } finally {
+      await first.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("serves attempts from a PostgreSQL store named by its URL", async () => {
     const postgres = lazyPostgres();
     const dir = mkdtempSync(join(tmpdir(), "heed-pgserve-"));
@@ -317,7 +336,7 @@ describe("runServe", () => {
       try {
         expect(server.store.kind).toBe("postgres");
         const attempt = (at: string): Promise<Response> =>
-          fetch(`${server.url}/v1/contacts/pg-1/attempts`, { method: "POST", body: JSON.stringify({ touch: { channel: "call" }, at }) });
+          fetch(`${server.url}/v1/contacts/pg-1/attempts`, { method: "POST", body: JSON.stringify({ touch: { channel: "call" }, at }), headers: JSON_TYPE });
         const answers = await Promise.all([attempt("2026-03-02T10:00:00Z"), attempt("2026-03-02T10:00:00Z"), attempt("2026-03-02T10:00:00Z")]);
         const verdicts = await Promise.all(answers.map(async (r) => ((await r.json()) as { decision: { verdict: string } }).decision.verdict));
         expect(verdicts.sort()).toEqual(["allow", "defer", "defer"]);
@@ -352,7 +371,7 @@ describe("runServe", () => {
       });
       await Promise.race([exitedEarly, until("the service to listen", async () => url !== "", 30_000)]);
       exitedEarly.catch(() => undefined);
-      const res = await fetch(`${url}/v1/contacts/c1/attempts`, { method: "POST", body: JSON.stringify({ touch: { channel: "call" }, at: "2026-03-02T10:00:00Z" }) });
+      const res = await fetch(`${url}/v1/contacts/c1/attempts`, { method: "POST", body: JSON.stringify({ touch: { channel: "call" }, at: "2026-03-02T10:00:00Z" }), headers: JSON_TYPE });
       expect(((await res.json()) as { decision: { verdict: string } }).decision.verdict).toBe("allow");
       stop();
       expect(await running).toBe(0);
@@ -397,6 +416,174 @@ process.exitCode = await runServe([".", "--port", "0", "--store", "memory"], { s
     } finally {
       child.kill("SIGKILL");
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("policy reloads", () => {
+  const CALLS = `cadence "calls" {
+  channels email, call
+  at most 1 call per day
+  at least 2 hours between touches
+}
+`;
+  const REQUIRED = `cadence "compliance" {
+  channels email, call, sms
+  never sms when contact.region == "eu"
+}
+`;
+  let dir: string;
+  let outside: string;
+  let server: RunningServer;
+  const log = sink();
+
+  const get = async (path: string): Promise<any> => (await fetch(`${server.url}${path}`)).json();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "heed-reload-"));
+    outside = mkdtempSync(join(tmpdir(), "heed-outside-"));
+    writeFileSync(join(dir, "calls.heed"), CALLS);
+    writeFileSync(join(dir, "compliance.heed"), REQUIRED);
+    server = await startServer({ policies: dir, store: new MemoryStore(), log, pollInterval: 50, require: ["compliance"] });
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  it("never serves a file half-written, however the writer pauses", async () => {
+    const half = `cadence "slow" {\n  channels email, call\n`;
+    const whole = `${half}  at most 1 call per day\n}\n`;
+    // Half a file that parses: the call cap has not arrived yet.
+    const halfParses = `${half}}\n`;
+    const seen = new Set<string>();
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        for (const p of (await get("/v1/policies")).policies as { hash: string }[]) seen.add(p.hash);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    writeFileSync(join(dir, "slow.heed"), halfParses);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    writeFileSync(join(dir, "slow.heed"), whole);
+    await until("the whole file to load", async () => seen.has(sha(whole)));
+    sampling = false;
+    await sampler;
+    expect(seen.has(sha(halfParses))).toBe(false);
+    rmSync(join(dir, "slow.heed"));
+    await until("the slow policy to go", async () => !(await get("/v1/policies")).policies.some((p: { name: string }) => p.name === "slow"));
+  });
+
+  it("swaps the whole set at once: a reload in flight shows the old set or the new one, never half of each", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "heed-swap-"));
+    try {
+      const a1 = `cadence "a" {\n  channels email\n}\n`;
+      const b1 = `cadence "b" {\n  channels email\n}\n`;
+      writeFileSync(join(folder, "a.heed"), a1);
+      writeFileSync(join(folder, "b.heed"), b1);
+      const registry = new PolicyRegistry(folder, { settleMs: 150 });
+      await registry.reload();
+      const a2 = a1.replace("email", "email, call");
+      const b2 = b1.replace("email", "email, sms");
+      writeFileSync(join(folder, "a.heed"), a2);
+      const seen = new Set<string>();
+      const reloading = registry.reload();
+      // b changes while a waits to settle: read one at a time, a would be taken well before b.
+      setTimeout(() => writeFileSync(join(folder, "b.heed"), b2), 100);
+      let done = false;
+      void reloading.then(() => (done = true));
+      while (!done) {
+        seen.add(registry.policies().map((p) => p.hash).join(" "));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      seen.add(registry.policies().map((p) => p.hash).join(" "));
+      expect([...seen].sort()).toEqual([`${sha(a1)} ${sha(b1)}`, `${sha(a2)} ${sha(b2)}`].sort());
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it("warns when a file is deleted and lists its policy as removed", async () => {
+    writeFileSync(join(dir, "extra.heed"), `cadence "extra" {\n  channels email\n}\n`);
+    await until("extra to load", async () => (await get("/v1/policies")).policies.some((p: { name: string }) => p.name === "extra"));
+    rmSync(join(dir, "extra.heed"));
+    await until("extra to leave", async () => !(await get("/v1/policies")).policies.some((p: { name: string }) => p.name === "extra"));
+    const listed = await get("/v1/policies");
+    expect(listed.removed).toContainEqual({ name: "extra", file: "extra.heed", removedAt: expect.any(String) });
+    expect(log.lines()).toContain("heed serve: warning: `extra.heed` was deleted: policy `extra` is no longer in use");
+  });
+
+  it("keeps a required policy whose file is broken or deleted, and reports it", async () => {
+    const input = { contact: { id: "c1", attributes: { region: "eu" } }, touch: { channel: "sms" }, at: "2026-03-02T11:00:00Z" };
+    const evaluate = async (): Promise<string> =>
+      ((await (await fetch(`${server.url}/v1/evaluate`, { method: "POST", body: JSON.stringify(input), headers: { "content-type": "application/json" } })).json()) as any).decision.verdict;
+    expect(await evaluate()).toBe("deny");
+    writeFileSync(join(dir, "compliance.heed"), REQUIRED.replace("never sms", "nevr sms"));
+    await until("the broken edit to be reported", async () => (await get("/v1/policies")).errors.some((e: { file: string }) => e.file === "compliance.heed"));
+    expect(await evaluate()).toBe("deny");
+    rmSync(join(dir, "compliance.heed"));
+    await until("the deletion to be reported", async () =>
+      (await get("/v1/policies")).errors.some((e: any) => e.diagnostics[0].code === "required-policy-missing"),
+    );
+    const listed = await get("/v1/policies");
+    expect(listed.policies).toContainEqual(expect.objectContaining({ name: "compliance", required: true, hash: sha(REQUIRED) }));
+    expect(listed.errors).toContainEqual({
+      file: "compliance.heed",
+      keptPrevious: true,
+      diagnostics: [expect.objectContaining({ code: "required-policy-missing", message: "`compliance.heed` was deleted, but policy `compliance` is required: its last good version stays in use" })],
+    });
+    expect(listed.removed.map((r: { name: string }) => r.name)).not.toContain("compliance");
+    expect(await evaluate()).toBe("deny");
+    expect(log.lines()).toContain(
+      "heed serve: `compliance.heed` not loaded (the previous version stays in use): compliance.heed:1:1: `compliance.heed` was deleted, but policy `compliance` is required: its last good version stays in use",
+    );
+    writeFileSync(join(dir, "compliance.heed"), REQUIRED);
+    await until("the file to come back", async () => (await get("/v1/policies")).errors.length === 0);
+  });
+
+  it("refuses a symbolic link out of the folder without reading it, and a file that is not a regular file", async () => {
+    writeFileSync(join(outside, "secret.heed"), "root:x:0:0:secret-token\n");
+    symlinkSync(join(outside, "secret.heed"), join(dir, "leak.heed"));
+    const fifo = spawnSync("mkfifo", [join(dir, "pipe.heed")]);
+    expect(fifo.status).toBe(0);
+    try {
+      await until("both to be refused", async () => (await get("/v1/policies")).errors.length === 2);
+      const response = await fetch(`${server.url}/v1/policies`);
+      const text = await response.text();
+      expect(text).not.toMatch(/root|secret-token/);
+      const listed = JSON.parse(text);
+      expect(listed.errors.map((e: any) => [e.file, e.diagnostics[0].code, e.diagnostics[0].message])).toEqual([
+        ["leak.heed", "symlink-outside", "`leak.heed` is a symbolic link to a file outside the policy folder: not read"],
+        ["pipe.heed", "read-error", "`pipe.heed` is not a regular file: not read"],
+      ]);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    } finally {
+      rmSync(join(dir, "leak.heed"));
+      rmSync(join(dir, "pipe.heed"));
+    }
+    // A link to a file inside the folder is read.
+    mkdirSync(join(dir, "shared"));
+    writeFileSync(join(dir, "shared", "inner.txt"), `cadence "inner" {\n  channels email\n}\n`);
+    symlinkSync(join(dir, "shared", "inner.txt"), join(dir, "inner.heed"));
+    await until("the inner link to load", async () => (await get("/v1/policies")).policies.some((p: { name: string }) => p.name === "inner"));
+    rmSync(join(dir, "inner.heed"));
+  });
+
+  it("does not start without a required policy", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "heed-required-"));
+    try {
+      writeFileSync(join(empty, "calls.heed"), CALLS);
+      await expect(startServer({ policies: empty, store: "memory", pollInterval: 0, watch: false, require: ["compliance"] })).rejects.toThrow(
+        "required policy `compliance` is not loaded (no policy file declares it)",
+      );
+      writeFileSync(join(empty, "compliance.heed"), "cadence \"compliance\" {\n  chanels sms\n}\n");
+      const err = sink();
+      expect(await runServe([".", "--port", "0", "--store", "memory", "--require", "compliance", "--require", "calls"], { stdout: sink(), stderr: err, cwd: empty })).toBe(1);
+      expect(err.lines().at(-1)).toBe("heed serve: cannot start: required policy `compliance` is not loaded (see the errors of `compliance.heed`)");
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
     }
   });
 });

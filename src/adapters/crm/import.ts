@@ -1,7 +1,8 @@
 /**
  * Stores mapped CRM events in contacts' histories, one transaction per
- * contact; redelivered ids are skipped. Events the engine would refuse, and
- * events that name no contact, come back as problems.
+ * contact; redelivered events (same type and id) are skipped. Events the
+ * engine would refuse or no store can keep, and events that name no
+ * contact, come back as problems.
  *
  * @module
  */
@@ -9,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { HeedInputError } from "../../diagnostics.js";
 import { checkEvent } from "../../engine/input.js";
+import { checkStorableEvent, checkStorableKey } from "../store/check.js";
 import type { Store, StoredEvent } from "../store/types.js";
 import type { CrmEvent, MappingProblem } from "./common.js";
 
@@ -34,6 +36,9 @@ export async function importMappedEvents(store: Store, events: readonly CrmEvent
     }
     try {
       checkEvent(mapped.event, undefined, "event");
+      // What no store keeps is this event's problem, not a failure of the whole import.
+      checkStorableKey(mapped.contactId, "invalid-contact", "contact");
+      checkStorableEvent(mapped.event, "event");
     } catch (error) {
       if (!(error instanceof HeedInputError)) throw error;
       problems.push({ ...where, message: error.message });

@@ -1,15 +1,18 @@
 /**
- * `heed serve PATH [--port P] [--host H] [--store memory|FOLDER|postgres://...] [--decision-log FILE]`:
- * runs the HTTP decision service until SIGINT or SIGTERM; SIGHUP reloads
- * the policies.
+ * `heed serve PATH [options]`: runs the HTTP decision service until SIGINT
+ * or SIGTERM; SIGHUP reloads the policies. `heed serve --help` lists the
+ * options.
  *
  * @module
  */
 
-import { closeSync, createWriteStream, existsSync, openSync, type WriteStream } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { escapeLines } from "../report/terminal.js";
 import { DEFAULT_STORE_FOLDER } from "../store/index.js";
-import { startServer, type LineSink } from "./server.js";
+import { RotatingFile, type Backpressure, type LineSink } from "./decision-log.js";
+import { isLoopback } from "./security.js";
+import { startServer } from "./server.js";
 
 /** The streams and environment the command runs with. */
 export interface ServeIo {
@@ -21,9 +24,57 @@ export interface ServeIo {
   stopSignal?: Promise<unknown>;
   /** Told the URL once the service listens (for tests). */
   onListening?: (url: string) => void;
+  /** Ends the process when a shutdown overruns its deadline or a second signal comes (default `process.exit`). */
+  forceExit?: (code: number) => void;
 }
 
-const USAGE = "usage: heed serve PATH [--port P] [--host H] [--store memory|FOLDER|postgres://...] [--decision-log FILE]";
+/** How long a shutdown may take before the process is ended anyway. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+const USAGE = "usage: heed serve PATH [options]";
+
+/** One option of `heed serve`: its name, its value's placeholder, whether it may be repeated, its help. */
+interface ServeOption {
+  name: string;
+  value: string;
+  repeatable?: boolean;
+  help: string;
+}
+
+const OPTIONS: readonly ServeOption[] = [
+  { name: "--port", value: "P", help: "the port to listen on (default 8080, or HEED_PORT; 0: any free port)" },
+  { name: "--host", value: "H", help: "the address to listen on (default 127.0.0.1)" },
+  { name: "--store", value: "S", help: "memory, a folder for PGlite (one process per folder), or a postgres:// URL (default .heed/store, or HEED_STORE)" },
+  { name: "--token-file", value: "FILE", help: "require `Authorization: Bearer TOKEN` on every endpoint but /healthz, TOKEN being the file's first line" },
+  { name: "--allow-origin", value: "ORIGIN", repeatable: true, help: "let web pages of ORIGIN (https://app.example.com) call the service (repeatable); other origins are refused" },
+  { name: "--decision-log", value: "FILE", help: "append one JSON line per decision to FILE (default: stdout)" },
+  { name: "--decision-log-max-bytes", value: "N", help: "rotate FILE when it would grow past N bytes: FILE.1, FILE.2, ... (default: no rotation)" },
+  { name: "--decision-log-keep", value: "K", help: "rotated files kept (default 5)" },
+  { name: "--decision-log-backpressure", value: "drop|block", help: "when the log is not written as fast as decisions come (stdout not read): drop lines and count them (default), or make answers wait" },
+  { name: "--require", value: "NAME", repeatable: true, help: "a policy that must never leave the set (repeatable): missing at start, the server does not start" },
+  { name: "--inline-budget", value: "MS", help: "how long a policy sent inline may take to be parsed, checked and evaluated (default 1000); 422 past it" },
+  { name: "--future-tolerance", value: "SECONDS", help: "how far past the clock events and attempts may be dated (default 300)" },
+  { name: "--signal-skew", value: "SECONDS", help: "how far after an attempt's at a recorded signal still counts for it (default 60)" },
+];
+
+const HELP = [
+  USAGE,
+  "",
+  "Serves decisions over HTTP from the policies of the folder PATH (or one policy file),",
+  "reloading them when their files change and on SIGHUP; stops on SIGINT or SIGTERM.",
+  "",
+  "Options:",
+  ...OPTIONS.map((o) => `  ${`${o.name} ${o.value}`.padEnd(26)}  ${o.help}`),
+  `  ${"-h, --help".padEnd(26)}  show this help`,
+  "",
+  "Listening beyond loopback (--host 0.0.0.0) needs --token-file; bound to loopback, requests must",
+  "name localhost or 127.0.0.1 in Host (DNS rebinding). POST bodies must be application/json; a",
+  "request with an Origin header is refused unless --allow-origin allows it. At most 1 MiB of",
+  "decision lines wait in memory for the log: past that they are dropped and counted (warnings on",
+  "stderr, droppedDecisions in /healthz), or with --decision-log-backpressure block answers wait.",
+  "",
+  "Exit codes: 0 after a clean shutdown, 1 when the service cannot start, 2 usage errors.",
+].join("\n");
 
 interface ServeArgs {
   path: string;
@@ -31,46 +82,120 @@ interface ServeArgs {
   host: string;
   store: string;
   decisionLog: string | undefined;
+  decisionLogMaxBytes: number | undefined;
+  decisionLogKeep: number | undefined;
+  backpressure: Backpressure | undefined;
+  tokenFile: string | undefined;
+  allowOrigins: string[];
+  require: string[];
+  futureTolerance: number | undefined;
+  signalSkew: number | undefined;
+  inlineBudget: number | undefined;
 }
 
 class UsageError extends Error {}
 
+function seconds(values: Map<string, string[]>, name: string): number | undefined {
+  const text = values.get(name)?.at(-1);
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text) * 1000)) throw new UsageError(`\`${name}\` must be a whole number of seconds, got \`${text}\``);
+  return Number(text) * 1000;
+}
+
+function whole(values: Map<string, string[]>, name: string, min: number): number | undefined {
+  const text = values.get(name)?.at(-1);
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < min) throw new UsageError(`\`${name}\` must be a whole number of at least ${min}, got \`${text}\``);
+  return Number(text);
+}
+
 function parseArgs(args: readonly string[], env: Record<string, string | undefined>): ServeArgs | "help" {
   const positional: string[] = [];
-  const values: Record<string, string> = {};
-  const known = ["--port", "--host", "--store", "--decision-log"];
+  const values = new Map<string, string[]>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--help" || arg === "-h") return "help";
     if (arg.startsWith("--")) {
       const eq = arg.indexOf("=");
       const name = eq >= 0 ? arg.slice(0, eq) : arg;
-      if (!known.includes(name)) throw new UsageError(`unknown option \`${name}\``);
+      const option = OPTIONS.find((o) => o.name === name);
+      if (option === undefined) throw new UsageError(`unknown option \`${name}\``);
       const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
       if (value === undefined || value === "") throw new UsageError(`option \`${name}\` needs a value`);
-      values[name] = value;
+      values.set(name, option.repeatable === true ? [...(values.get(name) ?? []), value] : [value]);
     } else {
       positional.push(arg);
     }
   }
   if (positional.length !== 1) throw new UsageError(positional.length === 0 ? "missing the policy folder" : `expected one policy folder, got ${positional.length}`);
-  const portText = values["--port"] ?? env.HEED_PORT ?? "8080";
+  const one = (name: string): string | undefined => values.get(name)?.at(-1);
+  const portText = one("--port") ?? env.HEED_PORT ?? "8080";
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`\`--port\` must be a port number from 0 to 65535, got \`${portText}\``);
   return {
     path: positional[0]!,
     port,
-    host: values["--host"] ?? "127.0.0.1",
-    store: values["--store"] ?? env.HEED_STORE ?? DEFAULT_STORE_FOLDER,
-    decisionLog: values["--decision-log"],
+    host: one("--host") ?? "127.0.0.1",
+    store: one("--store") ?? env.HEED_STORE ?? DEFAULT_STORE_FOLDER,
+    decisionLog: one("--decision-log"),
+    decisionLogMaxBytes: whole(values, "--decision-log-max-bytes", 1),
+    decisionLogKeep: whole(values, "--decision-log-keep", 1),
+    backpressure: backpressureOf(one("--decision-log-backpressure")),
+    tokenFile: one("--token-file"),
+    allowOrigins: (values.get("--allow-origin") ?? []).map(originOf),
+    require: values.get("--require") ?? [],
+    futureTolerance: seconds(values, "--future-tolerance"),
+    signalSkew: seconds(values, "--signal-skew"),
+    inlineBudget: whole(values, "--inline-budget", 1),
   };
 }
 
-function signals(): { stopped: Promise<string>; onHup(fn: () => void): void; dispose(): void } {
+function backpressureOf(text: string | undefined): Backpressure | undefined {
+  if (text === undefined || text === "drop" || text === "block") return text;
+  throw new UsageError(`\`--decision-log-backpressure\` must be \`drop\` or \`block\`, got \`${text}\``);
+}
+
+/** An origin as browsers send it: scheme, host and port when not the default, no path. */
+function originOf(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`\`--allow-origin\` must be an origin such as \`https://app.example.com\`, got \`${text}\``);
+  }
+  if (url.origin === "null" || url.pathname.length > 1 || url.search !== "" || url.hash !== "") {
+    throw new UsageError(`\`--allow-origin\` must be an origin such as \`https://app.example.com\` (no path), got \`${text}\``);
+  }
+  return url.origin;
+}
+
+/** The token of `--token-file`: its first line, trimmed. */
+function readToken(file: string, io: ServeIo): string {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`cannot read the token file \`${file}\`: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const token = (text.split(/\r?\n/)[0] ?? "").trim();
+  if (token === "") throw new Error(`the token file \`${file}\` is empty`);
+  if (token.length < 16) io.stderr.write(`heed serve: warning: the token in \`${file}\` is ${token.length} characters long: use at least 32 random ones\n`);
+  if ((statSync(file).mode & 0o077) !== 0) io.stderr.write(`heed serve: warning: the token file \`${file}\` can be read by other users (chmod 600 it)\n`);
+  return token;
+}
+
+function signals(): { stopped: Promise<string>; onHup(fn: () => void): void; onSecond(fn: (name: string) => void): void; dispose(): void } {
   let stop!: (name: string) => void;
+  let stopping = false;
+  let second: ((name: string) => void) | undefined;
   const stopped = new Promise<string>((resolve) => (stop = resolve));
-  const onInt = (): void => stop("SIGINT");
-  const onTerm = (): void => stop("SIGTERM");
+  const received = (name: string): void => {
+    if (stopping) second?.(name);
+    stopping = true;
+    stop(name);
+  };
+  const onInt = (): void => received("SIGINT");
+  const onTerm = (): void => received("SIGTERM");
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
   const hups: (() => void)[] = [];
@@ -79,6 +204,7 @@ function signals(): { stopped: Promise<string>; onHup(fn: () => void): void; dis
   return {
     stopped,
     onHup: (fn) => hups.push(fn),
+    onSecond: (fn) => (second = fn),
     dispose: () => {
       process.off("SIGINT", onInt);
       process.off("SIGTERM", onTerm);
@@ -88,7 +214,9 @@ function signals(): { stopped: Promise<string>; onHup(fn: () => void): void; dis
 }
 
 /** Runs `heed serve`; resolves to the exit code once the service has stopped. */
-export async function runServe(args: string[], io: ServeIo): Promise<number> {
+export async function runServe(args: string[], given: ServeIo): Promise<number> {
+  // What is written to stderr names files, options and policies: their control characters are shown escaped.
+  const io: ServeIo = { ...given, stderr: { write: (chunk: string) => given.stderr.write(escapeLines(chunk)) } };
   const env = io.env ?? process.env;
   const cwd = io.cwd ?? process.cwd();
   let parsed: ServeArgs | "help";
@@ -100,7 +228,7 @@ export async function runServe(args: string[], io: ServeIo): Promise<number> {
     return 2;
   }
   if (parsed === "help") {
-    io.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${HELP}\n`);
     return 0;
   }
   const policies = resolve(cwd, parsed.path);
@@ -108,8 +236,26 @@ export async function runServe(args: string[], io: ServeIo): Promise<number> {
     io.stderr.write(`heed serve: path \`${parsed.path}\` not found\n`);
     return 2;
   }
+  if (!isLoopback(parsed.host) && parsed.tokenFile === undefined) {
+    io.stderr.write(
+      `heed serve: listening on \`${parsed.host}\` reaches beyond this machine and needs \`--token-file\`: without a token every endpoint would be open to the network\n${USAGE}\n`,
+    );
+    return 2;
+  }
+  let token: string | undefined;
+  if (parsed.tokenFile !== undefined) {
+    try {
+      token = readToken(resolve(cwd, parsed.tokenFile), io);
+    } catch (error) {
+      io.stderr.write(`heed serve: cannot start: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
+  if (!isLoopback(parsed.host)) {
+    io.stderr.write(`heed serve: warning: listening on \`${parsed.host}\`, beyond loopback: every request but /healthz needs the token, which travels in clear without TLS in front\n`);
+  }
   const store = parsed.store === "memory" || /^postgres(ql)?:\/\//.test(parsed.store) ? parsed.store : resolve(cwd, parsed.store);
-  let logFile: WriteStream | undefined;
+  let logFile: RotatingFile | undefined;
   if (parsed.decisionLog !== undefined) {
     const file = parsed.decisionLog;
     try {
@@ -118,15 +264,35 @@ export async function runServe(args: string[], io: ServeIo): Promise<number> {
       io.stderr.write(`heed serve: cannot write the decision log \`${file}\`: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
       return 1;
     }
-    logFile = createWriteStream(resolve(cwd, file), { flags: "a" });
-    logFile.on("error", (error: NodeJS.ErrnoException) => io.stderr.write(`heed serve: cannot write the decision log \`${file}\`: ${error.code ?? error.message}\n`));
+    logFile = new RotatingFile(resolve(cwd, file), {
+      ...(parsed.decisionLogMaxBytes !== undefined ? { maxBytes: parsed.decisionLogMaxBytes } : {}),
+      ...(parsed.decisionLogKeep !== undefined ? { keep: parsed.decisionLogKeep } : {}),
+      onError: (error) => io.stderr.write(`heed serve: cannot write the decision log \`${file}\`: ${error.code ?? error.message}\n`),
+    });
+  } else if (parsed.decisionLogMaxBytes !== undefined) {
+    io.stderr.write(`heed serve: \`--decision-log-max-bytes\` needs \`--decision-log FILE\`: stdout is not rotated\n${USAGE}\n`);
+    return 2;
   }
 
   const sig = signals();
   try {
     let server;
     try {
-      server = await startServer({ policies, port: parsed.port, host: parsed.host, store, decisionLog: logFile ?? io.stdout, log: io.stderr });
+      server = await startServer({
+        policies,
+        port: parsed.port,
+        host: parsed.host,
+        store,
+        decisionLog: logFile ?? io.stdout,
+        log: io.stderr,
+        require: parsed.require,
+        allowOrigins: parsed.allowOrigins,
+        ...(token !== undefined ? { token } : {}),
+        ...(parsed.backpressure !== undefined ? { decisionLogBackpressure: parsed.backpressure } : {}),
+        ...(parsed.futureTolerance !== undefined ? { futureTolerance: parsed.futureTolerance } : {}),
+        ...(parsed.signalSkew !== undefined ? { signalSkew: parsed.signalSkew } : {}),
+        ...(parsed.inlineBudget !== undefined ? { inlineBudgetMs: parsed.inlineBudget } : {}),
+      });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const reason = code === "EADDRINUSE" ? `port ${parsed.port} on ${parsed.host} is already in use` : (error as Error).message;
@@ -142,10 +308,25 @@ export async function runServe(args: string[], io: ServeIo): Promise<number> {
     io.onListening?.(server.url);
     const why = await Promise.race([sig.stopped, io.stopSignal ?? new Promise<never>(() => undefined)]);
     io.stderr.write(`heed serve: ${typeof why === "string" ? why : "stop"}: shutting down\n`);
-    await server.close();
+    // A shutdown always ends: past the deadline, or at a second signal, the process is ended.
+    const forceExit = io.forceExit ?? ((code: number) => process.exit(code));
+    sig.onSecond((name) => {
+      io.stderr.write(`heed serve: ${name} again: stopping now\n`);
+      forceExit(1);
+    });
+    const deadline = setTimeout(() => {
+      io.stderr.write(`heed serve: the shutdown took longer than ${SHUTDOWN_DEADLINE_MS / 1000} s: stopping now\n`);
+      forceExit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    try {
+      await server.close();
+    } finally {
+      clearTimeout(deadline);
+    }
     return 0;
   } finally {
     sig.dispose();
-    if (logFile) await new Promise<void>((resolve) => logFile.end(() => resolve()));
+    if (logFile) await logFile.end();
   }
 }

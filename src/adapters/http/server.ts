@@ -10,6 +10,7 @@
  * - `GET /`: the playground, with the served policies (read-only); static files, no API calls
  *
  * Every decision is written as one JSON line to the decision log.
+ * Access is checked before a request is read: see `security.ts`.
  *
  * @module
  */
@@ -18,25 +19,23 @@ import { createHash, randomUUID } from "node:crypto";
 import { watch, type FSWatcher } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { HeedInputError, HeedPolicyError, type Diagnostic } from "../../diagnostics.js";
 import { canonicalJson } from "../../canonical.js";
+import { HeedInputError, type Diagnostic } from "../../diagnostics.js";
 import type { Engine } from "../../engine/api.js";
-import { compile } from "../../engine/index.js";
-import { checkEvent } from "../../engine/input.js";
-import type { Contact, Decision, EvaluateInput, ProposedTouch } from "../../model.js";
-import { parsePolicy } from "../../parser/index.js";
+import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../../model.js";
 import { didYouMean } from "../../parser/names.js";
-import { createGate, type AttemptOptions } from "../gate.js";
+import { createGate, createRecorder, type AttemptOptions, type GateOptions } from "../gate.js";
 import { openStore } from "../store/index.js";
-import type { Store, StoredEvent } from "../store/types.js";
+import type { AppendResult, Store } from "../store/types.js";
+import { escapeLines } from "../report/terminal.js";
+import { DecisionLog, type Backpressure, type LineSink } from "./decision-log.js";
+import { InlineEvaluator } from "./inline.js";
 import { playgroundHandler, servedContent } from "./playground.js";
 import { PolicyRegistry, contentHash, type LoadedPolicy } from "./policies.js";
+import { HttpError, isRecord, readJson, send } from "./request.js";
+import { checkContentType, checkHost, checkOrigin, checkToken, isLoopback, preflightHeaders, tokenDigest, type AccessPolicy } from "./security.js";
 
-/** Something lines can be written to (a stream, or a test's collector). */
-export interface LineSink {
-  /** Writes a chunk of text (whole lines, each ending with a newline). */
-  write(chunk: string): unknown;
-}
+export type { LineSink } from "./decision-log.js";
 
 /** Options of {@link startServer}. */
 export interface ServerOptions {
@@ -50,6 +49,26 @@ export interface ServerOptions {
   store?: Store | string;
   /** Where decision lines go (default: nowhere). */
   decisionLog?: LineSink;
+  /**
+   * When the decision log's stream does not keep up (stdout not read):
+   * `drop` lines and count them (default), or `block` answers until it drains.
+   */
+  decisionLogBackpressure?: Backpressure;
+  /** The most bytes of decision lines waiting in memory (default 1 MiB). */
+  decisionLogMaxPending?: number;
+  /**
+   * The bearer token every endpoint but `/healthz` requires. Needed when
+   * `host` is beyond loopback: without one, the server does not start.
+   */
+  token?: string;
+  /** Origins whose web pages may call the service (`https://app.example.com`); any other `Origin` is refused. */
+  allowOrigins?: readonly string[];
+  /** How long a request may take to arrive, headers and body, in ms (default 30 s; 408 past it). */
+  requestTimeoutMs?: number;
+  /** How long a policy sent inline may take to be parsed, checked and evaluated, in ms (default 1000; 422 past it). */
+  inlineBudgetMs?: number;
+  /** Worker threads for inline policies (default: one less than the cores, 1 or 2). */
+  inlineWorkers?: number;
   /** Where load errors and notices go (default: nowhere). */
   log?: LineSink;
   /** The largest request body accepted, in bytes (default 1 MiB). */
@@ -58,6 +77,20 @@ export interface ServerOptions {
   pollInterval?: number;
   /** Watch the policy folder with `fs.watch` (default true). */
   watch?: boolean;
+  /**
+   * Names of policies that must never leave the set (`--require`): missing
+   * at start, the server does not start; deleted or broken later, the last
+   * good version stays in use and the problem is reported.
+   */
+  require?: readonly string[];
+  /** How long a policy file must stay unchanged before a reload takes it, in ms (default 500). */
+  reloadSettleMs?: number;
+  /** The clock of the gate, in epoch ms (default `Date.now`). */
+  clock?: () => number;
+  /** How far past the clock events and attempts may be dated, in ms (the gate's default: 5 minutes). */
+  futureTolerance?: number;
+  /** How far after an attempt's `at` a recorded signal still counts for it, in ms (the gate's default: 1 minute). */
+  signalSkew?: number;
 }
 
 /** A server started by {@link startServer}. */
@@ -70,25 +103,20 @@ export interface RunningServer {
   store: Store;
   /** Reloads the policies now (what SIGHUP does). */
   reload(): Promise<boolean>;
+  /** Decision lines dropped because the log's stream did not keep up. */
+  droppedDecisions(): number;
   /** Stops listening, lets requests in flight finish, and closes a store it opened. */
   close(): Promise<void>;
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
-const WATCH_DEBOUNCE_MS = 100;
 
-/** An error answered with a status and a plain message. */
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
+/** A policy as a decision line names it. */
+interface PolicyVersion {
+  name: string;
+  hash: string;
 }
+const WATCH_DEBOUNCE_MS = 100;
 
 /** Re-exported for the decision log's readers and tests. */
 export { canonicalJson };
@@ -97,75 +125,42 @@ function sha256(text: string): string {
   return `sha256:${createHash("sha256").update(text).digest("hex")}`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new HttpError(413, "body-too-large", `the request body is larger than the limit of ${limit} bytes`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on("data", (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > limit) {
-        done = true;
-        reject(new HttpError(413, "body-too-large", `the request body is larger than the limit of ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (done) return;
-      done = true;
-      resolve(Buffer.concat(chunks).toString("utf8"));
-    });
-    req.on("error", (error) => {
-      if (done) return;
-      done = true;
-      reject(error);
-    });
-  });
-}
-
-async function readJson(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
-  const text = await readBody(req, limit);
-  if (text.trim() === "") throw new HttpError(400, "malformed-json", "the request body is empty: expected a JSON object");
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new HttpError(400, "malformed-json", `the request body is not valid JSON: ${(error as Error).message.replace(/\.$/, "")}`);
-  }
-  if (!isRecord(value)) throw new HttpError(400, "invalid-input", "the request body must be a JSON object");
-  return value;
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.headersSent) return;
-  const text = `${JSON.stringify(body)}\n`;
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
 function showDiagnostic(d: Diagnostic): Record<string, unknown> {
   return { severity: d.severity, code: d.code, message: d.message, ...(d.span ? { span: d.span } : {}) };
 }
 
 /** Starts the service; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const log = options.log;
-  const decisionLog = options.decisionLog;
+  // Log lines name files, policies and request paths: their control characters are shown escaped.
+  const log: LineSink | undefined = options.log === undefined ? undefined : { write: (chunk: string) => options.log?.write(escapeLines(chunk)) };
+  const host = options.host ?? "127.0.0.1";
+  const loopback = isLoopback(host);
+  if (options.token !== undefined && options.token.trim() === "") throw new Error("the token is empty");
+  if (!loopback && options.token === undefined) {
+    throw new Error(`listening on \`${host}\`, beyond loopback, needs a token: every endpoint would be open to the network`);
+  }
+  const decisionLog =
+    options.decisionLog === undefined
+      ? undefined
+      : new DecisionLog(options.decisionLog, {
+          ...(options.decisionLogBackpressure !== undefined ? { backpressure: options.decisionLogBackpressure } : {}),
+          ...(options.decisionLogMaxPending !== undefined ? { maxPending: options.decisionLogMaxPending } : {}),
+        });
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const registry = new PolicyRegistry(options.policies);
+  const registry = new PolicyRegistry(options.policies, {
+    required: options.require ?? [],
+    ...(options.reloadSettleMs !== undefined ? { settleMs: options.reloadSettleMs } : {}),
+  });
   const ownsStore = typeof options.store !== "object";
   const store = typeof options.store === "object" ? options.store : await openStore(options.store);
+
+  const clockOptions: Omit<GateOptions, "engine"> = {
+    store,
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
+    ...(options.futureTolerance !== undefined ? { futureTolerance: options.futureTolerance } : {}),
+    ...(options.signalSkew !== undefined ? { signalSkew: options.signalSkew } : {}),
+  };
+  const recorder = createRecorder(clockOptions);
 
   let reported = new Map<string, string>();
   const reload = async (): Promise<boolean> => {
@@ -180,11 +175,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
     }
     reported = next;
+    for (const notice of registry.takeNotices()) log?.write(`heed serve: warning: ${notice}\n`);
     if (changed) log?.write(`heed serve: policies in use: ${registry.policies().map((p) => `${p.name} (${p.file})`).join(", ") || "none"}\n`);
     return changed;
   };
   try {
     await reload();
+    const missing = registry.missingRequired();
+    if (missing.length > 0) {
+      const why = (name: string): string => {
+        const failure = registry.errors().find((e) => e.file.replace(/\.heed(\.ya?ml)?$/, "") === name);
+        return failure === undefined ? "no policy file declares it" : `see the errors of \`${failure.file}\``;
+      };
+      throw new Error(missing.map((name) => `required policy \`${name}\` is not loaded (${why(name)})`).join("; "));
+    }
   } catch (error) {
     if (ownsStore) await store.close();
     throw error;
@@ -199,7 +203,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new HttpError(404, "unknown-policy", `unknown policy \`${name}\`${didYouMean(name, names)}`);
   }
 
-  function logDecision(kind: string, members: LoadedPolicy[], inputs: unknown, decision: Decision, extra: Record<string, unknown>): string {
+  async function logDecision(kind: string, members: readonly PolicyVersion[], inputs: unknown, decision: Decision, extra: Record<string, unknown>): Promise<string> {
     const decisionId = randomUUID();
     const line = {
       decisionId,
@@ -213,91 +217,118 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       stage: decision.stage,
       reasons: decision.reasons.map((r) => ({ rule: r.rule, code: r.code, message: r.message, ...(r.policy ? { policy: r.policy } : {}) })),
     };
-    decisionLog?.write(`${JSON.stringify(line)}\n`);
+    await decisionLog?.write(JSON.stringify(line));
     return decisionId;
   }
 
-  /** Policies sent inline with `/v1/evaluate`, compiled once per distinct text (a small cache). */
-  const inline = new Map<string, { engine: Engine; members: LoadedPolicy[] }>();
-  function inlineEngine(source: Record<string, unknown>): { engine: Engine; members: LoadedPolicy[] } {
+  const inline = new InlineEvaluator(
+    {
+      ...(options.inlineBudgetMs !== undefined ? { budgetMs: options.inlineBudgetMs } : {}),
+      ...(options.inlineWorkers !== undefined ? { workers: options.inlineWorkers } : {}),
+    },
+    (message) => log?.write(`heed serve: ${message}\n`),
+  );
+
+  /** Evaluates with a policy sent inline, in a worker and within the budget. */
+  async function evaluateInline(source: Record<string, unknown>, input: Record<string, unknown>): Promise<{ decision: Decision; members: PolicyVersion[] }> {
     const text = source.text;
     if (typeof text !== "string") throw new HttpError(400, "invalid-input", "an inline `policy` needs `text`: the policy in the DSL or YAML form");
     const format = source.format;
     if (format !== undefined && format !== "dsl" && format !== "yaml") throw new HttpError(400, "invalid-input", `\`policy.format\` must be \`dsl\` or \`yaml\`, got \`${String(format)}\``);
-    const hash = contentHash(`${format ?? ""}\n${text}`);
-    const cached = inline.get(hash);
-    if (cached) return cached;
-    const { policy, diagnostics } = parsePolicy(text, { file: "policy", ...(format !== undefined ? { format } : {}) });
-    const errors = diagnostics.filter((d) => d.severity === "error");
-    if (policy === undefined || errors.length > 0) {
-      const first = errors[0];
-      const where = first?.span ? ` at line ${first.span.line}, column ${first.span.column}` : "";
-      throw new HttpError(400, "invalid-policy", `the inline policy has errors; first${where}: ${first?.message ?? "no policy found"}`, {
-        diagnostics: errors.map(showDiagnostic),
-      });
+    const outcome = await inline.evaluate({ key: contentHash(`${format ?? ""}\n${text}`), text, ...(format !== undefined ? { format } : {}), input });
+    switch (outcome.kind) {
+      case "decision":
+        return { decision: outcome.decision, members: [{ name: outcome.name, hash: contentHash(text) }] };
+      case "invalid-policy": {
+        const first = outcome.diagnostics[0];
+        const where = first?.span ? ` at line ${first.span.line}, column ${first.span.column}` : "";
+        throw new HttpError(400, "invalid-policy", `the inline policy has errors; first${where}: ${first?.message ?? "no policy found"}`, {
+          diagnostics: outcome.diagnostics.map(showDiagnostic),
+        });
+      }
+      case "input-error":
+        throw new HeedInputError(outcome.code, outcome.field, outcome.message, outcome.index);
+      case "failed":
+        log?.write(`heed serve: an inline policy could not be evaluated: ${outcome.message}\n`);
+        throw new HttpError(422, "unsupported-policy", "the inline policy could not be evaluated: it makes the engine fail (the server's log has the detail)");
+      case "budget-exceeded":
+        throw new HttpError(
+          422,
+          "budget-exceeded",
+          `the inline policy was not parsed, checked and evaluated within the budget of ${outcome.budgetMs} ms: refused (send a smaller policy, or load it from the policy folder)`,
+        );
+      case "busy":
+        throw new HttpError(503, "busy", "too many inline policies are being evaluated: try again shortly", {}, { "retry-after": "1" });
     }
-    let engine: Engine;
-    try {
-      engine = compile(policy);
-    } catch (error) {
-      if (!(error instanceof HeedPolicyError)) throw error;
-      throw new HttpError(400, "invalid-policy", `the inline policy has errors; first: ${error.diagnostics[0]?.message ?? "invalid"}`, {
-        diagnostics: error.diagnostics.map(showDiagnostic),
-      });
-    }
-    const entry = { engine, members: [{ name: policy.name.value, file: "(inline)", hash: contentHash(text), policy, loadedAt: new Date().toISOString() }] };
-    if (inline.size >= 32) inline.delete(inline.keys().next().value as string);
-    inline.set(hash, entry);
-    return entry;
   }
 
   async function evaluate(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req, limit);
-    const { engine, members } = isRecord(body.policy) ? inlineEngine(body.policy) : engineFor(body.policy);
     const input = { contact: body.contact, history: body.history ?? [], touch: body.touch, at: body.at };
-    const decision = engine.evaluate(input as unknown as EvaluateInput);
-    const decisionId = logDecision("evaluate", members, input, decision, {});
+    let decision: Decision;
+    let members: PolicyVersion[];
+    if (isRecord(body.policy)) {
+      ({ decision, members } = await evaluateInline(body.policy, input));
+    } else {
+      const chosen = engineFor(body.policy);
+      decision = chosen.engine.evaluate(input as unknown as EvaluateInput);
+      members = chosen.members;
+    }
+    const decisionId = await logDecision("evaluate", members, input, decision, {});
     send(res, 200, { decisionId, decision });
   }
 
   async function attempt(contactId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req, limit);
     const { engine, members } = engineFor(body.policy);
-    const gate = createGate({ engine, store });
+    const gate = createGate({ engine, ...clockOptions });
     // The gate checks each of these and names the field when one is malformed.
     const options: AttemptOptions = {};
     if (body.idempotencyKey !== undefined) options.idempotencyKey = body.idempotencyKey as string;
     if (body.contact !== undefined) options.contact = body.contact as Contact;
     const result = await gate.attempt(contactId, body.touch as ProposedTouch, body.at as string, options);
     const inputs = { contactId, touch: body.touch, at: body.at, contact: body.contact, idempotencyKey: body.idempotencyKey };
-    const decisionId = logDecision("attempt", members, inputs, result.decision, { contactId, replayed: result.replayed });
+    const decisionId = await logDecision("attempt", members, inputs, result.decision, { contactId, replayed: result.replayed });
     send(res, 200, { decisionId, decision: result.decision, replayed: result.replayed, ...(result.eventId ? { eventId: result.eventId } : {}) });
   }
 
   async function events(contactId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req, limit);
-    const list = Array.isArray(body.events) ? (body.events as unknown[]) : body.events === undefined ? [body] : undefined;
-    if (list === undefined) throw new HttpError(400, "invalid-input", "`events` must be a list of events");
-    if (list.length === 0) throw new HttpError(400, "invalid-input", "`events` is empty");
-    const field = (i: number): string => (Array.isArray(body.events) ? `events[${i}]` : "event");
-    const stored: StoredEvent[] = list.map((event, i) => {
-      checkEvent(event, Array.isArray(body.events) ? i : undefined, field(i));
-      const e = event as StoredEvent;
-      return { ...e, id: e.id ?? randomUUID() };
-    });
-    const result = await store.append(contactId, stored);
+    let result: AppendResult;
+    if (Array.isArray(body.events)) {
+      if (body.events.length === 0) throw new HttpError(400, "invalid-input", "`events` is empty");
+      // The recorder checks each event and names the offending one (`events[2].at`).
+      result = await recorder.recordAll(contactId, body.events as HistoryEvent[]);
+    } else if (body.events !== undefined) {
+      throw new HttpError(400, "invalid-input", "`events` must be a list of events");
+    } else {
+      const one = await recorder.record(contactId, body as unknown as HistoryEvent);
+      result = one.recorded ? { added: [one.eventId], duplicates: [] } : { added: [], duplicates: [one.eventId] };
+    }
     send(res, result.added.length > 0 ? 201 : 200, result);
   }
 
   function policies(res: ServerResponse): void {
     send(res, 200, {
-      policies: registry.policies().map((p) => ({ name: p.name, file: p.file, hash: p.hash, loadedAt: p.loadedAt })),
+      policies: registry.policies().map((p) => ({
+        name: p.name,
+        file: p.file,
+        hash: p.hash,
+        loadedAt: p.loadedAt,
+        ...(registry.isRequired(p.name) ? { required: true } : {}),
+      })),
       errors: registry.errors().map((e) => ({ file: e.file, keptPrevious: e.keptPrevious, diagnostics: e.diagnostics.map(showDiagnostic) })),
+      removed: registry.removed(),
     });
   }
 
   const routes: { pattern: RegExp; methods: Record<string, (match: string[], req: IncomingMessage, res: ServerResponse) => Promise<void> | void> }[] = [
-    { pattern: /^\/healthz$/, methods: { GET: (_m, _req, res) => send(res, 200, { status: "ok", policies: registry.policies().length, store: store.kind }) } },
+    { pattern: /^\/healthz$/, methods: { GET: (_m, _req, res) => send(res, 200, {
+          status: "ok",
+          policies: registry.policies().length,
+          store: store.kind,
+          ...((decisionLog?.dropped ?? 0) > 0 ? { droppedDecisions: decisionLog?.dropped } : {}),
+        }) } },
     { pattern: /^\/v1\/policies$/, methods: { GET: (_m, _req, res) => policies(res) } },
     { pattern: /^\/v1\/evaluate$/, methods: { POST: (_m, req, res) => evaluate(req, res) } },
     { pattern: /^\/v1\/contacts\/([^/]+)\/attempts$/, methods: { POST: (m, req, res) => attempt(contactIdOf(m[1]), req, res) } },
@@ -306,15 +337,35 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const playground = playgroundHandler({ content: () => servedContent(options.policies, registry.policies()) });
 
+  const access: AccessPolicy = {
+    port: 0, // set once listening
+    loopback,
+    allowOrigins: options.allowOrigins ?? [],
+    tokenDigest: options.token === undefined ? undefined : tokenDigest(options.token),
+  };
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      if (playground(req, res)) return; // the page's static files: GET only, nothing of the API
+      checkHost(req, access);
+      // The page's static files: GET only, nothing of the API, so no token. Before the Origin check: a
+      // browser sends `Origin` with the page's own module scripts, and another origin's page cannot read
+      // the answers (no CORS headers); the Host check above still keeps DNS rebinding out.
+      if (playground(req, res)) return;
+      const cors = checkOrigin(req, access);
+      for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
       const path = (req.url ?? "/").split("?")[0] ?? "/";
       const route = routes.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m !== null);
-      if (!route || !route.m) throw new HttpError(404, "not-found", `no such endpoint \`${path}\``);
-      const handler = route.r.methods[req.method ?? "GET"];
+      if (!route || !route.m) throw new HttpError(404, "not-found", `no such endpoint \`${path.slice(0, 200)}\``);
       const allowed = Object.keys(route.r.methods).join(", ");
+      if (req.method === "OPTIONS" && req.headers.origin !== undefined) {
+        res.writeHead(204, { ...preflightHeaders(), allow: allowed });
+        res.end();
+        return;
+      }
+      const handler = route.r.methods[req.method ?? "GET"];
       if (!handler) throw new HttpError(405, "method-not-allowed", `\`${req.method}\` is not allowed on \`${path}\` (allowed: ${allowed})`, {}, { allow: allowed });
+      if (path !== "/healthz") checkToken(req, access);
+      if (req.method === "POST") checkContentType(req);
       await handler([...route.m], req, res);
     } catch (error) {
       answerError(res, req, error);
@@ -322,33 +373,47 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   function answerError(res: ServerResponse, req: IncomingMessage, error: unknown): void {
+    // A body left unread (a refusal before reading it, or one too large) is not read on: the connection closes.
+    const unread = !req.complete;
+    if (unread) req.resume();
+    const closing: Record<string, string> = unread ? { connection: "close" } : {};
     if (error instanceof HttpError) {
-      const headers = { ...error.headers, ...(error.status === 413 ? { connection: "close" } : {}) };
-      send(res, error.status, { error: { code: error.code, message: error.message, ...error.extra } }, headers);
-      if (error.status === 413) req.resume();
+      send(res, error.status, { error: { code: error.code, message: error.message, ...error.extra } }, { ...error.headers, ...closing });
       return;
     }
     if (error instanceof HeedInputError) {
       const status = error.code === "out-of-order" ? 409 : 400;
-      send(res, status, { error: { code: error.code, message: error.message, field: error.field, ...(error.index !== undefined ? { index: error.index } : {}) } });
+      send(res, status, { error: { code: error.code, message: error.message, field: error.field, ...(error.index !== undefined ? { index: error.index } : {}) } }, closing);
       return;
     }
-    log?.write(`heed serve: internal error on ${req.method} ${req.url}: ${(error as Error)?.message ?? String(error)}\n`);
-    send(res, 500, { error: { code: "internal", message: "internal error: the request could not be answered" } });
+    log?.write(`heed serve: internal error on ${req.method} ${(req.url ?? "").slice(0, 200)}: ${(error as Error)?.message ?? String(error)}\n`);
+    send(res, 500, { error: { code: "internal", message: "internal error: the request could not be answered" } }, closing);
   }
 
-  const server = createServer((req, res) => void handle(req, res));
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  // Requests past their time are looked for every second (Node's default is every 30 s).
+  const server = createServer({ connectionsCheckingInterval: Math.min(1000, requestTimeout) }, (req, res) => void handle(req, res));
   // A client that trickles its request cannot hold a connection for long.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nmalformed request\n");
-    else socket.destroy();
+  server.requestTimeout = requestTimeout;
+  server.headersTimeout = Math.min(10_000, server.requestTimeout);
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, code, message] =
+      error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? ["408 Request Timeout", "request-timeout", `the request did not arrive within ${requestTimeout} ms`]
+        : error.code === "HPE_HEADER_OVERFLOW"
+          ? ["431 Request Header Fields Too Large", "headers-too-large", "the request's headers are too large"]
+          : ["400 Bad Request", "malformed-request", "the request is not valid HTTP"];
+    const body = `${JSON.stringify({ error: { code, message } })}\n`;
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.listen(options.port ?? 0, host, () => {
         server.off("error", reject);
         resolve();
       });
@@ -358,8 +423,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  access.port = address.port;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${shownHost}:${address.port}`;
 
   // Reloads: a debounced fs.watch, and polling for file systems where watching is unreliable.
   let debounce: NodeJS.Timeout | undefined;
@@ -394,26 +460,42 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       : undefined;
   poller?.unref();
 
+  // Lines dropped from the decision log are reported, at most every ten seconds and at the end.
+  let droppedReported = 0;
+  const reportDrops = (): void => {
+    const dropped = decisionLog?.dropped ?? 0;
+    if (dropped === droppedReported) return;
+    log?.write(`heed serve: warning: the decision log is not keeping up (is its output read?): ${dropped - droppedReported} decision lines dropped, ${dropped} in all\n`);
+    droppedReported = dropped;
+  };
+  const dropReporter = setInterval(reportDrops, 10_000);
+  dropReporter.unref();
+
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {
       watcher?.close();
       if (poller) clearInterval(poller);
+      clearInterval(dropReporter);
       if (debounce) clearTimeout(debounce);
-      await new Promise<void>((resolve) => {
+      const stopped = new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
         // Requests still running after a grace period are cut off.
         setTimeout(() => server.closeAllConnections(), 5000).unref();
       });
+      // Inline policies still being evaluated are answered busy, and their workers ended.
+      await inline.close();
+      await stopped;
       await registry.idle(); // let a reload in flight finish before the store goes
       if (ownsStore) await store.close();
+      reportDrops();
     })();
     return closed;
   };
 
   const policyNames = (): string[] => registry.policies().map((p) => p.name);
-  return { url, policyNames, store, reload, close };
+  return { url, policyNames, store, reload, close, droppedDecisions: () => decisionLog?.dropped ?? 0 };
 }
 
 function contactIdOf(raw: string | undefined): string {

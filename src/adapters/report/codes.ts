@@ -254,6 +254,22 @@ export const CODES: readonly CodeHelp[] = [
     fix: "Check the path and the file's permissions.",
   },
   {
+    code: "symlink-outside",
+    severity: "error",
+    group: "tools",
+    summary: "a policy file that links out of the policy folder (`heed serve`)",
+    meaning: "`heed serve` reads only files inside the folder it serves; a symbolic link to a file elsewhere is refused unread, so that a link cannot expose or load another file.",
+    fix: "Copy the policy into the folder, or serve the folder the link points into.",
+  },
+  {
+    code: "file-too-large",
+    severity: "error",
+    group: "tools",
+    summary: "a policy file over the size limit (`heed serve`)",
+    meaning: "`heed serve` reads policy files of at most 4 MiB; a larger file is refused unread.",
+    fix: "Split the policy, or check that the file is the policy you meant to serve.",
+  },
+  {
     code: "duplicate-policy",
     severity: "error",
     group: "tools",

@@ -6,10 +6,15 @@
  */
 
 import type { Diagnostic } from "../../diagnostics.js";
+import { escapeControl } from "./terminal.js";
 
-/** Escapes a message (the data part of a workflow command). */
+/**
+ * Escapes a message (the data part of a workflow command): `%`, CR and LF
+ * as the workflow commands say, and every other control character shown
+ * escaped (GitHub's log renders ANSI escapes).
+ */
 export function escapeData(text: string): string {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return escapeControl(text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A"));
 }
 
 /** Escapes a property value (`file=`, `title=`). */

@@ -20,6 +20,7 @@ export { githubAnnotation } from "./github.js";
 export { sarifLog, type SarifLog, type SarifOptions } from "./sarif.js";
 export { pathFromRoot, reportRoot, type ReportBase } from "./paths.js";
 export { palette, type Palette } from "./color.js";
+export { escapeControl, escapeLines } from "./terminal.js";
 
 /** The report formats. */
 export type ReportFormat = "pretty" | "json" | "github" | "sarif";

@@ -13,6 +13,7 @@ import type { Store } from "./types.js";
 export type { AppendResult, ContactTx, IdempotencyRecord, Store, StoreKind, StoredEvent } from "./types.js";
 export { MemoryStore } from "./memory.js";
 export { openPgliteStore } from "./pglite.js";
+export { LOCK_FILE, StoreLockedError, type LockHolder } from "./lock.js";
 export { openPostgresStore, type PostgresStoreOptions } from "./postgres.js";
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from "./schema.js";
 export { SqlStore, migrate, type SqlConn, type SqlDriver } from "./sql.js";

@@ -8,14 +8,21 @@
 
 import type { Snapshot } from "../../engine/api.js";
 import type { Contact } from "../../model.js";
+import { checkStorable, checkStorableEvent, checkStorableKey } from "./check.js";
 import { appendAll, type AppendResult, type ContactTx, type IdempotencyRecord, type Store, type StoredEvent } from "./types.js";
 
 interface ContactData {
   contact: Contact | undefined;
   snapshot: Snapshot | undefined;
   events: StoredEvent[];
+  /** The identities of the stored events: see {@link identity}. */
   ids: Set<string>;
   idempotency: Map<string, unknown>;
+}
+
+/** An event's identity: its type and its id (an unsubscribe may reuse the id of a touch). */
+function identity(event: StoredEvent): string {
+  return JSON.stringify([event.type, event.id]);
 }
 
 /** Deep copy through JSON, as a database round trip would do. */
@@ -40,6 +47,7 @@ class MemoryContactTx implements ContactTx {
   }
 
   async saveContact(contact: Contact): Promise<void> {
+    checkStorable(contact, "invalid-contact", "contact");
     this.staged.contact = copy(contact);
   }
 
@@ -48,7 +56,9 @@ class MemoryContactTx implements ContactTx {
   }
 
   async append(event: StoredEvent): Promise<boolean> {
-    if (this.data.ids.has(event.id) || this.staged.events.some((e) => e.id === event.id)) return false;
+    checkStorableEvent(event, "event");
+    const key = identity(event);
+    if (this.data.ids.has(key) || this.staged.events.some((e) => identity(e) === key)) return false;
     this.staged.events.push(copy(event));
     return true;
   }
@@ -59,16 +69,20 @@ class MemoryContactTx implements ContactTx {
   }
 
   async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    checkStorable(snapshot, "invalid-snapshot", "snapshot");
     this.staged.snapshot = copy(snapshot);
   }
 
   async idempotency(key: string): Promise<IdempotencyRecord | undefined> {
+    checkStorableKey(key, "invalid-idempotency-key", "idempotencyKey");
     if (this.staged.idempotency.has(key)) return { key, response: copy(this.staged.idempotency.get(key)) };
     if (this.data.idempotency.has(key)) return { key, response: copy(this.data.idempotency.get(key)) };
     return undefined;
   }
 
   async saveIdempotency(key: string, response: unknown): Promise<void> {
+    checkStorableKey(key, "invalid-idempotency-key", "idempotencyKey");
+    checkStorable(response, "invalid-input", "response");
     if (this.data.idempotency.has(key) || this.staged.idempotency.has(key)) return;
     this.staged.idempotency.set(key, copy(response));
   }
@@ -78,7 +92,7 @@ class MemoryContactTx implements ContactTx {
     if (this.staged.snapshot !== undefined) this.data.snapshot = this.staged.snapshot;
     for (const event of this.staged.events) {
       this.data.events.push(event);
-      this.data.ids.add(event.id);
+      this.data.ids.add(identity(event));
     }
     for (const [key, value] of this.staged.idempotency) this.data.idempotency.set(key, value);
   }
@@ -92,6 +106,7 @@ export class MemoryStore implements Store {
   private readonly locks = new Map<string, Promise<void>>();
 
   async withContact<T>(contactId: string, fn: (tx: ContactTx) => Promise<T>): Promise<T> {
+    checkStorableKey(contactId, "invalid-contact", "contactId");
     const previous = this.locks.get(contactId) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
@@ -114,10 +129,12 @@ export class MemoryStore implements Store {
   }
 
   async history(contactId: string): Promise<StoredEvent[]> {
+    checkStorableKey(contactId, "invalid-contact", "contactId");
     return copy(this.contacts.get(contactId)?.events ?? []);
   }
 
   async readSnapshot(contactId: string): Promise<Snapshot | undefined> {
+    checkStorableKey(contactId, "invalid-contact", "contactId");
     const value = this.contacts.get(contactId)?.snapshot;
     return value === undefined ? undefined : copy(value);
   }

@@ -45,6 +45,16 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 2,
+    description: "events are one event when they share contact, type and id",
+    statements: [
+      // Built before the old constraint goes, so the table is never without a unique key.
+      // Rows unique by (contact_id, event_id) are unique by (contact_id, type, event_id) too.
+      `CREATE UNIQUE INDEX heed_events_identity ON heed_events (contact_id, type, event_id)`,
+      `ALTER TABLE heed_events DROP CONSTRAINT IF EXISTS heed_events_contact_id_event_id_key`,
+    ],
+  },
 ];
 
 /** The version a fully migrated database is at. */

@@ -12,6 +12,7 @@
 
 import type { Snapshot } from "../../engine/api.js";
 import type { Contact } from "../../model.js";
+import { checkStorable, checkStorableEvent, checkStorableKey } from "./check.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 import { appendAll, type AppendResult, type ContactTx, type IdempotencyRecord, type Store, type StoreKind, type StoredEvent } from "./types.js";
 
@@ -86,6 +87,7 @@ class SqlContactTx implements ContactTx {
   }
 
   async saveContact(contact: Contact): Promise<void> {
+    checkStorable(contact, "invalid-contact", "contact");
     await this.conn.query(
       `INSERT INTO heed_contacts (contact_id, contact) VALUES ($1, $2::text::jsonb)
        ON CONFLICT (contact_id) DO UPDATE SET contact = excluded.contact, updated_at = now()`,
@@ -99,12 +101,14 @@ class SqlContactTx implements ContactTx {
   }
 
   async append(event: StoredEvent): Promise<boolean> {
+    // The instant goes to the column in UTC: PostgreSQL reads offsets up to 15:59 only.
+    const at = new Date(checkStorableEvent(event, "event")).toISOString();
     const { rows } = await this.conn.query(
       `INSERT INTO heed_events (contact_id, event_id, type, at, body)
        VALUES ($1, $2, $3, $4::text::timestamptz, $5::text::jsonb)
-       ON CONFLICT (contact_id, event_id) DO NOTHING
+       ON CONFLICT (contact_id, type, event_id) DO NOTHING
        RETURNING event_id`,
-      [this.contactId, event.id, event.type, event.at, json(event)],
+      [this.contactId, event.id, event.type, at, json(event)],
     );
     return rows.length > 0;
   }
@@ -116,6 +120,7 @@ class SqlContactTx implements ContactTx {
   }
 
   async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    checkStorable(snapshot, "invalid-snapshot", "snapshot");
     await this.conn.query(
       `INSERT INTO heed_contacts (contact_id, snapshot) VALUES ($1, $2::text::jsonb)
        ON CONFLICT (contact_id) DO UPDATE SET snapshot = excluded.snapshot, updated_at = now()`,
@@ -124,12 +129,15 @@ class SqlContactTx implements ContactTx {
   }
 
   async idempotency(key: string): Promise<IdempotencyRecord | undefined> {
+    checkStorableKey(key, "invalid-idempotency-key", "idempotencyKey");
     const { rows } = await this.conn.query("SELECT response FROM heed_idempotency WHERE contact_id = $1 AND key = $2", [this.contactId, key]);
     const row = rows[0];
     return row ? { key, response: fromJson<unknown>(row.response) } : undefined;
   }
 
   async saveIdempotency(key: string, response: unknown): Promise<void> {
+    checkStorableKey(key, "invalid-idempotency-key", "idempotencyKey");
+    checkStorable(response, "invalid-input", "response");
     await this.conn.query(
       `INSERT INTO heed_idempotency (contact_id, key, response) VALUES ($1, $2, $3::text::jsonb)
        ON CONFLICT (contact_id, key) DO NOTHING`,
@@ -146,7 +154,8 @@ export class SqlStore implements Store {
     this.kind = driver.kind;
   }
 
-  withContact<T>(contactId: string, fn: (tx: ContactTx) => Promise<T>): Promise<T> {
+  async withContact<T>(contactId: string, fn: (tx: ContactTx) => Promise<T>): Promise<T> {
+    checkStorableKey(contactId, "invalid-contact", "contactId");
     return this.driver.transaction(async (conn) => {
       await conn.query("SELECT pg_advisory_xact_lock(hashtext($1))", [contactId]);
       return fn(new SqlContactTx(contactId, conn));
@@ -157,11 +166,13 @@ export class SqlStore implements Store {
     return appendAll(this, contactId, events);
   }
 
-  history(contactId: string): Promise<StoredEvent[]> {
+  async history(contactId: string): Promise<StoredEvent[]> {
+    checkStorableKey(contactId, "invalid-contact", "contactId");
     return this.driver.transaction((conn) => new SqlContactTx(contactId, conn).history());
   }
 
-  readSnapshot(contactId: string): Promise<Snapshot | undefined> {
+  async readSnapshot(contactId: string): Promise<Snapshot | undefined> {
+    checkStorableKey(contactId, "invalid-contact", "contactId");
     return this.driver.transaction((conn) => new SqlContactTx(contactId, conn).snapshot());
   }
 

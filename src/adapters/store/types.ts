@@ -10,14 +10,12 @@
 import type { Snapshot } from "../../engine/api.js";
 import type { Contact, HistoryEvent } from "../../model.js";
 
-/** An event as stored: it always has an id (one is assigned when missing). */
 /** An event as stored: every stored event has an id. */
 export type StoredEvent = HistoryEvent & {
-  /** The event's id, unique per contact. */
+  /** The event's id; a contact's events are unique by type and id. */
   id: string;
 };
 
-/** What an idempotency key remembers: the first answer given under it. */
 /** The first answer given under an idempotency key. */
 export interface IdempotencyRecord {
   /** The idempotency key. */
@@ -26,7 +24,6 @@ export interface IdempotencyRecord {
   response: unknown;
 }
 
-/** The outcome of appending events: which ids were new and which were already stored. */
 /** What {@link Store.append} stored. */
 export interface AppendResult {
   /** Ids of the events stored. */
@@ -36,11 +33,10 @@ export interface AppendResult {
 }
 
 /**
- * One contact's data inside a transaction. Everything done through it
- * commits together when the transaction's function returns and is rolled
- * back when it throws.
+ * One transaction on one contact, holding its lock (see {@link Store.withContact}).
+ * Everything done through it commits together when the transaction's
+ * function returns and is rolled back when it throws.
  */
-/** One transaction on one contact, holding its lock (see {@link Store.withContact}). */
 export interface ContactTx {
   /** The contact this transaction holds. */
   readonly contactId: string;
@@ -50,7 +46,7 @@ export interface ContactTx {
   saveContact(contact: Contact): Promise<void>;
   /** The contact's events in the order they were stored. */
   history(): Promise<StoredEvent[]>;
-  /** Stores an event unless one with the same id exists; true when stored. */
+  /** Stores an event unless one with the same type and id exists; true when stored. */
   append(event: StoredEvent): Promise<boolean>;
   /** The stored engine snapshot, if any. */
   snapshot(): Promise<Snapshot | undefined>;
@@ -63,10 +59,8 @@ export interface ContactTx {
 }
 
 /** The kinds of store. */
-/** The kinds of store. */
 export type StoreKind = "memory" | "postgres" | "pglite";
 
-/** A store of contacts' histories, snapshots and idempotency records. */
 /** Where contacts' histories, records, snapshots and idempotency records are kept. */
 export interface Store {
   /** `memory`, `postgres` or `pglite`. */
@@ -76,7 +70,7 @@ export interface Store {
    * transaction on the same contact runs until it commits or rolls back.
    */
   withContact<T>(contactId: string, fn: (tx: ContactTx) => Promise<T>): Promise<T>;
-  /** Appends events (each in the contact's transaction), skipping ids already stored. */
+  /** Appends events (each in the contact's transaction), skipping those whose type and id are already stored. */
   append(contactId: string, events: readonly StoredEvent[]): Promise<AppendResult>;
   /** The contact's events in the order they were stored. */
   history(contactId: string): Promise<StoredEvent[]>;

@@ -104,3 +104,57 @@ describe("sarif report", () => {
     expect(run.tool.driver.rules[result.ruleIndex]?.id).toBe("unknown-stage");
   });
 });
+
+describe("output hygiene", () => {
+  const ESC = "\u001b";
+  const long = (column: number, length: number): string => `${"a".repeat(column - 1)}nurtur${"b".repeat(length - column - 5)}`;
+
+  it("cuts a long source line to a window around the column, the caret still under the span", () => {
+    const line = long(50_000, 100_000);
+    const d: Diagnostic = { severity: "error", code: "unknown-stage", message: "unknown stage `nurtur`", span: { file: "p.heed", line: 1, column: 50_000, endLine: 1, endColumn: 50_005 } };
+    const frame = codeFrame(line, d);
+    expect(frame).toHaveLength(3);
+    for (const row of frame) expect(row.length).toBeLessThan(140);
+    const text = frame[1]!;
+    const caret = frame[2]!;
+    expect(text).toMatch(/^1 \| …a+nurturb+…$/);
+    // The caret sits under `nurtur`, six wide.
+    const at = caret.indexOf("^");
+    expect(text.slice(at, at + 6)).toBe("nurtur");
+    expect(caret.slice(at)).toBe("^^^^^^");
+    // Near the start of the line: no leading ellipsis.
+    const start = codeFrame(long(3, 100_000), { ...d, span: { file: "p.heed", line: 1, column: 3, endLine: 1, endColumn: 8 } });
+    expect(start[1]).toMatch(/^1 \| aanurturb+…$/);
+    expect(start[2]).toBe("  |   ^^^^^^");
+  });
+
+  it("escapes control characters of the source, the message, the file and the hint in pretty output", () => {
+    const source = `cadence "${ESC}[31mred" {\r\n  channels email\u0007\u009b\n}\n`;
+    const d: Diagnostic = {
+      severity: "error",
+      code: "x",
+      message: `policy \`${ESC}[31mred\` beeps\u0007 and\rreturns`,
+      span: { file: `evil${ESC}]0;title\u0007.heed`, line: 1, column: 9, endLine: 1, endColumn: 20 },
+      hint: `rename \u202eit`,
+    };
+    for (const color of [false, true]) {
+      const text = renderDiagnostics([d], { format: "pretty", sources: new Map([[d.span!.file!, source]]), color });
+      const stripped = text.replace(/\u001b\[(?:31|33|36|1|2|22|39)m/g, "");
+      expect(stripped).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(stripped).toContain("policy `\\x1b[31mred` beeps\\x07 and\\rreturns");
+      expect(stripped).toContain("evil\\x1b]0;title\\x07.heed:1:9");
+      expect(stripped).toContain("= hint: rename \\u202eit");
+      expect(stripped).toContain('1 | cadence "\\x1b[31mred" {');
+    }
+    // The caret stays under the span when escapes widen the text before it.
+    const frame = codeFrame(`a${ESC}b nurtur`, { severity: "error", code: "x", message: "m", span: { line: 1, column: 5, endLine: 1, endColumn: 10 } });
+    expect(frame[1]).toBe("1 | a\\x1bb nurtur");
+    expect(frame[2]).toBe(`  | ${" ".repeat(7)}^^^^^^`);
+  });
+
+  it("escapes control characters in github annotations", () => {
+    const line = githubAnnotation({ severity: "error", code: "x", message: `bad ${ESC}[31mname\u0007`, span: { file: `a${ESC}.heed`, line: 1, column: 1, endLine: 1, endColumn: 2 } });
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(line).toBe("::error file=a\\x1b.heed,line=1,col=1,endLine=1,endColumn=2,title=heed x::bad \\x1b[31mname\\x07");
+  });
+});

@@ -12,7 +12,7 @@ import { compile } from "../../../engine/index.js";
 import type { Contact, HistoryEvent } from "../../../model.js";
 import { DataFileError, loadDataFile, loadPolicy } from "../../files.js";
 import { describeChange } from "../../policy-tests.js";
-import { palette } from "../../report/index.js";
+import { escapeControl, palette } from "../../report/index.js";
 import { FORMAT_OPTION, UsageError } from "../args.js";
 import { println, useColor, type CliIo } from "../io.js";
 import { EXIT_FAIL, EXIT_OK, type Verb } from "../verb.js";
@@ -83,7 +83,7 @@ export const explainVerb: Verb = {
       explanation = engine.explain({ contact: contact as Contact, history: history as HistoryEvent[], touch, at });
     } catch (error) {
       if (error instanceof HeedInputError) {
-        println(io.stderr, `heed explain: invalid input: ${error.message}`);
+        println(io.stderr, `heed explain: invalid input: ${escapeControl(error.message)}`);
         return EXIT_FAIL;
       }
       throw error;
@@ -98,34 +98,39 @@ export const explainVerb: Verb = {
 };
 
 function where(span: { file?: string; line: number; column: number } | undefined): string {
-  return span === undefined ? "" : `${span.file ?? ""}:${span.line}:${span.column}`;
+  return span === undefined ? "" : `${escapeControl(span.file ?? "")}:${span.line}:${span.column}`;
 }
 
-/** The explanation for people: decision, timeline, rules. */
+/**
+ * The explanation for people: decision, timeline, rules. Names and messages
+ * come from the policy and the input, so their control characters are
+ * shown escaped (`e` below), never sent to the terminal.
+ */
 export function printExplanation(io: CliIo, explanation: Explanation, multiPolicy: boolean): void {
   const p = palette(useColor(io, "stdout"));
+  const e = escapeControl;
   const d = explanation.decision;
   const verdict = d.verdict === "allow" ? p.green("allow") : d.verdict === "deny" ? p.red("deny") : p.yellow("defer");
   const until = d.verdict === "defer" && d.notBefore !== undefined ? ` until ${d.notBefore}` : "";
   println(io.stdout, `${p.bold("decision:")} ${verdict}${until}`);
-  println(io.stdout, `${p.bold("stage:")} ${d.stage}`);
-  if (d.alternatives !== undefined) println(io.stdout, `${p.bold("alternatives:")} ${d.alternatives.length === 0 ? "none" : d.alternatives.join(", ")}`);
+  println(io.stdout, `${p.bold("stage:")} ${e(d.stage)}`);
+  if (d.alternatives !== undefined) println(io.stdout, `${p.bold("alternatives:")} ${d.alternatives.length === 0 ? "none" : e(d.alternatives.join(", "))}`);
   if (d.reasons.length > 0) {
     println(io.stdout, p.bold("reasons:"));
-    for (const r of d.reasons) println(io.stdout, `  ${r.rule} [${r.code}]: ${r.message}${r.span ? `  ${p.dim(where(r.span))}` : ""}`);
+    for (const r of d.reasons) println(io.stdout, `  ${e(r.rule)} [${e(r.code)}]: ${e(r.message)}${r.span ? `  ${p.dim(where(r.span))}` : ""}`);
   }
   for (const member of d.policies ?? []) {
     const memberUntil = member.notBefore === undefined ? "" : ` until ${member.notBefore}`;
-    println(io.stdout, `  policy \`${member.policy}\`: ${member.verdict}${memberUntil} (stage \`${member.stage}\`)`);
+    println(io.stdout, `  policy \`${e(member.policy)}\`: ${member.verdict}${memberUntil} (stage \`${e(member.stage)}\`)`);
   }
   println(io.stdout);
   println(io.stdout, p.bold("timeline:"));
   if (explanation.timeline.length === 0) println(io.stdout, "  (no stage changes)");
-  for (const change of explanation.timeline) println(io.stdout, `  ${describeChange(change, multiPolicy)}`);
+  for (const change of explanation.timeline) println(io.stdout, `  ${e(describeChange(change, multiPolicy))}`);
   println(io.stdout);
   println(io.stdout, p.bold("rules:"));
   if (explanation.rules.length === 0) println(io.stdout, "  (no rules)");
-  const label = (r: (typeof explanation.rules)[number]): string => (multiPolicy ? `[${r.policy}] ${r.rule}` : r.rule);
+  const label = (r: (typeof explanation.rules)[number]): string => e(multiPolicy ? `[${r.policy}] ${r.rule}` : r.rule);
   const width = Math.max(0, ...explanation.rules.map((r) => label(r).length));
   const outcomeWidth = "not applicable".length;
   for (const r of explanation.rules) {
@@ -134,6 +139,6 @@ export function printExplanation(io: CliIo, explanation: Explanation, multiPolic
     const outcome = r.outcome === "met" ? p.green(text) : r.outcome === "not-applicable" ? p.dim(text) : r.outcome === "deny" ? p.red(text) : p.yellow(text);
     const ruleUntil = r.notBefore === undefined ? "" : ` (until ${r.notBefore})`;
     const location = r.span === undefined ? "" : `  ${p.dim(where(r.span))}`;
-    println(io.stdout, `  ${label(r).padEnd(width)}  ${outcome}${pad}  ${r.message}${ruleUntil}${location}`);
+    println(io.stdout, `  ${label(r).padEnd(width)}  ${outcome}${pad}  ${e(r.message)}${ruleUntil}${location}`);
   }
 }

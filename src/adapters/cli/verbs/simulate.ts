@@ -6,6 +6,7 @@
 
 import { hasErrors } from "../../../diagnostics.js";
 import { loadPolicy } from "../../files.js";
+import { escapeLines } from "../../report/index.js";
 import { formatReport, simulate } from "../../simulate.js";
 import { FORMAT_OPTION, integerOption, UsageError } from "../args.js";
 import type { CliIo } from "../io.js";
@@ -59,7 +60,8 @@ export const simulateVerb: Verb = {
     const bar = io.stderrTTY ? progressBar(io) : undefined;
     const report = await simulate(loaded.policy, { contacts, seed, horizonDays, workers, ...(bar === undefined ? {} : { onProgress: bar }) });
     if (bar !== undefined) io.stderr.write("\r\u001b[2K");
-    io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    // The report names the policy, its stages and channels: shown with their control characters escaped.
+    io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : escapeLines(formatReport(report)));
     return report.violationCount > 0 ? EXIT_FAIL : EXIT_OK;
   },
 };
