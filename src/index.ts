@@ -78,12 +78,19 @@ export type { Diagnostic, Severity, Span } from "./diagnostics.js";
 export { compareDiagnostics, HeedInputError, HeedPolicyError, hasErrors, sortDiagnostics } from "./diagnostics.js";
 
 export type {
+  AllowDecision,
   AttributeValue,
   Contact,
   Decision,
+  DecisionBase,
+  DeferDecision,
+  DenyDecision,
   EvaluateInput,
   HistoryEvent,
+  PolicyAllowOrDeny,
   PolicyDecision,
+  PolicyDecisionBase,
+  PolicyDefer,
   ProposedTouch,
   Reason,
   Verdict,

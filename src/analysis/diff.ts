@@ -275,7 +275,7 @@ function abstractAlphabet(a: PolicyStructure, b: PolicyStructure, channels: stri
 }
 
 /** Values a condition compares a path to: `contact.role in ["analyst"]` gives `contact.role` = "analyst". */
-function pathValues(e: Expr | null, out: { path: string[]; value: string | number | boolean }[]): void {
+function pathValues(e: Expr | null, out: { path: readonly string[]; value: string | number | boolean }[]): void {
   if (e === null) return;
   switch (e.kind) {
     case "compare": {

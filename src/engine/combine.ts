@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Decision, PolicyDecision, ProposedTouch, Reason, Verdict as DecisionVerdict } from "../model.js";
+import type { Decision, PolicyDecision, ProposedTouch, Reason } from "../model.js";
 import { code } from "../print.js";
 import type { RuleOutcome } from "./api.js";
 import { alternatives, policyApplies } from "./alternatives.js";
@@ -92,9 +92,9 @@ export function decideMembers(members: readonly Member[], declared: readonly str
   if (multi) {
     decision.policies = applicable.map((m): PolicyDecision => {
       const own = combine([m], touch, at, false);
-      const entry: PolicyDecision = { policy: m.rt.ir.name, verdict: own.verdict as DecisionVerdict, stage: m.st.stage };
-      if (own.verdict === "defer") entry.notBefore = formatInstant(own.notBefore);
-      return entry;
+      return own.verdict === "defer"
+        ? { policy: m.rt.ir.name, verdict: "defer", stage: m.st.stage, notBefore: formatInstant(own.notBefore) }
+        : { policy: m.rt.ir.name, verdict: own.verdict, stage: m.st.stage };
     });
   }
   return decision;

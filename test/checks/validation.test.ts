@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 
 import type {
   ChannelSet,
+  Draft,
   Duration,
   DurationUnit,
   Expr,
@@ -67,8 +68,11 @@ const stage = (name: string, line: number, extra: Partial<Stage> = {}): Stage =>
  * 6   final stage closed
  * 8   on unsubscribe move to closed
  */
-function basePolicy(overrides: Partial<Policy> = {}): Policy {
-  return {
+/** A policy whose stages the tests change in place. */
+type EditablePolicy = Omit<Draft<Policy>, "stages"> & { stages: Draft<Stage>[] };
+
+function basePolicy(overrides: Partial<Policy> = {}): EditablePolicy {
+  const policy: Policy = {
     name: { value: "inbound", span: at(1, 9, 9) },
     channels: [ident("email", 2, 12), ident("call", 2, 19), ident("sms", 2, 25)],
     stages: [
@@ -85,6 +89,7 @@ function basePolicy(overrides: Partial<Policy> = {}): Policy {
     span: at(1, 1, 20),
     ...overrides,
   };
+  return policy as EditablePolicy;
 }
 
 const errors = (policy: Policy): Diagnostic[] => validatePolicy(policy).filter((d) => d.severity === "error");
@@ -148,7 +153,7 @@ describe("validatePolicy", () => {
 
     it("duplicate-channel and duplicate-stage point at the second declaration", () => {
       const policy = basePolicy({ channels: [ident("email", 2, 12), ident("call", 2, 19), ident("email", 2, 25)] });
-      policy.stages.push(stage("engaged", 7));
+      policy.stages.push(stage("engaged", 7) as Draft<Stage>);
       const channel = withCode(policy, "duplicate-channel");
       expect(channel.map((d) => [where(d), d.message])).toEqual([["2:25", "channel `email` is declared twice"]]);
       const stages = withCode(policy, "duplicate-stage");

@@ -7,6 +7,7 @@ import fc from "fast-check";
 
 import type {
   ChannelSet,
+  Draft,
   Duration,
   Expr,
   Ident,
@@ -147,7 +148,7 @@ export const policyArbitrary: fc.Arbitrary<Policy> = fc
   .map((p): Policy => {
     const stages: Stage[] = p.stages.map((s, i) => {
       const final = p.finalLast && i === p.stages.length - 1 && i > 0;
-      const stage: Stage = {
+      const stage: Draft<Stage> = {
         name: id(`s${i}`),
         start: i === 0,
         final,
@@ -157,7 +158,7 @@ export const policyArbitrary: fc.Arbitrary<Policy> = fc
       if (!final && s.allow !== undefined) stage.allow = { kind: "list", channels: s.allow.map(id) };
       return stage;
     });
-    const policy: Policy = {
+    const policy: Draft<Policy> = {
       name: { value: "generated" },
       channels: CHANNELS.map(id),
       stages,

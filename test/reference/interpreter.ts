@@ -121,8 +121,10 @@ export function referenceEvaluateSet(policies: readonly Policy[], input: Evaluat
   if (applicable.length === 0) return { verdict: "allow", stage, reasons: [] };
 
   const own = verdictOf(applicable, input.touch, multi);
-  const decision: Decision = { verdict: own.verdict, stage, reasons: own.reasons };
-  if (own.notBefore !== undefined) decision.notBefore = formatInstant(own.notBefore);
+  const decision: Decision =
+    own.verdict === "defer"
+      ? { verdict: "defer", stage, reasons: own.reasons, notBefore: formatInstant(own.notBefore!) }
+      : { verdict: own.verdict, stage, reasons: own.reasons };
   if (decision.verdict !== "allow") {
     const declared = [...new Set(policies.flatMap((p) => p.channels.map((c) => c.name)))];
     decision.alternatives = declared
@@ -135,8 +137,11 @@ export function referenceEvaluateSet(policies: readonly Policy[], input: Evaluat
   if (multi) {
     decision.policies = applicable.map((ctx) => {
       const alone = verdictOf([ctx], input.touch, false);
-      const entry: PolicyDecision = { policy: ctx.policy.name.value, verdict: alone.verdict, stage: replay(ctx, at).stage };
-      if (alone.notBefore !== undefined) entry.notBefore = formatInstant(alone.notBefore);
+      const policy = ctx.policy.name.value;
+      const entry: PolicyDecision =
+        alone.verdict === "defer"
+          ? { policy, verdict: "defer", stage: replay(ctx, at).stage, notBefore: formatInstant(alone.notBefore!) }
+          : { policy, verdict: alone.verdict, stage: replay(ctx, at).stage };
       return entry;
     });
   }

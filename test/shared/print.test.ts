@@ -4,7 +4,7 @@ import type { Rule } from "../../src/ast.js";
 import { parseDsl } from "../../src/parser/dsl.js";
 import { MESSAGE_STYLE, printCondition, printDuration, printNumber, printRule, printTime, printTrigger, printWindow } from "../../src/print.js";
 
-function rulesOf(body: string): Rule[] {
+function rulesOf(body: string): readonly Rule[] {
   const { policy, diagnostics } = parseDsl(`cadence "p" {\n  channels email, call, sms\n${body}\n}\n`);
   expect(diagnostics).toEqual([]);
   return policy!.rules;
