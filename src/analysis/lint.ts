@@ -11,7 +11,6 @@
  */
 
 import type { Duration, Expr, Operand, Policy } from "../ast.js";
-import { stripSpans } from "../ast.js";
 import { check, checkVariant, CheckRegistry, render, walkPolicy, type Check, type CheckCategory, type CheckContext, type PolicyForm } from "../checks/index.js";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { policyStructure, type PolicyStructure, type StructureStage } from "../engine/index.js";
@@ -56,6 +55,10 @@ export interface LintContext extends CheckContext {
   readonly knownSignals: ReadonlySet<string>;
   /** How many times the policy names each signal. */
   readonly signalUses: ReadonlyMap<string, number>;
+  /** The stages reachable from the start stage through the transitions each tries. */
+  readonly reachable: ReadonlySet<string>;
+  /** Per stage, the triggers of the transitions into it, from every stage, in order. */
+  readonly incoming: ReadonlyMap<string, readonly IrTrigger[]>;
   /** Options of the silent-contact analysis. */
   readonly silent: SilentContactOptions;
 }
@@ -91,7 +94,7 @@ function reachable(machine: PolicyStructure): Set<string> {
 }
 
 const unreachableStage = check<"stage", LintContext>("stage", "lint", (stage, ctx) => {
-  if (!reachable(ctx.machine).has(stage.name.name)) {
+  if (!ctx.reachable.has(stage.name.name)) {
     ctx.report("unreachable-stage", { stage: stage.name.name, start: ctx.machine.ir.start }, stage.name, stage);
   }
 });
@@ -104,8 +107,9 @@ const noWayOut = check<"stage", LintContext>("stage", "lint", (stage, ctx) => {
 
 // ---------------------------------------------------------------- transitions
 
+/** True for two equal conditions of the IR (which holds them without spans). */
 function sameExpr(a: Expr | null, b: Expr | null): boolean {
-  return JSON.stringify(stripSpans(a)) === JSON.stringify(stripSpans(b));
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Fixed length of a duration in minutes, or undefined for business days. */
@@ -265,10 +269,23 @@ function covers(rule: IrRule, channel: string): boolean {
   return rule.channels === null || rule.channels.includes(channel);
 }
 
+/** Per stage, the triggers of the transitions into it, from every stage, in order. */
+function incomingTriggers(machine: PolicyStructure): Map<string, IrTrigger[]> {
+  const incoming = new Map<string, IrTrigger[]>();
+  for (const from of machine.stages) {
+    for (const t of from.transitions) {
+      const list = incoming.get(t.target);
+      if (list === undefined) incoming.set(t.target, [t.trigger]);
+      else list.push(t.trigger);
+    }
+  }
+  return incoming;
+}
+
 /** The signal a stage is only ever entered on (`on SIGNAL`, without `where`, from every stage that leads there), if any. */
-function enteredOnlyOn(stage: StructureStage, machine: PolicyStructure): string | undefined {
+function enteredOnlyOn(stage: StructureStage, incoming: LintContext["incoming"]): string | undefined {
   if (stage.start) return undefined;
-  const triggers = machine.stages.flatMap((from) => from.transitions.filter((t) => t.target === stage.name).map((t) => t.trigger));
+  const triggers = incoming.get(stage.name) ?? [];
   const first = triggers[0];
   if (first === undefined || first.kind !== "signal" || first.where !== null) return undefined;
   const signal = first.signal;
@@ -280,7 +297,7 @@ const deadChannels = check<"policy", LintContext>("policy", "lint", (_policy, ct
   const { machine } = ctx;
   for (const stage of machine.stages) {
     if (stage.final) continue;
-    const onlyAfter = stage.implicit ? undefined : enteredOnlyOn(stage, machine);
+    const onlyAfter = stage.implicit ? undefined : enteredOnlyOn(stage, ctx.incoming);
     for (const channel of stage.allowed) {
       for (const { ir: rule } of stage.rules) {
         if (rule.kind !== "never-when" && rule.kind !== "never-after") continue;
@@ -419,8 +436,11 @@ function signalUses(policy: Policy): Map<string, number> {
  */
 export function analyzePolicy(policy: Policy, options: AnalyzeOptions = {}): Diagnostic[] {
   const form = options.form ?? "dsl";
+  const machine = policyStructure(policy);
   const extra = {
-    machine: policyStructure(policy),
+    machine,
+    reachable: reachable(machine),
+    incoming: incomingTriggers(machine),
     knownSignals: new Set([...BUILT_IN_SIGNALS, ...(options.knownSignals ?? [])]),
     signalUses: signalUses(policy),
     silent: options.silent ?? {},

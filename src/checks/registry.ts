@@ -130,31 +130,44 @@ export function checkVariant<K extends keyof Variants, V extends Variants[K], X 
   return { node, variant, category, run };
 }
 
+/** The checks of one kind of node: those of every node of the kind, and those of each variant. */
+interface KindChecks<X extends CheckContext> {
+  readonly all: Check<X>[];
+  readonly byVariant: Map<string, Check<X>[]>;
+}
+
 /** The checks of some categories, by node kind and variant, in registration order. */
 export class CheckRegistry<X extends CheckContext> {
-  private readonly byNode = new Map<string, Check<X>[]>();
+  private readonly byNode = new Map<NodeKind, KindChecks<X>>();
 
   constructor(checks: readonly Check<X>[]) {
     for (const c of checks) {
-      const key = c.variant === undefined ? c.node : `${c.node}:${c.variant}`;
-      const list = this.byNode.get(key);
-      if (list === undefined) this.byNode.set(key, [c]);
-      else list.push(c);
+      let kind = this.byNode.get(c.node);
+      if (kind === undefined) this.byNode.set(c.node, (kind = { all: [], byVariant: new Map() }));
+      if (c.variant === undefined) {
+        kind.all.push(c);
+      } else {
+        const list = kind.byVariant.get(c.variant);
+        if (list === undefined) kind.byVariant.set(c.variant, [c]);
+        else list.push(c);
+      }
     }
   }
 
   /** Runs the checks of `categories` registered for the node (all of its kind, then those of its variant). */
   run<K extends NodeKind>(kind: K, variant: string | undefined, node: NodeKinds[K], ctx: X, categories: ReadonlySet<CheckCategory>): void {
-    this.runList(this.byNode.get(kind), node, ctx, categories);
-    if (variant !== undefined) this.runList(this.byNode.get(`${kind}:${variant}`), node, ctx, categories);
+    const checks = this.byNode.get(kind);
+    if (checks === undefined) return;
+    this.runList(checks.all, node, ctx, categories);
+    if (variant !== undefined) this.runList(checks.byVariant.get(variant), node, ctx, categories);
   }
 
   /** True when some check of `categories` is registered for the kind of node (so the walker need not visit it otherwise). */
   has(kind: NodeKind, categories: ReadonlySet<CheckCategory>): boolean {
-    for (const [key, list] of this.byNode) {
-      if ((key === kind || key.startsWith(`${kind}:`)) && list.some((c) => categories.has(c.category))) return true;
-    }
-    return false;
+    const checks = this.byNode.get(kind);
+    if (checks === undefined) return false;
+    const some = (list: readonly Check<X>[]): boolean => list.some((c) => categories.has(c.category));
+    return some(checks.all) || [...checks.byVariant.values()].some(some);
   }
 
   private runList(list: readonly Check<X>[] | undefined, node: unknown, ctx: X, categories: ReadonlySet<CheckCategory>): void {

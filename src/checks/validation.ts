@@ -55,10 +55,26 @@ function isZoneSource(segments: readonly string[]): boolean {
   return segments.length === 3 && segments[1] === "attributes";
 }
 
-/** IANA zone names for suggestions (`America/New_Yrok`); empty where the runtime cannot list them. */
-function knownZones(): string[] {
-  const intl = Intl as { supportedValuesOf?: (key: string) => string[] };
-  return ["UTC", ...(intl.supportedValuesOf?.("timeZone") ?? [])];
+/**
+ * The IANA zones the runtime lists (canonical names, and `UTC`): a
+ * constant, read once. A name in it is a zone without asking the zone
+ * database, which builds a date formatter per question (the largest part
+ * of checking a small policy); other names (aliases such as
+ * `US/Eastern`, typos) are asked.
+ */
+const LISTED_ZONES: readonly string[] = Object.freeze([
+  "UTC",
+  ...((Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.("timeZone") ?? []),
+]);
+
+/** True for a zone name the IANA database knows. */
+function isZone(name: string): boolean {
+  return name !== "" && (LISTED_ZONES.includes(name) || IANAZone.isValidZone(name));
+}
+
+/** IANA zone names for suggestions (`America/New_Yrok`); only `UTC` where the runtime cannot list them. */
+function knownZones(): readonly string[] {
+  return LISTED_ZONES;
 }
 
 /** Reports the second and later of names declared more than once. */
@@ -112,7 +128,7 @@ const settings = check("policy", "validation", (policy, ctx) => {
     ctx.report("invalid-timezone-source", { path: from.segments.join(".") }, from, policy.timezone);
   }
   const fallback = policy.timezone?.fallback;
-  if (fallback !== undefined && (fallback.value === "" || !IANAZone.isValidZone(fallback.value))) {
+  if (fallback !== undefined && !isZone(fallback.value)) {
     ctx.report("invalid-timezone", { zone: fallback.value, suggestion: suggest(fallback.value, knownZones()) }, fallback, policy.timezone);
   }
 });

@@ -16,6 +16,22 @@ import type { Span } from "../diagnostics.js";
 import type { CheckCode, DataOf, PolicyForm } from "./catalogue.js";
 import type { CheckCategory, CheckContext, CheckRegistry, Finding, NodeKind, NodeKinds } from "./registry.js";
 
+/** Every kind of node (a record, so that TypeScript says when one is missing). */
+const EVERY_KIND: Readonly<Record<NodeKind, true>> = Object.freeze({
+  policy: true,
+  stage: true,
+  rule: true,
+  transition: true,
+  condition: true,
+  operand: true,
+  duration: true,
+  channels: true,
+  time: true,
+  date: true,
+  signal: true,
+});
+const NODE_KINDS = Object.keys(EVERY_KIND) as NodeKind[];
+
 /** The parts of a rule or a trigger, by field name, and the kind of node each is. */
 const PARTS: readonly (readonly [string, NodeKind])[] = [
   ["channels", "channels"],
@@ -103,17 +119,21 @@ export function walkPolicy<X extends CheckContext>(policy: Policy, registry: Che
   const walk = new Walk(policy, options.form);
   const ctx = Object.assign(walk, options.extra) as unknown as X;
   const categories = options.categories;
+  // the kinds of node some check of these categories is registered for: the others are not visited
+  const wanted = new Set<NodeKind>(NODE_KINDS.filter((kind) => registry.has(kind, categories)));
+  const visitOperands = wanted.has("operand");
+  const parts = PARTS.filter(([, kind]) => wanted.has(kind) || (kind === "condition" && visitOperands));
   const visit = <K extends NodeKind>(kind: K, node: NodeKinds[K], variant?: string): void => {
     walk.enter(node);
     registry.run(kind, variant, node, ctx, categories);
-    if (kind === "condition") {
+    if (kind === "condition" && visitOperands) {
       for (const operand of conditionOperands(node as Expr)) visit("operand", operand, operand.kind);
     }
     walk.leave();
   };
-  const parts = (node: Rule | Transition["trigger"]): void => {
+  const visitParts = (node: Rule | Transition["trigger"]): void => {
     const fields = node as unknown as Record<string, unknown>;
-    for (const [field, kind] of PARTS) {
+    for (const [field, kind] of parts) {
       const value = fields[field];
       if (isPart(kind, value)) visit(kind, value as NodeKinds[typeof kind]);
     }
@@ -121,29 +141,29 @@ export function walkPolicy<X extends CheckContext>(policy: Policy, registry: Che
   const rule = (r: Rule): void => {
     walk.enter(r);
     registry.run("rule", r.kind, r, ctx, categories);
-    parts(r);
+    visitParts(r);
     walk.leave();
   };
   const transition = (t: Transition): void => {
     walk.enter(t);
     registry.run("transition", t.trigger.kind, t, ctx, categories);
     walk.enter(t.trigger);
-    parts(t.trigger);
+    visitParts(t.trigger);
     walk.leave();
     walk.leave();
   };
 
   walk.enter(policy);
   registry.run("policy", undefined, policy, ctx, categories);
-  for (const holiday of policy.holidays ?? []) visit("date", holiday);
-  if (policy.ignoreWindow !== undefined) visit("duration", policy.ignoreWindow);
-  for (const signal of policy.engagement ?? []) visit("signal", signal);
-  if (policy.appliesWhen !== undefined) visit("condition", policy.appliesWhen);
+  if (wanted.has("date")) for (const holiday of policy.holidays ?? []) visit("date", holiday);
+  if (policy.ignoreWindow !== undefined && wanted.has("duration")) visit("duration", policy.ignoreWindow);
+  if (wanted.has("signal")) for (const signal of policy.engagement ?? []) visit("signal", signal);
+  if (policy.appliesWhen !== undefined && (wanted.has("condition") || visitOperands)) visit("condition", policy.appliesWhen);
   for (const stage of policy.stages) {
     walk.stage = stage;
     walk.enter(stage);
     registry.run("stage", undefined, stage, ctx, categories);
-    if (stage.allow !== undefined) visit("channels", stage.allow);
+    if (stage.allow !== undefined && wanted.has("channels")) visit("channels", stage.allow);
     for (const r of stage.rules) rule(r);
     for (const t of stage.transitions) transition(t);
     walk.leave();
