@@ -452,18 +452,48 @@ export const COUNTERS = ["ignored", "touches", "total_touches", "time_in_stage"]
 
 /** The operands of a condition (paths, literals, lists, durations), left to right. */
 export function conditionOperands(expr: Expr): Operand[] {
-  switch (expr.kind) {
-    case "and":
-    case "or":
-      return [...conditionOperands(expr.left), ...conditionOperands(expr.right)];
-    case "not":
-      return conditionOperands(expr.expr);
-    case "exists":
-      return [expr.path];
-    case "in":
-    case "compare":
-      return [expr.left, expr.right];
+  // walked with a stack, left to right: a condition built in code may be deeper than the call stack
+  const found: Operand[] = [];
+  const stack: Expr[] = [expr];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    switch (top.kind) {
+      case "and":
+      case "or":
+        stack.push(top.right, top.left);
+        break;
+      case "not":
+        stack.push(top.expr);
+        break;
+      case "exists":
+        found.push(top.path);
+        break;
+      case "in":
+      case "compare":
+        found.push(top.left, top.right);
+        break;
+    }
   }
+  return found;
+}
+
+/**
+ * How deep a condition's tree may be, counting every `and`, `or`, `not` and
+ * parenthesis: every later step walks conditions recursively, and no
+ * condition a person writes comes near it.
+ */
+export const MAX_CONDITION_DEPTH = 200;
+
+/** The depth of a condition's tree, walked without recursion. */
+export function conditionDepth(root: Expr): number {
+  let deepest = 0;
+  const stack: [Expr, number][] = [[root, 1]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [expr, depth] = top;
+    if (depth > deepest) deepest = depth;
+    if (expr.kind === "and" || expr.kind === "or") stack.push([expr.left, depth + 1], [expr.right, depth + 1]);
+    else if (expr.kind === "not") stack.push([expr.expr, depth + 1]);
+  }
+  return deepest;
 }
 
 /**

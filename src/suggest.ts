@@ -5,27 +5,26 @@
  * @module
  */
 
-/** Edit distance between two strings (insert, delete, substitute, swap). */
+/** Edit distance between two strings (insert, delete, substitute, swap), kept in three rows. */
 export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
+  let before: number[] = [];
+  let previous: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let row: number[] = new Array<number>(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const row = d[i]!;
-      const prev = d[i - 1]!;
-      let best = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      }
+      let best = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, before[j - 2]! + 1);
       row[j] = best;
     }
+    [before, previous, row] = [previous, row, before.length === b.length + 1 ? before : new Array<number>(b.length + 1)];
   }
-  return d[a.length]![b.length]!;
+  return previous[b.length]!;
 }
+
+/** How many candidates a suggestion looks at, and so what a message may cost. */
+export const MAX_CANDIDATES = 2_000;
 
 /**
  * The closest candidate to `name`, if it is close enough to be a likely
@@ -36,8 +35,11 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
   const limit = name.length <= 3 ? 1 : name.length <= 8 ? 2 : 3;
   let best: string | undefined;
   let bestDistance = Infinity;
+  let looked = 0;
   for (const candidate of candidates) {
-    if (candidate === name) continue;
+    // a suggestion is a courtesy: among thousands of names, only the first are compared
+    if (++looked > MAX_CANDIDATES || name.length > 64) break;
+    if (candidate === name || Math.abs(candidate.length - name.length) > limit) continue;
     const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
     if (distance <= limit && distance < bestDistance) {
       best = candidate;
@@ -51,4 +53,16 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
 export function didYouMean(name: string, candidates: Iterable<string>): string {
   const guess = suggest(name, candidates);
   return guess === undefined ? "" : ` (did you mean \`${guess}\`?)`;
+}
+
+/** How many suggestions one policy's messages make: each compares a name with up to {@link MAX_CANDIDATES} others. */
+export const MAX_SUGGESTIONS = 100;
+
+/** {@link didYouMean} for the messages about one policy, up to {@link MAX_SUGGESTIONS} of them; later messages suggest nothing. */
+export class Suggestions {
+  private made = 0;
+
+  didYouMean(name: string, candidates: Iterable<string>): string {
+    return this.made++ < MAX_SUGGESTIONS ? didYouMean(name, candidates) : "";
+  }
 }

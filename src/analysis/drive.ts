@@ -12,6 +12,7 @@ import type { Decision, HistoryEvent } from "../model.js";
 import type { Contact } from "../model.js";
 import type { Engine, StageChange } from "../engine/api.js";
 import { formatInstant, parseInstant } from "../engine/time.js";
+import { Budget } from "./budget.js";
 
 /** How a contact answers: after its `afterTouch`-th touch (1-based), `delayMinutes` later, it sends `event`. */
 export interface Reaction {
@@ -54,6 +55,15 @@ export interface DriveOptions {
   maxTouches?: number;
   /** When every channel is denied, how long the sender waits before asking again, in minutes. Default one day. */
   retryMinutes?: number;
+  /**
+   * Steps the run may take, spent per decision asked: the events it replays
+   * times `policySize`, plus the channels (each may be judged as an
+   * alternative). Past it the run stops where it is (`outOfBudget`).
+   * Default: no limit.
+   */
+  budget?: number;
+  /** The work of replaying one event: the policy's rules, transitions and stages (default 1). */
+  policySize?: number;
 }
 
 /** One touch the sender made. */
@@ -86,6 +96,10 @@ export interface DriveResult {
   stopped: string;
   /** True when the run stopped at `maxTouches` rather than at the horizon. */
   cutShort: boolean;
+  /** True when the run stopped because its budget was spent, before the horizon. */
+  outOfBudget: boolean;
+  /** The steps the run took (see `budget`). */
+  steps: number;
   /** How many decisions were asked of the engine. */
   decisions: number;
 }
@@ -106,9 +120,23 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
   const touches: SentTouch[] = [];
   let decisions = 0;
   let cutShort = false;
-  const decide = (channel: string, at: number): Decision => {
+  let outOfBudget = false;
+  const size = options.policySize ?? 1;
+  const budget = new Budget(options.budget ?? Infinity);
+  // the instants of the history's events, read once (a run asks hundreds of decisions about the same events)
+  const instants = new Map<HistoryEvent, number>();
+  const instantOf = (e: HistoryEvent): number => {
+    let ms = instants.get(e);
+    if (ms === undefined) {
+      ms = parseInstant(e.at) ?? 0;
+      instants.set(e, ms);
+    }
+    return ms;
+  };
+  const decide = (channel: string, at: number): Decision | undefined => {
+    const visible = history.filter((e) => instantOf(e) <= at);
+    if (!budget.spend((visible.length + 1) * size + options.channels.length)) return undefined;
     decisions++;
-    const visible = history.filter((e) => (parseInstant(e.at) ?? 0) <= at);
     return engine.evaluate({ contact: options.contact, history: visible, touch: { channel }, at: formatInstant(at) });
   };
 
@@ -118,7 +146,16 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
       cutShort = true;
       break;
     }
-    const answers = options.channels.map((channel) => ({ channel, decision: decide(channel, t) }));
+    const answers: { channel: string; decision: Decision }[] = [];
+    for (const channel of options.channels) {
+      const decision = decide(channel, t);
+      if (decision === undefined) break;
+      answers.push({ channel, decision });
+    }
+    if (answers.length < options.channels.length) {
+      outOfBudget = true;
+      break;
+    }
     const allowed = answers.find((a) => a.decision.verdict === "allow");
     if (allowed !== undefined) {
       const at = formatInstant(t);
@@ -129,7 +166,7 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
           history.push({ ...reaction.event, at: formatInstant(t + reaction.delayMinutes * MINUTE) });
         }
       }
-      history.sort((a, b) => (parseInstant(a.at) ?? 0) - (parseInstant(b.at) ?? 0));
+      history.sort((a, b) => instantOf(a) - instantOf(b));
       continue;
     }
     const waits = answers.flatMap((a) => {
@@ -139,13 +176,15 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
     const first = answers[0];
     const now = t;
     // An answer of the contact may change the stage before the engine's notBefore: wake up for it.
-    const answersAhead = history.map((e) => parseInstant(e.at) ?? 0).filter((at) => at > now);
+    const answersAhead = history.map(instantOf).filter((at) => at > now);
+    // loops rather than Math.min(...list): a policy may declare tens of thousands of channels
+    const earliest = (list: readonly number[], from: number): number => list.reduce((a, b) => (b < a ? b : a), from);
     if (waits.length > 0) {
-      t = Math.min(...waits, ...answersAhead);
+      t = earliest(answersAhead, earliest(waits, Infinity));
     } else if (first !== undefined && first.decision.reasons.some((r) => r.code === "final-stage")) {
       break;
     } else {
-      t = Math.min(t + retry, ...answersAhead);
+      t = earliest(answersAhead, t + retry);
     }
   }
   const stopped = Math.min(t, end);
@@ -153,7 +192,7 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
   decisions++;
   const explained = engine.explain({
     contact: options.contact,
-    history: history.filter((e) => (parseInstant(e.at) ?? 0) <= end),
+    history: history.filter((e) => instantOf(e) <= end),
     touch: { channel: probe },
     at: formatInstant(end),
   });
@@ -167,6 +206,8 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
     end: formatInstant(end),
     stopped: formatInstant(stopped),
     cutShort,
+    outOfBudget,
+    steps: budget.spent,
     decisions,
   };
 }

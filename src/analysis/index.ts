@@ -8,10 +8,11 @@
  * @module
  */
 
+export { ANALYSIS_BUDGET, SILENT_CONTACT_BUDGET } from "./budget.js";
 export type { AnalyzeOptions, LintContext } from "./lint.js";
 export { analyzePolicy, BUILT_IN_SIGNALS, LINT_CHECKS } from "./lint.js";
 export type { SilentContactOptions, SilentContactReport, StageVisit } from "./silent.js";
-export { analyzeSilentContact, describeSilentContact } from "./silent.js";
+export { analyzeSilentContact, describeSilentContact, describeTouches } from "./silent.js";
 export type { DiffChange, DiffOptions, DiffReport, DiffStep, DiffVariant } from "./diff.js";
 export { diffPolicies, describeStep } from "./diff.js";
 export type { GraphEdge, GraphFormat, StageGraph } from "./graph.js";

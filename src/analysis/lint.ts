@@ -11,12 +11,26 @@
  */
 
 import type { Duration, Expr, Operand, Policy } from "../ast.js";
-import { check, checkVariant, CheckRegistry, render, walkPolicy, type Check, type CheckCategory, type CheckContext, type PolicyForm } from "../checks/index.js";
+import {
+  check,
+  checkVariant,
+  CheckRegistry,
+  named,
+  render,
+  walkPolicy,
+  type Check,
+  type CheckCategory,
+  type CheckContext,
+  type Finding,
+  type PolicyForm,
+} from "../checks/index.js";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { policyStructure, type PolicyStructure, type StructureStage } from "../engine/index.js";
-import type { IrDuration, IrNeverAfter, IrNeverWithout, IrQuietHours, IrRule, IrTransition, IrTrigger } from "../engine/ir.js";
+import type { IrDuration, IrNeverAfter, IrNeverWhen, IrQuietHours, IrRule, IrTransition, IrTrigger, IrNeverWithout } from "../engine/ir.js";
+import { MAX_CHAIN } from "../engine/machine.js";
 import { printRule, printTime } from "../print.js";
-import { suggest } from "../suggest.js";
+import { MAX_CANDIDATES } from "../suggest.js";
+import { ANALYSIS_BUDGET, Budget, policySize } from "./budget.js";
 import { silentContact, type SilentContactOptions } from "./silent.js";
 
 /** Signals with a meaning of their own (spec section 1), never reported as unknown. */
@@ -46,6 +60,12 @@ export interface AnalyzeOptions {
   categories?: readonly ("lint" | "slow")[];
   /** Options of the silent-contact analysis, when `slow` checks run. */
   silent?: SilentContactOptions;
+  /**
+   * The steps the lint checks may take together (default 10,000,000): past
+   * it they stop, with an `analysis-incomplete` warning naming the check
+   * that stopped. (The silent contact has a budget of its own.)
+   */
+  budget?: number;
 }
 
 /** What a lint check sees besides its node: the compiled machine, and the signals the policy names. */
@@ -61,6 +81,15 @@ export interface LintContext extends CheckContext {
   readonly incoming: ReadonlyMap<string, readonly IrTrigger[]>;
   /** Options of the silent-contact analysis. */
   readonly silent: SilentContactOptions;
+  /**
+   * The work the lint checks have left, counted in steps of their inner
+   * loops (never by the clock: the same policy is cut short at the same
+   * place on every machine). A check spends before it works, and stops
+   * once {@link Budget.spend} says no.
+   */
+  readonly budget: Budget;
+  /** The names a mistyped signal may have meant: the known ones, then the policy's. */
+  readonly signalCandidates: readonly string[];
 }
 
 /** The longest wait the engine searches for an allowed instant (spec section 2: one year). */
@@ -71,8 +100,10 @@ const SEARCH_HORIZON_MS = 365 * 24 * 3_600_000;
 /** A signal named once, neither built in nor declared by the application: likely a typo. */
 const unknownSignal = check<"signal", LintContext>("signal", "lint", (signal, ctx) => {
   if (ctx.knownSignals.has(signal.name) || (ctx.signalUses.get(signal.name) ?? 0) > 1) return;
-  const candidates = [...ctx.knownSignals, ...[...ctx.signalUses.keys()].filter((n) => n !== signal.name)];
-  ctx.report("unknown-signal", { name: signal.name, suggestion: suggest(signal.name, candidates) }, signal);
+  // a suggestion compares the name with up to MAX_CANDIDATES others, each in time |name| x |other|; a walk makes only the first
+  const cost = ctx.suggesting() ? Math.min(ctx.signalCandidates.length, MAX_CANDIDATES) * (Math.min(signal.name.length, 64) + 1) : 1;
+  if (!ctx.budget.spend(cost)) return;
+  ctx.report("unknown-signal", { name: signal.name, suggestion: ctx.suggest(signal.name, ctx.signalCandidates) }, signal);
 });
 
 // ---------------------------------------------------------------- stages
@@ -94,6 +125,7 @@ function reachable(machine: PolicyStructure): Set<string> {
 }
 
 const unreachableStage = check<"stage", LintContext>("stage", "lint", (stage, ctx) => {
+  if (!ctx.budget.spend(1)) return;
   if (!ctx.reachable.has(stage.name.name)) {
     ctx.report("unreachable-stage", { stage: stage.name.name, start: ctx.machine.ir.start }, stage.name, stage);
   }
@@ -102,8 +134,133 @@ const unreachableStage = check<"stage", LintContext>("stage", "lint", (stage, ct
 const noWayOut = check<"stage", LintContext>("stage", "lint", (stage, ctx) => {
   const name = stage.name.name;
   if (stage.final) return;
-  if ((ctx.machine.stage(name)?.transitions ?? []).every((t) => t.target === name)) ctx.report("no-way-out", { stage: name }, stage.name, stage);
+  const ways = ctx.machine.stage(name)?.transitions ?? [];
+  if (!ctx.budget.spend(ways.length + 1)) return;
+  if (ways.every((t) => t.target === name)) ctx.report("no-way-out", { stage: name }, stage.name, stage);
 });
+
+// ---------------------------------------------------------------- when cycles
+
+/**
+ * Loops of `when` transitions: entering a stage tries its `when`
+ * transitions (and the policy-wide ones) at once, so stages joined by
+ * `when` transitions in a circle may move a contact round and round at one
+ * instant. The engine stops after {@link MAX_CHAIN} moves in a row; the
+ * contact ends wherever that leaves it, which is not what anyone wrote.
+ * Reported once per group of stages that reach one another, naming the
+ * loop's stages in order, at its first transition. A warning, not an
+ * error: conditions that never hold together (`contact.tier == 1` one way,
+ * `== 2` back) make a loop harmless.
+ */
+const whenCycles = check<"policy", LintContext>("policy", "lint", (_policy, ctx) => {
+  // the `when` edges between stages, from every stage that is not final, in the order the engine tries them
+  const edges = new Map<string, IrTransition[]>();
+  for (const stage of ctx.machine.stages) {
+    if (stage.final) continue;
+    if (!ctx.budget.spend(stage.transitions.length + 1)) return;
+    edges.set(
+      stage.name,
+      stage.transitions.filter((t) => t.trigger.kind === "when"),
+    );
+  }
+  for (const component of stronglyConnected(edges)) {
+    const loop = loopIn(component, edges);
+    if (loop === undefined) continue;
+    ctx.report("when-cycle", { stages: loop.map((step) => step.from), moves: MAX_CHAIN }, loop[0]!.transition);
+  }
+});
+
+/**
+ * The groups of stages that reach one another by the edges, with more than
+ * one stage or a stage that reaches itself (Tarjan's algorithm, iterative:
+ * a policy may have thousands of stages).
+ */
+function stronglyConnected(edges: ReadonlyMap<string, readonly IrTransition[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  let counter = 0;
+  for (const root of edges.keys()) {
+    if (index.has(root)) continue;
+    const work: [string, number][] = [[root, 0]];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const [node, next] = frame;
+      const out = edges.get(node) ?? [];
+      if (next < out.length) {
+        frame[1]++;
+        const target = out[next]!.target;
+        if (!edges.has(target)) continue;
+        if (!index.has(target)) {
+          index.set(target, counter);
+          low.set(target, counter++);
+          stack.push(target);
+          onStack.add(target);
+          work.push([target, 0]);
+        } else if (onStack.has(target)) {
+          low.set(node, Math.min(low.get(node)!, index.get(target)!));
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent !== undefined) low.set(parent[0], Math.min(low.get(parent[0])!, low.get(node)!));
+      if (low.get(node) === index.get(node)) {
+        const component: string[] = [];
+        for (let member = stack.pop(); member !== undefined; member = stack.pop()) {
+          onStack.delete(member);
+          component.push(member);
+          if (member === node) break;
+        }
+        const selfLoop = component.length === 1 && out.some((t) => t.target === node);
+        if (component.length > 1 || selfLoop) found.push(component.reverse());
+      }
+    }
+  }
+  return found;
+}
+
+/** A loop through the stages of one component, as the transitions taken: from its first stage, the first edge staying inside, until a stage comes back. */
+function loopIn(component: readonly string[], edges: ReadonlyMap<string, readonly IrTransition[]>): { from: string; transition: IrTransition }[] | undefined {
+  const inside = new Set(component);
+  const path: { from: string; transition: IrTransition }[] = [];
+  const at = new Map<string, number>();
+  let stage = component[0];
+  while (stage !== undefined && !at.has(stage)) {
+    at.set(stage, path.length);
+    const transition = (edges.get(stage) ?? []).find((t) => inside.has(t.target));
+    if (transition === undefined) return undefined;
+    path.push({ from: stage, transition });
+    stage = transition.target;
+  }
+  return stage === undefined ? undefined : path.slice(at.get(stage));
+}
+
+/** The number of nodes of a condition, counted without recursion. */
+function conditionSize(root: Expr): number {
+  let size = 0;
+  const stack: Expr[] = [root];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    size++;
+    if (top.kind === "and" || top.kind === "or") stack.push(top.left, top.right);
+    else if (top.kind === "not") stack.push(top.expr);
+  }
+  return size;
+}
+
+/** What comparing two triggers costs: conditions are compared as JSON text. */
+function comparisonCost(a: IrTrigger, b: IrTrigger): number {
+  if (a.kind !== b.kind) return 1;
+  if (a.kind === "when" && b.kind === "when") return 1 + 4 * (conditionSize(a.condition) + conditionSize(b.condition));
+  if (a.kind === "signal" && b.kind === "signal" && a.where !== null) return 1 + 4 * (conditionSize(a.where) + (b.where === null ? 0 : conditionSize(b.where)));
+  return 1;
+}
 
 // ---------------------------------------------------------------- transitions
 
@@ -155,6 +312,7 @@ function shadowedIn(list: readonly IrTransition[], ctx: LintContext): void {
     for (let i = 0; i < list.length; i++) {
       const earlier = list[i]!;
       if (i === j) continue;
+      if (!ctx.budget.spend(comparisonCost(earlier.trigger, later.trigger))) return;
       const hit =
         earlier.trigger.kind === "elapsed" && later.trigger.kind === "elapsed"
           ? // timers fire in time order whatever the source order: the shorter wait wins
@@ -183,7 +341,9 @@ const shadowedTransitions = check<"policy", LintContext>("policy", "lint", (_pol
   const open = declared.filter((s) => !s.final);
   if (open.length === 0) return;
   for (const pw of machine.ir.transitions) {
-    if (open.every((s) => s.ir.transitions.some((own) => shadows(own.trigger, pw.trigger)))) {
+    const everywhere = open.every((s) => s.ir.transitions.some((own) => ctx.budget.spend(comparisonCost(own.trigger, pw.trigger)) && shadows(own.trigger, pw.trigger)));
+    if (ctx.budget.exhausted) return;
+    if (everywhere) {
       ctx.report("shadowed-transition", { kind: "everywhere", transition: written(pw), other: "", trigger: pw.cause, onSignal: false }, pw);
     }
   }
@@ -292,23 +452,38 @@ function enteredOnlyOn(stage: StructureStage, incoming: LintContext["incoming"])
   return triggers.every((t) => t.kind === "signal" && t.signal === signal) ? signal : undefined;
 }
 
+/** Why a rule always denies a channel. */
+type Because = { kind: "condition" } | { kind: "entered-on"; signal: string };
+
 /** A channel a stage allows but one of its rules always denies. */
 const deadChannels = check<"policy", LintContext>("policy", "lint", (_policy, ctx) => {
   const { machine } = ctx;
   for (const stage of machine.stages) {
     if (stage.final) continue;
     const onlyAfter = stage.implicit ? undefined : enteredOnlyOn(stage, ctx.incoming);
-    for (const channel of stage.allowed) {
-      for (const { ir: rule } of stage.rules) {
-        if (rule.kind !== "never-when" && rule.kind !== "never-after") continue;
-        if (rule.tagged !== null || !covers(rule, channel)) continue;
-        let because: { kind: "condition" } | { kind: "entered-on"; signal: string } | undefined;
+    // only `never ... when` and `never ... after` rules can deny a channel for good
+    const rules = stage.rules.map((r) => r.ir).filter((r): r is IrNeverWhen | IrNeverAfter => (r.kind === "never-when" || r.kind === "never-after") && r.tagged === null);
+    const channels = stage.allowed;
+    if (!ctx.budget.spend(channels.length + rules.length)) return;
+    const allowed = new Set(channels);
+    // per channel, the first rule (in order) that always denies it: each rule is looked at only for the channels it names
+    const denied = new Map<string, { rule: IrRule; because: Because }>();
+    for (const rule of rules) {
+      const cost = rule.kind === "never-when" ? 1 + 4 * conditionSize(rule.when) : 1;
+      const names = rule.channels === null ? channels : rule.channels.filter((c) => allowed.has(c));
+      for (const channel of names) {
+        if (denied.has(channel)) continue;
+        if (!ctx.budget.spend(cost)) return;
+        let because: Because | undefined;
         if (rule.kind === "never-when" && alwaysTrue(rule.when, channel)) because = { kind: "condition" };
         else if (rule.kind === "never-after" && rule.where === null && onlyAfter === rule.signal) because = { kind: "entered-on", signal: onlyAfter };
-        if (because === undefined) continue;
-        ctx.report("dead-channel", { channel, stage: stage.implicit ? undefined : stage.name, because, allowList: stage.ir.allow !== null }, rule);
-        break;
+        if (because !== undefined) denied.set(channel, { rule, because });
       }
+    }
+    for (const channel of channels) {
+      const found = denied.get(channel);
+      if (found === undefined) continue;
+      ctx.report("dead-channel", { channel, stage: stage.implicit ? undefined : stage.name, because: found.because, allowList: stage.ir.allow !== null }, found.rule);
     }
   }
 });
@@ -347,8 +522,12 @@ const alwaysQuiet = check<"policy", LintContext>("policy", "lint", (_policy, ctx
   const reported = new Set<string>();
   for (const stage of ctx.machine.stages) {
     if (stage.final) continue;
-    for (const channel of stage.allowed) {
-      const rules = stage.rules.map((r) => r.ir).filter((r): r is IrQuietHours => r.kind === "quiet-hours" && covers(r, channel));
+    const quiet = stage.rules.map((r) => r.ir).filter((r): r is IrQuietHours => r.kind === "quiet-hours");
+    const channels = stage.allowed;
+    if (!ctx.budget.spend(channels.length + 1)) return;
+    for (const channel of channels) {
+      if (!ctx.budget.spend(quiet.length * (1 + Math.log2(quiet.length + 1)))) return;
+      const rules = quiet.filter((r) => covers(r, channel));
       const last = rules[rules.length - 1];
       if (last === undefined || !coverWholeDay(rules)) continue;
       const key = `${channel}@${rules.map((r) => JSON.stringify(r.span ?? null)).join("|")}`;
@@ -384,10 +563,12 @@ const withoutAndAfter = check<"policy", LintContext>("policy", "lint", (_policy,
   for (const scope of scopes) {
     for (const without of scope.filter((r): r is IrNeverWithout => r.kind === "never-without")) {
       for (const after of scope.filter((r): r is IrNeverAfter => r.kind === "never-after")) {
+        if (!ctx.budget.spend(1 + declared.length)) return;
         if (seen.has(after) || without.signal !== after.signal) continue;
         if (without.tagged !== null || after.tagged !== null) continue;
         if (after.where !== null && !sameExpr(after.where, without.where)) continue;
-        const both = channelsOf(without).filter((c) => channelsOf(after).includes(c));
+        const afterChannels = new Set(channelsOf(after));
+        const both = channelsOf(without).filter((c) => afterChannels.has(c));
         if (both.length === 0) continue;
         seen.add(after);
         ctx.report("impossible-limit", { kind: "without-and-after", channels: both, signal: without.signal }, after);
@@ -403,20 +584,26 @@ const silentContactCheck = check<"policy", LintContext>("policy", "slow", (polic
   for (const f of silentContact(policy, { ...ctx.silent, form: ctx.form }).findings) ctx.report(f.code, f.data, { span: f.span });
 });
 
-/** Every lint check and slow analysis. */
+/**
+ * Every lint check and slow analysis, in the order they run, each named by
+ * the code it reports (an `analysis-incomplete` warning names the check
+ * that ran out of budget; the ones before it ran in full).
+ */
 export const LINT_CHECKS: readonly Check<LintContext>[] = [
-  unknownSignal,
-  unreachableStage,
-  noWayOut,
-  shadowedTransitions,
-  deadChannels,
-  alwaysQuiet,
-  longWait,
-  withoutAndAfter,
-  silentContactCheck,
+  named("unknown-signal", unknownSignal),
+  named("unreachable-stage", unreachableStage),
+  named("no-way-out", noWayOut),
+  named("when-cycle", whenCycles),
+  named("shadowed-transition", shadowedTransitions),
+  named("dead-channel", deadChannels),
+  named("always-quiet", alwaysQuiet),
+  named("impossible-limit", longWait),
+  named("impossible-limit", withoutAndAfter),
+  named("unbounded-pursuit", silentContactCheck),
 ];
 
-const LINT = new CheckRegistry<LintContext>(LINT_CHECKS);
+/** Each check in a registry of its own: they run one after the other, so that the budget stops them in order. */
+const ONE_BY_ONE: readonly (readonly [Check<LintContext>, CheckRegistry<LintContext>])[] = LINT_CHECKS.map((c) => [c, new CheckRegistry([c])] as const);
 const LINT_ONLY: ReadonlySet<CheckCategory> = new Set(["lint"]);
 
 /** How many times the policy names each signal (`on`, `without`, `after`, `within ... of`, `engagement`). */
@@ -429,23 +616,45 @@ function signalUses(policy: Policy): Map<string, number> {
 
 /**
  * Warnings about a policy that compiles but cannot behave as written:
- * `unknown-signal`, `unreachable-stage`, `no-way-out`, `shadowed-transition`,
- * `dead-channel`, `always-quiet` and `impossible-limit`, and with the `slow`
- * category `unbounded-pursuit`. Sorted; each has a span and a hint. Errors
- * that validation reports are not repeated here.
+ * `unknown-signal`, `unreachable-stage`, `no-way-out`, `when-cycle`,
+ * `shadowed-transition`, `dead-channel`, `always-quiet` and
+ * `impossible-limit`, and with the `slow` category `unbounded-pursuit`.
+ * Sorted; each has a span and a hint. Errors that validation reports are
+ * not repeated here.
+ *
+ * The lint checks share a budget of steps (`options.budget`): on a policy
+ * too large to check in full they stop where it runs out, and a warning
+ * `analysis-incomplete` says which check stopped and that later warnings
+ * may be missing.
  */
 export function analyzePolicy(policy: Policy, options: AnalyzeOptions = {}): Diagnostic[] {
   const form = options.form ?? "dsl";
   const machine = policyStructure(policy);
+  const knownSignals = new Set([...BUILT_IN_SIGNALS, ...(options.knownSignals ?? [])]);
+  const uses = signalUses(policy);
+  const budget = new Budget(options.budget ?? ANALYSIS_BUDGET);
   const extra = {
     machine,
     reachable: reachable(machine),
     incoming: incomingTriggers(machine),
-    knownSignals: new Set([...BUILT_IN_SIGNALS, ...(options.knownSignals ?? [])]),
-    signalUses: signalUses(policy),
+    knownSignals,
+    signalUses: uses,
+    signalCandidates: [...knownSignals, ...uses.keys()],
     silent: options.silent ?? {},
+    budget,
   };
   const categories: ReadonlySet<CheckCategory> = options.categories === undefined ? LINT_ONLY : new Set(options.categories);
-  const findings = walkPolicy(policy, LINT, { form, categories, extra });
+  const findings: Finding[] = [];
+  let stopped = false;
+  for (const [c, registry] of ONE_BY_ONE) {
+    // past the budget the lint checks stop; a slow check has a budget of its own
+    if (!categories.has(c.category) || (stopped && c.category === "lint")) continue;
+    for (const f of walkPolicy(policy, registry, { form, categories, extra })) findings.push(f);
+    if (!stopped && budget.exhausted) {
+      stopped = true;
+      const data = { kind: "checks", size: policySize(policy), check: c.name ?? "", steps: budget.steps } as const;
+      findings.push({ code: "analysis-incomplete", data, span: policy.name.span ?? policy.span } as Finding);
+    }
+  }
   return sortDiagnostics(findings.map((f) => render(f, form)));
 }

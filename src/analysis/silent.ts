@@ -10,11 +10,12 @@
 import { DateTime } from "luxon";
 
 import type { Policy } from "../ast.js";
-import { render, type Finding, type PolicyForm } from "../checks/index.js";
+import { render, type DataOf, type Finding, type PolicyForm } from "../checks/index.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { Engine } from "../engine/api.js";
 import { compile, policyStructure } from "../engine/index.js";
 import { formatInstant, parseInstant } from "../engine/time.js";
+import { policySize, SILENT_CONTACT_BUDGET } from "./budget.js";
 import type { DriveResult, SentTouch } from "./drive.js";
 import { driveContact, SILENT } from "./drive.js";
 
@@ -34,6 +35,8 @@ export interface SilentContactOptions {
   engine?: Engine;
   /** The form the policy is written in, for the words of hints. Default `dsl`. */
   form?: PolicyForm;
+  /** The steps the run may take (default 4,000,000); past it the contact is followed no further, with an `analysis-incomplete` warning. */
+  budget?: number;
 }
 
 /** One stay of the contact in a stage. */
@@ -91,10 +94,12 @@ export interface SilentContactReport {
     /** The window's length in days. */
     perDays: number;
   };
-  /** `unbounded-pursuit` warnings. */
+  /** `unbounded-pursuit` warnings, or `analysis-incomplete` when the run stopped at its budget. */
   diagnostics: Diagnostic[];
   /** The simulation itself: every touch and the stage timeline. */
   run: DriveResult;
+  /** The budget steps the run took (see `budget` in {@link SilentContactOptions}). */
+  steps: number;
 }
 
 const DAY = 24 * 3_600_000;
@@ -109,6 +114,13 @@ function defaultStart(zone: string): string {
   return formatInstant(ms);
 }
 
+/** What the silent contact finds: `unbounded-pursuit`, or `analysis-incomplete` when the run stopped at its budget. */
+export type SilentFinding = Finding<"unbounded-pursuit"> | Finding<"analysis-incomplete">;
+
+function finding<C extends "unbounded-pursuit" | "analysis-incomplete">(code: C, data: DataOf<C>, span: Finding["span"]): SilentFinding {
+  return { code, data, span } as SilentFinding;
+}
+
 /**
  * Follows a contact who never engages, under a maximally eager sender, for
  * the horizon, through the compiled policy; reports each stage visit and
@@ -120,7 +132,7 @@ export function analyzeSilentContact(policy: Policy, options: SilentContactOptio
 }
 
 /** {@link analyzeSilentContact}, with its warnings as findings (data, for the checks registry). */
-export function silentContact(policy: Policy, options: SilentContactOptions = {}): { report: SilentContactReport; findings: Finding<"unbounded-pursuit">[] } {
+export function silentContact(policy: Policy, options: SilentContactOptions = {}): { report: SilentContactReport; findings: SilentFinding[] } {
   const horizonDays = options.horizonDays ?? 365;
   const maxTouches = options.maxSilentTouches ?? 8;
   const perDays = options.perDays ?? 30;
@@ -129,7 +141,10 @@ export function silentContact(policy: Policy, options: SilentContactOptions = {}
   const engine = options.engine ?? compile(policy);
   const machine = policyStructure(policy);
   const channels = policy.channels.map((c) => c.name);
+  const budget = options.budget ?? SILENT_CONTACT_BUDGET;
   const run = driveContact(engine, {
+    budget,
+    policySize: replayCost(policy),
     contact: { id: "silent-contact", timezone: zone },
     persona: SILENT,
     start,
@@ -140,8 +155,8 @@ export function silentContact(policy: Policy, options: SilentContactOptions = {}
   });
 
   const startMs = parseInstant(run.start) ?? 0;
-  // a run cut short (no rule limits the sender) is reported up to where it stopped
-  const endMs = parseInstant(run.cutShort ? run.stopped : run.end) ?? 0;
+  // a run cut short (no rule limits the sender, or the budget is spent) is reported up to where it stopped
+  const endMs = parseInstant(run.cutShort || run.outOfBudget ? run.stopped : run.end) ?? 0;
   const changes = run.timeline.filter((c) => (parseInstant(c.at) ?? 0) <= endMs);
   const visits: StageVisit[] = changes.map((change, i) => {
     const next = changes[i + 1];
@@ -153,7 +168,8 @@ export function silentContact(policy: Policy, options: SilentContactOptions = {}
       enteredAt: formatInstant(entered),
       days: days(left - entered),
       touches: 0,
-      byChannel: {},
+      // keyed by channel names, which may be `constructor` or `__proto__`: no prototype to find them on
+      byChannel: Object.create(null) as Record<string, number>,
       channels: [],
     };
     if (next !== undefined) visit.leftAt = formatInstant(left);
@@ -163,20 +179,20 @@ export function silentContact(policy: Policy, options: SilentContactOptions = {}
 
   const last = visits[visits.length - 1];
   const busiest = busiestWindow(run.touches, perDays);
-  const findings: Finding<"unbounded-pursuit">[] = [];
+  const findings: SilentFinding[] = [];
   const span = (stage: string) => machine.stage(stage)?.nameSpan ?? policy.name.span;
-  if (run.cutShort && last !== undefined) {
-    findings.push({ code: "unbounded-pursuit", data: { kind: "cut-short", stage: last.stage, touches: run.touches.length, by: run.stopped }, span: span(last.stage) });
+  if (run.outOfBudget) {
+    findings.push(finding("analysis-incomplete", { kind: "silent", size: policySize(policy), days: horizonDays, steps: budget, stopped: run.stopped, touches: run.touches.length }, policy.name.span));
+  } else if (run.cutShort && last !== undefined) {
+    findings.push(finding("unbounded-pursuit", { kind: "cut-short", stage: last.stage, touches: run.touches.length, by: run.stopped }, span(last.stage)));
   } else if (last !== undefined && !last.final && (machine.stage(last.stage)?.allowed.length ?? 0) > 0 && last.touches > 0) {
-    findings.push({ code: "unbounded-pursuit", data: { kind: "still-pursued", stage: last.stage, days: horizonDays, touches: last.touches }, span: span(last.stage) });
+    findings.push(finding("unbounded-pursuit", { kind: "still-pursued", stage: last.stage, days: horizonDays, touches: last.touches }, span(last.stage)));
   }
-  if (busiest.touches > maxTouches && !run.cutShort) {
+  if (busiest.touches > maxTouches && !run.cutShort && !run.outOfBudget) {
     const where = run.touches.find((t) => t.at === busiest.to)?.stage ?? "";
-    findings.push({
-      code: "unbounded-pursuit",
-      data: { kind: "busy", touches: busiest.touches, days: perDays, from: busiest.from ?? "", to: busiest.to ?? "", max: maxTouches },
-      span: span(where),
-    });
+    findings.push(
+      finding("unbounded-pursuit", { kind: "busy", touches: busiest.touches, days: perDays, from: busiest.from ?? "", to: busiest.to ?? "", max: maxTouches }, span(where)),
+    );
   }
   const form = options.form ?? "dsl";
   const diagnostics = findings.map((f) => render(f, form));
@@ -195,8 +211,30 @@ export function silentContact(policy: Policy, options: SilentContactOptions = {}
     busiestWindow: { ...busiest, perDays },
     diagnostics,
     run,
+    steps: run.steps,
   };
   return { report, findings };
+}
+
+/**
+ * What replaying one event costs, in budget steps: the rules and
+ * transitions of the largest stage with the policy-wide ones (only the
+ * contact's stage is looked at), and for a policy with \`when\` transitions
+ * the 64 moves in a row they may make on entering stages.
+ * Calibrated so that a step takes a fraction of a microsecond whatever the
+ * policy's shape (see FUZZING.md).
+ */
+function replayCost(policy: Policy): number {
+  const whens = (list: readonly { trigger: { kind: string } }[]): number => list.filter((t) => t.trigger.kind === "when").length;
+  let largest = 0;
+  let mostWhens = 0;
+  for (const stage of policy.stages) {
+    largest = Math.max(largest, stage.rules.length + stage.transitions.length);
+    mostWhens = Math.max(mostWhens, whens(stage.transitions));
+  }
+  mostWhens += whens(policy.transitions);
+  // a move costs several steps: the stage is left and entered, its \`when\` conditions judged again
+  return 1 + largest + policy.rules.length + policy.transitions.length + 64 * 16 * mostWhens;
 }
 
 function assignTouches(visits: StageVisit[], touches: readonly SentTouch[]): void {
@@ -245,7 +283,8 @@ function plural(n: number, word: string): string {
   return `${n} ${n === 1 ? word : `${word}s`}`;
 }
 
-function describeTouches(visit: StageVisit): string {
+/** The touches of one stay in words: `no touch`, `3 emails`, `2 touches (email, call)`. */
+export function describeTouches(visit: StageVisit): string {
   const channels = Object.keys(visit.byChannel);
   if (visit.touches === 0) return "no touch";
   if (channels.length === 1) return plural(visit.touches, channels[0] as string);
@@ -263,6 +302,9 @@ function touchesWord(n: number): string {
  * `nurture`, and ends in `closed` after 185 days".
  */
 export function describeSilentContact(report: SilentContactReport): string {
+  if (report.run.outOfBudget) {
+    return `the policy is too large to follow a silent contact for ${plural(report.horizonDays, "day")}: it got ${touchesWord(report.totalTouches)} by ${report.run.stopped}, when the analysis stopped`;
+  }
   if (report.run.cutShort) {
     const last = report.visits[report.visits.length - 1];
     const where = last === undefined ? "" : ` in \`${last.stage}\``;

@@ -30,7 +30,7 @@ export interface UnknownName {
 }
 
 /** A duration as written: amount and unit. */
-interface DurationData {
+export interface DurationData {
   readonly amount: number;
   readonly unit: import("../ast.js").DurationUnit;
 }
@@ -87,6 +87,34 @@ function firstAt(first: Place | undefined): string {
 /** `` `a`, `b` ``. */
 function names(list: readonly string[]): string {
   return list.map(code).join(", ");
+}
+
+/** {@link names} for a hint: the first 20, and a count of the rest (a policy may declare thousands). */
+function someNames(list: readonly string[]): string {
+  const shown = names(list.slice(0, 20));
+  return list.length > 20 ? `${shown} and ${list.length - 20} more` : shown;
+}
+
+/** `1234567` -> `1,234,567`. */
+function thousands(value: number): string {
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** How big a policy is, for `analysis-incomplete`. */
+export interface PolicySize {
+  readonly stages: number;
+  readonly transitions: number;
+  readonly rules: number;
+  readonly channels: number;
+}
+
+function sizeText(size: PolicySize): string {
+  return `${thousands(size.stages)} stages, ${thousands(size.transitions)} transitions, ${thousands(size.rules)} rules, ${thousands(size.channels)} channels`;
+}
+
+/** A unit in words: `business days`, `days`. */
+function unitWords(unit: DurationData["unit"]): string {
+  return unit === "business-days" ? "business days" : unit;
 }
 
 /** How the DSL and YAML say "make it not final". */
@@ -167,7 +195,7 @@ export const CATALOGUE = {
       example: { before: "at most 1 emial per day", after: "at most 1 email per day" },
     },
     message: (d) => `unknown channel ${code(d.name)}${didYouMean(d.suggestion)}`,
-    hint: (d) => (d.declared.length > 0 ? `declared channels: ${names(d.declared)}` : undefined),
+    hint: (d) => (d.declared.length > 0 ? `declared channels: ${someNames(d.declared)}` : undefined),
   }),
   "unknown-stage": entry<UnknownName>({
     severity: "error",
@@ -179,7 +207,7 @@ export const CATALOGUE = {
       example: { before: "after 2 ignored touches move to nurtur", after: "after 2 ignored touches move to nurture" },
     },
     message: (d) => `unknown stage ${code(d.name)}${didYouMean(d.suggestion)}`,
-    hint: (d) => `declared stages: ${names(d.declared)}`,
+    hint: (d) => `declared stages: ${someNames(d.declared)}`,
   }),
   "no-start-stage": entry<{ first: string }>({
     severity: "error",
@@ -270,7 +298,7 @@ export const CATALOGUE = {
         : "write `timezone from contact.timezone` or name a contact attribute, such as `contact.tz`",
   }),
   "empty-quiet-hours": entry<{ start: { hour: number; minute: number }; end: { hour: number; minute: number } }>({
-    severity: "warning",
+    severity: "error",
     help: {
       group: "meaning",
       summary: "quiet hours that cover no time",
@@ -280,6 +308,16 @@ export const CATALOGUE = {
     },
     message: (d) => `quiet hours from ${code(printTime(d.start))} to ${code(printTime(d.end))} cover no time`,
     hint: () => "quiet hours cover `[start, end)`; give two different times",
+  }),
+  "too-many-holidays": entry<{ count: number; max: number }>({
+    severity: "error",
+    help: {
+      group: "meaning",
+      summary: "more than 10,000 holidays",
+      meaning: "A policy lists more than 10,000 holiday dates; business-day arithmetic is bounded by that number (see *Limits*).",
+      fix: "Keep the holidays of the years the policy is in use.",
+    },
+    message: (d) => `${thousands(d.count)} holidays: at most ${thousands(d.max)}`,
   }),
   "business-days-in-condition": entry<{ duration: DurationData }>({
     severity: "error",
@@ -300,17 +338,40 @@ export const CATALOGUE = {
     message: (d) => `invalid date ${code(d.date)}`,
     hint: () => "write a real calendar date as `YYYY-MM-DD`",
   }),
-  "invalid-count": entry<{ count: number; zeroLimit: boolean }>({
+  "invalid-count": entry<{ count: number; problem: "zero-limit" | "not-count" } | { count: number; problem: "too-large"; max: number }>({
     severity: "error",
-    message: (d) => (d.zeroLimit ? "`at most 0` allows no touch at all" : `invalid count ${code(String(d.count))}: a count must be a whole number of at least 1`),
-    hint: (d) => (d.zeroLimit ? "to forbid these touches, use a `never` rule or leave the channels out of the stage's `allow` list" : undefined),
+    message: (d) => {
+      switch (d.problem) {
+        case "zero-limit":
+          return "`at most 0` allows no touch at all";
+        case "not-count":
+          return `invalid count ${code(String(d.count))}: a count must be a whole number of at least 1`;
+        case "too-large":
+          return `count ${code(String(d.count))} is too large: at most ${thousands(d.max)}`;
+      }
+    },
+    hint: (d) => (d.problem === "zero-limit" ? "to forbid these touches, use a `never` rule or leave the channels out of the stage's `allow` list" : undefined),
   }),
-  "invalid-duration": entry<{ duration: DurationData; window: boolean }>({
+  "invalid-duration": entry<
+    | { problem: "unit"; unit: string }
+    | { problem: "amount"; duration: DurationData; window: boolean }
+    | { problem: "too-long"; duration: DurationData; window: boolean; max: number }
+  >({
     severity: "error",
-    message: (d) =>
-      d.window
-        ? `invalid window ${code(`per ${printWindow({ kind: "rolling", ...d.duration })}`)}: the amount must be a positive whole number`
-        : `invalid duration ${code(printDuration(d.duration))}: the amount must be a positive whole number`,
+    message: (d) => {
+      if (d.problem === "unit") return `invalid duration unit ${code(d.unit)} (use minutes, hours, days, weeks or business days)`;
+      const written = d.window ? `window ${code(`per ${printWindow({ kind: "rolling", ...d.duration })}`)}` : `duration ${code(printDuration(d.duration))}`;
+      if (d.problem === "too-long") return `${written} is too long: at most ${thousands(d.max)} ${unitWords(d.duration.unit)} (100 years)`;
+      return `invalid ${written}: the amount must be a positive whole number`;
+    },
+  }),
+  "invalid-window": entry<{ unit: string }>({
+    severity: "error",
+    message: (d) => `invalid window ${code(`per ${d.unit}`)} (use \`per day\`, \`per week\` or \`per N days\`)`,
+  }),
+  "too-deep": entry<{ max: number }>({
+    severity: "error",
+    message: (d) => `condition nested more than ${d.max} levels deep, counting each \`and\`, \`or\` and \`not\``,
   }),
   "invalid-time": entry<{ hour: number; minute: number }>({
     severity: "error",
@@ -430,6 +491,43 @@ export const CATALOGUE = {
         ? `${code(d.rule)} waits longer than a year, so no second touch is ever allowed`
         : `${names(d.channels)} can never be sent: \`never ... without ${d.signal}\` denies before ${code(d.signal)} and \`never ... after ${d.signal}\` denies after it`,
     hint: (d) => (d.kind === "wait" ? "use a wait of at most 365 days" : "remove one of the two rules"),
+  }),
+  "when-cycle": entry<{ stages: readonly string[]; moves: number }>({
+    severity: "warning",
+    help: {
+      group: "analysis",
+      summary: "stages joined in a circle by `when` transitions",
+      meaning:
+        "Entering a stage tries its `when` transitions at once, so stages joined in a circle by `when` transitions can move a contact round it at one instant; the engine stops after 64 moves in a row. A warning, since conditions that never hold together make the loop harmless.",
+      fix: "Make the conditions exclusive, or leave the loop through another kind of transition (`on`, `after`).",
+      example: {
+        before: "stage engaged { allow email  when touches >= 0 move to again }  stage again { allow email  when touches >= 0 move to engaged }",
+        after: "stage engaged { allow email  when touches >= 3 move to again }  stage again { allow email  on reply move to engaged }",
+      },
+    },
+    message: (d) => `\`when\` transitions can move a contact round ${[...d.stages, d.stages[0] ?? ""].map(code).join(" → ")} at one instant without end (the engine stops after ${d.moves} moves)`,
+    hint: (_d, form) =>
+      form === "yaml"
+        ? "make the conditions exclusive, or leave the loop through another kind of transition (`on:`, `after:`)"
+        : "make the conditions exclusive, or leave the loop through another kind of transition (`on`, `after`)",
+  }),
+  "analysis-incomplete": entry<
+    | { kind: "checks"; size: PolicySize; check: string; steps: number }
+    | { kind: "silent"; size: PolicySize; days: number; steps: number; stopped: string; touches: number }
+  >({
+    severity: "warning",
+    help: {
+      group: "analysis",
+      summary: "a policy too large to analyse in full",
+      meaning:
+        "The static checks (10,000,000 steps) or the silent contact (4,000,000 steps) stopped at their budget; the warning says where, and later warnings may be missing.",
+      fix: "Split the policy into smaller policies of a policy set, or accept the warning for this file with `# heed-check: allow analysis-incomplete`.",
+    },
+    message: (d) =>
+      d.kind === "checks"
+        ? `the policy is too large to analyse in full (${sizeText(d.size)}): the checks stopped in ${code(d.check)} after ${thousands(d.steps)} steps, and later warnings may be missing`
+        : `the policy is too large to follow a silent contact for ${d.days} days (${sizeText(d.size)}): the run stopped after ${thousands(d.steps)} steps, at ${d.stopped}, with ${d.touches} ${d.touches === 1 ? "touch" : "touches"} sent`,
+    hint: () => "split the policy, or check the parts that matter in smaller policies",
   }),
   "unbounded-pursuit": entry<
     | { kind: "cut-short"; stage: string; touches: number; by: string }

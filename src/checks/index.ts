@@ -16,12 +16,14 @@ import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { CATALOGUE, type CatalogueEntry, type PolicyForm } from "./catalogue.js";
 import { CheckRegistry, type CheckCategory, type CheckContext, type Finding } from "./registry.js";
 import { VALIDATION_CHECKS } from "./validation.js";
+
+export { LIMITS, maxAmount } from "./validation.js";
 import { walkPolicy } from "./walk.js";
 
-export type { CatalogueEntry, CheckCode, CodeGroup, CodeHelpText, DataOf, PolicyForm } from "./catalogue.js";
+export type { CatalogueEntry, CheckCode, CodeGroup, CodeHelpText, DataOf, PolicyForm, PolicySize } from "./catalogue.js";
 export { CATALOGUE } from "./catalogue.js";
 export type { Check, CheckCategory, CheckContext, Finding, NodeKind, NodeKinds, NodeOf } from "./registry.js";
-export { check, checkVariant, CheckRegistry } from "./registry.js";
+export { check, checkVariant, CheckRegistry, named } from "./registry.js";
 export { walkPolicy } from "./walk.js";
 
 /** The checks a policy must pass to compile. */

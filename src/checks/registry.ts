@@ -84,6 +84,17 @@ export interface CheckContext {
   readonly channels: readonly string[];
   /** The declared stages, each once, in order. */
   readonly stages: readonly string[];
+  /** The same as sets (a policy may declare thousands). */
+  readonly channelSet: ReadonlySet<string>;
+  readonly stageSet: ReadonlySet<string>;
+  /**
+   * The nearest of `candidates` to a mistyped name, for a "did you mean"
+   * (see `src/suggest.ts`); only the first `MAX_SUGGESTIONS` of a
+   * walk look for one, so that thousands of unknown names cost little.
+   */
+  suggest(name: string, candidates: Iterable<string>): string | undefined;
+  /** True while {@link suggest} still looks for suggestions in this walk. */
+  suggesting(): boolean;
   /** The stage the node is written in, if any. */
   readonly stage: Stage | undefined;
   /**
@@ -95,6 +106,8 @@ export interface CheckContext {
 
 /** A check: one function for one kind of node (and variant). */
 export interface Check<X extends CheckContext> {
+  /** What messages about the check itself call it (the code it reports: `analysis-incomplete` says which check stopped). */
+  readonly name?: string;
   readonly node: NodeKind;
   /** Only nodes of this variant (a rule kind, a trigger kind, an operand kind); all of the kind when absent. */
   readonly variant: string | undefined;
@@ -128,6 +141,11 @@ export function checkVariant<K extends keyof Variants, V extends Variants[K], X 
   run: (node: NodeOf<K, V>, ctx: X) => void,
 ): Check<X> {
   return { node, variant, category, run };
+}
+
+/** The check, named (see {@link Check.name}). */
+export function named<X extends CheckContext>(name: string, c: Check<X>): Check<X> {
+  return { ...c, name };
 }
 
 /** The checks of one kind of node: those of every node of the kind, and those of each variant. */

@@ -14,17 +14,63 @@
  * - A contact's zone is read from `contact.timezone`, `contact.X` or
  *   `contact.attributes.X`; any other `timezone from` path is an error
  *   (`invalid-timezone-source`) rather than a zone silently never found.
+ * - Amounts and counts are bounded ({@link LIMITS}), and so are a policy's
+ *   holidays: a duration of more than a hundred years, an `at most 5000`,
+ *   20,000 holidays are errors rather than work without end.
  *
  * @module
  */
 
 import { IANAZone } from "luxon";
 
-import type { Duration, Ident, NodeBase, Policy, Rule, TimeOfDay } from "../ast.js";
+import type { DurationUnit, Ident, NodeBase, Policy, RollingUnit, Rule, TimeOfDay } from "../ast.js";
+import { conditionDepth, MAX_CONDITION_DEPTH } from "../ast.js";
 import { parseDate } from "../calendar.js";
-import { suggest } from "../suggest.js";
-import type { Place, UnknownName } from "./catalogue.js";
+import type { DurationData, Place, UnknownName } from "./catalogue.js";
 import { check, checkVariant, type Check, type CheckContext } from "./registry.js";
+
+/**
+ * The largest amounts a policy may write (docs/language.md, *Limits*). A
+ * wait beyond a year already ends in `no-window`, and a history spans years
+ * 1 to 9999: a hundred years is beyond anything that can matter to a
+ * contact, and keeps every sum of an instant and a duration a finite
+ * instant. Counts are bounded so that what a rule remembers (the last N
+ * touches of `at most N`) stays small in a snapshot.
+ */
+export const LIMITS = Object.freeze({
+  /** 100 years of minutes, hours, days or weeks. */
+  minutes: 52_560_000,
+  hours: 876_000,
+  days: 36_500,
+  weeks: 5_214,
+  /** About 100 years of weekdays. */
+  businessDays: 26_000,
+  /** `at most N`, `after N touches`, `after N ignored touches`. */
+  count: 1_000,
+  /** Holidays of one policy. */
+  holidays: 10_000,
+} as const);
+
+/** The largest amount of a unit. */
+export function maxAmount(unit: DurationUnit): number {
+  switch (unit) {
+    case "minutes":
+      return LIMITS.minutes;
+    case "hours":
+      return LIMITS.hours;
+    case "days":
+      return LIMITS.days;
+    case "weeks":
+      return LIMITS.weeks;
+    case "business-days":
+      return LIMITS.businessDays;
+  }
+}
+
+/** The units of a duration, by spelling: a set, so that a unit read from user text such as `toString` is never found. */
+const DURATION_UNITS: ReadonlySet<string> = new Set<DurationUnit>(["minutes", "hours", "days", "weeks", "business-days"]);
+const ROLLING_UNITS: ReadonlySet<string> = new Set<RollingUnit>(["minutes", "hours", "days", "weeks"]);
+const CALENDAR_UNITS: ReadonlySet<string> = new Set(["day", "week"]);
 
 /** Where a node is, for "first declared at" hints. */
 function placeOf(node: NodeBase | undefined): Place | undefined {
@@ -32,8 +78,8 @@ function placeOf(node: NodeBase | undefined): Place | undefined {
   return span === undefined ? undefined : { line: span.line, column: span.column };
 }
 
-function unknownName(name: string, declared: readonly string[]): UnknownName {
-  return { name, suggestion: suggest(name, declared), declared };
+function unknownName(name: string, declared: readonly string[], ctx: CheckContext): UnknownName {
+  return { name, suggestion: ctx.suggest(name, declared), declared };
 }
 
 function isCount(value: number): boolean {
@@ -44,8 +90,31 @@ function isTime(time: TimeOfDay): boolean {
   return Number.isInteger(time.hour) && time.hour >= 0 && time.hour <= 23 && Number.isInteger(time.minute) && time.minute >= 0 && time.minute <= 59;
 }
 
-function durationData(d: Duration): { amount: number; unit: Duration["unit"] } {
-  return { amount: d.amount, unit: d.unit };
+/**
+ * Checks an amount of a unit (a duration, a rolling window's length): a
+ * known unit, a positive whole number, within {@link LIMITS}; `window` says
+ * which words the message uses. `at` is where it is written.
+ */
+function checkAmount(
+  d: { readonly amount: number; readonly unit: string },
+  units: ReadonlySet<string>,
+  window: boolean,
+  ctx: CheckContext,
+  ...at: (NodeBase | undefined)[]
+): void {
+  if (typeof d.unit !== "string" || !units.has(d.unit)) {
+    ctx.report("invalid-duration", { problem: "unit", unit: String(d.unit) }, ...at);
+    return;
+  }
+  const duration: DurationData = { amount: d.amount, unit: d.unit as DurationUnit };
+  if (!isCount(d.amount)) ctx.report("invalid-duration", { problem: "amount", duration, window }, ...at);
+  else if (d.amount > maxAmount(duration.unit)) ctx.report("invalid-duration", { problem: "too-long", duration, window, max: maxAmount(duration.unit) }, ...at);
+}
+
+/** Checks a count (`at most N`, `after N touches`): a whole number from 1 to {@link LIMITS.count}. */
+function checkCount(count: number, ctx: CheckContext, ...at: (NodeBase | undefined)[]): void {
+  if (!isCount(count)) ctx.report("invalid-count", { count, problem: "not-count" }, ...at);
+  else if (count > LIMITS.count) ctx.report("invalid-count", { count, problem: "too-large", max: LIMITS.count }, ...at);
 }
 
 /** True for `contact.timezone`, `contact.X` and `contact.attributes.X`: where a contact's zone can be read. */
@@ -129,8 +198,10 @@ const settings = check("policy", "validation", (policy, ctx) => {
   }
   const fallback = policy.timezone?.fallback;
   if (fallback !== undefined && !isZone(fallback.value)) {
-    ctx.report("invalid-timezone", { zone: fallback.value, suggestion: suggest(fallback.value, knownZones()) }, fallback, policy.timezone);
+    ctx.report("invalid-timezone", { zone: fallback.value, suggestion: ctx.suggest(fallback.value, knownZones()) }, fallback, policy.timezone);
   }
+  const holidays = policy.holidays ?? [];
+  if (holidays.length > LIMITS.holidays) ctx.report("too-many-holidays", { count: holidays.length, max: LIMITS.holidays }, holidays[LIMITS.holidays], policy);
 });
 
 const holidays = check("date", "validation", (holiday, ctx) => {
@@ -151,13 +222,13 @@ const finalStages = check("stage", "validation", (stage, ctx) => {
 
 const declaredChannels = check("channels", "validation", (list, ctx) => {
   for (const channel of list.channels) {
-    if (!ctx.channels.includes(channel.name)) ctx.report("unknown-channel", unknownName(channel.name, ctx.channels), channel, list);
+    if (!ctx.channelSet.has(channel.name)) ctx.report("unknown-channel", unknownName(channel.name, ctx.channels, ctx), channel, list);
   }
 });
 
-/** A duration outside conditions: a positive whole number of its unit. */
+/** A duration outside conditions: a positive whole number of a known unit, within {@link LIMITS}. */
 const durations = check("duration", "validation", (duration, ctx) => {
-  if (!isCount(duration.amount)) ctx.report("invalid-duration", { duration: durationData(duration), window: false }, duration);
+  checkAmount(duration, DURATION_UNITS, false, ctx, duration);
 });
 
 const times = check("time", "validation", (time, ctx) => {
@@ -167,11 +238,11 @@ const times = check("time", "validation", (time, ctx) => {
 // ---------------------------------------------------------------- rules
 
 const limits = checkVariant("rule", "at-most", "validation", (rule, ctx) => {
-  if (rule.count === 0 || !isCount(rule.count)) ctx.report("invalid-count", { count: rule.count, zeroLimit: rule.count === 0 }, rule);
+  if (rule.count === 0) ctx.report("invalid-count", { count: 0, problem: "zero-limit" }, rule);
+  else checkCount(rule.count, ctx, rule);
   const window = rule.window;
-  if (window.kind === "rolling" && !isCount(window.amount)) {
-    ctx.report("invalid-duration", { duration: { amount: window.amount, unit: window.unit }, window: true }, window, rule);
-  }
+  if (window.kind === "rolling") checkAmount(window, ROLLING_UNITS, true, ctx, window, rule);
+  else if (!CALENDAR_UNITS.has(window.unit)) ctx.report("invalid-window", { unit: String(window.unit) }, window, rule);
 });
 
 const emptyQuietHours = checkVariant("rule", "quiet-hours", "validation", (rule, ctx) => {
@@ -186,24 +257,33 @@ const emptyQuietHours = checkVariant("rule", "quiet-hours", "validation", (rule,
 const transitionCounts = (variant: "ignored" | "touches"): Check<CheckContext> =>
   checkVariant("transition", variant, "validation", (transition, ctx) => {
     const trigger = transition.trigger;
-    if (!isCount(trigger.count)) ctx.report("invalid-count", { count: trigger.count, zeroLimit: false }, trigger, transition);
+    checkCount(trigger.count, ctx, trigger, transition);
   });
 
 const targets = check("transition", "validation", (transition, ctx) => {
   const target = transition.target;
   if (ctx.stages.length === 0) {
     ctx.report("no-stages-to-move-to", { target: target.name }, target, transition);
-  } else if (!ctx.stages.includes(target.name)) {
-    ctx.report("unknown-stage", unknownName(target.name, ctx.stages), target, transition);
+  } else if (!ctx.stageSet.has(target.name)) {
+    ctx.report("unknown-stage", unknownName(target.name, ctx.stages, ctx), target, transition);
   }
 });
 
 // ---------------------------------------------------------------- conditions
 
+/**
+ * A condition as deep as later steps can walk: parsed conditions are
+ * bounded by the parser; one built in code may be deeper (its parts are
+ * still checked, by walks that do not recurse).
+ */
+const conditionDepths = check("condition", "validation", (condition, ctx) => {
+  if (conditionDepth(condition) > MAX_CONDITION_DEPTH) ctx.report("too-deep", { max: MAX_CONDITION_DEPTH }, condition);
+});
+
 /** A duration compared in a condition: a fixed length (no business days), a positive whole number. */
 const comparedDurations = checkVariant("operand", "duration", "validation", (operand, ctx) => {
-  if (operand.unit === "business-days") ctx.report("business-days-in-condition", { duration: durationData(operand) }, operand);
-  else if (!isCount(operand.amount)) ctx.report("invalid-duration", { duration: durationData(operand), window: false }, operand);
+  if (operand.unit === "business-days") ctx.report("business-days-in-condition", { duration: { amount: operand.amount, unit: operand.unit } }, operand);
+  else checkAmount(operand, DURATION_UNITS, false, ctx, operand);
 });
 
 /** Every validation check. */
@@ -222,5 +302,6 @@ export const VALIDATION_CHECKS: readonly Check<CheckContext>[] = [
   transitionCounts("ignored"),
   transitionCounts("touches"),
   targets,
+  conditionDepths,
   comparedDurations,
 ];

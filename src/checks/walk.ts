@@ -13,6 +13,7 @@
 
 import { conditionOperands, type Expr, type NodeBase, type Policy, type Rule, type Transition } from "../ast.js";
 import type { Span } from "../diagnostics.js";
+import { MAX_SUGGESTIONS, suggest } from "../suggest.js";
 import type { CheckCode, DataOf, PolicyForm } from "./catalogue.js";
 import type { CheckCategory, CheckContext, CheckRegistry, Finding, NodeKind, NodeKinds } from "./registry.js";
 
@@ -80,7 +81,11 @@ class Walk implements CheckContext {
   readonly findings: Finding[] = [];
   readonly channels: readonly string[];
   readonly stages: readonly string[];
+  readonly channelSet: ReadonlySet<string>;
+  readonly stageSet: ReadonlySet<string>;
   stage: Policy["stages"][number] | undefined = undefined;
+  /** How many suggestions the walk has looked for. */
+  private suggested = 0;
   /** The nodes enclosing the one visited, outermost first. */
   private readonly path: NodeBase[] = [];
 
@@ -88,8 +93,18 @@ class Walk implements CheckContext {
     readonly policy: Policy,
     readonly form: PolicyForm,
   ) {
-    this.channels = [...new Set(policy.channels.map((c) => c.name))];
-    this.stages = [...new Set(policy.stages.map((s) => s.name.name))];
+    this.channelSet = new Set(policy.channels.map((c) => c.name));
+    this.stageSet = new Set(policy.stages.map((s) => s.name.name));
+    this.channels = [...this.channelSet];
+    this.stages = [...this.stageSet];
+  }
+
+  suggest(name: string, candidates: Iterable<string>): string | undefined {
+    return this.suggested++ < MAX_SUGGESTIONS ? suggest(name, candidates) : undefined;
+  }
+
+  suggesting(): boolean {
+    return this.suggested < MAX_SUGGESTIONS;
   }
 
   report<C extends CheckCode>(code: C, data: DataOf<C>, ...at: (NodeBase | undefined)[]): void {

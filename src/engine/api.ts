@@ -15,8 +15,8 @@ import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } fr
  * opaque; store it and hand it back to `step` and `decide`.
  */
 export interface Snapshot {
-  /** The snapshot format, `heed-snapshot/2` (`/1` had no policy versions). */
-  readonly format: "heed-snapshot/2";
+  /** The snapshot format, `heed-snapshot/3` (`/1` had no policy versions; `/2` remembered recent ids without their types). */
+  readonly format: "heed-snapshot/3";
   readonly [field: string]: unknown;
 }
 

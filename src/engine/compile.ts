@@ -29,7 +29,7 @@ export function compileIr(policy: Policy): IrPolicy {
   const stages: IrStage[] = [];
   for (const stage of policy.stages) {
     const own = compileRules(stage.rules, stage.name.name);
-    rules.push(...own);
+    for (const rule of own) rules.push(rule);
     stages.push({
       name: stage.name.name,
       final: stage.final,
@@ -43,7 +43,7 @@ export function compileIr(policy: Policy): IrPolicy {
     stages.push({ name: IMPLICIT_STAGE, final: false, allow: null, rules: [], transitions: [] });
   }
   const policyWide = compileRules(policy.rules, null);
-  rules.push(...policyWide);
+  for (const rule of policyWide) rules.push(rule);
   const start = policy.stages.find((s) => s.start)?.name.name ?? stages[0]!.name;
   const timezone = policy.timezone;
   return {

@@ -39,7 +39,9 @@ export function makeContext(rt: Runtime, contact: Contact): Context {
     zoneName = contact.timezone;
   } else if (from[0] === "contact" && from.length >= 2) {
     const name = from[from.length === 3 && from[1] === "attributes" ? 2 : 1]!;
-    const value = contact.attributes?.[name];
+    const attributes = contact.attributes;
+    // an own attribute only: `contact.constructor` names no zone
+    const value = attributes !== undefined && Object.hasOwn(attributes, name) ? attributes[name] : undefined;
     if (typeof value === "string") {
       if (!rt.zones.isValid(value)) {
         throw new HeedInputError(

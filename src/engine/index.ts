@@ -14,14 +14,13 @@ import type { Engine, Explanation, Snapshot, StageChange } from "./api.js";
 import { compileIr } from "./compile.js";
 import { decideMembers, ruleOutcomes } from "./combine.js";
 import { makeContext } from "./context.js";
-import { checkContact, checkEvent, checkInput, checkTouch, orderHistory, parseTime, type NormalEvent } from "./input.js";
+import { checkContact, checkEvent, checkInput, checkTouch, identityType, orderHistory, parseTime, type NormalEvent } from "./input.js";
 import type { IrPolicy } from "./ir.js";
-import { RECENT_IDS } from "./snapshot.js";
 import { advance, applyEvent, enterPolicy, nextTimer } from "./machine.js";
 import { member, type Member } from "./member.js";
 import { makeRuntime, type Runtime } from "./runtime.js";
 import { copyState, type PolicyState } from "./state.js";
-import { checkSnapshot, policyVersion, SNAPSHOT_FORMAT, type SnapshotData } from "./snapshot.js";
+import { checkSnapshot, policyVersion, RECENT_IDS, seenRecently, SNAPSHOT_FORMAT, type SnapshotData } from "./snapshot.js";
 import { formatInstant, ZoneTable } from "./time.js";
 
 export { compileIr } from "./compile.js";
@@ -67,9 +66,7 @@ class CompiledEngine implements Engine {
     this.runtimes = irs.map((ir, i) => makeRuntime(ir, policies[i]!, this.zones));
     this.policies = irs.map((ir) => ir.name);
     this.irs = irs;
-    const declared: string[] = [];
-    for (const ir of irs) for (const c of ir.channels) if (!declared.includes(c)) declared.push(c);
-    this.declared = declared;
+    this.declared = [...new Set(irs.flatMap((ir) => ir.channels))];
   }
 
   /** The policies' versions, worked out on first use: only snapshots need them, and compile stays cheap. */
@@ -100,7 +97,7 @@ class CompiledEngine implements Engine {
       contact: checked,
       startedAt: at,
       last: null,
-      recentIds: [],
+      recent: [],
       states: null,
       policies: [...this.versions],
     };
@@ -114,7 +111,8 @@ class CompiledEngine implements Engine {
   step(snapshot: Snapshot, event: HistoryEvent): Snapshot {
     const data = this.restored(snapshot);
     const ev = checkEvent(event, undefined, "event");
-    if (ev.id !== undefined && data.recentIds.includes(ev.id)) return snapshot;
+    const type = identityType(ev);
+    if (ev.id !== undefined && seenRecently(data.recent, type, ev.id)) return snapshot;
     if (data.last !== null && ev.at < data.last) {
       throw new HeedInputError(
         "out-of-order",
@@ -124,13 +122,13 @@ class CompiledEngine implements Engine {
     }
     const members = this.members(data.contact, data.states, ev.at, undefined);
     this.apply(members, ev);
-    const recentIds = ev.id === undefined ? data.recentIds : [...data.recentIds, ev.id].slice(-RECENT_IDS);
+    const recent = ev.id === undefined ? data.recent : [...data.recent, [type, ev.id] as const].slice(-RECENT_IDS);
     const next: SnapshotData = {
       format: SNAPSHOT_FORMAT,
       contact: data.contact,
       startedAt: data.startedAt,
       last: ev.at,
-      recentIds,
+      recent,
       states: members.map((m) => m.st),
       policies: data.policies,
     };
@@ -224,4 +222,3 @@ class CompiledEngine implements Engine {
   }
 
 }
-

@@ -10,7 +10,7 @@
 import { HeedInputError } from "../diagnostics.js";
 import type { Contact, EvaluateInput, ProposedTouch } from "../model.js";
 import { daysFromCivil, daysInMonth } from "../calendar.js";
-import { isValidZone, parseInstant, type ZoneTable } from "./time.js";
+import { isInstantOutOfRange, isValidZone, parseInstant, YEAR_10000, type ZoneTable } from "./time.js";
 
 /** The number at `text[at, at + width)` when all are digits, else -1. */
 function digits(text: string, at: number, width: number): number {
@@ -58,14 +58,15 @@ function commonInstant(text: string): number | undefined {
   } else if (i === n - 6 && (sign === 43 || sign === 45) && text.charCodeAt(i + 3) === 58) {
     const oh = digits(text, i + 1, 2);
     const om = digits(text, i + 4, 2);
-    if (oh < 0 || oh > 23 || om < 0 || om > 59) return undefined;
+    if (oh < 0 || oh > 15 || om < 0 || om > 59) return undefined;
     offset = (sign === 45 ? -1 : 1) * (oh * 60 + om) * 60_000;
   } else {
     return undefined;
   }
   if (year < 100 || month < 1 || month > 12 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
   if (day < 1 || day > daysInMonth(year, month)) return undefined;
-  return (((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60 + second) * 1000 + millis - offset;
+  const ms = (((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60 + second) * 1000 + millis - offset;
+  return ms < YEAR_10000 ? ms : undefined;
 }
 
 /**
@@ -106,9 +107,128 @@ export function parseTime(value: unknown, field: string, index?: number): number
   }
   const ms = instantOf(value);
   if (ms === undefined) {
+    if (isInstantOutOfRange(value)) {
+      throw new HeedInputError(
+        "invalid-time",
+        field,
+        `\`${field}\` is out of range: \`${value}\` (instants go from year 0001 to 9999, offsets from -15:59 to +15:59)`,
+        index,
+      );
+    }
     throw new HeedInputError("invalid-time", field, `\`${field}\` is not an ISO-8601 instant with an offset or \`Z\`: \`${value}\``, index);
   }
   return ms;
+}
+
+// ---------------------------------------------------------------- JSON data the stores can keep
+
+/** How deep values in attributes, props and touches may nest. */
+export const MAX_VALUE_DEPTH = 64;
+
+/**
+ * What is wrong with a value, and where in it (`.note.deep`, `[1]`, or `""`
+ * for the value itself). A value nested too deeply is named by its field
+ * alone (`deep`): the path down to the limit says nothing more.
+ */
+interface ValueProblem {
+  path: string;
+  reason: string;
+  deep: boolean;
+}
+
+/** Characters no store can keep as they are: NUL (PostgreSQL text and jsonb refuse it) and surrogates, which are fine only in pairs. */
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * True when no character of the text is a NUL or a surrogate: nearly every
+ * string, told by a loop (cheaper than a regular expression on the short
+ * strings of events, checked on every evaluation).
+ */
+function plain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0 || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
+}
+
+function stringReason(text: string): string | undefined {
+  if (plain(text) || !SUSPECT.test(text)) return undefined;
+  if (text.includes("\u0000")) return "contains a NUL character (`\\u0000`), which no store can keep";
+  if (LONE_SURROGATE.test(text)) return "contains a lone surrogate (text that is not valid Unicode), which no store can keep";
+  return undefined;
+}
+
+/** A key as a path segment: `.role`, or `["odd key"]` (escaped, so that a NUL in a key is shown, not printed). */
+function keySegment(key: string): string {
+  return /^[A-Za-z_$][\w$-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/**
+ * The first thing in a value that a store could not keep as it is, or that
+ * is not JSON data: a string with a NUL or a lone surrogate, a number that
+ * is not finite, a function, a value nested more than {@link MAX_VALUE_DEPTH}
+ * levels deep. Walked to that depth and no further, so that a value of any
+ * depth (or a cycle) is refused, never overflows the stack.
+ */
+function valueProblem(value: unknown, depth: number): ValueProblem | undefined {
+  switch (typeof value) {
+    case "string": {
+      const reason = stringReason(value);
+      return reason === undefined ? undefined : { path: "", reason, deep: false };
+    }
+    case "number":
+      return Number.isFinite(value) ? undefined : { path: "", reason: `is \`${String(value)}\`, not a finite number`, deep: false };
+    case "boolean":
+    case "undefined":
+      return undefined;
+    case "object": {
+      if (value === null) return undefined;
+      if (depth >= MAX_VALUE_DEPTH) return { path: "", reason: `is nested more than ${MAX_VALUE_DEPTH} levels deep`, deep: true };
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const inner = valueProblem(value[i], depth + 1);
+          if (inner !== undefined) return inner.deep ? inner : { path: `[${i}]${inner.path}`, reason: inner.reason, deep: false };
+        }
+        return undefined;
+      }
+      return recordProblem(value as Record<string, unknown>, depth);
+    }
+    default:
+      return { path: "", reason: `is a ${typeof value}, not JSON data`, deep: false };
+  }
+}
+
+/** {@link valueProblem} of each field of an object, keys included. */
+function recordProblem(record: Record<string, unknown>, depth: number): ValueProblem | undefined {
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const keyReason = stringReason(key);
+    if (keyReason !== undefined) return { path: keySegment(key), reason: `has a name that ${keyReason}`, deep: false };
+    const inner = valueProblem(record[key], depth + 1);
+    if (inner !== undefined) return inner.deep ? inner : { path: `${keySegment(key)}${inner.path}`, reason: inner.reason, deep: false };
+  }
+  return undefined;
+}
+
+/**
+ * Raises `code` for the first problem in the fields of an object (the
+ * contact, its attributes, an event, the touch), naming the field and the
+ * place in it; `field` is the object's own path. Each field's value is
+ * walked from depth 0.
+ */
+function checkFields(record: Record<string, unknown>, code: string, field: string, index?: number, skip?: string): void {
+  for (const key in record) {
+    if (!Object.hasOwn(record, key) || key === skip) continue;
+    const keyReason = stringReason(key);
+    const inner: ValueProblem | undefined =
+      keyReason !== undefined ? { path: "", reason: `has a name that ${keyReason}`, deep: false } : valueProblem(record[key], 0);
+    if (inner !== undefined) {
+      const path = `${field}${keySegment(key)}${inner.path}`;
+      throw new HeedInputError(code, path, `\`${path}\` ${inner.reason}`, index);
+    }
+  }
 }
 
 function checkTags(value: unknown, field: string, code: string, index?: number): readonly string[] {
@@ -120,11 +240,25 @@ function checkTags(value: unknown, field: string, code: string, index?: number):
 }
 
 /**
- * Checks the contact: a string `id`, a valid `timezone` when present,
- * well-formed attributes. `zones`, the compiled engine's table, remembers
- * which names are zones; without it the zone database is asked.
+ * Checks the contact handed in: its shape ({@link checkContactShape}) and
+ * that a store can keep every string and value of it.
  */
 export function checkContact(contact: unknown, zones?: ZoneTable): Contact {
+  const checked = checkContactShape(contact, zones);
+  const fields = checked as unknown as Record<string, unknown>;
+  checkFields(fields, "invalid-contact", "contact", undefined, "attributes");
+  if (checked.attributes !== undefined) checkFields(checked.attributes, "invalid-contact", "contact.attributes");
+  return checked;
+}
+
+/**
+ * Checks the shape of a contact: a string `id`, a valid `timezone` when
+ * present, attributes that are an object. Enough for the contact kept in a
+ * snapshot, which was checked whole when the snapshot was started. `zones`,
+ * the compiled engine's table, remembers which names are zones; without it
+ * the zone database is asked.
+ */
+export function checkContactShape(contact: unknown, zones?: ZoneTable): Contact {
   if (!isRecord(contact)) {
     throw new HeedInputError("invalid-contact", "contact", `\`contact\` must be an object, got \`${show(contact)}\``);
   }
@@ -171,6 +305,7 @@ export function checkEvent(event: unknown, index: number | undefined, name: stri
   ) {
     return eventError(event, index, name);
   }
+  if (!eventClean(event)) checkFields(event, "invalid-event", name ?? `history[${index ?? 0}]`, index);
   return {
     type: type === "reply" && event.auto === true ? "auto_reply" : type,
     at,
@@ -184,6 +319,59 @@ export function checkEvent(event: unknown, index: number | undefined, name: stri
 function isStringList(value: unknown): boolean {
   if (!Array.isArray(value)) return false;
   for (const item of value) if (typeof item !== "string") return false;
+  return true;
+}
+
+/**
+ * True when every field of a well-formed event can be kept by a store as
+ * it is: the fields the engine reads by their plain names, any other
+ * through {@link valueProblem}. (`at` has been read as an instant, which
+ * takes only digits and separators.)
+ */
+function eventClean(event: Record<string, unknown>): boolean {
+  for (const key in event) {
+    const value = event[key];
+    switch (key) {
+      case "at":
+      case "auto":
+        if (typeof value !== "string" && valueProblem(value, 0) !== undefined) return false;
+        continue;
+      case "type":
+      case "id":
+      case "channel":
+        if (typeof value === "string" ? !plain(value) : valueProblem(value, 0) !== undefined) return false;
+        continue;
+      case "tags":
+        if (Array.isArray(value)) {
+          for (let i = 0; i < value.length; i++) if (!plain(value[i] as string)) return false;
+          continue;
+        }
+        if (valueProblem(value, 0) !== undefined) return false;
+        continue;
+      default:
+        if (!Object.hasOwn(event, key) || (plain(key) && valueProblem(value, 0) === undefined)) continue;
+        return false;
+    }
+  }
+  return true;
+}
+
+/** {@link eventClean} for the proposed touch (its channel and tags are strings, checked before). */
+function touchClean(touch: Record<string, unknown>): boolean {
+  for (const key in touch) {
+    const value = touch[key];
+    switch (key) {
+      case "channel":
+        if (!plain(value as string)) return false;
+        continue;
+      case "tags":
+        if (value !== undefined) for (let i = 0; i < (value as string[]).length; i++) if (!plain((value as string[])[i]!)) return false;
+        continue;
+      default:
+        if (!Object.hasOwn(touch, key) || (plain(key) && valueProblem(value, 0) === undefined)) continue;
+        return false;
+    }
+  }
   return true;
 }
 
@@ -215,6 +403,7 @@ export function checkTouch(touch: unknown): ProposedTouch {
     throw new HeedInputError("invalid-touch", "touch.channel", `\`touch.channel\` must be a non-empty string, got \`${show(touch.channel)}\``);
   }
   checkTags(touch.tags, "touch.tags", "invalid-touch");
+  if (!touchClean(touch)) checkFields(touch, "invalid-touch", "touch");
   return touch as ProposedTouch;
 }
 
@@ -236,20 +425,33 @@ export function checkInput(input: EvaluateInput, zones?: ZoneTable): { contact: 
 }
 
 /**
- * The history as the engine processes it: duplicates by `id` dropped (the
- * first in input order is kept), events after `at` dropped, sorted stably by
- * instant.
+ * The type that, with the id, makes an event's identity: the `type` as sent
+ * (a `reply` stays a `reply` whether `auto` or not, so a redelivery that
+ * changes the flag is still the same event).
+ */
+export function identityType(event: NormalEvent): string {
+  return event.props.type as string;
+}
+
+/**
+ * The history as the engine processes it: duplicates dropped (the first in
+ * input order is kept), events after `at` dropped, sorted stably by
+ * instant. Two events are one when they share their type and their id: an
+ * unsubscribe that carries the id of an earlier touch is another event.
  */
 export function orderHistory(events: readonly NormalEvent[], at: number): NormalEvent[] {
-  let seen: Set<string> | undefined;
+  let seen: Map<string, Set<string>> | undefined;
   const kept: NormalEvent[] = [];
   let sorted = true;
   let last = -Infinity;
   for (const event of events) {
     if (event.id !== undefined) {
-      seen ??= new Set();
-      if (seen.has(event.id)) continue;
-      seen.add(event.id);
+      seen ??= new Map();
+      const type = identityType(event);
+      const ids = seen.get(type);
+      if (ids === undefined) seen.set(type, new Set([event.id]));
+      else if (ids.has(event.id)) continue;
+      else ids.add(event.id);
     }
     if (event.at <= at) {
       if (event.at < last) sorted = false;

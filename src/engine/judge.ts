@@ -18,7 +18,7 @@ import { code } from "../print.js";
 import type { Member } from "./member.js";
 import type { CompiledRule, Unmet } from "./rules/index.js";
 import type { StageRuntime } from "./runtime.js";
-import { deny, MET, NO_ZONE, type Verdict } from "./verdict.js";
+import { defer, deny, MET, NO_ZONE, type DeferVerdict, type Verdict } from "./verdict.js";
 
 /** How one check judged a touch at an instant. */
 export interface Judgement<V extends Verdict | null = Verdict | null> {
@@ -35,6 +35,14 @@ export interface Judgement<V extends Verdict | null = Verdict | null> {
 const UNKNOWN_CHANNEL = deny("unknown-channel");
 const FINAL_STAGE = deny("final-stage");
 const NOT_ALLOWED = deny("channel-not-allowed");
+
+/**
+ * A deferral later than any a search follows, short of a denial: the
+ * touch's channel is deferred every minute of the day in this stage
+ * ({@link StageRuntime.quietAllDay}), so nothing is allowed before the
+ * contact leaves it (the search stops at a timer first).
+ */
+const NOT_IN_THIS_STAGE: DeferVerdict = Object.freeze(defer(Number.MAX_VALUE));
 
 /** True when the rule names no tag, or one the touch carries. */
 export function tagMatches(r: CompiledRule, touch: ProposedTouch): boolean {
@@ -71,7 +79,7 @@ function stageDenial(m: Member, info: StageRuntime, channel: string): Unmet | un
   if (!m.rt.channels.has(channel)) return UNKNOWN_CHANNEL;
   if (m.ctx.calendar === undefined && info.timersNeedZone) return NO_ZONE;
   if (stage.final) return FINAL_STAGE;
-  if (stage.allow !== null && !stage.allow.includes(channel)) return NOT_ALLOWED;
+  if (info.allowed !== null && !info.allowed.has(channel)) return NOT_ALLOWED;
   return undefined;
 }
 
@@ -100,7 +108,7 @@ function stageJudgements(m: Member, info: StageRuntime, touch: ProposedTouch, ou
   }
   if (stage.final) {
     out.push(judgement(info.finalRule, FINAL_STAGE, `stage ${code(stage.name)} is final: it allows no touch`, stage.span));
-  } else if (stage.allow !== null && !stage.allow.includes(channel)) {
+  } else if (info.allowed !== null && !info.allowed.has(channel)) {
     out.push(judgement(info.allowRule, NOT_ALLOWED, `stage ${code(stage.name)} allows only ${info.allowedText}, not ${code(channel)}`, stage.span));
   } else if (met) {
     out.push(judgement(info.allowRule, MET, `stage ${code(stage.name)} allows ${code(channel)}`, stage.span, "channel-not-allowed"));
@@ -166,7 +174,7 @@ export function firstDenial(m: Member, touch: ProposedTouch, t: number): { rule:
   if (!m.rt.channels.has(channel)) return { rule: "policy.channels", code: UNKNOWN_CHANNEL.code };
   if (m.ctx.calendar === undefined && info.timersNeedZone) return { rule: "policy.timezone", code: NO_ZONE.code };
   if (stage.final) return { rule: info.finalRule, code: FINAL_STAGE.code };
-  if (stage.allow !== null && !stage.allow.includes(channel)) return { rule: info.allowRule, code: NOT_ALLOWED.code };
+  if (info.allowed !== null && !info.allowed.has(channel)) return { rule: info.allowRule, code: NOT_ALLOWED.code };
   const rules = rulesOnChannel(info, channel);
   for (let k = 0; k < rules.length; k++) {
     const r = rules[k]!;
@@ -198,5 +206,7 @@ export function clearance(m: Member, touch: ProposedTouch, t: number, asBefore: 
     if (verdict.kind === "deny") return verdict;
     if (verdict.kind === "defer" && (latest.kind !== "defer" || verdict.until > latest.until)) latest = verdict;
   }
+  // deferred all day: nothing is allowed before the contact leaves the stage
+  if (latest.kind === "defer" && info.quietAllDay.has(touch.channel)) return NOT_IN_THIS_STAGE;
   return latest;
 }

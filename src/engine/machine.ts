@@ -12,6 +12,7 @@
  * @module
  */
 
+import { HeedInputError } from "../diagnostics.js";
 import type { ConditionScope } from "./conditions.js";
 import { addIn, type Context } from "./context.js";
 import type { NormalEvent } from "./input.js";
@@ -51,20 +52,72 @@ export function nextTimer(rt: Runtime, ctx: Context, st: PolicyState): number | 
   return next;
 }
 
-/** Processes every timer due at or before `limit`. */
+/**
+ * The most `after` timers one walk processes (between two events, or up to
+ * a decision). Loops of timers of fixed lengths are passed over by whole
+ * periods; one counted in business days is not periodic, and is followed
+ * timer by timer, each a walk through the local calendar: 2,000 of them
+ * are at least 7 years of a stage restarted every business day, 230 years
+ * of one restarted every 30, and take a fraction of a second.
+ */
+export const MAX_TIMERS = 2_000;
+
+/** Processes every timer due at or before `limit` (at most {@link MAX_TIMERS}, else a `too-many-timers` input error). */
 export function advance(rt: Runtime, ctx: Context, st: PolicyState, limit: number): void {
+  // Stages entered at a timer, with the entry instant and how many stages without a fixed period had been entered by then.
+  let entered: Map<string, [number, number]> | undefined;
+  let aperiodic = 0;
+  // `after` timers fired: ignore windows are not counted, each touch opens only one
+  let fired = 0;
   for (;;) {
     const due = nextTimer(rt, ctx, st);
-    if (due === undefined || due > limit) break;
+    // `!(due <= limit)` and not `due > limit`: a timer that is not a number must end the walk, never spin it.
+    if (due === undefined || !(due <= limit)) break;
+    if (fired >= MAX_TIMERS) {
+      throw new HeedInputError(
+        "too-many-timers",
+        "at",
+        `the \`after\` transitions of policy \`${rt.ir.name}\` would fire more than ${String(MAX_TIMERS).replace(/\B(?=(\d{3})+(?!\d))/g, ",")} times before ${formatInstant(limit)} (a loop counted in business days, over years): decide nearer the contact's history`,
+      );
+    }
     st.through = due;
-    let fired = false;
+    let windowEnded = false;
     while (st.pending.length > 0 && st.pending[0] === due) {
       st.pending.shift();
       st.ignored += 1;
       tryTransitions(rt, ctx, st, due, undefined);
-      fired = true;
+      windowEnded = true;
     }
-    if (!fired) tryTransitions(rt, ctx, st, due, undefined);
+    if (!windowEnded) {
+      fired++;
+      tryTransitions(rt, ctx, st, due, undefined);
+    }
+    if (st.entry !== due || st.pending.length > 0) continue;
+    // A stage was entered at this timer. Without events, what follows depends only on the stage and
+    // the time since entry: when the walk enters a stage it entered at an earlier timer, through
+    // stages whose timers all have fixed lengths, it is in a loop of period `due - earlier`
+    // (`after 1 minute move to SAME`), and whole periods are passed over at once.
+    if (!rt.stages.get(st.stage)!.fixedTimers) {
+      aperiodic++;
+      continue;
+    }
+    entered ??= new Map();
+    const before = entered.get(st.stage);
+    entered.set(st.stage, [due, aperiodic]);
+    if (before === undefined || before[1] !== aperiodic) continue;
+    const period = due - before[0];
+    const periods = Math.floor((limit - due) / period);
+    if (periods < 1) continue;
+    st.entry = due + periods * period;
+    st.through = st.entry;
+    entered.set(st.stage, [st.entry, aperiodic]);
+    ctx.log?.push({
+      at: formatInstant(st.entry),
+      policy: rt.ir.name,
+      from: st.stage,
+      to: st.stage,
+      cause: `the same loop of timers, ${periods} more ${periods === 1 ? "time" : "times"} since ${formatInstant(due)}`,
+    });
   }
   if (limit > st.through) st.through = limit;
 }

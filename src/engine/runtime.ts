@@ -49,6 +49,16 @@ export interface StageRuntime {
   readonly finalRule: string;
   /** The stage's `allow` list as messages print it (`` `email`, `call` `` or `no channel`). */
   readonly allowedText: string;
+  /** The stage's `allow` list as a set (a policy may declare thousands of channels), or null when the stage allows every declared channel. */
+  readonly allowed: ReadonlySet<string> | null;
+  /**
+   * The declared channels for which the stage's rules defer every minute of
+   * the day (quiet hours that cover it: {@link CompiledRule.deferredMinutes}):
+   * no instant is ever allowed for them while the contact stays here, so
+   * following a deferral skips to the stage's next timer instead of from
+   * one quiet-hours end to the next for a year.
+   */
+  readonly quietAllDay: ReadonlySet<string>;
   /**
    * The transitions tried in the stage: its own in source order, then the
    * policy-wide ones; none from a final stage.
@@ -68,6 +78,14 @@ export interface StageRuntime {
   readonly whens: readonly CompiledTransition[];
   /** The durations of the `after DURATION` transitions: the stage's timers. */
   readonly elapsed: readonly IrDuration[];
+  /** Its timers all have fixed lengths (none counts business days): without events, what happens in it repeats with entry. */
+  readonly fixedTimers: boolean;
+  /**
+   * No rule in force reads what restarting the stage changes
+   * ({@link CompiledRule.readsStage}): its rules judge a touch alike before
+   * and after the contact re-enters it.
+   */
+  readonly restartFree: boolean;
   /**
    * The stage's way out depends on counting business days (an `after N
    * ignored touches` transition with a business-day ignore window, or an
@@ -126,6 +144,8 @@ function compiledRule(rule: IrRule, source: Rule, index: number, env: RuleEnv): 
     readsChannel: behaviour.readsChannel,
     timeless: behaviour.timeless,
     countsTouches: behaviour.countsTouches,
+    readsStage: behaviour.readsStage,
+    deferredMinutes: behaviour.deferredMinutes,
     signal: behaviour.signal?.type ?? null,
     where: where === null ? null : compileCondition(where),
     kind,
@@ -135,6 +155,61 @@ function compiledRule(rule: IrRule, source: Rule, index: number, env: RuleEnv): 
     check: behaviour.check,
     detail: behaviour.detail,
   };
+}
+
+/** See {@link StageRuntime.quietAllDay}; only untagged rules count (a tagged one lets other touches through). */
+function quietAllDay(rules: readonly CompiledRule[], channels: readonly string[]): ReadonlySet<string> {
+  const quiet = rules.filter((r) => r.deferredMinutes.length > 0 && r.tagged === null);
+  const found = new Set<string>();
+  if (quiet.length === 0) return found;
+  const named = new Set<string>();
+  for (const r of quiet) if (r.channels !== null) for (const c of r.channels) named.add(c);
+  const everyChannel = coversDay(quiet.filter((r) => r.channels === null));
+  for (const channel of channels) {
+    // a channel no such rule names has the deferred minutes of every channel
+    const covered = named.has(channel) ? coversDay(quiet.filter((r) => r.channels === null || r.channels.has(channel))) : everyChannel;
+    if (covered) found.add(channel);
+  }
+  return found;
+}
+
+/** True when the rules' deferred minutes together cover all 1,440 minutes of the day. */
+function coversDay(rules: readonly CompiledRule[]): boolean {
+  const spans = rules.flatMap((r) => r.deferredMinutes).sort((a, b) => a[0] - b[0]);
+  let reached = 0;
+  for (const [start, end] of spans) {
+    if (start > reached) return false;
+    if (end > reached) reached = end;
+  }
+  return reached >= 1440;
+}
+
+/**
+ * Per signal named by an `on` transition, the transitions an event of that
+ * type can fire, in order: its own `on` transitions merged with those that
+ * are not `on` a signal. Built per type from the two lists, never by
+ * scanning every transition for every type (a policy may have thousands).
+ */
+function eventLists(transitions: readonly CompiledTransition[]): Map<string, CompiledTransition[]> {
+  const own = new Map<string, number[]>();
+  const others: number[] = [];
+  transitions.forEach((t, i) => {
+    if (t.trigger.kind !== "signal") others.push(i);
+    else if (own.has(t.trigger.signal)) own.get(t.trigger.signal)!.push(i);
+    else own.set(t.trigger.signal, [i]);
+  });
+  const lists = new Map<string, CompiledTransition[]>();
+  for (const [type, mine] of own) {
+    const list: CompiledTransition[] = [];
+    let a = 0;
+    let b = 0;
+    while (a < mine.length || b < others.length) {
+      const next = b >= others.length || (a < mine.length && mine[a]! < others[b]!) ? mine[a++]! : others[b++]!;
+      list.push(transitions[next]!);
+    }
+    lists.set(type, list);
+  }
+  return lists;
 }
 
 /**
@@ -170,13 +245,7 @@ export function makeRuntime(ir: IrPolicy, policy: Policy, zones: ZoneTable): Run
   for (const stage of ir.stages) {
     const transitions = stage.final ? [] : [...stage.transitions, ...ir.transitions];
     const tried = transitions.map(compile);
-    const byEvent = new Map<string, CompiledTransition[]>();
-    for (const t of tried) {
-      if (t.trigger.kind === "signal") byEvent.set(t.trigger.signal, []);
-    }
-    for (const [type, list] of byEvent) {
-      for (const t of tried) if (t.trigger.kind !== "signal" || t.trigger.signal === type) list.push(t);
-    }
+    const byEvent = eventLists(tried);
     const inForce = [...stage.rules.map((id) => byId.get(id)!), ...policyWide].map((i) => rules[i]!);
     const speaksOf = (channel: string | null) => inForce.filter((r) => r.channels === null || (channel !== null && r.channels.has(channel)));
     stages.set(stage.name, {
@@ -187,11 +256,15 @@ export function makeRuntime(ir: IrPolicy, policy: Policy, zones: ZoneTable): Run
       allowRule: `${stage.name}.allow`,
       finalRule: `${stage.name}.final`,
       allowedText: stage.allow === null || stage.allow.length === 0 ? "no channel" : stage.allow.map(code).join(", "),
+      allowed: stage.allow === null ? null : new Set(stage.allow),
+      quietAllDay: quietAllDay(inForce, ir.channels),
       transitions,
       byEvent,
       anyEvent: tried.filter((t) => t.trigger.kind !== "signal"),
       whens: tried.filter((t) => t.trigger.kind === "when"),
       elapsed: transitions.flatMap((t) => (t.trigger.kind === "elapsed" ? [t.trigger.duration] : [])),
+      fixedTimers: transitions.every((t) => t.trigger.kind !== "elapsed" || !isBusiness(t.trigger.duration)),
+      restartFree: inForce.every((r) => !r.readsStage),
       timersNeedZone: transitions.some(needsZone),
     });
   }

@@ -8,10 +8,12 @@
  */
 
 import type { ProposedTouch } from "../model.js";
+import type { StageChange } from "./api.js";
 import { clearance, firstDenial } from "./judge.js";
 import { advance, enterPolicy, nextTimer } from "./machine.js";
 import { member, type Member } from "./member.js";
 import { copyState } from "./state.js";
+import { YEAR_10000 } from "./time.js";
 
 /** How far ahead a deferral may look before the verdict becomes `no-window`. */
 export const HORIZON_MS = 365 * 24 * 60 * 60 * 1000;
@@ -42,13 +44,22 @@ export function search(given: readonly Member[], touch: ProposedTouch, at: numbe
   let t = at;
   let target = until;
   for (let step = 0; step < MAX_STEPS; step++) {
+    const wanted = target;
     for (const m of members) {
       if (m.fresh) continue;
       const timer = nextTimer(m.rt, m.ctx, m.st);
       if (timer !== undefined && timer > t && timer < target) target = timer;
     }
-    if (target <= t || target > at + HORIZON_MS) return { kind: "no-window" };
-    t = target;
+    // no instant after year 9999 is ever answered: no store could keep it
+    if (target <= t || target > at + HORIZON_MS || target >= YEAR_10000) return { kind: "no-window" };
+    // beyond the horizon nothing is answered: a loop is followed at most to it
+    const passTo = Math.min(wanted, at + HORIZON_MS, YEAR_10000 - 1);
+    if (passTo - t > 16 * (target - t) && passOver(members, copied, passTo)) {
+      // a loop of timers that only restarts the contact's stages, many times before the wanted instant: gone past at once
+      t = passTo;
+    } else {
+      t = target;
+    }
     for (let i = 0; i < members.length; i++) {
       const m = members[i]!;
       if (m.fresh) {
@@ -79,4 +90,36 @@ export function search(given: readonly Member[], touch: ProposedTouch, at: numbe
     target = latest;
   }
   return { kind: "no-window" };
+}
+
+/**
+ * Follows the members to `until` at once, when on the way each only
+ * restarts the stage it is in (`after 7 minutes move to SAME`), and no
+ * check in those stages reads what a restart changes (`time_in_stage`,
+ * `ignored`, `touches`): then no check judges differently before `until`
+ * than at the last instant judged, where the check that wanted `until`
+ * still defers, and stepping from one restart to the next (thousands of
+ * them) finds what this finds. Tried on copies; true when taken.
+ */
+function passOver(members: Member[], copied: boolean[], until: number): boolean {
+  if (members.some((m) => m.fresh || !m.rt.stages.get(m.st.stage)!.restartFree)) return false;
+  const trials = members.map((m) => copyState(m.st));
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i]!;
+    const stage = m.st.stage;
+    const log = m.ctx.log;
+    const moves: StageChange[] = [];
+    m.ctx.log = moves;
+    try {
+      advance(m.rt, m.ctx, trials[i]!, until);
+    } finally {
+      m.ctx.log = log;
+    }
+    if (moves.some((move) => move.to !== stage)) return false;
+  }
+  for (let i = 0; i < members.length; i++) {
+    members[i]!.st = trials[i]!;
+    copied[i] = true;
+  }
+  return true;
 }

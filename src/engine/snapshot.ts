@@ -20,8 +20,8 @@ import type { PolicyState } from "./state.js";
 import type { ZoneTable } from "./time.js";
 
 /** The snapshot format tag. */
-export const SNAPSHOT_FORMAT = "heed-snapshot/2";
-/** How many recent event ids a snapshot remembers to drop redelivered events. */
+export const SNAPSHOT_FORMAT = "heed-snapshot/3";
+/** How many recent events (by type and id) a snapshot remembers to drop redelivered events. */
 export const RECENT_IDS = 256;
 
 /** The fields of a snapshot (all plain JSON). */
@@ -32,8 +32,13 @@ export interface SnapshotData {
   readonly startedAt: string;
   /** The instant of the last stepped event (epoch ms), `null` before the first. */
   readonly last: number | null;
-  /** The ids of the most recent events, oldest first, at most {@link RECENT_IDS}. */
-  readonly recentIds: readonly string[];
+  /**
+   * The identities, `[type, id]`, of the most recent events that had an id,
+   * oldest first, at most {@link RECENT_IDS}. (`heed-snapshot/2` kept ids
+   * without their types, and so took an unsubscribe for a redelivered touch
+   * of the same id.)
+   */
+  readonly recent: readonly (readonly [string, string])[];
   /** One state per compiled policy, `null` until the first event enters the contact. */
   readonly states: readonly PolicyState[] | null;
   /** The versions of the policies the states were built under (see {@link policyVersion}). */
@@ -88,7 +93,8 @@ export function checkSnapshot(value: unknown, runtimes: readonly Runtime[], vers
     data.format === SNAPSHOT_FORMAT &&
     typeof data.contact === "object" &&
     data.contact !== null &&
-    Array.isArray(data.recentIds) &&
+    Array.isArray(data.recent) &&
+    data.recent.every(isIdentity) &&
     (data.last === null || (typeof data.last === "number" && Number.isFinite(data.last))) &&
     (data.states === null || (Array.isArray(data.states) && data.states.length === runtimes.length)) &&
     Array.isArray(data.policies);
@@ -112,6 +118,20 @@ export function checkSnapshot(value: unknown, runtimes: readonly Runtime[], vers
     }
   }
   return data as SnapshotData;
+}
+
+/** True for a remembered identity, `[type, id]`. */
+function isIdentity(entry: unknown): boolean {
+  return Array.isArray(entry) && entry.length === 2 && typeof entry[0] === "string" && typeof entry[1] === "string";
+}
+
+/** True when `[type, id]` is among the remembered identities (checked at restore: each is a pair of strings). */
+export function seenRecently(recent: SnapshotData["recent"], type: string, id: string): boolean {
+  for (let i = recent.length - 1; i >= 0; i--) {
+    const entry = recent[i]!;
+    if (entry[0] === type && entry[1] === id) return true;
+  }
+  return false;
 }
 
 function sameList(a: readonly unknown[], b: readonly string[]): boolean {

@@ -65,7 +65,8 @@ export function policyStructure(policy: Policy): PolicyStructure {
   const stages = ir.stages.map((stage): StructureStage => {
     const info = rt.stages.get(stage.name)!;
     const source = astStages.get(stage.name);
-    const allowed = stage.final ? [] : stage.allow === null ? declared : declared.filter((c) => stage.allow!.includes(c));
+    const allowList = stage.allow === null ? null : new Set(stage.allow);
+    const allowed = stage.final ? [] : allowList === null ? declared : declared.filter((c) => allowList.has(c));
     return {
       name: stage.name,
       start: stage.name === ir.start,

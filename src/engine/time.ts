@@ -31,13 +31,16 @@ export interface Calendar {
   readonly zone: Zone;
   /** The policy's holidays as local day numbers (days since 1970-01-01). */
   readonly holidays: ReadonlySet<number>;
+  /** Those that fall on weekdays, sorted (adding many business days counts them by binary search). */
+  readonly weekdayHolidays: readonly number[];
   /** Business-day sums by amount, then by starting instant (bounded). */
   readonly sums: Map<number, Map<number, number>>;
 }
 
 /** A calendar of a zone with these holidays (day numbers, see {@link holidayDays}). */
 export function makeCalendar(zone: Zone, holidays: ReadonlySet<number>): Calendar {
-  return { zone, holidays, sums: new Map() };
+  const weekdayHolidays = [...holidays].filter((day) => isoWeekday(day) <= 5).sort((a, b) => a - b);
+  return { zone, holidays, weekdayHolidays, sums: new Map() };
 }
 
 /** Holidays written `YYYY-MM-DD` as local day numbers (days since 1970-01-01); dates that are not real are left out. */
@@ -75,6 +78,27 @@ const FOUR_CENTURIES = 146_097 * DAY;
  * Read by hand rather than by a date library: this runs for every event.
  */
 export function parseInstant(text: string): number | undefined {
+  return readInstant(text, true);
+}
+
+/** 0001-01-01T00:00:00Z: PostgreSQL has no year 0000. */
+export const YEAR_1 = -62_135_596_800_000;
+
+/** Offsets go up to ±15:59, as in PostgreSQL (real zones stay within -12:00 and +14:00). */
+const MAX_OFFSET_HOURS = 15;
+
+/**
+ * True when the text is an instant {@link parseInstant} refuses only for its
+ * range: a year 0000, an offset beyond ±15:59, or an instant before
+ * 0001-01-01 or after 9999-12-31 in UTC (what PostgreSQL's `timestamptz`
+ * and ISO-8601's four-digit years allow together).
+ */
+export function isInstantOutOfRange(text: string): boolean {
+  return readInstant(text, false) !== undefined && readInstant(text, true) === undefined;
+}
+
+/** {@link parseInstant}, or without its range (`inRange` false): any four-digit year, offsets up to ±23:59. */
+function readInstant(text: string, inRange: boolean): number | undefined {
   if (typeof text !== "string") return undefined;
   const match = INSTANT.exec(text);
   if (match === null) return undefined;
@@ -93,13 +117,14 @@ export function parseInstant(text: string): number | undefined {
   if (sign !== undefined) {
     const offsetHours = Number(oh);
     const offsetMinutes = om === undefined ? 0 : Number(om);
-    if (offsetHours > 23 || offsetMinutes > 59) return undefined;
+    if (offsetHours > (inRange ? MAX_OFFSET_HOURS : 23) || offsetMinutes > 59) return undefined;
     offset = (sign === "-" ? -1 : 1) * (offsetHours * HOUR + offsetMinutes * MINUTE);
   }
+  if (inRange && year === 0) return undefined;
   // Date.UTC reads years 0-99 as 1900-1999; shift such years by 400 and back.
   const shift = year < 100 ? 400 : 0;
-  const utc = Date.UTC(year + shift, month - 1, day, hour, minute, second, millis) - (shift === 0 ? 0 : FOUR_CENTURIES);
-  return utc - offset;
+  const utc = Date.UTC(year + shift, month - 1, day, hour, minute, second, millis) - (shift === 0 ? 0 : FOUR_CENTURIES) - offset;
+  return inRange && (utc < YEAR_1 || utc >= YEAR_10000) ? undefined : utc;
 }
 
 /** Canonical output form: ISO-8601 UTC, e.g. 2026-03-02T15:00:00Z (no millis when they are 0; with .SSS otherwise). */
@@ -123,7 +148,7 @@ export function formatInstant(ms: number): string {
 }
 
 /** 10000-01-01T00:00:00Z: from here on ISO-8601 needs a sign and six digits. */
-const YEAR_10000 = 253_402_300_800_000;
+export const YEAR_10000 = 253_402_300_800_000;
 
 function two(n: number): string {
   return n < 10 ? `0${n}` : `${n}`;
@@ -139,6 +164,10 @@ export function isValidZone(zone: unknown): boolean {
 /** How many answers a memo of a zone keeps before it starts afresh (zone names and instants come from input). */
 const MAX_MEMO_HOURS = 50_000;
 const MAX_MEMO_DAYS = 20_000;
+const MAX_SAMPLES = 20_000;
+
+/** A zone's offset is sampled every this many days to find where it jumps by about a day. */
+const SAMPLE_DAYS = 28;
 
 /**
  * One IANA time zone, with what has been learnt of its offsets. Asking
@@ -159,6 +188,8 @@ export class Zone {
   private spanFrom = 0;
   private spanTo = 0;
   private spanOffset = 0;
+  /** Offsets at the start of every {@link SAMPLE_DAYS}-th UTC day, by sample number (see {@link sampleOffset}). */
+  private readonly samples = new Map<number, number>();
 
   constructor(readonly name: string) {
     this.iana = IANAZone.create(name);
@@ -183,6 +214,21 @@ export class Zone {
     if (steadyHour === null) return this.iana.offset(ms) * MINUTE;
     this.setSpan(hour * HOUR, (hour + 1) * HOUR, steadyHour);
     return steadyHour;
+  }
+
+  /**
+   * The offset at the start of UTC day `index * SAMPLE_DAYS`, remembered
+   * (bounded): two samples that differ by half a day or more bracket a jump
+   * across the date line, the only way a zone skips a date.
+   */
+  sampleOffset(index: number): number {
+    let offset = this.samples.get(index);
+    if (offset === undefined) {
+      offset = this.iana.offset(index * SAMPLE_DAYS * DAY) * MINUTE;
+      if (this.samples.size >= MAX_SAMPLES) this.samples.clear();
+      this.samples.set(index, offset);
+    }
+    return offset;
   }
 
   private setSpan(from: number, to: number, offset: number): void {
@@ -377,9 +423,19 @@ export function businessDaysBound(amount: number, days: ReadonlySet<number>): nu
   let longestRun = 2;
   const offDay = (day: number): boolean => days.has(day) || isoWeekday(day) > 5;
   for (const holiday of days) {
+    // each run is walked once, from its first holiday (back over the weekend days before it,
+    // forward over the rest): linear in the holidays, however long their runs
     let from = holiday;
+    let earlier = false;
+    while (offDay(from - 1)) {
+      from--;
+      if (days.has(from)) {
+        earlier = true;
+        break;
+      }
+    }
+    if (earlier) continue;
     let to = holiday;
-    while (offDay(from - 1)) from--;
     while (offDay(to + 1)) to++;
     longestRun = Math.max(longestRun, to - from + 1);
   }
@@ -388,7 +444,20 @@ export function businessDaysBound(amount: number, days: ReadonlySet<number>): nu
 
 /** A business day that exists in the zone. */
 function isBusinessDayIn(dayStart: number, cal: Calendar, zone: Zone): boolean {
-  return isBusinessLocal(dayStart, cal.holidays) && dayExists(dayStart, zone);
+  return isBusinessLocal(dayStart, cal.holidays) && (steadyAround(zone, dayStart / DAY) || dayExists(dayStart, zone));
+}
+
+/**
+ * True when the zone's offset moves by less than half a day in the samples
+ * around a local day: no date near it is skipped, which is nearly always
+ * known from remembered samples, without asking the zone about the day.
+ */
+function steadyAround(zone: Zone, day: number): boolean {
+  const last = Math.floor((day + 3) / SAMPLE_DAYS);
+  for (let index = Math.floor((day - 3) / SAMPLE_DAYS); index <= last; index++) {
+    if (Math.abs(zone.sampleOffset(index + 1) - zone.sampleOffset(index)) >= 12 * HOUR) return false;
+  }
+  return true;
 }
 
 /** The local date `YYYY-MM-DD` of an instant in a zone. */
@@ -398,16 +467,24 @@ export function localDate(ms: number, zone: Zone): string {
 
 // ---------------------------------------------------------------- durations
 
-const FIXED_UNIT_MS: Readonly<Record<Exclude<DurationUnit, "business-days">, number>> = Object.freeze({
-  minutes: MINUTE,
-  hours: HOUR,
-  days: DAY,
-  weeks: WEEK,
-});
-
-/** The length of a fixed duration in milliseconds; `days` are 24 hours. */
+/**
+ * The length of a fixed duration in milliseconds; `days` are 24 hours.
+ * Validation lets no other unit through; one here is a programming error,
+ * thrown rather than turned into a NaN that no timer ever reaches.
+ */
 export function durationMs(amount: number, unit: Exclude<DurationUnit, "business-days">): number {
-  return amount * FIXED_UNIT_MS[unit];
+  switch (unit) {
+    case "minutes":
+      return amount * MINUTE;
+    case "hours":
+      return amount * HOUR;
+    case "days":
+      return amount * DAY;
+    case "weeks":
+      return amount * WEEK;
+    default:
+      throw new Error(`unknown duration unit \`${String(unit)}\``);
+  }
 }
 
 /** The length of a rolling window (`per 14 days`) in milliseconds. */
@@ -432,6 +509,7 @@ export function addDuration(ms: number, amount: number, unit: DurationUnit, cal:
   const zone = cal.zone;
   const local = toLocal(ms, zone);
   const timeOfDay = local - dayStartLocal(local);
+  if (amount > WALK_LIMIT) return fromLocalCompatible(nthBusinessDayAfter(Math.floor(local / DAY), amount, cal, zone) * DAY + timeOfDay, zone);
   const step = amount < 0 ? -DAY : DAY;
   let day = dayStartLocal(local);
   for (let remaining = Math.abs(amount); remaining > 0; ) {
@@ -439,6 +517,90 @@ export function addDuration(ms: number, amount: number, unit: DurationUnit, cal:
     if (isBusinessDayIn(day, cal, zone)) remaining--;
   }
   return fromLocalCompatible(day + timeOfDay, zone);
+}
+
+/**
+ * Up to this many business days are added one day at a time (the common
+ * case, a few days); beyond, whole weeks at once ({@link nthBusinessDayAfter}).
+ */
+const WALK_LIMIT = 64;
+
+/**
+ * Weekdays (Monday to Friday) from Monday 1970-01-05 (day 4) to `day`,
+ * extended before it so that `weekdaysThrough(b) - weekdaysThrough(a)`
+ * counts the weekdays in `(a, b]` for any days `a <= b`.
+ */
+function weekdaysThrough(day: number): number {
+  const sinceMonday = day - 4;
+  const weeks = Math.floor(sinceMonday / 7);
+  return 5 * weeks + Math.min(sinceMonday - 7 * weeks + 1, 5);
+}
+
+/** The weekday whose {@link weekdaysThrough} is `count`. */
+function weekdayNumbered(count: number): number {
+  const weeks = Math.floor((count - 1) / 5);
+  return 4 + 7 * weeks + (count - 1 - 5 * weeks);
+}
+
+/**
+ * The local day (days since 1970-01-01) that is the `n`-th business day
+ * after `start`, in time that does not grow with `n`: the `n`-th weekday
+ * is found by arithmetic; the holidays and skipped dates among the days
+ * passed over are counted, and as many weekdays more are taken from there,
+ * until a round passes over none. Rounds are bounded by the days off in
+ * the range.
+ */
+function nthBusinessDayAfter(start: number, n: number, cal: Calendar, zone: Zone): number {
+  const holidays = cal.weekdayHolidays;
+  let from = start;
+  let need = n;
+  for (;;) {
+    const to = weekdayNumbered(weekdaysThrough(from) + need);
+    const off = countIn(holidays, from, to) + skippedWeekdays(zone, from, to, cal.holidays);
+    if (off === 0) return to;
+    from = to;
+    need = off;
+  }
+}
+
+/** How many of the sorted `days` lie in `(from, to]`. */
+function countIn(days: readonly number[], from: number, to: number): number {
+  return upperBound(days, to) - upperBound(days, from);
+}
+
+/** The number of `days` at most `value` (binary search over a sorted list). */
+function upperBound(days: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (days[mid]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * How many weekdays in `(from, to]`, holidays aside, the zone skips (see
+ * {@link dayExists}). Skipping a date takes a jump of the offset by a whole
+ * day, which shows between two samples {@link SAMPLE_DAYS} apart (no zone
+ * has crossed the date line twice within weeks); only around such a jump
+ * are the days looked at one by one.
+ */
+function skippedWeekdays(zone: Zone, from: number, to: number, holidays: ReadonlySet<number>): number {
+  let count = 0;
+  let scanned = from;
+  const last = Math.floor(to / SAMPLE_DAYS);
+  for (let index = Math.floor(from / SAMPLE_DAYS) - 1; index <= last; index++) {
+    if (Math.abs(zone.sampleOffset(index + 1) - zone.sampleOffset(index)) < 12 * HOUR) continue;
+    // the jump lies in this sample; the date it skips is within two days of it
+    const end = Math.min(to, (index + 1) * SAMPLE_DAYS + 2);
+    for (let day = Math.max(scanned, index * SAMPLE_DAYS - 2) + 1; day <= end; day++) {
+      if (isBusinessLocal(day * DAY, holidays) && !dayExists(day * DAY, zone)) count++;
+    }
+    scanned = Math.max(scanned, end);
+  }
+  return count;
 }
 
 // ---------------------------------------------------------------- business days

@@ -112,16 +112,22 @@ export const Comment = createToken({
   group: "comments",
 });
 
+/*
+ * Strings are matched as "unrolled loops" (runs of plain characters between
+ * escapes) rather than `(?:plain|escape)*`: the regular expression engine
+ * keeps a backtracking entry per repetition of a group, and a group per
+ * character overflowed its stack on a string of a few million characters.
+ */
 export const StringLiteral = createToken({
   name: "StringLiteral",
-  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/,
+  pattern: /"[^"\\\r\n]*(?:\\[^\r\n][^"\\\r\n]*)*"/,
   label: "a quoted string",
 });
 
 /** A string missing its closing quote on the same line; reported by `tokenize`. */
 export const UnclosedString = createToken({
   name: "UnclosedString",
-  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*\\?/,
+  pattern: /"[^"\\\r\n]*(?:\\[^\r\n][^"\\\r\n]*)*\\?/,
   label: "a quoted string",
 });
 

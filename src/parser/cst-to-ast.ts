@@ -17,6 +17,7 @@ import type { CstNode, CstElement, IToken } from "chevrotain";
 import type * as C from "./cst.js";
 import type * as A from "../ast.js";
 import { parseDate } from "../calendar.js";
+import { conditionDepth, MAX_CONDITION_DEPTH } from "../ast.js";
 import type { Diagnostic, Span } from "../diagnostics.js";
 import { didYouMean } from "../suggest.js";
 import { singularChannel } from "./names.js";
@@ -205,40 +206,45 @@ function numberValue(node: C.CountCstNode): number {
   return optionalToken(node, "Dash") ? -value : value;
 }
 
-const UNIT_WORDS: Record<string, A.RollingUnit> = {
-  minute: "minutes",
-  minutes: "minutes",
-  hour: "hours",
-  hours: "hours",
-  day: "days",
-  days: "days",
-  week: "weeks",
-  weeks: "weeks",
-};
+/**
+ * The unit words, by spelling. Name tables looked up by user text are maps:
+ * a plain object would also find `constructor` or `toString`.
+ */
+const UNIT_WORDS: ReadonlyMap<string, A.RollingUnit> = new Map([
+  ["minute", "minutes"],
+  ["minutes", "minutes"],
+  ["hour", "hours"],
+  ["hours", "hours"],
+  ["day", "days"],
+  ["days", "days"],
+  ["week", "weeks"],
+  ["weeks", "weeks"],
+]);
 
-const UNIT_ALIASES: Record<string, string> = {
-  min: "minutes",
-  mins: "minutes",
-  m: "minutes",
-  h: "hours",
-  hr: "hours",
-  hrs: "hours",
-  d: "days",
-  w: "weeks",
-  wk: "weeks",
-  wks: "weeks",
-};
+/** Abbreviations people write, with the word to write instead. */
+const UNIT_ALIASES: ReadonlyMap<string, string> = new Map([
+  ["min", "minutes"],
+  ["mins", "minutes"],
+  ["m", "minutes"],
+  ["h", "hours"],
+  ["hr", "hours"],
+  ["hrs", "hours"],
+  ["d", "days"],
+  ["w", "weeks"],
+  ["wk", "weeks"],
+  ["wks", "weeks"],
+]);
 
 function unitOf(node: C.UnitCstNode, ctx: ConvertContext): { unit: A.RollingUnit; word: IToken } {
   const word = firstToken(node);
   if (word === undefined) throw new Missing("unit");
-  const unit = UNIT_WORDS[word.image];
+  const unit = UNIT_WORDS.get(word.image);
   if (unit !== undefined) return { unit, word };
-  const alias = UNIT_ALIASES[word.image.toLowerCase()];
+  const alias = UNIT_ALIASES.get(word.image.toLowerCase());
   const hint =
     alias !== undefined
       ? ` (write \`${alias}\`)`
-      : didYouMean(word.image, Object.keys(UNIT_WORDS)) ||
+      : didYouMean(word.image, UNIT_WORDS.keys()) ||
         " (use minutes, hours, days, weeks or business days)";
   error(ctx, "invalid-duration", `unknown duration unit \`${excerpt(word.image)}\`${hint}`, tSpan(word, ctx));
   return { unit: "days", word };
@@ -357,32 +363,16 @@ function boundedTerms(parts: readonly CstNode[], operator: string, ctx: ConvertC
 }
 
 /**
- * How deep a whole condition's tree may be, counting every `and`, `or`,
- * `not` and parenthesis: nesting and chains are bounded one by one, and
- * together they must stay within what recursive steps can walk.
+ * A condition, its depth bounded ({@link MAX_CONDITION_DEPTH}): nesting and
+ * chains are bounded one by one, and together they must stay within what
+ * recursive steps can walk.
  */
-export const MAX_CONDITION_DEPTH = 200;
-
-/** A condition, its depth bounded ({@link MAX_CONDITION_DEPTH}). */
 export function conditionOf(node: C.ConditionCstNode, ctx: ConvertContext): A.Expr {
   const expr = orOf(node, ctx);
-  if (exprDepth(expr) > MAX_CONDITION_DEPTH) {
+  if (conditionDepth(expr) > MAX_CONDITION_DEPTH) {
     error(ctx, "too-deep", `condition nested more than ${MAX_CONDITION_DEPTH} levels deep, counting each \`and\`, \`or\` and \`not\``, expr.span);
   }
   return expr;
-}
-
-/** The depth of a condition's tree, walked without recursion. */
-function exprDepth(root: A.Expr): number {
-  let deepest = 0;
-  const stack: [A.Expr, number][] = [[root, 1]];
-  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
-    const [expr, depth] = top;
-    if (depth > deepest) deepest = depth;
-    if (expr.kind === "and" || expr.kind === "or") stack.push([expr.left, depth + 1], [expr.right, depth + 1]);
-    else if (expr.kind === "not") stack.push([expr.expr, depth + 1]);
-  }
-  return deepest;
 }
 
 function orOf(node: C.ConditionCstNode, ctx: ConvertContext): A.Expr {
@@ -429,15 +419,16 @@ function atomOf(node: C.AtomCstNode, ctx: ConvertContext): A.Expr {
   return comparisonOf(child(node, "comparison"), ctx);
 }
 
-const COMPARE_OPS: Record<string, A.CompareOp> = {
-  Equal: "==",
-  NotEqual: "!=",
-  LessEqual: "<=",
-  GreaterEqual: ">=",
-  Less: "<",
-  Greater: ">",
-  SingleEqual: "==",
-};
+/** The comparison operators, by token type. */
+const COMPARE_OPS: ReadonlyMap<string, A.CompareOp> = new Map([
+  ["Equal", "=="],
+  ["NotEqual", "!="],
+  ["LessEqual", "<="],
+  ["GreaterEqual", ">="],
+  ["Less", "<"],
+  ["Greater", ">"],
+  ["SingleEqual", "=="],
+]);
 
 function comparisonOf(node: C.ComparisonCstNode, ctx: ConvertContext): A.Expr {
   const span = nodeSpan(node, ctx);
@@ -446,7 +437,7 @@ function comparisonOf(node: C.ComparisonCstNode, ctx: ConvertContext): A.Expr {
   if (opNode !== undefined) {
     const opToken = firstToken(opNode);
     if (opToken === undefined) throw new Missing("operator");
-    const op = COMPARE_OPS[opToken.tokenType.name];
+    const op = COMPARE_OPS.get(opToken.tokenType.name);
     if (op === undefined) throw new Missing("operator");
     if (opToken.tokenType.name === "SingleEqual") {
       error(ctx, "syntax", "use `==` to compare, not `=`", tSpan(opToken, ctx));
@@ -705,7 +696,7 @@ function declaredChannels(root: C.PolicyCstNode): string[] {
   const names: string[] = [];
   for (const item of nodesOf(root, "policyItem")) {
     for (const line of nodesOf(item, "channelsLine")) {
-      for (const list of nodesOf(line, "nameList")) names.push(...tokensOf(list, "Identifier").map((t) => t.image));
+      for (const list of nodesOf(line, "nameList")) for (const t of tokensOf(list, "Identifier")) names.push(t.image);
     }
   }
   return names;
@@ -742,7 +733,7 @@ export function policyOf(root: C.PolicyCstNode, ctx: ConvertContext): A.Draft<A.
       const channels = optionalChild(item, "channelsLine");
       if (channels !== undefined) {
         once("channels", channels);
-        policy.channels.push(...nameList(child(channels, "nameList"), ctx));
+        for (const channel of nameList(child(channels, "nameList"), ctx)) policy.channels.push(channel);
         return;
       }
       const engagement = optionalChild(item, "engagementLine");

@@ -7,7 +7,7 @@
 
 import type { CstNode, IToken } from "chevrotain";
 import type { Policy } from "../ast.js";
-import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import { hasErrors, sortDiagnostics, type Diagnostic, type Span } from "../diagnostics.js";
 import { FILE_START, tokenize, tokenSpan, type TextOrigin } from "../lexer/index.js";
 import { policyOf, type ConvertContext } from "./cst-to-ast.js";
 import type { PolicyCstNode } from "./cst.js";
@@ -26,6 +26,35 @@ export interface ParseDslResult {
   policy: Policy | undefined;
   /** Every error found, sorted by position. */
   diagnostics: Diagnostic[];
+}
+
+/**
+ * The longest policy text read, in characters (half a megabyte): far
+ * beyond any cadence (the examples are a few kilobytes; 20,000 channels
+ * take 150 kB, 10,000 transitions 300 kB), and a bound on what parsing may
+ * cost (the YAML reader takes about a second per megabyte).
+ */
+export const MAX_POLICY_LENGTH = 500_000;
+
+/** The `too-large` diagnostic for a text longer than {@link MAX_POLICY_LENGTH}, at the first character past it; undefined for a text within it. */
+export function tooLarge(text: string, file?: string): Diagnostic | undefined {
+  if (text.length <= MAX_POLICY_LENGTH) return undefined;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < MAX_POLICY_LENGTH; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  const column = MAX_POLICY_LENGTH - lineStart + 1;
+  const span: Span = { line, column, endLine: line, endColumn: column, offset: MAX_POLICY_LENGTH, endOffset: MAX_POLICY_LENGTH + 1 };
+  if (file !== undefined) span.file = file;
+  const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return {
+    severity: "error",
+    code: "too-large",
+    message: `the policy is ${count(text.length)} characters long: at most ${count(MAX_POLICY_LENGTH)}`,
+    span,
+  };
 }
 
 /** At most this many diagnostics are reported for one text. */
@@ -48,6 +77,13 @@ function nestingLimit(tokens: readonly IToken[]): IToken | undefined {
   return undefined;
 }
 
+/** A span of nothing at `origin`. */
+export function startOf(origin: TextOrigin): Span {
+  const span: Span = { line: origin.line, column: origin.column, endLine: origin.line, endColumn: origin.column, offset: origin.offset, endOffset: origin.offset };
+  if (origin.file !== undefined) span.file = origin.file;
+  return span;
+}
+
 /** The outcome of running one entry rule over a piece of text. */
 export interface EntryResult {
   cst: CstNode | undefined;
@@ -63,7 +99,7 @@ export function runEntryRule(entry: EntryRule, text: string, origin: TextOrigin)
   const context: ConvertContext = { diagnostics: [], declared: [] };
   if (origin.file !== undefined) context.file = origin.file;
   const { tokens, comments, diagnostics } = tokenize(text, origin);
-  context.diagnostics.push(...diagnostics);
+  for (const diagnostic of diagnostics) context.diagnostics.push(diagnostic);
   const tooDeep = nestingLimit(tokens);
   if (tooDeep !== undefined) {
     context.diagnostics.push({
@@ -82,11 +118,12 @@ export function runEntryRule(entry: EntryRule, text: string, origin: TextOrigin)
     // Nesting is bounded above; a stack overflow here would still be a text too deep to read, not a crash.
     if (!(e instanceof RangeError)) throw e;
     grammar.input = [];
-    context.diagnostics.push({ severity: "error", code: "too-deep", message: "the text is nested too deeply to read" });
+    context.diagnostics.push({ severity: "error", code: "too-deep", message: "the text is nested too deeply to read", span: startOf(origin) });
     return { cst: undefined, context, comments };
   }
   const syntax = syntaxDiagnostics(grammar.errors, tokens, origin.file);
-  context.diagnostics.push(...syntax);
+  // an error with no token to point at (a text of nothing but characters the lexer refused) points at the text's start
+  for (const diagnostic of syntax) context.diagnostics.push(diagnostic.span === undefined ? { ...diagnostic, span: startOf(origin) } : diagnostic);
   grammar.input = [];
   return { cst, context, comments };
 }
@@ -112,6 +149,8 @@ export function settle(syntaxCount: number, diagnostics: Diagnostic[]): Diagnost
 
 /** Parses a `.heed` policy. Never throws; a policy is returned only when there is no error. */
 export function parseDsl(text: string, options: ParseDslOptions = {}): ParseDslResult {
+  const large = tooLarge(text, options.file);
+  if (large !== undefined) return { policy: undefined, diagnostics: [large] };
   const origin: TextOrigin = { ...FILE_START };
   if (options.file !== undefined) origin.file = options.file;
   const { cst, context, comments } = runEntryRule("policy", text, origin);
@@ -134,7 +173,7 @@ export function parseDsl(text: string, options: ParseDslOptions = {}): ParseDslR
   }
   const diagnostics = settle(syntaxCount, context.diagnostics);
   if (policy === undefined && !hasErrors(diagnostics)) {
-    diagnostics.push({ severity: "error", code: "syntax", message: "expected a policy: `cadence \"NAME\" { ... }`" });
+    diagnostics.push({ severity: "error", code: "syntax", message: "expected a policy: `cadence \"NAME\" { ... }`", span: startOf(origin) });
   }
   return { policy: hasErrors(diagnostics) ? undefined : policy, diagnostics };
 }

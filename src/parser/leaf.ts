@@ -21,7 +21,7 @@ import type {
   Window,
 } from "../ast.js";
 import { hasErrors, type Diagnostic, type Span } from "../diagnostics.js";
-import type { TextOrigin } from "../lexer/index.js";
+import { excerpt, type TextOrigin } from "../lexer/index.js";
 import {
   afterTriggerOf,
   channelSetOf,
@@ -32,7 +32,7 @@ import {
   windowOf,
   type ConvertContext,
 } from "./cst-to-ast.js";
-import { runEntryRule, settle } from "./dsl.js";
+import { runEntryRule, settle, startOf } from "./dsl.js";
 import type { EntryRule } from "./grammar.js";
 import type { CstNode, IToken } from "chevrotain";
 import type * as C from "./cst.js";
@@ -84,7 +84,7 @@ function leaf<T>(
   }
   const diagnostics = settle(syntaxCount, context.diagnostics);
   if (value === undefined && !hasErrors(diagnostics)) {
-    const diagnostic: Diagnostic = { severity: "error", code: "syntax", message: `could not read \`${text}\`` };
+    const diagnostic: Diagnostic = { severity: "error", code: "syntax", message: `could not read \`${excerpt(text)}\``, span: startOf(origin) };
     diagnostics.push(diagnostic);
   }
   return { value: hasErrors(diagnostics) ? undefined : value, diagnostics };

@@ -19,4 +19,4 @@ export function singularChannel(name: string, declared: readonly string[]): stri
   return name;
 }
 
-export { didYouMean, editDistance, suggest } from "../suggest.js";
+export { didYouMean, editDistance, MAX_CANDIDATES, MAX_SUGGESTIONS, suggest, Suggestions } from "../suggest.js";

@@ -40,6 +40,7 @@ import {
   parseWindowText,
   type LeafResult,
 } from "./leaf.js";
+import { MAX_DIAGNOSTICS, tooLarge } from "./dsl.js";
 import { didYouMean, suggest } from "../suggest.js";
 import { singularChannel } from "./names.js";
 import { POLICY_SCHEMA } from "./yaml-schema.js";
@@ -71,18 +72,121 @@ function schemaValidator(): ValidateFunction {
 
 /** Parses a `.heed.yaml` policy. Never throws; a policy is returned only when there is no error. */
 export function parseYamlPolicy(text: string, options: ParseYamlOptions = {}): ParseYamlResult {
+  const large = tooLarge(text, options.file);
+  if (large !== undefined) return { policy: undefined, diagnostics: [large] };
+  const deep = tooDeepAt(text);
+  if (deep !== undefined) {
+    const span = new Reader(text, lineCounterOf(text), options.file).spanAt(deep, deep);
+    return { policy: undefined, diagnostics: [{ severity: "error", code: "too-deep", message: `the YAML is nested more than ${MAX_YAML_DEPTH} levels deep`, span }] };
+  }
+  // The YAML reader makes an Error for every problem it finds, thousands on
+  // a long broken line, and capturing their stacks cost seconds; nothing
+  // reads them. Set back before returning, whatever happens.
+  // V8's own setting (Node and Chromium); elsewhere an ordinary property, read and set back alike.
+  const errors = Error as { stackTraceLimit?: number };
+  const stackTraceLimit = errors.stackTraceLimit;
+  errors.stackTraceLimit = 0;
   try {
     return parseUnguarded(text, options);
   } catch (error) {
     // A bug must not surface as a stack trace in front of a user: report it as a diagnostic.
-    const message = error instanceof Error ? error.message : String(error);
     const span: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
     if (options.file !== undefined) span.file = options.file;
+    if (error instanceof RangeError) {
+      return { policy: undefined, diagnostics: [{ severity: "error", code: "too-deep", message: "the YAML is nested too deeply to read", span }] };
+    }
+    const message = error instanceof Error ? error.message : String(error);
     return {
       policy: undefined,
       diagnostics: [{ severity: "error", code: "internal", message: `could not read the policy: ${message}`, span }],
     };
+  } finally {
+    errors.stackTraceLimit = stackTraceLimit;
   }
+}
+
+/** How deep maps, lists and flow collections may nest in a YAML policy (a policy needs five levels). */
+export const MAX_YAML_DEPTH = 64;
+
+function lineCounterOf(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines.addNewLine(i + 1);
+  return lines;
+}
+
+/**
+ * The offset where a YAML text first nests deeper than {@link MAX_YAML_DEPTH}
+ * levels below its top map, if it does: block levels (lines indented
+ * further, and each \`- \` that opens a list on a line) plus open flow
+ * brackets, outside quotes and comments. The YAML reader recurses per level
+ * and took seconds, then overflowed its stack, on a few hundred thousand
+ * brackets; a scan of the text answers first, in one pass.
+ */
+function tooDeepAt(text: string): number | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let quote = "";
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== "") {
+      if (quote === '"' && c === "\\") i++;
+      else if (c === quote) {
+        if (quote === "'" && text[i + 1] === "'") i++;
+        else quote = "";
+      }
+      continue;
+    }
+    if (lineStart && flow === 0) {
+      // the indentation of a line with content, then the `- ` entries opening lists on it
+      let at = i;
+      while (text[at] === " ") at++;
+      const first = text[at];
+      if (first === undefined || first === "\n" || first === "\r" || first === "#") {
+        i = at - 1;
+        lineStart = false;
+        continue;
+      }
+      while (indents.length > 0 && indents[indents.length - 1]! >= at - i) indents.pop();
+      indents.push(at - i);
+      while (text[at] === "-" && (text[at + 1] === " " || text[at + 1] === "\t")) {
+        at += 2;
+        while (text[at] === " ") at++;
+        indents.push(at - i);
+      }
+      if (indents.length - 1 > MAX_YAML_DEPTH) return at;
+      i = at - 1;
+      lineStart = false;
+      continue;
+    }
+    const before = i === 0 ? "\n" : text[i - 1]!;
+    switch (c) {
+      case "\n":
+        lineStart = true;
+        break;
+      case "#":
+        if (before === " " || before === "\t" || before === "\n") {
+          while (i + 1 < text.length && text[i + 1] !== "\n") i++;
+        }
+        break;
+      case '"':
+      case "'":
+        // a quote opens a scalar only at its start (`Bob's` is plain text)
+        if (" \t\n[{,:-".includes(before)) quote = c;
+        break;
+      case "[":
+      case "{":
+        flow++;
+        if (Math.max(indents.length - 1, 0) + flow > MAX_YAML_DEPTH) return i;
+        break;
+      case "]":
+      case "}":
+        flow = Math.max(0, flow - 1);
+        break;
+    }
+  }
+  return undefined;
 }
 
 function parseUnguarded(text: string, options: ParseYamlOptions): ParseYamlResult {
@@ -91,12 +195,13 @@ function parseUnguarded(text: string, options: ParseYamlOptions): ParseYamlResul
   const reader = new Reader(text, lineCounter, options.file);
   const lines = new Set<number>();
   for (const error of doc.errors) {
-    const diagnostic = reader.yamlError(doc, error.code, error.message, error.pos);
-    // One message per line: the ones after the first follow from it.
-    const line = diagnostic.span?.line ?? 0;
+    // One message per line: the ones after the first follow from it. The line is known from the
+    // error's position; the message (which may look around the text) is made only for the first.
+    const line = lineCounter.linePos(Math.min(error.pos[0], text.length)).line;
     if (lines.has(line)) continue;
     lines.add(line);
-    reader.diagnostics.push(diagnostic);
+    reader.diagnostics.push(reader.yamlError(doc, error.code, error.message, error.pos));
+    if (reader.diagnostics.length >= MAX_DIAGNOSTICS) break;
   }
   if (reader.diagnostics.length > 0) return { policy: undefined, diagnostics: sortDiagnostics(reader.diagnostics) };
 
@@ -149,12 +254,12 @@ function yamlComments(text: string): [number, string][] {
 
 // ------------------------------------------------------------ messages
 
-const YAML_MESSAGES: Record<string, string> = {
-  TAB_AS_INDENT: "tabs are not allowed as indentation; indent with spaces",
-  BAD_INDENT: "bad indentation",
-  MULTILINE_IMPLICIT_KEY: "a key must be on a single line (is a `:` or a closing quote missing?)",
-  BLOCK_AS_IMPLICIT_KEY: "bad indentation or a missing line break before a nested map or list",
-};
+const YAML_MESSAGES: ReadonlyMap<string, string> = new Map([
+  ["TAB_AS_INDENT", "tabs are not allowed as indentation; indent with spaces"],
+  ["BAD_INDENT", "bad indentation"],
+  ["MULTILINE_IMPLICIT_KEY", "a key must be on a single line (is a `:` or a closing quote missing?)"],
+  ["BLOCK_AS_IMPLICIT_KEY", "bad indentation or a missing line break before a nested map or list"],
+]);
 
 /** The word for what a value is, for `expected X, got Y`. */
 function describe(value: unknown): string {
@@ -184,14 +289,14 @@ function contextOf(path: readonly string[]): string {
 
 /** Which keys belong to which rule form, for the front end's own form checks. */
 const NEVER_KEYS = new Set(["id", "never", "tagged", "without", "after", "within", "of", "where", "when"]);
-const FORM_KEYS: Record<string, ReadonlySet<string>> = {
-  never: NEVER_KEYS,
-  atMost: new Set(["id", "atMost", "of", "per"]),
-  atLeast: new Set(["id", "atLeast", "between"]),
-  quietHours: new Set(["id", "quietHours", "for"]),
-  onlyBusinessDays: new Set(["id", "onlyBusinessDays", "for"]),
-};
-const FORMS = Object.keys(FORM_KEYS);
+const FORM_KEYS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ["never", NEVER_KEYS],
+  ["atMost", new Set(["id", "atMost", "of", "per"])],
+  ["atLeast", new Set(["id", "atLeast", "between"])],
+  ["quietHours", new Set(["id", "quietHours", "for"])],
+  ["onlyBusinessDays", new Set(["id", "onlyBusinessDays", "for"])],
+]);
+const FORMS = [...FORM_KEYS.keys()];
 
 // ------------------------------------------------------------ the reader
 
@@ -242,7 +347,7 @@ class Reader {
   }
 
   yamlError(doc: Document, code: string, message: string, pos: [number, number]): Diagnostic {
-    let text = YAML_MESSAGES[code];
+    let text = YAML_MESSAGES.get(code);
     // An unclosed quote or bracket is reported where the text ends: point at where it opens.
     const unclosedQuote = code === "MISSING_CHAR" && /quote/i.test(message);
     const unclosedFlow = code === "BAD_INDENT" && /Flow (sequence|map)/.test(message);
@@ -252,7 +357,7 @@ class Reader {
     }
     if (code === "MISSING_CHAR" && /quote/i.test(message)) text = "missing closing quote";
     else if (code === "DUPLICATE_KEY") {
-      const line = this.text.slice(pos[0]).split(/[:\n]/)[0]?.trim() ?? "";
+      const line = this.text.slice(pos[0], pos[0] + 200).split(/[:\n]/)[0]?.trim() ?? "";
       text = line === "" ? "duplicate key" : `duplicate key \`${line}\``;
     } else if (code === "BAD_INDENT" && /Flow sequence/.test(message)) text = "a list opened with `[` must be closed with `]` (or is indented too little)";
     else if (code === "BAD_INDENT" && /Flow map/.test(message)) text = "a map opened with `{` must be closed with `}` (or is indented too little)";
@@ -298,7 +403,9 @@ class Reader {
 
   schemaErrors(doc: Document, errors: readonly ErrorObject[]): void {
     const reported = new Set<string>();
-    const report = (message: string, span: Span | undefined): void => {
+    const report = (message: string, given: Span | undefined): void => {
+      // every message has a place: the top of the document when the node has none
+      const span = given ?? this.spanOf(doc.contents) ?? this.spanAt(0, 0);
       const key = `${span?.offset ?? -1}:${message}`;
       if (reported.has(key)) return;
       reported.add(key);
@@ -337,7 +444,8 @@ class Reader {
           const field = String((error.params as { additionalProperty: string }).additionalProperty);
           const properties = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
           const where = contextOf(path);
-          const keyNode = isMap(node) ? findPair(node, field)?.key : undefined;
+          // a key written as nothing (`{: x}`) is the field `""`; it is pointed at by its map
+          const keyNode = (isMap(node) ? findPair(node, field)?.key : undefined) ?? node;
           if (properties.length === 0) report(`unknown field \`${field}\` in ${where}`, this.spanOf(keyNode as YamlNode | undefined));
           else report(`unknown field \`${field}\` in ${where}${didYouMean(field, properties)}`, this.spanOf(keyNode as YamlNode | undefined));
           break;
@@ -407,7 +515,7 @@ class Reader {
     if (!isScalar(node) || typeof node.value !== "string") return undefined;
     const { text, origin } = this.leafSource(node);
     const result = parse(text, origin);
-    this.diagnostics.push(...result.diagnostics);
+    for (const diagnostic of result.diagnostics) this.diagnostics.push(diagnostic);
     return result.value;
   }
 
@@ -649,7 +757,7 @@ class Reader {
     const form = forms[0]!;
     let misplaced = false;
     for (const [key, field] of f) {
-      if (!FORM_KEYS[form]!.has(key) && knownRuleKey(key)) {
+      if (!FORM_KEYS.get(form)!.has(key) && knownRuleKey(key)) {
         this.error(`\`${key}\` does not go with \`${form}\``, this.spanOf(field.key));
         misplaced = true;
       }
@@ -783,8 +891,9 @@ const LEAF_PATTERNS = new Set<string>([
   POLICY_SCHEMA.definitions.rule.properties.quietHours.title,
 ]);
 
+/** A key of some rule form (an own property of the schema: `constructor` is none). */
 function knownRuleKey(key: string): boolean {
-  return key in POLICY_SCHEMA.definitions.rule.properties;
+  return Object.hasOwn(POLICY_SCHEMA.definitions.rule.properties, key);
 }
 
 /** An `anyOf` that only says which keys make up a form (rules, transitions). */

@@ -163,7 +163,8 @@ describe("analyzePolicy", () => {
     const time = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 1, 15, 30, 59));
     const text = ([h, m]: [number, number]): string => `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`;
     fc.assert(
-      fc.property(fc.array(fc.tuple(time, time), { minLength: 1, maxLength: 5 }), (spans) => {
+      // quiet hours from a time to the same time are an error (`empty-quiet-hours`), never analysed
+      fc.property(fc.array(fc.tuple(time, time).filter(([s, e]) => s[0] !== e[0] || s[1] !== e[1]), { minLength: 1, maxLength: 5 }), (spans) => {
         const minutes = new Set<number>();
         for (const [[sh, sm], [eh, em]] of spans) {
           for (let m = sh * 60 + sm; m !== eh * 60 + em; m = (m + 1) % 1440) minutes.add(m);

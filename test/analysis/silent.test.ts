@@ -140,7 +140,8 @@ describe("analyzeSilentContact", () => {
           const next = report.visits[i + 1];
           if (next !== undefined) expect(v.leftAt).toBe(next.enteredAt);
         });
-        expect(describeSilentContact(report)).toMatch(/^(a silent contact |nothing holds the sender back: a silent contact )/);
+        // a policy whose `when` transitions loop can spend the budget before the horizon
+        expect(describeSilentContact(report)).toMatch(/^(a silent contact |nothing holds the sender back: a silent contact |the policy is too large to follow a silent contact )/);
       }),
       { numRuns: 15 },
     );

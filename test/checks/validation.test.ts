@@ -16,8 +16,10 @@ import type {
   Trigger,
 } from "../../src/ast.js";
 import type { Diagnostic, Span } from "../../src/diagnostics.js";
-import { hasErrors } from "../../src/diagnostics.js";
+import { hasErrors, HeedPolicyError } from "../../src/diagnostics.js";
 import { validatePolicy } from "../../src/checks/index.js";
+import { compile } from "../../src/engine/index.js";
+import { parsePolicy } from "../../src/parser/index.js";
 import { policyArbitrary } from "../engine/arbitraries.js";
 
 // ---------------------------------------------------------------- AST builders with spans
@@ -359,13 +361,16 @@ describe("validatePolicy", () => {
       expect(withCode(basePolicy({ rules: [quiet(tod(0, 0, 10, 15), tod(23, 59, 10, 24))] }), "invalid-time")).toEqual([]);
     });
 
-    it("empty-quiet-hours: a warning when start equals end, and the policy still compiles", () => {
+    it("empty-quiet-hours: an error when start equals end, as docs/language.md says (issue 14: it was a warning)", () => {
       const rule: Rule = { kind: "quiet-hours", start: tod(21, 0, 10, 15), end: tod(21, 0, 10, 24), span: at(10, 3, 30) };
       const diagnostics = validatePolicy(basePolicy({ rules: [rule] }));
       expect(diagnostics.map((d) => [d.severity, d.code, where(d), d.message])).toEqual([
-        ["warning", "empty-quiet-hours", "10:3", "quiet hours from `21:00` to `21:00` cover no time"],
+        ["error", "empty-quiet-hours", "10:3", "quiet hours from `21:00` to `21:00` cover no time"],
       ]);
-      expect(hasErrors(diagnostics)).toBe(false);
+      expect(hasErrors(diagnostics)).toBe(true);
+      expect(() => compile(basePolicy({ rules: [rule] }))).toThrow(HeedPolicyError);
+      const parsed = parsePolicy(`cadence "p" {\n  channels email\n  quiet hours 09:00 to 09:00\n}\n`);
+      expect(parsed.diagnostics.map((d) => [d.severity, d.code, where(d)])).toEqual([["error", "empty-quiet-hours", "3:3"]]);
       const fine: Rule = { ...rule, end: tod(8, 0, 10, 24) };
       expect(validatePolicy(basePolicy({ rules: [fine] }))).toEqual([]);
     });

@@ -414,3 +414,25 @@ describe("combining", () => {
     expect(decide(p, [], "2026-03-03T23:00:00-05:00", { channel: "email" }).reasons[0]).toMatchObject({ rule: "night", span: { line: 7 } });
   });
 });
+
+describe("quiet hours that cover the whole day", () => {
+  // Following a deferral used to step from one quiet-hours end to the next for a year: 5 s per decision with 2,000 rules.
+  const allDay = [r.quiet("00:00", "12:00", "call"), r.quiet("11:00", "23:00", "call"), r.quiet("22:30", "00:30", "call")];
+  const p = policy("p", {
+    channels: ["email", "call"],
+    stages: [stage("open", { start: true, rules: allDay, transitions: [t.elapsed("3 days", "later")] }), stage("later", {})],
+  });
+
+  it("defer a touch to the stage's next timer, where it is allowed", () => {
+    const d = decide(p, [touch("email", "2026-03-02T10:00:00-05:00")], "2026-03-02T11:00:00-05:00", { channel: "call" });
+    expect([d.verdict, d.notBefore, d.reasons.map((x) => x.code)]).toEqual(["defer", "2026-03-05T15:00:00Z", ["quiet-hours", "quiet-hours"]]);
+    const email = decide(p, [touch("email", "2026-03-02T10:00:00-05:00")], "2026-03-02T11:00:00-05:00", { channel: "email" });
+    expect(email.verdict).toBe("allow");
+  });
+
+  it("deny with no-window when no timer leaves the stage, however many rules cover it", () => {
+    const rules = Array.from({ length: 2_000 }, (_, i) => r.quiet(`${String(i % 24).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}`, `${String((i + 1) % 24).padStart(2, "0")}:30`));
+    const d = decide(policy("q", { channels: ["email"], rules }), [], "2026-03-02T11:00:00-05:00", { channel: "email" });
+    expect([d.verdict, d.reasons[d.reasons.length - 1]!.code]).toEqual(["deny", "no-window"]);
+  });
+});

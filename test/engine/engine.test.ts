@@ -105,7 +105,7 @@ describe("incremental start / step / decide", () => {
     }
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
     expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThan(600);
-    expect((s.recentIds as string[]).length).toBe(256);
+    expect((s.recent as [string, string][]).length).toBe(256);
   });
 
   it("never changes the snapshot it is handed: decide and step work on what they need to change", () => {

@@ -108,7 +108,7 @@ describe("incremental input errors", () => {
   });
 
   it("refuses something that is not a snapshot of this engine", () => {
-    const e = failure(() => engine.decide({ format: "heed-snapshot/2" }, { channel: "email" }, "2026-03-04T10:00:00Z"));
+    const e = failure(() => engine.decide({ format: "heed-snapshot/3" }, { channel: "email" }, "2026-03-04T10:00:00Z"));
     expect([e.code, e.field]).toEqual(["invalid-snapshot", "snapshot"]);
   });
 
@@ -123,9 +123,11 @@ describe("incremental input errors", () => {
     e.step(e.start({ id: "c", timezone: "UTC" }, "2026-03-02T09:00:00Z"), { type: "touch", channel: "call", at: "2026-03-02T09:00:00Z" });
 
   it("refuses a snapshot of the earlier format, saying to rebuild it", () => {
-    const e = failure(() => engine.decide({ format: "heed-snapshot/1" } as never, { channel: "email" }, "2026-03-04T10:00:00Z"));
-    expect([e.code, e.field]).toEqual(["stale-snapshot", "snapshot.format"]);
-    expect(e.message).toBe("the snapshot is in the format `heed-snapshot/1`, this engine reads `heed-snapshot/2`: rebuild it by stepping the contact's history again");
+    for (const format of ["heed-snapshot/1", "heed-snapshot/2"]) {
+      const e = failure(() => engine.decide({ format } as never, { channel: "email" }, "2026-03-04T10:00:00Z"));
+      expect([e.code, e.field]).toEqual(["stale-snapshot", "snapshot.format"]);
+      expect(e.message).toBe(`the snapshot is in the format \`${format}\`, this engine reads \`heed-snapshot/3\`: rebuild it by stepping the contact's history again`);
+    }
   });
 
   it("refuses a snapshot built under another version of the policy, naming both versions", () => {

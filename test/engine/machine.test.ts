@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 
-import { HeedPolicyError } from "../../src/diagnostics.js";
+import { HeedInputError, HeedPolicyError } from "../../src/diagnostics.js";
 import { compile, compileIr } from "../../src/engine/index.js";
 import type { Contact, HistoryEvent } from "../../src/model.js";
+import { parsePolicy } from "../../src/parser/index.js";
 import { c, inbound, policy, r, stage, t } from "./build.js";
 
 const NY: Contact = { id: "c1", timezone: "America/New_York" };
@@ -281,4 +282,151 @@ describe("compile", () => {
     expect(ir.stages).toEqual([{ name: "active", final: false, allow: null, rules: [], transitions: [] }]);
     expect(stageAt(policy("p", { channels: chans }), [], "2026-03-03T12:00:00Z")).toBe("active");
   });
+});
+
+describe("a timer that is not a number ends the walk (issue 14: `ignoreWindow: 3 toString` pinned the CPU)", () => {
+  // The unit `toString` was read from a plain object, so the ignore window
+  // was `3 * undefined` ms: every touch queued a NaN timer, and since NaN
+  // equals nothing the timer was never taken off the queue nor passed.
+  const source = policy("p", { channels: chans, ignoreWindow: "3 days" });
+  const ir = compileIr(source);
+
+  it("a checked policy whose unit is then made no unit fails loudly at the first touch instead of looping", () => {
+    // `compile` trusts a policy the checks stage passed: change it after the checks, as a bug in a caller could
+    const checked = parsePolicy(`cadence "p" {\n  channels email, call\n  ignore window 3 days\n}\n`).policy!;
+    (checked.ignoreWindow as { unit: string }).unit = "toString";
+    const bad = compile(checked);
+    const input = { contact: NY, history: [touch("email", "2026-03-02T12:00:00Z")], touch: { channel: "email" }, at: "2026-03-03T12:00:00Z" };
+    expect(() => bad.evaluate(input)).toThrow("unknown duration unit `toString`");
+  });
+
+  it("a NaN timer left in a state is passed over, and processing ends", async () => {
+    const { enterPolicy, advance } = await import("../../src/engine/machine.js");
+    const { makeRuntime } = await import("../../src/engine/runtime.js");
+    const { makeContext } = await import("../../src/engine/context.js");
+    const { ZoneTable } = await import("../../src/engine/time.js");
+    const rt = makeRuntime(ir, source, new ZoneTable());
+    const ctx = makeContext(rt, NY);
+    const st = enterPolicy(rt, ctx, Date.UTC(2026, 2, 2));
+    st.pending.push(Number.NaN);
+    advance(rt, ctx, st, Date.UTC(2026, 3, 2));
+    expect([st.stage, st.ignored, st.through]).toEqual(["active", 0, Date.UTC(2026, 3, 2)]);
+  });
+});
+
+describe("loops of timers are passed over whole periods at a time (issue 14: `after 24 minutes move to SAME` over years hung evaluate)", () => {
+  const loop = policy("loop", {
+    channels: chans,
+    stages: [
+      stage("a", {
+        start: true,
+        rules: [r.atMost(1, "email", "day")],
+        transitions: [t.elapsed("7 minutes", "b"), t.when({ kind: "compare", op: ">", left: { kind: "path", segments: ["time_in_stage"] }, right: { kind: "duration", amount: 10, unit: "minutes" } }, "b")],
+      }),
+      stage("b", { allow: ["call"], transitions: [t.elapsed("5 minutes", "a")] }),
+    ],
+  });
+
+  it("answers as the reference interpreter, which replays every timer, at instants over a month", async () => {
+    const { referenceEvaluate } = await import("../reference/interpreter.js");
+    const engine = compile(loop);
+    const history = [touch("email", "2026-03-02T12:00:00Z"), touch("call", "2026-03-02T12:09:00Z")];
+    for (let minutes = 0; minutes < 30 * 1440; minutes += 1013) {
+      for (const channel of ["email", "call"]) {
+        const input = { contact: NY, history, touch: { channel }, at: new Date(Date.parse("2026-03-02T12:10:00Z") + minutes * 60_000).toISOString() };
+        const mine = engine.evaluate(input);
+        const theirs = referenceEvaluate(loop, input);
+        expect([mine.verdict, mine.stage, mine.notBefore, mine.reasons.map((x) => x.code)], input.at).toEqual([
+          theirs.verdict,
+          theirs.stage,
+          theirs.notBefore,
+          theirs.reasons.map((x) => x.code),
+        ]);
+      }
+    }
+  });
+
+  it("decides across eight thousand years of a one-minute loop, and says so once in the timeline", () => {
+    const minute = policy("minute", { channels: chans, stages: [stage("a", { start: true, transitions: [t.elapsed("1 minute", "a")] })] });
+    const engine = compile(minute);
+    const input = { contact: NY, history: [touch("email", "2000-01-01T00:00:00Z")], touch: { channel: "email" }, at: "9999-12-31T23:59:30Z" };
+    expect(engine.evaluate(input).stage).toBe("a");
+    const timeline = engine.explain(input).timeline;
+    expect(timeline.length).toBeLessThan(10);
+    expect(timeline.map((x) => [x.at, x.cause])).toContainEqual([
+      "9999-12-31T23:59:00Z",
+      expect.stringMatching(/^the same loop of timers, \d+ more times since 2000-01-01T00:02:00Z$/),
+    ]);
+  });
+});
+
+describe("a loop of timers counted in business days is followed at most 2,000 timers at a time", () => {
+  const daily = policy("daily", {
+    channels: chans,
+    timezone: "America/New_York",
+    stages: [stage("a", { start: true, transitions: [t.elapsed("1 business day", "a")] })],
+  });
+  const engine = compile(daily);
+
+  it("six years of a stage restarted every business day are followed", () => {
+    const d = engine.evaluate({ contact: NY, history: [touch("email", "2020-03-02T15:00:00Z")], touch: { channel: "email" }, at: "2026-03-02T16:00:00Z" });
+    expect(d.stage).toBe("a");
+  });
+
+  it("eight thousand years are refused with a typed input error naming `at` (was: an evaluation that never ended)", () => {
+    let error: unknown;
+    try {
+      engine.evaluate({ contact: NY, history: [touch("email", "2020-03-02T15:00:00Z")], touch: { channel: "email" }, at: "9999-12-31T12:00:00Z" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(HeedInputError);
+    const e = error as HeedInputError;
+    expect([e.code, e.field]).toEqual(["too-many-timers", "at"]);
+    expect(e.message).toBe(
+      "the `after` transitions of policy `daily` would fire more than 2,000 times before 9999-12-31T12:00:00Z (a loop counted in business days, over years): decide nearer the contact's history",
+    );
+  });
+});
+
+describe("a deferral over a loop of stage restarts is found without stepping through each restart", () => {
+  // 30 weeks of `after 7 minutes move to SAME`: 43,200 restarts per deferral, 21 s for a year's silent contact before
+  const restarting = policy("restarting", {
+    channels: chans,
+    timezone: "America/New_York",
+    stages: [
+      stage("a", {
+        start: true,
+        rules: [r.atLeast("20 days", "email"), r.quiet("20:00", "08:00", "call")],
+        transitions: [t.elapsed("12 minutes", "a"), t.touches(3, "b")],
+      }),
+      stage("b", { transitions: [t.elapsed("9 minutes", "b")] }),
+    ],
+    rules: [r.atMost(1, "call", "day")],
+  });
+
+  it("answers as the reference interpreter, which steps through every restart", async () => {
+    const { referenceEvaluate } = await import("../reference/interpreter.js");
+    const engine = compile(restarting);
+    const histories = [
+      [touch("email", "2026-03-02T12:00:00Z")],
+      [touch("email", "2026-03-02T12:00:00Z"), touch("call", "2026-03-02T15:00:00Z")],
+      [touch("email", "2026-03-02T12:00:00Z"), touch("call", "2026-03-02T15:00:00Z"), touch("email", "2026-03-03T15:00:00Z")],
+    ];
+    for (const history of histories) {
+      for (const at of ["2026-03-04T01:00:00Z", "2026-03-10T17:30:00Z", "2026-03-22T11:59:00Z"]) {
+        for (const channel of ["email", "call"]) {
+          const input = { contact: NY, history, touch: { channel }, at };
+          const mine = engine.evaluate(input);
+          const theirs = referenceEvaluate(restarting, input);
+          expect([mine.verdict, mine.stage, mine.notBefore, mine.reasons.map((x) => x.code)], `${channel} at ${at} after ${history.length}`).toEqual([
+            theirs.verdict,
+            theirs.stage,
+            theirs.notBefore,
+            theirs.reasons.map((x) => x.code),
+          ]);
+        }
+      }
+    }
+  }, 120_000);
 });

@@ -30,8 +30,10 @@ function processed(history: readonly HistoryEvent[], at: string): HistoryEvent[]
   const kept: HistoryEvent[] = [];
   for (const e of history) {
     if (e.id !== undefined) {
-      if (seen.has(e.id)) continue;
-      seen.add(e.id);
+      // one event per type and id
+      const identity = JSON.stringify([e.type, e.id]);
+      if (seen.has(identity)) continue;
+      seen.add(identity);
     }
     if (Date.parse(e.at) <= Date.parse(at)) kept.push(e);
   }

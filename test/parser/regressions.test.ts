@@ -69,3 +69,22 @@ describe("fuzz regressions", () => {
     expect(formatPolicy(parseDsl(once).policy!)).toBe(once);
   });
 });
+
+/** Findings of the hostile-input runs of `scripts/fuzz.ts` (seed 101): every diagnostic has a position. */
+describe("hostile-input regressions", () => {
+  it("a YAML key written as nothing (`{: x}`) is an unknown field at its map (input 12286)", async () => {
+    const { parsePolicy } = await import("../../src/parser/index.js");
+    const text = "cadence: p\nchannels: [call]\nrules:\n  - {: x, atMost: 3, of: calls, per: 24 hours }\n";
+    expect(parsePolicy(text, { format: "yaml" }).diagnostics.map((d) => [d.code, d.span?.line, d.span?.column, d.message])).toEqual([
+      ["schema", 4, 5, "unknown field `` in a rule"],
+    ]);
+  });
+
+  it("a leaf value of nothing but characters the lexer refuses points at the value (input 2039)", async () => {
+    const { parsePolicy } = await import("../../src/parser/index.js");
+    const text = "cadence: p\nchannels: [email]\nrules:\n  - { quietHours: 21:00-08:00, for: \"名前\" }\n";
+    const diagnostics = parsePolicy(text, { format: "yaml" }).diagnostics;
+    expect(diagnostics.every((d) => d.span !== undefined && d.span.line === 4)).toBe(true);
+    expect(diagnostics.map((d) => d.message)).toContain("expected channels (names, `any` or `touches`)");
+  });
+});

@@ -182,6 +182,7 @@ function reason(v: RuleVerdict): Reason {
 // ---------------------------------------------------------------- history
 
 function normalise(history: readonly HistoryEvent[], at: number): RefEvent[] {
+  // an event's identity is its type (as sent) and its id
   const seenIds = new Set<string>();
   const kept: RefEvent[] = [];
   history.forEach((event, index) => {
@@ -190,8 +191,9 @@ function normalise(history: readonly HistoryEvent[], at: number): RefEvent[] {
       throw new HeedInputError("invalid-time", `history[${index}].at`, `\`history[${index}].at\` is not an ISO-8601 instant`, index);
     }
     if (event.id !== undefined) {
-      if (seenIds.has(event.id)) return;
-      seenIds.add(event.id);
+      const identity = JSON.stringify([event.type, event.id]);
+      if (seenIds.has(identity)) return;
+      seenIds.add(identity);
     }
     const type = event.type === "reply" && event.auto === true ? "auto_reply" : event.type;
     kept.push({ type, at: ms, props: event });

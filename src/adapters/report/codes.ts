@@ -86,6 +86,14 @@ export const CODES: readonly CodeHelp[] = [
     example: { before: "at most 3 emails per", after: "at most 3 emails per 7 days", abridged: true },
   },
   {
+    code: "too-large",
+    severity: "error",
+    group: "text",
+    summary: "a policy text over the size limit",
+    meaning: "A policy text longer than 500,000 characters is refused at the first character past the limit, before it is parsed, so that no text can exhaust memory or time.",
+    fix: "Split the policy into a policy set, or check that the file is the policy you meant.",
+  },
+  {
     code: "too-deep",
     severity: "error",
     group: "text",

@@ -11,7 +11,7 @@ import type { IrDuration } from "../ir.js";
 import { businessDaysBound, durationMs, formatInstant } from "../time.js";
 import { defer, MET, type DeferVerdict } from "../verdict.js";
 import type { IrRuleOf } from "./kind.js";
-import { defineRuleKind, unsignalled } from "./kind.js";
+import { defineRuleKind, unsignalled, NO_MINUTES } from "./kind.js";
 import { INSTANT } from "./memory.js";
 
 export interface IrAtLeast extends IrRuleOf<"at-least"> {
@@ -35,6 +35,8 @@ export const atLeast = defineRuleKind<AtLeastRule, IrAtLeast, number | null, Def
       tagged: null,
       signal: null,
       countsTouches: true,
+      readsStage: false,
+      deferredMinutes: NO_MINUTES,
       onTouch: (_last, at) => at,
       onSignal: unsignalled,
       check: (last, ctx, _st, _touch, t) => {

@@ -14,7 +14,7 @@ import type { IrDuration } from "../ir.js";
 import { calendarWindowStart, localDate, nextCalendarWindowStart, rollingMs } from "../time.js";
 import { defer, deny, MET } from "../verdict.js";
 import type { IrRuleOf } from "./kind.js";
-import { defineRuleKind, unsignalled } from "./kind.js";
+import { defineRuleKind, unsignalled, NO_MINUTES } from "./kind.js";
 import { INSTANTS } from "./memory.js";
 
 export interface IrAtMost extends IrRuleOf<"at-most"> {
@@ -53,7 +53,7 @@ export const atMost = defineRuleKind<AtMostRule, IrAtMost, number[]>({
       else if (times.length > count) times.splice(0, times.length - count);
       return times;
     };
-    const common = { timeless: false, readsChannel: false, tagged: null, signal: null, countsTouches: true, onTouch, onSignal: unsignalled };
+    const common = { timeless: false, readsChannel: false, tagged: null, signal: null, countsTouches: true, readsStage: false, deferredMinutes: NO_MINUTES, onTouch, onSignal: unsignalled };
     if (window.kind === "rolling") {
       const length = rollingMs(window.amount, window.unit);
       return {

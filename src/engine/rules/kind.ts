@@ -75,6 +75,21 @@ export interface RuleBehaviour<M extends RuleMemory, U extends Unmet = Unmet> {
   readonly signal: { readonly type: string; readonly where: Expr | null } | null;
   /** A touch on one of its channels changes its memory. */
   readonly countsTouches: boolean;
+  /**
+   * Its judgement reads what re-entering the stage resets (`time_in_stage`,
+   * `ignored`, `touches`): a loop of timers that only restarts the stage
+   * may change it, so following a deferral steps through such a loop
+   * instead of passing over it.
+   */
+  readonly readsStage: boolean;
+  /**
+   * The minutes of the local day, as `[from, to)` spans (0 to 1,440), in
+   * which it defers every touch it speaks of, whatever it remembers (quiet
+   * hours). When the spans of a stage's rules cover the whole day for a
+   * channel, no instant is allowed there while the contact stays, and
+   * following a deferral goes straight to the stage's next timer.
+   */
+  readonly deferredMinutes: readonly (readonly [number, number])[];
   /** The memory after a touch on its channels at `at` (may change `memory` in place). */
   onTouch(memory: M, at: number): M;
   /** The memory after its signal, `where` met, arrived at `at`. */
@@ -143,6 +158,8 @@ export interface CompiledRule {
   readonly readsChannel: boolean;
   readonly timeless: boolean;
   readonly countsTouches: boolean;
+  readonly readsStage: boolean;
+  readonly deferredMinutes: readonly (readonly [number, number])[];
   /** The signal that feeds its memory, or null. */
   readonly signal: string | null;
   /** That signal's `where`, made into a function, or null. */
@@ -156,6 +173,9 @@ export interface CompiledRule {
   readonly check: (memory: RuleMemory, ctx: Context, st: PolicyState, touch: ProposedTouch, t: number) => Verdict;
   readonly detail: (memory: RuleMemory, ctx: Context, t: number, verdict: Unmet) => string;
 }
+
+/** For kinds that defer at no fixed minutes of the day. */
+export const NO_MINUTES: readonly (readonly [number, number])[] = Object.freeze([]);
 
 /** For kinds whose memory no touch changes. */
 export function untouched<M>(memory: M): M {

@@ -10,7 +10,7 @@ import { stripSpans } from "../../ast.js";
 import { code } from "../../print.js";
 import { deny, MET } from "../verdict.js";
 import type { IrRuleOf } from "./kind.js";
-import { defineRuleKind, untouched } from "./kind.js";
+import { defineRuleKind, untouched, NO_MINUTES } from "./kind.js";
 import { FLAG } from "./memory.js";
 
 export interface IrNeverAfter extends IrRuleOf<"never-after"> {
@@ -39,6 +39,8 @@ export const neverAfter = defineRuleKind<NeverAfterRule, IrNeverAfter, boolean>(
     tagged: rule.tagged,
     signal: { type: rule.signal, where: rule.where },
     countsTouches: false,
+    readsStage: false,
+    deferredMinutes: NO_MINUTES,
     onTouch: untouched,
     onSignal: () => true,
     check: (seen) => (seen ? DENIED : MET),

@@ -11,7 +11,7 @@ import { compileCondition, readsPath } from "../conditions.js";
 import { counters } from "../state.js";
 import { deny, MET } from "../verdict.js";
 import type { IrRuleOf } from "./kind.js";
-import { defineRuleKind, unsignalled, untouched } from "./kind.js";
+import { defineRuleKind, unsignalled, untouched, NO_MINUTES } from "./kind.js";
 import { NOTHING } from "./memory.js";
 
 export interface IrNeverWhen extends IrRuleOf<"never-when"> {
@@ -20,6 +20,9 @@ export interface IrNeverWhen extends IrRuleOf<"never-when"> {
 }
 
 const DENIED = deny("never-when");
+
+/** The counters that entering a stage resets. */
+const STAGE_COUNTERS = Object.freeze(["time_in_stage", "ignored", "touches"]);
 
 export const neverWhen = defineRuleKind<NeverWhenRule, IrNeverWhen, null>({
   kind: "never-when",
@@ -36,6 +39,8 @@ export const neverWhen = defineRuleKind<NeverWhenRule, IrNeverWhen, null>({
       tagged: rule.tagged,
       signal: null,
       countsTouches: false,
+      readsStage: STAGE_COUNTERS.some((counter) => readsPath(rule.when, counter)),
+      deferredMinutes: NO_MINUTES,
       onTouch: untouched,
       onSignal: unsignalled,
       check: (_memory, ctx, st, touch, t) => (when({ contact: ctx.contact, touch, counters: counters(st, t) }) ? DENIED : MET),

@@ -12,7 +12,7 @@ import type { IrDuration } from "../ir.js";
 import { formatInstant } from "../time.js";
 import { defer, MET, type DeferVerdict } from "../verdict.js";
 import type { IrRuleOf } from "./kind.js";
-import { defineRuleKind, untouched } from "./kind.js";
+import { defineRuleKind, untouched, NO_MINUTES } from "./kind.js";
 import { INSTANT } from "./memory.js";
 
 export interface IrNeverWithin extends IrRuleOf<"never-within"> {
@@ -42,6 +42,8 @@ export const neverWithin = defineRuleKind<NeverWithinRule, IrNeverWithin, number
     tagged: rule.tagged,
     signal: { type: rule.signal, where: rule.where },
     countsTouches: false,
+    readsStage: false,
+    deferredMinutes: NO_MINUTES,
     onTouch: untouched,
     onSignal: (until, at, ctx) => {
       const end = addIn(ctx, at, rule.duration) ?? at;

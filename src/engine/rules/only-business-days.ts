@@ -12,7 +12,7 @@ import { code } from "../../print.js";
 import { businessDayStart, isBusinessDay, localDate } from "../time.js";
 import { defer, MET, type DeferVerdict } from "../verdict.js";
 import type { IrRuleOf } from "./kind.js";
-import { defineRuleKind, unsignalled, untouched } from "./kind.js";
+import { defineRuleKind, unsignalled, untouched, NO_MINUTES } from "./kind.js";
 import { NOTHING } from "./memory.js";
 
 export type IrOnlyBusinessDays = IrRuleOf<"only-business-days">;
@@ -30,6 +30,8 @@ export const onlyBusinessDays = defineRuleKind<OnlyBusinessDaysRule, IrOnlyBusin
     tagged: null,
     signal: null,
     countsTouches: false,
+    readsStage: false,
+    deferredMinutes: NO_MINUTES,
     onTouch: untouched,
     onSignal: unsignalled,
     check: (_memory, ctx, _st, _touch, t) => (isBusinessDay(t, ctx.calendar!) ? MET : defer(businessDayStart(t, ctx.calendar!))),

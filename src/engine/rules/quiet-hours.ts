@@ -20,6 +20,15 @@ export interface IrQuietHours extends IrRuleOf<"quiet-hours"> {
   readonly end: IrTimeOfDay;
 }
 
+/** The quiet minutes of the day as `[from, to)` spans: one, or two when they wrap midnight; none when empty. */
+function minutesOf(start: IrTimeOfDay, end: IrTimeOfDay): readonly (readonly [number, number])[] {
+  const from = start.hour * 60 + start.minute;
+  const to = end.hour * 60 + end.minute;
+  if (from < to) return [[from, to]];
+  if (from > to) return [[from, 1440], [0, to]];
+  return [];
+}
+
 export const quietHours = defineRuleKind<QuietHoursRule, IrQuietHours, null, DeferVerdict>({
   kind: "quiet-hours",
   code: "quiet-hours",
@@ -39,6 +48,8 @@ export const quietHours = defineRuleKind<QuietHoursRule, IrQuietHours, null, Def
       tagged: null,
       signal: null,
       countsTouches: false,
+      readsStage: false,
+      deferredMinutes: minutesOf(start, end),
       onTouch: untouched,
       onSignal: unsignalled,
       check: (_memory, ctx, _st, _touch, t) => (inQuietHours(t, start, end, ctx.zone!) ? defer(quietHoursEnd(t, start, end, ctx.zone!)) : MET),

@@ -5,13 +5,9 @@
  */
 
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../../../diagnostics.js";
-import {
-  analyzePolicy,
-  analyzeSilentContact,
-  describeSilentContact,
-  type SilentContactReport,
-} from "../../../analysis/index.js";
-import { discoverFiles, isPolicyFile, loadPolicy, PathError } from "../../files.js";
+import { describeSilentContact, type SilentContactReport } from "../../../analysis/index.js";
+import { applyAllowDirectives, checkSilentContact, checkStatic } from "../../check-policy.js";
+import { discoverFiles, isPolicyFile, PathError, readText } from "../../files.js";
 import { jsonDiagnostic, type ReportFormat } from "../../report/index.js";
 import { escapeData, escapeProperty } from "../../report/github.js";
 import { FORMAT_OPTION, integerOption, UsageError } from "../args.js";
@@ -38,6 +34,9 @@ export const checkVerb: Verb = {
     "says how many touches on which channels it gets in each stage, and where it ends.",
     "It warns `unbounded-pursuit` when such a contact is never moved out of an outreach",
     "stage, or gets more than --max-silent-touches touches within 30 days.",
+    "",
+    "Both analyses have a budget of steps: on a policy too large to analyse in full they stop",
+    "and warn `analysis-incomplete`, saying where they stopped.",
     "",
     "A comment line `# heed-check: allow CODE, CODE` in a policy file accepts those warnings",
     "for that file (for instance `unbounded-pursuit` in a compliance policy meant to be combined",
@@ -72,20 +71,24 @@ export const checkVerb: Verb = {
     const silent: SilentEntry[] = [];
     const sources = new Map<string, string>();
     let allowed = 0;
+    const options = { knownSignals, horizonDays, maxSilentTouches };
     for (const file of files) {
-      const loaded = loadPolicy(file, io.cwd);
-      if (loaded.text !== undefined) sources.set(file, loaded.text);
-      const found = [...loaded.diagnostics];
-      if (loaded.policy !== undefined && !hasErrors(loaded.diagnostics)) {
-        found.push(...analyzePolicy(loaded.policy, { knownSignals }));
-        const report = analyzeSilentContact(loaded.policy, { horizonDays, maxSilentTouches });
-        silent.push({ file, report });
-        found.push(...report.diagnostics);
+      const read = readText(file, io.cwd);
+      if ("diagnostic" in read) {
+        diagnostics.push(read.diagnostic);
+        continue;
       }
-      const allowedCodes = allowDirectives(loaded.text ?? "");
-      const kept = found.filter((d) => d.severity === "error" || !allowedCodes.has(d.code));
-      allowed += found.length - kept.length;
-      diagnostics.push(...withFile(kept, file));
+      sources.set(file, read.text);
+      const checked = checkStatic(read.text, file, options);
+      const found = checked.diagnostics;
+      if (checked.policy !== undefined && checked.runsSilentContact) {
+        const report = checkSilentContact(checked.policy, options);
+        silent.push({ file, report });
+        for (const d of report.diagnostics) found.push(d);
+      }
+      const { kept, allowed: accepted } = applyAllowDirectives(read.text, found);
+      allowed += accepted;
+      for (const d of withFile(kept, file)) diagnostics.push(d);
     }
     if (format === "json") {
       printJson(io, diagnostics, silent);
@@ -147,6 +150,7 @@ function printJson(io: CliIo, diagnostics: readonly Diagnostic[], silent: readon
     endsAfterDays: report.endsAfterDays,
     busiestWindow: report.busiestWindow,
     stoppedEarly: report.run.cutShort,
+    outOfBudget: report.run.outOfBudget,
     visits: report.visits.map((v) => ({
       stage: v.stage,
       final: v.final,
@@ -159,15 +163,4 @@ function printJson(io: CliIo, diagnostics: readonly Diagnostic[], silent: readon
   }));
   const report = { version: 1, diagnostics: sortDiagnostics(diagnostics).map(jsonDiagnostic), silentContacts };
   io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-}
-
-/** The warning codes a file accepts with `# heed-check: allow CODE, CODE` comment lines. */
-export function allowDirectives(text: string): Set<string> {
-  const codes = new Set<string>();
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^\s*#\s*heed-check:\s*allow\s+(.*)$/.exec(line);
-    if (match === null) continue;
-    for (const code of (match[1] ?? "").split(/[\s,]+/)) if (code !== "") codes.add(code);
-  }
-  return codes;
 }

@@ -10,11 +10,9 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
-import { stripSpans } from "../../../ast.js";
 import type { Diagnostic } from "../../../diagnostics.js";
-import { formatPolicy } from "../../../parser/format.js";
-import { parsePolicy } from "../../../parser/index.js";
 import { discoverFiles, isDslFile, PathError, readText } from "../../files.js";
+import { formatDslText } from "../../format-text.js";
 import { FORMAT_OPTION, UsageError } from "../args.js";
 import { println } from "../io.js";
 import { EXIT_FAIL, EXIT_OK, type Verb } from "../verb.js";
@@ -69,23 +67,12 @@ export const fmtVerb: Verb = {
         continue;
       }
       sources.set(file, read.text);
-      const parsed = parsePolicy(read.text, { file, format: "dsl" });
-      // Only a file that does not parse is refused; mistakes of meaning are `heed check`'s to report.
-      if (parsed.policy === undefined) {
-        diagnostics.push(...withFile(parsed.diagnostics.filter((d) => d.severity === "error"), file));
+      const outcome = formatDslText(read.text, file);
+      if ("diagnostics" in outcome) {
+        diagnostics.push(...withFile(outcome.diagnostics, file));
         continue;
       }
-      const formatted = formatPolicy(parsed.policy);
-      const reread = parsePolicy(formatted, { file, format: "dsl" }).policy;
-      if (reread === undefined || JSON.stringify(stripSpans(reread)) !== JSON.stringify(stripSpans(parsed.policy))) {
-        diagnostics.push({
-          severity: "error",
-          code: "format-mismatch",
-          message: `formatting \`${file}\` would change its meaning; the file was left as it is`,
-          span: { file, line: 1, column: 1, endLine: 1, endColumn: 1 },
-        });
-        continue;
-      }
+      const formatted = outcome.formatted;
       if (check) {
         if (formatted !== read.text) unformatted.push(file);
         if (diff && formatted !== read.text) io.stdout.write(unifiedDiff(file, read.text, formatted));

@@ -12,9 +12,10 @@ import { diffVerb } from "./diff.js";
 import { explainVerb } from "./explain.js";
 import { fmtVerb } from "./fmt.js";
 import { graphVerb } from "./graph.js";
+import { lspVerb } from "./lsp.js";
 import { playgroundVerb } from "./playground.js";
 import { serveVerb } from "./serve.js";
 import { simulateVerb } from "./simulate.js";
 import { testVerb } from "./test.js";
 
-export const VERBS: readonly Verb[] = [checkVerb, testVerb, explainVerb, fmtVerb, convertVerb, simulateVerb, serveVerb, graphVerb, diffVerb, playgroundVerb];
+export const VERBS: readonly Verb[] = [checkVerb, testVerb, explainVerb, fmtVerb, convertVerb, simulateVerb, serveVerb, graphVerb, diffVerb, playgroundVerb, lspVerb];
