@@ -263,6 +263,33 @@ function deref(schema: SchemaNode | undefined): SchemaNode | undefined {
   return (TEST_SCHEMA.definitions as Record<string, SchemaNode>)[name];
 }
 
+/**
+ * The schema of property `field` as seen from `node`, a node of the test
+ * schema: the nearest node on the way up from it that declares the
+ * property, so that an event's `then: { required: [channel] }` finds the
+ * title of the event's `channel`. (Ajv gives a failed check's schema node
+ * itself, but a path relative to the definition it was compiled in.)
+ */
+function propertyAt(node: SchemaNode | undefined, field: string): SchemaNode | undefined {
+  const path = node === undefined ? undefined : pathTo(TEST_SCHEMA, node);
+  for (const at of [...(path ?? [])].reverse()) {
+    const found = (at as SchemaNode).properties?.[field];
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The schema nodes from `from` down to `target` (both included), or `undefined` where `target` is not inside `from`. */
+function pathTo(from: unknown, target: unknown): unknown[] | undefined {
+  if (from === target) return [from];
+  if (from === null || typeof from !== "object") return undefined;
+  for (const child of Object.values(from)) {
+    const rest = pathTo(child, target);
+    if (rest !== undefined) return [from, ...rest];
+  }
+  return undefined;
+}
+
 function jsonType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
@@ -299,7 +326,15 @@ function schemaDiagnostics(doc: Document, data: unknown, errors: readonly ErrorO
     if (error.keyword !== "anyOf") continue;
     const branches = (error.schema as SchemaNode[] | undefined) ?? [];
     const taken = branches.findIndex((branch) => typeMatches(branch, error.data));
-    const inBranch = (other: ErrorObject, i: number) => other.schemaPath.startsWith(`${error.schemaPath}/${i}/`) && other.instancePath.startsWith(error.instancePath);
+    const inBranch = (other: ErrorObject, i: number): boolean => {
+      if (other === error || !other.instancePath.startsWith(error.instancePath)) return false;
+      if (other.schemaPath.startsWith(`${error.schemaPath}/${i}/`)) return true;
+      // Errors deeper in the value (an item of a list) come from the shape of the value's type, whatever their path.
+      if (i === taken && other.instancePath.startsWith(`${error.instancePath}/`)) return true;
+      // A branch that is a `$ref` reports its errors at the definition's path.
+      const ref = branches[i]?.$ref;
+      return ref !== undefined && other.instancePath === error.instancePath && other.schemaPath.startsWith(`${ref}/`);
+    };
     for (const other of errors) {
       branches.forEach((_, i) => {
         if (i !== taken && inBranch(other, i)) dropped.add(other);
@@ -334,8 +369,8 @@ function schemaDiagnostics(doc: Document, data: unknown, errors: readonly ErrorO
       case "required": {
         const field = String((error.params as { missingProperty: string }).missingProperty);
         if (suggested.has(`${error.instancePath}/${field}`)) break;
-        const title = deref(parent?.properties?.[field])?.title;
-        report(`${subject} has no \`${field}\`${title !== undefined && title.startsWith("the ") ? `: ${title}` : ""}`, node);
+        const title = deref(propertyAt(parent, field))?.title;
+        report(`${subject} has no \`${field}\`${title === undefined ? "" : `: ${title}`}`, node);
         break;
       }
       case "not":
@@ -344,7 +379,8 @@ function schemaDiagnostics(doc: Document, data: unknown, errors: readonly ErrorO
       case "anyOf":
         if (parent?.errorMessage !== undefined) {
           // `exact: true` without a list: point at `exact`.
-          report(parent.errorMessage, nodeAt(node, ["exact"]) ?? node);
+          const exactKey = isMap(node) ? (node.items as Pair[]).find((pair) => isScalar(pair.key) && pair.key.value === "exact")?.key : undefined;
+          report(parent.errorMessage, exactKey ?? node);
         } else {
           report(`${subject} must be ${parent?.title ?? "something else"}, got ${describe(error.data)}`, node);
         }

@@ -41,7 +41,7 @@ export const INPUT_ERROR_CODES = [
 
 const notWithError = {
   title: "a field that cannot go with `error`",
-  errorMessage: "a case that expects an input error gets no decision: leave out this field, or `error`",
+  errorMessage: "cannot go with `error`: a case that expects an input error gets no decision (leave out one of them)",
   not: {},
 };
 
