@@ -4,7 +4,7 @@
  * @module
  */
 
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { hasErrors } from "../../../diagnostics.js";
 import { convertPolicy } from "../../../parser/convert.js";
@@ -87,9 +87,25 @@ export const convertVerb: Verb = {
     if (output === undefined) {
       io.stdout.write(text);
     } else {
-      writeFileSync(resolve(io.cwd, output), text);
+      // The schema line was written for the output's folder: make it, as `-o out/policy.heed.yaml` asks.
+      try {
+        mkdirSync(outputFolder, { recursive: true });
+        writeFileSync(resolve(io.cwd, output), text);
+      } catch (error) {
+        throw new UsageError(`cannot write \`${output}\`: ${writeFailure(error)}`);
+      }
       println(io.stderr, `wrote ${output}`);
     }
     return EXIT_OK;
   },
 };
+
+/** Why a file could not be written, in a few words. */
+function writeFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EISDIR") return "it is a folder";
+  if (code === "ENOTDIR" || code === "EEXIST") return "a part of its path is a file, not a folder";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  const message = (error as Error).message ?? String(error);
+  return (/^[A-Z]+: ([^,]+)/.exec(message)?.[1] ?? message.split("\n")[0] ?? "").toLowerCase();
+}
