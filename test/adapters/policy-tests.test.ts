@@ -1,5 +1,10 @@
+import { Ajv } from "ajv";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { parseTestFile, runCases, type CaseResult } from "../../src/adapters/policy-tests.js";
+import { TEST_SCHEMA } from "../../src/adapters/test-file-schema.js";
 import { parsePolicy } from "../../src/parser/index.js";
 
 const good = `policy: ../policies/inbound.heed
@@ -346,5 +351,30 @@ describe("running cases", () => {
     );
     expect(withAccount!.passed).toBe(true);
     expect(withAccount!.explanation!.decision).toEqual(without!.explanation!.decision);
+  });
+});
+
+// ---------------------------------------------------------------- the shipped schema
+
+describe("the JSON Schema of test files", () => {
+  const root = join(import.meta.dirname, "../..");
+  const shipped: unknown = JSON.parse(readFileSync(join(root, "schema/heed-test.schema.json"), "utf8"));
+  const examples = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".test.yaml"));
+
+  it("is the schema `heed test` checks with, shipped beside the policy schema", () => {
+    expect(shipped).toEqual(TEST_SCHEMA);
+    expect((shipped as { $schema: string }).$schema).toBe("http://json-schema.org/draft-07/schema#");
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { files: string[] };
+    expect(pkg.files).toContain("schema");
+  });
+
+  it.each(examples)("examples/%s names it on its first line, and is valid against it", (file) => {
+    const text = readFileSync(join(root, "examples", file), "utf8");
+    expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=../schema/heed-test.schema.json");
+    // A plain validator, as an editor has: only the standard keywords and the `errorMessage` annotation.
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const validate = ajv.compile(shipped as object);
+    expect(validate(parse(text))).toBe(true);
+    expect(validate.errors ?? []).toEqual([]);
   });
 });
