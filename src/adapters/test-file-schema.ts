@@ -9,9 +9,10 @@
  * an editor with the schema and `heed test` refuse the same files. Each
  * `title` is a noun phrase in the user's terms: it is what a message says
  * was expected (`` `touch` must be the proposed touch, a map such as ... ``).
- * `errorMessage` (read by yaml-language-server too) words the two checks a
- * title cannot: a field that cannot go with `error`, and `exact` without a
- * list.
+ * `errorMessage` words the two checks a title cannot: a field that cannot
+ * go with `error`, and `exact` without a list. yaml-language-server shows
+ * it for the second; for the first it says "Matches a schema that is not
+ * allowed" at the field (it reads no `errorMessage` on `not`).
  *
  * The schema checks the test file's own fields, and the JSON types of the
  * input fields the spec names (`contact.id` is a string, `tags` a list of
@@ -38,6 +39,8 @@ export const INPUT_ERROR_CODES = [
   "invalid-time",
   "unknown-timezone",
 ] as const;
+
+const EXACT_WITHOUT_LIST = "`exact: true` makes `rules` and `codes` the whole list of reasons: give `rules`, `codes` or both";
 
 const notWithError = {
   title: "a field that cannot go with `error`",
@@ -188,8 +191,12 @@ export const TEST_SCHEMA = {
           if: { properties: { exact: { const: true } }, required: ["exact"] },
           then: {
             title: "`rules` or `codes` beside `exact: true`",
-            errorMessage: "`exact: true` makes `rules` and `codes` the whole list of reasons: give `rules`, `codes` or both",
-            anyOf: [{ required: ["rules"] }, { required: ["codes"] }],
+            errorMessage: EXACT_WITHOUT_LIST,
+            // Each branch words its failure too: yaml-language-server reports the missing field of a branch.
+            anyOf: [
+              { required: ["rules"], errorMessage: EXACT_WITHOUT_LIST },
+              { required: ["codes"], errorMessage: EXACT_WITHOUT_LIST },
+            ],
           },
         },
       ],
