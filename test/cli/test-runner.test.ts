@@ -125,6 +125,23 @@ describe("heed test: subset or exact reasons, expected input errors, account", (
     ]);
   });
 
+  it("reports the input error a case was refused with in JSON, where a decision would be", () => {
+    const dir = examples({ "expectations.test.yaml": EXPECTATIONS });
+    const run = heed(["test", "expectations.test.yaml", "--format", "json", "--filter", "refused"], dir);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { files: { cases: Record<string, unknown>[] }[] };
+    expect(report.files[0]!.cases).toEqual([
+      {
+        name: "a reply at no instant is refused",
+        line: positionOf(EXPECTATIONS, "- name: a reply").line,
+        column: 5,
+        passed: true,
+        failures: [],
+        inputError: { code: "invalid-time", field: "history[0].at", message: "`history[0].at` is not an ISO-8601 instant with an offset or `Z`: `soon`" },
+      },
+    ]);
+  });
+
   it("refuses a test file the schema refuses before running any case, with line and column", () => {
     const typo = EXPECTATIONS.replace("exact: true }\n  - name: a reply", "exakt: true }\n  - name: a reply");
     const dir = examples({ "typo.test.yaml": typo });
