@@ -11,19 +11,11 @@
  */
 
 import type { Contact, EvaluateInput, HistoryEvent, ProposedTouch } from "../src/model.js";
+import { mulberry32 } from "../src/random.js";
 import { DAY, HOUR, MINUTE } from "./tz.js";
 
 /** mulberry32: small, fast and good enough to spread cases. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 export const ZONES = [
   "America/New_York",

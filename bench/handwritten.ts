@@ -481,16 +481,16 @@ function commonRules(
     reasons?.push({
       rule: "policy.never-when.2",
       code: "never-when",
-      message: 'never touches when contact.customer == true and touch.campaign == "acquisition": the condition holds',
+      message: 'never any channel when contact.customer == true and touch.campaign == "acquisition": the condition holds',
     });
   }
   if (attrs !== undefined && inList(touch.product, attrs.products)) {
     deny = true;
-    reasons?.push({ rule: "policy.never-when.3", code: "never-when", message: "never touches when touch.product in contact.products: the condition holds" });
+    reasons?.push({ rule: "policy.never-when.3", code: "never-when", message: "never any channel when touch.product in contact.products: the condition holds" });
   }
   if (state.total === 0 && hasTag(touch, "meeting-ask")) {
     deny = true;
-    reasons?.push({ rule: "policy.never-when.4", code: "never-when", message: 'never touches tagged "meeting-ask" when total_touches == 0: the condition holds' });
+    reasons?.push({ rule: "policy.never-when.4", code: "never-when", message: 'never any channel tagged "meeting-ask" when total_touches == 0: the condition holds' });
   }
   if (state.thirdTouch > t - 7 * DAY) {
     until = Math.max(until, state.thirdTouch + 7 * DAY);

@@ -71,7 +71,7 @@ export async function loadHeed(): Promise<HeedLoad> {
     if (typeof dsl?.parseDsl === "function") parser = { parsePolicy: dsl.parseDsl };
   }
   const engine = await tryImport(`${base}engine/index.js`);
-  const analysis = await tryImport(`${base}engine/analysis/index.js`);
+  const analysis = await tryImport(`${base}analysis/index.js`);
   if (typeof parser?.parsePolicy !== "function") missing.push("parsePolicy (src/parser/index.ts)");
   if (typeof engine?.compile !== "function") missing.push("compile (src/engine/index.ts)");
   if (typeof engine?.compile !== "function") return { api: undefined, missing, source };

@@ -16,13 +16,13 @@ import type { Span } from "./diagnostics.js";
 /** Fields shared by every AST node. */
 export interface NodeBase {
   /** Where the node was written (1-based line and column); absent on nodes built in code. */
-  span?: Span;
+  readonly span?: Span;
 }
 
 /** A name as written in the source: a channel, stage, signal or rule name. */
 export interface Ident extends NodeBase {
   /** The name as written (a plural channel after a count is stored in its declared singular form). */
-  name: string;
+  readonly name: string;
 }
 
 // ---------------------------------------------------------------- time
@@ -33,11 +33,11 @@ export type DurationUnit = "minutes" | "hours" | "days" | "weeks" | "business-da
 /** `4 hours`, `2 business days`, `14 days`. */
 export interface Duration extends NodeBase {
   /** Tells a duration apart from the other operands of a condition. */
-  kind: "duration";
+  readonly kind: "duration";
   /** How many units, a non-negative number. */
-  amount: number;
+  readonly amount: number;
   /** The unit; `business-days` is written `business days` in the DSL. */
-  unit: DurationUnit;
+  readonly unit: DurationUnit;
 }
 
 /** Units of a rolling window. */
@@ -52,33 +52,33 @@ export type Window = RollingWindow | CalendarWindow;
 /** `per N minutes|hours|days|weeks`: the interval `(t - D, t]`. */
 export interface RollingWindow extends NodeBase {
   /** A rolling window, as opposed to a calendar one. */
-  kind: "rolling";
+  readonly kind: "rolling";
   /** The window's length in units (`per 14 days`: 14). */
-  amount: number;
+  readonly amount: number;
   /** The window's unit (`per 24 hours`: hours). */
-  unit: RollingUnit;
+  readonly unit: RollingUnit;
 }
 
 /** `per day` (local calendar day) or `per week` (ISO week, Monday to Sunday). */
 export interface CalendarWindow extends NodeBase {
   /** A calendar window, as opposed to a rolling one. */
-  kind: "calendar";
+  readonly kind: "calendar";
   /** `day` (local midnight to midnight) or `week` (ISO week, Monday to Sunday). */
-  unit: "day" | "week";
+  readonly unit: "day" | "week";
 }
 
 /** A local time of day, `HH:MM` with 00:00 <= t <= 23:59. */
 export interface TimeOfDay extends NodeBase {
   /** The hour, 0 to 23. */
-  hour: number;
+  readonly hour: number;
   /** The minute, 0 to 59. */
-  minute: number;
+  readonly minute: number;
 }
 
 /** A calendar date `YYYY-MM-DD` (a holiday). */
 export interface DateLit extends NodeBase {
   /** The date as written, `YYYY-MM-DD`. */
-  date: string;
+  readonly date: string;
 }
 
 // ---------------------------------------------------------------- channels
@@ -92,17 +92,17 @@ export type ChannelSet = AllChannels | ChannelList;
 /** `any` or `touches`: every channel. */
 export interface AllChannels extends NodeBase {
   /** Every channel, as opposed to a list. */
-  kind: "all";
+  readonly kind: "all";
   /** The word written, kept so the formatter prints it back. */
-  word: "any" | "touches";
+  readonly word: "any" | "touches";
 }
 
 /** `email, call`: the listed channels. */
 export interface ChannelList extends NodeBase {
   /** A list of channels, as opposed to every channel. */
-  kind: "list";
+  readonly kind: "list";
   /** The channels, in the order written. */
-  channels: Ident[];
+  readonly channels: readonly Ident[];
 }
 
 // ---------------------------------------------------------------- conditions
@@ -121,61 +121,61 @@ export type Expr = CompareExpr | InExpr | ExistsExpr | AndExpr | OrExpr | NotExp
 /** `left OP right`, e.g. `touches > 2` or `contact.customer == true`. */
 export interface CompareExpr extends NodeBase {
   /** A comparison such as `touches > 2`. */
-  kind: "compare";
+  readonly kind: "compare";
   /** The operator; with a missing operand every operator but `!=` is false. */
-  op: CompareOp;
+  readonly op: CompareOp;
   /** The left operand. */
-  left: Operand;
+  readonly left: Operand;
   /** The right operand. */
-  right: Operand;
+  readonly right: Operand;
 }
 
 /** `left in right` / `left not in right`; `right` is a list literal or a path to a list. */
 export interface InExpr extends NodeBase {
   /** A membership test. */
-  kind: "in";
+  readonly kind: "in";
   /** True for `not in`. */
-  negated: boolean;
+  readonly negated: boolean;
   /** The value looked for. */
-  left: Operand;
+  readonly left: Operand;
   /** The list looked in: a list literal, or a path to a list (`contact.products`). */
-  right: Operand;
+  readonly right: Operand;
 }
 
 /** `exists contact.role`. */
 export interface ExistsExpr extends NodeBase {
   /** A presence test. */
-  kind: "exists";
+  readonly kind: "exists";
   /** The attribute or prop that must be present. */
-  path: PathRef;
+  readonly path: PathRef;
 }
 
 /** `left and right`. */
 export interface AndExpr extends NodeBase {
   /** Both sides must hold. */
-  kind: "and";
+  readonly kind: "and";
   /** The first condition. */
-  left: Expr;
+  readonly left: Expr;
   /** The second condition. */
-  right: Expr;
+  readonly right: Expr;
 }
 
 /** `left or right`. */
 export interface OrExpr extends NodeBase {
   /** Either side must hold. */
-  kind: "or";
+  readonly kind: "or";
   /** The first condition. */
-  left: Expr;
+  readonly left: Expr;
   /** The second condition. */
-  right: Expr;
+  readonly right: Expr;
 }
 
 /** `not expr`. */
 export interface NotExpr extends NodeBase {
   /** Prefix `not`. */
-  kind: "not";
+  readonly kind: "not";
   /** The negated condition. */
-  expr: Expr;
+  readonly expr: Expr;
 }
 
 /** A value in a condition. */
@@ -188,25 +188,25 @@ export type Operand = PathRef | Literal | ListLiteral | Duration;
  */
 export interface PathRef extends NodeBase {
   /** A reference to a value of the contact, the touch, the signal or a counter. */
-  kind: "path";
+  readonly kind: "path";
   /** The dotted segments (`contact.role`: `["contact", "role"]`). */
-  segments: string[];
+  readonly segments: readonly string[];
 }
 
 /** A string, number or boolean in a condition: `"analyst"`, `3`, `true`. */
 export interface Literal extends NodeBase {
   /** A string, number or boolean written in the condition. */
-  kind: "literal";
+  readonly kind: "literal";
   /** The value. */
-  value: string | number | boolean;
+  readonly value: string | number | boolean;
 }
 
 /** `["analyst", "student"]`. */
 export interface ListLiteral extends NodeBase {
   /** A list written in brackets, `["analyst", "student"]`. */
-  kind: "list";
+  readonly kind: "list";
   /** The items, in the order written. */
-  items: Literal[];
+  readonly items: readonly Literal[];
 }
 
 // ---------------------------------------------------------------- rules
@@ -228,103 +228,103 @@ export type RuleKind = Rule["kind"];
 /** Fields shared by every rule. */
 export interface RuleBase extends NodeBase {
   /** The name given with `rule NAME:` (or `id:` in YAML). */
-  name?: Ident;
+  readonly name?: Ident;
 }
 
 /** Fields shared by the `never` forms: which touches they forbid. */
 export interface NeverBase extends RuleBase {
   /** The touches forbidden: a channel list, `any` or `touches`. */
-  channels: ChannelSet;
+  readonly channels: ChannelSet;
   /** Only touches carrying this tag (`never any tagged "meeting-ask" when ...`). */
-  tagged?: StringLit;
+  readonly tagged?: StringLit;
 }
 
 /** A quoted string: a policy name, a tag, a fallback zone. */
 export interface StringLit extends NodeBase {
   /** The string without its quotes and escapes. */
-  value: string;
+  readonly value: string;
 }
 
 /** `never CHANNELS without SIGNAL [where COND]`: until such a signal has been seen. */
 export interface NeverWithoutRule extends NeverBase {
   /** `never ... without ...`; also the reason code. */
-  kind: "never-without";
+  readonly kind: "never-without";
   /** The signal that must have been seen first (`reply`). */
-  signal: Ident;
+  readonly signal: Ident;
   /** Only signals for which this holds count (`where sentiment != "negative"`). */
-  where?: Expr;
+  readonly where?: Expr;
 }
 
 /** `never CHANNELS after SIGNAL [where COND]`: once such a signal has been seen. */
 export interface NeverAfterRule extends NeverBase {
   /** `never ... after ...`; also the reason code. */
-  kind: "never-after";
+  readonly kind: "never-after";
   /** The signal after which the touches are forbidden for good. */
-  signal: Ident;
+  readonly signal: Ident;
   /** Only signals for which this holds count. */
-  where?: Expr;
+  readonly where?: Expr;
 }
 
 /** `never CHANNELS within DURATION of SIGNAL [where COND]`: during `[s, s + D)`. */
 export interface NeverWithinRule extends NeverBase {
   /** `never ... within ... of ...`; also the reason code. */
-  kind: "never-within";
+  readonly kind: "never-within";
   /** How long after each such signal the touches wait. */
-  duration: Duration;
+  readonly duration: Duration;
   /** The signal that starts the wait (`content_download`). */
-  signal: Ident;
+  readonly signal: Ident;
   /** Only signals for which this holds count. */
-  where?: Expr;
+  readonly where?: Expr;
 }
 
 /** `never CHANNELS [tagged "t"] when COND`. */
 export interface NeverWhenRule extends NeverBase {
   /** `never ... when ...`; also the reason code. */
-  kind: "never-when";
+  readonly kind: "never-when";
   /** The condition under which the touches are forbidden. */
-  when: Expr;
+  readonly when: Expr;
 }
 
 /** `at most N CHANNELS per WINDOW`. */
 export interface AtMostRule extends RuleBase {
   /** `at most`; also the reason code. */
-  kind: "at-most";
+  readonly kind: "at-most";
   /** The most touches allowed in a window, a whole number. */
-  count: number;
+  readonly count: number;
   /** The touches counted (all of the contact's touches on these channels, in any stage). */
-  channels: ChannelSet;
+  readonly channels: ChannelSet;
   /** The window counted over. */
-  window: Window;
+  readonly window: Window;
 }
 
 /** `at least DURATION between CHANNELS`. */
 export interface AtLeastRule extends RuleBase {
   /** `at least`; also the reason code. */
-  kind: "at-least";
+  readonly kind: "at-least";
   /** The least time from the last such touch. */
-  duration: Duration;
+  readonly duration: Duration;
   /** The touches spaced out. */
-  channels: ChannelSet;
+  readonly channels: ChannelSet;
 }
 
 /** `quiet hours HH:MM to HH:MM [for CHANNELS]`: `[start, end)` local time, may wrap midnight. */
 export interface QuietHoursRule extends RuleBase {
   /** `quiet hours`; also the reason code. */
-  kind: "quiet-hours";
+  readonly kind: "quiet-hours";
   /** When the quiet hours begin, local time (included). */
-  start: TimeOfDay;
+  readonly start: TimeOfDay;
   /** When they end, local time (excluded); before `start` when they wrap midnight. */
-  end: TimeOfDay;
+  readonly end: TimeOfDay;
   /** The channels kept quiet; absent means every channel. */
-  channels?: ChannelSet;
+  readonly channels?: ChannelSet;
 }
 
 /** `only business days [for CHANNELS]`. */
 export interface OnlyBusinessDaysRule extends RuleBase {
   /** `only business days`; the reason code is `business-days`. */
-  kind: "only-business-days";
+  readonly kind: "only-business-days";
   /** The channels limited to business days; absent means every channel. */
-  channels?: ChannelSet;
+  readonly channels?: ChannelSet;
 }
 
 // ---------------------------------------------------------------- transitions
@@ -335,51 +335,51 @@ export type Trigger = IgnoredTrigger | TouchesTrigger | ElapsedTrigger | SignalT
 /** `after N ignored touches`. */
 export interface IgnoredTrigger extends NodeBase {
   /** Fires on the Nth consecutive ignored touch in the stage. */
-  kind: "ignored";
+  readonly kind: "ignored";
   /** How many ignored touches in a row, at least 1. */
-  count: number;
+  readonly count: number;
 }
 
 /** `after N touches`. */
 export interface TouchesTrigger extends NodeBase {
   /** Fires on the Nth touch sent in the stage. */
-  kind: "touches";
+  readonly kind: "touches";
   /** How many touches, at least 1. */
-  count: number;
+  readonly count: number;
 }
 
 /** `after DURATION` (time in stage). */
 export interface ElapsedTrigger extends NodeBase {
   /** Fires once the contact has been in the stage this long. */
-  kind: "elapsed";
+  readonly kind: "elapsed";
   /** The time in stage. */
-  duration: Duration;
+  readonly duration: Duration;
 }
 
 /** `on SIGNAL [where COND]`. */
 export interface SignalTrigger extends NodeBase {
   /** Fires when such a signal arrives. */
-  kind: "signal";
+  readonly kind: "signal";
   /** The signal (`reply`, `unsubscribe`, or one of the application's own). */
-  signal: Ident;
+  readonly signal: Ident;
   /** Only signals for which this holds fire (`where sentiment == "negative"`); the signal's props are in scope. */
-  where?: Expr;
+  readonly where?: Expr;
 }
 
 /** `when COND`. */
 export interface WhenTrigger extends NodeBase {
   /** Fires as soon as the condition holds, after any event or on entering the stage. */
-  kind: "when";
+  readonly kind: "when";
   /** The condition. */
-  condition: Expr;
+  readonly condition: Expr;
 }
 
 /** `TRIGGER move to STAGE`. */
 export interface Transition extends NodeBase {
   /** What fires it. */
-  trigger: Trigger;
+  readonly trigger: Trigger;
   /** The stage moved to. */
-  target: Ident;
+  readonly target: Ident;
 }
 
 // ---------------------------------------------------------------- stages and policy
@@ -387,57 +387,57 @@ export interface Transition extends NodeBase {
 /** `[start|final] stage NAME { ... }` (in YAML, an entry of `stages:`). */
 export interface Stage extends NodeBase {
   /** The stage's name. */
-  name: Ident;
+  readonly name: Ident;
   /** `start stage`. */
-  start: boolean;
+  readonly start: boolean;
   /** `final stage`: allows no touch and has no way out. */
-  final: boolean;
+  readonly final: boolean;
   /** The stage's `allow` list; absent means every declared channel. */
-  allow?: ChannelList;
+  readonly allow?: ChannelList;
   /** Rules in force only in this stage, judged before the policy-wide ones. */
-  rules: Rule[];
+  readonly rules: readonly Rule[];
   /** The stage's transitions, tried in source order before the policy-wide ones. */
-  transitions: Transition[];
+  readonly transitions: readonly Transition[];
 }
 
 /** `timezone from contact.timezone else "America/New_York"`. */
 export interface TimezoneSpec extends NodeBase {
   /** Where the contact's zone is read from, normally `contact.timezone`. */
-  from: PathRef;
+  readonly from: PathRef;
   /** The policy's fallback zone, used when the contact has none. */
-  fallback?: StringLit;
+  readonly fallback?: StringLit;
 }
 
 /** A `#` comment, kept so the formatter can print it back. */
 export interface Comment extends NodeBase {
   /** The comment's text, from `#` to the end of the line. */
-  text: string;
+  readonly text: string;
 }
 
 /** A cadence policy. */
 export interface Policy extends NodeBase {
   /** The policy's name (`cadence "inbound-content"`, or `cadence:` in YAML). */
-  name: StringLit;
+  readonly name: StringLit;
   /** `applies when COND`: in a policy set, the policy applies only where this holds. */
-  appliesWhen?: Expr;
+  readonly appliesWhen?: Expr;
   /** Where the contact's zone comes from, and the fallback zone. */
-  timezone?: TimezoneSpec;
+  readonly timezone?: TimezoneSpec;
   /** The declared channels; a touch on any other is denied with `unknown-channel`. */
-  channels: Ident[];
+  readonly channels: readonly Ident[];
   /** The signals that count as a response; absent means `reply, meeting_booked, call_connected`. */
-  engagement?: Ident[];
+  readonly engagement?: readonly Ident[];
   /** Absent means 3 days. */
-  ignoreWindow?: Duration;
+  readonly ignoreWindow?: Duration;
   /** Dates skipped by business days, in the contact's local calendar. */
-  holidays?: DateLit[];
+  readonly holidays?: readonly DateLit[];
   /** Stages in source order. Empty means the implicit stage `active`. */
-  stages: Stage[];
+  readonly stages: readonly Stage[];
   /** Policy-wide transitions, tried after the stage's own. */
-  transitions: Transition[];
+  readonly transitions: readonly Transition[];
   /** Policy-wide rules. */
-  rules: Rule[];
+  readonly rules: readonly Rule[];
   /** Comments in source order (DSL only), for the formatter. */
-  comments?: Comment[];
+  readonly comments?: readonly Comment[];
 }
 
 /** The signals that count as engagement when a policy has no `engagement` line. */
@@ -508,7 +508,10 @@ function strip(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(strip);
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
+    const fields = value as Record<string, unknown>;
+    // keys rather than entries: compiling strips every condition, and the pairs cost more than the copy
+    for (const key of Object.keys(fields)) {
+      const inner = fields[key];
       if (key === "span" || key === "comments" || inner === undefined) continue;
       out[key] = strip(inner);
     }
@@ -516,3 +519,13 @@ function strip(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * A node under construction: its own fields writable, its lists growable
+ * (the parsers build a node field by field, then hand it out as the
+ * readonly AST). The nodes it holds stay readonly.
+ */
+export type Draft<T> = T extends unknown ? { -readonly [K in keyof T]: Growable<T[K]> } : never;
+
+/** A readonly list made growable, `undefined` kept (an optional list). */
+type Growable<V> = V extends readonly (infer U)[] ? U[] : V;

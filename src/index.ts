@@ -78,12 +78,19 @@ export type { Diagnostic, Severity, Span } from "./diagnostics.js";
 export { compareDiagnostics, HeedInputError, HeedPolicyError, hasErrors, sortDiagnostics } from "./diagnostics.js";
 
 export type {
+  AllowDecision,
   AttributeValue,
   Contact,
   Decision,
+  DecisionBase,
+  DeferDecision,
+  DenyDecision,
   EvaluateInput,
   HistoryEvent,
+  PolicyAllowOrDeny,
   PolicyDecision,
+  PolicyDecisionBase,
+  PolicyDefer,
   ProposedTouch,
   Reason,
   Verdict,
@@ -91,7 +98,8 @@ export type {
 
 export type { Engine, Explanation, RuleOutcome, Snapshot, StageChange } from "./engine/api.js";
 export { compile, RECENT_IDS, SNAPSHOT_FORMAT } from "./engine/index.js";
-export { validatePolicy } from "./engine/validate.js";
+export type { CheckedPolicy, CheckOptions, CheckResult, PolicyForm } from "./checks/index.js";
+export { checkPolicy, validatePolicy } from "./checks/index.js";
 
 export type { ParsePolicyOptions, ParsePolicyResult, PolicyFormat } from "./parser/index.js";
 export { detectFormat, parseDsl, parsePolicy, parseYamlPolicy, printYaml } from "./parser/index.js";
@@ -114,7 +122,7 @@ export type {
   SilentContactReport,
   StageGraph,
   StageVisit,
-} from "./engine/analysis/index.js";
+} from "./analysis/index.js";
 export {
   analyzePolicy,
   analyzeSilentContact,
@@ -124,7 +132,7 @@ export {
   diffPolicies,
   renderGraph,
   stageGraph,
-} from "./engine/analysis/index.js";
+} from "./analysis/index.js";
 
 /**
  * Decides a proposed touch with a compiled engine: the same as

@@ -78,30 +78,68 @@ export interface Reason {
   policy?: string;
 }
 
-/** The answer of the engine. */
-export interface Decision {
-  /** `allow`, `deny`, or `defer` until `notBefore`. */
-  verdict: Verdict;
-  /** On `defer`: the earliest instant (ISO-8601, UTC) at which the touch would be allowed. */
-  notBefore?: string;
+/** What every decision holds, whatever its verdict. */
+export interface DecisionBase {
   /** The contact's stage at `at`. */
   stage: string;
   /** Every rule unmet at `at` (empty on allow). */
   reasons: Reason[];
-  /** Declared channels that would be allowed at `at`. */
+  /** Declared channels that would be allowed at `at` (on deny and defer). */
   alternatives?: string[];
   /** With a policy set: each applicable policy's own decision. */
   policies?: PolicyDecision[];
 }
 
-/** One policy's part in the decision of a policy set. */
-export interface PolicyDecision {
+/** The touch may be sent now. */
+export interface AllowDecision extends DecisionBase {
+  /** `allow`. */
+  verdict: "allow";
+  /** Never set on an allow. */
+  notBefore?: never;
+}
+
+/** The touch is refused: waiting will not help. */
+export interface DenyDecision extends DecisionBase {
+  /** `deny`. */
+  verdict: "deny";
+  /** Never set on a deny. */
+  notBefore?: never;
+}
+
+/** The touch may be sent from `notBefore` on, not before. */
+export interface DeferDecision extends DecisionBase {
+  /** `defer`. */
+  verdict: "defer";
+  /** The earliest instant (ISO-8601, UTC) at which the touch would be allowed. */
+  notBefore: string;
+}
+
+/** The answer of the engine: allow, deny, or defer until `notBefore` (a union on `verdict`). */
+export type Decision = AllowDecision | DenyDecision | DeferDecision;
+
+/** What each policy's part in a policy set's decision holds. */
+export interface PolicyDecisionBase {
   /** The policy's name. */
   policy: string;
-  /** That policy's own verdict. */
-  verdict: Verdict;
   /** The contact's stage in that policy. */
   stage: string;
-  /** For `defer`: when that policy alone would allow the touch. */
-  notBefore?: string;
 }
+
+/** A policy of a set that allows or denies the touch on its own. */
+export interface PolicyAllowOrDeny extends PolicyDecisionBase {
+  /** That policy's own verdict. */
+  verdict: "allow" | "deny";
+  /** Never set unless the policy defers. */
+  notBefore?: never;
+}
+
+/** A policy of a set that defers the touch on its own. */
+export interface PolicyDefer extends PolicyDecisionBase {
+  /** That policy's own verdict. */
+  verdict: "defer";
+  /** When that policy alone would allow the touch. */
+  notBefore: string;
+}
+
+/** One policy's part in the decision of a policy set (a union on `verdict`, as {@link Decision}). */
+export type PolicyDecision = PolicyAllowOrDeny | PolicyDefer;

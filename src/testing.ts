@@ -24,12 +24,12 @@
 import fc from "fast-check";
 
 import type { Engine } from "./engine/api.js";
-import type { DriveOptions, DriveResult, Persona, Reaction } from "./engine/analysis/drive.js";
-import { driveContact, SILENT } from "./engine/analysis/drive.js";
+import type { DriveOptions, DriveResult, Persona, Reaction } from "./analysis/drive.js";
+import { driveContact, SILENT } from "./analysis/drive.js";
 import { formatInstant, parseInstant } from "./engine/time.js";
 import type { AttributeValue, Contact, HistoryEvent } from "./model.js";
 
-export type { DriveOptions, DriveResult, Persona, Reaction, SentTouch } from "./engine/analysis/drive.js";
+export type { DriveOptions, DriveResult, Persona, Reaction, SentTouch } from "./analysis/drive.js";
 export { driveContact, SILENT };
 
 /** Time zones contacts are drawn from: both hemispheres, half-hour offsets and a 30-minute DST shift. */

@@ -40,6 +40,44 @@ describe("architecture", () => {
     expect(offences).toEqual([]);
   });
 
+  it("keeps the layers apart: the parser and lexer import no engine, the engine and the checks no adapter, the checks no engine or parser", () => {
+    const forbidden: [string, string[]][] = [
+      ["lexer", ["/engine/", "/checks/", "/parser/", "/analysis/", "/adapters/"]],
+      ["parser", ["/engine/", "/analysis/", "/adapters/"]],
+      ["checks", ["/engine/", "/parser/", "/lexer/", "/analysis/", "/adapters/"]],
+      ["engine", ["/parser/", "/lexer/", "/analysis/", "/adapters/"]],
+    ];
+    const offences: string[] = [];
+    for (const [dir, banned] of forbidden) {
+      for (const file of sourceFiles(join(root, "src", dir))) {
+        for (const spec of imports(file)) {
+          const target = spec.startsWith(".") ? `/${relative(join(root, "src"), resolve(dirname(file), spec))}` : spec;
+          for (const b of banned) if (target.startsWith(b)) offences.push(`${relative(root, file)} imports ${spec}`);
+        }
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+
+  it("keeps module-level state out of the engine: no top-level `let`, no top-level Map, Set or array or object literal that is not frozen", () => {
+    // A cache belongs to the compiled engine (its runtimes, its zone table), never to a module: two engines
+    // share nothing, and a module holds only constants. Functions, classes and frozen tables are constants.
+    const offences: string[] = [];
+    const patterns: [RegExp, string][] = [
+      [/^(?:export\s+)?(?:let|var)\s/, "a top-level `let`"],
+      [/^(?:export\s+)?const\s+\w+(?:\s*:[^=]+)?=\s*new\s+(?:Map|Set|WeakMap|WeakSet|Array)\b/, "a top-level Map, Set or array"],
+      [/^(?:export\s+)?const\s+\w+(?:\s*:[^=]+)?=\s*[[{]/, "a top-level literal that is not frozen (`Object.freeze`)"],
+    ];
+    for (const file of sourceFiles(join(root, "src", "engine"))) {
+      readFileSync(file, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          for (const [pattern, what] of patterns) if (pattern.test(line)) offences.push(`${relative(root, file)}:${i + 1}: ${what}`);
+        });
+    }
+    expect(offences).toEqual([]);
+  });
+
   it("keeps node-only code out of the parser and lexer", () => {
     const offences: string[] = [];
     for (const dir of ["parser", "lexer"]) {

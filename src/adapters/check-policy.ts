@@ -17,7 +17,7 @@
 
 import type { Policy } from "../ast.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
-import { analyzePolicy, analyzeSilentContact, type SilentContactReport } from "../engine/analysis/index.js";
+import { analyzePolicy, analyzeSilentContact, type SilentContactReport } from "../analysis/index.js";
 import { parsePolicy } from "../parser/index.js";
 
 /** The options of `heed check` that change what it reports. */

@@ -20,20 +20,9 @@ import type { Engine, Snapshot, StageChange } from "../engine/api.js";
 import { compile, compileIr } from "../engine/index.js";
 import type { IrChannels, IrDuration, IrPolicy, IrRule } from "../engine/ir.js";
 import type { Contact, Decision, HistoryEvent, Verdict } from "../model.js";
+import { mulberry32 } from "../random.js";
 
 // ---------------------------------------------------------------- randomness
-
-/** mulberry32: a small, fast, seeded PRNG returning numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The PRNG of contact `index` under `seed` (independent of every other contact). */
 export function contactRandom(seed: number, index: number): () => number {
@@ -285,6 +274,12 @@ function addDuration(from: number, d: IrDuration, zone: string | undefined, holi
  * stages. Rules with a `where` condition and `never ... when` rules are not
  * re-verified (their conditions are the engine's own). Returns one line per
  * violation.
+ *
+ * Like the reference interpreter (`test/reference/interpreter.ts`), this is
+ * an independent check: it reads the IR with its own reading of each rule
+ * kind (its own `switch`, its own calendar arithmetic through luxon) and
+ * uses none of the engine's rule modules, so that a mistake in one of them
+ * shows here as a violation instead of being repeated.
  */
 export function checkSafety(ir: IrPolicy, contact: Contact, history: readonly HistoryEvent[], touches: readonly SimTouch[], timeline: readonly StageChange[]): string[] {
   const zone = contact.timezone ?? ir.timezone.fallback ?? undefined;

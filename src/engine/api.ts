@@ -79,6 +79,16 @@ export interface Engine {
    * snapshot's creation time.
    */
   start(contact: Contact, at: string): Snapshot;
+  /**
+   * Checks a value read back from storage (a snapshot's JSON, parsed) and
+   * returns it as a snapshot of this engine; throws `HeedInputError`
+   * (`invalid-snapshot`, `stale-snapshot`) when it is not one. `step` and
+   * `decide` do the same with a snapshot they have not seen, so calling it
+   * is optional: a snapshot is checked once, where it enters, and the
+   * snapshots this engine makes or checks are not checked again (hand them
+   * back as they are; change them only through `step`).
+   */
+  restore(snapshot: unknown): Snapshot;
   /** The state after one more event (events must come in time order). */
   step(snapshot: Snapshot, event: HistoryEvent): Snapshot;
   /** The same decision `evaluate` gives over the full history. */

@@ -27,7 +27,7 @@
  * @module
  */
 
-import { COUNTERS } from "../ast.js";
+import { COUNTERS, conditionOperands } from "../ast.js";
 import type { Expr, Operand } from "../ast.js";
 import type { Contact } from "../model.js";
 import { durationMs } from "./time.js";
@@ -119,23 +119,15 @@ function resolvePath(segments: readonly string[], scope: ConditionScope): unknow
   }
 }
 
-/** The values of list literals, built once per literal (conditions are judged on every decision). */
-const listValues = new WeakMap<object, unknown[]>();
-
 /** Resolves an operand to a value, or undefined when missing. */
 export function resolveOperand(op: Operand, scope: ConditionScope): unknown {
   try {
     switch (op.kind) {
       case "literal":
         return op.value ?? undefined;
-      case "list": {
-        let values = listValues.get(op);
-        if (values === undefined) {
-          values = op.items.map((item) => item.value);
-          listValues.set(op, values);
-        }
-        return values;
-      }
+      case "list":
+        // (a compiled condition resolves its lists once; the tree walk, the definition, resolves them as it goes)
+        return op.items.map((item) => item.value);
       case "duration":
         return op.unit === "business-days" ? undefined : durationMs(op.amount, op.unit);
       case "path":
@@ -233,6 +225,11 @@ export function evaluateCondition(expr: Expr, scope: ConditionScope): boolean {
   }
 }
 
+/** True when a condition may read the value at `head` (a path beginning with it: `touch.channel...`, `time_in_stage`). */
+export function readsPath(condition: Expr, ...head: string[]): boolean {
+  return conditionOperands(condition).some((op) => op.kind === "path" && head.every((segment, i) => op.segments[i] === segment));
+}
+
 // ---------------------------------------------------------------- compiled conditions
 
 /** A condition made into a function of its scope; same answers as {@link evaluateCondition}. */
@@ -240,38 +237,32 @@ export type CompiledCondition = (scope: ConditionScope) => boolean;
 
 type Getter = (scope: ConditionScope) => unknown;
 
-const compiled = new WeakMap<object, CompiledCondition>();
-
 /**
- * The condition as a function, made once per condition node: the engine
- * judges the same conditions on every decision, and walking the tree each
- * time (switching on node kinds and path heads) cost more than the
- * comparisons themselves. It answers exactly as {@link evaluateCondition}
- * (a property test holds them equal), which stays the definition and what
- * the reference interpreter uses: missing values, malformed nodes (false
- * for the whole condition), and operands that throw (missing).
+ * The condition as a function: the engine judges the same conditions on
+ * every decision, and walking the tree each time (switching on node kinds
+ * and path heads) cost more than the comparisons themselves. Made once per
+ * condition by the compiled engine, which keeps it. It answers exactly as
+ * {@link evaluateCondition} (a property test holds them equal), which stays
+ * the definition and what the reference interpreter uses: missing values,
+ * malformed nodes (false for the whole condition), and operands that throw
+ * (missing).
  */
 export function compileCondition(expr: Expr): CompiledCondition {
   if (typeof expr !== "object" || expr === null) return () => false;
-  let fn = compiled.get(expr);
-  if (fn === undefined) {
-    let body: CompiledCondition;
-    try {
-      body = compileExpr(expr);
-    } catch {
-      // a node too deep to compile is evaluated as the tree it is
-      body = (scope) => evaluate(expr, scope);
-    }
-    fn = (scope) => {
-      try {
-        return body(scope);
-      } catch {
-        return false;
-      }
-    };
-    compiled.set(expr, fn);
+  let body: CompiledCondition;
+  try {
+    body = compileExpr(expr);
+  } catch {
+    // a node too deep to compile is evaluated as the tree it is
+    body = (scope) => evaluate(expr, scope);
   }
-  return fn;
+  return (scope) => {
+    try {
+      return body(scope);
+    } catch {
+      return false;
+    }
+  };
 }
 
 function malformed(): never {

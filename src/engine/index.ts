@@ -7,82 +7,28 @@
  */
 
 import type { Policy } from "../ast.js";
+import { isChecked, validatePolicy } from "../checks/index.js";
 import { HeedInputError, HeedPolicyError, sortDiagnostics } from "../diagnostics.js";
 import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
 import type { Engine, Explanation, Snapshot, StageChange } from "./api.js";
 import { compileIr } from "./compile.js";
-import { decideMembers, member, ruleOutcomes, type Member } from "./decide.js";
-import { checkContact, checkContactShape, checkEvent, checkInput, checkTouch, identityType, orderHistory, parseTime, type NormalEvent } from "./input.js";
+import { decideMembers, ruleOutcomes } from "./combine.js";
+import { makeContext } from "./context.js";
+import { checkContact, checkEvent, checkInput, checkTouch, identityType, orderHistory, parseTime, type NormalEvent } from "./input.js";
 import type { IrPolicy } from "./ir.js";
-import { advance, applyEvent, copyState, enterPolicy, makeContext, makeRuntime, nextTimer, type PolicyState, type Runtime } from "./machine.js";
-import { formatInstant } from "./time.js";
-import { validatePolicy } from "./validate.js";
+import { advance, applyEvent, enterPolicy, nextTimer } from "./machine.js";
+import { member, type Member } from "./member.js";
+import { makeRuntime, type Runtime } from "./runtime.js";
+import { copyState, type PolicyState } from "./state.js";
+import { checkSnapshot, policyVersion, RECENT_IDS, seenRecently, SNAPSHOT_FORMAT, type SnapshotData } from "./snapshot.js";
+import { formatInstant, ZoneTable } from "./time.js";
 
-export { compileIr, describeTrigger, describeExpr, describeDuration } from "./compile.js";
+export { compileIr } from "./compile.js";
 export type * from "./ir.js";
-export type { PolicyState, RuleMemory } from "./machine.js";
-
-/** The snapshot format tag. */
-export const SNAPSHOT_FORMAT = "heed-snapshot/3";
-/** How many recent events (by type and id) a snapshot remembers to drop redelivered events. */
-export const RECENT_IDS = 256;
-
-/** The fields of a snapshot (all plain JSON). */
-interface SnapshotData {
-  format: typeof SNAPSHOT_FORMAT;
-  contact: Contact;
-  /** The instant handed to `start`. */
-  startedAt: string;
-  /** The instant of the last stepped event (epoch ms), `null` before the first. */
-  last: number | null;
-  /**
-   * The identities, `[type, id]`, of the most recent events that had an id,
-   * oldest first, at most {@link RECENT_IDS}. (`heed-snapshot/2` kept ids
-   * without their types, and so took an unsubscribe for a redelivered touch
-   * of the same id.)
-   */
-  recent: [string, string][];
-  /** One state per compiled policy, `null` until the first event enters the contact. */
-  states: PolicyState[] | null;
-  /** The versions of the policies the states were built under (see {@link policyVersion}). */
-  policies: string[];
-}
-
-/**
- * A policy's name and a fingerprint of its compiled form, spans left out
- * (`inbound-content#0f3a9c2d41b7e5`): a snapshot's states hold what each rule
- * remembers by rule position, so they are only meaningful under the policy
- * they were built with. Reformatting a policy keeps its version; changing a
- * rule, a stage or a transition changes it.
- */
-function policyVersion(ir: IrPolicy): string {
-  return `${ir.name}#${fingerprint(canonicalJson(ir))}`;
-}
-
-/** JSON with object keys sorted and spans left out: the same policy read from the DSL or from YAML gives the same text. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (key, inner: unknown) => {
-    if (key === "span") return undefined;
-    if (inner === null || typeof inner !== "object" || Array.isArray(inner)) return inner;
-    const sorted = Object.create(null) as Record<string, unknown>;
-    for (const name of Object.keys(inner).sort()) sorted[name] = (inner as Record<string, unknown>)[name];
-    return sorted;
-  });
-}
-
-/** A 53-bit hash of a text as 14 hex digits (cyrb53): enough to tell policy versions apart, not a secure digest. */
-function fingerprint(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, "0");
-}
+export type { PolicyState, RuleMemory } from "./state.js";
+export { RECENT_IDS, SNAPSHOT_FORMAT } from "./snapshot.js";
+export type { PolicyStructure, StructureRule, StructureStage } from "./structure.js";
+export { policyStructure } from "./structure.js";
 
 /**
  * Compiles one policy or a policy set. Throws {@link HeedPolicyError} with
@@ -93,14 +39,11 @@ export function compile(policy: Policy | readonly Policy[]): Engine {
   if (list.length === 0) {
     throw new HeedPolicyError([{ severity: "error", code: "empty-policy-set", message: "a policy set needs at least one policy" }]);
   }
-  const errors = sortDiagnostics(list.flatMap((p) => validatePolicy(p)).filter((d) => d.severity === "error"));
+  // a policy the checks stage passed is trusted; any other is checked here, once
+  const unchecked = list.filter((p) => !isChecked(p));
+  const errors = sortDiagnostics(unchecked.flatMap((p) => validatePolicy(p)).filter((d) => d.severity === "error"));
   if (errors.length > 0) throw new HeedPolicyError(errors);
-  return new CompiledEngine(list.map((p) => compileIr(p)));
-}
-
-/** Compiles IR that was produced by {@link compileIr} (and so validated). */
-export function compileFromIr(irs: readonly IrPolicy[]): Engine {
-  return new CompiledEngine(irs);
+  return new CompiledEngine(list);
 }
 
 class CompiledEngine implements Engine {
@@ -109,9 +52,18 @@ class CompiledEngine implements Engine {
   private readonly declared: readonly string[];
   private readonly irs: readonly IrPolicy[];
   private versionList: readonly string[] | undefined;
+  /**
+   * The snapshots this engine made or checked: trusted from then on, so a
+   * snapshot is checked once, where it enters (a value an application
+   * stored and read back is a new object, and is checked again).
+   */
+  private readonly known = new WeakSet<object>();
+  /** The zones this engine has met: the offsets it learnt of each, and which names are zones. */
+  private readonly zones = new ZoneTable();
 
-  constructor(irs: readonly IrPolicy[]) {
-    this.runtimes = irs.map(makeRuntime);
+  constructor(policies: readonly Policy[]) {
+    const irs = policies.map((p) => compileIr(p));
+    this.runtimes = irs.map((ir, i) => makeRuntime(ir, policies[i]!, this.zones));
     this.policies = irs.map((ir) => ir.name);
     this.irs = irs;
     this.declared = [...new Set(irs.flatMap((ir) => ir.channels))];
@@ -137,7 +89,7 @@ class CompiledEngine implements Engine {
   }
 
   start(contact: Contact, at: string): Snapshot {
-    const checked = checkContact(contact);
+    const checked = checkContact(contact, this.zones);
     parseTime(at, "at");
     for (const rt of this.runtimes) makeContext(rt, checked);
     const data: SnapshotData = {
@@ -149,11 +101,15 @@ class CompiledEngine implements Engine {
       states: null,
       policies: [...this.versions],
     };
-    return data as unknown as Snapshot;
+    return this.made(data);
+  }
+
+  restore(snapshot: unknown): Snapshot {
+    return this.made(this.restored(snapshot));
   }
 
   step(snapshot: Snapshot, event: HistoryEvent): Snapshot {
-    const data = this.checkSnapshot(snapshot);
+    const data = this.restored(snapshot);
     const ev = checkEvent(event, undefined, "event");
     const type = identityType(ev);
     if (ev.id !== undefined && seenRecently(data.recent, type, ev.id)) return snapshot;
@@ -166,7 +122,7 @@ class CompiledEngine implements Engine {
     }
     const members = this.members(data.contact, data.states, ev.at, undefined);
     this.apply(members, ev);
-    const recent = ev.id === undefined ? data.recent : [...data.recent, [type, ev.id] as [string, string]].slice(-RECENT_IDS);
+    const recent = ev.id === undefined ? data.recent : [...data.recent, [type, ev.id] as const].slice(-RECENT_IDS);
     const next: SnapshotData = {
       format: SNAPSHOT_FORMAT,
       contact: data.contact,
@@ -176,11 +132,11 @@ class CompiledEngine implements Engine {
       states: members.map((m) => m.st),
       policies: data.policies,
     };
-    return next as unknown as Snapshot;
+    return this.made(next);
   }
 
   decide(snapshot: Snapshot, touch: ProposedTouch, at: string): Decision {
-    const data = this.checkSnapshot(snapshot);
+    const data = this.restored(snapshot);
     const checkedTouch = checkTouch(touch);
     const when = parseTime(at, "at");
     if (data.last !== null && when < data.last) {
@@ -196,7 +152,7 @@ class CompiledEngine implements Engine {
 
   /** Replays a whole history up to `at`. */
   private replay(input: EvaluateInput, log: StageChange[] | undefined): { members: Member[]; touch: ProposedTouch; at: number } {
-    const { contact, events, touch, at } = checkInput(input);
+    const { contact, events, touch, at } = checkInput(input, this.zones);
     const ordered = orderHistory(events, at);
     const members = this.members(contact, null, ordered[0]?.at ?? at, log, ordered.length === 0);
     for (const ev of ordered) this.apply(members, ev);
@@ -243,6 +199,20 @@ class CompiledEngine implements Engine {
     return out;
   }
 
+  /** A snapshot this engine made, trusted from now on. */
+  private made(data: SnapshotData): Snapshot {
+    this.known.add(data);
+    return data as unknown as Snapshot;
+  }
+
+  /** The snapshot's data, checked unless this engine made or checked it. */
+  private restored(snapshot: unknown): SnapshotData {
+    if (typeof snapshot === "object" && snapshot !== null && this.known.has(snapshot)) return snapshot as SnapshotData;
+    const data = checkSnapshot(snapshot, this.runtimes, this.versions, this.zones);
+    this.known.add(data);
+    return data;
+  }
+
   /** Processes the timers due before the event, then the event. */
   private apply(members: readonly Member[], ev: NormalEvent): void {
     for (const m of members) {
@@ -251,112 +221,4 @@ class CompiledEngine implements Engine {
     }
   }
 
-  /**
-   * Checks that a snapshot is one of this engine's: its format, the versions
-   * of the policies it was built under (a snapshot made before a policy
-   * changed must be rebuilt from the history), and the shape of every state,
-   * so that a damaged snapshot is refused with its field named instead of
-   * failing somewhere inside.
-   */
-  private checkSnapshot(snapshot: Snapshot): SnapshotData {
-    const data = snapshot as unknown as Partial<SnapshotData> | null;
-    const format = typeof data === "object" && data !== null ? (data as { format?: unknown }).format : undefined;
-    if (typeof format === "string" && format !== SNAPSHOT_FORMAT && /^heed-snapshot\/\d+$/.test(format)) {
-      throw new HeedInputError(
-        "stale-snapshot",
-        "snapshot.format",
-        `the snapshot is in the format \`${format}\`, this engine reads \`${SNAPSHOT_FORMAT}\`: rebuild it by stepping the contact's history again`,
-      );
-    }
-    const ok =
-      typeof data === "object" &&
-      data !== null &&
-      data.format === SNAPSHOT_FORMAT &&
-      typeof data.contact === "object" &&
-      data.contact !== null &&
-      Array.isArray(data.recent) &&
-      (data.last === null || (typeof data.last === "number" && Number.isFinite(data.last))) &&
-      (data.states === null || (Array.isArray(data.states) && data.states.length === this.runtimes.length)) &&
-      Array.isArray(data.policies);
-    if (!ok) {
-      throw new HeedInputError("invalid-snapshot", "snapshot", `the snapshot is not a \`${SNAPSHOT_FORMAT}\` state of this engine's policies`);
-    }
-    const versions = data.policies!;
-    if (!sameList(versions, this.versions)) {
-      throw new HeedInputError(
-        "stale-snapshot",
-        "snapshot.policies",
-        `the snapshot was built under ${versions.map((v) => `\`${String(v)}\``).join(", ") || "no policy"}, this engine runs ${this.versions.map((v) => `\`${v}\``).join(", ")}: rebuild it by stepping the contact's history again`,
-      );
-    }
-    checkContactShape(data.contact);
-    const states = data.states;
-    for (let i = 0; states && i < states.length; i++) {
-      const problem = stateProblem(this.runtimes[i]!, states[i]);
-      if (problem !== undefined) {
-        throw new HeedInputError("invalid-snapshot", `snapshot.states[${i}]`, `\`snapshot.states[${i}]\` is not a state of policy \`${this.policies[i]}\`: ${problem}`);
-      }
-    }
-    return data as SnapshotData;
-  }
-}
-
-/** True when `[type, id]` is among the remembered identities. */
-function seenRecently(recent: readonly unknown[], type: string, id: string): boolean {
-  for (let i = recent.length - 1; i >= 0; i--) {
-    const entry = recent[i];
-    if (Array.isArray(entry) && entry[0] === type && entry[1] === id) return true;
-  }
-  return false;
-}
-
-function sameList(a: readonly unknown[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function allInstants(list: readonly unknown[]): boolean {
-  for (let i = 0; i < list.length; i++) if (!isInstant(list[i])) return false;
-  return true;
-}
-
-function isInstant(value: unknown): value is number {
-  return typeof value === "number" && Number.isFinite(value);
-}
-
-function isCount(value: unknown): boolean {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0;
-}
-
-/** What is wrong with a stored state under a compiled policy, or undefined when nothing is. */
-function stateProblem(rt: Runtime, state: unknown): string | undefined {
-  if (typeof state !== "object" || state === null || Array.isArray(state)) return "not an object";
-  const st = state as Partial<Record<keyof PolicyState, unknown>>;
-  if (typeof st.stage !== "string" || !rt.stages.has(st.stage)) return `no stage \`${String(st.stage)}\``;
-  if (!isInstant(st.entry) || !isInstant(st.through)) return "`entry` and `through` must be instants";
-  if (!isCount(st.ignored) || !isCount(st.touches) || !isCount(st.totalTouches)) return "the counters must be whole numbers";
-  if (!Array.isArray(st.pending) || !allInstants(st.pending)) return "`pending` must be a list of instants";
-  const memory = st.memory;
-  const rules = rt.rules;
-  if (!Array.isArray(memory) || memory.length !== rules.length) return `\`memory\` must hold one entry per rule (${rules.length})`;
-  for (let i = 0; i < rules.length; i++) {
-    const m: unknown = memory[i];
-    let fits: boolean;
-    switch (rules[i]!.memory) {
-      case "instants":
-        fits = Array.isArray(m) && allInstants(m);
-        break;
-      case "flag":
-        fits = typeof m === "boolean";
-        break;
-      case "instant":
-        fits = m === null || isInstant(m);
-        break;
-      default:
-        fits = m === null;
-    }
-    if (!fits) return `the memory of rule \`${rules[i]!.id}\` does not fit its kind (${rules[i]!.kind})`;
-  }
-  return undefined;
 }

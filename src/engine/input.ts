@@ -9,21 +9,8 @@
 
 import { HeedInputError } from "../diagnostics.js";
 import type { Contact, EvaluateInput, ProposedTouch } from "../model.js";
-import { isInstantOutOfRange, isValidZone, parseInstant, YEAR_10000 } from "./time.js";
-
-const zoneValidity = new Map<string, boolean>();
-
-/** {@link isValidZone}, remembered per name: asking the zone database is slow and names repeat. */
-export function knownZone(zone: string): boolean {
-  let valid = zoneValidity.get(zone);
-  if (valid === undefined) {
-    valid = isValidZone(zone);
-    if (zoneValidity.size < 1024) zoneValidity.set(zone, valid);
-  }
-  return valid;
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+import { daysFromCivil, daysInMonth } from "../calendar.js";
+import { isInstantOutOfRange, isValidZone, parseInstant, YEAR_10000, type ZoneTable } from "./time.js";
 
 /** The number at `text[at, at + width)` when all are digits, else -1. */
 function digits(text: string, at: number, width: number): number {
@@ -77,21 +64,9 @@ function commonInstant(text: string): number | undefined {
     return undefined;
   }
   if (year < 100 || month < 1 || month > 12 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
-  if (day < 1 || day > days) return undefined;
+  if (day < 1 || day > daysInMonth(year, month)) return undefined;
   const ms = (((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60 + second) * 1000 + millis - offset;
   return ms < YEAR_10000 ? ms : undefined;
-}
-
-/** Days from 1970-01-01 to a proleptic Gregorian date, by integer arithmetic (H. Hinnant's `days_from_civil`). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146097 + dayOfEra - 719468;
 }
 
 /**
@@ -268,8 +243,8 @@ function checkTags(value: unknown, field: string, code: string, index?: number):
  * Checks the contact handed in: its shape ({@link checkContactShape}) and
  * that a store can keep every string and value of it.
  */
-export function checkContact(contact: unknown): Contact {
-  const checked = checkContactShape(contact);
+export function checkContact(contact: unknown, zones?: ZoneTable): Contact {
+  const checked = checkContactShape(contact, zones);
   const fields = checked as unknown as Record<string, unknown>;
   checkFields(fields, "invalid-contact", "contact", undefined, "attributes");
   if (checked.attributes !== undefined) checkFields(checked.attributes, "invalid-contact", "contact.attributes");
@@ -279,9 +254,11 @@ export function checkContact(contact: unknown): Contact {
 /**
  * Checks the shape of a contact: a string `id`, a valid `timezone` when
  * present, attributes that are an object. Enough for the contact kept in a
- * snapshot, which was checked whole when the snapshot was started.
+ * snapshot, which was checked whole when the snapshot was started. `zones`,
+ * the compiled engine's table, remembers which names are zones; without it
+ * the zone database is asked.
  */
-export function checkContactShape(contact: unknown): Contact {
+export function checkContactShape(contact: unknown, zones?: ZoneTable): Contact {
   if (!isRecord(contact)) {
     throw new HeedInputError("invalid-contact", "contact", `\`contact\` must be an object, got \`${show(contact)}\``);
   }
@@ -289,7 +266,7 @@ export function checkContactShape(contact: unknown): Contact {
     throw new HeedInputError("invalid-contact", "contact.id", `\`contact.id\` must be a string, got \`${show(contact.id)}\``);
   }
   if (contact.timezone !== undefined) {
-    if (typeof contact.timezone !== "string" || !knownZone(contact.timezone)) {
+    if (typeof contact.timezone !== "string" || !(zones === undefined ? isValidZone(contact.timezone) : zones.isValid(contact.timezone))) {
       throw new HeedInputError(
         "unknown-timezone",
         "contact.timezone",
@@ -431,11 +408,11 @@ export function checkTouch(touch: unknown): ProposedTouch {
 }
 
 /** Checks a whole `evaluate` input; returns the events in input order. */
-export function checkInput(input: EvaluateInput): { contact: Contact; events: NormalEvent[]; touch: ProposedTouch; at: number } {
+export function checkInput(input: EvaluateInput, zones?: ZoneTable): { contact: Contact; events: NormalEvent[]; touch: ProposedTouch; at: number } {
   if (!isRecord(input)) {
     throw new HeedInputError("invalid-input", "input", `the input must be an object with \`contact\`, \`history\`, \`touch\` and \`at\``);
   }
-  const contact = checkContact(input.contact);
+  const contact = checkContact(input.contact, zones);
   const history: unknown = input.history ?? [];
   if (!Array.isArray(history)) {
     throw new HeedInputError("invalid-history", "history", `\`history\` must be a list of events, got \`${show(history)}\``);

@@ -10,143 +10,88 @@
  */
 
 import type { Span } from "../diagnostics.js";
-import type { DurationUnit, Expr, RollingUnit } from "../ast.js";
+import type { DurationUnit, Expr } from "../ast.js";
 
 /** The format tag of a compiled policy. */
 export const IR_FORMAT = "heed-ir/1";
 
 /** A duration as written: `amount unit`. */
 export interface IrDuration {
-  amount: number;
-  unit: DurationUnit;
+  readonly amount: number;
+  readonly unit: DurationUnit;
 }
 
 /** A local time of day. */
 export interface IrTimeOfDay {
-  hour: number;
-  minute: number;
+  readonly hour: number;
+  readonly minute: number;
 }
 
 /** The touches a rule speaks of: `null` is every channel, else the listed ones. */
-export type IrChannels = string[] | null;
+export type IrChannels = readonly string[] | null;
 
-/** Fields shared by every compiled rule. */
-interface IrRuleBase {
-  /** The rule's name, or `<scope>.<kind>.<n>` from its position. */
-  id: string;
-  /** The stage the rule belongs to, or `null` for a policy-wide rule. */
-  stage: string | null;
-  channels: IrChannels;
-  span?: Span;
-}
-
-export interface IrNeverWithout extends IrRuleBase {
-  kind: "never-without";
-  tagged: string | null;
-  signal: string;
-  where: Expr | null;
-}
-
-export interface IrNeverAfter extends IrRuleBase {
-  kind: "never-after";
-  tagged: string | null;
-  signal: string;
-  where: Expr | null;
-}
-
-export interface IrNeverWithin extends IrRuleBase {
-  kind: "never-within";
-  tagged: string | null;
-  signal: string;
-  where: Expr | null;
-  duration: IrDuration;
-}
-
-export interface IrNeverWhen extends IrRuleBase {
-  kind: "never-when";
-  tagged: string | null;
-  when: Expr;
-}
-
-export interface IrAtMost extends IrRuleBase {
-  kind: "at-most";
-  count: number;
-  window: { kind: "rolling"; amount: number; unit: RollingUnit } | { kind: "calendar"; unit: "day" | "week" };
-}
-
-export interface IrAtLeast extends IrRuleBase {
-  kind: "at-least";
-  duration: IrDuration;
-}
-
-export interface IrQuietHours extends IrRuleBase {
-  kind: "quiet-hours";
-  start: IrTimeOfDay;
-  end: IrTimeOfDay;
-}
-
-export interface IrOnlyBusinessDays extends IrRuleBase {
-  kind: "only-business-days";
-}
-
-/** A compiled rule. */
-export type IrRule =
-  | IrNeverWithout
-  | IrNeverAfter
-  | IrNeverWithin
-  | IrNeverWhen
-  | IrAtMost
-  | IrAtLeast
-  | IrQuietHours
-  | IrOnlyBusinessDays;
+/** The compiled rules: one form per rule kind, each defined in its module under `rules/`. */
+export type {
+  IrAtLeast,
+  IrAtMost,
+  IrNeverAfter,
+  IrNeverWhen,
+  IrNeverWithin,
+  IrNeverWithout,
+  IrOnlyBusinessDays,
+  IrQuietHours,
+  IrRule,
+  IrRuleBase,
+} from "./rules/index.js";
+import type { IrRule } from "./rules/index.js";
 
 /** What makes a transition fire. */
 export type IrTrigger =
-  | { kind: "ignored"; count: number }
-  | { kind: "touches"; count: number }
-  | { kind: "elapsed"; duration: IrDuration }
-  | { kind: "signal"; signal: string; where: Expr | null }
-  | { kind: "when"; condition: Expr };
+  | { readonly kind: "ignored"; readonly count: number }
+  | { readonly kind: "touches"; readonly count: number }
+  | { readonly kind: "elapsed"; readonly duration: IrDuration }
+  | { readonly kind: "signal"; readonly signal: string; readonly where: Expr | null }
+  | { readonly kind: "when"; readonly condition: Expr };
 
 /** A compiled transition. */
 export interface IrTransition {
-  trigger: IrTrigger;
-  target: string;
+  readonly trigger: IrTrigger;
+  readonly target: string;
   /** How the trigger reads in the language (`after 2 ignored touches`), for explanations. */
-  cause: string;
-  span?: Span;
+  readonly cause: string;
+  readonly span?: Span;
 }
 
 /** A compiled stage. */
 export interface IrStage {
-  name: string;
-  final: boolean;
+  readonly name: string;
+  readonly final: boolean;
   /** The stage's allow list; `null` allows every declared channel. */
-  allow: string[] | null;
+  readonly allow: readonly string[] | null;
   /** The ids of the stage's own rules, in source order. */
-  rules: string[];
-  transitions: IrTransition[];
-  span?: Span;
+  readonly rules: readonly string[];
+  readonly transitions: readonly IrTransition[];
+  readonly span?: Span;
 }
 
 /** A compiled policy. */
 export interface IrPolicy {
-  format: typeof IR_FORMAT;
-  name: string;
-  appliesWhen: Expr | null;
+  readonly format: typeof IR_FORMAT;
+  readonly name: string;
+  readonly appliesWhen: Expr | null;
   /** Where the zone comes from (a path such as `contact.timezone`) and the fallback zone. */
-  timezone: { from: string[]; fallback: string | null };
-  channels: string[];
-  engagement: string[];
-  ignoreWindow: IrDuration;
-  holidays: string[];
-  start: string;
-  stages: IrStage[];
+  readonly timezone: { readonly from: readonly string[]; readonly fallback: string | null };
+  readonly channels: readonly string[];
+  readonly engagement: readonly string[];
+  readonly ignoreWindow: IrDuration;
+  readonly holidays: readonly string[];
+  readonly start: string;
+  readonly stages: readonly IrStage[];
   /** Every rule of the policy, stage rules first (stage by stage), then policy-wide ones. */
-  rules: IrRule[];
+  readonly rules: readonly IrRule[];
   /** The ids of the policy-wide rules, in source order. */
-  policyRules: string[];
+  readonly policyRules: readonly string[];
   /** Policy-wide transitions, tried after the stage's own (never out of a final stage). */
-  transitions: IrTransition[];
-  span?: Span;
+  readonly transitions: readonly IrTransition[];
+  readonly span?: Span;
 }

@@ -18,11 +18,39 @@
 import { IANAZone } from "luxon";
 
 import type { DurationUnit, RollingUnit, TimeOfDay } from "../ast.js";
+import { daysInMonth, formatDate, isoWeekday, parseDate } from "../calendar.js";
 
-/** A zone and the policy's holidays (local dates YYYY-MM-DD). */
+/**
+ * The local calendar of a contact under a policy: its zone and the
+ * policy's holidays, with the business-day sums already computed there
+ * (walking the calendar is the costly part of deciding; a sum is a pure
+ * function of the zone, the holidays and its operands). Made by
+ * {@link makeCalendar}, owned by the compiled engine.
+ */
 export interface Calendar {
-  zone: string;
-  holidays: ReadonlySet<string>;
+  readonly zone: Zone;
+  /** The policy's holidays as local day numbers (days since 1970-01-01). */
+  readonly holidays: ReadonlySet<number>;
+  /** Those that fall on weekdays, sorted (adding many business days counts them by binary search). */
+  readonly weekdayHolidays: readonly number[];
+  /** Business-day sums by amount, then by starting instant (bounded). */
+  readonly sums: Map<number, Map<number, number>>;
+}
+
+/** A calendar of a zone with these holidays (day numbers, see {@link holidayDays}). */
+export function makeCalendar(zone: Zone, holidays: ReadonlySet<number>): Calendar {
+  const weekdayHolidays = [...holidays].filter((day) => isoWeekday(day) <= 5).sort((a, b) => a - b);
+  return { zone, holidays, weekdayHolidays, sums: new Map() };
+}
+
+/** Holidays written `YYYY-MM-DD` as local day numbers (days since 1970-01-01); dates that are not real are left out. */
+export function holidayDays(dates: Iterable<string>): ReadonlySet<number> {
+  const days = new Set<number>();
+  for (const text of dates) {
+    const day = parseDate(text);
+    if (day !== undefined) days.add(day);
+  }
+  return days;
 }
 
 const MINUTE = 60_000;
@@ -38,13 +66,6 @@ const WEEK = 7 * DAY;
  */
 const INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)$/;
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function daysInMonth(year: number, month: number): number {
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-}
 
 /** 400 Gregorian years, in milliseconds: the calendar repeats after them. */
 const FOUR_CENTURIES = 146_097 * DAY;
@@ -122,7 +143,7 @@ export function formatInstant(ms: number): string {
   rest -= minute * MINUTE;
   const second = Math.floor(rest / 1000);
   const millis = rest - second * 1000;
-  const time = `${dateOfDays(days)}T${two(hour)}:${two(minute)}:${two(second)}`;
+  const time = `${formatDate(days)}T${two(hour)}:${two(minute)}:${two(second)}`;
   return millis === 0 ? `${time}Z` : `${time}.${millis < 10 ? "00" : millis < 100 ? "0" : ""}${millis}Z`;
 }
 
@@ -133,151 +154,146 @@ function two(n: number): string {
   return n < 10 ? `0${n}` : `${n}`;
 }
 
-/**
- * `YYYY-MM-DD` of a day number (days since 1970-01-01, years 0-9999), by
- * H. Hinnant's `civil_from_days`.
- */
-function dateOfDays(days: number): string {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const dayOfEra = z - era * 146097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const mp = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return `${pad(year, 4)}-${two(month)}-${two(day)}`;
-}
-
 // ---------------------------------------------------------------- zones
 
-const zones = new Map<string, IANAZone>();
+/** True for a zone name the IANA database knows (`UTC` included); false for `""` or `Mars/Base`. */
+export function isValidZone(zone: unknown): boolean {
+  return typeof zone === "string" && zone !== "" && IANAZone.isValidZone(zone);
+}
+
+/** How many answers a memo of a zone keeps before it starts afresh (zone names and instants come from input). */
+const MAX_MEMO_HOURS = 50_000;
+const MAX_MEMO_DAYS = 20_000;
+const MAX_SAMPLES = 20_000;
+
+/** A zone's offset is sampled every this many days to find where it jumps by about a day. */
+const SAMPLE_DAYS = 28;
 
 /**
- * Answers of {@link isValidZone}: asking the runtime builds a formatter, which
- * costs far more than a decision, and callers ask on every evaluation.
- * Bounded, since zone names come from input.
+ * One IANA time zone, with what has been learnt of its offsets. Asking
+ * luxon for an offset costs microseconds and decisions ask often: a zone
+ * remembers, per UTC day and per UTC hour, whether its offset holds
+ * throughout (zones change offset at most once in any 48 hours, so the
+ * same offset at both ends of a day holds through it), and the last steady
+ * span it was asked about. The answers are the zone's own, only faster.
+ * Zones are made by a {@link ZoneTable}, which the compiled engine owns.
  */
-const zoneValidity = new Map<string, boolean>();
+export class Zone {
+  private readonly iana: IANAZone;
+  /** Offsets by UTC day (null: the offset changes that day). */
+  private readonly days = new Map<number, number | null>();
+  /** Offsets by UTC hour (null: the offset changes within the hour). */
+  private readonly hours = new Map<number, number | null>();
+  /** The last steady span looked up: `[from, to)` with its offset (a decision asks about one day many times in a row). */
+  private spanFrom = 0;
+  private spanTo = 0;
+  private spanOffset = 0;
+  /** Offsets at the start of every {@link SAMPLE_DAYS}-th UTC day, by sample number (see {@link sampleOffset}). */
+  private readonly samples = new Map<number, number>();
+
+  constructor(readonly name: string) {
+    this.iana = IANAZone.create(name);
+  }
+
+  /** The zone's offset from UTC at an instant, in milliseconds. */
+  offsetAt(ms: number): number {
+    if (ms >= this.spanFrom && ms < this.spanTo) return this.spanOffset;
+    const day = Math.floor(ms / DAY);
+    const steadyDay = this.steady(this.days, MAX_MEMO_DAYS, day, DAY);
+    if (steadyDay !== null) {
+      const from = day * DAY;
+      const to = from + DAY;
+      // a walk from day to day (following a deferral) extends the span it is in
+      if (steadyDay === this.spanOffset && from === this.spanTo) this.spanTo = to;
+      else if (steadyDay === this.spanOffset && to === this.spanFrom) this.spanFrom = from;
+      else this.setSpan(from, to, steadyDay);
+      return steadyDay;
+    }
+    const hour = Math.floor(ms / HOUR);
+    const steadyHour = this.steady(this.hours, MAX_MEMO_HOURS, hour, HOUR);
+    if (steadyHour === null) return this.iana.offset(ms) * MINUTE;
+    this.setSpan(hour * HOUR, (hour + 1) * HOUR, steadyHour);
+    return steadyHour;
+  }
+
+  /**
+   * The offset at the start of UTC day `index * SAMPLE_DAYS`, remembered
+   * (bounded): two samples that differ by half a day or more bracket a jump
+   * across the date line, the only way a zone skips a date.
+   */
+  sampleOffset(index: number): number {
+    let offset = this.samples.get(index);
+    if (offset === undefined) {
+      offset = this.iana.offset(index * SAMPLE_DAYS * DAY) * MINUTE;
+      if (this.samples.size >= MAX_SAMPLES) this.samples.clear();
+      this.samples.set(index, offset);
+    }
+    return offset;
+  }
+
+  private setSpan(from: number, to: number, offset: number): void {
+    this.spanFrom = from;
+    this.spanTo = to;
+    this.spanOffset = offset;
+  }
+
+  /**
+   * The offset throughout span number `index` of `length` ms (from the
+   * epoch), or null when the offsets at its two ends differ; remembered in
+   * `memo` (at most `max` entries).
+   */
+  private steady(memo: Map<number, number | null>, max: number, index: number, length: number): number | null {
+    let steady = memo.get(index);
+    if (steady === undefined) {
+      const atStart = this.iana.offset(index * length);
+      const atEnd = this.iana.offset((index + 1) * length - 1);
+      steady = atStart === atEnd ? atStart * MINUTE : null;
+      if (memo.size >= max) memo.clear();
+      memo.set(index, steady);
+    }
+    return steady;
+  }
+}
+
+/** How many zone names a table remembers the validity of before it starts afresh (names come from input). */
 const MAX_ZONE_ANSWERS = 2_000;
 
-/** True for a zone name the IANA database knows (`UTC` included); false for `""` or `Mars/Base`. */
-export function isValidZone(zone: string): boolean {
-  if (typeof zone !== "string" || zone === "") return false;
-  let valid = zoneValidity.get(zone);
-  if (valid === undefined) {
-    valid = IANAZone.isValidZone(zone);
-    if (zoneValidity.size >= MAX_ZONE_ANSWERS) zoneValidity.clear();
-    zoneValidity.set(zone, valid);
-  }
-  return valid;
-}
-
-function zoneOf(name: string): IANAZone {
-  let zone = zones.get(name);
-  if (zone === undefined) {
-    if (!isValidZone(name)) throw new Error(`invalid time zone \`${name}\``);
-    zone = IANAZone.create(name);
-    zones.set(name, zone);
-  }
-  return zone;
-}
-
 /**
- * Offsets by zone and hour: the offset at the start and at the end of each
- * hour asked about. When both agree, the offset is taken to hold for the
- * whole hour (no zone changes its offset twice within an hour); otherwise
- * the zone is asked for the exact instant. Asking luxon costs microseconds
- * and decisions ask often; the memo keeps answers identical, only faster.
+ * The zones one compiled engine has met, each made once, and the answers
+ * to "is this a zone?" (asking the runtime builds a formatter, which costs
+ * far more than a decision, and every evaluation asks about its contact).
  */
-const hourOffsets = new Map<IANAZone, Map<number, number | null>>();
-const MAX_MEMO_HOURS = 50_000;
+export class ZoneTable {
+  private readonly zones = new Map<string, Zone>();
+  private readonly validity = new Map<string, boolean>();
 
-/** The zone's offset from UTC at an instant, in milliseconds. */
-function offsetAt(zone: IANAZone, ms: number): number {
-  const last = lastSpan;
-  if (zone === last.zone && ms >= last.from && ms < last.to) return last.offset;
-  const day = Math.floor(ms / DAY);
-  const steadyDay = steadyDayOffset(zone, day);
-  if (steadyDay !== null) {
-    const from = day * DAY;
-    const to = from + DAY;
-    // a walk from day to day (following a deferral) extends the span it is in
-    if (zone === last.zone && steadyDay === last.offset && (from === last.to || to === last.from)) {
-      if (from === last.to) last.to = to;
-      else last.from = from;
-    } else {
-      setSpan(zone, from, to, steadyDay);
+  /** True for a zone name the IANA database knows. */
+  isValid(name: unknown): boolean {
+    if (typeof name !== "string" || name === "") return false;
+    let valid = this.validity.get(name);
+    if (valid === undefined) {
+      valid = isValidZone(name);
+      if (this.validity.size >= MAX_ZONE_ANSWERS) this.validity.clear();
+      this.validity.set(name, valid);
     }
-    return steadyDay;
+    return valid;
   }
-  const hour = Math.floor(ms / HOUR);
-  const steadyHour = steadyOffset(zone, hour);
-  if (steadyHour === null) return zone.offset(ms) * MINUTE;
-  setSpan(zone, hour * HOUR, (hour + 1) * HOUR, steadyHour);
-  return steadyHour;
-}
 
-/**
- * The last span of time looked up in which a zone's offset is known not to
- * change: a decision asks about the same zone and day many times in a row.
- * Only steady spans are kept, so the answer does not depend on the instant
- * within them.
- */
-const lastSpan: { zone: IANAZone | undefined; from: number; to: number; offset: number } = { zone: undefined, from: 0, to: 0, offset: 0 };
-
-function setSpan(zone: IANAZone, from: number, to: number, offset: number): void {
-  lastSpan.zone = zone;
-  lastSpan.from = from;
-  lastSpan.to = to;
-  lastSpan.offset = offset;
-}
-
-/**
- * Offsets by UTC day: on all but a few days a year a zone's offset holds the
- * whole day, and one entry per day keeps the memo small when a search for
- * `notBefore` walks a year ahead. Zones change offset at most once in any
- * 48 hours, so the same offset at both ends of a day holds throughout it.
- */
-const dayOffsets = new Map<IANAZone, Map<number, number | null>>();
-const MAX_MEMO_DAYS = 20_000;
-
-/** The zone's offset throughout the UTC day, or null when it changes that day. */
-function steadyDayOffset(zone: IANAZone, day: number): number | null {
-  return steadySpanOffset(dayOffsets, MAX_MEMO_DAYS, zone, day, DAY);
-}
-
-/** The zone's offset throughout the UTC hour, or null when it changes inside that hour. */
-function steadyOffset(zone: IANAZone, hour: number): number | null {
-  return steadySpanOffset(hourOffsets, MAX_MEMO_HOURS, zone, hour, HOUR);
-}
-
-/**
- * The zone's offset throughout span number `index` of `length` ms (from the
- * epoch), or null when the offsets at its two ends differ; remembered in
- * `memos` (bounded by `max` entries per zone).
- */
-function steadySpanOffset(memos: Map<IANAZone, Map<number, number | null>>, max: number, zone: IANAZone, index: number, length: number): number | null {
-  let memo = memos.get(zone);
-  if (memo === undefined) {
-    memo = new Map();
-    memos.set(zone, memo);
+  /** The zone of that name; throws on a name that is not one (check with {@link isValid} first). */
+  zone(name: string): Zone {
+    let zone = this.zones.get(name);
+    if (zone === undefined) {
+      if (!this.isValid(name)) throw new Error(`invalid time zone \`${name}\``);
+      zone = new Zone(name);
+      this.zones.set(name, zone);
+    }
+    return zone;
   }
-  let steady = memo.get(index);
-  if (steady === undefined) {
-    const atStart = zone.offset(index * length);
-    const atEnd = zone.offset((index + 1) * length - 1);
-    steady = atStart === atEnd ? atStart * MINUTE : null;
-    if (memo.size >= max) memo.clear();
-    memo.set(index, steady);
-  }
-  return steady;
 }
 
 /** The local wall-clock reading of an instant, as local milliseconds. */
-function toLocal(ms: number, zone: IANAZone): number {
-  return ms + offsetAt(zone, ms);
+function toLocal(ms: number, zone: Zone): number {
+  return ms + zone.offsetAt(ms);
 }
 
 /**
@@ -286,13 +302,13 @@ function toLocal(ms: number, zone: IANAZone): number {
  * any 48 hours, so the offsets a day before and a day after are the only
  * candidates.
  */
-function candidates(local: number, zone: IANAZone): { before: number; after: number; found: number[] } {
-  const before = offsetAt(zone, local - DAY);
-  const after = offsetAt(zone, local + DAY);
+function candidates(local: number, zone: Zone): { before: number; after: number; found: number[] } {
+  const before = zone.offsetAt(local - DAY);
+  const after = zone.offsetAt(local + DAY);
   const found: number[] = [];
   for (const offset of before === after ? [before] : [before, after]) {
     const instant = local - offset;
-    if (offsetAt(zone, instant) === offset && !found.includes(instant)) found.push(instant);
+    if (zone.offsetAt(instant) === offset && !found.includes(instant)) found.push(instant);
   }
   found.sort((a, b) => a - b);
   return { before, after, found };
@@ -303,9 +319,9 @@ function candidates(local: number, zone: IANAZone): { before: number; after: num
  * day before it to a day after (nearly always), without building the list
  * {@link candidates} builds; undefined otherwise.
  */
-function steadyInstant(local: number, zone: IANAZone): number | undefined {
-  const before = offsetAt(zone, local - DAY);
-  if (before !== offsetAt(zone, local + DAY) || offsetAt(zone, local - before) !== before) return undefined;
+function steadyInstant(local: number, zone: Zone): number | undefined {
+  const before = zone.offsetAt(local - DAY);
+  if (before !== zone.offsetAt(local + DAY) || zone.offsetAt(local - before) !== before) return undefined;
   return local - before;
 }
 
@@ -314,7 +330,7 @@ function steadyInstant(local: number, zone: IANAZone): number | undefined {
  * an ambiguous time (overlap) takes the earlier instant; a time that does not
  * exist (gap) moves forward by the gap.
  */
-function fromLocalCompatible(local: number, zone: IANAZone): number {
+function fromLocalCompatible(local: number, zone: Zone): number {
   const steady = steadyInstant(local, zone);
   if (steady !== undefined) return steady;
   const { before, found } = candidates(local, zone);
@@ -330,7 +346,7 @@ function fromLocalCompatible(local: number, zone: IANAZone): number {
  * does not exist (gap), the instant the clocks jump over it: the first
  * instant of a local day, or the first instant a time of day is reached.
  */
-function firstInstantAtLocal(local: number, zone: IANAZone): number {
+function firstInstantAtLocal(local: number, zone: Zone): number {
   const steady = steadyInstant(local, zone);
   if (steady !== undefined) return steady;
   const { before, after, found } = candidates(local, zone);
@@ -343,14 +359,14 @@ function firstInstantAtLocal(local: number, zone: IANAZone): number {
  * The instant in `(low, high]` at which the zone's offset changes from its
  * value at `low`, to the millisecond (`high` when it does not change).
  */
-function changeInstant(zone: IANAZone, low: number, high: number): number {
-  const initial = offsetAt(zone, low);
+function changeInstant(zone: Zone, low: number, high: number): number {
+  const initial = zone.offsetAt(low);
   let lo = low;
   let hi = high;
-  if (offsetAt(zone, hi) === initial) return hi;
+  if (zone.offsetAt(hi) === initial) return hi;
   while (hi - lo > 1) {
     const mid = lo + Math.floor((hi - lo) / 2);
-    if (offsetAt(zone, mid) === initial) lo = mid;
+    if (zone.offsetAt(mid) === initial) lo = mid;
     else hi = mid;
   }
   return hi;
@@ -364,10 +380,8 @@ function dayStartLocal(local: number): number {
 }
 
 /** ISO weekday of a local reading: 1 Monday ... 7 Sunday. */
-function isoWeekday(local: number): number {
-  const days = Math.floor(local / DAY);
-  // 1970-01-01 was a Thursday (4).
-  return ((((days + 3) % 7) + 7) % 7) + 1;
+function weekdayOfLocal(local: number): number {
+  return isoWeekday(Math.floor(local / DAY));
 }
 
 function pad(value: number, width: number): string {
@@ -377,36 +391,13 @@ function pad(value: number, width: number): string {
 /** `YYYY-MM-DD` of a local reading. */
 function dateOfLocal(local: number): string {
   const days = Math.floor(local / DAY);
-  if (days >= 0 && local < YEAR_10000) return dateOfDays(days);
+  if (days >= 0 && local < YEAR_10000) return formatDate(days);
   const date = new Date(local);
   return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
 }
 
-const HOLIDAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/**
- * A policy's holidays as local day numbers (days since 1970-01-01), built
- * once per holiday set: business-day arithmetic steps through days often
- * and a number is cheaper to look up than a date string to build.
- */
-const holidayNumbers = new WeakMap<ReadonlySet<string>, ReadonlySet<number>>();
-
-function holidayDays(holidays: ReadonlySet<string>): ReadonlySet<number> {
-  let days = holidayNumbers.get(holidays);
-  if (days === undefined) {
-    const found = new Set<number>();
-    for (const text of holidays) {
-      const match = HOLIDAY.exec(text);
-      if (match !== null) found.add(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / DAY);
-    }
-    days = found;
-    holidayNumbers.set(holidays, days);
-  }
-  return days;
-}
-
-function isBusinessLocal(local: number, holidays: ReadonlySet<string>): boolean {
-  return isoWeekday(local) <= 5 && !holidayDays(holidays).has(Math.floor(local / DAY));
+function isBusinessLocal(local: number, holidays: ReadonlySet<number>): boolean {
+  return weekdayOfLocal(local) <= 5 && !holidays.has(Math.floor(local / DAY));
 }
 
 /**
@@ -415,9 +406,9 @@ function isBusinessLocal(local: number, holidays: ReadonlySet<string>): boolean 
  * whole date (Pacific/Apia skipped 2011-12-30), and a skipped date is no
  * business day.
  */
-function dayExists(dayStart: number, zone: IANAZone): boolean {
+function dayExists(dayStart: number, zone: Zone): boolean {
   // Only a jump of a day or more can skip a date; most zones never make one.
-  if (Math.abs(offsetAt(zone, dayStart + 2 * DAY) - offsetAt(zone, dayStart - DAY)) < DAY) return true;
+  if (Math.abs(zone.offsetAt(dayStart + 2 * DAY) - zone.offsetAt(dayStart - DAY)) < DAY) return true;
   return dayStartLocal(toLocal(firstInstantAtLocal(dayStart, zone), zone)) === dayStart;
 }
 
@@ -428,10 +419,9 @@ function dayExists(dayStart: number, zone: IANAZone): boolean {
  * plus one date a zone may skip; two days more cover offset changes. Lets a
  * rule skip the calendar walk when its last touch is older than that.
  */
-export function businessDaysBound(amount: number, holidays: ReadonlySet<string>): number {
-  const days = holidayDays(holidays);
+export function businessDaysBound(amount: number, days: ReadonlySet<number>): number {
   let longestRun = 2;
-  const offDay = (day: number): boolean => days.has(day) || isoWeekday(day * DAY) > 5;
+  const offDay = (day: number): boolean => days.has(day) || isoWeekday(day) > 5;
   for (const holiday of days) {
     // each run is walked once, from its first holiday (back over the weekend days before it,
     // forward over the rest): linear in the holidays, however long their runs
@@ -453,7 +443,7 @@ export function businessDaysBound(amount: number, holidays: ReadonlySet<string>)
 }
 
 /** A business day that exists in the zone. */
-function isBusinessDayIn(dayStart: number, cal: Calendar, zone: IANAZone): boolean {
+function isBusinessDayIn(dayStart: number, cal: Calendar, zone: Zone): boolean {
   return isBusinessLocal(dayStart, cal.holidays) && (steadyAround(zone, dayStart / DAY) || dayExists(dayStart, zone));
 }
 
@@ -462,17 +452,17 @@ function isBusinessDayIn(dayStart: number, cal: Calendar, zone: IANAZone): boole
  * around a local day: no date near it is skipped, which is nearly always
  * known from remembered samples, without asking the zone about the day.
  */
-function steadyAround(zone: IANAZone, day: number): boolean {
+function steadyAround(zone: Zone, day: number): boolean {
   const last = Math.floor((day + 3) / SAMPLE_DAYS);
   for (let index = Math.floor((day - 3) / SAMPLE_DAYS); index <= last; index++) {
-    if (Math.abs(sampleOffset(zone, index + 1) - sampleOffset(zone, index)) >= 12 * HOUR) return false;
+    if (Math.abs(zone.sampleOffset(index + 1) - zone.sampleOffset(index)) >= 12 * HOUR) return false;
   }
   return true;
 }
 
 /** The local date `YYYY-MM-DD` of an instant in a zone. */
-export function localDate(ms: number, zone: string): string {
-  return dateOfLocal(toLocal(ms, zoneOf(zone)));
+export function localDate(ms: number, zone: Zone): string {
+  return dateOfLocal(toLocal(ms, zone));
 }
 
 // ---------------------------------------------------------------- durations
@@ -516,7 +506,7 @@ export function addDuration(ms: number, amount: number, unit: DurationUnit, cal:
   if (unit !== "business-days") return ms + durationMs(amount, unit);
   if (cal === undefined) throw new Error("adding business days needs a calendar");
   if (!Number.isInteger(amount)) throw new Error(`business days must be a whole number, got ${amount}`);
-  const zone = zoneOf(cal.zone);
+  const zone = cal.zone;
   const local = toLocal(ms, zone);
   const timeOfDay = local - dayStartLocal(local);
   if (amount > WALK_LIMIT) return fromLocalCompatible(nthBusinessDayAfter(Math.floor(local / DAY), amount, cal, zone) * DAY + timeOfDay, zone);
@@ -560,8 +550,8 @@ function weekdayNumbered(count: number): number {
  * until a round passes over none. Rounds are bounded by the days off in
  * the range.
  */
-function nthBusinessDayAfter(start: number, n: number, cal: Calendar, zone: IANAZone): number {
-  const holidays = weekdayHolidays(cal.holidays);
+function nthBusinessDayAfter(start: number, n: number, cal: Calendar, zone: Zone): number {
+  const holidays = cal.weekdayHolidays;
   let from = start;
   let need = n;
   for (;;) {
@@ -571,18 +561,6 @@ function nthBusinessDayAfter(start: number, n: number, cal: Calendar, zone: IANA
     from = to;
     need = off;
   }
-}
-
-/** A policy's holidays that fall on weekdays, as sorted day numbers (built once per holiday set). */
-const weekdayHolidayLists = new WeakMap<ReadonlySet<string>, readonly number[]>();
-
-function weekdayHolidays(holidays: ReadonlySet<string>): readonly number[] {
-  let list = weekdayHolidayLists.get(holidays);
-  if (list === undefined) {
-    list = [...holidayDays(holidays)].filter((day) => isoWeekday(day * DAY) <= 5).sort((a, b) => a - b);
-    weekdayHolidayLists.set(holidays, list);
-  }
-  return list;
 }
 
 /** How many of the sorted `days` lie in `(from, to]`. */
@@ -602,27 +580,6 @@ function upperBound(days: readonly number[], value: number): number {
   return lo;
 }
 
-/** The zone's offset is sampled every this many days to find where it jumps by about a day. */
-const SAMPLE_DAYS = 28;
-const sampledOffsets = new Map<IANAZone, Map<number, number>>();
-const MAX_SAMPLES = 20_000;
-
-/** The zone's offset at the start of UTC day `index * SAMPLE_DAYS`, remembered (bounded). */
-function sampleOffset(zone: IANAZone, index: number): number {
-  let memo = sampledOffsets.get(zone);
-  if (memo === undefined) {
-    memo = new Map();
-    sampledOffsets.set(zone, memo);
-  }
-  let offset = memo.get(index);
-  if (offset === undefined) {
-    offset = zone.offset(index * SAMPLE_DAYS * DAY) * MINUTE;
-    if (memo.size >= MAX_SAMPLES) memo.clear();
-    memo.set(index, offset);
-  }
-  return offset;
-}
-
 /**
  * How many weekdays in `(from, to]`, holidays aside, the zone skips (see
  * {@link dayExists}). Skipping a date takes a jump of the offset by a whole
@@ -630,12 +587,12 @@ function sampleOffset(zone: IANAZone, index: number): number {
  * has crossed the date line twice within weeks); only around such a jump
  * are the days looked at one by one.
  */
-function skippedWeekdays(zone: IANAZone, from: number, to: number, holidays: ReadonlySet<string>): number {
+function skippedWeekdays(zone: Zone, from: number, to: number, holidays: ReadonlySet<number>): number {
   let count = 0;
   let scanned = from;
   const last = Math.floor(to / SAMPLE_DAYS);
   for (let index = Math.floor(from / SAMPLE_DAYS) - 1; index <= last; index++) {
-    if (Math.abs(sampleOffset(zone, index + 1) - sampleOffset(zone, index)) < 12 * HOUR) continue;
+    if (Math.abs(zone.sampleOffset(index + 1) - zone.sampleOffset(index)) < 12 * HOUR) continue;
     // the jump lies in this sample; the date it skips is within two days of it
     const end = Math.min(to, (index + 1) * SAMPLE_DAYS + 2);
     for (let day = Math.max(scanned, index * SAMPLE_DAYS - 2) + 1; day <= end; day++) {
@@ -650,7 +607,7 @@ function skippedWeekdays(zone: IANAZone, from: number, to: number, holidays: Rea
 
 /** True when the local date of `ms` is neither a Saturday, a Sunday nor a holiday. */
 export function isBusinessDay(ms: number, cal: Calendar): boolean {
-  return isBusinessLocal(toLocal(ms, zoneOf(cal.zone)), cal.holidays);
+  return isBusinessLocal(toLocal(ms, cal.zone), cal.holidays);
 }
 
 /**
@@ -659,7 +616,7 @@ export function isBusinessDay(ms: number, cal: Calendar): boolean {
  * that local day).
  */
 export function businessDayStart(ms: number, cal: Calendar): number {
-  const zone = zoneOf(cal.zone);
+  const zone = cal.zone;
   const local = toLocal(ms, zone);
   if (isBusinessLocal(local, cal.holidays)) return ms;
   let day = dayStartLocal(local) + DAY;
@@ -687,8 +644,8 @@ function inQuietLocal(local: number, start: number, end: number): boolean {
  * Wall time is what counts: in a fall-back overlap the repeated hour is
  * judged twice by its reading.
  */
-export function inQuietHours(ms: number, start: TimeOfDay, end: TimeOfDay, zone: string): boolean {
-  return inQuietLocal(toLocal(ms, zoneOf(zone)), minuteOfDay(start), minuteOfDay(end));
+export function inQuietHours(ms: number, start: TimeOfDay, end: TimeOfDay, zone: Zone): boolean {
+  return inQuietLocal(toLocal(ms, zone), minuteOfDay(start), minuteOfDay(end));
 }
 
 /**
@@ -698,8 +655,8 @@ export function inQuietHours(ms: number, start: TimeOfDay, end: TimeOfDay, zone:
  * when it does not exist that day (a gap), the instant the clocks jump past
  * it, the first instant whose local time is outside the quiet hours.
  */
-export function quietHoursEnd(ms: number, start: TimeOfDay, end: TimeOfDay, zone: string): number {
-  const tz = zoneOf(zone);
+export function quietHoursEnd(ms: number, start: TimeOfDay, end: TimeOfDay, zone: Zone): number {
+  const tz = zone;
   const startMinute = minuteOfDay(start);
   const endMinute = minuteOfDay(end);
   let at = ms;
@@ -710,31 +667,31 @@ export function quietHoursEnd(ms: number, start: TimeOfDay, end: TimeOfDay, zone
     if (!inQuietLocal(local, startMinute, endMinute)) return at;
     let endLocal = dayStartLocal(local) + endMinute * MINUTE;
     if (endLocal <= local) endLocal += DAY;
-    const offset = offsetAt(tz, at);
+    const offset = tz.offsetAt(at);
     const candidate = endLocal - offset;
     const change = changeInstant(tz, at, candidate);
-    if (change === candidate && offsetAt(tz, candidate) === offset) return candidate;
+    if (change === candidate && tz.offsetAt(candidate) === offset) return candidate;
     at = change;
   }
-  throw new Error(`quiet hours in \`${zone}\` do not end near ${formatInstant(ms)}`);
+  throw new Error(`quiet hours in \`${zone.name}\` do not end near ${formatInstant(ms)}`);
 }
 
 // ---------------------------------------------------------------- calendar windows
 
 function windowStartLocal(local: number, unit: "day" | "week"): number {
   const day = dayStartLocal(local);
-  return unit === "day" ? day : day - (isoWeekday(local) - 1) * DAY;
+  return unit === "day" ? day : day - (weekdayOfLocal(local) - 1) * DAY;
 }
 
 /** Start instant of the local calendar day / ISO week (Monday) containing `ms`. */
-export function calendarWindowStart(ms: number, unit: "day" | "week", zone: string): number {
-  const tz = zoneOf(zone);
+export function calendarWindowStart(ms: number, unit: "day" | "week", zone: Zone): number {
+  const tz = zone;
   return firstInstantAtLocal(windowStartLocal(toLocal(ms, tz), unit), tz);
 }
 
 /** Start instant of the next local calendar day / ISO week after the one containing `ms`. */
-export function nextCalendarWindowStart(ms: number, unit: "day" | "week", zone: string): number {
-  const tz = zoneOf(zone);
+export function nextCalendarWindowStart(ms: number, unit: "day" | "week", zone: Zone): number {
+  const tz = zone;
   const start = windowStartLocal(toLocal(ms, tz), unit);
   return firstInstantAtLocal(start + (unit === "day" ? DAY : WEEK), tz);
 }

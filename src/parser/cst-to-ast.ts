@@ -16,9 +16,11 @@
 import type { CstNode, CstElement, IToken } from "chevrotain";
 import type * as C from "./cst.js";
 import type * as A from "../ast.js";
+import { parseDate } from "../calendar.js";
 import { conditionDepth, MAX_CONDITION_DEPTH } from "../ast.js";
 import type { Diagnostic, Span } from "../diagnostics.js";
-import { didYouMean, singularChannel } from "./names.js";
+import { didYouMean } from "../suggest.js";
+import { singularChannel } from "./names.js";
 import { excerpt, tokenSpan } from "../lexer/index.js";
 
 /** A required piece of the CST is absent (only after error recovery). */
@@ -114,7 +116,7 @@ export function joinSpans(a: Span | undefined, b: Span | undefined): Span | unde
 }
 
 function withSpan<T extends object>(value: T, span: Span | undefined): T {
-  if (span !== undefined) (value as A.NodeBase).span = span;
+  if (span !== undefined) (value as A.Draft<A.NodeBase>).span = span;
   return value;
 }
 
@@ -319,13 +321,8 @@ export function timeRange(node: C.TimeRangeCstNode, ctx: ConvertContext): { star
   };
 }
 
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 function dateLit(tok: IToken, ctx: ConvertContext): A.DateLit {
-  const [y = 0, m = 0, d = 0] = tok.image.split("-").map(Number);
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const max = m === 2 && !leap ? 28 : (DAYS_IN_MONTH[m - 1] ?? 0);
-  if (m < 1 || m > 12 || d < 1 || d > max) {
+  if (parseDate(tok.image) === undefined) {
     error(ctx, "invalid-date", `invalid date \`${tok.image}\` (no such day)`, tSpan(tok, ctx));
   }
   return { date: tok.image, span: tSpan(tok, ctx) };
@@ -512,7 +509,7 @@ function triggerOf(node: C.TriggerCstNode, ctx: ConvertContext): A.Trigger {
   if (optionalToken(node, "After")) return afterTriggerOf(child(node, "afterSpec"), ctx);
   const signal = optionalChild(node, "signalTrigger");
   if (signal !== undefined) {
-    const trigger: A.SignalTrigger = { kind: "signal", signal: ident(token(signal, "Identifier"), ctx) };
+    const trigger: A.Draft<A.SignalTrigger> = { kind: "signal", signal: ident(token(signal, "Identifier"), ctx) };
     const where = optionalChild(signal, "condition");
     if (where !== undefined) trigger.where = conditionOf(where, ctx);
     return withSpan(trigger, nodeSpan(signal, ctx));
@@ -539,10 +536,10 @@ function whereOf(node: C.NeverRuleCstNode, index: number, ctx: ConvertContext): 
 function neverOf(node: C.NeverRuleCstNode, ctx: ConvertContext): A.Rule {
   const channels = channelSetOf(child(node, "channelSet"), ctx, false);
   const taggedToken = optionalToken(node, "Tagged") ? token(node, "StringLiteral") : undefined;
-  const base: A.NeverBase = { channels };
+  const base: A.Draft<A.NeverBase> = { channels };
   if (taggedToken !== undefined) base.tagged = stringLit(taggedToken, ctx);
   const where = whereOf(node, 0, ctx);
-  const withWhere = (rule: A.NeverWithoutRule | A.NeverAfterRule | A.NeverWithinRule): A.Rule => {
+  const withWhere = (rule: A.Draft<A.NeverWithoutRule | A.NeverAfterRule | A.NeverWithinRule>): A.Rule => {
     if (where !== undefined) rule.where = where;
     return rule;
   };
@@ -580,21 +577,21 @@ function ruleBodyOf(node: C.RuleBodyCstNode, ctx: ConvertContext): A.Rule {
   const quiet = optionalChild(node, "quietHoursRule");
   if (quiet !== undefined) {
     const { start, end } = timeRange(child(quiet, "timeRange"), ctx);
-    const rule: A.QuietHoursRule = { kind: "quiet-hours", start, end };
+    const rule: A.Draft<A.QuietHoursRule> = { kind: "quiet-hours", start, end };
     const forClause = optionalChild(quiet, "forClause");
     if (forClause !== undefined) rule.channels = channelSetOf(child(forClause, "channelSet"), ctx, false);
     return rule;
   }
   const business = child(node, "businessDaysRule");
   token(business, "Business");
-  const rule: A.OnlyBusinessDaysRule = { kind: "only-business-days" };
+  const rule: A.Draft<A.OnlyBusinessDaysRule> = { kind: "only-business-days" };
   const forClause = optionalChild(business, "forClause");
   if (forClause !== undefined) rule.channels = channelSetOf(child(forClause, "channelSet"), ctx, false);
   return rule;
 }
 
 function ruleOf(node: C.RuleDeclCstNode, ctx: ConvertContext): A.Rule {
-  const rule = ruleBodyOf(child(node, "ruleBody"), ctx);
+  const rule: A.Draft<A.Rule> = ruleBodyOf(child(node, "ruleBody"), ctx);
   if (optionalToken(node, "Rule")) {
     rule.name = ident(token(node, "Word"), ctx);
     token(node, "Colon");
@@ -654,7 +651,7 @@ function endLine(node: CstNode): number {
 
 function stageOf(node: C.StageDeclCstNode, ctx: ConvertContext): A.Stage {
   const name = ident(token(node, "Identifier"), ctx);
-  const stage: A.Stage = {
+  const stage: A.Draft<A.Stage> = {
     name,
     start: optionalToken(node, "Start") !== undefined,
     final: optionalToken(node, "Final") !== undefined,
@@ -677,7 +674,7 @@ function stageOf(node: C.StageDeclCstNode, ctx: ConvertContext): A.Stage {
         const channels = nameList(child(allow, "nameList"), ctx);
         if (stage.allow !== undefined) {
           error(ctx, "duplicate-line", `stage \`${name.name}\` has more than one \`allow\` line`, nodeSpan(allow, ctx));
-          for (const channel of channels) stage.allow.channels.push(channel);
+          stage.allow = { ...stage.allow, channels: [...stage.allow.channels, ...channels] };
         } else {
           stage.allow = withSpan<A.ChannelList>({ kind: "list", channels }, nodeSpan(allow, ctx));
         }
@@ -705,7 +702,7 @@ function declaredChannels(root: C.PolicyCstNode): string[] {
   return names;
 }
 
-export function policyOf(root: C.PolicyCstNode, ctx: ConvertContext): A.Policy | undefined {
+export function policyOf(root: C.PolicyCstNode, ctx: ConvertContext): A.Draft<A.Policy> | undefined {
   ctx.declared = declaredChannels(root);
   const nameToken = optionalToken(root, "StringLiteral") ?? optionalToken(root, "Identifier");
   if (nameToken === undefined) return undefined;
@@ -713,7 +710,7 @@ export function policyOf(root: C.PolicyCstNode, ctx: ConvertContext): A.Policy |
     nameToken.tokenType.name === "StringLiteral"
       ? stringLit(nameToken, ctx)
       : { value: nameToken.image, span: tSpan(nameToken, ctx) };
-  const policy: A.Policy = { name, channels: [], stages: [], transitions: [], rules: [] };
+  const policy: A.Draft<A.Policy> = { name, channels: [], stages: [], transitions: [], rules: [] };
   const seen = new Set<string>();
   const once = (line: string, node: CstNode): void => {
     if (seen.has(line)) error(ctx, "duplicate-line", `more than one \`${line}\` line`, nodeSpan(node, ctx));
@@ -728,7 +725,7 @@ export function policyOf(root: C.PolicyCstNode, ctx: ConvertContext): A.Policy |
       const timezone = optionalChild(item, "timezoneLine");
       if (timezone !== undefined) {
         once("timezone", timezone);
-        const spec: A.TimezoneSpec = { from: pathOf(child(timezone, "path"), ctx) };
+        const spec: A.Draft<A.TimezoneSpec> = { from: pathOf(child(timezone, "path"), ctx) };
         if (optionalToken(timezone, "Else")) spec.fallback = stringLit(token(timezone, "StringLiteral"), ctx);
         policy.timezone = withSpan(spec, nodeSpan(timezone, ctx));
         return;

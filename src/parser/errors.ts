@@ -22,7 +22,7 @@ import {
 import type { Diagnostic, Span } from "../diagnostics.js";
 import { excerpt, tokenSpan } from "../lexer/index.js";
 import { Identifier, KEYWORDS } from "../lexer/tokens.js";
-import { suggest } from "./names.js";
+import { suggest } from "../suggest.js";
 
 /** What the provider records for each error, read back by {@link syntaxDiagnostics}. */
 interface ErrorData {

@@ -16,205 +16,43 @@
  */
 
 import type * as A from "../ast.js";
-import { assertNever } from "../diagnostics.js";
 import { KEYWORDS } from "../lexer/tokens.js";
+import {
+  printCondition,
+  printDuration,
+  printRule,
+  printString,
+  printTransition,
+  type RuleStyle,
+  SOURCE_STYLE,
+} from "../print.js";
 import { singularChannel } from "./names.js";
 
-// ------------------------------------------------------------ leaves
-
-/** A string literal with `"`, `\` and control characters escaped. */
-export function quote(value: string): string {
-  let out = '"';
-  for (const c of value) {
-    if (c === '"') out += '\\"';
-    else if (c === "\\") out += "\\\\";
-    else if (c === "\n") out += "\\n";
-    else if (c === "\t") out += "\\t";
-    else if (c === "\r") out += "\\r";
-    else out += c;
-  }
-  return `${out}"`;
-}
-
-const UNIT_SINGULAR: Record<A.DurationUnit, string> = {
-  minutes: "minute",
-  hours: "hour",
-  days: "day",
-  weeks: "week",
-  "business-days": "business day",
-};
-
-const UNIT_PLURAL: Record<A.DurationUnit, string> = {
-  minutes: "minutes",
-  hours: "hours",
-  days: "days",
-  weeks: "weeks",
-  "business-days": "business days",
-};
-
-/** A number as the lexer reads it: digits and an optional fraction, never an exponent. */
-function formatNumber(n: number): string {
-  const plain = String(n);
-  if (!/e/i.test(plain)) return plain;
-  return n.toLocaleString("en-US", { useGrouping: false, maximumFractionDigits: 20 });
-}
-
-/** `4 hours`, `1 business day`. */
-export function formatDuration(d: { amount: number; unit: A.DurationUnit }): string {
-  return `${formatNumber(d.amount)} ${d.amount === 1 ? UNIT_SINGULAR[d.unit] : UNIT_PLURAL[d.unit]}`;
-}
-
-/** `day`, `week`, `14 days` (without `per`). */
-export function formatWindow(w: A.Window): string {
-  if (w.kind === "calendar") return w.unit;
-  return formatDuration(w);
-}
-
-/** `08:00`. */
-export function formatTime(t: A.TimeOfDay): string {
-  return `${String(t.hour).padStart(2, "0")}:${String(t.minute).padStart(2, "0")}`;
-}
+// ------------------------------------------------------------ statements
 
 /**
  * `any`, `touches`, `email, call`. After a count (`count`, with the declared
  * channels), a lone declared channel is written in the plural when the count
  * is not 1 and the plural reads back as that channel.
  */
-export function formatChannels(set: A.ChannelSet, count?: number, declared: readonly string[] = []): string {
-  if (set.kind === "all") {
-    if (set.word === "touches" && count === 1) return "touch";
-    return set.word;
-  }
-  if (count !== undefined && count !== 1 && set.channels.length === 1) {
+function formatChannels(set: A.ChannelSet, count: number | undefined, declared: readonly string[]): string {
+  if (set.kind === "list" && count !== undefined && count !== 1 && set.channels.length === 1) {
     const name = set.channels[0]!.name;
     const plural = /(s|sh|ch|x|z)$/.test(name) ? `${name}es` : `${name}s`;
     if (declared.includes(name) && !KEYWORDS.includes(plural) && singularChannel(plural, declared) === name) return plural;
   }
-  return set.channels.map((c) => c.name).join(", ");
+  return SOURCE_STYLE.channels(set, count);
 }
 
-function formatLiteral(l: A.Literal): string {
-  if (typeof l.value === "string") return quote(l.value);
-  return typeof l.value === "number" ? formatNumber(l.value) : String(l.value);
-}
-
-function formatOperand(o: A.Operand): string {
-  switch (o.kind) {
-    case "path":
-      return o.segments.join(".");
-    case "literal":
-      return formatLiteral(o);
-    case "list":
-      return `[${o.items.map(formatLiteral).join(", ")}]`;
-    case "duration":
-      return formatDuration(o);
-    default:
-      return assertNever(o, "operand");
-  }
-}
-
-/** Binding strength, loosest first: `or`, `and`, `not`, comparisons. */
-function precedence(e: A.Expr): number {
-  switch (e.kind) {
-    case "or":
-      return 1;
-    case "and":
-      return 2;
-    case "not":
-      return 3;
-    default:
-      return 4;
-  }
-}
-
-function wrap(e: A.Expr, needs: boolean): string {
-  const text = formatCondition(e);
-  return needs ? `(${text})` : text;
-}
-
-/** A condition with parentheses only where precedence needs them (`and`/`or` are left-associative). */
-export function formatCondition(e: A.Expr): string {
-  switch (e.kind) {
-    case "compare":
-      return `${formatOperand(e.left)} ${e.op} ${formatOperand(e.right)}`;
-    case "in":
-      return `${formatOperand(e.left)} ${e.negated ? "not in" : "in"} ${formatOperand(e.right)}`;
-    case "exists":
-      return `exists ${formatOperand(e.path)}`;
-    case "not":
-      return `not ${wrap(e.expr, precedence(e.expr) < 3)}`;
-    case "and":
-    case "or": {
-      const p = precedence(e);
-      return `${wrap(e.left, precedence(e.left) < p)} ${e.kind} ${wrap(e.right, precedence(e.right) <= p)}`;
-    }
-    default:
-      return assertNever(e, "condition");
-  }
-}
-
-// ------------------------------------------------------------ statements
-
-export function formatTrigger(t: A.Trigger): string {
-  switch (t.kind) {
-    case "ignored":
-      return `after ${t.count} ignored ${t.count === 1 ? "touch" : "touches"}`;
-    case "touches":
-      return `after ${t.count} ${t.count === 1 ? "touch" : "touches"}`;
-    case "elapsed":
-      return `after ${formatDuration(t.duration)}`;
-    case "signal":
-      return `on ${t.signal.name}${t.where ? ` where ${formatCondition(t.where)}` : ""}`;
-    case "when":
-      return `when ${formatCondition(t.condition)}`;
-    default:
-      return assertNever(t, "trigger");
-  }
-}
-
-export function formatTransition(t: A.Transition): string {
-  return `${formatTrigger(t.trigger)} move to ${t.target.name}`;
-}
-
-function where(e: A.Expr | undefined): string {
-  return e === undefined ? "" : ` where ${formatCondition(e)}`;
-}
-
-function forChannels(set: A.ChannelSet | undefined): string {
-  return set === undefined ? "" : ` for ${formatChannels(set)}`;
+/** The source style, with plural channel names after a count where the declared channels allow them. */
+function sourceStyle(declared: readonly string[]): RuleStyle {
+  return { ...SOURCE_STYLE, channels: (set, count) => formatChannels(set, count, declared) };
 }
 
 /** A rule as one line; `declared` (the policy's channels) decides plural channel names after a count. */
 export function formatRule(r: A.Rule, declared: readonly string[] = []): string {
   const name = r.name ? `rule ${r.name.name}: ` : "";
-  return name + ruleBody(r, declared);
-}
-
-function ruleBody(r: A.Rule, declared: readonly string[]): string {
-  switch (r.kind) {
-    case "never-without":
-    case "never-after":
-    case "never-within":
-    case "never-when": {
-      const head = `never ${formatChannels(r.channels)}${r.tagged ? ` tagged ${quote(r.tagged.value)}` : ""}`;
-      if (r.kind === "never-without") return `${head} without ${r.signal.name}${where(r.where)}`;
-      if (r.kind === "never-after") return `${head} after ${r.signal.name}${where(r.where)}`;
-      if (r.kind === "never-within") {
-        return `${head} within ${formatDuration(r.duration)} of ${r.signal.name}${where(r.where)}`;
-      }
-      return `${head} when ${formatCondition(r.when)}`;
-    }
-    case "at-most":
-      return `at most ${r.count} ${formatChannels(r.channels, r.count, declared)} per ${formatWindow(r.window)}`;
-    case "at-least":
-      return `at least ${formatDuration(r.duration)} between ${formatChannels(r.channels)}`;
-    case "quiet-hours":
-      return `quiet hours ${formatTime(r.start)} to ${formatTime(r.end)}${forChannels(r.channels)}`;
-    case "only-business-days":
-      return `only business days${forChannels(r.channels)}`;
-    default:
-      return assertNever(r, "rule");
-  }
+  return name + printRule(r, sourceStyle(declared));
 }
 
 // ------------------------------------------------------------ layout with comments
@@ -317,16 +155,16 @@ export function formatPolicy(policy: A.Policy): string {
   };
 
   const declared = policy.channels.map((c) => c.name);
-  push(0, `cadence ${quote(policy.name.value)} {`, anchor(policy, policy.name.span?.endLine));
+  push(0, `cadence ${printString(policy.name.value)} {`, anchor(policy, policy.name.span?.endLine));
   let section = 0;
   const startSection = (): boolean => section++ > 0;
   {
     const header: [string, A.NodeBase | undefined][] = [];
-    if (policy.appliesWhen) header.push([`applies when ${formatCondition(policy.appliesWhen)}`, policy.appliesWhen]);
+    if (policy.appliesWhen) header.push([`applies when ${printCondition(policy.appliesWhen)}`, policy.appliesWhen]);
     if (policy.timezone) {
       const tz = policy.timezone;
       header.push([
-        `timezone from ${tz.from.segments.join(".")}${tz.fallback ? ` else ${quote(tz.fallback.value)}` : ""}`,
+        `timezone from ${tz.from.segments.join(".")}${tz.fallback ? ` else ${printString(tz.fallback.value)}` : ""}`,
         tz,
       ]);
     }
@@ -336,7 +174,7 @@ export function formatPolicy(policy: A.Policy): string {
     if (policy.engagement && policy.engagement.length > 0) {
       header.push([`engagement ${policy.engagement.map((c) => c.name).join(", ")}`, lineNode(policy.engagement)]);
     }
-    if (policy.ignoreWindow) header.push([`ignore window ${formatDuration(policy.ignoreWindow)}`, policy.ignoreWindow]);
+    if (policy.ignoreWindow) header.push([`ignore window ${printDuration(policy.ignoreWindow)}`, policy.ignoreWindow]);
     if (policy.holidays && policy.holidays.length > 0) {
       header.push([`holidays ${policy.holidays.map((h) => h.date).join(", ")}`, lineNode(policy.holidays)]);
     }
@@ -372,13 +210,13 @@ export function formatPolicy(policy: A.Policy): string {
     push(1, `${head} {`, headerAt, blank);
     if (stage.allow) push(2, `allow ${stage.allow.channels.map((c) => c.name).join(", ")}`, anchor(stage.allow));
     for (const rule of stage.rules) push(2, formatRule(rule, declared), anchor(rule));
-    for (const transition of stage.transitions) push(2, formatTransition(transition), anchor(transition));
+    for (const transition of stage.transitions) push(2, printTransition(transition), anchor(transition));
     push(1, "}", closeAnchor(stage));
   }
 
   if (policy.transitions.length > 0) {
     const blank = startSection();
-    policy.transitions.forEach((t, i) => push(1, formatTransition(t), anchor(t), blank && i === 0));
+    policy.transitions.forEach((t, i) => push(1, printTransition(t), anchor(t), blank && i === 0));
   }
   if (policy.rules.length > 0) {
     const blank = startSection();

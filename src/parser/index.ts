@@ -1,13 +1,15 @@
 /**
  * The parser's entry point: either form of a policy (the DSL or YAML) to
- * the one AST, with syntax, schema and validation diagnostics together.
+ * the one AST, then the checks stage (`src/checks`), with syntax, schema
+ * and validation diagnostics together.
  *
  * @module
  */
 
 import type { Policy } from "../ast.js";
+import type { PolicyForm } from "../checks/index.js";
+import { checkPolicy } from "../checks/index.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
-import { validatePolicy } from "../engine/validate.js";
 import { parseDsl } from "./dsl.js";
 import { parseYamlPolicy } from "./yaml.js";
 
@@ -16,7 +18,7 @@ export { parseYamlPolicy } from "./yaml.js";
 export { printYaml } from "./yaml-print.js";
 
 /** The two forms of a policy: the DSL (`*.heed`) and YAML (`*.heed.yaml`). */
-export type PolicyFormat = "dsl" | "yaml";
+export type PolicyFormat = PolicyForm;
 
 /** Options of {@link parsePolicy}. */
 export interface ParsePolicyOptions {
@@ -61,7 +63,9 @@ export function withoutBom(text: string): string {
 }
 
 /**
- * Parses and validates a policy in either form. Never throws. A leading
+ * Parses and checks a policy in either form. Never throws. A policy without
+ * errors is returned branded as checked (`CheckedPolicy`), so that
+ * `compile` does not check it again. A leading
  * byte-order mark is ignored; positions are those of the text after it.
  */
 export function parsePolicy(source: string, options: ParsePolicyOptions = {}): ParsePolicyResult {
@@ -72,17 +76,7 @@ export function parsePolicy(source: string, options: ParsePolicyOptions = {}): P
   if (parsed.policy === undefined || hasErrors(parsed.diagnostics)) {
     return { policy: undefined, diagnostics: sortDiagnostics(parsed.diagnostics) };
   }
-  const semantic = validatePolicy(parsed.policy).map((d) => (format === "yaml" ? inYamlTerms(d) : d));
-  return { policy: parsed.policy, diagnostics: sortDiagnostics([...parsed.diagnostics, ...semantic]) };
-}
-
-/** Validation hints speak the DSL; in a YAML policy, say the same in YAML. */
-function inYamlTerms(diagnostic: Diagnostic): Diagnostic {
-  if (diagnostic.hint === undefined) return diagnostic;
-  const hint = diagnostic.hint
-    .replace(/such as `start stage ([^`]+)`/, "such as `start: $1`")
-    .replace("add a line such as `channels email, call`", "add a field such as `channels: [email, call]`")
-    .replace("the `allow` line", "`allow`")
-    .replace("the word `final`", "`final: true`");
-  return hint === diagnostic.hint ? diagnostic : { ...diagnostic, hint };
+  // the checks stage: a policy without errors comes back branded as checked, and `compile` trusts it
+  const checked = checkPolicy(parsed.policy, { form: format });
+  return { policy: checked.policy ?? parsed.policy, diagnostics: sortDiagnostics([...parsed.diagnostics, ...checked.diagnostics]) };
 }

@@ -13,7 +13,8 @@
 
 import type * as A from "../ast.js";
 import { assertNever } from "../diagnostics.js";
-import { formatCondition, formatDuration, formatTime, formatWindow, lineNode, placeComments, type Placed } from "./format.js";
+import { printCondition, printDuration, printNumber, printTime, printTouchCount, printWindow } from "../print.js";
+import { lineNode, placeComments, type Placed } from "./format.js";
 
 /** The first line of a printed policy unless the caller gives another: editors find the schema by it. */
 export const SCHEMA_LINE = "# yaml-language-server: $schema=../schema/heed-policy.schema.json";
@@ -32,7 +33,7 @@ export function yamlString(value: string): string {
 
 /** A condition, single-quoted as in the spec (double-quoted when it must escape a control character). */
 function yamlCondition(expr: A.Expr): string {
-  const text = formatCondition(expr);
+  const text = printCondition(expr);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(text)) return JSON.stringify(text);
   return `'${text.replace(/'/g, "''")}'`;
@@ -56,11 +57,11 @@ function flow(entries: readonly (readonly [string, string] | undefined)[]): stri
 function trigger(t: A.Trigger): [string, string][] {
   switch (t.kind) {
     case "ignored":
-      return [["after", `${t.count} ignored ${t.count === 1 ? "touch" : "touches"}`]];
+      return [["after", printTouchCount(t.count, true)]];
     case "touches":
-      return [["after", `${t.count} ${t.count === 1 ? "touch" : "touches"}`]];
+      return [["after", printTouchCount(t.count, false)]];
     case "elapsed":
-      return [["after", formatDuration(t.duration)]];
+      return [["after", printDuration(t.duration)]];
     case "signal":
       return t.where === undefined
         ? [["on", yamlString(t.signal.name)]]
@@ -98,16 +99,16 @@ export function printRule(r: A.Rule): string {
       if (r.kind === "never-without") return flow([...head, ["without", yamlString(r.signal.name)], where]);
       if (r.kind === "never-after") return flow([...head, ["after", yamlString(r.signal.name)], where]);
       if (r.kind === "never-within") {
-        return flow([...head, ["within", formatDuration(r.duration)], ["of", yamlString(r.signal.name)], where]);
+        return flow([...head, ["within", printDuration(r.duration)], ["of", yamlString(r.signal.name)], where]);
       }
       return flow([...head, ["when", yamlCondition(r.when)]]);
     }
     case "at-most":
-      return flow([id, ["atMost", String(r.count)], ["of", channelSet(r.channels)], ["per", formatWindow(r.window)]]);
+      return flow([id, ["atMost", printNumber(r.count)], ["of", channelSet(r.channels)], ["per", printWindow(r.window)]]);
     case "at-least":
-      return flow([id, ["atLeast", formatDuration(r.duration)], ["between", channelSet(r.channels)]]);
+      return flow([id, ["atLeast", printDuration(r.duration)], ["between", channelSet(r.channels)]]);
     case "quiet-hours":
-      return flow([id, ["quietHours", `"${formatTime(r.start)}-${formatTime(r.end)}"`], forChannels(r.channels)]);
+      return flow([id, ["quietHours", `"${printTime(r.start)}-${printTime(r.end)}"`], forChannels(r.channels)]);
     case "only-business-days":
       return flow([id, ["onlyBusinessDays", "true"], forChannels(r.channels)]);
     default:
@@ -227,7 +228,7 @@ export function printYaml(policy: A.Policy, schemaLine: string = SCHEMA_LINE): s
   if (policy.engagement !== undefined) {
     p.push("", `engagement: ${list(policy.engagement.map((s) => yamlString(s.name)))}`, policy.engagement.length > 0 ? p.anchor(lineNode(policy.engagement)) : undefined);
   }
-  if (policy.ignoreWindow !== undefined) p.push("", `ignoreWindow: ${formatDuration(policy.ignoreWindow)}`, p.anchor(policy.ignoreWindow));
+  if (policy.ignoreWindow !== undefined) p.push("", `ignoreWindow: ${printDuration(policy.ignoreWindow)}`, p.anchor(policy.ignoreWindow));
   if (policy.holidays !== undefined) {
     const dates = policy.holidays.map((h) => (/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(h.date) ? h.date : yamlString(h.date)));
     p.push("", `holidays: ${list(dates)}`, policy.holidays.length > 0 ? p.anchor(lineNode(policy.holidays)) : undefined);

@@ -41,7 +41,8 @@ import {
   type LeafResult,
 } from "./leaf.js";
 import { MAX_DIAGNOSTICS, tooLarge } from "./dsl.js";
-import { didYouMean, singularChannel, suggest } from "./names.js";
+import { didYouMean, suggest } from "../suggest.js";
+import { singularChannel } from "./names.js";
 import { POLICY_SCHEMA } from "./yaml-schema.js";
 
 /** Options of {@link parseYamlPolicy}. */
@@ -81,8 +82,10 @@ export function parseYamlPolicy(text: string, options: ParseYamlOptions = {}): P
   // The YAML reader makes an Error for every problem it finds, thousands on
   // a long broken line, and capturing their stacks cost seconds; nothing
   // reads them. Set back before returning, whatever happens.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  // V8's own setting (Node and Chromium); elsewhere an ordinary property, read and set back alike.
+  const errors = Error as { stackTraceLimit?: number };
+  const stackTraceLimit = errors.stackTraceLimit;
+  errors.stackTraceLimit = 0;
   try {
     return parseUnguarded(text, options);
   } catch (error) {
@@ -98,7 +101,7 @@ export function parseYamlPolicy(text: string, options: ParseYamlOptions = {}): P
       diagnostics: [{ severity: "error", code: "internal", message: `could not read the policy: ${message}`, span }],
     };
   } finally {
-    Error.stackTraceLimit = stackTraceLimit;
+    errors.stackTraceLimit = stackTraceLimit;
   }
 }
 
@@ -518,7 +521,7 @@ class Reader {
 
   private ident(node: YamlNode | null | undefined): A.Ident | undefined {
     if (!isScalar(node) || typeof node.value !== "string") return undefined;
-    const ident: A.Ident = { name: node.value };
+    const ident: A.Draft<A.Ident> = { name: node.value };
     const span = this.spanOf(node);
     if (span) ident.span = span;
     return ident;
@@ -527,7 +530,7 @@ class Reader {
   private stringLit(node: YamlNode | null | undefined): A.StringLit | undefined {
     const ident = this.ident(node);
     if (ident === undefined) return undefined;
-    const lit: A.StringLit = { value: ident.name };
+    const lit: A.Draft<A.StringLit> = { value: ident.name };
     if (ident.span) lit.span = ident.span;
     return lit;
   }
@@ -557,7 +560,7 @@ class Reader {
       const idents = this.identList(node);
       if (idents === undefined) return undefined;
       const channels = counted ? idents.map((i) => ({ ...i, name: singularChannel(i.name, this.declared) })) : idents;
-      const set: A.ChannelList = { kind: "list", channels };
+      const set: A.Draft<A.ChannelList> = { kind: "list", channels };
       const span = this.spanOf(node);
       if (span) set.span = span;
       return set;
@@ -567,12 +570,12 @@ class Reader {
 
   // ---------------------------------------------------------- structure
 
-  policy(root: YAMLMap): A.Policy | undefined {
+  policy(root: YAMLMap): A.Draft<A.Policy> | undefined {
     const f = fields(root);
     this.declared = (this.identList(f.get("channels")?.value) ?? []).map((c) => c.name);
     const name = this.stringLit(f.get("cadence")?.value);
     const channels = this.identList(f.get("channels")?.value);
-    const policy: A.Policy = {
+    const policy: A.Draft<A.Policy> = {
       name: name ?? { value: "" },
       channels: channels ?? [],
       stages: [],
@@ -591,10 +594,10 @@ class Reader {
       const tz = fields(timezone);
       const from = tz.get("from")?.value;
       if (isScalar(from) && typeof from.value === "string") {
-        const path: A.PathRef = { kind: "path", segments: from.value.split(".") };
+        const path: A.Draft<A.PathRef> = { kind: "path", segments: from.value.split(".") };
         const fromSpan = this.spanOf(from);
         if (fromSpan) path.span = fromSpan;
-        const spec: A.TimezoneSpec = { from: path };
+        const spec: A.Draft<A.TimezoneSpec> = { from: path };
         const fallback = this.stringLit(tz.get("fallback")?.value);
         if (fallback) spec.fallback = fallback;
         const tzSpan = this.spanOf(timezone);
@@ -615,7 +618,7 @@ class Reader {
       for (const item of holidays.items) {
         if (!isScalar(item) || item.range === undefined || item.range === null) continue;
         // The date as written, whatever type YAML gave it.
-        const date: A.DateLit = { date: item.value instanceof Date ? this.text.slice(item.range[0], item.range[1]).trim() : String(item.value) };
+        const date: A.Draft<A.DateLit> = { date: item.value instanceof Date ? this.text.slice(item.range[0], item.range[1]).trim() : String(item.value) };
         const dateSpan = this.spanOf(item);
         if (dateSpan) date.span = dateSpan;
         policy.holidays.push(date);
@@ -644,7 +647,7 @@ class Reader {
     const name = this.ident(pair.key as YamlNode);
     if (name === undefined) return undefined;
     const value = pair.value as YamlNode | null;
-    const stage: A.Stage = { name, start: name.name === startName, final: false, rules: [], transitions: [] };
+    const stage: A.Draft<A.Stage> = { name, start: name.name === startName, final: false, rules: [], transitions: [] };
     const keySpan = this.spanOf(pair.key as YamlNode);
     const valueSpan = this.spanOf(value);
     if (keySpan) {
@@ -663,7 +666,7 @@ class Reader {
         channels = single ? [single] : undefined;
       }
       if (channels) {
-        const list: A.ChannelList = { kind: "list", channels };
+        const list: A.Draft<A.ChannelList> = { kind: "list", channels };
         const span = this.spanOf(allow);
         if (span) list.span = span;
         stage.allow = list;
@@ -712,7 +715,7 @@ class Reader {
     } else {
       const signal = this.ident(value);
       if (signal) {
-        const signalTrigger: A.SignalTrigger = { kind: "signal", signal, ...spanField(this.spanOf(value)) };
+        const signalTrigger: A.Draft<A.SignalTrigger> = { kind: "signal", signal, ...spanField(this.spanOf(value)) };
         if (where) {
           const condition = this.condition(where.value);
           if (condition === undefined) return undefined;
@@ -723,7 +726,7 @@ class Reader {
     }
     const target = this.ident(f.get("moveTo")?.value);
     if (trigger === undefined || target === undefined) return undefined;
-    const transition: A.Transition = { trigger, target };
+    const transition: A.Draft<A.Transition> = { trigger, target };
     if (span) transition.span = span;
     return transition;
   }
@@ -760,7 +763,7 @@ class Reader {
       }
     }
     const name = this.ident(f.get("id")?.value);
-    const base: A.RuleBase = {};
+    const base: A.Draft<A.RuleBase> = {};
     if (name) base.name = name;
     if (span) base.span = span;
     const forChannels = (): A.ChannelSet | undefined | null => {
@@ -796,7 +799,7 @@ class Reader {
         const range = this.leaf(f.get("quietHours")!.value, parseQuietHoursText);
         const channels = forChannels();
         if (misplaced || !range || channels === null) return undefined;
-        const rule: A.QuietHoursRule = { ...base, kind: "quiet-hours", start: range.start, end: range.end };
+        const rule: A.Draft<A.QuietHoursRule> = { ...base, kind: "quiet-hours", start: range.start, end: range.end };
         if (channels) rule.channels = channels;
         return rule;
       }
@@ -804,7 +807,7 @@ class Reader {
         const channels = forChannels();
         const flag = f.get("onlyBusinessDays")!.value;
         if (misplaced || channels === null || !isScalar(flag) || flag.value !== true) return undefined;
-        const rule: A.OnlyBusinessDaysRule = { ...base, kind: "only-business-days" };
+        const rule: A.Draft<A.OnlyBusinessDaysRule> = { ...base, kind: "only-business-days" };
         if (channels) rule.channels = channels;
         return rule;
       }
@@ -847,7 +850,7 @@ class Reader {
       if (variant === "when") this.condition(f.get("when")!.value);
       return undefined;
     }
-    const head: A.NeverBase = { ...base, channels };
+    const head: A.Draft<A.NeverBase> = { ...base, channels };
     if (tagged) head.tagged = tagged;
     const value = f.get(variant)!.value;
     switch (variant) {
@@ -855,7 +858,7 @@ class Reader {
       case "after": {
         const signal = this.ident(value);
         if (!signal) return undefined;
-        const rule: A.NeverWithoutRule | A.NeverAfterRule = { ...head, kind: variant === "without" ? "never-without" : "never-after", signal };
+        const rule: A.Draft<A.NeverWithoutRule | A.NeverAfterRule> = { ...head, kind: variant === "without" ? "never-without" : "never-after", signal };
         if (where) rule.where = where;
         return rule;
       }
@@ -867,7 +870,7 @@ class Reader {
         }
         const signal = this.ident(ofField.value);
         if (!duration || !signal) return undefined;
-        const rule: A.NeverWithinRule = { ...head, kind: "never-within", duration, signal };
+        const rule: A.Draft<A.NeverWithinRule> = { ...head, kind: "never-within", duration, signal };
         if (where) rule.where = where;
         return rule;
       }

@@ -36,7 +36,6 @@ const WARNINGS = `cadence "warned" {
   }
   stage engaged { allow email }
   stage orphan { allow email }
-  quiet hours 08:00 to 08:00
 }
 `;
 const BROKEN = 'cadence "broken" {\n  channels email\n  start stage a {\n    after 2 ignored touches move to nurtur\n  }\n}\n';
@@ -110,7 +109,7 @@ describe("SARIF for code scanning", () => {
     expect(uris(logs.test)).toEqual(expect.arrayContaining(["policies/failing.test.yaml", "policies/inbound.heed"]));
     expect(uris(logs.diff)).toEqual(["policies/inbound.heed"]);
     const codes = (log: Log) => [...new Set(log.runs[0]!.results.map((r) => r.ruleId))].sort();
-    expect(codes(logs.check)).toEqual(["empty-quiet-hours", "no-way-out", "unbounded-pursuit", "unknown-signal", "unknown-stage", "unreachable-stage"]);
+    expect(codes(logs.check)).toEqual(["no-way-out", "unbounded-pursuit", "unknown-signal", "unknown-stage", "unreachable-stage"]);
     expect(codes(logs.test)).toEqual(expect.arrayContaining(["test-failed", "rule-not-exercised"]));
     expect(codes(logs.diff)).toEqual(["changed-decision"]);
   });

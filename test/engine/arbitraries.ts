@@ -7,7 +7,7 @@
 import fc from "fast-check";
 
 import type { ChannelSet, Duration, Expr, Policy, Rule, Stage, Transition, Window } from "../../src/ast.js";
-import { validatePolicy } from "../../src/engine/validate.js";
+import { validatePolicy } from "../../src/checks/index.js";
 import type { Contact, HistoryEvent } from "../../src/model.js";
 
 export const CHANNELS = ["email", "call", "sms"] as const;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { compile } from "../../src/engine/index.js";
+import type { Transition } from "../../src/ast.js";
 import type { Contact, HistoryEvent } from "../../src/model.js";
 import { c, inbound, policy, r, stage, t } from "./build.js";
 
@@ -143,7 +144,8 @@ describe("incremental start / step / decide", () => {
 describe("explain", () => {
   it("gives the timeline of stage changes with causes and spans, and every rule's outcome", () => {
     const p = inbound();
-    p.stages[0]!.transitions[0]!.span = { line: 12, column: 5, endLine: 12, endColumn: 40 };
+    const first = p.stages[0]!.transitions[0]!;
+    (p.stages[0]!.transitions as Transition[])[0] = { ...first, span: { line: 12, column: 5, endLine: 12, endColumn: 40 } };
     const x = compile(p).explain({
       contact: NY,
       history: [touch("email", "2026-03-03T10:00:00-05:00"), touch("email", "2026-03-06T10:00:00-05:00")],

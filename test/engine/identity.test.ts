@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { HeedInputError } from "../../src/diagnostics.js";
 import { compile, RECENT_IDS, SNAPSHOT_FORMAT } from "../../src/engine/index.js";
-import { referenceEvaluate } from "../../src/engine/reference.js";
+import { referenceEvaluate } from "../reference/interpreter.js";
 import type { Snapshot } from "../../src/engine/api.js";
 import type { Contact, HistoryEvent } from "../../src/model.js";
 import { policy, stage, t } from "./build.js";

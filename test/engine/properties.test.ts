@@ -149,7 +149,7 @@ function signalMatches(event: HistoryEvent, signal: string, where: Expr | undefi
   if (type !== signal) return false;
   if (where === undefined) return true;
   if (where.kind !== "compare" || where.right.kind !== "literal") throw new Error("unexpected where in the generator");
-  const value = event[(where.left as { segments: string[] }).segments[0]!];
+  const value = event[(where.left as { readonly segments: readonly string[] }).segments[0]!];
   return where.op === "==" ? value === where.right.value : value !== where.right.value;
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { stripSpans } from "../../src/ast.js";
 import { compileIr } from "../../src/engine/compile.js";
 import { compile } from "../../src/engine/index.js";
-import { validatePolicy } from "../../src/engine/validate.js";
+import { validatePolicy } from "../../src/checks/index.js";
 import { parseDsl } from "../../src/parser/dsl.js";
 import { formatPolicy } from "../../src/parser/format.js";
 import { convertPolicy } from "../../src/parser/convert.js";

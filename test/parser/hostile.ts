@@ -15,7 +15,7 @@ import { join } from "node:path";
 
 import type { Diagnostic } from "../../src/diagnostics.js";
 import { HeedInputError, hasErrors } from "../../src/diagnostics.js";
-import { analyzePolicy, analyzeSilentContact } from "../../src/engine/analysis/index.js";
+import { analyzePolicy, analyzeSilentContact } from "../../src/analysis/index.js";
 import { compile } from "../../src/engine/index.js";
 import type { EvaluateInput, HistoryEvent } from "../../src/model.js";
 import { parsePolicy } from "../../src/parser/index.js";

@@ -6,10 +6,10 @@ import { parseDsl } from "../../src/parser/dsl.js";
 import { formatPolicy } from "../../src/parser/format.js";
 import { parseYamlPolicy } from "../../src/parser/yaml.js";
 import { printYaml } from "../../src/parser/yaml-print.js";
-import { validatePolicy } from "../../src/engine/validate.js";
+import { validatePolicy } from "../../src/checks/index.js";
 import { policyArbitrary } from "../engine/arbitraries.js";
 import { parseConditionText, parseDurationText, parseWindowText } from "../../src/parser/leaf.js";
-import { formatCondition, formatDuration, formatWindow } from "../../src/parser/format.js";
+import { printCondition, printDuration, printWindow } from "../../src/print.js";
 import { arbDuration, arbExpr, arbMutations, arbPolicy, arbSoup, arbWindow, mutate } from "./arbitraries.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -117,9 +117,9 @@ describe("DSL properties", () => {
     const origin = { line: 1, column: 1, offset: 0 };
     fc.assert(
       fc.property(arbDuration, arbWindow, arbExpr, (duration, window, expr) => {
-        expect(stripSpans(parseDurationText(formatDuration(duration), origin).value)).toEqual(duration);
-        expect(stripSpans(parseWindowText(`per ${formatWindow(window)}`, origin).value)).toEqual(window);
-        expect(stripSpans(parseConditionText(formatCondition(expr), origin).value)).toEqual(stripSpans(expr));
+        expect(stripSpans(parseDurationText(printDuration(duration), origin).value)).toEqual(duration);
+        expect(stripSpans(parseWindowText(`per ${printWindow(window)}`, origin).value)).toEqual(window);
+        expect(stripSpans(parseConditionText(printCondition(expr), origin).value)).toEqual(stripSpans(expr));
       }),
       runs,
     );

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Policy } from "../../src/ast.js";
 import { HeedPolicyError, type Diagnostic } from "../../src/diagnostics.js";
 import { compile } from "../../src/engine/index.js";
-import { analyzePolicy, analyzeSilentContact } from "../../src/engine/analysis/index.js";
+import { analyzePolicy, analyzeSilentContact } from "../../src/analysis/index.js";
 import { parsePolicy } from "../../src/parser/index.js";
 
 /** The names every plain object inherits: a table lookup by user text must never find them. */

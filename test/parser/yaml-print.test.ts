@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { stripSpans, type Policy, type Rule, type Stage } from "../../src/ast.js";
+import { stripSpans, type Draft, type Policy, type Rule, type Stage } from "../../src/ast.js";
 import { parseDsl } from "../../src/parser/dsl.js";
 import { parseYamlPolicy } from "../../src/parser/yaml.js";
 import { printYaml, SCHEMA_LINE } from "../../src/parser/yaml-print.js";
@@ -28,7 +28,7 @@ function yamlShaped(policy: Policy): Policy {
     started ||= start;
     stages.push({ ...stage, start, rules: stage.rules.map(fixRule) });
   }
-  const out: Policy = { ...policy, name: { value: policy.name.value === "" ? "p" : policy.name.value }, stages, rules: policy.rules.map(fixRule) };
+  const out: Draft<Policy> = { ...(policy as Draft<Policy>), name: { value: policy.name.value === "" ? "p" : policy.name.value }, stages, rules: policy.rules.map(fixRule) };
   if (out.timezone?.fallback?.value === "") out.timezone = { from: out.timezone.from };
   return out;
 }

@@ -17,8 +17,9 @@
 
 import { createHash, randomUUID } from "node:crypto";
 import { watch, type FSWatcher } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { canonicalJson } from "../../canonical.js";
 import { HeedInputError, type Diagnostic } from "../../diagnostics.js";
 import type { Engine } from "../../engine/api.js";
 import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../../model.js";
@@ -117,17 +118,8 @@ interface PolicyVersion {
 }
 const WATCH_DEBOUNCE_MS = 100;
 
-/** JSON with keys sorted at every level: the same value always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
+/** Re-exported for the decision log's readers and tests. */
+export { canonicalJson };
 
 function sha256(text: string): string {
   return `sha256:${createHash("sha256").update(text).digest("hex")}`;
@@ -139,70 +131,142 @@ function showDiagnostic(d: Diagnostic): Record<string, unknown> {
 
 /** Starts the service; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  // Log lines name files, policies and request paths: their control characters are shown escaped.
-  const log: LineSink | undefined = options.log === undefined ? undefined : { write: (chunk: string) => options.log?.write(escapeLines(chunk)) };
-  const host = options.host ?? "127.0.0.1";
-  const loopback = isLoopback(host);
-  if (options.token !== undefined && options.token.trim() === "") throw new Error("the token is empty");
-  if (!loopback && options.token === undefined) {
-    throw new Error(`listening on \`${host}\`, beyond loopback, needs a token: every endpoint would be open to the network`);
+  const service = await DecisionService.open(options);
+  return service.listen();
+}
+
+/** A route: a path pattern and, per method, its handler. */
+interface Route {
+  pattern: RegExp;
+  methods: Record<string, (match: string[], req: IncomingMessage, res: ServerResponse) => Promise<void> | void>;
+}
+
+/**
+ * The service behind `heed serve`: the policies in use, the store, the
+ * decision log and the endpoints. {@link open} loads the policies and the
+ * store (and refuses to start when a required policy is missing); {@link
+ * listen} starts the HTTP server, the reloads and the drop reports, and
+ * returns what {@link startServer} hands out.
+ */
+class DecisionService {
+  private readonly limit: number;
+  private readonly clockOptions: Omit<GateOptions, "engine">;
+  private readonly recorder: ReturnType<typeof createRecorder>;
+  private readonly inline: InlineEvaluator;
+  private readonly access: AccessPolicy;
+  private readonly routes: Route[];
+  private readonly playground: ReturnType<typeof playgroundHandler>;
+  /** Each failure to load, by file, as last logged: logged again only when it changes. */
+  private reported = new Map<string, string>();
+
+  private constructor(
+    private readonly options: ServerOptions,
+    private readonly log: LineSink | undefined,
+    private readonly registry: PolicyRegistry,
+    readonly store: Store,
+    private readonly ownsStore: boolean,
+    private readonly decisionLog: DecisionLog | undefined,
+    loopback: boolean,
+  ) {
+    this.limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    this.clockOptions = {
+      store,
+      ...(options.clock !== undefined ? { clock: options.clock } : {}),
+      ...(options.futureTolerance !== undefined ? { futureTolerance: options.futureTolerance } : {}),
+      ...(options.signalSkew !== undefined ? { signalSkew: options.signalSkew } : {}),
+    };
+    this.recorder = createRecorder(this.clockOptions);
+    this.inline = new InlineEvaluator(
+      {
+        ...(options.inlineBudgetMs !== undefined ? { budgetMs: options.inlineBudgetMs } : {}),
+        ...(options.inlineWorkers !== undefined ? { workers: options.inlineWorkers } : {}),
+      },
+      (message) => log?.write(`heed serve: ${message}\n`),
+    );
+    this.access = {
+      port: 0, // set once listening
+      loopback,
+      allowOrigins: options.allowOrigins ?? [],
+      tokenDigest: options.token === undefined ? undefined : tokenDigest(options.token),
+    };
+    this.routes = [
+      { pattern: /^\/healthz$/, methods: { GET: (_m, _req, res) => this.health(res) } },
+      { pattern: /^\/v1\/policies$/, methods: { GET: (_m, _req, res) => this.policies(res) } },
+      { pattern: /^\/v1\/evaluate$/, methods: { POST: (_m, req, res) => this.evaluate(req, res) } },
+      { pattern: /^\/v1\/contacts\/([^/]+)\/attempts$/, methods: { POST: (m, req, res) => this.attempt(contactIdOf(m[1]), req, res) } },
+      { pattern: /^\/v1\/contacts\/([^/]+)\/events$/, methods: { POST: (m, req, res) => this.events(contactIdOf(m[1]), req, res) } },
+    ];
+    this.playground = playgroundHandler({ content: () => servedContent(options.policies, registry.policies()) });
   }
-  const decisionLog =
-    options.decisionLog === undefined
-      ? undefined
-      : new DecisionLog(options.decisionLog, {
-          ...(options.decisionLogBackpressure !== undefined ? { backpressure: options.decisionLogBackpressure } : {}),
-          ...(options.decisionLogMaxPending !== undefined ? { maxPending: options.decisionLogMaxPending } : {}),
-        });
-  const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const registry = new PolicyRegistry(options.policies, {
-    required: options.require ?? [],
-    ...(options.reloadSettleMs !== undefined ? { settleMs: options.reloadSettleMs } : {}),
-  });
-  const ownsStore = typeof options.store !== "object";
-  const store = typeof options.store === "object" ? options.store : await openStore(options.store);
 
-  const clockOptions: Omit<GateOptions, "engine"> = {
-    store,
-    ...(options.clock !== undefined ? { clock: options.clock } : {}),
-    ...(options.futureTolerance !== undefined ? { futureTolerance: options.futureTolerance } : {}),
-    ...(options.signalSkew !== undefined ? { signalSkew: options.signalSkew } : {}),
-  };
-  const recorder = createRecorder(clockOptions);
+  /** Checks the options, loads the policies and opens the store; refuses to start when a required policy is missing. */
+  static async open(options: ServerOptions): Promise<DecisionService> {
+    // Log lines name files, policies and request paths: their control characters are shown escaped.
+    const log: LineSink | undefined = options.log === undefined ? undefined : { write: (chunk: string) => options.log?.write(escapeLines(chunk)) };
+    const host = options.host ?? "127.0.0.1";
+    const loopback = isLoopback(host);
+    if (options.token !== undefined && options.token.trim() === "") throw new Error("the token is empty");
+    if (!loopback && options.token === undefined) {
+      throw new Error(`listening on \`${host}\`, beyond loopback, needs a token: every endpoint would be open to the network`);
+    }
+    const decisionLog =
+      options.decisionLog === undefined
+        ? undefined
+        : new DecisionLog(options.decisionLog, {
+            ...(options.decisionLogBackpressure !== undefined ? { backpressure: options.decisionLogBackpressure } : {}),
+            ...(options.decisionLogMaxPending !== undefined ? { maxPending: options.decisionLogMaxPending } : {}),
+          });
+    const registry = new PolicyRegistry(options.policies, {
+      required: options.require ?? [],
+      ...(options.reloadSettleMs !== undefined ? { settleMs: options.reloadSettleMs } : {}),
+    });
+    const ownsStore = typeof options.store !== "object";
+    const store = typeof options.store === "object" ? options.store : await openStore(options.store);
+    const service = new DecisionService(options, log, registry, store, ownsStore, decisionLog, loopback);
+    try {
+      await service.reload();
+      service.requireRequired();
+    } catch (error) {
+      if (ownsStore) await store.close();
+      throw error;
+    }
+    return service;
+  }
 
-  let reported = new Map<string, string>();
-  const reload = async (): Promise<boolean> => {
+  /** Reloads the policies; true when the set in use changed. Each failure is logged once per distinct content, not at every poll. */
+  async reload(): Promise<boolean> {
+    const { registry, log } = this;
     const changed = await registry.reload();
-    // Each failure is logged once per distinct content, not at every poll.
     const next = new Map<string, string>();
     for (const failure of registry.errors()) {
       const text = failure.diagnostics.map((d) => `${d.span?.file ?? failure.file}:${d.span?.line ?? 1}:${d.span?.column ?? 1}: ${d.message}`).join("; ");
       next.set(failure.file, text);
-      if (reported.get(failure.file) !== text) {
+      if (this.reported.get(failure.file) !== text) {
         log?.write(`heed serve: \`${failure.file}\` not loaded${failure.keptPrevious ? " (the previous version stays in use)" : ""}: ${text}\n`);
       }
     }
-    reported = next;
+    this.reported = next;
     for (const notice of registry.takeNotices()) log?.write(`heed serve: warning: ${notice}\n`);
     if (changed) log?.write(`heed serve: policies in use: ${registry.policies().map((p) => `${p.name} (${p.file})`).join(", ") || "none"}\n`);
     return changed;
-  };
-  try {
-    await reload();
-    const missing = registry.missingRequired();
-    if (missing.length > 0) {
-      const why = (name: string): string => {
-        const failure = registry.errors().find((e) => e.file.replace(/\.heed(\.ya?ml)?$/, "") === name);
-        return failure === undefined ? "no policy file declares it" : `see the errors of \`${failure.file}\``;
-      };
-      throw new Error(missing.map((name) => `required policy \`${name}\` is not loaded (${why(name)})`).join("; "));
-    }
-  } catch (error) {
-    if (ownsStore) await store.close();
-    throw error;
   }
 
-  function engineFor(name: unknown): { engine: Engine; members: LoadedPolicy[] } {
+  /** Throws when a policy named by `require` is not loaded. */
+  private requireRequired(): void {
+    const { registry } = this;
+    const missing = registry.missingRequired();
+    if (missing.length === 0) return;
+    const why = (name: string): string => {
+      const failure = registry.errors().find((e) => e.file.replace(/\.heed(\.ya?ml)?$/, "") === name);
+      return failure === undefined ? "no policy file declares it" : `see the errors of \`${failure.file}\``;
+    };
+    throw new Error(missing.map((name) => `required policy \`${name}\` is not loaded (${why(name)})`).join("; "));
+  }
+
+  // ---------------------------------------------------------------- endpoints
+
+  private engineFor(name: unknown): { engine: Engine; members: LoadedPolicy[] } {
+    const { registry } = this;
     if (name !== undefined && typeof name !== "string") throw new HttpError(400, "invalid-input", "`policy` must be the name of a loaded policy (or, for `/v1/evaluate`, `{ text }`)");
     const engine = registry.engine(name);
     if (engine) return { engine, members: registry.members(name) };
@@ -211,7 +275,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new HttpError(404, "unknown-policy", `unknown policy \`${name}\`${didYouMean(name, names)}`);
   }
 
-  async function logDecision(kind: string, members: readonly PolicyVersion[], inputs: unknown, decision: Decision, extra: Record<string, unknown>): Promise<string> {
+  private async logDecision(kind: string, members: readonly PolicyVersion[], inputs: unknown, decision: Decision, extra: Record<string, unknown>): Promise<string> {
     const decisionId = randomUUID();
     const line = {
       decisionId,
@@ -225,25 +289,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       stage: decision.stage,
       reasons: decision.reasons.map((r) => ({ rule: r.rule, code: r.code, message: r.message, ...(r.policy ? { policy: r.policy } : {}) })),
     };
-    await decisionLog?.write(JSON.stringify(line));
+    await this.decisionLog?.write(JSON.stringify(line));
     return decisionId;
   }
 
-  const inline = new InlineEvaluator(
-    {
-      ...(options.inlineBudgetMs !== undefined ? { budgetMs: options.inlineBudgetMs } : {}),
-      ...(options.inlineWorkers !== undefined ? { workers: options.inlineWorkers } : {}),
-    },
-    (message) => log?.write(`heed serve: ${message}\n`),
-  );
-
   /** Evaluates with a policy sent inline, in a worker and within the budget. */
-  async function evaluateInline(source: Record<string, unknown>, input: Record<string, unknown>): Promise<{ decision: Decision; members: PolicyVersion[] }> {
+  private async evaluateInline(source: Record<string, unknown>, input: Record<string, unknown>): Promise<{ decision: Decision; members: PolicyVersion[] }> {
     const text = source.text;
     if (typeof text !== "string") throw new HttpError(400, "invalid-input", "an inline `policy` needs `text`: the policy in the DSL or YAML form");
     const format = source.format;
     if (format !== undefined && format !== "dsl" && format !== "yaml") throw new HttpError(400, "invalid-input", `\`policy.format\` must be \`dsl\` or \`yaml\`, got \`${String(format)}\``);
-    const outcome = await inline.evaluate({ key: contentHash(`${format ?? ""}\n${text}`), text, ...(format !== undefined ? { format } : {}), input });
+    const outcome = await this.inline.evaluate({ key: contentHash(`${format ?? ""}\n${text}`), text, ...(format !== undefined ? { format } : {}), input });
     switch (outcome.kind) {
       case "decision":
         return { decision: outcome.decision, members: [{ name: outcome.name, hash: contentHash(text) }] };
@@ -257,7 +313,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       case "input-error":
         throw new HeedInputError(outcome.code, outcome.field, outcome.message, outcome.index);
       case "failed":
-        log?.write(`heed serve: an inline policy could not be evaluated: ${outcome.message}\n`);
+        this.log?.write(`heed serve: an inline policy could not be evaluated: ${outcome.message}\n`);
         throw new HttpError(422, "unsupported-policy", "the inline policy could not be evaluated: it makes the engine fail (the server's log has the detail)");
       case "budget-exceeded":
         throw new HttpError(
@@ -270,53 +326,54 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   }
 
-  async function evaluate(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readJson(req, limit);
+  private async evaluate(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req, this.limit);
     const input = { contact: body.contact, history: body.history ?? [], touch: body.touch, at: body.at };
     let decision: Decision;
     let members: PolicyVersion[];
     if (isRecord(body.policy)) {
-      ({ decision, members } = await evaluateInline(body.policy, input));
+      ({ decision, members } = await this.evaluateInline(body.policy, input));
     } else {
-      const chosen = engineFor(body.policy);
+      const chosen = this.engineFor(body.policy);
       decision = chosen.engine.evaluate(input as unknown as EvaluateInput);
       members = chosen.members;
     }
-    const decisionId = await logDecision("evaluate", members, input, decision, {});
+    const decisionId = await this.logDecision("evaluate", members, input, decision, {});
     send(res, 200, { decisionId, decision });
   }
 
-  async function attempt(contactId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readJson(req, limit);
-    const { engine, members } = engineFor(body.policy);
-    const gate = createGate({ engine, ...clockOptions });
+  private async attempt(contactId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req, this.limit);
+    const { engine, members } = this.engineFor(body.policy);
+    const gate = createGate({ engine, ...this.clockOptions });
     // The gate checks each of these and names the field when one is malformed.
     const options: AttemptOptions = {};
     if (body.idempotencyKey !== undefined) options.idempotencyKey = body.idempotencyKey as string;
     if (body.contact !== undefined) options.contact = body.contact as Contact;
     const result = await gate.attempt(contactId, body.touch as ProposedTouch, body.at as string, options);
     const inputs = { contactId, touch: body.touch, at: body.at, contact: body.contact, idempotencyKey: body.idempotencyKey };
-    const decisionId = await logDecision("attempt", members, inputs, result.decision, { contactId, replayed: result.replayed });
+    const decisionId = await this.logDecision("attempt", members, inputs, result.decision, { contactId, replayed: result.replayed });
     send(res, 200, { decisionId, decision: result.decision, replayed: result.replayed, ...(result.eventId ? { eventId: result.eventId } : {}) });
   }
 
-  async function events(contactId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readJson(req, limit);
+  private async events(contactId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req, this.limit);
     let result: AppendResult;
     if (Array.isArray(body.events)) {
       if (body.events.length === 0) throw new HttpError(400, "invalid-input", "`events` is empty");
       // The recorder checks each event and names the offending one (`events[2].at`).
-      result = await recorder.recordAll(contactId, body.events as HistoryEvent[]);
+      result = await this.recorder.recordAll(contactId, body.events as HistoryEvent[]);
     } else if (body.events !== undefined) {
       throw new HttpError(400, "invalid-input", "`events` must be a list of events");
     } else {
-      const one = await recorder.record(contactId, body as unknown as HistoryEvent);
+      const one = await this.recorder.record(contactId, body as unknown as HistoryEvent);
       result = one.recorded ? { added: [one.eventId], duplicates: [] } : { added: [], duplicates: [one.eventId] };
     }
     send(res, result.added.length > 0 ? 201 : 200, result);
   }
 
-  function policies(res: ServerResponse): void {
+  private policies(res: ServerResponse): void {
+    const { registry } = this;
     send(res, 200, {
       policies: registry.policies().map((p) => ({
         name: p.name,
@@ -330,39 +387,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   }
 
-  const routes: { pattern: RegExp; methods: Record<string, (match: string[], req: IncomingMessage, res: ServerResponse) => Promise<void> | void> }[] = [
-    { pattern: /^\/healthz$/, methods: { GET: (_m, _req, res) => send(res, 200, {
-          status: "ok",
-          policies: registry.policies().length,
-          store: store.kind,
-          ...((decisionLog?.dropped ?? 0) > 0 ? { droppedDecisions: decisionLog?.dropped } : {}),
-        }) } },
-    { pattern: /^\/v1\/policies$/, methods: { GET: (_m, _req, res) => policies(res) } },
-    { pattern: /^\/v1\/evaluate$/, methods: { POST: (_m, req, res) => evaluate(req, res) } },
-    { pattern: /^\/v1\/contacts\/([^/]+)\/attempts$/, methods: { POST: (m, req, res) => attempt(contactIdOf(m[1]), req, res) } },
-    { pattern: /^\/v1\/contacts\/([^/]+)\/events$/, methods: { POST: (m, req, res) => events(contactIdOf(m[1]), req, res) } },
-  ];
+  private health(res: ServerResponse): void {
+    send(res, 200, {
+      status: "ok",
+      policies: this.registry.policies().length,
+      store: this.store.kind,
+      ...((this.decisionLog?.dropped ?? 0) > 0 ? { droppedDecisions: this.decisionLog?.dropped } : {}),
+    });
+  }
 
-  const playground = playgroundHandler({ content: () => servedContent(options.policies, registry.policies()) });
+  // ---------------------------------------------------------------- requests
 
-  const access: AccessPolicy = {
-    port: 0, // set once listening
-    loopback,
-    allowOrigins: options.allowOrigins ?? [],
-    tokenDigest: options.token === undefined ? undefined : tokenDigest(options.token),
-  };
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const access = this.access;
     try {
       checkHost(req, access);
       // The page's static files: GET only, nothing of the API, so no token. Before the Origin check: a
       // browser sends `Origin` with the page's own module scripts, and another origin's page cannot read
       // the answers (no CORS headers); the Host check above still keeps DNS rebinding out.
-      if (playground(req, res)) return;
+      if (this.playground(req, res)) return;
       const cors = checkOrigin(req, access);
       for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
       const path = (req.url ?? "/").split("?")[0] ?? "/";
-      const route = routes.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m !== null);
+      const route = this.routes.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m !== null);
       if (!route || !route.m) throw new HttpError(404, "not-found", `no such endpoint \`${path.slice(0, 200)}\``);
       const allowed = Object.keys(route.r.methods).join(", ");
       if (req.method === "OPTIONS" && req.headers.origin !== undefined) {
@@ -376,11 +423,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (req.method === "POST") checkContentType(req);
       await handler([...route.m], req, res);
     } catch (error) {
-      answerError(res, req, error);
+      this.answerError(res, req, error);
     }
   }
 
-  function answerError(res: ServerResponse, req: IncomingMessage, error: unknown): void {
+  private answerError(res: ServerResponse, req: IncomingMessage, error: unknown): void {
     // A body left unread (a refusal before reading it, or one too large) is not read on: the connection closes.
     const unread = !req.complete;
     if (unread) req.resume();
@@ -394,116 +441,148 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       send(res, status, { error: { code: error.code, message: error.message, field: error.field, ...(error.index !== undefined ? { index: error.index } : {}) } }, closing);
       return;
     }
-    log?.write(`heed serve: internal error on ${req.method} ${(req.url ?? "").slice(0, 200)}: ${(error as Error)?.message ?? String(error)}\n`);
+    this.log?.write(`heed serve: internal error on ${req.method} ${(req.url ?? "").slice(0, 200)}: ${(error as Error)?.message ?? String(error)}\n`);
     send(res, 500, { error: { code: "internal", message: "internal error: the request could not be answered" } }, closing);
   }
 
-  const requestTimeout = options.requestTimeoutMs ?? 30_000;
-  // Requests past their time are looked for every second (Node's default is every 30 s).
-  const server = createServer({ connectionsCheckingInterval: Math.min(1000, requestTimeout) }, (req, res) => void handle(req, res));
-  // A client that trickles its request cannot hold a connection for long.
-  server.requestTimeout = requestTimeout;
-  server.headersTimeout = Math.min(10_000, server.requestTimeout);
-  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const [status, code, message] =
-      error.code === "ERR_HTTP_REQUEST_TIMEOUT"
-        ? ["408 Request Timeout", "request-timeout", `the request did not arrive within ${requestTimeout} ms`]
-        : error.code === "HPE_HEADER_OVERFLOW"
-          ? ["431 Request Header Fields Too Large", "headers-too-large", "the request's headers are too large"]
-          : ["400 Bad Request", "malformed-request", "the request is not valid HTTP"];
-    const body = `${JSON.stringify({ error: { code, message } })}\n`;
-    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-  });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-  } catch (error) {
-    if (ownsStore) await store.close();
-    throw error;
-  }
-  const address = server.address() as AddressInfo;
-  access.port = address.port;
-  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${shownHost}:${address.port}`;
+  // ---------------------------------------------------------------- listening
 
-  // Reloads: a debounced fs.watch, and polling for file systems where watching is unreliable.
-  let debounce: NodeJS.Timeout | undefined;
-  const scheduleReload = (): void => {
-    if (debounce) clearTimeout(debounce);
-    debounce = setTimeout(() => {
-      debounce = undefined;
-      reload().catch((error: Error) => log?.write(`heed serve: reload failed: ${error.message}\n`));
-    }, WATCH_DEBOUNCE_MS);
-    debounce.unref();
-  };
-  let watcher: FSWatcher | undefined;
-  if (options.watch !== false) {
+  /** Listens, starts the reloads (a debounced watch and a poll) and the reports of dropped decision lines. */
+  async listen(): Promise<RunningServer> {
+    const { options, log, registry, store, decisionLog } = this;
+    const server = this.httpServer();
     try {
-      watcher = watch(options.policies, () => scheduleReload());
-      watcher.on("error", () => watcher?.close());
-    } catch {
-      watcher = undefined; // polling still notices changes
-    }
-  }
-  let fingerprint = registry.fingerprint();
-  const pollMs = options.pollInterval ?? 1000;
-  const poller =
-    pollMs > 0
-      ? setInterval(() => {
-          const next = registry.fingerprint();
-          if (next !== fingerprint) {
-            fingerprint = next;
-            scheduleReload();
-          }
-        }, pollMs)
-      : undefined;
-  poller?.unref();
-
-  // Lines dropped from the decision log are reported, at most every ten seconds and at the end.
-  let droppedReported = 0;
-  const reportDrops = (): void => {
-    const dropped = decisionLog?.dropped ?? 0;
-    if (dropped === droppedReported) return;
-    log?.write(`heed serve: warning: the decision log is not keeping up (is its output read?): ${dropped - droppedReported} decision lines dropped, ${dropped} in all\n`);
-    droppedReported = dropped;
-  };
-  const dropReporter = setInterval(reportDrops, 10_000);
-  dropReporter.unref();
-
-  let closed: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closed ??= (async () => {
-      watcher?.close();
-      if (poller) clearInterval(poller);
-      clearInterval(dropReporter);
-      if (debounce) clearTimeout(debounce);
-      const stopped = new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // Requests still running after a grace period are cut off.
-        setTimeout(() => server.closeAllConnections(), 5000).unref();
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+          server.off("error", reject);
+          resolve();
+        });
       });
-      // Inline policies still being evaluated are answered busy, and their workers ended.
-      await inline.close();
-      await stopped;
-      await registry.idle(); // let a reload in flight finish before the store goes
-      if (ownsStore) await store.close();
-      reportDrops();
-    })();
-    return closed;
-  };
+    } catch (error) {
+      if (this.ownsStore) await store.close();
+      throw error;
+    }
+    const address = server.address() as AddressInfo;
+    this.access.port = address.port;
+    const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    const url = `http://${shownHost}:${address.port}`;
 
-  const policyNames = (): string[] => registry.policies().map((p) => p.name);
-  return { url, policyNames, store, reload, close, droppedDecisions: () => decisionLog?.dropped ?? 0 };
+    const reloads = new Reloads(options, registry, () => this.reload(), log);
+
+    // Lines dropped from the decision log are reported, at most every ten seconds and at the end.
+    let droppedReported = 0;
+    const reportDrops = (): void => {
+      const dropped = decisionLog?.dropped ?? 0;
+      if (dropped === droppedReported) return;
+      log?.write(`heed serve: warning: the decision log is not keeping up (is its output read?): ${dropped - droppedReported} decision lines dropped, ${dropped} in all\n`);
+      droppedReported = dropped;
+    };
+    const dropReporter = setInterval(reportDrops, 10_000);
+    dropReporter.unref();
+
+    let closed: Promise<void> | undefined;
+    const close = (): Promise<void> => {
+      closed ??= (async () => {
+        reloads.stop();
+        clearInterval(dropReporter);
+        const stopped = new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          // Requests still running after a grace period are cut off.
+          setTimeout(() => server.closeAllConnections(), 5000).unref();
+        });
+        // Inline policies still being evaluated are answered busy, and their workers ended.
+        await this.inline.close();
+        await stopped;
+        await registry.idle(); // let a reload in flight finish before the store goes
+        if (this.ownsStore) await store.close();
+        reportDrops();
+      })();
+      return closed;
+    };
+
+    const policyNames = (): string[] => registry.policies().map((p) => p.name);
+    return { url, policyNames, store, reload: () => this.reload(), close, droppedDecisions: () => decisionLog?.dropped ?? 0 };
+  }
+
+  /** The HTTP server, its timeouts, and the answers to requests that are not HTTP. */
+  private httpServer(): Server {
+    const requestTimeout = this.options.requestTimeoutMs ?? 30_000;
+    // Requests past their time are looked for every second (Node's default is every 30 s).
+    const server = createServer({ connectionsCheckingInterval: Math.min(1000, requestTimeout) }, (req, res) => void this.handle(req, res));
+    // A client that trickles its request cannot hold a connection for long.
+    server.requestTimeout = requestTimeout;
+    server.headersTimeout = Math.min(10_000, server.requestTimeout);
+    server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const [status, code, message] =
+        error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? ["408 Request Timeout", "request-timeout", `the request did not arrive within ${requestTimeout} ms`]
+          : error.code === "HPE_HEADER_OVERFLOW"
+            ? ["431 Request Header Fields Too Large", "headers-too-large", "the request's headers are too large"]
+            : ["400 Bad Request", "malformed-request", "the request is not valid HTTP"];
+      const body = `${JSON.stringify({ error: { code, message } })}\n`;
+      socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    });
+    return server;
+  }
+}
+
+/** Reloads of the policies: a debounced `fs.watch`, and polling for file systems where watching is unreliable. */
+class Reloads {
+  private debounce: NodeJS.Timeout | undefined;
+  private readonly watcher: FSWatcher | undefined;
+  private readonly poller: NodeJS.Timeout | undefined;
+
+  constructor(
+    options: ServerOptions,
+    registry: PolicyRegistry,
+    private readonly reload: () => Promise<boolean>,
+    private readonly log: LineSink | undefined,
+  ) {
+    let watcher: FSWatcher | undefined;
+    if (options.watch !== false) {
+      try {
+        watcher = watch(options.policies, () => this.schedule());
+        watcher.on("error", () => watcher?.close());
+      } catch {
+        watcher = undefined; // polling still notices changes
+      }
+    }
+    this.watcher = watcher;
+    let fingerprint = registry.fingerprint();
+    const pollMs = options.pollInterval ?? 1000;
+    this.poller =
+      pollMs > 0
+        ? setInterval(() => {
+            const next = registry.fingerprint();
+            if (next !== fingerprint) {
+              fingerprint = next;
+              this.schedule();
+            }
+          }, pollMs)
+        : undefined;
+    this.poller?.unref();
+  }
+
+  private schedule(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      this.reload().catch((error: Error) => this.log?.write(`heed serve: reload failed: ${error.message}\n`));
+    }, WATCH_DEBOUNCE_MS);
+    this.debounce.unref();
+  }
+
+  stop(): void {
+    this.watcher?.close();
+    if (this.poller) clearInterval(this.poller);
+    if (this.debounce) clearTimeout(this.debounce);
+  }
 }
 
 function contactIdOf(raw: string | undefined): string {

@@ -264,7 +264,7 @@ function collectPaths(expr: Expr, signal: string | undefined, out: PathEntry[]):
 
 /** The compiled rules, matched to the AST's by order (stages in order, then the policy-wide rules, as `compileIr` lists them). */
 function attachIr(analysis: Index, policy: Policy): void {
-  let compiled: IrRule[];
+  let compiled: readonly IrRule[];
   try {
     compiled = compileIr(policy).rules;
   } catch {

@@ -37,7 +37,7 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Policy } from "../../ast.js";
 import type { Diagnostic } from "../../diagnostics.js";
-import { renderGraph } from "../../engine/analysis/index.js";
+import { renderGraph } from "../../analysis/index.js";
 import { applyAllowDirectives, type CheckOptions } from "../check-policy.js";
 import { formatDslText } from "../format-text.js";
 import { codeActions, suggestedFix } from "./actions.js";

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Policy } from "../../ast.js";
 import type { Diagnostic } from "../../diagnostics.js";
-import { describeSilentContact, describeTouches, type StageVisit } from "../../engine/analysis/index.js";
+import { describeSilentContact, describeTouches, type StageVisit } from "../../analysis/index.js";
 import { checkSilentContact, type CheckOptions } from "../check-policy.js";
 
 /** One stay of the silent contact in a stage, as the editor shows it. */

@@ -10,7 +10,7 @@
  */
 
 import { COUNTERS, type RuleKind } from "../../ast.js";
-import { BUILT_IN_SIGNALS } from "../../engine/analysis/index.js";
+import { BUILT_IN_SIGNALS } from "../../analysis/index.js";
 
 /** The built-in meaning of each built-in signal. */
 const SIGNAL_MEANINGS: Readonly<Record<string, string>> = {

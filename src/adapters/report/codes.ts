@@ -2,13 +2,17 @@
  * Every diagnostic code Heed reports, with what it means and an example
  * fix: the help that SARIF rules carry into code scanning, and the table
  * of codes in the language reference (`docs/language.md`, generated from
- * this list by `npm run docs:codes`).
+ * this list by `npm run docs:codes`). The help of the codes the checks
+ * report (errors of meaning, warnings of the analysis) lives with their
+ * wording in the checks' catalogue (`src/checks/catalogue.ts`); the codes
+ * of the other stages are listed here.
  *
  * @module
  */
 
-/** Where a code comes from, as the language reference groups them. */
-export type CodeGroup = "text" | "meaning" | "analysis" | "tests" | "tools";
+import { CATALOGUE, type CatalogueEntry, type CodeGroup } from "../../checks/index.js";
+
+export type { CodeGroup };
 
 /** One diagnostic code and its help. */
 export interface CodeHelp {
@@ -43,6 +47,13 @@ export const CODE_GROUPS: readonly { group: CodeGroup; title: string }[] = [
   { group: "tests", title: "Policy tests (`heed test`)" },
   { group: "tools", title: "Files, formatting, conversion and diff" },
 ];
+
+/** The codes of the checks' catalogue in a group, in the catalogue's order, with their help. */
+function fromCatalogue(group: CodeGroup): CodeHelp[] {
+  return Object.entries(CATALOGUE).flatMap(([code, entry]: [string, CatalogueEntry<never>]) =>
+    entry.help?.group === group ? [{ code, severity: entry.severity, ...entry.help }] : [],
+  );
+}
 
 /** The diagnostic codes, grouped, each with its help. */
 export const CODES: readonly CodeHelp[] = [
@@ -181,253 +192,9 @@ export const CODES: readonly CodeHelp[] = [
     fix: "Report the policy file that causes it, with the message.",
   },
 
-  // ---------------------------------------------------------------- meaning
-  {
-    code: "no-channels",
-    severity: "error",
-    group: "meaning",
-    summary: "the policy declares no channel",
-    meaning: "The policy has no `channels` line, so no touch could ever be allowed.",
-    fix: "Declare the channels the policy governs.",
-    example: { before: 'cadence "inbound" { }', after: 'cadence "inbound" { channels email, call }' },
-  },
-  {
-    code: "empty-name",
-    severity: "error",
-    group: "meaning",
-    summary: "the policy's name is empty",
-    meaning: "The policy is named `\"\"`; reports, decisions and the HTTP service need a name to refer to it.",
-    fix: "Name the cadence.",
-    example: { before: 'cadence "" {', after: 'cadence "inbound-content" {' },
-  },
-  {
-    code: "duplicate-channel",
-    severity: "error",
-    group: "meaning",
-    summary: "a channel declared twice",
-    meaning: "The `channels` line names the same channel twice.",
-    fix: "Remove the second declaration.",
-    example: { before: "channels email, call, email", after: "channels email, call" },
-  },
-  {
-    code: "duplicate-stage",
-    severity: "error",
-    group: "meaning",
-    summary: "two stages with one name",
-    meaning: "Two stages share a name, so a transition to it would be ambiguous.",
-    fix: "Give each stage its own name.",
-    example: { before: "stage nurture { allow email }  stage nurture { allow call }", after: "stage nurture { allow email }  stage call-back { allow call }" },
-  },
-  {
-    code: "duplicate-rule",
-    severity: "error",
-    group: "meaning",
-    summary: "two rules with one name",
-    meaning: "Two rules share a name; a decision's reasons name rules, so each name must be unique.",
-    fix: "Give each rule its own name.",
-    example: { before: "rule calls: at most 1 call per day  rule calls: at most 3 calls per 7 days", after: "rule calls-per-day: at most 1 call per day  rule calls-per-week: at most 3 calls per 7 days" },
-  },
-  {
-    code: "unknown-channel",
-    severity: "error",
-    group: "meaning",
-    summary: "a channel that is not declared",
-    meaning: "A stage's `allow` line or a rule names a channel the `channels` line does not declare (often a typo; the message suggests the nearest one).",
-    fix: "Use a declared channel, or declare it.",
-    example: { before: "at most 1 emial per day", after: "at most 1 email per day" },
-  },
-  {
-    code: "unknown-stage",
-    severity: "error",
-    group: "meaning",
-    summary: "a transition to a stage that is not declared",
-    meaning: "A transition moves to a stage the policy does not declare (often a typo; the message suggests the nearest one).",
-    fix: "Use a declared stage, or declare it.",
-    example: { before: "after 2 ignored touches move to nurtur", after: "after 2 ignored touches move to nurture" },
-  },
-  {
-    code: "no-start-stage",
-    severity: "error",
-    group: "meaning",
-    summary: "stages, but none marked `start`",
-    meaning: "The policy declares stages but none is marked `start`, so it is unclear where a contact begins.",
-    fix: "Mark the stage contacts begin in with `start`.",
-    example: { before: "stage prospecting { allow email }", after: "start stage prospecting { allow email }" },
-  },
-  {
-    code: "several-start-stages",
-    severity: "error",
-    group: "meaning",
-    summary: "more than one stage marked `start`",
-    meaning: "More than one stage is marked `start`; a contact begins in exactly one.",
-    fix: "Keep `start` on one stage only.",
-    example: { before: "start stage nurture { allow email }", after: "stage nurture { allow email }" },
-  },
-  {
-    code: "no-stages-to-move-to",
-    severity: "error",
-    group: "meaning",
-    summary: "a transition in a policy without stages",
-    meaning: "A transition moves to a stage, but the policy declares no stages (it has the single implicit stage `active`).",
-    fix: "Declare the stages, one of them `start`, or remove the transition.",
-    example: { before: "on unsubscribe move to closed", after: "start stage active { allow email }  final stage closed  on unsubscribe move to closed" },
-  },
-  {
-    code: "final-stage-has-rules",
-    severity: "error",
-    group: "meaning",
-    summary: "a final stage that allows channels or has rules",
-    meaning: "A final stage allows no touch, so an `allow` line or a rule in it can never apply.",
-    fix: "Remove the line, or the word `final` if the stage should allow touches.",
-    example: { before: "final stage closed { allow email }", after: "final stage closed" },
-  },
-  {
-    code: "final-stage-has-transitions",
-    severity: "error",
-    group: "meaning",
-    summary: "a final stage with a transition out",
-    meaning: "A final stage has no way out, so a transition in it can never fire.",
-    fix: "Remove the transition, or the word `final` if contacts may leave the stage.",
-    example: { before: "final stage closed { on reply move to engaged }", after: "stage closed { on reply move to engaged }" },
-  },
-  {
-    code: "invalid-timezone",
-    severity: "error",
-    group: "meaning",
-    summary: "a fallback time zone that is not an IANA zone",
-    meaning: "The `timezone ... else` fallback is not an IANA time zone name.",
-    fix: "Use an IANA zone name such as `America/New_York` or `UTC`.",
-    example: { before: 'timezone from contact.timezone else "America/New_Yrok"', after: 'timezone from contact.timezone else "America/New_York"' },
-  },
-  {
-    code: "invalid-timezone-source",
-    severity: "error",
-    group: "meaning",
-    summary: "a contact's time zone read from somewhere else than the contact",
-    meaning: "`timezone from` names something other than the contact's zone (`contact.timezone`) or one of its attributes.",
-    fix: "Read the zone from `contact.timezone` or from a contact attribute.",
-    example: { before: "timezone from touch.zone", after: "timezone from contact.timezone" },
-  },
-  {
-    code: "empty-quiet-hours",
-    severity: "error",
-    group: "meaning",
-    summary: "quiet hours that cover no time",
-    meaning: "Quiet hours cover `[start, end)`; from a time to the same time they cover nothing, which is rarely what was meant.",
-    fix: "Give two different times.",
-    example: { before: "quiet hours 08:00 to 08:00", after: "quiet hours 21:00 to 08:00" },
-  },
-  {
-    code: "too-many-holidays",
-    severity: "error",
-    group: "meaning",
-    summary: "more than 10,000 holidays",
-    meaning: "A policy lists more than 10,000 holiday dates; business-day arithmetic is bounded by that number (see *Limits*).",
-    fix: "Keep the holidays of the years the policy is in use.",
-  },
-  {
-    code: "business-days-in-condition",
-    severity: "error",
-    group: "meaning",
-    summary: "business days compared in a condition",
-    meaning: "`N business days` has no fixed length (it depends on the calendar), so it cannot be compared in a condition.",
-    fix: "Compare with `days` or `weeks`.",
-    example: { before: "when time_in_stage > 5 business days move to nurture", after: "when time_in_stage > 7 days move to nurture" },
-  },
-
-  // ---------------------------------------------------------------- analysis
-  {
-    code: "unknown-signal",
-    severity: "warning",
-    group: "analysis",
-    summary: "a signal that is neither built in nor used elsewhere",
-    meaning: "A signal the policy names is not one of the built-in signals and is used only once, which is usually a typo: the trigger or rule would never match.",
-    fix: "Use the built-in name, or tell `heed check` about the application's own signals with `--signals a,b`.",
-    example: { before: "on replied move to engaged", after: "on reply move to engaged" },
-  },
-  {
-    code: "unreachable-stage",
-    severity: "warning",
-    group: "analysis",
-    summary: "a stage no transition leads to",
-    meaning: "No chain of transitions leads from the start stage to this stage, so no contact ever enters it.",
-    fix: "Add a transition into the stage, or remove it.",
-    example: { before: "start stage prospecting { allow email }", after: "start stage prospecting { allow email  on reply move to engaged }" },
-  },
-  {
-    code: "no-way-out",
-    severity: "warning",
-    group: "analysis",
-    summary: "a stage that is not final and that no transition leaves",
-    meaning: "A contact who enters this stage stays in it for ever and keeps being touched.",
-    fix: "Add a transition out of the stage, or mark it `final` if it should allow no touch.",
-    example: { before: "stage nurture { allow email }", after: "stage nurture { allow email  after 180 days move to closed }" },
-  },
-  {
-    code: "shadowed-transition",
-    severity: "warning",
-    group: "analysis",
-    summary: "a transition that can never fire",
-    meaning: "An earlier transition on the same trigger always fires first (transitions are tried in source order, the stage's own before the policy-wide ones).",
-    fix: "Put the more specific transition first, or remove the one that never fires.",
-    example: { before: "on reply move to engaged  on reply where sentiment == \"negative\" move to closed", after: "on reply where sentiment == \"negative\" move to closed  on reply move to engaged" },
-  },
-  {
-    code: "dead-channel",
-    severity: "warning",
-    group: "analysis",
-    summary: "a channel a stage allows but a rule always denies",
-    meaning: "The stage allows the channel, but a rule denies it in every state of that stage: its condition always holds, or it is a `never ... after SIGNAL` rule and the stage is only entered on that signal.",
-    fix: "Leave the channel out of the stage's `allow` list, or narrow the rule.",
-    example: { before: "stage engaged { allow email, call }  never call after reply", after: "stage engaged { allow email }  never call after reply" },
-  },
-  {
-    code: "always-quiet",
-    severity: "warning",
-    group: "analysis",
-    summary: "quiet hours that cover the whole day",
-    meaning: "The channel's quiet hours together cover all 24 hours, so it can never be sent.",
-    fix: "Shorten the quiet hours so some time of day is left.",
-    example: { before: "quiet hours 08:00 to 20:00 for call  quiet hours 20:00 to 08:00 for call", after: "quiet hours 20:00 to 08:00 for call" },
-  },
-  {
-    code: "impossible-limit",
-    severity: "warning",
-    group: "analysis",
-    summary: "a limit that can never be met",
-    meaning: "A rule can never allow the touches it governs: a wait longer than a year, or two rules that together deny before and after a signal.",
-    fix: "Use a wait of at most 365 days, or remove one of the conflicting rules.",
-    example: { before: "at least 400 days between touches", after: "at least 30 days between touches" },
-  },
-  {
-    code: "when-cycle",
-    severity: "warning",
-    group: "analysis",
-    summary: "stages joined in a circle by `when` transitions",
-    meaning: "Entering a stage tries its `when` transitions at once, so stages joined in a circle by `when` transitions can move a contact round it at one instant; the engine stops after 64 moves in a row. A warning, since conditions that never hold together make the loop harmless.",
-    fix: "Make the conditions exclusive, or leave the loop through another kind of transition (`on`, `after`).",
-    example: {
-      before: "stage engaged { allow email  when touches >= 0 move to again }  stage again { allow email  when touches >= 0 move to engaged }",
-      after: "stage engaged { allow email  when touches >= 3 move to again }  stage again { allow email  on reply move to engaged }",
-    },
-  },
-  {
-    code: "analysis-incomplete",
-    severity: "warning",
-    group: "analysis",
-    summary: "a policy too large to analyse in full",
-    meaning: "The static checks (10,000,000 steps) or the silent contact (4,000,000 steps) stopped at their budget; the warning says where, and later warnings may be missing.",
-    fix: "Split the policy into smaller policies of a policy set, or accept the warning for this file with `# heed-check: allow analysis-incomplete`.",
-  },
-  {
-    code: "unbounded-pursuit",
-    severity: "warning",
-    group: "analysis",
-    summary: "a contact who never answers is pursued without end",
-    meaning: "A contact who never answers, with a sender that sends whenever allowed, is never moved out of an outreach stage, or gets more than `--max-silent-touches` (default 8) touches within 30 days.",
-    fix: "Add a limit, or a transition that moves silent contacts on; in a compliance overlay meant for a policy set, accept it with `# heed-check: allow unbounded-pursuit`.",
-    example: { before: "start stage prospecting { allow email }", after: "start stage prospecting { allow email  after 3 ignored touches move to closed }  at most 3 touches per 7 days" },
-  },
+  // ---------------------------------------------------------------- meaning, analysis: the checks' catalogue
+  ...fromCatalogue("meaning"),
+  ...fromCatalogue("analysis"),
 
   // ---------------------------------------------------------------- tests
   {

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 
 import { CODES, codeAnchor, codeHelp } from "../../../src/adapters/report/codes.js";
 import { LANGUAGE_MD, withCodesSection } from "../../../scripts/diagnostic-codes.js";
-import { analyzePolicy, analyzeSilentContact } from "../../../src/engine/analysis/index.js";
+import { analyzePolicy, analyzeSilentContact } from "../../../src/analysis/index.js";
 import { parsePolicy } from "../../../src/parser/index.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
@@ -27,7 +27,8 @@ function sourceFiles(dir: string): string[] {
  * The codes the sources put on diagnostics: `code: "x"`, a default `code = "x"`,
  * and the code argument of the reporting helpers (`error(ctx, "x", ...)`,
  * `error("x", ...)`, `warning("x", ...)`, `report("warning", "x", ...)`,
- * `fail(node, "x", ...)`, and YAML's `this.error(message, span, "x")`).
+ * the checks' `ctx.report("x", ...)`, `fail(node, "x", ...)`, and YAML's
+ * `this.error(message, span, "x")`).
  */
 function reportedCodes(): Map<string, string> {
   const found = new Map<string, string>();
@@ -35,9 +36,10 @@ function reportedCodes(): Map<string, string> {
     /\bcode(?::|\s*=)\s*"([a-z]+(?:-[a-z]+)*)"/g,
     /\b(?:error|warning|fail)\(\s*(?:ctx,\s*|[a-zA-Z.]+,\s*)?"([a-z]+(?:-[a-z]+)*)",/g,
     /\breport\(\s*"(?:error|warning)",\s*"([a-z]+(?:-[a-z]+)*)"/g,
+    /\bctx\.report\(\s*"([a-z]+(?:-[a-z]+)*)",/g,
     /\bthis\.error\([^;]*?,\s*"([a-z]+(?:-[a-z]+)*)"\)/g,
   ];
-  const dirs = ["lexer", "parser", "engine/validate.ts", "engine/analysis", "adapters/files.ts", "adapters/policy-tests.ts", "adapters/cli", "adapters/http/policies.ts"];
+  const dirs = ["lexer", "parser", "checks", "analysis", "adapters/files.ts", "adapters/policy-tests.ts", "adapters/cli", "adapters/http/policies.ts"];
   for (const dir of dirs) {
     const path = join(ROOT, "src", dir);
     for (const file of statSync(path).isDirectory() ? sourceFiles(path) : [path]) {

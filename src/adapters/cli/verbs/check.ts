@@ -5,7 +5,7 @@
  */
 
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../../../diagnostics.js";
-import { describeSilentContact, type SilentContactReport } from "../../../engine/analysis/index.js";
+import { describeSilentContact, type SilentContactReport } from "../../../analysis/index.js";
 import { applyAllowDirectives, checkSilentContact, checkStatic } from "../../check-policy.js";
 import { discoverFiles, isPolicyFile, PathError, readText } from "../../files.js";
 import { jsonDiagnostic, type ReportFormat } from "../../report/index.js";

@@ -8,7 +8,7 @@
 import type { Diagnostic } from "../../../diagnostics.js";
 import type { Policy } from "../../../ast.js";
 import type { HistoryEvent } from "../../../model.js";
-import { diffPolicies, type DiffReport } from "../../../engine/analysis/diff.js";
+import { diffPolicies, type DiffReport } from "../../../analysis/diff.js";
 import { loadPolicy } from "../../files.js";
 import { escapeData, escapeProperty } from "../../report/github.js";
 import { FORMAT_OPTION, integerOption, UsageError } from "../args.js";

@@ -7,7 +7,7 @@
  */
 
 import type { Diagnostic } from "../../../diagnostics.js";
-import { renderGraph, type GraphFormat } from "../../../engine/analysis/graph.js";
+import { renderGraph, type GraphFormat } from "../../../analysis/graph.js";
 import { loadPolicy } from "../../files.js";
 import { UsageError } from "../args.js";
 import { EXIT_FAIL, EXIT_OK, type Verb } from "../verb.js";

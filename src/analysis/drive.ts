@@ -1,0 +1,213 @@
+/**
+ * Drives one contact through a compiled policy with a maximally eager sender:
+ * at every step it proposes each channel (in preference order), sends the
+ * first one the engine allows, and otherwise waits for the earliest
+ * `notBefore`. The contact answers as its persona says. Every decision goes
+ * through the real engine, so what this reports is what the engine does.
+ *
+ * @module
+ */
+
+import type { Decision, HistoryEvent } from "../model.js";
+import type { Contact } from "../model.js";
+import type { Engine, StageChange } from "../engine/api.js";
+import { formatInstant, parseInstant } from "../engine/time.js";
+import { Budget } from "./budget.js";
+
+/** How a contact answers: after its `afterTouch`-th touch (1-based), `delayMinutes` later, it sends `event`. */
+export interface Reaction {
+  /** After which touch (1-based) the contact answers. */
+  afterTouch: number;
+  /** How long after that touch, in minutes. */
+  delayMinutes: number;
+  /** The signal, such as `{ type: "reply", sentiment: "negative" }`. */
+  event: {
+    /** The signal's type. */
+    type: string;
+    [prop: string]: unknown;
+  };
+}
+
+/** A kind of contact: how it reacts to outreach. A silent persona has no reactions. */
+export interface Persona {
+  /** The persona's name (`silent`, `replies`, ...). */
+  name: string;
+  /** How it answers; empty for a silent contact. */
+  reactions: Reaction[];
+}
+
+/** A persona who never answers. */
+export const SILENT: Persona = { name: "silent", reactions: [] };
+
+/** Options of {@link driveContact}. */
+export interface DriveOptions {
+  /** The contact driven. */
+  contact: Contact;
+  /** How the contact answers. */
+  persona: Persona;
+  /** When outreach starts (ISO-8601). */
+  start: string;
+  /** How long to follow the contact, in days. Default 365. */
+  horizonDays?: number;
+  /** The channels the sender proposes, in order of preference (usually the policy's declared channels). */
+  channels: readonly string[];
+  /** Stops after this many touches (guards policies with no limit at all). Default 1000. */
+  maxTouches?: number;
+  /** When every channel is denied, how long the sender waits before asking again, in minutes. Default one day. */
+  retryMinutes?: number;
+  /**
+   * Steps the run may take, spent per decision asked: the events it replays
+   * times `policySize`, plus the channels (each may be judged as an
+   * alternative). Past it the run stops where it is (`outOfBudget`).
+   * Default: no limit.
+   */
+  budget?: number;
+  /** The work of replaying one event: the policy's rules, transitions and stages (default 1). */
+  policySize?: number;
+}
+
+/** One touch the sender made. */
+export interface SentTouch {
+  /** When it was sent (ISO-8601, UTC). */
+  at: string;
+  /** Its channel. */
+  channel: string;
+  /** The stage the contact was in when it was sent. */
+  stage: string;
+}
+
+/** What happened to the contact over the horizon. */
+export interface DriveResult {
+  /** The persona's name. */
+  persona: string;
+  /** Every touch sent, in time order. */
+  touches: SentTouch[];
+  /** The touches and the contact's answers, in time order. */
+  history: HistoryEvent[];
+  /** The stage at the end of the horizon. */
+  finalStage: string;
+  /** The contact's stage changes up to the end of the horizon (from the engine's explanation). */
+  timeline: StageChange[];
+  /** When outreach started. */
+  start: string;
+  /** The end of the horizon. */
+  end: string;
+  /** When the sender stopped: the end of the horizon, or earlier in a final stage or at `maxTouches`. */
+  stopped: string;
+  /** True when the run stopped at `maxTouches` rather than at the horizon. */
+  cutShort: boolean;
+  /** True when the run stopped because its budget was spent, before the horizon. */
+  outOfBudget: boolean;
+  /** The steps the run took (see `budget`). */
+  steps: number;
+  /** How many decisions were asked of the engine. */
+  decisions: number;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Drives one contact with an eager sender against `engine` until the horizon
+ * ends, no touch can ever be sent again (a final stage), or `maxTouches`.
+ */
+export function driveContact(engine: Engine, options: DriveOptions): DriveResult {
+  const start = parseInstant(options.start);
+  if (start === undefined) throw new Error(`invalid start instant \`${options.start}\``);
+  const end = start + (options.horizonDays ?? 365) * 1440 * MINUTE;
+  const maxTouches = options.maxTouches ?? 1000;
+  const retry = (options.retryMinutes ?? 1440) * MINUTE;
+  const history: HistoryEvent[] = [];
+  const touches: SentTouch[] = [];
+  let decisions = 0;
+  let cutShort = false;
+  let outOfBudget = false;
+  const size = options.policySize ?? 1;
+  const budget = new Budget(options.budget ?? Infinity);
+  // the instants of the history's events, read once (a run asks hundreds of decisions about the same events)
+  const instants = new Map<HistoryEvent, number>();
+  const instantOf = (e: HistoryEvent): number => {
+    let ms = instants.get(e);
+    if (ms === undefined) {
+      ms = parseInstant(e.at) ?? 0;
+      instants.set(e, ms);
+    }
+    return ms;
+  };
+  const decide = (channel: string, at: number): Decision | undefined => {
+    const visible = history.filter((e) => instantOf(e) <= at);
+    if (!budget.spend((visible.length + 1) * size + options.channels.length)) return undefined;
+    decisions++;
+    return engine.evaluate({ contact: options.contact, history: visible, touch: { channel }, at: formatInstant(at) });
+  };
+
+  let t = start;
+  while (t <= end) {
+    if (touches.length >= maxTouches) {
+      cutShort = true;
+      break;
+    }
+    const answers: { channel: string; decision: Decision }[] = [];
+    for (const channel of options.channels) {
+      const decision = decide(channel, t);
+      if (decision === undefined) break;
+      answers.push({ channel, decision });
+    }
+    if (answers.length < options.channels.length) {
+      outOfBudget = true;
+      break;
+    }
+    const allowed = answers.find((a) => a.decision.verdict === "allow");
+    if (allowed !== undefined) {
+      const at = formatInstant(t);
+      history.push({ type: "touch", at, channel: allowed.channel });
+      touches.push({ at, channel: allowed.channel, stage: allowed.decision.stage });
+      for (const reaction of options.persona.reactions) {
+        if (reaction.afterTouch === touches.length) {
+          history.push({ ...reaction.event, at: formatInstant(t + reaction.delayMinutes * MINUTE) });
+        }
+      }
+      history.sort((a, b) => instantOf(a) - instantOf(b));
+      continue;
+    }
+    const waits = answers.flatMap((a) => {
+      const nb = a.decision.notBefore === undefined ? undefined : parseInstant(a.decision.notBefore);
+      return a.decision.verdict === "defer" && nb !== undefined ? [Math.max(nb, t + 1)] : [];
+    });
+    const first = answers[0];
+    const now = t;
+    // An answer of the contact may change the stage before the engine's notBefore: wake up for it.
+    const answersAhead = history.map(instantOf).filter((at) => at > now);
+    // loops rather than Math.min(...list): a policy may declare tens of thousands of channels
+    const earliest = (list: readonly number[], from: number): number => list.reduce((a, b) => (b < a ? b : a), from);
+    if (waits.length > 0) {
+      t = earliest(answersAhead, earliest(waits, Infinity));
+    } else if (first !== undefined && first.decision.reasons.some((r) => r.code === "final-stage")) {
+      break;
+    } else {
+      t = earliest(answersAhead, t + retry);
+    }
+  }
+  const stopped = Math.min(t, end);
+  const probe = options.channels[0] ?? "";
+  decisions++;
+  const explained = engine.explain({
+    contact: options.contact,
+    history: history.filter((e) => instantOf(e) <= end),
+    touch: { channel: probe },
+    at: formatInstant(end),
+  });
+  return {
+    persona: options.persona.name,
+    touches,
+    history,
+    finalStage: explained.decision.stage,
+    timeline: explained.timeline,
+    start: formatInstant(start),
+    end: formatInstant(end),
+    stopped: formatInstant(stopped),
+    cutShort,
+    outOfBudget,
+    steps: budget.spent,
+    decisions,
+  };
+}

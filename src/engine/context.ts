@@ -1,0 +1,84 @@
+/**
+ * Everything about a contact that processing and judging need besides its
+ * state: the contact, its time zone and calendar under the policy, and
+ * where stage changes are recorded for explanations.
+ *
+ * @module
+ */
+
+import { HeedInputError } from "../diagnostics.js";
+import type { Contact } from "../model.js";
+import type { StageChange } from "./api.js";
+import type { IrDuration } from "./ir.js";
+import type { Runtime } from "./runtime.js";
+import { addDuration, makeCalendar, type Calendar, type Zone } from "./time.js";
+
+/** How many sums per amount a calendar remembers before starting afresh. */
+const MAX_SUMS = 4096;
+
+/** The contact as processing sees it under one policy. */
+export interface Context {
+  contact: Contact;
+  /** The zone used for local time, when the contact or the policy gives one. */
+  zone: Zone | undefined;
+  /** That zone's calendar under the policy's holidays. */
+  calendar: Calendar | undefined;
+  /** Where stage changes are recorded, for explanations. */
+  log: StageChange[] | undefined;
+}
+
+/**
+ * The context of a contact under a policy. Its zone is read from the
+ * policy's `timezone from` path (normally `contact.timezone`), else the
+ * policy's fallback.
+ */
+export function makeContext(rt: Runtime, contact: Contact): Context {
+  let zoneName: string | undefined;
+  const from = rt.ir.timezone.from;
+  if (from[0] === "contact" && from.length === 2 && from[1] === "timezone") {
+    zoneName = contact.timezone;
+  } else if (from[0] === "contact" && from.length >= 2) {
+    const name = from[from.length === 3 && from[1] === "attributes" ? 2 : 1]!;
+    const attributes = contact.attributes;
+    // an own attribute only: `contact.constructor` names no zone
+    const value = attributes !== undefined && Object.hasOwn(attributes, name) ? attributes[name] : undefined;
+    if (typeof value === "string") {
+      if (!rt.zones.isValid(value)) {
+        throw new HeedInputError(
+          "unknown-timezone",
+          `contact.attributes.${name}`,
+          `unknown time zone \`${value}\` in \`contact.attributes.${name}\` (expected an IANA name such as \`America/New_York\`)`,
+        );
+      }
+      zoneName = value;
+    }
+  }
+  const fallback = rt.ir.timezone.fallback;
+  if (zoneName === undefined && fallback !== null && rt.zones.isValid(fallback)) zoneName = fallback;
+  if (zoneName === undefined) return { contact, zone: undefined, calendar: undefined, log: undefined };
+  let calendar = rt.calendars.get(zoneName);
+  if (calendar === undefined) {
+    calendar = makeCalendar(rt.zones.zone(zoneName), rt.holidays);
+    rt.calendars.set(zoneName, calendar);
+  }
+  return { contact, zone: calendar.zone, calendar, log: undefined };
+}
+
+/** Adds a business-day or fixed duration; `undefined` when business days have no zone to count in. */
+export function addIn(ctx: Context, at: number, d: IrDuration): number | undefined {
+  if (d.unit !== "business-days") return addDuration(at, d.amount, d.unit, undefined);
+  if (ctx.calendar === undefined) return undefined;
+  // Walking the local calendar is the costly part of deciding: remember the sums (a pure function of zone, holidays and input).
+  const sums = ctx.calendar.sums;
+  let memo = sums.get(d.amount);
+  const known = memo?.get(at);
+  if (known !== undefined) return known;
+  const sum = addDuration(at, d.amount, d.unit, ctx.calendar);
+  if (memo === undefined) {
+    memo = new Map();
+    sums.set(d.amount, memo);
+  }
+  if (memo.size >= MAX_SUMS) memo.clear();
+  memo.set(at, sum);
+  return sum;
+}

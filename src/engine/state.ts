@@ -1,0 +1,56 @@
+/**
+ * The state of a contact under one compiled policy: its stage, counters,
+ * pending ignore windows, the timers processed so far and what each rule
+ * remembers of the history. Plain JSON, so that it can be a snapshot.
+ *
+ * @module
+ */
+
+import type { Counters } from "./conditions.js";
+
+/**
+ * What a rule remembers of the history; its shape is the rule kind's
+ * (`rules/memory.ts`): a list of instants, an instant or null, a flag, or
+ * nothing.
+ */
+export type RuleMemory = number[] | number | boolean | null;
+
+/** The state of a contact under one policy. Plain JSON. */
+export interface PolicyState {
+  stage: string;
+  /** When the contact entered the current stage (epoch ms). */
+  entry: number;
+  ignored: number;
+  touches: number;
+  totalTouches: number;
+  /** Ends of the pending ignore windows of touches sent in this stage, ascending. */
+  pending: number[];
+  /** Every timer due at or before this instant has been processed. */
+  through: number;
+  /** One entry per rule of the policy, in the order of `IrPolicy.rules`. */
+  memory: RuleMemory[];
+}
+
+/** The counters of spec section 2 at `now`; `time_in_stage` in milliseconds. */
+export function counters(st: PolicyState, now: number): Counters {
+  return { ignored: st.ignored, touches: st.touches, total_touches: st.totalTouches, time_in_stage: now - st.entry };
+}
+
+/** A deep copy of a state (rules' lists of instants are copied, since processing changes them in place). */
+export function copyState(st: PolicyState): PolicyState {
+  const memory = st.memory.slice();
+  for (let i = 0; i < memory.length; i++) {
+    const m = memory[i];
+    if (Array.isArray(m)) memory[i] = m.slice();
+  }
+  return {
+    stage: st.stage,
+    entry: st.entry,
+    ignored: st.ignored,
+    touches: st.touches,
+    totalTouches: st.totalTouches,
+    pending: st.pending.slice(),
+    through: st.through,
+    memory,
+  };
+}

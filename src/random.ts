@@ -1,0 +1,20 @@
+/**
+ * Seeded pseudo-random numbers for the analyses and simulations that
+ * explore many histories (the semantic diff, `heed simulate`, the
+ * benchmark's cases): the same seed always gives the same numbers. The
+ * engine itself draws none.
+ *
+ * @module
+ */
+
+/** mulberry32: a small, fast, seeded generator of numbers in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
