@@ -16,9 +16,12 @@
  *
  * The schema checks the test file's own fields, and the JSON types of the
  * input fields the spec names (`contact.id` is a string, `tags` a list of
- * strings). Whether a value is right for the policy (an instant, a known
- * time zone, an attribute of its declared type) is the engine's check, so
- * that a case can expect the refusal with `expect: { error: CODE }`.
+ * strings, a touch has a `channel`), so that a misspelt field is refused
+ * before a case runs and shown by an editor as it is typed. Whether a value
+ * is right for the policy (an instant, a known time zone, an attribute of
+ * its declared type) is the engine's check. A case that expects an input
+ * error (`expect: { error: CODE }`) is the exception: its input goes to
+ * the engine unchecked, so that any refusal can be tested.
  *
  * @module
  */
@@ -39,6 +42,15 @@ export const INPUT_ERROR_CODES = [
   "invalid-time",
   "unknown-timezone",
 ] as const;
+
+/** What each input field of a case must be, in the words of the messages (`` `touch` must be the proposed touch, a map ... ``). */
+const TITLES = {
+  contact: "the contact, a map such as `{ id: c1, timezone: America/New_York }`",
+  history: "a list of events",
+  account: "a list of touches to the account's other contacts",
+  at: 'the instant of the proposed touch, ISO-8601 such as `"2026-03-12T10:00:00-04:00"`',
+  touch: "the proposed touch, a map such as `{ channel: email }`",
+} as const;
 
 const EXACT_WITHOUT_LIST = "`exact: true` makes `rules` and `codes` the whole list of reasons: give `rules`, `codes` or both";
 
@@ -82,31 +94,40 @@ export const TEST_SCHEMA = {
       required: ["name", "contact", "at", "touch"],
       properties: {
         name: { title: "a name for the case, a string", description: "What the case shows, in words; `heed test --filter` matches it.", type: "string", minLength: 1 },
-        contact: { $ref: "#/definitions/contact" },
+        // The input fields are checked below: as the engine reads them, unless the case expects the engine to refuse them.
+        contact: { title: TITLES.contact, description: "The contact: `id`, and optionally `timezone` (IANA), `account` and `attributes`." },
         history: {
-          title: "a list of events",
-          description: "The contact's history: touches (`type: touch`) and signals, in any order.",
-          type: "array",
-          items: { $ref: "#/definitions/event" },
+          title: TITLES.history,
+          description: "The contact's history: touches (`type: touch`) and signals, in any order; each event's props are fields of the event itself.",
         },
         account: {
-          title: "a list of touches to the account's other contacts",
+          title: TITLES.account,
           description:
             "The touches sent to the other contacts of the contact's account, for limits `across account` (spec section 8.4). Checked for shape; the engine does not read it before `across account` limits exist.",
-          type: "array",
-          items: { $ref: "#/definitions/event" },
         },
-        at: {
-          title: "the instant of the proposed touch, ISO-8601 such as `\"2026-03-12T10:00:00-04:00\"`",
-          description: "The instant of the proposed touch: ISO-8601 with an offset or `Z`.",
-          type: "string",
-        },
-        touch: { $ref: "#/definitions/touch" },
+        at: { title: TITLES.at, description: "The instant of the proposed touch: ISO-8601 with an offset or `Z`." },
+        touch: { title: TITLES.touch, description: "The touch to decide: its `channel`, optional `tags`, and free-form props (`campaign`, `product`, ...)." },
         expect: { $ref: "#/definitions/expect" },
       },
+      // A case that expects an input error (`expect: { error: CODE }`) hands its input to the engine as it is, so that any
+      // refusal can be tested (a touch without a channel is `invalid-event`); every other case gets its input checked here,
+      // where an editor shows a misspelt field as it is typed.
+      if: { properties: { expect: { type: "object", required: ["error"] } }, required: ["expect"] },
+      else: {
+        properties: {
+          contact: { $ref: "#/definitions/contact" },
+          history: { $ref: "#/definitions/history" },
+          account: { $ref: "#/definitions/account" },
+          at: { $ref: "#/definitions/at" },
+          touch: { $ref: "#/definitions/touch" },
+        },
+      },
     },
+    history: { title: TITLES.history, type: "array", items: { $ref: "#/definitions/event" } },
+    account: { title: TITLES.account, type: "array", items: { $ref: "#/definitions/event" } },
+    at: { title: TITLES.at, type: "string" },
     contact: {
-      title: "the contact, a map such as `{ id: c1, timezone: America/New_York }`",
+      title: TITLES.contact,
       description: "The contact: `id`, and optionally `timezone` (IANA), `account` and `attributes`.",
       type: "object",
       additionalProperties: false,
@@ -146,7 +167,7 @@ export const TEST_SCHEMA = {
       then: { required: ["channel"] },
     },
     touch: {
-      title: "the proposed touch, a map such as `{ channel: email }`",
+      title: TITLES.touch,
       description: "The touch to decide: its `channel`, optional `tags`, and free-form props (`campaign`, `product`, ...).",
       type: "object",
       required: ["channel"],
@@ -176,7 +197,7 @@ export const TEST_SCHEMA = {
         exact: { title: "`true` or `false`", description: "`true`: `rules` and `codes` are the whole list of reasons, in order.", type: "boolean" },
         error: {
           title: "an input error code such as `invalid-attribute`",
-          description: "The input must be refused with this input error code; the case then expects no decision.",
+          description: "The input must be refused with this input error code; the case then expects no decision, and its input is handed to the engine unchecked.",
           type: "string",
           pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$",
           examples: [...INPUT_ERROR_CODES],

@@ -300,6 +300,27 @@ describe("running cases", () => {
     expect(results[1]!.inputError).toMatchObject({ code: "invalid-time", field: "history[0].at" });
   });
 
+  it("hands the input of a case expecting an error to the engine unchecked, so that a malformed event or touch can be expected", () => {
+    const malformed = [
+      ["a touch without a channel", '    history:\n      - { type: touch, at: "2026-03-01T10:00:00Z" }\n', "{ channel: email }", "invalid-event", "history[0].channel"],
+      ["an event without a type", '    history:\n      - { at: "2026-03-01T10:00:00Z", sentiment: negative }\n', "{ channel: email }", "invalid-event", "history[0].type"],
+      ["an event id that is a number", '    history:\n      - { type: reply, id: 7, at: "2026-03-01T10:00:00Z" }\n', "{ channel: email }", "invalid-event", "history[0].id"],
+      ["a history that is no list", "    history: { type: reply }\n", "{ channel: email }", "invalid-history", "history"],
+      ["a touch that is a word", "", "email", "invalid-touch", "touch"],
+      ["tags that are no list", "", "{ channel: email, tags: urgent }", "invalid-touch", "touch.tags"],
+    ] as const;
+    const input = (name: string, history: string, touch: string): string => `  - name: ${name}\n    contact: { id: c1 }\n${history}    at: "2026-03-02T10:00:00Z"\n    touch: ${touch}\n`;
+    // Without `error`, each input is a shape error of the test file.
+    for (const [name, history, touch] of malformed) {
+      const shape = parseTestFile(`policy: p.heed\ncases:\n${input(name, history, touch)}    expect: { verdict: allow }\n`, "t.test.yaml");
+      expect({ name, codes: [...new Set(shape.diagnostics.map((d) => d.code))] }).toEqual({ name, codes: ["test-shape"] });
+    }
+    const results = run(malformed.map(([name, history, touch, code]) => `${input(name, history, touch)}    expect: { error: ${code} }\n`).join(""));
+    expect(results.map((r) => ({ name: r.name, passed: r.passed, code: r.inputError?.code, field: r.inputError?.field }))).toEqual(
+      malformed.map(([name, , , code, field]) => ({ name, passed: true, code, field })),
+    );
+  });
+
   it("fails a case expecting an input error that gets a decision, and one expecting a decision whose input is refused, saying both", () => {
     const results = run(
       [

@@ -163,6 +163,14 @@ describe("yaml-language-server, with no setting but the files' own schema lines"
     expect(shown(await server.diagnostics(testFile, testTypo))).toEqual([`${lineOf(testTypo, "histroy:")}: Property histroy is not allowed.`]);
   });
 
+  it("agrees with `heed test` on a touch without a channel: wrong in a case, expected in a case that expects `invalid-event`", async () => {
+    const malformed = (expectation: string): string =>
+      `${TESTS.split("\n")[0]}\npolicy: inbound.heed\ncases:\n  - name: a touch without a channel\n    contact: { id: c1 }\n    history:\n      - { type: touch, at: "2026-03-02T10:00:00Z" }\n    at: "2026-03-03T10:00:00Z"\n    touch: { channel: email }\n    expect: ${expectation}\n`;
+    const wrong = malformed("{ verdict: allow }");
+    expect(shown(await server.diagnostics(join(EXAMPLES, "inbound.test.yaml"), wrong))).toEqual([`${lineOf(wrong, "{ type: touch")}: Missing property "channel".`]);
+    expect(await server.diagnostics(join(EXAMPLES, "inbound.test.yaml"), malformed("{ error: invalid-event }"))).toEqual([]);
+  });
+
   it("flags each decision field beside `error`, and `exact: true` with no list, at their lines", async () => {
     const text = TESTS.replace(/^( {6})verdict: deny$/m, "$1error: invalid-time\n$1verdict: deny");
     const fields = ["verdict: deny", "stage: nurture", "rules: [no-cold-invites]"].map((field) => `${lineOf(text, field)}: Matches a schema that is not allowed.`);
