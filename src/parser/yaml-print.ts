@@ -208,10 +208,11 @@ function stage(p: Printer, s: A.Stage): void {
 
 /**
  * The canonical YAML form of a policy, starting with the schema line
- * (`schemaLine`, by default {@link SCHEMA_LINE}). The policy's comments
- * (from the DSL, or from YAML) are kept, each before or at the end of the
- * line of the item it belongs to; a schema line among them gives way to
- * the one printed first.
+ * `schemaLine` (by default `SCHEMA_LINE`, which names
+ * `../schema/heed-policy.schema.json`). The policy's comments (from the
+ * DSL, or from YAML) are kept, each before or at the end of the line of
+ * the item it belongs to; a schema line among them gives way to the one
+ * printed first.
  */
 export function printYaml(policy: A.Policy, schemaLine: string = SCHEMA_LINE): string {
   const p = new Printer();

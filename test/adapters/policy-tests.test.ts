@@ -399,3 +399,37 @@ describe("the JSON Schema of test files", () => {
     expect(validate.errors ?? []).toEqual([]);
   });
 });
+
+// ---------------------------------------------------------------- the language reference
+
+describe("docs/language.md on inputs and test files", () => {
+  const root = join(import.meta.dirname, "../..");
+  const docs = readFileSync(join(root, "docs/language.md"), "utf8");
+  const yamlBlocks = [...docs.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const { policy, diagnostics } = parsePolicy(readFileSync(join(root, "examples/inbound.heed"), "utf8"), { file: "inbound.heed" });
+
+  it("its whole test file is valid, and every case passes against the policy it shows", () => {
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const text = yamlBlocks.find((b) => b.startsWith("# policies/inbound.test.yaml"));
+    expect(text).toBeDefined();
+    const test = parseTestFile(text!, "policies/inbound.test.yaml");
+    expect(test.diagnostics).toEqual([]);
+    const results = runCases(test, [policy!]);
+    expect(results.map((r) => ({ name: r.name, failures: r.failures }))).toEqual(test.cases.map((c) => ({ name: c.name, failures: [] })));
+    // The three kinds of expectation the section explains: a subset, an exact list, an input error.
+    expect(test.cases.map((c) => Object.keys(c.expect).sort().join(","))).toEqual(["rules,stage,verdict", "codes,exact,notBefore,verdict", "error"]);
+  });
+
+  it("its example input is one the engine accepts, with its props flat on each event", () => {
+    const text = yamlBlocks.find((b) => b.startsWith("contact:"));
+    expect(text).toBeDefined();
+    const input = parse(text!) as { contact: unknown; history: unknown[]; touch: unknown; at: string };
+    const test = parseTestFile(`policy: inbound.heed\ncases:\n  - name: docs\n${text!.replace(/^/gm, "    ").trimEnd()}\n`, "t.test.yaml");
+    expect(test.diagnostics).toEqual([]);
+    const [result] = runCases(test, [policy!]);
+    expect(result!.inputError).toBeUndefined();
+    // The reply's `prefers`, flat on the event, moved the contact; the auto-reply did nothing; the unsubscribe closed it.
+    expect(result!.explanation!.timeline.map((c) => `${c.to} (${c.cause})`)).toEqual(["prospecting (start)", 'email-only (on reply where prefers == "email")', "closed (on unsubscribe)"]);
+    expect(input.history).toHaveLength(4);
+  });
+});
