@@ -111,7 +111,7 @@ export interface Engine {
   decide(snapshot: Snapshot, touch: ProposedTouch, at: string): Decision;
   /**
    * Where the contact stands at `at` under each policy, in the order of
-   * {@link policies}: the stage and counters `decide` would judge a touch
+   * {@link Engine.policies}: the stage and counters `decide` would judge a touch
    * at `at` by (timers due by then processed). `at` must not come before
    * the last stepped event.
    */

@@ -103,8 +103,8 @@ export interface ServerOptions {
    */
   migrate?: boolean;
   /**
-   * How long an idempotency record answers retries, in ms (default
-   * {@link DEFAULT_IDEMPOTENCY_TTL}: 24 hours), by `clock`. Older records
+   * How long an idempotency record answers retries, in ms (default 24
+   * hours), by `clock`. Older records
    * are decided afresh, and removed from the store every
    * `idempotencySweepMs`.
    */
