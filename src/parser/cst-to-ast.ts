@@ -17,7 +17,7 @@ import type { CstNode, CstElement, IToken } from "chevrotain";
 import type * as C from "./cst.js";
 import type * as A from "../ast.js";
 import { parseDate } from "../calendar.js";
-import { conditionDepth, MAX_CONDITION_DEPTH } from "../ast.js";
+import { conditionDepth, MAX_CONDITION_DEPTH, SIMPLE_TYPES as A_SIMPLE_TYPES } from "../ast.js";
 import type { Diagnostic, Span } from "../diagnostics.js";
 import { didYouMean } from "../suggest.js";
 import { singularChannel } from "./names.js";
@@ -599,6 +599,43 @@ function ruleOf(node: C.RuleDeclCstNode, ctx: ConvertContext): A.Rule {
   return withSpan(rule, nodeSpan(node, ctx));
 }
 
+// ------------------------------------------------------------ vocabulary (spec section 8.1)
+
+const TYPE_WORDS: ReadonlyMap<string, A.SimpleTypeName> = new Map(A_SIMPLE_TYPES.map((t) => [t, t]));
+
+function valueTypeOf(node: C.ValueTypeCstNode, ctx: ConvertContext): A.ValueType {
+  const span = nodeSpan(node, ctx);
+  const word = optionalToken(node, "Identifier");
+  if (word !== undefined) {
+    const simple = TYPE_WORDS.get(word.image);
+    if (simple !== undefined) return withSpan({ kind: simple }, span);
+    const hint = didYouMean(word.image, TYPE_WORDS.keys()) || ' (use `string`, `number`, `boolean`, `list` or a choice such as `"a" | "b"`)';
+    error(ctx, "unknown-type", `unknown type \`${excerpt(word.image)}\`${hint}`, tSpan(word, ctx));
+    return withSpan({ kind: "string" }, span);
+  }
+  const values = tokensOf(node, "StringLiteral").map((t) => stringLit(t, ctx));
+  if (values.length === 0) throw new Missing("type");
+  return withSpan({ kind: "choice", values }, span);
+}
+
+function declarationsOf(node: C.DeclarationsCstNode | undefined, ctx: ConvertContext): A.Declaration[] {
+  if (node === undefined) return [];
+  return nodesOf(node, "declaration").map((d) => {
+    const name = ident(token(d, "Word"), ctx);
+    token(d, "Colon");
+    return withSpan({ name, type: valueTypeOf(child(d, "valueType"), ctx) }, nodeSpan(d, ctx));
+  });
+}
+
+function signalDeclarationsOf(node: C.SignalsBlockCstNode, ctx: ConvertContext): A.SignalDeclaration[] {
+  token(node, "RCurly");
+  return nodesOf(node, "signalDeclaration").map((d) => {
+    const name = ident(token(d, "Identifier"), ctx);
+    if (optionalToken(d, "LCurly") !== undefined) token(d, "RCurly");
+    return withSpan({ name, props: declarationsOf(optionalChild(d, "declarations"), ctx) }, nodeSpan(d, ctx));
+  });
+}
+
 // ------------------------------------------------------------ stages and policy
 
 /**
@@ -621,7 +658,7 @@ function statement<T>(node: CstNode, ctx: ConvertContext, convert: () => T): T |
 }
 
 const POLICY_WORDS = [
-  "timezone", "channels", "engagement", "ignore", "holidays", "applies", "stage", "start", "final",
+  "timezone", "channels", "engagement", "ignore", "holidays", "applies", "attributes", "signals", "stage", "start", "final",
   "never", "at", "quiet", "only", "after", "on", "when", "rule",
 ];
 const STAGE_WORDS = ["allow", "never", "at", "quiet", "only", "after", "on", "when", "rule"];
@@ -758,6 +795,21 @@ export function policyOf(root: C.PolicyCstNode, ctx: ConvertContext): A.Draft<A.
       if (applies !== undefined) {
         once("applies when", applies);
         policy.appliesWhen = conditionOf(child(applies, "condition"), ctx);
+        return;
+      }
+      const attributes = optionalChild(item, "attributesBlock");
+      if (attributes !== undefined) {
+        once("attributes", attributes);
+        token(attributes, "RCurly");
+        const declarations = [...(policy.attributes?.declarations ?? []), ...declarationsOf(child(attributes, "declarations"), ctx)];
+        policy.attributes = withSpan({ declarations }, policy.attributes?.span ?? nodeSpan(attributes, ctx));
+        return;
+      }
+      const signals = optionalChild(item, "signalsBlock");
+      if (signals !== undefined) {
+        once("signals", signals);
+        const declarations = [...(policy.signals?.declarations ?? []), ...signalDeclarationsOf(signals, ctx)];
+        policy.signals = withSpan({ declarations }, policy.signals?.span ?? nodeSpan(signals, ctx));
         return;
       }
       const stage = optionalChild(item, "stageDecl");
