@@ -23,6 +23,7 @@ import {
   type CheckContext,
   type Finding,
   type PolicyForm,
+  undeclaredVocabulary,
 } from "../checks/index.js";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { policyStructure, type PolicyStructure, type StructureStage } from "../engine/index.js";
@@ -584,6 +585,7 @@ const silentContactCheck = check<"policy", LintContext>("policy", "slow", (polic
  */
 export const LINT_CHECKS: readonly Check<LintContext>[] = [
   named("unknown-signal", unknownSignal),
+  named("undeclared-vocabulary", undeclaredVocabulary as Check<LintContext>),
   named("unreachable-stage", unreachableStage),
   named("no-way-out", noWayOut),
   named("when-cycle", whenCycles),

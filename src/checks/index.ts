@@ -26,7 +26,7 @@ export { CATALOGUE } from "./catalogue.js";
 export type { Check, CheckCategory, CheckContext, Finding, NodeKind, NodeKinds, NodeOf } from "./registry.js";
 export { check, checkVariant, CheckRegistry, named } from "./registry.js";
 export { walkPolicy } from "./walk.js";
-export { attributeOf, vocabularyOf, type Vocabulary } from "./vocabulary.js";
+export { attributeOf, attributesRead, undeclaredVocabulary, vocabularyOf, type Vocabulary } from "./vocabulary.js";
 
 /** The checks a policy must pass to compile. */
 export const VALIDATION = new CheckRegistry<CheckContext>([...VALIDATION_CHECKS, ...VOCABULARY_CHECKS]);

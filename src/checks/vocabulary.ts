@@ -319,5 +319,62 @@ const declarations = check("policy", "validation", (policy, ctx) => {
   for (const signal of signals) duplicates("prop", signal.props, ctx);
 });
 
+/** Every node of an AST value with a `kind`, walked without recursion (a condition built in code may be deep). */
+function nodesWithKind(root: unknown): Record<string, unknown>[] {
+  const found: Record<string, unknown>[] = [];
+  const stack: unknown[] = [root];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    if (Array.isArray(top)) {
+      for (let i = top.length - 1; i >= 0; i--) stack.push(top[i]);
+    } else if (top !== null && typeof top === "object") {
+      const node = top as Record<string, unknown>;
+      if (typeof node.kind === "string") found.push(node);
+      for (const key of Object.keys(node)) if (key !== "span" && key !== "comments") stack.push(node[key]);
+    }
+  }
+  return found;
+}
+
+/**
+ * The contact attributes a policy reads (in conditions and `timezone
+ * from`), in the order written, each with the type its use suggests (the
+ * literal it is compared with; a list on the right of `in`; else a string).
+ */
+export function attributesRead(policy: Policy): { name: string; type: string }[] {
+  const read = new Map<string, string>();
+  const note = (operand: unknown, type: string | undefined): void => {
+    const o = operand as Operand | undefined;
+    if (o?.kind !== "path") return;
+    const name = attributeOf(o.segments);
+    if (name === undefined) return;
+    if (!read.has(name) || (type !== undefined && read.get(name) === "string")) read.set(name, type ?? read.get(name) ?? "string");
+  };
+  const literalType = (o: unknown): string | undefined => {
+    const operand = o as Operand | undefined;
+    if (operand?.kind === "literal") return typeof operand.value;
+    return undefined;
+  };
+  note(policy.timezone?.from, "string");
+  for (const node of nodesWithKind(policy)) {
+    if (node.kind === "compare") {
+      note(node.left, literalType(node.right));
+      note(node.right, literalType(node.left));
+    } else if (node.kind === "in") {
+      note(node.left, undefined);
+      note(node.right, "list");
+    } else if (node.kind === "path") {
+      note(node, undefined);
+    }
+  }
+  return [...read].map(([name, type]) => ({ name, type }));
+}
+
+/** A policy that reads contact attributes without declaring them: one warning, listing them (spec section 8.1). */
+export const undeclaredVocabulary = check("policy", "lint", (policy, ctx) => {
+  if (policy.attributes !== undefined) return;
+  const attributes = attributesRead(policy);
+  if (attributes.length > 0) ctx.report("undeclared-vocabulary", { attributes }, policy.name, policy);
+});
+
 /** The checks of the declared vocabulary. */
 export const VOCABULARY_CHECKS: readonly Check<CheckContext>[] = [declarations, zoneAttribute, conditionNames, declaredSignals];
