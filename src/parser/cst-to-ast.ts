@@ -20,6 +20,7 @@ import { parseDate } from "../calendar.js";
 import { conditionDepth, MAX_CONDITION_DEPTH, SIMPLE_TYPES as A_SIMPLE_TYPES } from "../ast.js";
 import type { Diagnostic, Span } from "../diagnostics.js";
 import { didYouMean } from "../suggest.js";
+import { connectiveMessage } from "./errors.js";
 import { singularChannel } from "./names.js";
 import { excerpt, tokenSpan } from "../lexer/index.js";
 
@@ -663,13 +664,56 @@ const POLICY_WORDS = [
 ];
 const STAGE_WORDS = ["allow", "never", "at", "quiet", "only", "after", "on", "when", "rule"];
 
+/** The tokens of a CST node, in source order. */
+function tokensIn(node: CstNode): IToken[] {
+  const found: IToken[] = [];
+  const stack: CstElement[] = [node];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    if (isToken(top)) {
+      if (top.isInsertedInRecovery !== true) found.push(top);
+    } else for (const elements of Object.values(top.children)) for (const e of elements) stack.push(e);
+  }
+  return found.sort((a, b) => a.startOffset - b.startOffset);
+}
+
+/** True when the node ends with a list of names (`channels email, call`, `... for call, sms`), which a missing `,` would have continued. */
+function endsWithNames(node: CstNode): boolean {
+  let last: CstNode | undefined = node;
+  while (last !== undefined) {
+    if (last.name === "nameList") return true;
+    let next: CstNode | undefined;
+    let end = -1;
+    for (const elements of Object.values(last.children)) {
+      for (const e of elements) {
+        const offset = isToken(e) ? e.endOffset ?? e.startOffset : e.location?.endOffset ?? -1;
+        if (offset > end) {
+          end = offset;
+          next = isToken(e) ? undefined : e;
+        }
+      }
+    }
+    last = next;
+  }
+  return false;
+}
+
 /** Reports a line that starts with a word that starts no statement. */
-function unknownStatement(node: C.UnknownStatementCstNode, ctx: ConvertContext, inStage: boolean, previousEndLine: number): void {
+function unknownStatement(node: C.UnknownStatementCstNode, ctx: ConvertContext, inStage: boolean, previousEndLine: number, previous?: CstNode): void {
   const word = optionalToken(node, "Identifier");
   if (word === undefined) return;
   const span = tSpan(word, ctx);
   if (word.startLine === previousEndLine) {
-    error(ctx, "syntax", `unexpected \`${excerpt(word.image)}\` after the end of a statement (is a \`,\` missing?)`, span);
+    // `never call within 2 days of content_download unless ...`: the wrong connective after a signal
+    const before = previous === undefined ? [] : tokensIn(previous);
+    const signal = before[before.length - 1];
+    const keyword = before[before.length - 2];
+    if ((word.image === "unless" || word.image === "when") && signal?.tokenType.name === "Identifier" && keyword !== undefined && ["On", "Without", "After", "Of"].includes(keyword.tokenType.name)) {
+      const statement = before.map((t) => t.image).join(" ");
+      error(ctx, "syntax", connectiveMessage(word.image, statement, keyword.image, signal.image), span);
+      return;
+    }
+    const comma = previous !== undefined && endsWithNames(previous) ? " (is a `,` missing?)" : "";
+    error(ctx, "syntax", `unexpected \`${excerpt(word.image)}\` after the end of a statement${comma}`, span);
     return;
   }
   const guess = didYouMean(word.image, inStage ? STAGE_WORDS : POLICY_WORDS);
@@ -697,13 +741,16 @@ function stageOf(node: C.StageDeclCstNode, ctx: ConvertContext): A.Stage {
   };
   if (optionalToken(node, "LCurly")) token(node, "RCurly");
   let previousEndLine = optionalToken(node, "LCurly")?.startLine ?? 0;
+  let previousItem: CstNode | undefined;
   for (const item of nodesOf(node, "stageItem")) {
     const lastEnd = previousEndLine;
+    const lastItem = previousItem;
     previousEndLine = endLine(item);
+    previousItem = item;
     statement(item, ctx, () => {
       const unknown = optionalChild(item, "unknownStatement");
       if (unknown !== undefined) {
-        unknownStatement(unknown, ctx, true, lastEnd);
+        unknownStatement(unknown, ctx, true, lastEnd, lastItem);
         return;
       }
       const allow = optionalChild(item, "allowLine");
@@ -755,9 +802,12 @@ export function policyOf(root: C.PolicyCstNode, ctx: ConvertContext): A.Draft<A.
   };
 
   let previousEndLine = optionalToken(root, "LCurly")?.startLine ?? 0;
+  let previousItem: CstNode | undefined;
   for (const item of nodesOf(root, "policyItem")) {
     const lastEnd = previousEndLine;
+    const lastItem = previousItem;
     previousEndLine = endLine(item);
+    previousItem = item;
     statement(item, ctx, () => {
       const timezone = optionalChild(item, "timezoneLine");
       if (timezone !== undefined) {
@@ -837,7 +887,7 @@ export function policyOf(root: C.PolicyCstNode, ctx: ConvertContext): A.Draft<A.
         );
         return;
       }
-      unknownStatement(child(item, "unknownStatement"), ctx, false, lastEnd);
+      unknownStatement(child(item, "unknownStatement"), ctx, false, lastEnd, lastItem);
     });
   }
   return withSpan(policy, nodeSpan(root, ctx));
