@@ -604,13 +604,28 @@ function ruleOf(node: C.RuleDeclCstNode, ctx: ConvertContext): A.Rule {
 
 const TYPE_WORDS: ReadonlyMap<string, A.SimpleTypeName> = new Map(A_SIMPLE_TYPES.map((t) => [t, t]));
 
+/** Type names other languages use, with the one to write instead. */
+const TYPE_ALIASES: ReadonlyMap<string, A.SimpleTypeName> = new Map([
+  ["bool", "boolean"],
+  ["int", "number"],
+  ["integer", "number"],
+  ["float", "number"],
+  ["str", "string"],
+  ["text", "string"],
+  ["array", "list"],
+]);
+
 function valueTypeOf(node: C.ValueTypeCstNode, ctx: ConvertContext): A.ValueType {
   const span = nodeSpan(node, ctx);
   const word = optionalToken(node, "Identifier");
   if (word !== undefined) {
     const simple = TYPE_WORDS.get(word.image);
     if (simple !== undefined) return withSpan({ kind: simple }, span);
-    const hint = didYouMean(word.image, TYPE_WORDS.keys()) || ' (use `string`, `number`, `boolean`, `list` or a choice such as `"a" | "b"`)';
+    const alias = TYPE_ALIASES.get(word.image.toLowerCase());
+    const hint =
+      alias !== undefined
+        ? ` (write \`${alias}\`)`
+        : didYouMean(word.image, TYPE_WORDS.keys()) || ' (use `string`, `number`, `boolean`, `list` or a choice such as `"a" | "b"`)';
     error(ctx, "unknown-type", `unknown type \`${excerpt(word.image)}\`${hint}`, tSpan(word, ctx));
     return withSpan({ kind: "string" }, span);
   }
