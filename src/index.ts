@@ -81,6 +81,7 @@ export type {
   AllowDecision,
   AttributeValue,
   Contact,
+  DecideOptions,
   Decision,
   DecisionBase,
   DeferDecision,
