@@ -25,6 +25,7 @@ export type {
   AllChannels,
   AndExpr,
   AtLeastRule,
+  AtMostAccountRule,
   AtMostRule,
   CalendarWindow,
   ChannelList,

@@ -296,6 +296,8 @@ export type AtMostRuleCstChildren = {
   channelSet: ChannelSetCstNode[];
   Per: IToken[];
   windowBody: WindowBodyCstNode[];
+  Across?: IToken[];
+  Identifier?: IToken[];
 };
 
 export interface AtLeastRuleCstNode extends CstNode {
