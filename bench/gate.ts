@@ -7,7 +7,7 @@
  * same contact. Part of `npm run bench`; `bench:serve` can call
  * {@link measureGateAttempts} with its own store (PostgreSQL).
  *
- * Run alone: `npx tsx bench/gate.ts [memory|pglite]`.
+ * Run alone: `npx tsx bench/gate.ts [memory|pglite|postgres://...] [ATTEMPTS] [RUNS]`.
  *
  * @module
  */
@@ -140,6 +140,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const kind = process.argv[2] ?? "memory";
   const { openStore } = await import("../src/adapters/store/index.js");
   const { openPgliteStore } = await import("../src/adapters/store/pglite.js");
-  const rows = await measureGateAttempts(() => (kind === "pglite" ? openPgliteStore() : openStore(kind)));
+  const attempts = Number(process.argv[3] ?? 200);
+  const runs = Number(process.argv[4] ?? 5);
+  const rows = await measureGateAttempts(() => (kind === "pglite" ? openPgliteStore() : openStore(kind)), { attempts, runs });
   printGateAttempts(`gate attempts, ${kind} store (wall-clock, one worker)`, rows);
 }

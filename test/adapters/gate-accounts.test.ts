@@ -216,3 +216,29 @@ describe.each(storeBackends(current))("the gate across accounts over the $name s
     });
   });
 });
+
+describe("the gate across accounts: rules of the account", () => {
+  it("refuses an attempt dated before the account's last touch, and treats a contact without account as an account of its own", async () => {
+    const { MemoryStore } = await import("../../src/adapters/store/memory.js");
+    const store = new MemoryStore();
+    const gate = createGate({ engine, store, clock });
+    await gate.attempt("x1", { channel: "email" }, iso(BASE + 5 * HOUR), { contact: { id: "x1", account: "umbrella" } });
+    await expect(gate.attempt("x2", { channel: "email" }, iso(BASE + 4 * HOUR), { contact: { id: "x2", account: "umbrella" } })).rejects.toMatchObject({
+      code: "out-of-order",
+      field: "at",
+      message: "attempt at `2026-03-02T12:00:00.000Z` comes before the last recorded touch of account `umbrella` at `2026-03-02T13:00:00.000Z`: attempts on an account must come in time order",
+    });
+    expect(await store.history("x2")).toEqual([]);
+    // three touches of the account that day: the fourth contact's first touch waits for the next day
+    await gate.attempt("x2", { channel: "email" }, iso(BASE + 6 * HOUR), { contact: { id: "x2", account: "umbrella" } });
+    await gate.attempt("x3", { channel: "email" }, iso(BASE + 7 * HOUR), { contact: { id: "x3", account: "umbrella" } });
+    const fourth = await gate.attempt("x4", { channel: "email" }, iso(BASE + 8 * HOUR), { contact: { id: "x4", account: "umbrella" } });
+    expect(fourth.decision).toMatchObject({ verdict: "defer", notBefore: "2026-03-03T00:00:00Z" });
+    // a contact without account, and a contact of another account, are not held by umbrella's touches
+    expect((await gate.attempt("loner", { channel: "email" }, iso(BASE + 8 * HOUR))).decision.verdict).toBe("allow");
+    expect((await gate.attempt("y1", { channel: "email" }, iso(BASE + 8 * HOUR), { contact: { id: "y1", account: "hooli" } })).decision.verdict).toBe("allow");
+    // a contact that moves to umbrella is held by its touches from then on
+    expect((await gate.attempt("y1", { channel: "email" }, iso(BASE + 11 * HOUR), { contact: { id: "y1", account: "umbrella" } })).decision.verdict).toBe("defer");
+    await store.close();
+  });
+});

@@ -71,6 +71,8 @@ export const MIGRATIONS: readonly Migration[] = [
          updated_at timestamptz NOT NULL DEFAULT now(),
          PRIMARY KEY (contact_id, policy_version)
        )`,
+      // What was stored since a snapshot's mark, by number within the contact.
+      `CREATE INDEX heed_events_contact_seq ON heed_events (contact_id, seq)`,
       // Touches by account, for limits `across account`: written with the touch, under the
       // account of the contact's record at that time. Keyed by account, so that the table can
       // be distributed by it.

@@ -151,12 +151,20 @@ class SqlContactTx implements ContactTx {
             "SELECT seq, (extract(epoch FROM at) * 1000)::float8 AS ms, body FROM heed_events WHERE contact_id = $1 ORDER BY at, seq",
             [this.contactId],
           )
-        : await this.conn.query(
-            `SELECT seq, (extract(epoch FROM at) * 1000)::float8 AS ms, body FROM heed_events
-              WHERE contact_id = $1 AND (seq > $2 OR ($3::text IS NULL OR (at, seq) > ($3::text::timestamptz, $4::bigint)))
-              ORDER BY at, seq`,
-            [this.contactId, mark.seen, mark.at === null ? null : new Date(mark.at).toISOString(), mark.seq],
-          );
+        : mark.at === null
+          ? await this.conn.query(
+              "SELECT seq, (extract(epoch FROM at) * 1000)::float8 AS ms, body FROM heed_events WHERE contact_id = $1 ORDER BY at, seq",
+              [this.contactId],
+            )
+          : // two index ranges, (contact_id, seq) and (contact_id, at): what was stored since, and what is dated after the cut
+            await this.conn.query(
+              `SELECT seq, (extract(epoch FROM at) * 1000)::float8 AS ms, body FROM heed_events WHERE contact_id = $1 AND seq > $2
+               UNION
+               SELECT seq, (extract(epoch FROM at) * 1000)::float8 AS ms, body FROM heed_events
+                WHERE contact_id = $1 AND at >= $3::text::timestamptz AND (at > $3::text::timestamptz OR seq > $4)
+               ORDER BY 2, 1`,
+              [this.contactId, mark.seen, new Date(mark.at).toISOString(), mark.seq],
+            );
     return rows.map((row) => ({ seq: Number(row.seq), ms: Math.round(Number(row.ms)), event: fromJson<StoredEvent>(row.body) }));
   }
 
