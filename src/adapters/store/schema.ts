@@ -73,6 +73,8 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
       // What was stored since a snapshot's mark, by number within the contact.
       `CREATE INDEX heed_events_contact_seq ON heed_events (contact_id, seq)`,
+      // The contact's latest touch (attempts come in time order), without reading its other touches.
+      `CREATE INDEX heed_events_contact_type_at ON heed_events (contact_id, type, at)`,
       // Touches by account, for limits `across account`: written with the touch, under the
       // account of the contact's record at that time. Keyed by account, so that the table can
       // be distributed by it.

@@ -159,13 +159,20 @@ class SqlContactTx implements ContactTx {
           : // two index ranges, (contact_id, seq) and (contact_id, at): what was stored since, and what is dated after the cut
             await this.conn.query(
               `SELECT seq, (extract(epoch FROM at) * 1000)::float8 AS ms, body FROM heed_events WHERE contact_id = $1 AND seq > $2
-               UNION
+               UNION ALL
                SELECT seq, (extract(epoch FROM at) * 1000)::float8 AS ms, body FROM heed_events
                 WHERE contact_id = $1 AND at >= $3::text::timestamptz AND (at > $3::text::timestamptz OR seq > $4)
                ORDER BY 2, 1`,
               [this.contactId, mark.seen, new Date(mark.at).toISOString(), mark.seq],
             );
-    return rows.map((row) => ({ seq: Number(row.seq), ms: Math.round(Number(row.ms)), event: fromJson<StoredEvent>(row.body) }));
+    const out: NumberedEvent[] = [];
+    // an event both numbered after the mark and dated after its cut comes in both ranges: once is enough
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      if (out.length > 0 && out[out.length - 1]!.seq === seq) continue;
+      out.push({ seq, ms: Math.round(Number(row.ms)), event: fromJson<StoredEvent>(row.body) });
+    }
+    return out;
   }
 
   async latestTouch(horizon: number): Promise<number | undefined> {
