@@ -11,7 +11,7 @@
  * @module
  */
 
-import { conditionOperands, type Expr, type NodeBase, type Policy, type Rule, type Transition } from "../ast.js";
+import { conditionFacts, conditionOperands, isSignalFact, type Expr, type NodeBase, type Policy, type Rule, type Transition } from "../ast.js";
 import type { Span } from "../diagnostics.js";
 import { MAX_SUGGESTIONS, suggest } from "../suggest.js";
 import type { CheckCode, DataOf, PolicyForm } from "./catalogue.js";
@@ -42,6 +42,7 @@ const PARTS: readonly (readonly [string, NodeKind])[] = [
   ["signal", "signal"],
   ["where", "condition"],
   ["when", "condition"],
+  ["unless", "condition"],
   ["condition", "condition"],
 ];
 
@@ -143,6 +144,19 @@ export function walkPolicy<X extends CheckContext>(policy: Policy, registry: Che
     registry.run(kind, variant, node, ctx, categories);
     if (kind === "condition" && visitOperands) {
       for (const operand of conditionOperands(node as Expr)) visit("operand", operand, operand.kind);
+    }
+    // the facts of a condition (spec section 8.2) name signals and channels, and have their own `where`
+    if (kind === "condition") {
+      for (const fact of conditionFacts(node as Expr)) {
+        walk.enter(fact);
+        if (!isSignalFact(fact)) {
+          if (wanted.has("channels") && fact.channels.kind === "list") visit("channels", fact.channels);
+        } else {
+          if (wanted.has("signal")) visit("signal", fact.signal);
+          if (fact.where !== undefined && (wanted.has("condition") || visitOperands)) visit("condition", fact.where);
+        }
+        walk.leave();
+      }
     }
     walk.leave();
   };

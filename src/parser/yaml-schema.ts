@@ -166,7 +166,7 @@ export const POLICY_SCHEMA = {
     rule: {
       title: "a rule",
       description:
-        "One of: `never` (with `without`, `after`, `within` + `of`, or `when`), `atMost` + `of` + `per`, `atLeast` + `between`, `quietHours`, `onlyBusinessDays`.",
+        "One of: `never` (with `without`, `after`, `within` + `of`, `when` or `unless`), `atMost` + `of` + `per` (and `by`), `atLeast` + `between`, `quietHours`, `onlyBusinessDays`; any of them may take `when` or `unless` (where the rule applies).",
       type: "object",
       additionalProperties: false,
       properties: {
@@ -178,9 +178,16 @@ export const POLICY_SCHEMA = {
         within: { $ref: "#/definitions/duration" },
         of: channelSet,
         where: { $ref: "#/definitions/condition" },
-        when: { $ref: "#/definitions/condition" },
+        when: { $ref: "#/definitions/condition", description: "The rule applies only where this holds (`when COND` in the DSL); on a bare `never`, the touches are forbidden where it holds." },
+        unless: { $ref: "#/definitions/condition", description: "The rule applies only where this does not hold (`unless COND` in the DSL)." },
         atMost: { $ref: "#/definitions/count" },
         per: { $ref: "#/definitions/window" },
+        by: {
+          title: "a touch prop such as `campaign`",
+          description: "Count only earlier touches whose prop equals the proposed touch's (`by PROP` in the DSL); touches lacking it form one group.",
+          type: "string",
+          pattern: NAME,
+        },
         atLeast: { $ref: "#/definitions/duration" },
         between: channelSet,
         quietHours: {

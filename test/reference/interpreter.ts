@@ -483,7 +483,7 @@ function judgeRule(ctx: Context, state: RefState, rule: Rule, touch: ProposedTou
       return ends.length === 0 ? MET : { kind: "defer", until: Math.max(...ends) };
     }
     case "never-when":
-      return evaluateCondition(rule.when, {
+      return evaluateCondition(rule.when ?? { kind: "not", expr: rule.unless! }, {
         contact: ctx.contact,
         touch: touch as Record<string, unknown>,
         counters: counters(state, now),
