@@ -138,7 +138,9 @@ export function walkPolicy<X extends CheckContext>(policy: Policy, registry: Che
   // the kinds of node some check of these categories is registered for: the others are not visited
   const wanted = new Set<NodeKind>(NODE_KINDS.filter((kind) => registry.has(kind, categories)));
   const visitOperands = wanted.has("operand");
-  const parts = PARTS.filter(([, kind]) => wanted.has(kind) || (kind === "condition" && visitOperands));
+  // conditions are walked for their operands, and for the signals and channels their facts name (spec section 8.2)
+  const intoConditions = wanted.has("condition") || visitOperands || wanted.has("signal") || wanted.has("channels");
+  const parts = PARTS.filter(([, kind]) => wanted.has(kind) || (kind === "condition" && intoConditions));
   const visit = <K extends NodeKind>(kind: K, node: NodeKinds[K], variant?: string): void => {
     walk.enter(node);
     registry.run(kind, variant, node, ctx, categories);
@@ -153,7 +155,7 @@ export function walkPolicy<X extends CheckContext>(policy: Policy, registry: Che
           if (wanted.has("channels") && fact.channels.kind === "list") visit("channels", fact.channels);
         } else {
           if (wanted.has("signal")) visit("signal", fact.signal);
-          if (fact.where !== undefined && (wanted.has("condition") || visitOperands)) visit("condition", fact.where);
+          if (fact.where !== undefined && intoConditions) visit("condition", fact.where);
         }
         walk.leave();
       }
@@ -187,7 +189,7 @@ export function walkPolicy<X extends CheckContext>(policy: Policy, registry: Che
   if (wanted.has("date")) for (const holiday of policy.holidays ?? []) visit("date", holiday);
   if (policy.ignoreWindow !== undefined && wanted.has("duration")) visit("duration", policy.ignoreWindow);
   if (wanted.has("signal")) for (const signal of policy.engagement ?? []) visit("signal", signal);
-  if (policy.appliesWhen !== undefined && (wanted.has("condition") || visitOperands)) visit("condition", policy.appliesWhen);
+  if (policy.appliesWhen !== undefined && intoConditions) visit("condition", policy.appliesWhen);
   for (const stage of policy.stages) {
     walk.stage = stage;
     walk.enter(stage);

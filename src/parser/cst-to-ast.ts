@@ -26,6 +26,9 @@ import { excerpt, tokenSpan } from "../lexer/index.js";
 /** A required piece of the CST is absent (only after error recovery). */
 class Missing extends Error {}
 
+/** A statement that cannot be built, its error already reported with its own message. */
+class Reported extends Missing {}
+
 export interface ConvertContext {
   file?: string;
   diagnostics: Diagnostic[];
@@ -420,7 +423,7 @@ function atomOf(node: C.AtomCstNode, ctx: ConvertContext): A.Expr {
   if (fact !== undefined) {
     const seen = factOf(fact, ctx);
     if (seen.kind === "seen") return seen;
-    throw new Missing("seen");
+    throw new Reported("seen");
   }
   return comparisonOf(child(node, "comparison"), ctx);
 }
@@ -447,7 +450,7 @@ function factOf(node: C.FactCstNode, ctx: ConvertContext): A.SeenExpr | A.CountF
   if (!SIGNAL_FACTS.has(name) && !CHANNEL_FACTS.has(name)) {
     const guess = didYouMean(name, [...SIGNAL_FACTS, ...CHANNEL_FACTS]);
     error(ctx, "syntax", `unknown fact \`${excerpt(name)}(...)\`${guess || " (use `seen`, `count`, `last`, `touches` or `total_touches`)"}`, tSpan(nameToken, ctx));
-    throw new Missing("fact");
+    throw new Reported("fact");
   }
   if (CHANNEL_FACTS.has(name)) {
     if (where !== undefined) error(ctx, "syntax", `\`${name}(...)\` counts touches on channels: it takes no \`where\``, where.span);
@@ -456,7 +459,7 @@ function factOf(node: C.FactCstNode, ctx: ConvertContext): A.SeenExpr | A.CountF
   }
   if (channels.kind !== "list" || channels.channels.length !== 1) {
     error(ctx, "syntax", `\`${name}(...)\` takes one signal (\`${name}(reply)\`)`, channels.span);
-    throw new Missing("signal");
+    throw new Reported("signal");
   }
   const signal = channels.channels[0]!;
   const fact: A.Draft<A.SeenExpr | A.CountFact | A.LastFact> =
@@ -508,7 +511,7 @@ function operandOf(node: C.OperandCstNode, ctx: ConvertContext): A.Operand {
     const fact = factOf(factNode, ctx);
     if (fact.kind !== "seen") return fact;
     error(ctx, "syntax", "`seen(...)` is a condition, not a value: write it alone (`seen(reply)`, `not seen(reply)`)", fact.span);
-    throw new Missing("value");
+    throw new Reported("value");
   }
   const path = optionalChild(node, "path");
   if (path !== undefined) return pathOf(path, ctx);
@@ -694,6 +697,7 @@ function statement<T>(node: CstNode, ctx: ConvertContext, convert: () => T): T |
     return convert();
   } catch (e) {
     if (!(e instanceof Missing)) throw e;
+    if (e instanceof Reported) return undefined;
     ctx.diagnostics.push({
       severity: "error",
       code: "incomplete",
