@@ -52,7 +52,7 @@ export function copyState(st: PolicyState): PolicyState {
     const m = memory[i];
     if (Array.isArray(m)) memory[i] = m.slice();
   }
-  return {
+  const copy: PolicyState = {
     stage: st.stage,
     entry: st.entry,
     ignored: st.ignored,
@@ -61,6 +61,7 @@ export function copyState(st: PolicyState): PolicyState {
     pending: st.pending.slice(),
     through: st.through,
     memory,
-    ...(st.facts === undefined ? {} : { facts: st.facts.slice() }),
   };
+  if (st.facts !== undefined) copy.facts = st.facts.slice();
+  return copy;
 }

@@ -126,12 +126,20 @@ export const atMost = defineRuleKind<AtMostRule, IrAtMost, number[]>({
       return {
         needsZone: false,
         ...common,
-        check: (memory, _ctx, _st, touch, t) => {
-          if (count <= 0) return DENIED;
-          const times = timesOf(memory, touch);
-          if (countWithin(times, t - length, t, false) < count) return MET;
-          return defer(times[times.length - count]! + length);
-        },
+        // without `by`, the memory is the instants themselves: no look-up on the hot path
+        check:
+          by === undefined
+            ? (times, _ctx, _st, _touch, t) => {
+                if (count <= 0) return DENIED;
+                if (countWithin(times, t - length, t, false) < count) return MET;
+                return defer(times[times.length - count]! + length);
+              }
+            : (memory, _ctx, _st, touch, t) => {
+                if (count <= 0) return DENIED;
+                const times = timesOf(memory, touch);
+                if (countWithin(times, t - length, t, false) < count) return MET;
+                return defer(times[times.length - count]! + length);
+              },
         // Only the last `count` touches are remembered, so more may have been sent: the message says so.
         detail: (memory, _ctx, t, verdict) =>
           verdict.kind === "deny"
