@@ -101,7 +101,7 @@ export type {
   Verdict,
 } from "./model.js";
 
-export type { Engine, Explanation, FactChange, RuleOutcome, Snapshot, StageChange } from "./engine/api.js";
+export type { Engine, Explanation, FactChange, RuleOutcome, Snapshot, StageChange, Standing } from "./engine/api.js";
 export { compile, RECENT_IDS, SNAPSHOT_FORMAT } from "./engine/index.js";
 export type { CheckedPolicy, CheckOptions, CheckResult, PolicyForm } from "./checks/index.js";
 export { checkPolicy, validatePolicy } from "./checks/index.js";

@@ -10,7 +10,7 @@ import type { Policy } from "../ast.js";
 import { isChecked, validatePolicy } from "../checks/index.js";
 import { HeedInputError, HeedPolicyError, sortDiagnostics } from "../diagnostics.js";
 import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
-import type { Engine, Explanation, FactChange, Snapshot, StageChange } from "./api.js";
+import type { Engine, Explanation, FactChange, Snapshot, StageChange, Standing } from "./api.js";
 import { compileIr } from "./compile.js";
 import { decideMembers, ruleOutcomes } from "./combine.js";
 import { makeContext } from "./context.js";
@@ -153,6 +153,23 @@ class CompiledEngine implements Engine {
     }
     const members = this.members(data.contact, data.states, when, undefined, data.states === null, when);
     return decideMembers(members, this.declared, checkedTouch, when);
+  }
+
+  standing(snapshot: Snapshot, at: string): Standing[] {
+    const data = this.restored(snapshot);
+    const when = parseTime(at, "at");
+    if (data.last !== null && when < data.last) {
+      throw new HeedInputError("out-of-order", "at", `\`${at}\` comes before the last stepped event at ${formatInstant(data.last)}: ask at or after it`);
+    }
+    const members = this.members(data.contact, data.states, when, undefined, data.states === null, when);
+    return members.map((m, i) => ({
+      policy: this.policies[i]!,
+      stage: m.st.stage,
+      since: formatInstant(m.st.entry),
+      ignored: m.st.ignored,
+      touches: m.st.touches,
+      totalTouches: m.st.totalTouches,
+    }));
   }
 
   /** Replays a whole history up to `at`. */
