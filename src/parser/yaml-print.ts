@@ -105,6 +105,8 @@ export function printRule(r: A.Rule): string {
     }
     case "at-most":
       return flow([id, ["atMost", printNumber(r.count)], ["of", channelSet(r.channels)], ["per", printWindow(r.window)]]);
+    case "at-most-account":
+      return flow([id, ["atMost", printNumber(r.count)], ["of", channelSet(r.channels)], ["per", printWindow(r.window)], ["across", "account"]]);
     case "at-least":
       return flow([id, ["atLeast", printDuration(r.duration)], ["between", channelSet(r.channels)]]);
     case "quiet-hours":
