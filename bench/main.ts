@@ -512,3 +512,13 @@ function policyGrowth(heed: HeedApi): { compileRatio: number; checkRatio: number
 }
 
 await main();
+
+// ------------------------------------------------------------ gate attempts
+if (!AGREE_ONLY) {
+  const { measureGateAttempts, printGateAttempts } = await import("./gate.js");
+  const { MemoryStore } = await import("../src/adapters/store/memory.js");
+  const rows = await measureGateAttempts(async () => new MemoryStore(), { runs: QUICK ? 2 : 5 });
+  printGateAttempts("gate attempts, memory store (wall-clock microseconds, one worker; bench/gate.ts)", rows);
+  const ratio = rows[rows.length - 1]!.microsPerAttempt / rows[0]!.microsPerAttempt;
+  target("gate attempt flat in history: 10,000 events within 1.5x of 10", ratio <= 1.5, `${fmt(ratio, 2)}x`);
+}

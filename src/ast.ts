@@ -218,6 +218,7 @@ export type Rule =
   | NeverWithinRule
   | NeverWhenRule
   | AtMostRule
+  | AtMostAccountRule
   | AtLeastRule
   | QuietHoursRule
   | OnlyBusinessDaysRule;
@@ -292,6 +293,18 @@ export interface AtMostRule extends RuleBase {
   /** The most touches allowed in a window, a whole number. */
   readonly count: number;
   /** The touches counted (all of the contact's touches on these channels, in any stage). */
+  readonly channels: ChannelSet;
+  /** The window counted over. */
+  readonly window: Window;
+}
+
+/** `at most N CHANNELS per WINDOW across account` (spec section 8.4): the touches of every contact of the account count. */
+export interface AtMostAccountRule extends RuleBase {
+  /** `at most ... across account`; also the reason code. */
+  readonly kind: "at-most-account";
+  /** The most touches allowed in a window to the contacts of one account, a whole number. */
+  readonly count: number;
+  /** The touches counted (to every contact of the account, this one included, on these channels). */
   readonly channels: ChannelSet;
   /** The window counted over. */
   readonly window: Window;

@@ -25,6 +25,7 @@ export type {
   AllChannels,
   AndExpr,
   AtLeastRule,
+  AtMostAccountRule,
   AtMostRule,
   CalendarWindow,
   ChannelList,
@@ -90,6 +91,7 @@ export type {
   AllowDecision,
   AttributeValue,
   Contact,
+  DecideOptions,
   Decision,
   DecisionBase,
   DeferDecision,
@@ -105,7 +107,7 @@ export type {
   Verdict,
 } from "./model.js";
 
-export type { Engine, Explanation, RuleOutcome, Snapshot, StageChange } from "./engine/api.js";
+export type { Engine, Explanation, RuleOutcome, Snapshot, StageChange, Standing } from "./engine/api.js";
 export { compile, RECENT_IDS, SNAPSHOT_FORMAT } from "./engine/index.js";
 export type { CheckedPolicy, CheckOptions, CheckResult, PolicyForm } from "./checks/index.js";
 export { checkPolicy, validatePolicy } from "./checks/index.js";

@@ -246,6 +246,7 @@ const RULES: { readonly [K in RuleKind]: (rule: RuleOf<K>, style: RuleStyle) => 
     `never ${s.forbidden(r.channels)}${tagged(r.tagged)} within ${printDuration(r.duration)} of ${s.name(r.signal.name)}${where(r.where)}`,
   "never-when": (r, s) => `never ${s.forbidden(r.channels)}${tagged(r.tagged)} when ${printCondition(r.when)}`,
   "at-most": (r, s) => `at most ${printNumber(r.count)} ${s.channels(r.channels, r.count)} per ${printWindow(r.window)}`,
+  "at-most-account": (r, s) => `at most ${printNumber(r.count)} ${s.channels(r.channels, r.count)} per ${printWindow(r.window)} across account`,
   "at-least": (r, s) => `at least ${printDuration(r.duration)} between ${s.channels(r.channels)}`,
   "quiet-hours": (r, s) => `quiet hours ${printTime(r.start)} to ${printTime(r.end)}${s.scope(r.channels)}`,
   "only-business-days": (r, s) => `only business days${s.scope(r.channels)}`,

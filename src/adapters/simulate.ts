@@ -323,7 +323,9 @@ function checkRule(
   const t = touch.at;
   const needsZone = "no time zone to apply it in";
   switch (rule.kind) {
-    case "at-most": {
+    // a simulated contact is an account of its own: across the account, only its own touches count
+    case "at-most":
+    case "at-most-account": {
       const same = earlier.filter((e) => covers(rule.channels, e.channel));
       let inWindow: number;
       if (rule.window.kind === "rolling") {

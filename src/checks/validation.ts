@@ -23,7 +23,7 @@
 
 import { IANAZone } from "luxon";
 
-import type { DurationUnit, Ident, NodeBase, Policy, RollingUnit, Rule, TimeOfDay } from "../ast.js";
+import type { AtMostAccountRule, AtMostRule, DurationUnit, Ident, NodeBase, Policy, RollingUnit, Rule, TimeOfDay } from "../ast.js";
 import { conditionDepth, MAX_CONDITION_DEPTH } from "../ast.js";
 import { parseDate } from "../calendar.js";
 import type { DurationData, Place, UnknownName } from "./catalogue.js";
@@ -237,13 +237,17 @@ const times = check("time", "validation", (time, ctx) => {
 
 // ---------------------------------------------------------------- rules
 
-const limits = checkVariant("rule", "at-most", "validation", (rule, ctx) => {
+/** The count and the window of a limit, on the contact's touches or across its account. */
+function checkLimit(rule: AtMostRule | AtMostAccountRule, ctx: CheckContext): void {
   if (rule.count === 0) ctx.report("invalid-count", { count: 0, problem: "zero-limit" }, rule);
   else checkCount(rule.count, ctx, rule);
   const window = rule.window;
   if (window.kind === "rolling") checkAmount(window, ROLLING_UNITS, true, ctx, window, rule);
   else if (!CALENDAR_UNITS.has(window.unit)) ctx.report("invalid-window", { unit: String(window.unit) }, window, rule);
-});
+}
+
+const limits = checkVariant("rule", "at-most", "validation", checkLimit);
+const accountLimits = checkVariant("rule", "at-most-account", "validation", checkLimit);
 
 const emptyQuietHours = checkVariant("rule", "quiet-hours", "validation", (rule, ctx) => {
   const { start, end } = rule;
@@ -298,6 +302,7 @@ export const VALIDATION_CHECKS: readonly Check<CheckContext>[] = [
   durations,
   times,
   limits,
+  accountLimits,
   emptyQuietHours,
   transitionCounts("ignored"),
   transitionCounts("touches"),

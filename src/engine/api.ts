@@ -7,7 +7,7 @@
  */
 
 import type { Span } from "../diagnostics.js";
-import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
+import type { Contact, DecideOptions, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
 
 /**
  * The incremental state of one contact under a compiled policy (or set):
@@ -64,10 +64,40 @@ export interface Explanation {
   rules: RuleOutcome[];
 }
 
+/** Where a contact stands under one policy at an instant: what `decide` would see there. */
+export interface Standing {
+  /** The policy's name. */
+  policy: string;
+  /** The contact's stage. */
+  stage: string;
+  /** When the contact entered the stage (ISO-8601, UTC). */
+  since: string;
+  /** Touches ignored in a row (the streak an engagement resets). */
+  ignored: number;
+  /** Touches sent in the current stage. */
+  touches: number;
+  /** Touches sent since the contact entered the policy. */
+  totalTouches: number;
+}
+
 /** A compiled policy, or a set of policies, ready to decide. */
 export interface Engine {
   /** The names of the compiled policies, in the order given. */
   readonly policies: readonly string[];
+  /**
+   * The version of each compiled policy, in the order given (its name and
+   * a fingerprint of its compiled form): what a snapshot was built under.
+   * A store keeps snapshots per version.
+   */
+  readonly versions: readonly string[];
+  /**
+   * How far before `at` the touches of the account's other contacts must
+   * reach (`evaluate`'s `account`, `decide`'s `{ account }`), in ms: the
+   * longest window of the policies' `across account` rules (a calendar
+   * window counts as the longest it can be, a day as 48 hours, a week as 8
+   * days); null when no rule counts across the account.
+   */
+  readonly accountWindow: number | null;
   /** Decides a proposed touch by replaying the whole history. */
   evaluate(input: EvaluateInput): Decision;
   /** Like `evaluate`, with the stage timeline and every rule's outcome. */
@@ -91,6 +121,16 @@ export interface Engine {
   restore(snapshot: unknown): Snapshot;
   /** The state after one more event (events must come in time order). */
   step(snapshot: Snapshot, event: HistoryEvent): Snapshot;
-  /** The same decision `evaluate` gives over the full history. */
-  decide(snapshot: Snapshot, touch: ProposedTouch, at: string): Decision;
+  /**
+   * The same decision `evaluate` gives over the full history; `options.account`
+   * are the touches sent to the account's other contacts, as `evaluate`'s.
+   */
+  decide(snapshot: Snapshot, touch: ProposedTouch, at: string, options?: DecideOptions): Decision;
+  /**
+   * Where the contact stands at `at` under each policy, in the order of
+   * {@link Engine.policies}: the stage and counters `decide` would judge a touch
+   * at `at` by (timers due by then processed). `at` must not come before
+   * the last stepped event.
+   */
+  standing(snapshot: Snapshot, at: string): Standing[];
 }

@@ -140,12 +140,20 @@ interface ValueProblem {
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** `String.prototype.isWellFormed` (ES2024: Node 20 has it, and so do current browsers). */
+type WellFormed = { isWellFormed(): boolean };
+const NATIVE_WELL_FORMED = typeof (String.prototype as Partial<WellFormed>).isWellFormed === "function";
+
 /**
- * True when no character of the text is a NUL or a surrogate: nearly every
- * string, told by a loop (cheaper than a regular expression on the short
- * strings of events, checked on every evaluation).
+ * True when a store can keep the text as it is: no NUL and no lone
+ * surrogate (nearly every string). Told by two built-ins where there are
+ * (a one-byte string has no surrogates at all), else by a loop that also
+ * sends surrogate pairs to the full check; either is cheaper than a
+ * regular expression on the short strings of events, checked on every
+ * evaluation.
  */
 function plain(text: string): boolean {
+  if (NATIVE_WELL_FORMED) return !text.includes("\u0000") && (text as unknown as WellFormed).isWellFormed();
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0 || (c >= 0xd800 && c <= 0xdfff)) return false;
@@ -274,6 +282,9 @@ export function checkContactShape(contact: unknown, zones?: ZoneTable): Contact 
       );
     }
   }
+  if (contact.account !== undefined && typeof contact.account !== "string") {
+    throw new HeedInputError("invalid-contact", "contact.account", `\`contact.account\` must be a string, got \`${show(contact.account)}\``);
+  }
   if (contact.attributes !== undefined && !isRecord(contact.attributes)) {
     throw new HeedInputError("invalid-contact", "contact.attributes", `\`contact.attributes\` must be an object, got \`${show(contact.attributes)}\``);
   }
@@ -349,7 +360,9 @@ function eventClean(event: Record<string, unknown>): boolean {
         if (valueProblem(value, 0) !== undefined) return false;
         continue;
       default:
-        if (!Object.hasOwn(event, key) || (plain(key) && valueProblem(value, 0) === undefined)) continue;
+        // a clean field passes whether it is the event's own or not; only a suspect one asks
+        if ((typeof value === "string" ? plain(value) : valueProblem(value, 0) === undefined) && plain(key)) continue;
+        if (!Object.hasOwn(event, key)) continue;
         return false;
     }
   }
@@ -408,7 +421,10 @@ export function checkTouch(touch: unknown): ProposedTouch {
 }
 
 /** Checks a whole `evaluate` input; returns the events in input order. */
-export function checkInput(input: EvaluateInput, zones?: ZoneTable): { contact: Contact; events: NormalEvent[]; touch: ProposedTouch; at: number } {
+export function checkInput(
+  input: EvaluateInput,
+  zones?: ZoneTable,
+): { contact: Contact; events: NormalEvent[]; touch: ProposedTouch; at: number; account: readonly AccountTouch[] } {
   if (!isRecord(input)) {
     throw new HeedInputError("invalid-input", "input", `the input must be an object with \`contact\`, \`history\`, \`touch\` and \`at\``);
   }
@@ -421,7 +437,43 @@ export function checkInput(input: EvaluateInput, zones?: ZoneTable): { contact: 
   for (let i = 0; i < history.length; i++) events[i] = checkEvent(history[i], i, undefined);
   const touch = checkTouch(input.touch);
   const at = parseTime(input.at, "at");
-  return { contact, events, touch, at };
+  return { contact, events, touch, at, account: accountTouches(input.account, at) };
+}
+
+/** A touch sent to another contact of the account, as limits `across account` count it. */
+export interface AccountTouch {
+  readonly at: number;
+  readonly channel: string;
+}
+
+/** No account touches (a contact that is an account of its own, or a caller that gave none). */
+export const NO_ACCOUNT: readonly AccountTouch[] = Object.freeze([]);
+
+/**
+ * Checks the touches sent to the account's other contacts (spec section
+ * 8.4) and returns those counted at `at`: every item is checked as a
+ * history event is (named `account[i]`); other event types are dropped,
+ * touches sharing an id are one (the first in input order is kept), those
+ * after `at` are dropped; the rest sorted by instant.
+ */
+export function accountTouches(list: unknown, at: number): readonly AccountTouch[] {
+  if (list === undefined) return NO_ACCOUNT;
+  if (!Array.isArray(list)) {
+    throw new HeedInputError("invalid-account", "account", `\`account\` must be a list of touches, got \`${show(list)}\``);
+  }
+  let seen: Set<string> | undefined;
+  const out: AccountTouch[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const event = checkEvent(list[i], i, `account[${i}]`);
+    if (event.type !== "touch" || event.at > at) continue;
+    if (event.id !== undefined) {
+      seen ??= new Set();
+      if (seen.has(event.id)) continue;
+      seen.add(event.id);
+    }
+    out.push({ at: event.at, channel: event.channel! });
+  }
+  return out.length === 0 ? NO_ACCOUNT : out.sort((a, b) => a.at - b.at);
 }
 
 /**
@@ -439,29 +491,35 @@ export function identityType(event: NormalEvent): string {
  * instant. Two events are one when they share their type and their id: an
  * unsubscribe that carries the id of an earlier touch is another event.
  */
-export function orderHistory(events: readonly NormalEvent[], at: number): NormalEvent[] {
+export function orderHistory(events: readonly NormalEvent[], at: number): readonly NormalEvent[] {
   let seen: Map<string, Set<string>> | undefined;
-  const kept: NormalEvent[] = [];
+  // The list as given while every event is kept (most histories); a copy from the first one dropped.
+  let kept: NormalEvent[] | undefined;
   let sorted = true;
   let last = -Infinity;
-  for (const event of events) {
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
     if (event.id !== undefined) {
       seen ??= new Map();
       const type = identityType(event);
       const ids = seen.get(type);
       if (ids === undefined) seen.set(type, new Set([event.id]));
-      else if (ids.has(event.id)) continue;
-      else ids.add(event.id);
+      else if (ids.has(event.id)) {
+        kept ??= events.slice(0, i);
+        continue;
+      } else ids.add(event.id);
     }
     if (event.at <= at) {
       if (event.at < last) sorted = false;
       last = event.at;
-      kept.push(event);
+      kept?.push(event);
+    } else {
+      kept ??= events.slice(0, i);
     }
   }
-  // Most histories arrive in order. Array.prototype.sort is stable, so events
-  // at one instant keep their input order.
-  return sorted ? kept : kept.sort((a, b) => a.at - b.at);
+  if (sorted) return kept ?? events;
+  // Array.prototype.sort is stable, so events at one instant keep their input order.
+  return (kept ?? events.slice()).sort((a, b) => a.at - b.at);
 }
 
 // ---------------------------------------------------------------- declared vocabulary (spec section 8.1)

@@ -106,6 +106,8 @@ export interface Runtime {
   readonly applies: CompiledCondition | null;
   /** One empty entry per rule: what a decision's record of the rules judged starts as (copying it is cheaper than filling a new array). */
   readonly noneKnown: readonly (Verdict | undefined)[];
+  /** The longest {@link CompiledRule.accountReach} of its rules, or null when none reads the account's touches. */
+  readonly accountWindow: number | null;
   /** The rules whose memory a touch changes. */
   readonly touchRules: readonly CompiledRule[];
   /** Per signal, the rules whose memory it changes. */
@@ -146,6 +148,7 @@ function compiledRule(rule: IrRule, source: Rule, index: number, env: RuleEnv): 
     countsTouches: behaviour.countsTouches,
     readsStage: behaviour.readsStage,
     deferredMinutes: behaviour.deferredMinutes,
+    accountReach: behaviour.accountReach ?? null,
     signal: behaviour.signal?.type ?? null,
     where: where === null ? null : compileCondition(where),
     kind,
@@ -274,6 +277,7 @@ export function makeRuntime(ir: IrPolicy, policy: Policy, zones: ZoneTable): Run
     rules,
     applies: ir.appliesWhen === null ? null : compileCondition(ir.appliesWhen),
     noneKnown: ir.rules.map(() => undefined),
+    accountWindow: rules.reduce<number | null>((longest, r) => (r.accountReach === null || (longest !== null && longest >= r.accountReach) ? longest : r.accountReach), null),
     touchRules: rules.filter((r) => r.countsTouches),
     signalRules,
     engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),

@@ -64,6 +64,7 @@ export const Most = keyword("most");
 export const Least = keyword("least");
 export const Per = keyword("per");
 export const Between = keyword("between");
+export const Across = keyword("across");
 export const Quiet = keyword("quiet");
 export const Hours = keyword("hours");
 export const Hour = keyword("hour");

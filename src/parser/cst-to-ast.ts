@@ -567,7 +567,12 @@ function ruleBodyOf(node: C.RuleBodyCstNode, ctx: ConvertContext): A.Rule {
     const count = countValue(child(atMost, "count"), ctx);
     const channels = channelSetOf(child(atMost, "channelSet"), ctx, true);
     token(atMost, "Per");
-    return { kind: "at-most", count, channels, window: windowOf(child(atMost, "windowBody"), ctx) };
+    const window = windowOf(child(atMost, "windowBody"), ctx);
+    const across = optionalToken(atMost, "Identifier");
+    if (across === undefined) return { kind: "at-most", count, channels, window };
+    // `across` names the group counted together; `account` is the one there is (spec section 8.4)
+    if (across.image !== "account") error(ctx, "syntax", `expected \`account\` after \`across\`, got \`${across.image}\``, tSpan(across, ctx));
+    return { kind: "at-most-account", count, channels, window };
   }
   const atLeast = optionalChild(node, "atLeastRule");
   if (atLeast !== undefined) {

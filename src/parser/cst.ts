@@ -366,6 +366,8 @@ export type AtMostRuleCstChildren = {
   channelSet: ChannelSetCstNode[];
   Per: IToken[];
   windowBody: WindowBodyCstNode[];
+  Across?: IToken[];
+  Identifier?: IToken[];
 };
 
 export interface AtLeastRuleCstNode extends CstNode {

@@ -331,6 +331,10 @@ export class HeedGrammar extends CstParser {
     this.SUBRULE(this.channelSet);
     this.CONSUME(T.Per);
     this.SUBRULE(this.windowBody);
+    this.OPTION(() => {
+      this.CONSUME(T.Across);
+      this.CONSUME(T.Identifier);
+    });
   });
 
   public atLeastRule = this.RULE("atLeastRule", () => {

@@ -197,7 +197,7 @@ export const POLICY_SCHEMA = {
     rule: {
       title: "a rule",
       description:
-        "One of: `never` (with `without`, `after`, `within` + `of`, or `when`), `atMost` + `of` + `per`, `atLeast` + `between`, `quietHours`, `onlyBusinessDays`.",
+        "One of: `never` (with `without`, `after`, `within` + `of`, or `when`), `atMost` + `of` + `per` (and `across: account`), `atLeast` + `between`, `quietHours`, `onlyBusinessDays`.",
       type: "object",
       additionalProperties: false,
       properties: {
@@ -212,6 +212,12 @@ export const POLICY_SCHEMA = {
         when: { $ref: "#/definitions/condition" },
         atMost: { $ref: "#/definitions/count" },
         per: { $ref: "#/definitions/window" },
+        across: {
+          title: "`account`",
+          description: "With `atMost`: count the touches sent to every contact of the contact's account, this one included (`across account`).",
+          type: "string",
+          const: "account",
+        },
         atLeast: { $ref: "#/definitions/duration" },
         between: channelSet,
         quietHours: {

@@ -292,7 +292,7 @@ function contextOf(path: readonly string[]): string {
 const NEVER_KEYS = new Set(["id", "never", "tagged", "without", "after", "within", "of", "where", "when"]);
 const FORM_KEYS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ["never", NEVER_KEYS],
-  ["atMost", new Set(["id", "atMost", "of", "per"])],
+  ["atMost", new Set(["id", "atMost", "of", "per", "across"])],
   ["atLeast", new Set(["id", "atLeast", "between"])],
   ["quietHours", new Set(["id", "quietHours", "for"])],
   ["onlyBusinessDays", new Set(["id", "onlyBusinessDays", "for"])],
@@ -842,7 +842,13 @@ class Reader {
         const countNode = f.get("atMost")!.value;
         const channels = of ? this.channelSet(of.value, true) : undefined;
         const window = per ? this.leaf(per.value, parseWindowText) : undefined;
+        const across = f.get("across");
+        if (across !== undefined && !(isScalar(across.value) && across.value.value === "account")) {
+          this.error("`across` takes `account` (the touches of every contact of the account count)", this.spanOf(across.value) ?? span);
+          return undefined;
+        }
         if (misplaced || !isScalar(countNode) || typeof countNode.value !== "number" || !channels || !window) return undefined;
+        if (across !== undefined) return { ...base, kind: "at-most-account", count: countNode.value, channels, window };
         return { ...base, kind: "at-most", count: countNode.value, channels, window };
       }
       case "atLeast": {

@@ -80,6 +80,7 @@ export const rule: fc.Arbitrary<Rule> = fc.oneof(
     .tuple(channelSet, condition, fc.boolean())
     .map(([channels, when, tagged]): Rule => ({ kind: "never-when", channels, when, ...(tagged ? { tagged: { value: "meeting-ask" } } : {}) })),
   fc.tuple(fc.integer({ min: 1, max: 3 }), channelSet, window).map(([count, channels, w]): Rule => ({ kind: "at-most", count, channels, window: w })),
+  fc.tuple(fc.integer({ min: 1, max: 3 }), channelSet, window).map(([count, channels, w]): Rule => ({ kind: "at-most-account", count, channels, window: w })),
   fc.tuple(duration, channelSet).map(([d, channels]): Rule => ({ kind: "at-least", duration: d, channels })),
   fc
     .tuple(timeOfDay, timeOfDay, fc.option(channelSet, { nil: undefined }))

@@ -92,6 +92,7 @@ export const rule: fc.Arbitrary<Rule> = fc.oneof(
   fc.record({ channels: channelSet, signal, where: optional(signalWhere), duration, tagged }).map((r): Rule => clean({ kind: "never-within", ...r })),
   fc.record({ channels: channelSet, when: condition, tagged }).map((r): Rule => clean({ kind: "never-when", ...r })),
   fc.record({ channels: channelSet, count: fc.integer({ min: 1, max: 3 }), window }).map((r): Rule => ({ kind: "at-most", ...r })),
+  fc.record({ channels: channelSet, count: fc.integer({ min: 1, max: 3 }), window }).map((r): Rule => ({ kind: "at-most-account", ...r })),
   fc.record({ channels: channelSet, duration }).map((r): Rule => ({ kind: "at-least", ...r })),
   fc
     .record({ channels: optional(channelSet), s: fc.integer({ min: 0, max: 23 }), e: fc.integer({ min: 0, max: 23 }), sm: fc.constantFrom(0, 30) })

@@ -79,6 +79,8 @@ interface Context {
   policy: Policy;
   contact: Contact;
   events: RefEvent[];
+  /** The touches sent to the account's other contacts, by instant (spec section 8.4). */
+  account: { at: number; channel: string }[];
   at: number;
   calendar: Calendar | undefined;
 }
@@ -103,6 +105,10 @@ export function referenceEvaluateSet(policies: readonly Policy[], input: Evaluat
     throw new HeedInputError("unknown-timezone", "contact.timezone", `unknown time zone \`${input.contact.timezone}\``);
   }
   const events = normalise(input.history, at);
+  // the account's touches: other types ignored, one per id, none after `at`
+  const account = normalise(input.account ?? [], at)
+    .filter((e) => e.type === "touch")
+    .map((e) => ({ at: e.at, channel: String(e.props.channel) }));
   const zones = new ZoneTable();
   const contexts: Context[] = policies.map((policy) => {
     const zone = input.contact.timezone ?? policy.timezone?.fallback?.value;
@@ -110,6 +116,7 @@ export function referenceEvaluateSet(policies: readonly Policy[], input: Evaluat
       policy,
       contact: input.contact,
       events,
+      account,
       at,
       calendar: zone === undefined ? undefined : makeCalendar(zones.zone(zone), holidayDays((policy.holidays ?? []).map((h) => h.date))),
     };
@@ -499,6 +506,21 @@ function judgeRule(ctx: Context, state: RefState, rule: Rule, touch: ProposedTou
         // the window must lose the oldest touches until fewer than `count` remain
         const leaving = inside[inside.length - rule.count] as number;
         return { kind: "defer", until: leaving + length };
+      }
+      if (cal === undefined) return NO_ZONE;
+      const start = calendarWindowStart(now, rule.window.unit, cal.zone);
+      const inside = times.filter((t) => t >= start);
+      return inside.length < rule.count ? MET : { kind: "defer", until: nextCalendarWindowStart(now, rule.window.unit, cal.zone) };
+    }
+    case "at-most-account": {
+      // every contact of the account counts: this one's touches and the others'
+      const channels = channelsOf(ctx.policy, rule);
+      const times = [...touchTimes(ctx, channels, now), ...ctx.account.filter((t) => channels.includes(t.channel) && t.at <= now).map((t) => t.at)];
+      if (rule.window.kind === "rolling") {
+        const length = rollingMs(rule.window.amount, rule.window.unit);
+        const inside = times.filter((t) => t > now - length).sort((a, b) => a - b);
+        if (inside.length < rule.count) return MET;
+        return { kind: "defer", until: (inside[inside.length - rule.count] as number) + length };
       }
       if (cal === undefined) return NO_ZONE;
       const start = calendarWindowStart(now, rule.window.unit, cal.zone);

@@ -90,6 +90,13 @@ export interface RuleBehaviour<M extends RuleMemory, U extends Unmet = Unmet> {
    * following a deferral goes straight to the stage's next timer.
    */
   readonly deferredMinutes: readonly (readonly [number, number])[];
+  /**
+   * For a rule that counts the touches sent to the account's other contacts
+   * (`Context.account`): how far before the instant judged it looks, in ms
+   * (at least its window). Absent for rules that read only the contact's own
+   * history; `engine.accountWindow` is the longest.
+   */
+  readonly accountReach?: number;
   /** The memory after a touch on its channels at `at` (may change `memory` in place). */
   onTouch(memory: M, at: number): M;
   /** The memory after its signal, `where` met, arrived at `at`. */
@@ -160,6 +167,8 @@ export interface CompiledRule {
   readonly countsTouches: boolean;
   readonly readsStage: boolean;
   readonly deferredMinutes: readonly (readonly [number, number])[];
+  /** How far back it reads the account's touches, in ms, or null when it reads none. */
+  readonly accountReach: number | null;
   /** The signal that feeds its memory, or null. */
   readonly signal: string | null;
   /** That signal's `where`, made into a function, or null. */
