@@ -303,7 +303,8 @@ export function checkSafety(ir: IrPolicy, contact: Contact, history: readonly Hi
       violations.push(describe(touch, `channel not allowed in stage \`${stageName}\``));
     }
     if (!ir.channels.includes(touch.channel)) violations.push(describe(touch, "undeclared channel"));
-    const rules = ir.rules.filter((r) => (r.stage === null || r.stage === stageName) && covers(r.channels, touch.channel));
+    // a rule with `when` / `unless` applies only where its condition holds, which this check does not re-read: it is not re-verified
+    const rules = ir.rules.filter((r) => (r.stage === null || r.stage === stageName) && covers(r.channels, touch.channel) && r.condition === undefined);
     for (const rule of rules) {
       const problem = checkRule(rule, touch, touches.slice(0, i), signals, zone, ir.holidays);
       if (problem !== undefined) violations.push(describe(touch, `rule \`${rule.id}\`: ${problem}`));

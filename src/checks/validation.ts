@@ -24,7 +24,8 @@
 import { IANAZone } from "luxon";
 
 import type { AtMostAccountRule, AtMostRule, DurationUnit, Ident, NodeBase, Policy, RollingUnit, Rule, TimeOfDay } from "../ast.js";
-import { conditionDepth, MAX_CONDITION_DEPTH } from "../ast.js";
+import { conditionDepth, conditionFacts, isSignalFact, MAX_CONDITION_DEPTH } from "../ast.js";
+import { printFact } from "../print.js";
 import { parseDate } from "../calendar.js";
 import type { DurationData, Place, UnknownName } from "./catalogue.js";
 import { check, checkVariant, type Check, type CheckContext } from "./registry.js";
@@ -284,6 +285,14 @@ const conditionDepths = check("condition", "validation", (condition, ctx) => {
   if (conditionDepth(condition) > MAX_CONDITION_DEPTH) ctx.report("too-deep", { max: MAX_CONDITION_DEPTH }, condition);
 });
 
+/** A fact's `where` reads the signal and the contact, never another fact (spec section 8.2). */
+const nestedFacts = check("condition", "validation", (condition, ctx) => {
+  for (const fact of conditionFacts(condition)) {
+    if (!isSignalFact(fact) || fact.where === undefined) continue;
+    for (const inner of conditionFacts(fact.where)) ctx.report("nested-fact", { fact: printFact(inner) }, inner);
+  }
+});
+
 /** A duration compared in a condition: a fixed length (no business days), a positive whole number. */
 const comparedDurations = checkVariant("operand", "duration", "validation", (operand, ctx) => {
   if (operand.unit === "business-days") ctx.report("business-days-in-condition", { duration: { amount: operand.amount, unit: operand.unit } }, operand);
@@ -308,5 +317,6 @@ export const VALIDATION_CHECKS: readonly Check<CheckContext>[] = [
   transitionCounts("touches"),
   targets,
   conditionDepths,
+  nestedFacts,
   comparedDurations,
 ];

@@ -36,6 +36,18 @@ export interface StageChange {
   span?: Span;
 }
 
+/** One change of a fact about the history (spec section 8.2), for explanations. */
+export interface FactChange {
+  /** When it changed (ISO-8601, UTC): the instant of the event that changed it. */
+  at: string;
+  /** The policy whose condition reads it. */
+  policy: string;
+  /** The fact as written: `count(reply where ...)` (which `seen` reads too), `last(reply).prefers`, `total_touches(call)`. */
+  fact: string;
+  /** Its value from then on: a count, or the prop (`null`: missing). */
+  value: unknown;
+}
+
 /** How one rule judged the proposed touch. */
 export interface RuleOutcome {
   /** The policy the rule belongs to. */
@@ -60,6 +72,8 @@ export interface Explanation {
   decision: Decision;
   /** Every stage change up to the instant, in time order. */
   timeline: StageChange[];
+  /** Every change of a fact the policies' conditions read, in time order; absent when they read none. */
+  facts?: FactChange[];
   /** How each rule judged the proposed touch. */
   rules: RuleOutcome[];
 }

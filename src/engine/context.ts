@@ -8,7 +8,7 @@
 
 import { HeedInputError } from "../diagnostics.js";
 import type { Contact } from "../model.js";
-import type { StageChange } from "./api.js";
+import type { FactChange, StageChange } from "./api.js";
 import { NO_ACCOUNT, type AccountTouch } from "./input.js";
 import type { IrDuration } from "./ir.js";
 import type { Runtime, StageRuntime } from "./runtime.js";
@@ -31,6 +31,8 @@ export interface Context {
   stageInfo: StageRuntime | undefined;
   /** The touches sent to the account's other contacts up to the decision instant, by instant (limits `across account`). */
   account: readonly AccountTouch[];
+  /** Where changes of the facts about the history are recorded, for explanations. */
+  facts?: FactChange[] | undefined;
 }
 
 /**
@@ -61,13 +63,13 @@ export function makeContext(rt: Runtime, contact: Contact, account: readonly Acc
   }
   const fallback = rt.ir.timezone.fallback;
   if (zoneName === undefined && fallback !== null && rt.zones.isValid(fallback)) zoneName = fallback;
-  if (zoneName === undefined) return { contact, zone: undefined, calendar: undefined, log: undefined, stageName: undefined, stageInfo: undefined, account };
+  if (zoneName === undefined) return { contact, zone: undefined, calendar: undefined, log: undefined, facts: undefined, stageName: undefined, stageInfo: undefined, account };
   let calendar = rt.calendars.get(zoneName);
   if (calendar === undefined) {
     calendar = makeCalendar(rt.zones.zone(zoneName), rt.holidays);
     rt.calendars.set(zoneName, calendar);
   }
-  return { contact, zone: calendar.zone, calendar, log: undefined, stageName: undefined, stageInfo: undefined, account };
+  return { contact, zone: calendar.zone, calendar, log: undefined, facts: undefined, stageName: undefined, stageInfo: undefined, account };
 }
 
 /** Adds a business-day or fixed duration; `undefined` when business days have no zone to count in. */

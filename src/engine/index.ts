@@ -10,7 +10,7 @@ import type { Policy } from "../ast.js";
 import { isChecked, validatePolicy } from "../checks/index.js";
 import { HeedInputError, HeedPolicyError, sortDiagnostics } from "../diagnostics.js";
 import type { Contact, DecideOptions, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
-import type { Engine, Explanation, Snapshot, StageChange, Standing } from "./api.js";
+import type { Engine, Explanation, FactChange, Snapshot, StageChange, Standing } from "./api.js";
 import { compileIr } from "./compile.js";
 import { decideMembers, ruleOutcomes } from "./combine.js";
 import { makeContext } from "./context.js";
@@ -104,10 +104,15 @@ class CompiledEngine implements Engine {
 
   explain(input: EvaluateInput): Explanation {
     const timeline: StageChange[] = [];
-    const { members, touch, at } = this.replay(input, timeline);
-    for (const m of members) m.ctx.log = undefined;
+    const facts: FactChange[] = [];
+    const { members, touch, at } = this.replay(input, timeline, facts);
+    for (const m of members) {
+      m.ctx.log = undefined;
+      m.ctx.facts = undefined;
+    }
     const decision = decideMembers(members, this.declared, touch, at);
-    return { decision, timeline, rules: ruleOutcomes(members, touch, at) };
+    const read = this.runtimes.some((rt) => rt.facts.length > 0);
+    return { decision, timeline, ...(read ? { facts } : {}), rules: ruleOutcomes(members, touch, at) };
   }
 
   start(contact: Contact, at: string): Snapshot {
@@ -193,7 +198,7 @@ class CompiledEngine implements Engine {
   }
 
   /** Replays a whole history up to `at`. */
-  private replay(input: EvaluateInput, log: StageChange[] | undefined): { members: Member[]; touch: ProposedTouch; at: number } {
+  private replay(input: EvaluateInput, log: StageChange[] | undefined, facts?: FactChange[]): { members: Member[]; touch: ProposedTouch; at: number } {
     const { contact, events, touch, at, account } = checkInput(input, this.zones);
     if (this.vocabularies.length > 0) {
       checkAttributes(contact, this.vocabularies);
@@ -201,6 +206,7 @@ class CompiledEngine implements Engine {
     }
     const ordered = orderHistory(events, at);
     const members = this.members(contact, null, ordered[0]?.at ?? at, log, ordered.length === 0, undefined, account);
+    if (facts !== undefined) for (const m of members) m.ctx.facts = facts;
     for (const ev of ordered) this.apply(members, ev);
     for (const m of members) advance(m.rt, m.ctx, m.st, at);
     return { members, touch, at };

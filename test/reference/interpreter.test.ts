@@ -33,7 +33,7 @@ const inputArbitrary: fc.Arbitrary<EvaluateInput> = fc.constantFrom(1, 60, 1440)
     history: historyArbitrary({
       channels: [...CHANNELS],
       signals: SIGNALS.map((type) =>
-        type === "reply" ? { type, props: { sentiment: ["positive", "negative", "neutral"], prefers: ["email"] } } : { type },
+        type === "reply" ? { type, props: { sentiment: ["positive", "negative", "neutral"], prefers: ["email", "call"] } } : { type },
       ),
       start: START,
       spanDays: 30,
@@ -51,8 +51,14 @@ const inputArbitrary: fc.Arbitrary<EvaluateInput> = fc.constantFrom(1, 60, 1440)
     channel: fc.constantFrom(...CHANNELS, "fax"),
     tags: fc.constantFrom<string[]>([], ["meeting-ask"]),
     campaign: fc.constantFrom(undefined, "acquisition"),
+    // the campaigns of the history's touches, for `at most ... by campaign` (some lack one)
+    campaigns: fc.array(fc.constantFrom(undefined, "acquisition", "renewal"), { minLength: 1, maxLength: 4 }),
   })
-  .map(({ contact, history, account, atMinute, channel, tags, campaign }) => {
+  .map(({ contact, history: given, account, atMinute, channel, tags, campaign, campaigns }) => {
+    const history = given.map((e, i) => {
+      const c = campaigns[i % campaigns.length];
+      return e.type === "touch" && c !== undefined ? { ...e, campaign: c } : e;
+    });
     const touch: EvaluateInput["touch"] = { channel };
     if (tags.length > 0) touch.tags = tags;
     if (campaign !== undefined) touch.campaign = campaign;
