@@ -408,6 +408,14 @@ export interface TimezoneSpec extends NodeBase {
   readonly fallback?: StringLit;
 }
 
+/** `holidays from contact.country else "US"`: the public holidays of the contact's region. */
+export interface HolidaysFromSpec extends NodeBase {
+  /** Where the contact's region (`US`, `US-NY`, `GB-ENG`) is read from: `contact.X` or `contact.attributes.X`. */
+  readonly from: PathRef;
+  /** The policy's fallback region, used when the contact has none. */
+  readonly fallback?: StringLit;
+}
+
 /** A `#` comment, kept so the formatter can print it back. */
 export interface Comment extends NodeBase {
   /** The comment's text, from `#` to the end of the line. */
@@ -430,6 +438,8 @@ export interface Policy extends NodeBase {
   readonly ignoreWindow?: Duration;
   /** Dates skipped by business days, in the contact's local calendar. */
   readonly holidays?: readonly DateLit[];
+  /** The public holidays of the contact's region, also skipped by business days (beside {@link holidays}). */
+  readonly holidaysFrom?: HolidaysFromSpec;
   /** Stages in source order. Empty means the implicit stage `active`. */
   readonly stages: readonly Stage[];
   /** Policy-wide transitions, tried after the stage's own. */

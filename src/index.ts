@@ -38,6 +38,7 @@ export type {
   ElapsedTrigger,
   ExistsExpr,
   Expr,
+  HolidaysFromSpec,
   Ident,
   IgnoredTrigger,
   InExpr,
