@@ -44,15 +44,36 @@ export function splitRegion(code: string): { country: string; state: string | un
   return { country: match[1]!.toUpperCase(), state: match[2]?.toUpperCase() };
 }
 
-/** True for a code of a country, or of a subdivision, that the package knows (case does not matter: `us-ny` is `US-NY`). */
+/**
+ * The countries and subdivisions the package knows. Listing them costs
+ * milliseconds: whoever asks often keeps one directory (it learns each
+ * country's subdivisions as it is asked about them).
+ */
+export class RegionDirectory {
+  private readonly holidays = new Holidays();
+  private countries: Readonly<Record<string, string>> | undefined;
+  private readonly states = new Map<string, Readonly<Record<string, string>>>();
+
+  /** True for a code of a country, or of a subdivision, that the package knows (case does not matter: `us-ny` is `US-NY`). */
+  has(code: unknown): boolean {
+    if (typeof code !== "string") return false;
+    const parts = splitRegion(code);
+    if (parts === undefined) return false;
+    this.countries ??= this.holidays.getCountries();
+    if (!Object.hasOwn(this.countries, parts.country)) return false;
+    if (parts.state === undefined) return true;
+    let states = this.states.get(parts.country);
+    if (states === undefined) {
+      states = this.holidays.getStates(parts.country) ?? {};
+      this.states.set(parts.country, states);
+    }
+    return Object.hasOwn(states, parts.state);
+  }
+}
+
+/** True for a code of a country, or of a subdivision, that the package knows (see {@link RegionDirectory}). */
 export function isKnownRegion(code: unknown): boolean {
-  if (typeof code !== "string") return false;
-  const parts = splitRegion(code);
-  if (parts === undefined) return false;
-  const holidays = new Holidays();
-  if (!Object.hasOwn(holidays.getCountries(), parts.country)) return false;
-  if (parts.state === undefined) return true;
-  return Object.hasOwn(holidays.getStates(parts.country) ?? {}, parts.state);
+  return new RegionDirectory().has(code);
 }
 
 /** Every code the package knows, countries first then their subdivisions (`US`, ..., `US-NY`, ...): for suggestions. */
@@ -82,7 +103,9 @@ const DAY = 86_400_000;
 export function openRegion(code: string): RegionLookup {
   const parts = splitRegion(code);
   if (parts === undefined) throw new Error(`not a region code: \`${code}\``);
-  const holidays = parts.state === undefined ? new Holidays(parts.country) : new Holidays(parts.country, parts.state);
+  // only public holidays: the package then computes fewer days, and names fewer that are dropped
+  const options = { types: ["public" as const] };
+  const holidays = parts.state === undefined ? new Holidays(parts.country, options) : new Holidays(parts.country, parts.state, options);
   return (year: number): readonly RegionHoliday[] => {
     if (!Number.isInteger(year) || year < REGION_YEARS.first || year > REGION_YEARS.last) return [];
     const found: RegionHoliday[] = [];

@@ -12,7 +12,7 @@
  */
 
 import { civilFromDays, daysFromCivil, isoWeekday } from "../calendar.js";
-import { isKnownRegion, openRegion, type RegionHoliday, type RegionLookup } from "../regions.js";
+import { openRegion, RegionDirectory, type RegionHoliday, type RegionLookup } from "../regions.js";
 import { countIn, type DateHolidays, type HolidaySet } from "./time.js";
 
 /** How many region codes a table remembers the validity of before it starts afresh (codes come from input). */
@@ -36,6 +36,7 @@ interface YearHolidays {
 /** The public holidays of the regions one compiled engine has met, year by year (see the module's comment). */
 export class HolidayTable {
   private readonly validity = new Map<string, boolean>();
+  private readonly directory = new RegionDirectory();
   private readonly regions = new Map<string, { lookup: RegionLookup; years: Map<number, readonly RegionHoliday[]> }>();
 
   /** True for a region code the holiday data knows (`US`, `US-NY`, `GB-ENG`). */
@@ -43,7 +44,7 @@ export class HolidayTable {
     if (typeof code !== "string" || code === "") return false;
     let valid = this.validity.get(code);
     if (valid === undefined) {
-      valid = isKnownRegion(code);
+      valid = this.directory.has(code);
       if (this.validity.size >= MAX_CODE_ANSWERS) this.validity.clear();
       this.validity.set(code, valid);
     }
