@@ -79,6 +79,7 @@ export class HolidayTable {
 export class RegionHolidays implements HolidaySet {
   /** Unknown for every date: each year has its own runs (see {@link HolidaySet.longestRun}). */
   readonly longestRun = undefined;
+  readonly named = true;
   private readonly years = new Map<number, YearHolidays>();
   private current: YearHolidays | undefined;
 
@@ -105,7 +106,8 @@ export class RegionHolidays implements HolidaySet {
 
   nameOf(day: number): string | undefined {
     const name = this.yearOf(day).names.get(day);
-    return name === undefined ? this.dates.nameOf(day) : `${name} (${this.code})`;
+    if (name !== undefined) return `${name} (${this.code})`;
+    return this.dates.has(day) ? "a holiday the policy lists" : undefined;
   }
 
   private yearOf(day: number): YearHolidays {

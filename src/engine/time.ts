@@ -32,8 +32,15 @@ export interface HolidaySet {
   has(day: number): boolean;
   /** How many holidays fall on weekdays (Monday to Friday) in `(from, to]`. */
   weekdaysIn(from: number, to: number): number;
-  /** The holiday's name (`Thanksgiving Day (US-NY)`, `a holiday the policy lists`), or undefined for a day that is not one. */
+  /**
+   * The holiday's name (`Thanksgiving Day (US-NY)`; under a region, a date
+   * the policy lists is `a holiday the policy lists`), or undefined for a
+   * day that is not one, or where the holidays have no names (the dates of
+   * a policy without `holidays from`, whose messages stay as they were).
+   */
   nameOf(day: number): string | undefined;
+  /** Its holidays have names ({@link nameOf}): messages name them. */
+  readonly named: boolean;
   /**
    * The longest run of days off (weekend days and holidays together) there
    * can be, on any date; undefined when it is not known for every date (a
@@ -67,6 +74,7 @@ export class DateHolidays implements HolidaySet {
   /** Those that fall on weekdays, sorted (adding many business days counts them by binary search). */
   private readonly weekdays: readonly number[];
   readonly longestRun: number;
+  readonly named = false;
 
   constructor(readonly days: ReadonlySet<number>) {
     this.weekdays = [...days].filter((day) => isoWeekday(day) <= 5).sort((a, b) => a - b);
@@ -81,8 +89,8 @@ export class DateHolidays implements HolidaySet {
     return countIn(this.weekdays, from, to);
   }
 
-  nameOf(day: number): string | undefined {
-    return this.days.has(day) ? "a holiday the policy lists" : undefined;
+  nameOf(): string | undefined {
+    return undefined;
   }
 }
 
@@ -762,10 +770,12 @@ const MAX_NAMED_SCAN = 400;
  * The holidays on weekdays after the local date of `from` up to that of
  * `to`, in order, each with its name where the calendar has one (for
  * explanations: a wait in business days says which holidays made it longer).
- * Looks through at most the first 400 days.
+ * Looks through at most the first 400 days; finds none on a calendar
+ * whose holidays have no names.
  */
 export function weekdayHolidaysBetween(from: number, to: number, cal: Calendar): { date: string; name: string | undefined }[] {
   const found: { date: string; name: string | undefined }[] = [];
+  if (!cal.holidays.named) return found;
   const last = Math.min(localDay(to, cal.zone), localDay(from, cal.zone) + MAX_NAMED_SCAN);
   for (let day = localDay(from, cal.zone) + 1; day <= last; day++) {
     if (isoWeekday(day) <= 5 && cal.holidays.has(day)) found.push({ date: dateOfLocal(day * DAY), name: cal.holidays.nameOf(day) });
