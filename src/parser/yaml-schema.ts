@@ -72,31 +72,31 @@ export const POLICY_SCHEMA = {
       title: "a list of dates, or a holiday calendar such as `{ from: contact.country, fallback: US }`",
       description:
         "Dates skipped by business days (`YYYY-MM-DD`), or the public holidays of the contact's region (`holidays from PATH else \"CODE\"`) with dates beside them.",
-      anyOf: [
-        { $ref: "#/definitions/holidayDates" },
-        {
-          title: "a holiday calendar such as `{ from: contact.country, fallback: US, dates: [2026-12-24] }`",
-          description: "The public holidays of the region read from the contact (`US`, `US-NY`, `GB-ENG`, `DE-BY`), else of the fallback region, and the dates listed.",
-          type: "object",
-          additionalProperties: false,
-          required: ["from"],
-          properties: {
-            from: {
-              title: "a path such as `contact.country`",
-              description: "The contact attribute holding a region code: an ISO 3166 country code with an optional subdivision.",
-              type: "string",
-              pattern: "^[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*$",
-            },
-            fallback: {
-              title: "a region code such as `US` or `GB-ENG`",
-              description: "The region whose holidays apply when the contact has none.",
-              type: "string",
-              minLength: 1,
-            },
-            dates: { $ref: "#/definitions/holidayDates" },
+      // a list is dates; anything else is read as the calendar's map, so that its own errors are the ones reported
+      if: { type: "array" },
+      then: { $ref: "#/definitions/holidayDates" },
+      else: {
+        title: "a holiday calendar such as `{ from: contact.country, fallback: US, dates: [2026-12-24] }`",
+        description: "The public holidays of the region read from the contact (`US`, `US-NY`, `GB-ENG`, `DE-BY`), else of the fallback region, and the dates listed.",
+        type: "object",
+        additionalProperties: false,
+        required: ["from"],
+        properties: {
+          from: {
+            title: "a path such as `contact.country`",
+            description: "The contact attribute holding a region code: an ISO 3166 country code with an optional subdivision.",
+            type: "string",
+            pattern: "^[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*$",
           },
+          fallback: {
+            title: "a region code such as `US` or `GB-ENG`",
+            description: "The region whose holidays apply when the contact has none.",
+            type: "string",
+            minLength: 1,
+          },
+          dates: { $ref: "#/definitions/holidayDates" },
         },
-      ],
+      },
     },
     start: { $ref: "#/definitions/stageName", description: "The stage a contact starts in." },
     stages: {

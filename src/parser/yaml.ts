@@ -428,6 +428,7 @@ class Reader {
       if (error.keyword === "required" && suggested.has(`${error.instancePath}/${String((error.params as { missingProperty: string }).missingProperty)}`)) continue;
       if (error.keyword === "required" && /\/anyOf\/\d+\/required$/.test(error.schemaPath)) continue;
       if (error.keyword === "propertyNames") continue; // the `pattern` error on the name says it
+      if (error.keyword === "if") continue; // the errors of the branch taken say it (`holidays`)
       const path = error.instancePath === "" ? [] : error.instancePath.slice(1).split("/").map(unescapePointer);
       const node = nodeAt(doc, path);
       const parent = error.parentSchema as { title?: string; type?: unknown; minimum?: number; const?: unknown } | undefined;

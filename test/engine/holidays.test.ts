@@ -200,6 +200,14 @@ describe("codes that are not regions", () => {
     ]);
   });
 
+  it("in YAML, a calendar map without `from`, or with a misspelled key, says so at its place", () => {
+    const messages = (holidays: string) =>
+      parsePolicy(`cadence: t\nchannels: [email]\nholidays: ${holidays}\n`, { file: "t.heed.yaml" }).diagnostics.map((d) => [d.code, d.message, d.span?.line, d.span?.column]);
+    expect(messages("{ fallback: US }")).toEqual([["schema", "`holidays` needs `from`", 3, 11]]);
+    expect(messages("{ from: contact.country, fallbak: US }")).toEqual([["schema", "unknown field `fallbak` in `holidays` (did you mean `fallback`?)", 3, 36]]);
+    expect(messages("[2026-12-24]")).toEqual([]);
+  });
+
   it("a region read from somewhere else than a contact attribute is a policy error", () => {
     const { diagnostics } = parsePolicy(DSL.replace("holidays from contact.country", "holidays from touch.country"), { file: "regional.heed" });
     expect(diagnostics.map((d) => [d.code, d.message, d.span?.line])).toEqual([
