@@ -208,6 +208,13 @@ describe("codes that are not regions", () => {
     expect(messages("[2026-12-24]")).toEqual([]);
   });
 
+  it("with an `attributes` block, the region's attribute must be declared", () => {
+    const declared = DSL.replace("  holidays 2026-12-24\n", "  holidays 2026-12-24\n\n  attributes {\n    region: string\n  }\n");
+    const { diagnostics } = parsePolicy(declared, { file: "regional.heed" });
+    expect(diagnostics.map((d) => [d.code, d.span?.line, d.span?.column])).toEqual([["unknown-attribute", 4, 17]]);
+    expect(parsePolicy(declared.replace("region: string", "country: string"), { file: "regional.heed" }).diagnostics).toEqual([]);
+  });
+
   it("a region read from somewhere else than a contact attribute is a policy error", () => {
     const { diagnostics } = parsePolicy(DSL.replace("holidays from contact.country", "holidays from touch.country"), { file: "regional.heed" });
     expect(diagnostics.map((d) => [d.code, d.message, d.span?.line])).toEqual([
