@@ -17,7 +17,7 @@
  * @module
  */
 
-import { createHash, randomUUID } from "node:crypto";
+import { hash, randomUUID } from "node:crypto";
 import { statSync, watch, type FSWatcher } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -150,7 +150,8 @@ const WATCH_DEBOUNCE_MS = 100;
 export { canonicalJson };
 
 function sha256(text: string): string {
-  return `sha256:${createHash("sha256").update(text).digest("hex")}`;
+  // The one-shot digest: no hash object made and fed for each decision.
+  return `sha256:${hash("sha256", text, "hex")}`;
 }
 
 function showDiagnostic(d: Diagnostic): Record<string, unknown> {
