@@ -51,7 +51,7 @@ function sortedCopy(value: unknown): unknown {
     if (first >= 0x30 && first <= 0x39) return INDEX_KEYS;
     if (i > 0 && keys[i - 1]! > key) inOrder = false;
   }
-  if (!inOrder) keys.sort();
+  if (!inOrder) sortKeys(keys);
   const prototype: unknown = Object.getPrototypeOf(record);
   // The copy, made once a field must differ from the value's (until then, the value itself may do).
   let out: Record<string, unknown> | undefined = inOrder && (prototype === Object.prototype || prototype === null) ? undefined : {};
@@ -70,6 +70,20 @@ function sortedCopy(value: unknown): unknown {
     if (sorted !== undefined) out[key] = sorted;
   }
   return out ?? record;
+}
+
+/** Sorts keys in code-unit order: by insertion when they are few (most objects), cheaper than the runtime's sort there. */
+function sortKeys(keys: string[]): void {
+  if (keys.length > 16) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
 }
 
 /** Canonical JSON written a piece at a time: the definition, for values {@link sortedCopy} cannot hand to the serializer. */

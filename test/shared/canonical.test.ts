@@ -68,6 +68,10 @@ describe("canonicalJson", () => {
     expect(canonicalJson({ b: 1, 10: "x", 9: "y", a: undefined })).toBe('{"10":"x","9":"y","b":1}');
     expect(canonicalJson([undefined, { z: undefined }, "\u2028\ud800"])).toBe('[null,{},"\u2028\\ud800"]');
     expect(canonicalJson({ é: 1, z: 2, Z: 3 })).toBe('{"Z":3,"z":2,"é":1}');
+    // many keys, out of order
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${(i * 17) % 40}`, { b: i, a: [i] }]));
+    expect(canonicalJson(many)).toBe(definition(many));
+    expect(canonicalJson(many).startsWith('{"k0":{"a":[0],"b":0},"k1":{"a":[33],"b":33},"k10":')).toBe(true);
   });
 
   it("writes a function's or a symbol's field as `null`, and an object with `toJSON` by its own keys", () => {
