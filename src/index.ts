@@ -113,8 +113,9 @@ export type {
   AnalyzeOptions,
   DiffChange,
   DiffOptions,
+  DiffDirection,
+  DiffExplored,
   DiffReport,
-  DiffStep,
   DiffVariant,
   GraphEdge,
   GraphFormat,
@@ -122,16 +123,17 @@ export type {
   SilentContactReport,
   StageGraph,
   StageVisit,
+  StructuralChange,
 } from "./analysis/index.js";
 export {
   analyzePolicy,
   analyzeSilentContact,
   BUILT_IN_SIGNALS,
   describeSilentContact,
-  describeStep,
   diffPolicies,
   renderGraph,
   stageGraph,
+  structuralDiff,
 } from "./analysis/index.js";
 
 /**

@@ -1,76 +1,52 @@
 /**
  * Semantic diff of two policies: where do they decide differently? Both are
- * compiled and asked the same questions: every short abstract history (a
- * touch on each channel, each signal with and without the props the
- * policies test, time gaps taken from the policies' own durations plus or
- * minus a minute) and seeded random longer ones, each followed by a
- * proposed touch on every channel. Each kind of change is reported with the
- * smallest history found that shows it.
+ * compiled and asked the same questions, over histories built from the
+ * boundaries the two policies name (see `boundaries.ts`): every history of
+ * up to `depth` events, each event placed at a boundary instant (or one
+ * minute either side) after the one before, a touch only where the old
+ * policy allows it (a history that could happen), each signal with the
+ * values its conditions compare with and one they do not. After each
+ * history a touch on every channel is proposed at every boundary instant
+ * ahead. Then chains of touches, each sent at the first instant the old
+ * policy allows it, carry the histories to each count threshold plus one.
+ * Nothing is sampled: the report says what was explored, and whether the
+ * exploration stopped at its limit.
+ *
+ * Each kind of change is reported with the smallest history found that
+ * shows it, grouped by what it does (the new policy newly allows a touch,
+ * newly refuses one, changes a wait or a stage), and mapped to the edits of
+ * the structural diff that cause it.
  *
  * @module
  */
 
 import { DateTime } from "luxon";
 
-import type { Duration, Expr, Policy } from "../ast.js";
+import type { Expr, Policy } from "../ast.js";
 import { stripSpans } from "../ast.js";
 import type { Contact, Decision, HistoryEvent } from "../model.js";
-import type { Engine } from "../engine/api.js";
-import { compile, policyStructure, type PolicyStructure, type StructureRule } from "../engine/index.js";
-import type { IrDuration, IrTransition } from "../engine/ir.js";
-import { addDuration, formatInstant, holidayDays, makeCalendar, parseInstant, ZoneTable, type Calendar } from "../engine/time.js";
-import { printDuration } from "../print.js";
-import { mulberry32 } from "../random.js";
+import type { Engine, Snapshot } from "../engine/api.js";
+import { compile, policyStructure, type PolicyStructure } from "../engine/index.js";
+import type { IrTransition } from "../engine/ir.js";
+import { formatInstant, holidayDays, makeCalendar, parseInstant, ZoneTable, type Calendar, type Zone } from "../engine/time.js";
+import { boundaryInstants, describeBoundaries, namedBoundaries, referenceInstants, snapshotStates, type BoundarySet } from "./boundaries.js";
+import { attributeChanges, structuralDiff, type StructuralChange } from "./structure-diff.js";
 
 /** Options of {@link diffPolicies}. */
 export interface DiffOptions {
-  /** Every abstract history up to this many steps is tried. Default 3. */
+  /** Histories of up to this many events, each at every boundary instant, are explored in full. Default 1. */
   depth?: number;
-  /** At most this many exhaustive histories; beyond, only random ones. Default 30,000. */
+  /** Touches in a chain after those histories, each at the first instant the old policy allows: default each count threshold plus one (at most 6). */
+  chain?: number;
+  /** Stop after this many histories (the report then says the exploration is not complete). Default 40,000. */
   maxHistories?: number;
-  /** How many random histories to try after the exhaustive ones. Default 300. */
-  randomHistories?: number;
-  /** Longest random history, in steps. Default 8. */
-  randomLength?: number;
-  /** Seed of the random histories. Default 1. */
-  seed?: number;
+  /** Stop once this many kinds of change are found (for tools that only need to know there is one). Default: no limit. */
+  stopAfter?: number;
   /** The contact's time zone. Default: the new policy's fallback, else the old one's, else `UTC`. */
   zone?: string;
-  /** When every history starts (ISO-8601). Default: Monday 2026-01-05, 10:00 in the zone. */
-  start?: string;
-  /** How deep the exhaustive histories go for each contact attribute, touch prop and tag the policies test. Default 2. */
-  variantDepth?: number;
 }
 
-/** One step of an abstract history. */
-export type DiffStep =
-  | {
-      /** A touch is sent. */
-      kind: "touch";
-      /** Its channel. */
-      channel: string;
-    }
-  | {
-      /** The contact sends a signal. */
-      kind: "signal";
-      /** The signal (`reply`, `unsubscribe`, ...). */
-      type: string;
-      /** Its props (`sentiment: "negative"`). */
-      props: Record<string, string | number | boolean>;
-    }
-  | {
-      /** Time passes. */
-      kind: "wait";
-      /** A duration the policies speak of. */
-      duration: Duration;
-      /** A minute before it (-1), at it (0) or after it (1): the edges of windows. */
-      minutes: -1 | 0 | 1;
-    };
-
-/**
- * Who the touch is proposed to and what it carries, beyond the plain
- * contact and touch: an attribute or a touch prop the policies test, or a tag.
- */
+/** Who the touch is proposed to and what it carries, beyond the plain contact and touch. */
 export interface DiffVariant {
   /** In words: ``a contact with `role` "analyst"``, ``a touch tagged "meeting-ask"``. */
   label: string;
@@ -80,238 +56,461 @@ export interface DiffVariant {
   touch?: Record<string, string | number | boolean | string[]>;
 }
 
+/** What a change does, from the old policy to the new. */
+export type DiffDirection = "newly-allowed" | "newly-refused" | "changed";
+
 /** One kind of change, with the smallest history found that shows it. */
 export interface DiffChange {
   /** What changed: the verdict, the `notBefore` instant, or the stage. */
   kind: "verdict" | "notBefore" | "stage";
+  /** `newly-allowed`: the new policy allows a touch the old one refused; `newly-refused`: the reverse; `changed`: a wait, a denial for a deferral, or a stage. */
+  direction: DiffDirection;
   /** The proposed touch's channel (verdict and notBefore changes). */
   channel?: string;
   /** The old answer: a verdict, a notBefore instant, or a stage. */
   before: string;
   /** The new answer. */
   after: string;
-  /** The counterexample, in words. */
+  /** The counterexample in words, one event a line, then the proposal, in the contact's local time. */
   steps: string[];
-  /** The counterexample as a history, ready for `heed explain`. */
+  /** The counterexample as a history, ready for `heed explain` (every touch in it is one the old policy allowed at its instant). */
   history: HistoryEvent[];
+  /** The contact of the counterexample. */
+  contact: Contact;
+  /** The proposed touch's props and tags, beyond its channel, when the change needs them. */
+  touch?: Record<string, string | number | boolean | string[]>;
   /** The instant the touch was proposed. */
   at: string;
   /** The contact's attributes or the touch's props and tags, when the change needs them. */
   variant?: DiffVariant;
-  /** The change in words: ``now allows `call` where it deferred, after: touch `email`, wait 3 days``. */
+  /** True when every touch of the history is also one the new policy allowed at its instant. */
+  newAllowsHistory: boolean;
+  /** The change in words: ``now allows `call` where it denied``. */
   message: string;
+  /** The edits of {@link DiffReport.structure} that cause it, by index (each alone reproduces it; all of them when none does alone). */
+  causes: number[];
+}
+
+/** What was explored. */
+export interface DiffExplored {
+  /** Histories tried (each followed by proposals at every boundary ahead). */
+  histories: number;
+  /** Decisions asked of each policy. */
+  decisions: number;
+  /** Every history of up to this many events was explored at every boundary. */
+  depth: number;
+  /** The longest chain of touches added after those, each at the first instant the old policy allows. */
+  chain: number;
+  /** True when nothing was left out: every history of the explored space was tried (false when the exploration stopped at its limit or at `stopAfter`). */
+  complete: boolean;
+  /** The boundaries explored, in words. */
+  boundaries: string[];
+  /** The starting points (the season of each daylight-saving offset, the days before holidays), in words. */
+  starts: string[];
+  /** The signals sent, with their props, in words. */
+  signals: string[];
+  /** The contacts and touches tried beyond the plain ones. */
+  variants: string[];
 }
 
 /** The result of {@link diffPolicies}. */
 export interface DiffReport {
   /** True when no history showed a difference. */
   same: boolean;
-  /** Every kind of change found, each with its smallest counterexample. */
+  /** Every kind of change found, each with its smallest counterexample: newly allowed first, then newly refused, then the rest. */
   changes: DiffChange[];
-  /** How many histories were tried. */
-  explored: {
-    /** Histories tried exhaustively. */
-    exhaustive: number;
-    /** Random histories tried. */
-    random: number;
-    /** The depth of the exhaustive histories. */
-    depth: number;
-  };
+  /** The edits between the two texts: what was added, removed or changed, with where. */
+  structure: StructuralChange[];
+  /** What was explored. */
+  explored: DiffExplored;
 }
 
 const VERB: Record<string, string> = { allow: "allows", deny: "denies", defer: "defers" };
+const PAST: Record<string, string> = { allow: "allowed", deny: "denied", defer: "deferred" };
+const MINUTE = 60_000;
+const DIRECTION_ORDER: Record<DiffDirection, number> = { "newly-allowed": 0, "newly-refused": 1, changed: 2 };
 
-/** Compares two policies' decisions over bounded-exhaustive and random histories. */
+type Props = Record<string, string | number | boolean>;
+
+/** A history being explored, with each policy's snapshot after it. */
+interface Node {
+  readonly events: readonly HistoryEvent[];
+  /** The instants of the events, in order. */
+  readonly instants: readonly number[];
+  /** The instant of the last event (or of the start). */
+  readonly t: number;
+  readonly old: Snapshot;
+  readonly new: Snapshot;
+  /** Every touch of the history was one the new policy allowed too. */
+  readonly newAllows: boolean;
+}
+
+/** One starting point of the exploration. */
+interface Start {
+  readonly label: string;
+  readonly at: number;
+  /** Explore at full depth (with chains) from here, or one event deep. */
+  readonly full: boolean;
+}
+
+/** Compares two policies' decisions over every history the explored space holds. */
 export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: DiffOptions = {}): DiffReport {
-  const zone = options.zone ?? newPolicy.timezone?.fallback?.value ?? oldPolicy.timezone?.fallback?.value ?? "UTC";
-  const start = options.start ?? defaultStart(zone);
-  const startMs = parseInstant(start) ?? 0;
-  // waits in business days are counted in the contact's zone, on both policies' holidays
-  const zones = new ZoneTable();
-  const holidays = holidayDays([...(newPolicy.holidays ?? []), ...(oldPolicy.holidays ?? [])].map((h) => h.date));
-  const calendar: Calendar | undefined = zones.isValid(zone) ? makeCalendar(zones.zone(zone), holidays) : undefined;
-  const engines = { old: compile(oldPolicy), new: compile(newPolicy) };
+  const zoneName = options.zone ?? newPolicy.timezone?.fallback?.value ?? oldPolicy.timezone?.fallback?.value ?? "UTC";
+  const structure = structuralDiff(oldPolicy, newPolicy);
+  const depth = options.depth ?? 1;
   // The same policy, spans and comments aside, decides the same everywhere: the engine is deterministic.
-  if (JSON.stringify(stripSpans(oldPolicy)) === JSON.stringify(stripSpans(newPolicy))) {
-    return { same: true, changes: [], explored: { exhaustive: 0, random: 0, depth: 0 } };
-  }
-  const channels = unique([...newPolicy.channels, ...oldPolicy.channels].map((c) => c.name));
-  const machines = { old: policyStructure(oldPolicy), new: policyStructure(newPolicy) };
-  const alphabet = abstractAlphabet(machines.old, machines.new, channels);
-  const found = new Map<string, DiffChange>();
-  const maxHistories = options.maxHistories ?? 30_000;
-
-  const variants: (DiffVariant | undefined)[] = [undefined, ...diffVariants(machines.old, machines.new)];
-  let exhaustive = 0;
-  let reached = 0;
-  let random = 0;
-  const rng = mulberry32(options.seed ?? 1);
-  const longest = options.randomLength ?? 8;
-  const randomCount = options.randomHistories ?? 300;
-  variants.forEach((variant, index) => {
-    const tryHistory = (steps: DiffStep[]): void => {
-      const { history, at } = realise(steps, startMs, calendar);
-      compareAt(engines, zone, channels, steps, history, at, found, variant);
+  if (JSON.stringify(stripSpans(withoutComments(oldPolicy))) === JSON.stringify(stripSpans(withoutComments(newPolicy)))) {
+    return {
+      same: true,
+      changes: [],
+      structure,
+      explored: { histories: 0, decisions: 0, depth: 0, chain: 0, complete: true, boundaries: [], starts: [], signals: [], variants: [] },
     };
-    // the plain contact and touch get the full depth; each variant a shallower search
-    const limit = index === 0 ? options.depth ?? 3 : Math.min(options.variantDepth ?? 2, options.depth ?? 3);
-    let layer: DiffStep[][] = [[]];
-    for (let length = 1; length <= limit; length++) {
-      if (exhaustive + layer.length * alphabet.length > maxHistories * (index === 0 ? 1 : 2)) break;
-      const next: DiffStep[][] = [];
-      for (const prefix of layer) {
-        for (const step of alphabet) {
-          // A history never starts with a wait (it would only move the start), and two waits in a row
-          // are left to the random histories: they mostly repeat what one wait shows.
-          if (step.kind === "wait" && (prefix.length === 0 || prefix[prefix.length - 1]?.kind === "wait")) continue;
-          const steps = [...prefix, step];
-          next.push(steps);
-          tryHistory(steps);
-          exhaustive++;
+  }
+  const zones = new ZoneTable();
+  const zone: Zone = zones.zone(zones.isValid(zoneName) ? zoneName : "UTC");
+  const machines = { old: policyStructure(oldPolicy), new: policyStructure(newPolicy) };
+  const calendars = uniqueCalendars(zone, [machines.old.ir.holidays, machines.new.ir.holidays]);
+  const set = namedBoundaries([machines.old, machines.new], zone, calendars);
+  const engines = { old: compile(oldPolicy), new: compile(newPolicy) };
+  const channels = unique([...newPolicy.channels, ...oldPolicy.channels].map((c) => c.name));
+  const signals = signalAlphabet(machines.old, machines.new);
+  const variants: (DiffVariant | undefined)[] = [undefined, ...diffVariants(machines.old, machines.new)];
+  const chain = options.chain ?? Math.min(6, countThreshold(machines.old, machines.new) + 1);
+  const maxHistories = options.maxHistories ?? 40_000;
+  const stopAfter = options.stopAfter ?? Infinity;
+  const starts = startingPoints(zone, set);
+
+  const found = new Map<string, Found>();
+  let histories = 0;
+  let decisions = 0;
+  let complete = true;
+  const full = (): boolean => {
+    if (found.size >= stopAfter) {
+      complete = false;
+      return true;
+    }
+    if (histories >= maxHistories) {
+      complete = false;
+      return true;
+    }
+    return false;
+  };
+
+  const explore = (variant: DiffVariant | undefined, start: Start, levels: number, chained: boolean, withSignals: boolean): void => {
+    const contact: Contact = { id: "diff-contact", timezone: zone.name };
+    if (variant?.attributes !== undefined) contact.attributes = variant.attributes;
+    const touchProps = variant?.touch ?? {};
+    const startText = formatInstant(start.at);
+    const root: Node = { events: [], instants: [], t: start.at, old: engines.old.start(contact, startText), new: engines.new.start(contact, startText), newAllows: true };
+    const seen = new Set<string>();
+
+    /** Proposes every channel at every boundary ahead of `node`; returns, per instant, the channels the old policy allows there. */
+    const propose = (node: Node): Map<number, string[]> => {
+      histories++;
+      const refs = node.events.length === 0 ? [] : referenceInstants(node.instants, [node.old, node.new]);
+      const allowed = new Map<number, string[]>();
+      for (const at of boundaryInstants(set, node.t, refs, Infinity)) {
+        const atText = formatInstant(at);
+        const here: string[] = [];
+        let stages: [string, string] | undefined;
+        const askOld = asker(engines.old, node.old, touchProps, atText);
+        const askNew = asker(engines.new, node.new, touchProps, atText);
+        for (const channel of channels) {
+          const before = askOld(channel);
+          const after = askNew(channel);
+          decisions++;
+          stages ??= [before.stage, after.stage];
+          if (before.verdict === "allow") here.push(channel);
+          compareDecisions(found, node, at, channel, before, after, variant, contact);
+        }
+        if (stages !== undefined && stages[0] !== stages[1]) recordStage(found, node, at, stages, variant, contact, channels[0] ?? "");
+        allowed.set(at, here);
+      }
+      return allowed;
+    };
+
+    /** The node after one more event, or undefined when an equivalent history was explored already (see `fresh`). */
+    const child = (node: Node, event: HistoryEvent, at: number, newAllows: boolean): Node | undefined => {
+      const next = stepNode(node, event, at, newAllows);
+      return fresh(next) ? next : undefined;
+    };
+    const stepNode = (node: Node, event: HistoryEvent, at: number, newAllows: boolean): Node => ({
+      events: [...node.events, event],
+      instants: [...node.instants, at],
+      t: at,
+      old: engines.old.step(node.old, event),
+      new: engines.new.step(node.new, event),
+      newAllows: node.newAllows && newAllows,
+    });
+    // two histories that leave both policies in the same state at the same instant, with the same reference instants, decide alike from there on
+    const fresh = (stepped: Node): boolean => {
+      const key = `${stepped.t}|${stepped.instants.join(",")}|${JSON.stringify(snapshotStates(stepped.old))}|${JSON.stringify(snapshotStates(stepped.new))}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    };
+
+    let layer: Node[] = [root];
+    const explored: Node[] = [];
+    for (let level = 0; level <= levels && layer.length > 0; level++) {
+      const next: Node[] = [];
+      for (const node of layer) {
+        if (full()) return;
+        const allowed = propose(node);
+        explored.push(node);
+        if (level === levels) continue;
+        for (const [at, open] of allowed) {
+          const atText = formatInstant(at);
+          const index = node.events.length;
+          for (const channel of open) {
+            const newAllows = engines.new.decide(node.new, { ...touchProps, channel }, atText).verdict === "allow";
+            const c = child(node, { type: "touch", at: atText, channel, id: `e${index}` }, at, newAllows);
+            if (c !== undefined) next.push(c);
+          }
+          for (const props of withSignals ? signals : []) {
+            const { type, ...rest } = props;
+            const c = child(node, { ...rest, type: type as string, at: atText, id: `e${index}` }, at, true);
+            if (c !== undefined) next.push(c);
+          }
         }
       }
       layer = next;
-      if (index === 0) reached = length;
     }
-    const share = index === 0 ? randomCount : Math.ceil(randomCount / 4);
-    for (let i = 0; i < share; i++) {
-      const length = 1 + Math.floor(rng() * longest);
-      const steps: DiffStep[] = [];
-      for (let j = 0; j < length; j++) steps.push(alphabet[Math.floor(rng() * alphabet.length)] as DiffStep);
-      tryHistory(steps);
-      random++;
+    if (!chained) return;
+    // chains: from the start, and from each signal sent at the start, the same channel again and again, each at the first instant the old policy allows it
+    for (const node of explored.filter((n) => n.events.length === 0 || (n.t === start.at && n.events.every((e) => e.type !== "touch")))) {
+      for (const channel of channels) {
+        let at = node;
+        for (let n = 0; n < chain; n++) {
+          if (full()) return;
+          const when = firstAllowed(engines.old, at, { ...touchProps, channel });
+          if (when === undefined) break;
+          const whenText = formatInstant(when);
+          const newAllows = engines.new.decide(at.new, { ...touchProps, channel }, whenText).verdict === "allow";
+          // a link explored already (the first touch of a chain from the start) is followed without proposing again
+          const c = stepNode(at, { type: "touch", at: whenText, channel, id: `e${at.events.length}` }, when, newAllows);
+          if (fresh(c)) propose(c);
+          at = c;
+        }
+      }
     }
-  });
+  };
 
-  const changes = [...found.values()].sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
-  return { same: changes.length === 0, changes, explored: { exhaustive, random, depth: reached } };
+  // the plain contact gets the whole space from the first start; every other start one touch deep; each variant one event deep from the first start
+  for (const start of starts) { if (!full()) explore(undefined, start, start.full ? depth : Math.min(1, depth), start.full, start.full); if (process.env.DIFF_DEBUG) console.error(start.label, histories, decisions); }
+  for (const variant of variants.slice(1)) if (!full()) explore(variant, starts[0]!, Math.min(1, depth), false, false);
+  if (process.env.DIFF_DEBUG) console.error("after variants", histories, decisions);
+
+  const causes = attributeChanges(oldPolicy, newPolicy, structure);
+  const changes = [...found.values()]
+    .map((f) => finish(f, zone, causes))
+    .sort((a, b) => DIRECTION_ORDER[a.direction] - DIRECTION_ORDER[b.direction] || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  return {
+    same: changes.length === 0,
+    changes,
+    structure,
+    explored: {
+      histories,
+      decisions,
+      depth,
+      chain,
+      complete,
+      boundaries: describeBoundaries(set),
+      starts: starts.map((s) => s.label),
+      signals: signals.map(describeSignal),
+      variants: variants.flatMap((v) => (v === undefined ? [] : [v.label])),
+    },
+  };
+}
+
+/** The verdict shape the diff compares. */
+type Answer = Pick<Decision, "verdict" | "notBefore" | "stage">;
+
+/**
+ * Decides touches on each channel at one instant on one snapshot. A touch
+ * that is not allowed lists the channels that are (its alternatives), so
+ * those need not be asked again.
+ */
+function asker(engine: Engine, snapshot: Snapshot, props: Record<string, unknown>, at: string): (channel: string) => Answer {
+  let allowed: ReadonlySet<string> | undefined;
+  let stage: string | undefined;
+  return (channel) => {
+    if (allowed !== undefined && stage !== undefined && allowed.has(channel)) return { verdict: "allow", stage };
+    const d = engine.decide(snapshot, { ...props, channel }, at);
+    stage = d.stage;
+    if (d.verdict !== "allow" && d.alternatives !== undefined) allowed = new Set(d.alternatives);
+    return d;
+  };
+}
+
+/** The first instant at or after the node's where the old policy allows the touch, if any within its search. */
+function firstAllowed(engine: Engine, node: Node, touch: { channel: string }): number | undefined {
+  const at = formatInstant(node.t);
+  const d = engine.decide(node.old, touch, at);
+  if (d.verdict === "allow") return node.t;
+  if (d.verdict === "defer" && d.notBefore !== undefined) return parseInstant(d.notBefore);
+  return undefined;
+}
+
+function withoutComments(p: Policy): Policy {
+  const { comments: _comments, ...rest } = p;
+  return rest as Policy;
 }
 
 function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
 }
 
-function defaultStart(zone: string): string {
-  const local = DateTime.fromObject({ year: 2026, month: 1, day: 5, hour: 10 }, { zone });
-  return formatInstant(local.isValid ? local.toMillis() : Date.UTC(2026, 0, 5, 10));
+function uniqueCalendars(zone: Zone, holidayLists: readonly (readonly string[])[]): Calendar[] {
+  const byKey = new Map<string, Calendar>();
+  for (const list of holidayLists) {
+    const key = [...list].sort().join(",");
+    if (!byKey.has(key)) byKey.set(key, makeCalendar(zone, holidayDays(list)));
+  }
+  return [...byKey.values()];
 }
 
-// ---------------------------------------------------------------- the alphabet
-
-/** A policy's rules as the diff reads them: the policy-wide ones first, then each stage's, with what each measures and reads. */
-function rulesOf(machine: PolicyStructure): readonly StructureRule[] {
-  return [...machine.rules.filter((r) => r.ir.stage === null), ...machine.rules.filter((r) => r.ir.stage !== null)];
+/**
+ * Where histories start: a Monday 10:00 local in January, and in July when
+ * the zone keeps the other daylight-saving offset then; the day before each
+ * holiday either policy names; the day before each offset change of 2026.
+ */
+function startingPoints(zone: Zone, set: BoundarySet): Start[] {
+  const local = (year: number, month: number, day: number): number => {
+    const dt = DateTime.fromObject({ year, month, day, hour: 10 }, { zone: zone.name });
+    return dt.isValid ? dt.toMillis() : Date.UTC(year, month - 1, day, 10);
+  };
+  const winter = local(2026, 1, 5);
+  const starts: Start[] = [{ label: "Monday 2026-01-05 10:00 local", at: winter, full: true }];
+  const summer = local(2026, 7, 6);
+  if (zone.offsetAt(summer) !== zone.offsetAt(winter)) starts.push({ label: "Monday 2026-07-06 10:00 local (the other daylight-saving offset)", at: summer, full: false });
+  for (const h of set.holidays) {
+    const [y, m, d] = h.split("-").map(Number) as [number, number, number];
+    const before = DateTime.fromObject({ year: y, month: m, day: d, hour: 10 }, { zone: zone.name }).minus({ days: 1 });
+    if (before.isValid) starts.push({ label: `${before.toISODate()} 10:00 local (the day before holiday ${h})`, at: before.toMillis(), full: false });
+  }
+  // the days before the zone's offset changes in 2026
+  let previous = zone.offsetAt(Date.UTC(2026, 0, 1));
+  for (let day = 1; day < 366; day++) {
+    const ms = Date.UTC(2026, 0, 1) + day * 1440 * MINUTE;
+    const offset = zone.offsetAt(ms);
+    if (offset !== previous) {
+      const before = DateTime.fromMillis(ms - 1440 * MINUTE, { zone: zone.name }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+      starts.push({ label: `${before.toISODate()} 10:00 local (the day before a daylight-saving change)`, at: before.toMillis(), full: false });
+      previous = offset;
+    }
+  }
+  return starts;
 }
+
+// ---------------------------------------------------------------- what is sent
 
 /** A policy's transitions: the policy-wide ones first, then each stage's own. */
 function transitionsOf(machine: PolicyStructure): readonly IrTransition[] {
   return [...machine.ir.transitions, ...machine.ir.stages.flatMap((s) => s.transitions)];
 }
 
-/** Props a condition compares to literals (`sentiment == "negative"` gives `sentiment: "negative"`). */
-function interestingProps(e: Expr | null, out: Record<string, string | number | boolean>[]): void {
+/** The values a condition compares a path with, and for each path one value it does not. */
+function comparedValues(e: Expr | null, out: Map<string, (string | number | boolean)[]>, signalProps: boolean): void {
   if (e === null) return;
+  const add = (segments: readonly string[], value: string | number | boolean): void => {
+    const name = signalProps && (segments[0] === "signal" || segments[0] === "event") ? segments.slice(1).join(".") : segments.join(".");
+    const list = out.get(name) ?? [];
+    if (!list.includes(value)) list.push(value);
+    out.set(name, list);
+  };
   switch (e.kind) {
     case "compare": {
       const path = e.left.kind === "path" ? e.left : e.right.kind === "path" ? e.right : undefined;
       const lit = e.left.kind === "literal" ? e.left : e.right.kind === "literal" ? e.right : undefined;
-      if (path !== undefined && lit !== undefined) {
-        const name = path.segments[0] === "signal" || path.segments[0] === "event" ? path.segments.slice(1).join(".") : path.segments.join(".");
-        if (!name.includes(".")) out.push({ [name]: lit.value });
-      }
+      if (path !== undefined && lit !== undefined) add(path.segments, lit.value);
       return;
     }
     case "in":
-      if (e.left.kind === "path" && e.right.kind === "list") {
-        const name = e.left.segments.join(".");
-        for (const item of e.right.items) if (!name.includes(".")) out.push({ [name]: item.value });
-      }
+      if (e.left.kind === "path" && e.right.kind === "list") for (const item of e.right.items) add(e.left.segments, item.value);
       return;
     case "and":
     case "or":
-      interestingProps(e.left, out);
-      interestingProps(e.right, out);
+      comparedValues(e.left, out, signalProps);
+      comparedValues(e.right, out, signalProps);
       return;
     case "not":
-      interestingProps(e.expr, out);
+      comparedValues(e.expr, out, signalProps);
       return;
-    case "exists":
+    default:
+      // `exists PATH`: presence matters, whatever the value (a value no condition compares with is tried)
+      if ("path" in e && typeof e.path === "object" && e.path !== null && "segments" in e.path) {
+        const segments = (e.path as { segments: readonly string[] }).segments;
+        const name = signalProps && (segments[0] === "signal" || segments[0] === "event") ? segments.slice(1).join(".") : segments.join(".");
+        if (!out.has(name)) out.set(name, []);
+      }
       return;
   }
 }
 
-function abstractAlphabet(a: PolicyStructure, b: PolicyStructure, channels: string[]): DiffStep[] {
-  const steps: DiffStep[] = channels.map((channel) => ({ kind: "touch", channel }));
-  const signals = new Map<string, Record<string, string | number | boolean>[]>();
-  const note = (type: string, where: Expr | null): void => {
-    const variants = signals.get(type) ?? [{}];
-    const props: Record<string, string | number | boolean>[] = [];
-    interestingProps(where, props);
-    for (const p of props) if (!variants.some((v) => JSON.stringify(v) === JSON.stringify(p))) variants.push(p);
-    signals.set(type, variants);
+/** The values to try for a path: each compared with, each number one either side, and one value compared with by none. */
+function valuesToTry(compared: readonly (string | number | boolean)[]): (string | number | boolean)[] {
+  const values: (string | number | boolean)[] = [];
+  const push = (v: string | number | boolean): void => {
+    if (!values.includes(v)) values.push(v);
   };
-  const durations: IrDuration[] = [];
+  for (const v of compared) {
+    push(v);
+    if (typeof v === "number") {
+      push(v - 1);
+      push(v + 1);
+    }
+    if (typeof v === "boolean") push(!v);
+  }
+  const strings = compared.filter((v): v is string => typeof v === "string");
+  if (strings.length > 0 || compared.length === 0) {
+    let other = "other";
+    while (strings.includes(other)) other += "-other";
+    push(other);
+  }
+  return values;
+}
+
+/** Every signal either policy reads, plain and with each value its conditions compare a prop with (and one they do not). */
+function signalAlphabet(a: PolicyStructure, b: PolicyStructure): Props[] {
+  const props = new Map<string, Map<string, (string | number | boolean)[]>>();
+  const note = (type: string, where: Expr | null): void => {
+    const known = props.get(type) ?? new Map<string, (string | number | boolean)[]>();
+    comparedValues(where, known, true);
+    props.set(type, known);
+  };
   for (const p of [a, b]) {
     for (const e of p.ir.engagement) note(e, null);
-    durations.push(p.ir.ignoreWindow);
-    for (const t of transitionsOf(p)) {
-      if (t.trigger.kind === "signal") note(t.trigger.signal, t.trigger.where);
-      if (t.trigger.kind === "elapsed") durations.push(t.trigger.duration);
-    }
-    for (const { facts } of rulesOf(p)) {
-      for (const signal of facts.signals) note(signal.type, signal.where);
-      durations.push(...facts.durations);
+    for (const t of transitionsOf(p)) if (t.trigger.kind === "signal") note(t.trigger.signal, t.trigger.where);
+    for (const { facts } of p.rules) for (const signal of facts.signals) note(signal.type, signal.where);
+  }
+  const alphabet: Props[] = [];
+  for (const [type, byProp] of [...props.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) {
+    alphabet.push({ type });
+    for (const [prop, compared] of byProp) {
+      if (prop.includes(".") || prop === "type" || prop === "at" || prop === "id") continue;
+      for (const value of valuesToTry(compared)) alphabet.push({ type, [prop]: value });
     }
   }
-  for (const [type, variants] of signals) for (const props of variants) steps.push({ kind: "signal", type, props });
-  const seen = new Set<string>();
-  for (const d of durations) {
-    const key = `${d.amount} ${d.unit}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    for (const minutes of [-1, 0, 1] as const) steps.push({ kind: "wait", duration: { kind: "duration", amount: d.amount, unit: d.unit }, minutes });
-  }
-  return steps;
+  return alphabet;
 }
 
-/** Values a condition compares a path to: `contact.role in ["analyst"]` gives `contact.role` = "analyst". */
-function pathValues(e: Expr | null, out: { path: readonly string[]; value: string | number | boolean }[]): void {
-  if (e === null) return;
-  switch (e.kind) {
-    case "compare": {
-      const path = e.left.kind === "path" ? e.left : e.right.kind === "path" ? e.right : undefined;
-      const lit = e.left.kind === "literal" ? e.left : e.right.kind === "literal" ? e.right : undefined;
-      if (path !== undefined && lit !== undefined) out.push({ path: path.segments, value: lit.value });
-      return;
-    }
-    case "in":
-      if (e.left.kind === "path" && e.right.kind === "list") for (const item of e.right.items) out.push({ path: e.left.segments, value: item.value });
-      return;
-    case "and":
-    case "or":
-      pathValues(e.left, out);
-      pathValues(e.right, out);
-      return;
-    case "not":
-      pathValues(e.expr, out);
-      return;
-    case "exists":
-      out.push({ path: e.path.segments, value: true });
-      return;
-  }
+function describeSignal(props: Props): string {
+  const { type, ...rest } = props;
+  const words = Object.entries(rest).map(([k, v]) => `${k} ${JSON.stringify(v)}`);
+  return words.length === 0 ? `\`${String(type)}\`` : `\`${String(type)}\` (${words.join(", ")})`;
 }
 
-/** One variant per contact attribute value, touch prop value and tag the policies test, in a stable order. */
+/** One variant per contact attribute value, touch prop value and tag the policies test (and one value they do not), in a stable order. */
 function diffVariants(a: PolicyStructure, b: PolicyStructure): DiffVariant[] {
-  const found: { path: string[]; value: string | number | boolean }[] = [];
+  const compared = new Map<string, (string | number | boolean)[]>();
   const tags: string[] = [];
   for (const p of [a, b]) {
-    pathValues(p.ir.appliesWhen, found);
-    for (const t of transitionsOf(p)) {
-      if (t.trigger.kind === "when") pathValues(t.trigger.condition, found);
-    }
-    for (const { facts } of rulesOf(p)) {
-      for (const condition of facts.conditions) pathValues(condition, found);
+    comparedValues(p.ir.appliesWhen, compared, false);
+    for (const t of transitionsOf(p)) if (t.trigger.kind === "when") comparedValues(t.trigger.condition, compared, false);
+    for (const { facts } of p.rules) {
+      for (const condition of facts.conditions) comparedValues(condition, compared, false);
       if (facts.tag !== null) tags.push(facts.tag);
     }
   }
@@ -322,96 +521,179 @@ function diffVariants(a: PolicyStructure, b: PolicyStructure): DiffVariant[] {
     seen.add(v.label);
     variants.push(v);
   };
-  for (const { path, value } of found) {
-    const [head, ...rest] = path;
+  for (const [path, values] of compared) {
+    const [head, ...rest] = path.split(".");
     const name = rest[0] === "attributes" ? rest.slice(1).join(".") : rest.join(".");
     if (name === "" || name.includes(".") || name === "id" || name === "timezone" || name === "channel" || name === "tags") continue;
-    if (head === "contact") add({ label: `a contact with \`${name}\` ${JSON.stringify(value)}`, attributes: { [name]: value } });
-    if (head === "touch") add({ label: `a touch with \`${name}\` ${JSON.stringify(value)}`, touch: { [name]: value } });
+    for (const value of valuesToTry(values)) {
+      if (head === "contact") add({ label: `a contact with \`${name}\` ${JSON.stringify(value)}`, attributes: { [name]: value } });
+      if (head === "touch") add({ label: `a touch with \`${name}\` ${JSON.stringify(value)}`, touch: { [name]: value } });
+    }
   }
-  for (const tag of tags) add({ label: `a touch tagged ${JSON.stringify(tag)}`, touch: { tags: [tag] } });
+  for (const tag of unique(tags)) add({ label: `a touch tagged ${JSON.stringify(tag)}`, touch: { tags: [tag] } });
   return variants;
 }
 
-// ---------------------------------------------------------------- running
-
-function realise(steps: readonly DiffStep[], start: number, calendar: Calendar | undefined): { history: HistoryEvent[]; at: number } {
-  let t = start;
-  const history: HistoryEvent[] = [];
-  steps.forEach((step, i) => {
-    const at = formatInstant(t);
-    if (step.kind === "touch") history.push({ type: "touch", at, channel: step.channel, id: `e${i}` });
-    else if (step.kind === "signal") history.push({ ...step.props, type: step.type, at, id: `e${i}` });
-    else t = addDuration(t, step.duration.amount, step.duration.unit, calendar) + step.minutes * 60_000;
-  });
-  return { history, at: t };
-}
-
-/** A step in words: ``touch `email` ``, ``reply (sentiment "negative")``, `wait 3 days + 1 minute`. */
-export function describeStep(step: DiffStep): string {
-  switch (step.kind) {
-    case "touch":
-      return `touch \`${step.channel}\``;
-    case "signal": {
-      const props = Object.entries(step.props).map(([k, v]) => `${k} ${JSON.stringify(v)}`);
-      return props.length === 0 ? `\`${step.type}\`` : `\`${step.type}\` (${props.join(", ")})`;
+/** The largest count either policy compares with: `at most N`, `after N touches`, a counter in a condition. */
+function countThreshold(a: PolicyStructure, b: PolicyStructure): number {
+  let most = 1;
+  const counters = new Map<string, (string | number | boolean)[]>();
+  for (const p of [a, b]) {
+    for (const t of transitionsOf(p)) {
+      if (t.trigger.kind === "ignored" || t.trigger.kind === "touches") most = Math.max(most, t.trigger.count);
+      if (t.trigger.kind === "when") comparedValues(t.trigger.condition, counters, false);
     }
-    case "wait":
-      return `wait ${printDuration(step.duration)}${step.minutes === 0 ? "" : step.minutes > 0 ? " + 1 minute" : " - 1 minute"}`;
+    for (const rule of p.rules) {
+      const limit = (rule.ir as { limit?: unknown }).limit;
+      if (typeof limit === "number") most = Math.max(most, limit);
+      for (const c of rule.facts.conditions) comparedValues(c, counters, false);
+    }
   }
+  for (const [path, values] of counters) {
+    if (path.includes(".")) continue;
+    for (const v of values) if (typeof v === "number" && v < 1000) most = Math.max(most, Math.ceil(v));
+  }
+  return most;
 }
 
-function compareAt(
-  engines: { old: Engine; new: Engine },
-  zone: string,
-  channels: readonly string[],
-  steps: DiffStep[],
-  history: HistoryEvent[],
+// ---------------------------------------------------------------- recording
+
+/** A change as found: the raw counterexample, described at the end. */
+interface Found {
+  kind: DiffChange["kind"];
+  direction: DiffDirection;
+  channel?: string;
+  before: string;
+  after: string;
+  events: readonly HistoryEvent[];
+  newAllows: boolean;
+  at: number;
+  variant: DiffVariant | undefined;
+  contact: Contact;
+  /** The channel proposed (for a stage change, the first channel asked). */
+  probe: string;
+  message: string;
+}
+
+function directionOf(before: Decision["verdict"], after: Decision["verdict"]): DiffDirection {
+  if (after === "allow" && before !== "allow") return "newly-allowed";
+  if (before === "allow" && after !== "allow") return "newly-refused";
+  return "changed";
+}
+
+function keep(found: Map<string, Found>, key: string, candidate: Found): void {
+  const known = found.get(key);
+  // a counterexample with the plain contact and touch is smaller than one with a variant, then the shorter history wins
+  const plainNow = candidate.variant === undefined;
+  const plainKnown = known?.variant === undefined;
+  const smaller =
+    known === undefined ||
+    (plainNow && !plainKnown) ||
+    (plainNow === plainKnown && (candidate.events.length < known.events.length || (candidate.events.length === known.events.length && candidate.newAllows && !known.newAllows)));
+  if (smaller) found.set(key, candidate);
+}
+
+function compareDecisions(
+  found: Map<string, Found>,
+  node: Node,
   at: number,
-  found: Map<string, DiffChange>,
+  channel: string,
+  before: Answer,
+  after: Answer,
   variant: DiffVariant | undefined,
+  contact: Contact,
 ): void {
-  const contact: Contact = { id: "diff-contact", timezone: zone };
-  if (variant?.attributes !== undefined) contact.attributes = variant.attributes;
-  const atText = formatInstant(at);
-  const words = steps.map(describeStep);
-  const record = (key: string, change: Omit<DiffChange, "steps" | "history" | "at" | "message">, message: string): void => {
-    const known = found.get(key);
-    // a counterexample with the plain contact and touch is smaller than one with a variant, then the shorter history wins
-    const plainNow = variant === undefined;
-    const plainKnown = known?.variant === undefined;
-    const smaller = known === undefined || (plainNow && !plainKnown) || (plainNow === plainKnown && words.length < known.steps.length);
-    if (!smaller) return;
-    const full: DiffChange = { ...change, steps: words, history, at: atText, message: `${message}${variant === undefined ? "" : ` for ${variant.label}`}, after: ${words.join(", ")}` };
-    if (variant !== undefined) full.variant = variant;
-    found.set(key, full);
+  if (before.verdict !== after.verdict) {
+    const direction = directionOf(before.verdict, after.verdict);
+    keep(found, `verdict:${channel}:${before.verdict}:${after.verdict}`, {
+      kind: "verdict",
+      direction,
+      channel,
+      before: before.verdict,
+      after: after.verdict,
+      events: node.events,
+      newAllows: node.newAllows,
+      at,
+      variant,
+      contact,
+      probe: channel,
+      message: `now ${VERB[after.verdict]} \`${channel}\` where it ${PAST[before.verdict]}`,
+    });
+  } else if (before.verdict === "defer" && before.notBefore !== after.notBefore) {
+    const later = (after.notBefore ?? "") > (before.notBefore ?? "");
+    keep(found, `notBefore:${channel}:${later ? "later" : "earlier"}`, {
+      kind: "notBefore",
+      direction: "changed",
+      channel,
+      before: before.notBefore ?? "",
+      after: after.notBefore ?? "",
+      events: node.events,
+      newAllows: node.newAllows,
+      at,
+      variant,
+      contact,
+      probe: channel,
+      message: `now defers \`${channel}\` ${later ? "longer" : "less long"} (until ${after.notBefore} where it deferred until ${before.notBefore})`,
+    });
+  }
+}
+
+function recordStage(found: Map<string, Found>, node: Node, at: number, stages: [string, string], variant: DiffVariant | undefined, contact: Contact, probe: string): void {
+  keep(found, `stage:${stages[0]}:${stages[1]}`, {
+    kind: "stage",
+    direction: "changed",
+    before: stages[0],
+    after: stages[1],
+    events: node.events,
+    newAllows: node.newAllows,
+    at,
+    variant,
+    contact,
+    probe,
+    message: `now puts the contact in \`${stages[1]}\` where it was in \`${stages[0]}\``,
+  });
+}
+
+/** An instant in the contact's local time, with its weekday: `Mon 2026-01-05 10:00`. */
+export function localText(ms: number, zone: string): string {
+  const dt = DateTime.fromMillis(ms, { zone });
+  return dt.isValid ? dt.toFormat("ccc yyyy-MM-dd HH:mm") : formatInstant(ms);
+}
+
+/** An event in words: ``touch `email` on Mon 2026-01-05 10:00``, `` `reply` (sentiment "negative") on ...``. */
+function describeEvent(e: HistoryEvent, zone: string): string {
+  const at = localText(parseInstant(e.at) ?? 0, zone);
+  if (e.type === "touch") return `touch \`${String(e.channel)}\` on ${at}`;
+  const props = Object.entries(e).filter(([k]) => !["type", "at", "id"].includes(k));
+  const words = props.map(([k, v]) => `${k} ${JSON.stringify(v)}`);
+  return `\`${e.type}\`${words.length === 0 ? "" : ` (${words.join(", ")})`} on ${at}`;
+}
+
+function finish(f: Found, zone: Zone, causes: (change: { history: HistoryEvent[]; contact: Contact; touch: Record<string, unknown>; at: string; kind: DiffChange["kind"]; before: string; after: string }) => number[]): DiffChange {
+  const history = f.events.map((e) => ({ ...e }));
+  const atText = formatInstant(f.at);
+  const steps = history.map((e) => describeEvent(e, zone.name));
+  const proposal = f.kind === "stage" ? `at ${localText(f.at, zone.name)}` : `\`${f.channel}\` proposed on ${localText(f.at, zone.name)}`;
+  steps.push(proposal);
+  const who = f.variant === undefined ? "" : ` for ${f.variant.label}`;
+  const after = history.length === 0 ? "with no history" : `after ${steps.slice(0, -1).join(", ")}`;
+  const touch = f.variant?.touch;
+  const change: DiffChange = {
+    kind: f.kind,
+    direction: f.direction,
+    ...(f.channel === undefined ? {} : { channel: f.channel }),
+    before: f.before,
+    after: f.after,
+    steps,
+    history,
+    contact: f.contact,
+    ...(touch === undefined ? {} : { touch }),
+    at: atText,
+    ...(f.variant === undefined ? {} : { variant: f.variant }),
+    newAllowsHistory: f.newAllows,
+    message: `${f.message}${who}, ${after}; ${proposal}`,
+    causes: [],
   };
-  let stages: [string, string] | undefined;
-  for (const channel of channels) {
-    const input = { contact, history, touch: { ...variant?.touch, channel }, at: atText };
-    const before: Decision = engines.old.evaluate(input);
-    const after: Decision = engines.new.evaluate(input);
-    stages ??= [before.stage, after.stage];
-    if (before.verdict !== after.verdict) {
-      record(
-        `verdict:${channel}:${before.verdict}:${after.verdict}`,
-        { kind: "verdict", channel, before: before.verdict, after: after.verdict },
-        `now ${VERB[after.verdict]} \`${channel}\` where it ${before.verdict === "allow" ? "allowed" : before.verdict === "deny" ? "denied" : "deferred"}`,
-      );
-    } else if (before.verdict === "defer" && before.notBefore !== after.notBefore) {
-      const later = (after.notBefore ?? "") > (before.notBefore ?? "");
-      record(
-        `notBefore:${channel}:${later ? "later" : "earlier"}`,
-        { kind: "notBefore", channel, before: before.notBefore ?? "", after: after.notBefore ?? "" },
-        `now defers \`${channel}\` until ${after.notBefore} where it deferred until ${before.notBefore}`,
-      );
-    }
-  }
-  if (stages !== undefined && stages[0] !== stages[1]) {
-    record(
-      `stage:${stages[0]}:${stages[1]}`,
-      { kind: "stage", before: stages[0], after: stages[1] },
-      `now puts the contact in \`${stages[1]}\` where it was in \`${stages[0]}\``,
-    );
-  }
+  change.causes = causes({ history, contact: f.contact, touch: { ...(touch ?? {}), channel: f.probe }, at: atText, kind: f.kind, before: f.before, after: f.after });
+  return change;
 }

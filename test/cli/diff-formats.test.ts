@@ -8,24 +8,23 @@ const SMALL = (after: number) =>
   `cadence "small" {\n  timezone from contact.timezone else "UTC"\n  channels email, call\n  start stage prospecting {\n    allow email, call\n    after ${after} ignored touches move to nurture\n  }\n  stage nurture {\n    allow email\n    after 30 days move to closed\n  }\n  final stage closed\n}\n`;
 
 describe("heed diff --format", () => {
-  it("github: one notice per change on the new file; sarif: a changed-decision warning per change", () => {
+  it("github: a warning on each changed line of NEW with the changes it causes; sarif: a changed-decision warning per change on its line", () => {
     const dir = workspace({ "old.heed": SMALL(2), "new.heed": SMALL(3) });
     const github = heed(["diff", "old.heed", "new.heed", "--format", "github"], dir);
     expect(github.code).toBe(1);
-    expect(github.stdout).toContain(
-      "::notice file=new.heed,title=heed diff::now allows `call` where it denied, after: touch `email`, touch `email`, wait 3 days (history: touch email at 2026-01-05T10:00:00Z; touch email at 2026-01-05T10:00:00Z; touch proposed at 2026-01-08T10:00:00Z)",
+    const annotations = github.stdout.trim().split("\n");
+    expect(annotations).toHaveLength(1);
+    expect(annotations[0]).toMatch(
+      /^::warning file=new\.heed,line=6,col=5,endLine=6,endColumn=\d+,title=heed diff::changed `after 2 ignored touches move to nurture` to `after 3 ignored touches move to nurture` in stage `prospecting`: now allows `call` where it denied, after touch `email` on Mon 2026-01-05 10:00, touch `email` on Mon 2026-01-05 10:00; `call` proposed on Thu 2026-01-08 10:00 \(history: touch email at 2026-01-05T10:00:00Z; touch email at 2026-01-05T10:00:00Z; touch proposed at 2026-01-08T10:00:00Z\)/,
     );
-    const notices = github.stdout.trim().split("\n");
-    const json = JSON.parse(heed(["diff", "old.heed", "new.heed", "--format", "json"], dir).stdout) as { changes: unknown[] };
-    expect(notices).toHaveLength(json.changes.length);
-
+    const json = JSON.parse(heed(["diff", "old.heed", "new.heed", "--format", "json"], dir).stdout) as { changes: { causes: number[] }[] };
     const sarif = JSON.parse(heed(["diff", "old.heed", "new.heed", "--format", "sarif"], dir).stdout) as {
       runs: { results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
     };
     const results = sarif.runs[0]!.results;
-    expect(results).toHaveLength(json.changes.length);
+    expect(results).toHaveLength(json.changes.reduce((n, c) => n + c.causes.length, 0));
     expect(results[0]).toMatchObject({ ruleId: "changed-decision", level: "warning" });
-    expect(results[0]!.locations[0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: "new.heed" }, region: { startLine: 1 } });
+    expect(results[0]!.locations[0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: "new.heed" }, region: { startLine: 6 } });
   });
 
   it("reports a broken policy in the chosen format, exit 2", () => {
