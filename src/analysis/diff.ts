@@ -151,6 +151,20 @@ interface Start {
   readonly at: number;
   /** Explore at full depth (with chains) from here, or one event deep. */
   readonly full: boolean;
+  /** Chains of touches from the start too (across a daylight-saving change). */
+  readonly chains: boolean;
+}
+
+/** What to explore from one start. */
+interface Plan {
+  /** Events placed at every boundary. */
+  readonly levels: number;
+  /** Signals among those events (else touches only). */
+  readonly signals: boolean;
+  /** Chains of touches: from the start and the signals sent there, from the start only, or none. */
+  readonly chains: "all" | "root" | false;
+  /** Every signal after each link of the chains from the start (default: when `signals`). */
+  readonly signalsAfterChains?: boolean;
 }
 
 /** Compares two policies' decisions over every history the explored space holds. */
@@ -197,19 +211,26 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
     return false;
   };
 
-  const explore = (variant: DiffVariant | undefined, start: Start, levels: number, chained: boolean, withSignals: boolean): void => {
+  const explore = (variant: DiffVariant | undefined, start: Start, plan: Plan): void => {
     const contact: Contact = { id: "diff-contact", timezone: zone.name };
     if (variant?.attributes !== undefined) contact.attributes = variant.attributes;
     const touchProps = variant?.touch ?? {};
+    const plainTouch = variant?.touch === undefined;
     const startText = formatInstant(start.at);
     const root: Node = { events: [], instants: [], t: start.at, old: engines.old.start(contact, startText), new: engines.new.start(contact, startText), newAllows: true };
     const seen = new Set<string>();
 
-    /** Proposes every channel at every boundary ahead of `node`; returns, per instant, the channels the old policy allows there. */
-    const propose = (node: Node): Map<number, string[]> => {
+    /**
+     * Proposes every channel at every boundary ahead of `node`. Returns, per
+     * instant, the channels the old policy allows there, and the instants at
+     * which either policy moves the contact to another stage.
+     */
+    const propose = (node: Node): { allowed: Map<number, string[]>; moves: number[] } => {
       histories++;
       const refs = node.events.length === 0 ? [] : referenceInstants(node.instants, [node.old, node.new]);
       const allowed = new Map<number, string[]>();
+      const moves: number[] = [];
+      let previous: string | undefined;
       for (const at of boundaryInstants(set, node.t, refs, Infinity)) {
         const atText = formatInstant(at);
         const here: string[] = [];
@@ -224,10 +245,15 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
           if (before.verdict === "allow") here.push(channel);
           compareDecisions(found, node, at, channel, before, after, variant, contact);
         }
-        if (stages !== undefined && stages[0] !== stages[1]) recordStage(found, node, at, stages, variant, contact, channels[0] ?? "");
+        if (stages !== undefined) {
+          if (stages[0] !== stages[1]) recordStage(found, node, at, stages, variant, contact, channels[0] ?? "");
+          const both = `${stages[0]}|${stages[1]}`;
+          if (previous !== undefined && both !== previous) moves.push(at);
+          previous = both;
+        }
         allowed.set(at, here);
       }
-      return allowed;
+      return { allowed, moves };
     };
 
     /** The node after one more event, or undefined when an equivalent history was explored already (see `fresh`). */
@@ -250,57 +276,89 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
       seen.add(key);
       return true;
     };
+    const signal = (node: Node, props: Props, at: number): HistoryEvent => {
+      const { type, ...rest } = props;
+      return { ...rest, type: type as string, at: formatInstant(at), id: `e${node.events.length}` };
+    };
 
     let layer: Node[] = [root];
     const explored: Node[] = [];
-    for (let level = 0; level <= levels && layer.length > 0; level++) {
+    for (let level = 0; level <= plan.levels && layer.length > 0; level++) {
       const next: Node[] = [];
       for (const node of layer) {
         if (full()) return;
-        const allowed = propose(node);
+        const { allowed } = propose(node);
         explored.push(node);
-        if (level === levels) continue;
-        for (const [at, open] of allowed) {
+        if (level === plan.levels) continue;
+        for (const [at, proposed] of allowed) {
           const atText = formatInstant(at);
-          const index = node.events.length;
+          // the history's touches are plain ones: a variant's props and tags are the proposed touch's
+          const open = plainTouch ? proposed : channels.filter((channel) => engines.old.decide(node.old, { channel }, atText).verdict === "allow");
           for (const channel of open) {
-            const newAllows = engines.new.decide(node.new, { ...touchProps, channel }, atText).verdict === "allow";
-            const c = child(node, { type: "touch", at: atText, channel, id: `e${index}` }, at, newAllows);
+            const newAllows = engines.new.decide(node.new, { channel }, atText).verdict === "allow";
+            const c = child(node, { type: "touch", at: atText, channel, id: `e${node.events.length}` }, at, newAllows);
             if (c !== undefined) next.push(c);
           }
-          for (const props of withSignals ? signals : []) {
-            const { type, ...rest } = props;
-            const c = child(node, { ...rest, type: type as string, at: atText, id: `e${index}` }, at, true);
+          if (!plan.signals) continue;
+          for (const props of signals) {
+            const c = child(node, signal(node, props, at), at, true);
             if (c !== undefined) next.push(c);
           }
         }
       }
       layer = next;
     }
-    if (!chained) return;
-    // chains: from the start, and from each signal sent at the start, the same channel again and again, each at the first instant the old policy allows it
-    for (const node of explored.filter((n) => n.events.length === 0 || (n.t === start.at && n.events.every((e) => e.type !== "touch")))) {
+    // from each signal sent at the start, every signal at the same instant (a reply that changes the stage, then another signal there)
+    const startSignals = explored.filter((n) => n.events.length > 0 && n.t === start.at && n.events.every((e) => e.type !== "touch"));
+    const origins: Node[] = [...explored.filter((n) => n.events.length === 0), ...startSignals];
+    if (plan.signals) {
+      for (const node of startSignals) {
+        for (const props of signals) {
+          if (full()) return;
+          const c = child(node, signal(node, props, node.t), node.t, true);
+          if (c === undefined) continue;
+          propose(c);
+          origins.push(c);
+        }
+      }
+    }
+    if (!plan.chains) return;
+    // chains: from the start, and from each pair of signals sent at the start, the same channel again and again,
+    // each at the first instant the old policy allows it; after each link, every signal at the link's instant and
+    // where a timer next moves the contact to another stage
+    for (const node of plan.chains === "root" ? origins.slice(0, 1) : origins) {
+      // signals after the links of the chains from the start only: the signals sent at the start already chose a stage
+      const signalsAfter = plan.signals && plan.signalsAfterChains !== false && node.events.length === 0;
       for (const channel of channels) {
         let at = node;
         for (let n = 0; n < chain; n++) {
           if (full()) return;
-          const when = firstAllowed(engines.old, at, { ...touchProps, channel });
+          const when = firstAllowed(engines.old, at, { channel });
           if (when === undefined) break;
           const whenText = formatInstant(when);
-          const newAllows = engines.new.decide(at.new, { ...touchProps, channel }, whenText).verdict === "allow";
+          const newAllows = engines.new.decide(at.new, { channel }, whenText).verdict === "allow";
           // a link explored already (the first touch of a chain from the start) is followed without proposing again
           const c = stepNode(at, { type: "touch", at: whenText, channel, id: `e${at.events.length}` }, when, newAllows);
-          if (fresh(c)) propose(c);
           at = c;
+          if (!fresh(c)) continue;
+          const { moves } = propose(c);
+          if (!signalsAfter) continue;
+          for (const instant of [c.t, ...moves.slice(0, 2)]) {
+            for (const props of signals) {
+              if (full()) return;
+              const s = child(c, signal(c, props, instant), instant, true);
+              if (s !== undefined) propose(s);
+            }
+          }
         }
       }
     }
   };
 
-  // the plain contact gets the whole space from the first start; every other start one touch deep; each variant one event deep from the first start
-  for (const start of starts) { if (!full()) explore(undefined, start, start.full ? depth : Math.min(1, depth), start.full, start.full); if (process.env.DIFF_DEBUG) console.error(start.label, histories, decisions); }
-  for (const variant of variants.slice(1)) if (!full()) explore(variant, starts[0]!, Math.min(1, depth), false, false);
-  if (process.env.DIFF_DEBUG) console.error("after variants", histories, decisions);
+  // the plain contact gets the whole space from the first start; the other seasons one event deep with chains of touches;
+  // each variant one event deep, with chains from the start
+  for (const start of starts) if (!full()) explore(undefined, start, start.full ? { levels: depth, signals: true, chains: "all" } : { levels: Math.min(1, depth), signals: false, chains: start.chains ? "root" : false });
+  for (const variant of variants.slice(1)) if (!full()) explore(variant, starts[0]!, { levels: Math.min(1, depth), signals: true, chains: "root", signalsAfterChains: false });
 
   const causes = attributeChanges(oldPolicy, newPolicy, structure);
   const changes = [...found.values()]
@@ -382,22 +440,25 @@ function startingPoints(zone: Zone, set: BoundarySet): Start[] {
     return dt.isValid ? dt.toMillis() : Date.UTC(year, month - 1, day, 10);
   };
   const winter = local(2026, 1, 5);
-  const starts: Start[] = [{ label: "Monday 2026-01-05 10:00 local", at: winter, full: true }];
+  const starts: Start[] = [{ label: "Monday 2026-01-05 10:00 local", at: winter, full: true, chains: true }];
   const summer = local(2026, 7, 6);
-  if (zone.offsetAt(summer) !== zone.offsetAt(winter)) starts.push({ label: "Monday 2026-07-06 10:00 local (the other daylight-saving offset)", at: summer, full: false });
+  if (zone.offsetAt(summer) !== zone.offsetAt(winter)) starts.push({ label: "Monday 2026-07-06 10:00 local (the other daylight-saving offset)", at: summer, full: false, chains: true });
   for (const h of set.holidays) {
     const [y, m, d] = h.split("-").map(Number) as [number, number, number];
     const before = DateTime.fromObject({ year: y, month: m, day: d, hour: 10 }, { zone: zone.name }).minus({ days: 1 });
-    if (before.isValid) starts.push({ label: `${before.toISODate()} 10:00 local (the day before holiday ${h})`, at: before.toMillis(), full: false });
+    if (before.isValid) starts.push({ label: `${before.toISODate()} 10:00 local (the day before holiday ${h})`, at: before.toMillis(), full: false, chains: false });
   }
-  // the days before the zone's offset changes in 2026
+  // a week before each offset change of 2026 (so that a window of a week spans the change), and the day before it
   let previous = zone.offsetAt(Date.UTC(2026, 0, 1));
   for (let day = 1; day < 366; day++) {
     const ms = Date.UTC(2026, 0, 1) + day * 1440 * MINUTE;
     const offset = zone.offsetAt(ms);
     if (offset !== previous) {
-      const before = DateTime.fromMillis(ms - 1440 * MINUTE, { zone: zone.name }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
-      starts.push({ label: `${before.toISODate()} 10:00 local (the day before a daylight-saving change)`, at: before.toMillis(), full: false });
+      for (const days of [8, 1]) {
+        const before = DateTime.fromMillis(ms - days * 1440 * MINUTE, { zone: zone.name }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+        const label = days === 1 ? "the day before a daylight-saving change" : "a week before a daylight-saving change";
+        starts.push({ label: `${before.toISODate()} 10:00 local (${label})`, at: before.toMillis(), full: false, chains: days > 1 });
+      }
       previous = offset;
     }
   }
@@ -473,7 +534,7 @@ function valuesToTry(compared: readonly (string | number | boolean)[]): (string 
 }
 
 /** Every signal either policy reads, plain and with each value its conditions compare a prop with (and one they do not). */
-function signalAlphabet(a: PolicyStructure, b: PolicyStructure): Props[] {
+export function signalAlphabet(a: PolicyStructure, b: PolicyStructure): Props[] {
   const props = new Map<string, Map<string, (string | number | boolean)[]>>();
   const note = (type: string, where: Expr | null): void => {
     const known = props.get(type) ?? new Map<string, (string | number | boolean)[]>();
@@ -502,36 +563,123 @@ function describeSignal(props: Props): string {
   return words.length === 0 ? `\`${String(type)}\`` : `\`${String(type)}\` (${words.join(", ")})`;
 }
 
-/** One variant per contact attribute value, touch prop value and tag the policies test (and one value they do not), in a stable order. */
+/** A path of the contact or the touch and the values to try for it. */
+type Assignment = Map<string, string | number | boolean | string[]>;
+
+/**
+ * The contacts and touches to try beyond the plain ones. For each rule,
+ * transition and `applies when` of either policy, every combination of the
+ * values its condition compares each contact or touch path with (and one it
+ * does not, and none at all), with the rule's tag; a path compared with a path (`touch.product
+ * in contact.products`) gets values that match. Then one variant with every
+ * path at its first value and every tag, for rules that only bite together.
+ */
 function diffVariants(a: PolicyStructure, b: PolicyStructure): DiffVariant[] {
-  const compared = new Map<string, (string | number | boolean)[]>();
-  const tags: string[] = [];
-  for (const p of [a, b]) {
-    comparedValues(p.ir.appliesWhen, compared, false);
-    for (const t of transitionsOf(p)) if (t.trigger.kind === "when") comparedValues(t.trigger.condition, compared, false);
-    for (const { facts } of p.rules) {
-      for (const condition of facts.conditions) comparedValues(condition, compared, false);
-      if (facts.tag !== null) tags.push(facts.tag);
+  const groups: { compared: Map<string, (string | number | boolean)[]>; matched: [string, string, boolean][]; tag: string | null }[] = [];
+  const group = (conditions: readonly (Expr | null)[], tag: string | null): void => {
+    const compared = new Map<string, (string | number | boolean)[]>();
+    const matched: [string, string, boolean][] = [];
+    for (const c of conditions) {
+      comparedValues(c, compared, false);
+      pathPairs(c, matched);
     }
+    groups.push({ compared, matched, tag });
+  };
+  for (const p of [a, b]) {
+    group([p.ir.appliesWhen], null);
+    for (const t of transitionsOf(p)) if (t.trigger.kind === "when") group([t.trigger.condition], null);
+    for (const { facts } of p.rules) group(facts.conditions, facts.tag);
   }
   const variants: DiffVariant[] = [];
   const seen = new Set<string>();
-  const add = (v: DiffVariant): void => {
-    if (seen.has(v.label)) return;
-    seen.add(v.label);
+  const add = (assignment: Assignment): void => {
+    if (assignment.size === 0) return;
+    const attributes: Record<string, string | number | boolean | string[]> = {};
+    const touch: Record<string, string | number | boolean | string[]> = {};
+    const words: string[] = [];
+    for (const [path, value] of [...assignment.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) {
+      const [head, name] = path.split("\u0000") as [string, string];
+      if (head === "contact") {
+        attributes[name] = value;
+        words.push(`a contact with \`${name}\` ${JSON.stringify(value)}`);
+      } else if (name === "tags") {
+        touch.tags = value;
+        words.push(`a touch tagged ${(value as string[]).map((t) => JSON.stringify(t)).join(", ")}`);
+      } else {
+        touch[name] = value;
+        words.push(`a touch with \`${name}\` ${JSON.stringify(value)}`);
+      }
+    }
+    const label = words.join(" and ");
+    if (seen.has(label)) return;
+    seen.add(label);
+    const v: DiffVariant = { label };
+    if (Object.keys(attributes).length > 0) v.attributes = attributes;
+    if (Object.keys(touch).length > 0) v.touch = touch;
     variants.push(v);
   };
-  for (const [path, values] of compared) {
-    const [head, ...rest] = path.split(".");
-    const name = rest[0] === "attributes" ? rest.slice(1).join(".") : rest.join(".");
-    if (name === "" || name.includes(".") || name === "id" || name === "timezone" || name === "channel" || name === "tags") continue;
-    for (const value of valuesToTry(values)) {
-      if (head === "contact") add({ label: `a contact with \`${name}\` ${JSON.stringify(value)}`, attributes: { [name]: value } });
-      if (head === "touch") add({ label: `a touch with \`${name}\` ${JSON.stringify(value)}`, touch: { [name]: value } });
+  const everything: Assignment = new Map();
+  const tags = new Set<string>();
+  for (const g of groups) {
+    const paths = [...g.compared.entries()].flatMap(([path, values]) => {
+      const key = variantKey(path);
+      return key === undefined ? [] : [[key, valuesToTry(values)] as const];
+    });
+    let combos: Assignment[] = [new Map()];
+    for (const [key, values] of paths) {
+      // each value, and the path absent
+      combos = combos.flatMap((c) => [...values.map((v) => new Map(c).set(key, v)), c]).slice(0, 24);
+      if (!everything.has(key) && values[0] !== undefined) everything.set(key, values[0]);
     }
+    for (const [left, right, isIn] of g.matched) {
+      const l = variantKey(left);
+      const r = variantKey(right);
+      if (l === undefined || r === undefined) continue;
+      const value = isIn ? ["shared"] : "shared";
+      combos = combos.map((c) => new Map(c).set(l, "shared").set(r, value));
+      everything.set(l, "shared").set(r, value);
+    }
+    if (g.tag !== null) {
+      tags.add(g.tag);
+      combos = combos.map((c) => new Map(c).set(`touch\u0000tags`, [g.tag as string]));
+    }
+    for (const c of combos) add(c);
   }
-  for (const tag of unique(tags)) add({ label: `a touch tagged ${JSON.stringify(tag)}`, touch: { tags: [tag] } });
+  if (tags.size > 0) everything.set(`touch\u0000tags`, [...tags].sort());
+  add(everything);
   return variants;
+}
+
+/** `contact.role` or `contact.attributes.role` as a variant's key (`contact` NUL `role`), or undefined for a path a variant cannot set. */
+function variantKey(path: string): string | undefined {
+  const [head, ...rest] = path.split(".");
+  const name = rest[0] === "attributes" ? rest.slice(1).join(".") : rest.join(".");
+  if (head !== "contact" && head !== "touch") return undefined;
+  if (name === "" || name.includes(".") || name === "id" || name === "timezone" || name === "channel" || name === "tags") return undefined;
+  return `${head}\u0000${name}`;
+}
+
+/** Paths compared with paths: `touch.product in contact.products`, `touch.owner == contact.owner`. */
+function pathPairs(e: Expr | null, out: [string, string, boolean][]): void {
+  if (e === null) return;
+  switch (e.kind) {
+    case "compare":
+      if (e.left.kind === "path" && e.right.kind === "path") out.push([e.left.segments.join("."), e.right.segments.join("."), false]);
+      return;
+    case "in":
+      if (e.left.kind === "path" && e.right.kind === "path") out.push([e.left.segments.join("."), e.right.segments.join("."), true]);
+      return;
+    case "and":
+    case "or":
+      pathPairs(e.left, out);
+      pathPairs(e.right, out);
+      return;
+    case "not":
+      pathPairs(e.expr, out);
+      return;
+    default:
+      return;
+  }
 }
 
 /** The largest count either policy compares with: `at most N`, `after N touches`, a counter in a condition. */
@@ -544,7 +692,8 @@ function countThreshold(a: PolicyStructure, b: PolicyStructure): number {
       if (t.trigger.kind === "when") comparedValues(t.trigger.condition, counters, false);
     }
     for (const rule of p.rules) {
-      const limit = (rule.ir as { limit?: unknown }).limit;
+      // a limit's count (`at most N`), whatever kind holds one
+      const limit = (rule.ir as { count?: unknown }).count;
       if (typeof limit === "number") most = Math.max(most, limit);
       for (const c of rule.facts.conditions) comparedValues(c, counters, false);
     }

@@ -31,6 +31,7 @@ import { MAX_CHAIN } from "../engine/machine.js";
 import { printRule, printTime } from "../print.js";
 import { MAX_CANDIDATES } from "../suggest.js";
 import { ANALYSIS_BUDGET, Budget, policySize } from "./budget.js";
+import { stagePaths, unboundedStages } from "./bounds.js";
 import { silentContact, type SilentContactOptions } from "./silent.js";
 
 /** Signals with a meaning of their own (spec section 1), never reported as unknown. */
@@ -55,7 +56,7 @@ export interface AnalyzeOptions {
   form?: PolicyForm;
   /**
    * The categories of checks to run: `lint` (the default) and `slow`, which
-   * adds the silent-contact analysis (`unbounded-pursuit`).
+   * adds the silent-contact analysis (`silent-pursuit`).
    */
   categories?: readonly ("lint" | "slow")[];
   /** Options of the silent-contact analysis, when `slow` checks run. */
@@ -577,9 +578,28 @@ const withoutAndAfter = check<"policy", LintContext>("policy", "lint", (_policy,
   }
 });
 
+// ---------------------------------------------------------------- pursuit without a bound
+
+/**
+ * A stage the contact can reach that allows a channel no limit bounds
+ * there: `unbounded-pursuit`, with the way there (see `bounds.ts`).
+ */
+const unboundedPursuit = check<"policy", LintContext>("policy", "lint", (policy, ctx) => {
+  if (!ctx.budget.spend(ctx.machine.stages.length + ctx.machine.rules.length)) return;
+  const free = unboundedStages(ctx.machine);
+  if (free.size === 0) return;
+  const paths = stagePaths(ctx.machine);
+  for (const stage of ctx.machine.stages) {
+    const channels = free.get(stage.name);
+    const path = paths.get(stage.name);
+    if (channels === undefined || path === undefined) continue;
+    ctx.report("unbounded-pursuit", { stage: stage.name, channels, path, implicit: stage.implicit }, { span: stage.nameSpan ?? policy.name.span });
+  }
+});
+
 // ---------------------------------------------------------------- slow: the engine runs a silent contact
 
-/** A contact who never answers, driven through the engine for a year: `unbounded-pursuit` (see `silent.ts`). */
+/** A contact who never answers, driven through the engine for a year: `silent-pursuit` (see `silent.ts`). */
 const silentContactCheck = check<"policy", LintContext>("policy", "slow", (policy, ctx) => {
   for (const f of silentContact(policy, { ...ctx.silent, form: ctx.form }).findings) ctx.report(f.code, f.data, { span: f.span });
 });
@@ -599,7 +619,8 @@ export const LINT_CHECKS: readonly Check<LintContext>[] = [
   named("always-quiet", alwaysQuiet),
   named("impossible-limit", longWait),
   named("impossible-limit", withoutAndAfter),
-  named("unbounded-pursuit", silentContactCheck),
+  named("unbounded-pursuit", unboundedPursuit),
+  named("silent-pursuit", silentContactCheck),
 ];
 
 /** Each check in a registry of its own: they run one after the other, so that the budget stops them in order. */
@@ -618,7 +639,8 @@ function signalUses(policy: Policy): Map<string, number> {
  * Warnings about a policy that compiles but cannot behave as written:
  * `unknown-signal`, `unreachable-stage`, `no-way-out`, `when-cycle`,
  * `shadowed-transition`, `dead-channel`, `always-quiet` and
- * `impossible-limit`, and with the `slow` category `unbounded-pursuit`.
+ * `impossible-limit`, `unbounded-pursuit`, and with the `slow` category
+ * `silent-pursuit`.
  * Sorted; each has a span and a hint. Errors that validation reports are
  * not repeated here.
  *

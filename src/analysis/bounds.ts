@@ -1,0 +1,353 @@
+/**
+ * Pursuit bounds: the most touches any contact can receive in any 7 and any
+ * 30 days, in each stage and under the whole policy, whatever signals
+ * arrive. Two parts:
+ *
+ * - which stages have no bound at all: a reachable stage that allows a
+ *   channel no unconditional `at most` or `at least` rule limits lets a
+ *   sender touch a contact there without end (the lint check
+ *   `unbounded-pursuit`, naming the path of signals and timers there);
+ * - the bounds of the others, found by driving a contact through the real
+ *   engine with a sender that sends whenever a touch is allowed (the first
+ *   channel allowed, in declared order), for every signal pattern of the
+ *   explored depth: the signals that lead to each stage, sent at the start,
+ *   then after every touch each signal the policies read, or none; from
+ *   each starting day of a week and time of day the policy names.
+ *
+ * Pure like the engine: no clock, no I/O; work is counted in steps.
+ *
+ * @module
+ */
+
+import { DateTime } from "luxon";
+
+import type { Policy } from "../ast.js";
+import type { Diagnostic } from "../diagnostics.js";
+import type { Engine, Snapshot } from "../engine/api.js";
+import { compile, policyStructure, type PolicyStructure, type StructureStage } from "../engine/index.js";
+import { formatInstant, parseInstant, ZoneTable } from "../engine/time.js";
+import { render, type Finding, type PolicyForm } from "../checks/index.js";
+import { Budget } from "./budget.js";
+import { namedBoundaries } from "./boundaries.js";
+import { signalAlphabet } from "./diff.js";
+
+const MINUTE = 60_000;
+const DAY = 1440 * MINUTE;
+
+/** Options of {@link pursuitBounds}. */
+export interface BoundsOptions {
+  /** The contact's time zone. Default: the policy's fallback zone, else `UTC`. */
+  zone?: string;
+  /** How long each contact is driven, in days (a stage entered late is followed for 30 days more). Default 60. */
+  horizonDays?: number;
+  /** An engine compiled from the policy, to skip compiling again. */
+  engine?: Engine;
+  /** The form the policy is written in, for the words of hints. Default `dsl`. */
+  form?: PolicyForm;
+  /** The steps the analysis may take (decisions asked); past it, it stops with `analysis-incomplete`. Default 3,000,000. */
+  budget?: number;
+}
+
+/** The bounds of one stage. */
+export interface StageBound {
+  /** The stage. */
+  stage: string;
+  /** Reachable from the start stage, by signals, timers or conditions. */
+  reachable: boolean;
+  /** How the contact gets there: the causes of the transitions on the shortest way from the start (`on reply`, `after 2 ignored touches`). */
+  path: string[];
+  /** The most touches received in this stage within any 7 days; `null` when nothing bounds them. */
+  week: number | null;
+  /** The most touches received in this stage within any 30 days; `null` when nothing bounds them. */
+  month: number | null;
+  /** The channels the stage allows that no limit bounds (empty when bounded). */
+  unbounded: string[];
+}
+
+/** The pursuit bounds of a policy. */
+export interface PursuitBounds {
+  /** The policy's name. */
+  policy: string;
+  /** The contact's zone in the analysis. */
+  zone: string;
+  /** Each stage, in source order. */
+  stages: StageBound[];
+  /** The most touches any contact receives within any 7 days under the policy; `null` when unbounded. */
+  week: number | null;
+  /** The most touches within any 30 days; `null` when unbounded. */
+  month: number | null;
+  /** What was explored. */
+  explored: {
+    /** The signals sent at the start to reach each stage, in words (an empty pattern for the start stage). */
+    prefixes: string[][];
+    /** The signals sent after every touch (or none), in words. */
+    reactions: string[];
+    /** The starting instants, in words. */
+    starts: string[];
+    /** How long each contact was driven, in days. */
+    horizonDays: number;
+    /** Contacts driven. */
+    runs: number;
+    /** False when the budget stopped the analysis. */
+    complete: boolean;
+  };
+  /** `analysis-incomplete` when the budget stopped the analysis (the stages with no bound are the lint check `unbounded-pursuit`). */
+  diagnostics: Diagnostic[];
+}
+
+/** A signal as the analysis sends it: its type and props. */
+export type SignalProps = Record<string, string | number | boolean>;
+
+/** What the bounds find beyond the lint checks: `analysis-incomplete` when the budget ran out. */
+export type BoundsFinding = Finding<"analysis-incomplete">;
+
+/**
+ * The stages that no limit bounds, with the channels left unlimited: every
+ * declared channel a stage allows must be counted by an `at most` rule or
+ * spaced by an `at least` rule in force there (its own or policy-wide), with
+ * no condition on when it applies (a conditional limit may not apply) and
+ * not grouped by a prop (another group is another count).
+ */
+export function unboundedStages(machine: PolicyStructure): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const stage of machine.stages) {
+    if (stage.final || stage.allowed.length === 0) continue;
+    const limits = stage.rules.filter((r) => isLimit(r.ir));
+    const free = stage.allowed.filter((c) => !limits.some((r) => r.ir.channels === null || r.ir.channels.includes(c)));
+    if (free.length > 0) out.set(stage.name, free);
+  }
+  return out;
+}
+
+/** A rule that bounds every touch it speaks of, whatever else happens. */
+function isLimit(ir: object): boolean {
+  const rule = ir as { kind: string; count?: number; duration?: { amount: number } };
+  if (rule.kind !== "at-most" && rule.kind !== "at-least") return false;
+  if (rule.kind === "at-least" && (rule.duration?.amount ?? 0) <= 0) return false;
+  // conditional rules (`when`, `unless`) and grouped ones (`by PROP`) do not bound every touch
+  for (const field of ["when", "unless", "condition", "by"]) {
+    const value = (ir as Record<string, unknown>)[field];
+    if (value !== undefined && value !== null) return false;
+  }
+  return true;
+}
+
+/** The shortest way from the start stage to each stage: the causes of the transitions taken. */
+export function stagePaths(machine: PolicyStructure): Map<string, string[]> {
+  const paths = new Map<string, string[]>([[machine.ir.start, []]]);
+  const queue = [machine.ir.start];
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    const stage = machine.stage(name);
+    if (stage === undefined) continue;
+    for (const t of stage.transitions) {
+      if (paths.has(t.target)) continue;
+      paths.set(t.target, [...(paths.get(name) ?? []), t.cause]);
+      queue.push(t.target);
+    }
+  }
+  return paths;
+}
+
+/** Signals that lead from the start stage to each stage, when signals alone do (sent at one instant). */
+function signalPrefixes(machine: PolicyStructure, alphabet: readonly SignalProps[]): Map<string, SignalProps[]> {
+  const prefixes = new Map<string, SignalProps[]>([[machine.ir.start, []]]);
+  const queue = [machine.ir.start];
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    const stage = machine.stage(name);
+    if (stage === undefined) continue;
+    for (const t of stage.transitions) {
+      if (t.trigger.kind !== "signal" || prefixes.has(t.target)) continue;
+      const signal = t.trigger.signal;
+      // the signal with the props its `where` compares with, when the alphabet has one (else plain)
+      const candidates = alphabet.filter((s) => s.type === signal);
+      const props = candidates.find((s) => Object.keys(s).length > 1 && t.trigger.kind === "signal" && t.trigger.where !== null) ?? candidates[0] ?? { type: signal };
+      prefixes.set(t.target, [...(prefixes.get(name) ?? []), props]);
+      queue.push(t.target);
+    }
+  }
+  return prefixes;
+}
+
+function describeSignal(props: SignalProps): string {
+  const { type, ...rest } = props;
+  const words = Object.entries(rest).map(([k, v]) => `${k} ${JSON.stringify(v)}`);
+  return words.length === 0 ? String(type) : `${String(type)} (${words.join(", ")})`;
+}
+
+/** The most touches within any window of `length` ms among sorted instants (a touch at `t` and those in `(t - length, t]`). */
+export function busiest(times: readonly number[], length: number): number {
+  let best = 0;
+  let lo = 0;
+  for (let hi = 0; hi < times.length; hi++) {
+    while ((times[lo] as number) <= (times[hi] as number) - length) lo++;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
+}
+
+/** The pursuit bounds of a policy. */
+export function pursuitBounds(policy: Policy, options: BoundsOptions = {}): PursuitBounds {
+  return boundsWithFindings(policy, options).bounds;
+}
+
+/** {@link pursuitBounds}, with its warnings as findings (data, for the checks registry). */
+export function boundsWithFindings(policy: Policy, options: BoundsOptions = {}): { bounds: PursuitBounds; findings: BoundsFinding[] } {
+  const machine = policyStructure(policy);
+  const zoneName = options.zone ?? policy.timezone?.fallback?.value ?? "UTC";
+  const zones = new ZoneTable();
+  const zone = zones.zone(zones.isValid(zoneName) ? zoneName : "UTC");
+  const engine = options.engine ?? compile(policy);
+  const horizonDays = options.horizonDays ?? 60;
+  const budget = new Budget(options.budget ?? 3_000_000);
+  const channels = machine.ir.channels;
+  const paths = stagePaths(machine);
+  const unbounded = unboundedStages(machine);
+  const alphabet = signalAlphabet(machine, machine);
+  const prefixes = signalPrefixes(machine, alphabet);
+  const reactions: (SignalProps | null)[] = [null, ...alphabet];
+
+  // starting instants: each day of a week, at local midnight and at each time of day the policy names
+  const set = namedBoundaries([machine], zone, []);
+  const starts: { at: number; label: string }[] = [];
+  for (let day = 0; day < 7; day++) {
+    for (const time of set.times) {
+      const dt = DateTime.fromObject({ year: 2026, month: 1, day: 5 + day, hour: time.hour, minute: time.minute }, { zone: zone.name });
+      if (!dt.isValid) continue;
+      if (day > 0 && (time.hour !== 0 || time.minute !== 0) && set.times.length > 1) continue;
+      starts.push({ at: dt.toMillis(), label: dt.toFormat("ccc yyyy-MM-dd HH:mm") });
+    }
+  }
+
+  const inStage = new Map<string, number[][]>(machine.stages.map((s) => [s.name, []]));
+  const all: number[][] = [];
+  let runs = 0;
+  let complete = true;
+  const contact = { id: "bounds-contact", timezone: zone.name };
+  outer: for (const [, prefix] of prefixes) {
+    for (const reaction of reactions) {
+      for (const start of starts) {
+        const run = drive(engine, contact, channels, prefix, reaction, start.at, horizonDays, unbounded, budget);
+        if (run === undefined) {
+          complete = false;
+          break outer;
+        }
+        runs++;
+        all.push(run.all);
+        for (const [stage, times] of run.byStage) inStage.get(stage)?.push(times);
+      }
+    }
+  }
+  const most = (lists: readonly number[][], days: number): number => lists.reduce((m, times) => Math.max(m, busiest(times, days * DAY)), 0);
+  const stages: StageBound[] = machine.stages.map((s: StructureStage) => {
+    const free = unbounded.get(s.name) ?? [];
+    const reachable = paths.has(s.name);
+    const lists = inStage.get(s.name) ?? [];
+    return {
+      stage: s.name,
+      reachable,
+      path: paths.get(s.name) ?? [],
+      week: free.length > 0 ? null : most(lists, 7),
+      month: free.length > 0 ? null : most(lists, 30),
+      unbounded: free,
+    };
+  });
+  const anyUnbounded = stages.some((s) => s.reachable && s.unbounded.length > 0);
+  // the stages with no bound are `unbounded-pursuit` warnings of the lint checks (`lint.ts`), reported as you type
+  const findings: BoundsFinding[] = [];
+  if (!complete) {
+    findings.push({
+      code: "analysis-incomplete",
+      data: { kind: "bounds", steps: options.budget ?? 3_000_000, runs },
+      span: policy.name.span,
+    } as BoundsFinding);
+  }
+  const form = options.form ?? "dsl";
+  const bounds: PursuitBounds = {
+    policy: machine.ir.name,
+    zone: zone.name,
+    stages,
+    week: anyUnbounded ? null : most(all, 7),
+    month: anyUnbounded ? null : most(all, 30),
+    explored: {
+      prefixes: [...prefixes.values()].map((p) => p.map(describeSignal)),
+      reactions: reactions.map((r) => (r === null ? "none" : describeSignal(r))),
+      starts: starts.map((s) => s.label),
+      horizonDays,
+      runs,
+      complete,
+    },
+    diagnostics: findings.map((f) => render(f, form)),
+  };
+  return { bounds, findings };
+}
+
+/**
+ * One contact under an eager sender: the prefix's signals at the start,
+ * then a touch whenever one is allowed (the first channel allowed, in
+ * declared order), each followed a minute later by the reaction, if any.
+ * Stops at the horizon (extended to 30 days after the last stage entry),
+ * in a stage with no bound, or when nothing can be sent again.
+ */
+function drive(
+  engine: Engine,
+  contact: { id: string; timezone: string },
+  channels: readonly string[],
+  prefix: readonly SignalProps[],
+  reaction: SignalProps | null,
+  start: number,
+  horizonDays: number,
+  unbounded: ReadonlyMap<string, string[]>,
+  budget: Budget,
+): { all: number[]; byStage: Map<string, number[]> } | undefined {
+  let snapshot: Snapshot = engine.start(contact, formatInstant(start));
+  let n = 0;
+  const event = (props: SignalProps, at: number): void => {
+    const { type, ...rest } = props;
+    snapshot = engine.step(snapshot, { ...rest, type: String(type), at: formatInstant(at), id: `b${n++}` });
+  };
+  for (const p of prefix) event(p, start);
+  const all: number[] = [];
+  const byStage = new Map<string, number[]>();
+  let end = start + horizonDays * DAY;
+  let t = start;
+  const entered = new Set<string>();
+  while (t <= end) {
+    if (!budget.spend(channels.length)) return undefined;
+    const at = formatInstant(t);
+    let sent = false;
+    let wake = Infinity;
+    let stage = "";
+    let allowed: ReadonlySet<string> | undefined;
+    for (const channel of channels) {
+      if (allowed !== undefined && !allowed.has(channel)) continue;
+      const d = engine.decide(snapshot, { channel }, at);
+      stage = d.stage;
+      if (d.verdict === "allow") {
+        event({ type: "touch", channel }, t);
+        all.push(t);
+        const list = byStage.get(d.stage) ?? [];
+        list.push(t);
+        byStage.set(d.stage, list);
+        sent = true;
+        break;
+      }
+      if (d.alternatives !== undefined) allowed = new Set(d.alternatives);
+      if (d.verdict === "defer" && d.notBefore !== undefined) wake = Math.min(wake, parseInstant(d.notBefore) ?? Infinity);
+    }
+    if (!entered.has(stage)) {
+      // a stage first entered late is followed for 30 days more
+      end = Math.max(end, t + 31 * DAY);
+      entered.add(stage);
+    }
+    if (unbounded.has(stage)) break;
+    if (sent) {
+      if (reaction !== null) {
+        t += MINUTE;
+        event(reaction, t);
+      }
+      continue;
+    }
+    t = wake === Infinity ? t + DAY : Math.max(wake, t + MINUTE);
+  }
+  return { all, byStage };
+}

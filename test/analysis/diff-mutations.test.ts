@@ -1,0 +1,130 @@
+/**
+ * The mutation test of `heed diff`: for each bundled example, single edits
+ * that change a decision (each number one up and one down, each time of
+ * day an hour either way, each channel of a list left out, each transition
+ * sent to another stage, each comparison operator turned, each rule
+ * removed; see `mutations.ts`) are all reported, each with a history that
+ * is replayed here through `evaluate()` on both versions; edits that keep
+ * every decision (reordering rules, reformatting, comments) report none.
+ *
+ * An edit reported as changing nothing must be one of the few listed
+ * below, each with the reason no decision can change. Edits that leave a
+ * policy with errors (a transition to the stage it is in, a count below
+ * zero) are left out. The examples with more than {@link CAP} valid edits
+ * are tested on {@link CAP} of them, evenly spaced through the list (every
+ * kind of edit is among them).
+ */
+
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+import type { Policy } from "../../src/ast.js";
+import { diffPolicies, type DiffChange } from "../../src/analysis/diff.js";
+import { validatePolicy } from "../../src/checks/index.js";
+import { compile } from "../../src/engine/index.js";
+import { formatPolicy } from "../../src/parser/format.js";
+import { parsePolicy } from "../../src/parser/index.js";
+import { mutants, type Mutant } from "./mutations.js";
+
+const EXAMPLES = join(import.meta.dirname, "..", "..", "examples");
+const CAP = 40;
+
+/** Edits that change no decision, and why. */
+const EQUIVALENT: Record<string, Record<string, string>> = {
+  "inbound.heed": {
+    // calendar invites need a reply (`no-cold-invites`), and every reply moves the contact out of prospecting
+    "stages.0.allow: without calendar-invite": "no calendar invite can be allowed in prospecting",
+    // with at least 2 business days between touches, no 7 (or 8, 6) days hold more than 3 touches, nor a day two
+    "rules.6.count: 3 -> 4": "2 business days between touches keep 3 within any 7 days",
+    "rules.6.window.amount: 7 -> 6": "2 business days between touches keep 3 within any 7 days",
+    "rules.6 removed": "2 business days between touches keep 3 within any 7 days",
+    "rules.7.count: 1 -> 2": "2 business days between touches keep one call a day",
+    "rules.7.channels: call -> email": "2 business days between touches keep one email a day",
+    "rules.7 removed": "2 business days between touches keep one call a day",
+    // no stage allows sms
+    "rules.9.channels: without sms": "no stage allows sms",
+  },
+  "content-reader.heed": {
+    "stages.0.allow: without calendar-invite": "no calendar invite can be allowed in prospecting: it needs a reply, which leaves prospecting",
+  },
+};
+
+function load(file: string): Policy {
+  const { policy, diagnostics } = parsePolicy(readFileSync(join(EXAMPLES, file), "utf8"), { file });
+  expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return policy!;
+}
+
+/** Evenly spaced, at most `cap`. */
+function spread<T>(items: readonly T[], cap: number): T[] {
+  if (items.length <= cap) return [...items];
+  return Array.from({ length: cap }, (_, i) => items[Math.floor((i * items.length) / cap)]!);
+}
+
+/** The change's counterexample replayed on both versions: the answers differ as reported, and the old version allowed every touch of the history. */
+function confirm(before: Policy, after: Policy, change: DiffChange, label: string): void {
+  const engines = [compile(before), compile(after)];
+  const touch = { ...change.touch, channel: change.channel ?? before.channels[0]!.name };
+  const [a, b] = engines.map((e) => e.evaluate({ contact: change.contact, history: change.history, touch, at: change.at }));
+  const pick = (d: typeof a) => (change.kind === "verdict" ? d!.verdict : change.kind === "notBefore" ? d!.notBefore : d!.stage);
+  expect([pick(a), pick(b)], label).toEqual([change.before, change.after]);
+  expect(change.before, label).not.toBe(change.after);
+  change.history.forEach((event, i) => {
+    if (event.type !== "touch") return;
+    const d = engines[0]!.evaluate({ contact: change.contact, history: change.history.slice(0, i), touch: { channel: String(event.channel) }, at: event.at });
+    expect(d.verdict, `${label}: touch ${i} of the history`).toBe("allow");
+  });
+}
+
+const files = readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith(".heed"))
+  .sort();
+
+describe("heed diff reports every single edit that changes a decision", () => {
+  it.each(files)("%s", (file) => {
+    const policy = load(file);
+    const valid = mutants(policy).filter((m) => !validatePolicy(m.policy).some((d) => d.severity === "error"));
+    const chosen: Mutant[] = spread(valid, CAP);
+    expect(new Set(chosen.map((m) => m.kind)).size).toBeGreaterThanOrEqual(4);
+    const unreported: string[] = [];
+    for (const mutant of chosen) {
+      const report = diffPolicies(policy, mutant.policy, { stopAfter: 1 });
+      const change = report.changes[0];
+      if (change === undefined) {
+        unreported.push(mutant.label);
+        continue;
+      }
+      confirm(policy, mutant.policy, change, `${file}: ${mutant.label}`);
+      expect(change.causes.length, mutant.label).toBeGreaterThan(0);
+    }
+    const expected = Object.keys(EQUIVALENT[file] ?? {}).filter((label) => chosen.some((m) => m.label === label));
+    expect(unreported.sort()).toEqual(expected.sort());
+  }, 240_000);
+});
+
+describe("heed diff reports no change for edits that keep every decision", () => {
+  it.each(files)("%s: rules reordered, reformatted, commented", (file) => {
+    const text = readFileSync(join(EXAMPLES, file), "utf8");
+    const policy = load(file);
+    const reordered: Policy = {
+      ...policy,
+      rules: [...policy.rules].reverse(),
+      stages: policy.stages.map((s) => ({ ...s, rules: [...s.rules].reverse() })),
+    };
+    const formatted = parsePolicy(formatPolicy(policy), { file }).policy!;
+    const commented = parsePolicy(text.replace(/\n/g, "\n# a comment\n").replace(/\{\n/g, "{ # opened\n"), { file }).policy!;
+    const indented = parsePolicy(text.replace(/\n {2}/g, "\n      "), { file }).policy!;
+    for (const [label, other] of [
+      ["reordered", reordered],
+      ["formatted", formatted],
+      ["commented", commented],
+      ["indented", indented],
+    ] as const) {
+      const report = diffPolicies(policy, other);
+      expect(report.changes, `${file} ${label}`).toEqual([]);
+      expect(report.structure, `${file} ${label}`).toEqual([]);
+      expect(report.explored.complete).toBe(true);
+    }
+  }, 120_000);
+});
