@@ -46,6 +46,8 @@ export interface BoundsOptions {
   form?: PolicyForm;
   /** The steps the analysis may take (decisions asked); past it, it stops with `analysis-incomplete`. Default 3,000,000. */
   budget?: number;
+  /** Start on this many days of the week from Monday 2026-01-05 (default 7: every day). */
+  startDays?: number;
 }
 
 /** The bounds of one stage. */
@@ -84,6 +86,8 @@ export interface PursuitBounds {
     reactions: string[];
     /** The starting instants, in words. */
     starts: string[];
+    /** The same patterns as data: each prefix's signals, each reaction (null for none), each start (ISO-8601). */
+    patterns: { prefixes: SignalProps[][]; reactions: (SignalProps | null)[]; starts: string[] };
     /** How long each contact was driven, in days. */
     horizonDays: number;
     /** Contacts driven. */
@@ -209,7 +213,7 @@ export function boundsWithFindings(policy: Policy, options: BoundsOptions = {}):
   // starting instants: each day of a week, at local midnight and at each time of day the policy names
   const set = namedBoundaries([machine], zone, []);
   const starts: { at: number; label: string }[] = [];
-  for (let day = 0; day < 7; day++) {
+  for (let day = 0; day < Math.max(1, Math.min(7, options.startDays ?? 7)); day++) {
     for (const time of set.times) {
       const dt = DateTime.fromObject({ year: 2026, month: 1, day: 5 + day, hour: time.hour, minute: time.minute }, { zone: zone.name });
       if (!dt.isValid) continue;
@@ -272,6 +276,7 @@ export function boundsWithFindings(policy: Policy, options: BoundsOptions = {}):
       prefixes: [...prefixes.values()].map((p) => p.map(describeSignal)),
       reactions: reactions.map((r) => (r === null ? "none" : describeSignal(r))),
       starts: starts.map((s) => s.label),
+      patterns: { prefixes: [...prefixes.values()], reactions, starts: starts.map((s) => formatInstant(s.at)) },
       horizonDays,
       runs,
       complete,
@@ -317,9 +322,8 @@ function drive(
     let sent = false;
     let wake = Infinity;
     let stage = "";
-    let allowed: ReadonlySet<string> | undefined;
+    // every channel is asked until one is allowed: each deferral's notBefore counts for when to ask again
     for (const channel of channels) {
-      if (allowed !== undefined && !allowed.has(channel)) continue;
       const d = engine.decide(snapshot, { channel }, at);
       stage = d.stage;
       if (d.verdict === "allow") {
@@ -331,7 +335,6 @@ function drive(
         sent = true;
         break;
       }
-      if (d.alternatives !== undefined) allowed = new Set(d.alternatives);
       if (d.verdict === "defer" && d.notBefore !== undefined) wake = Math.min(wake, parseInstant(d.notBefore) ?? Infinity);
     }
     if (!entered.has(stage)) {

@@ -184,9 +184,9 @@ export function silentContact(policy: Policy, options: SilentContactOptions = {}
   const span = (stage: string) => machine.stage(stage)?.nameSpan ?? policy.name.span;
   if (run.outOfBudget) {
     findings.push(finding("analysis-incomplete", { kind: "silent", size: policySize(policy), days: horizonDays, steps: budget, stopped: run.stopped, touches: run.touches.length }, policy.name.span));
-  } else if (run.cutShort && last !== undefined && !unboundedStages(machine).has(last.stage)) {
+  } else if (run.cutShort && last !== undefined) {
     // a stage no limit bounds is `unbounded-pursuit` already (see `bounds.ts`): said once
-    findings.push(finding("silent-pursuit", { kind: "cut-short", stage: last.stage, touches: run.touches.length, by: run.stopped }, span(last.stage)));
+    if (!unboundedStages(machine).has(last.stage)) findings.push(finding("silent-pursuit", { kind: "cut-short", stage: last.stage, touches: run.touches.length, by: run.stopped }, span(last.stage)));
   } else if (last !== undefined && !last.final && (machine.stage(last.stage)?.allowed.length ?? 0) > 0 && last.touches > 0) {
     findings.push(finding("silent-pursuit", { kind: "still-pursued", stage: last.stage, days: horizonDays, touches: last.touches }, span(last.stage)));
   }

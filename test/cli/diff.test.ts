@@ -67,7 +67,7 @@ describe("heed diff", () => {
     const run = heed(["diff", "old.heed", "new.heed", "--json", "--depth", "2"], dir);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout);
-    expect(report.version).toBe(2);
+    expect(report.version).toBe(1);
     expect(report.explored).toMatchObject({ depth: 2, complete: true });
     expect(report.structure[0]).toMatchObject({ kind: "changed", what: "transition", new: { span: { file: "new.heed", line: 6 } } });
     expect(report.same).toBe(false);

@@ -77,7 +77,9 @@ export const diffVerb: Verb = {
       ...(zone === undefined ? {} : { zone }),
     });
     const named = withFiles(report, oldFile, newFile);
-    if (format === "json") io.stdout.write(`${JSON.stringify({ version: 2, ...named }, null, 2)}\n`);
+    // version 1, fields only ever added: `exhaustive` and `random` stay (every history is tried, none at random)
+    const json = { version: 1, ...named, explored: { ...named.explored, exhaustive: named.explored.histories, random: 0 } };
+    if (format === "json") io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     else if (format === "github") printAnnotations(io, named, policies[1] as Policy, newFile);
     else if (format === "sarif") emitDiagnostics(io, changeDiagnostics(named, policies[1] as Policy, newFile), { format, sources: new Map(), category: "diff" });
     else printReport(io, named, oldFile, newFile);
