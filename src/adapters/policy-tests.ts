@@ -6,15 +6,18 @@
  * @module
  */
 
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { dirname, join, normalize } from "node:path";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
 import type { Policy } from "../ast.js";
 import { HeedInputError, HeedPolicyError, hasErrors, sortDiagnostics, type Diagnostic, type Span } from "../diagnostics.js";
 import type { Explanation, StageChange } from "../engine/api.js";
 import { compile, compileIr } from "../engine/index.js";
 import { parseInstant } from "../engine/time.js";
 import type { Contact, Decision, HistoryEvent, ProposedTouch, Verdict } from "../model.js";
+import { didYouMean, suggest } from "../parser/names.js";
 import { loadPolicy, readText, type LoadedPolicy } from "./files.js";
+import { TEST_SCHEMA } from "./test-file-schema.js";
 
 // ---------------------------------------------------------------- loading
 
@@ -25,6 +28,10 @@ export interface Expectation {
   rules?: string[];
   codes?: string[];
   notBefore?: string;
+  /** `rules` and `codes` are the whole list of reasons, in order (not only among them). */
+  exact?: boolean;
+  /** The input must be refused with this input-error code; the case then has no decision. */
+  error?: string;
 }
 
 /** One case of a test file, as written. */
@@ -34,6 +41,8 @@ export interface TestCase {
   span: Span;
   contact: unknown;
   history: unknown[];
+  /** The touches to the account's other contacts, when the case gives them (spec section 8.4). */
+  account?: unknown[];
   at: unknown;
   touch: unknown;
   expect: Expectation;
@@ -52,10 +61,18 @@ export interface TestFile {
   diagnostics: Diagnostic[];
 }
 
-const ROOT_KEYS = ["policy", "cases"];
-const CASE_KEYS = ["name", "contact", "history", "at", "touch", "expect"];
-const EXPECT_KEYS = ["verdict", "stage", "rules", "codes", "notBefore"];
-const VERDICTS: readonly Verdict[] = ["allow", "deny", "defer"];
+let validator: ValidateFunction | undefined;
+
+/** The test-file schema, compiled once on first use. */
+function schemaValidator(): ValidateFunction {
+  if (validator === undefined) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    // `errorMessage` words a failed check for editors (yaml-language-server reads it) and for the messages below.
+    ajv.addKeyword({ keyword: "errorMessage", schemaType: "string" });
+    validator = ajv.compile(TEST_SCHEMA);
+  }
+  return validator;
+}
 
 /** Reads a test file from disk; see {@link parseTestFile}. */
 export function loadTestFile(file: string, cwd: string): TestFile {
@@ -65,8 +82,10 @@ export function loadTestFile(file: string, cwd: string): TestFile {
 }
 
 /**
- * Parses the text of a test file. Every problem is a diagnostic with the
- * line and column of the offending value.
+ * Parses the text of a test file and checks it against the test-file
+ * schema (`schema/heed-test.schema.json`). Every problem is a diagnostic
+ * with the line and column of the offending value; cases are returned only
+ * when there is none.
  */
 export function parseTestFile(text: string, file: string): TestFile {
   const lineCounter = new LineCounter();
@@ -79,10 +98,11 @@ export function parseTestFile(text: string, file: string): TestFile {
   };
   const spanOf = (node: unknown): Span => {
     const range = (node as Node | null)?.range;
-    return range ? spanAt(range[0], range[1]) : spanAt(0, 1);
-  };
-  const error = (node: unknown, code: string, message: string, hint?: string): void => {
-    diagnostics.push({ severity: "error", code, message, span: spanOf(node), ...(hint === undefined ? {} : { hint }) });
+    if (!range) return spanAt(0, 1);
+    // A block value's range runs on to the next line: point at its text.
+    let end = range[1];
+    while (end > range[0] + 1 && /\s/.test(text[end - 1] ?? "")) end--;
+    return spanAt(range[0], end);
   };
   const result: TestFile = { file, policies: [], policySpan: undefined, cases: [], diagnostics };
 
@@ -97,46 +117,64 @@ export function parseTestFile(text: string, file: string): TestFile {
   }
   if (diagnostics.length > 0) return result;
 
-  const root = doc.contents;
-  if (!isMap(root)) {
-    error(root, "test-shape", "a test file must be a map with `policy` and `cases`");
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // An alias bomb and the like: the reader refuses it.
+    diagnostics.push({ severity: "error", code: "test-syntax", message: `invalid YAML: ${firstLine((error as Error).message)}`, span: spanAt(0, 1) });
     return result;
   }
-  checkKeys(root, ROOT_KEYS, "test file", error);
+  const validate = schemaValidator();
+  if (!validate(data)) diagnostics.push(...schemaDiagnostics(doc, data, validate.errors ?? [], spanOf));
+  if (!isMap(doc.contents)) return { ...result, diagnostics: sortDiagnostics(diagnostics) };
+  const root = doc.contents;
 
   const policyNode = root.get("policy", true);
-  if (policyNode === undefined) {
-    error(root, "test-shape", "missing `policy`: the policy file under test, relative to this file");
-  } else {
-    result.policySpan = spanOf(policyNode);
-    const names = isSeq(policyNode) ? policyNode.items : [policyNode];
-    for (const item of names) {
-      if (!isScalar(item) || typeof item.value !== "string" || item.value === "") {
-        error(item, "test-shape", "`policy` must be a file name or a list of file names");
-      } else {
-        result.policies.push(normalize(join(dirname(file), item.value)));
-      }
-    }
-  }
-
   const casesNode = root.get("cases", true);
-  if (casesNode === undefined) {
-    error(root, "test-shape", "missing `cases`: a list of cases");
-    return result;
+  const record = data as { policy?: unknown; cases?: unknown };
+  if (policyNode !== undefined && !hasErrorsAt(diagnostics, spanOf(policyNode))) {
+    result.policySpan = spanOf(policyNode);
+    const names = Array.isArray(record.policy) ? record.policy : [record.policy];
+    result.policies = names.map((name) => normalize(join(dirname(file), String(name))));
   }
-  if (!isSeq(casesNode)) {
-    error(casesNode, "test-shape", "`cases` must be a list");
-    return result;
+  // What the schema cannot say: a notBefore that looks like an instant but is none (a 13th month).
+  if (isSeq(casesNode)) {
+    casesNode.items.forEach((caseNode, index) => {
+      const notBefore = isMap(caseNode) ? nodeAt(caseNode, ["expect", "notBefore"]) : undefined;
+      if (isScalar(notBefore) && typeof notBefore.value === "string" && INSTANT_LIKE.test(notBefore.value) && parseInstant(notBefore.value) === undefined) {
+        diagnostics.push({
+          severity: "error",
+          code: "test-shape",
+          message: `\`expect.notBefore\` of ${caseLabel((record.cases as unknown[])[index], index)} is no instant: \`${notBefore.value}\` (a date, a time and an offset or \`Z\`, within the years 0001 to 9999)`,
+          span: spanOf(notBefore),
+        });
+      }
+    });
   }
-  casesNode.items.forEach((caseNode, index) => {
-    const loaded = readCase(caseNode, index, spanOf, error);
-    if (loaded !== undefined) result.cases.push(loaded);
-  });
   result.diagnostics = sortDiagnostics(diagnostics);
+  if (hasErrors(result.diagnostics) || !isSeq(casesNode)) return result;
+  result.cases = casesNode.items.map((caseNode, index) => readCase(caseNode as YAMLMap, (record.cases as CaseData[])[index] as CaseData, spanOf));
   return result;
 }
 
-type ErrorFn = (node: unknown, code: string, message: string, hint?: string) => void;
+/** A notBefore of the schema's pattern; {@link parseInstant} also checks the ranges of its parts. */
+const INSTANT_LIKE = new RegExp((TEST_SCHEMA.definitions.expect.properties.notBefore as { pattern: string }).pattern);
+
+function hasErrorsAt(diagnostics: readonly Diagnostic[], span: Span): boolean {
+  return diagnostics.some((d) => d.severity === "error" && d.span?.offset !== undefined && span.offset !== undefined && d.span.offset >= span.offset && d.span.offset < (span.endOffset ?? span.offset + 1));
+}
+
+/** A case as the schema admits it. */
+interface CaseData {
+  name: string;
+  contact: unknown;
+  history?: unknown[];
+  account?: unknown[];
+  at: unknown;
+  touch: unknown;
+  expect?: Expectation;
+}
 
 function firstLine(text: string): string {
   const line = (text.split("\n")[0] ?? "").trim();
@@ -144,90 +182,23 @@ function firstLine(text: string): string {
   return clipped.charAt(0).toLowerCase() + clipped.slice(1);
 }
 
-function checkKeys(map: YAMLMap, allowed: readonly string[], where: string, error: ErrorFn): void {
-  for (const pair of map.items as Pair[]) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-    if (!allowed.includes(key)) {
-      error(pair.key, "test-shape", `unknown field \`${key}\` in ${where}`, `expected one of ${allowed.map((k) => `\`${k}\``).join(", ")}`);
-    }
-  }
+/** `case \`name\``, or `case 3` for a case without a name. */
+function caseLabel(data: unknown, index: number): string {
+  const name = (data as { name?: unknown } | null)?.name;
+  return typeof name === "string" && name !== "" ? `case \`${name}\`` : `case ${index + 1}`;
 }
 
-function readCase(node: unknown, index: number, spanOf: (node: unknown) => Span, error: ErrorFn): TestCase | undefined {
-  if (!isMap(node)) {
-    error(node, "test-shape", `case ${index + 1} must be a map with \`name\`, \`contact\`, \`history\`, \`at\`, \`touch\` and \`expect\``);
-    return undefined;
-  }
-  let ok = true;
-  const fail: ErrorFn = (n, code, message, hint) => {
-    ok = false;
-    error(n, code, message, hint);
-  };
-  checkKeys(node, CASE_KEYS, `case ${index + 1}`, fail);
-  const nameNode = node.get("name", true);
-  let name = `case ${index + 1}`;
-  if (nameNode === undefined) fail(node, "test-shape", `case ${index + 1} has no \`name\``);
-  else if (!isScalar(nameNode) || typeof nameNode.value !== "string") fail(nameNode, "test-shape", "`name` must be a string");
-  else name = nameNode.value;
-
-  const contactNode = node.get("contact", true);
-  if (contactNode === undefined) fail(node, "test-shape", `case \`${name}\` has no \`contact\``);
-  else if (!isMap(contactNode)) fail(contactNode, "test-shape", "`contact` must be a map such as `{ id: c1 }`");
-
-  const historyNode = node.get("history", true);
-  if (historyNode !== undefined && !isSeq(historyNode)) fail(historyNode, "test-shape", "`history` must be a list of events");
-
-  const atNode = node.get("at", true);
-  if (atNode === undefined) fail(node, "test-shape", `case \`${name}\` has no \`at\`: the instant of the proposed touch`);
-  else if (!isScalar(atNode) || typeof atNode.value !== "string") fail(atNode, "test-shape", "`at` must be an ISO-8601 instant such as `\"2026-03-12T10:00:00-04:00\"`");
-
-  const touchNode = node.get("touch", true);
-  if (touchNode === undefined) fail(node, "test-shape", `case \`${name}\` has no \`touch\`: the proposed touch, such as \`{ channel: email }\``);
-  else if (!isMap(touchNode)) fail(touchNode, "test-shape", "`touch` must be a map such as `{ channel: email }`");
-
-  const expect: Expectation = {};
-  const expectNode = node.get("expect", true);
-  if (expectNode !== undefined) {
-    if (!isMap(expectNode)) {
-      fail(expectNode, "test-shape", "`expect` must be a map");
-    } else {
-      checkKeys(expectNode, EXPECT_KEYS, "`expect`", fail);
-      const verdict = expectNode.get("verdict", true);
-      if (verdict !== undefined) {
-        if (isScalar(verdict) && VERDICTS.includes(verdict.value as Verdict)) expect.verdict = verdict.value as Verdict;
-        else fail(verdict, "test-shape", `\`verdict\` must be \`allow\`, \`deny\` or \`defer\`, got \`${String(isScalar(verdict) ? verdict.value : "a collection")}\``);
-      }
-      const stage = expectNode.get("stage", true);
-      if (stage !== undefined) {
-        if (isScalar(stage) && typeof stage.value === "string") expect.stage = stage.value;
-        else fail(stage, "test-shape", "`stage` must be a stage name");
-      }
-      for (const key of ["rules", "codes"] as const) {
-        const list = expectNode.get(key, true);
-        if (list === undefined) continue;
-        if (isSeq(list) && list.items.every((i) => isScalar(i) && typeof i.value === "string")) {
-          expect[key] = list.items.map((i) => String((i as { value: unknown }).value));
-        } else {
-          fail(list, "test-shape", `\`${key}\` must be a list of names`);
-        }
-      }
-      const notBefore = expectNode.get("notBefore", true);
-      if (notBefore !== undefined) {
-        if (isScalar(notBefore) && typeof notBefore.value === "string" && parseInstant(notBefore.value) !== undefined) expect.notBefore = notBefore.value;
-        else fail(notBefore, "test-shape", "`notBefore` must be an ISO-8601 instant with an offset or `Z`");
-      }
-    }
-  }
-  if (!ok) return undefined;
+function readCase(node: YAMLMap, data: CaseData, spanOf: (node: unknown) => Span): TestCase {
   const caseSpan = spanOf(node);
-  return {
-    name,
+  const nameNode = node.get("name", true);
+  const testCase: TestCase = {
+    name: data.name,
     span: nameNode !== undefined ? { ...spanOf(nameNode), line: caseSpan.line, column: caseSpan.column } : caseSpan,
-    contact: (contactNode as Node).toJSON(),
-    history: historyNode === undefined ? [] : ((historyNode as Node).toJSON() as unknown[]),
-    at: (atNode as Node).toJSON(),
-    touch: (touchNode as Node).toJSON(),
-    expect,
+    contact: data.contact,
+    history: data.history ?? [],
+    at: data.at,
+    touch: data.touch,
+    expect: data.expect ?? {},
     locate(field: string): Span {
       const path = field.match(/[^.[\]]+/g) ?? [];
       let current: unknown = node;
@@ -242,6 +213,193 @@ function readCase(node: unknown, index: number, spanOf: (node: unknown) => Span,
       return spanOf(found);
     },
   };
+  if (data.account !== undefined) testCase.account = data.account;
+  return testCase;
+}
+
+// ---------------------------------------------------------------- schema messages
+
+/** The node a path of keys and list indexes leads to, or `undefined`. */
+function nodeAt(from: unknown, path: readonly string[]): unknown {
+  let current: unknown = from;
+  for (const segment of path) {
+    if (isMap(current)) current = current.get(segment, true);
+    else if (isSeq(current)) current = current.items[Number(segment)];
+    else return undefined;
+    if (current === undefined || current === null) return undefined;
+  }
+  return current;
+}
+
+/** The word for what a value is, for `got X`. */
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a map";
+  const text = String(value);
+  return `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\``;
+}
+
+/** A field as the engine names it, from inside its case: `history[1].at`, `expect.verdict`; at the top: `policy[1]`. */
+function fieldName(path: readonly string[]): string {
+  const inner = path[0] === "cases" && path.length > 2 ? path.slice(2) : path;
+  return inner.map((segment, i) => (/^[0-9]+$/.test(segment) ? `[${segment}]` : i === 0 ? segment : `.${segment}`)).join("");
+}
+
+/** What a message says the value at `path` is: `the test file`, `case \`x\``, `` `history[1]` ``. */
+function subjectOf(path: readonly string[], data: unknown): string {
+  if (path.length === 0) return "the test file";
+  if (path[0] === "cases" && path.length === 2) return caseLabel((data as { cases: unknown[] }).cases[Number(path[1])], Number(path[1]));
+  return `\`${fieldName(path)}\``;
+}
+
+type SchemaNode = { title?: string; errorMessage?: string; type?: unknown; properties?: Record<string, SchemaNode | undefined>; anyOf?: readonly SchemaNode[]; $ref?: string };
+
+/** A schema node with its `$ref` followed (the test schema's refs are all `#/definitions/NAME`). */
+function deref(schema: SchemaNode | undefined): SchemaNode | undefined {
+  const ref = schema?.$ref;
+  if (ref === undefined) return schema;
+  const name = ref.replace(/^#\/definitions\//, "");
+  return (TEST_SCHEMA.definitions as Record<string, SchemaNode>)[name];
+}
+
+/**
+ * The schema of property `field` as seen from `node`, a node of the test
+ * schema: the nearest node on the way up from it that declares the
+ * property, so that an event's `then: { required: [channel] }` finds the
+ * title of the event's `channel`. (Ajv gives a failed check's schema node
+ * itself, but a path relative to the definition it was compiled in.)
+ */
+function propertyAt(node: SchemaNode | undefined, field: string): SchemaNode | undefined {
+  const path = node === undefined ? undefined : pathTo(TEST_SCHEMA, node);
+  for (const at of [...(path ?? [])].reverse()) {
+    const found = (at as SchemaNode).properties?.[field];
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The schema nodes from `from` down to `target` (both included), or `undefined` where `target` is not inside `from`. */
+function pathTo(from: unknown, target: unknown): unknown[] | undefined {
+  if (from === target) return [from];
+  if (from === null || typeof from !== "object") return undefined;
+  for (const child of Object.values(from)) {
+    const rest = pathTo(child, target);
+    if (rest !== undefined) return [from, ...rest];
+  }
+  return undefined;
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (Number.isInteger(value)) return "integer";
+  return typeof value;
+}
+
+function typeMatches(schema: SchemaNode | undefined, value: unknown): boolean {
+  const type = deref(schema)?.type;
+  const types = Array.isArray(type) ? (type as string[]) : type === undefined ? [] : [String(type)];
+  const actual = jsonType(value);
+  return types.includes(actual) || (actual === "integer" && types.includes("number"));
+}
+
+/**
+ * The schema's errors as diagnostics, each at the node it is about, in the
+ * user's words: `unknown field ... (did you mean ...?)`, `X has no Y`,
+ * `X must be TITLE, got VALUE`. A value that fits none of several shapes is
+ * one error, unless it has the type of one shape, whose own errors then say more.
+ */
+function schemaDiagnostics(doc: Document, data: unknown, errors: readonly ErrorObject[], spanOf: (node: unknown) => Span): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const report = (message: string, node: unknown, hint?: string): void => {
+    const span = spanOf(node ?? doc.contents);
+    const key = `${span.offset ?? 0}:${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ severity: "error", code: "test-shape", message, span, ...(hint === undefined ? {} : { hint }) });
+  };
+  // Errors inside the shapes of an `anyOf` that the value does not take are not about it.
+  const dropped = new Set<ErrorObject>();
+  for (const error of errors) {
+    if (error.keyword !== "anyOf") continue;
+    const branches = (error.schema as SchemaNode[] | undefined) ?? [];
+    const taken = branches.findIndex((branch) => typeMatches(branch, error.data));
+    const inBranch = (other: ErrorObject, i: number): boolean => {
+      if (other === error || !other.instancePath.startsWith(error.instancePath)) return false;
+      if (other.schemaPath.startsWith(`${error.schemaPath}/${i}/`)) return true;
+      // Errors deeper in the value (an item of a list) come from the shape of the value's type, whatever their path.
+      if (i === taken && other.instancePath.startsWith(`${error.instancePath}/`)) return true;
+      // A branch that is a `$ref` reports its errors at the definition's path.
+      const ref = branches[i]?.$ref;
+      return ref !== undefined && other.instancePath === error.instancePath && other.schemaPath.startsWith(`${ref}/`);
+    };
+    for (const other of errors) {
+      branches.forEach((_, i) => {
+        if (i !== taken && inBranch(other, i)) dropped.add(other);
+      });
+    }
+    if (taken >= 0 && errors.some((other) => inBranch(other, taken))) dropped.add(error);
+  }
+  // `polcy` for `policy`: the unknown field's message says it all, so the missing field is not reported too.
+  const suggested = new Set<string>();
+  for (const error of errors) {
+    if (error.keyword !== "additionalProperties") continue;
+    const field = String((error.params as { additionalProperty: string }).additionalProperty);
+    const guess = suggest(field, Object.keys((error.parentSchema as SchemaNode).properties ?? {}));
+    if (guess !== undefined) suggested.add(`${error.instancePath}/${guess}`);
+  }
+  const root = doc.contents;
+  for (const error of errors) {
+    if (dropped.has(error) || error.keyword === "if") continue;
+    const path = error.instancePath === "" ? [] : error.instancePath.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const node = nodeAt(root, path);
+    const parent = error.parentSchema as SchemaNode | undefined;
+    const subject = subjectOf(path, data);
+    switch (error.keyword) {
+      case "additionalProperties": {
+        const field = String((error.params as { additionalProperty: string }).additionalProperty);
+        const known = Object.keys(parent?.properties ?? {});
+        const keyNode = isMap(node) ? (node.items as Pair[]).find((pair) => isScalar(pair.key) && String(pair.key.value) === field)?.key : undefined;
+        const guess = didYouMean(field, known);
+        report(`unknown field \`${field}\` in ${subject}${guess}`, keyNode ?? node, guess === "" ? `expected one of ${known.map((k) => `\`${k}\``).join(", ")}` : undefined);
+        break;
+      }
+      case "required": {
+        const field = String((error.params as { missingProperty: string }).missingProperty);
+        if (suggested.has(`${error.instancePath}/${field}`)) break;
+        const title = deref(propertyAt(parent, field))?.title;
+        report(`${subject} has no \`${field}\`${title === undefined ? "" : `: ${title}`}`, node);
+        break;
+      }
+      case "not":
+        report(`${subject} ${parent?.errorMessage ?? "is not allowed here"}`, node);
+        break;
+      case "anyOf":
+        if (parent?.errorMessage !== undefined) {
+          // `exact: true` without a list: point at `exact`.
+          const exactKey = isMap(node) ? (node.items as Pair[]).find((pair) => isScalar(pair.key) && pair.key.value === "exact")?.key : undefined;
+          report(parent.errorMessage, exactKey ?? node);
+        } else {
+          report(`${subject} must be ${parent?.title ?? "something else"}, got ${describe(error.data)}`, node);
+        }
+        break;
+      case "minLength":
+      case "minItems":
+        report(`${subject} must not be empty`, node);
+        break;
+      case "type":
+      case "enum":
+      case "const":
+      case "pattern":
+        report(`${subject} must be ${parent?.title ?? "something else"}, got ${describe(error.data)}`, node);
+        break;
+      default:
+        report(`${subject} ${error.message ?? "is not valid"}`, node);
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- running
@@ -257,6 +415,8 @@ export interface CaseResult {
   failureSpans: Span[];
   expect: Expectation;
   explanation?: Explanation;
+  /** The input error the engine refused the case's input with, if it did. */
+  inputError?: { code: string; field: string; message: string };
   /** How long deciding the case took, in milliseconds (for JUnit reports). */
   durationMs?: number;
 }
@@ -285,22 +445,30 @@ export function runCases(test: TestFile, policies: readonly Policy[]): CaseResul
 
 function runCase(engine: ReturnType<typeof compile>, c: TestCase): CaseResult {
   const result: CaseResult = { name: c.name, span: c.span, passed: false, failures: [], failureSpans: [], expect: c.expect };
+  const e = c.expect;
   let explanation: Explanation;
   try {
     // The engine checks its input and raises a typed error naming the field, so the case's raw values go as they are.
-    explanation = engine.explain({
+    // `account` goes along when the case gives it; the engine reads it once limits `across account` exist, and ignores it before.
+    const input = {
       contact: c.contact as Contact,
       history: c.history as HistoryEvent[],
       touch: c.touch as ProposedTouch,
       at: c.at as string,
-    });
+      ...(c.account === undefined ? {} : { account: c.account }),
+    };
+    explanation = engine.explain(input);
   } catch (error) {
-    if (error instanceof HeedInputError) {
-      result.failures.push(`invalid input: ${error.message}`);
+    if (!(error instanceof HeedInputError)) throw error;
+    result.inputError = { code: error.code, field: error.field, message: error.message };
+    if (e.error === error.code) {
+      result.passed = true;
+    } else {
+      const wanted = e.error === undefined ? "a decision" : `the input error \`${e.error}\``;
+      result.failures.push(`expected ${wanted}, got the input error \`${error.code}\`: ${error.message}`);
       result.failureSpans.push(c.locate(error.field));
-      return result;
     }
-    throw error;
+    return result;
   }
   result.explanation = explanation;
   const d = explanation.decision;
@@ -308,15 +476,23 @@ function runCase(engine: ReturnType<typeof compile>, c: TestCase): CaseResult {
     result.failures.push(text);
     result.failureSpans.push(c.locate(`expect.${field}`));
   };
-  const e = c.expect;
+  if (e.error !== undefined) {
+    miss(`expected the input error \`${e.error}\`, got a decision: ${describeDecision(d)}`, "error");
+    return result;
+  }
   if (e.verdict !== undefined && e.verdict !== d.verdict) miss(`verdict: expected \`${e.verdict}\`, got \`${d.verdict}\``, "verdict");
   if (e.stage !== undefined && e.stage !== d.stage) miss(`stage: expected \`${e.stage}\`, got \`${d.stage}\``, "stage");
   const ruleIds = d.reasons.map((r) => r.rule);
-  const missingRules = (e.rules ?? []).filter((r) => !ruleIds.includes(r));
-  if (missingRules.length > 0) miss(`rules: expected ${list(missingRules)} among the reasons, got ${ruleIds.length === 0 ? "none" : list(ruleIds)}`, "rules");
   const codes = d.reasons.map((r) => r.code);
-  const missingCodes = (e.codes ?? []).filter((code) => !codes.includes(code));
-  if (missingCodes.length > 0) miss(`codes: expected ${list(missingCodes)} among the reasons, got ${codes.length === 0 ? "none" : list([...new Set(codes)])}`, "codes");
+  if (e.exact === true) {
+    if (e.rules !== undefined && !sameList(e.rules, ruleIds)) miss(`rules: expected exactly ${listOrNone(e.rules)}, in this order, got ${listOrNone(ruleIds)}`, "rules");
+    if (e.codes !== undefined && !sameList(e.codes, codes)) miss(`codes: expected exactly ${listOrNone(e.codes)}, in this order, got ${listOrNone(codes)}`, "codes");
+  } else {
+    const missingRules = (e.rules ?? []).filter((r) => !ruleIds.includes(r));
+    if (missingRules.length > 0) miss(`rules: expected ${list(missingRules)} among the reasons, got ${listOrNone(ruleIds)}`, "rules");
+    const missingCodes = (e.codes ?? []).filter((code) => !codes.includes(code));
+    if (missingCodes.length > 0) miss(`codes: expected ${list(missingCodes)} among the reasons, got ${listOrNone([...new Set(codes)])}`, "codes");
+  }
   if (e.notBefore !== undefined) {
     const want = parseInstant(e.notBefore);
     const got = d.notBefore === undefined ? undefined : parseInstant(d.notBefore);
@@ -325,6 +501,14 @@ function runCase(engine: ReturnType<typeof compile>, c: TestCase): CaseResult {
   }
   result.passed = result.failures.length === 0;
   return result;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+function listOrNone(names: readonly string[]): string {
+  return names.length === 0 ? "none" : list(names);
 }
 
 function list(names: readonly string[]): string {
@@ -514,11 +698,13 @@ export function describeDecision(d: Decision): string {
 /** The expectation in one line. */
 export function describeExpectation(e: Expectation): string {
   const parts: string[] = [];
+  if (e.error !== undefined) return `the input error \`${e.error}\``;
   if (e.verdict !== undefined) parts.push(e.verdict);
   if (e.notBefore !== undefined) parts.push(`until ${e.notBefore}`);
   if (e.stage !== undefined) parts.push(`(stage \`${e.stage}\`)`);
-  if (e.rules !== undefined) parts.push(`rules ${list(e.rules)}`);
-  if (e.codes !== undefined) parts.push(`codes ${list(e.codes)}`);
+  const exactly = e.exact === true ? "exactly " : "";
+  if (e.rules !== undefined) parts.push(`rules ${exactly}${listOrNone(e.rules)}`);
+  if (e.codes !== undefined) parts.push(`codes ${exactly}${listOrNone(e.codes)}`);
   return parts.length === 0 ? "no error" : parts.join(" ");
 }
 

@@ -22,7 +22,7 @@
 import { DateTime } from "luxon";
 
 import type { Policy } from "../ast.js";
-import type { Diagnostic } from "../diagnostics.js";
+import { HeedInputError, type Diagnostic } from "../diagnostics.js";
 import type { Engine, Snapshot } from "../engine/api.js";
 import { compile, policyStructure, type PolicyStructure, type StructureStage } from "../engine/index.js";
 import { formatInstant, parseInstant, ZoneTable } from "../engine/time.js";
@@ -304,53 +304,65 @@ function drive(
   unbounded: ReadonlyMap<string, string[]>,
   budget: Budget,
 ): { all: number[]; byStage: Map<string, number[]> } | undefined {
+  const sentAll: number[] = [];
+  const sentByStage = new Map<string, number[]>();
   let snapshot: Snapshot = engine.start(contact, formatInstant(start));
   let n = 0;
   const event = (props: SignalProps, at: number): void => {
     const { type, ...rest } = props;
     snapshot = engine.step(snapshot, { ...rest, type: String(type), at: formatInstant(at), id: `b${n++}` });
   };
-  for (const p of prefix) event(p, start);
-  const all: number[] = [];
-  const byStage = new Map<string, number[]>();
-  let end = start + horizonDays * DAY;
-  let t = start;
-  const entered = new Set<string>();
-  while (t <= end) {
-    if (!budget.spend(channels.length)) return undefined;
-    const at = formatInstant(t);
-    let sent = false;
-    let wake = Infinity;
-    let stage = "";
-    // every channel is asked until one is allowed: each deferral's notBefore counts for when to ask again
-    for (const channel of channels) {
-      const d = engine.decide(snapshot, { channel }, at);
-      stage = d.stage;
-      if (d.verdict === "allow") {
-        event({ type: "touch", channel }, t);
-        all.push(t);
-        const list = byStage.get(d.stage) ?? [];
-        list.push(t);
-        byStage.set(d.stage, list);
-        sent = true;
-        break;
-      }
-      if (d.verdict === "defer" && d.notBefore !== undefined) wake = Math.min(wake, parseInstant(d.notBefore) ?? Infinity);
-    }
-    if (!entered.has(stage)) {
-      // a stage first entered late is followed for 30 days more
-      end = Math.max(end, t + 31 * DAY);
-      entered.add(stage);
-    }
-    if (unbounded.has(stage)) break;
-    if (sent) {
-      if (reaction !== null) {
-        t += MINUTE;
-        event(reaction, t);
-      }
-      continue;
-    }
-    t = wake === Infinity ? t + DAY : Math.max(wake, t + MINUTE);
+  try {
+    return driveFrom();
+  } catch (error) {
+    // the engine refuses to go on with this contact (timers looping over years): the run ends there,
+    // with what it sent (the silent contact says why, `analysis-incomplete`)
+    if (error instanceof HeedInputError) return { all: sentAll, byStage: sentByStage };
+    throw error;
   }
-  return { all, byStage };
+  function driveFrom(): { all: number[]; byStage: Map<string, number[]> } | undefined {
+    for (const p of prefix) event(p, start);
+    const all = sentAll;
+    const byStage = sentByStage;
+    let end = start + horizonDays * DAY;
+    let t = start;
+    const entered = new Set<string>();
+    while (t <= end) {
+      if (!budget.spend(channels.length)) return undefined;
+      const at = formatInstant(t);
+      let sent = false;
+      let wake = Infinity;
+      let stage = "";
+      // every channel is asked until one is allowed: each deferral's notBefore counts for when to ask again
+      for (const channel of channels) {
+        const d = engine.decide(snapshot, { channel }, at);
+        stage = d.stage;
+        if (d.verdict === "allow") {
+          event({ type: "touch", channel }, t);
+          all.push(t);
+          const list = byStage.get(d.stage) ?? [];
+          list.push(t);
+          byStage.set(d.stage, list);
+          sent = true;
+          break;
+        }
+        if (d.verdict === "defer" && d.notBefore !== undefined) wake = Math.min(wake, parseInstant(d.notBefore) ?? Infinity);
+      }
+      if (!entered.has(stage)) {
+        // a stage first entered late is followed for 30 days more
+        end = Math.max(end, t + 31 * DAY);
+        entered.add(stage);
+      }
+      if (unbounded.has(stage)) break;
+      if (sent) {
+        if (reaction !== null) {
+          t += MINUTE;
+          event(reaction, t);
+        }
+        continue;
+      }
+      t = wake === Infinity ? t + DAY : Math.max(wake, t + MINUTE);
+    }
+    return { all, byStage };
+  }
 }

@@ -24,6 +24,7 @@ import { DateTime } from "luxon";
 
 import type { Expr, Policy } from "../ast.js";
 import { stripSpans } from "../ast.js";
+import { HeedInputError } from "../diagnostics.js";
 import type { Contact, Decision, HistoryEvent } from "../model.js";
 import type { Engine, Snapshot } from "../engine/api.js";
 import { compile, policyStructure, type PolicyStructure } from "../engine/index.js";
@@ -258,7 +259,14 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
 
     /** The node after one more event, or undefined when an equivalent history was explored already (see `fresh`). */
     const child = (node: Node, event: HistoryEvent, at: number, newAllows: boolean): Node | undefined => {
-      const next = stepNode(node, event, at, newAllows);
+      let next: Node;
+      try {
+        next = stepNode(node, event, at, newAllows);
+      } catch (error) {
+        // a history the engine refuses to follow is not explored further
+        if (error instanceof HeedInputError) return undefined;
+        throw error;
+      }
       return fresh(next) ? next : undefined;
     };
     const stepNode = (node: Node, event: HistoryEvent, at: number, newAllows: boolean): Node => ({
@@ -338,7 +346,13 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
           const whenText = formatInstant(when);
           const newAllows = engines.new.decide(at.new, { channel }, whenText).verdict === "allow";
           // a link explored already (the first touch of a chain from the start) is followed without proposing again
-          const c = stepNode(at, { type: "touch", at: whenText, channel, id: `e${at.events.length}` }, when, newAllows);
+          let c: Node;
+          try {
+            c = stepNode(at, { type: "touch", at: whenText, channel, id: `e${at.events.length}` }, when, newAllows);
+          } catch (error) {
+            if (error instanceof HeedInputError) break;
+            throw error;
+          }
           at = c;
           if (!fresh(c)) continue;
           const { moves } = propose(c);
@@ -395,7 +409,14 @@ function asker(engine: Engine, snapshot: Snapshot, props: Record<string, unknown
   let stage: string | undefined;
   return (channel) => {
     if (allowed !== undefined && stage !== undefined && allowed.has(channel)) return { verdict: "allow", stage };
-    const d = engine.decide(snapshot, { ...props, channel }, at);
+    let d: Decision;
+    try {
+      d = engine.decide(snapshot, { ...props, channel }, at);
+    } catch (error) {
+      // the engine refuses to decide here (timers looping over years): told apart by its code, as a denial
+      if (!(error instanceof HeedInputError)) throw error;
+      return { verdict: "deny", stage: `(refused: ${error.code})` };
+    }
     stage = d.stage;
     if (d.verdict !== "allow" && d.alternatives !== undefined) allowed = new Set(d.alternatives);
     return d;
@@ -405,7 +426,13 @@ function asker(engine: Engine, snapshot: Snapshot, props: Record<string, unknown
 /** The first instant at or after the node's where the old policy allows the touch, if any within its search. */
 function firstAllowed(engine: Engine, node: Node, touch: { channel: string }): number | undefined {
   const at = formatInstant(node.t);
-  const d = engine.decide(node.old, touch, at);
+  let d: Decision;
+  try {
+    d = engine.decide(node.old, touch, at);
+  } catch (error) {
+    if (error instanceof HeedInputError) return undefined;
+    throw error;
+  }
   if (d.verdict === "allow") return node.t;
   if (d.verdict === "defer" && d.notBefore !== undefined) return parseInstant(d.notBefore);
   return undefined;

@@ -11,6 +11,7 @@
 import type { Decision, HistoryEvent } from "../model.js";
 import type { Contact } from "../model.js";
 import type { Engine, StageChange } from "../engine/api.js";
+import { HeedInputError } from "../diagnostics.js";
 import { formatInstant, parseInstant } from "../engine/time.js";
 import { Budget } from "./budget.js";
 
@@ -98,6 +99,12 @@ export interface DriveResult {
   cutShort: boolean;
   /** True when the run stopped because its budget was spent, before the horizon. */
   outOfBudget: boolean;
+  /**
+   * The engine's input error when it refused to answer for this contact
+   * (a typed error such as `too-many-timers`): the run stops there, before
+   * the horizon, and `stopped` says when.
+   */
+  refused?: { code: string; message: string };
   /** The steps the run took (see `budget`). */
   steps: number;
   /** How many decisions were asked of the engine. */
@@ -133,11 +140,22 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
     }
     return ms;
   };
+  let refused: { code: string; message: string } | undefined;
+  // the last instant the engine answered at: where a refused run is explained
+  let answered = start;
   const decide = (channel: string, at: number): Decision | undefined => {
     const visible = history.filter((e) => instantOf(e) <= at);
     if (!budget.spend((visible.length + 1) * size + options.channels.length)) return undefined;
     decisions++;
-    return engine.evaluate({ contact: options.contact, history: visible, touch: { channel }, at: formatInstant(at) });
+    try {
+      const decision = engine.evaluate({ contact: options.contact, history: visible, touch: { channel }, at: formatInstant(at) });
+      answered = at;
+      return decision;
+    } catch (error) {
+      if (!(error instanceof HeedInputError)) throw error;
+      refused = { code: error.code, message: error.message };
+      return undefined;
+    }
   };
 
   let t = start;
@@ -153,7 +171,7 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
       answers.push({ channel, decision });
     }
     if (answers.length < options.channels.length) {
-      outOfBudget = true;
+      if (refused === undefined) outOfBudget = true;
       break;
     }
     const allowed = answers.find((a) => a.decision.verdict === "allow");
@@ -190,12 +208,21 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
   const stopped = Math.min(t, end);
   const probe = options.channels[0] ?? "";
   decisions++;
-  const explained = engine.explain({
-    contact: options.contact,
-    history: history.filter((e) => instantOf(e) <= end),
-    touch: { channel: probe },
-    at: formatInstant(end),
-  });
+  // a refused run is explained where the engine last answered, not at the end it could not reach
+  const explainAt = refused === undefined ? end : answered;
+  let explained: { decision: { stage: string }; timeline: StageChange[] };
+  try {
+    explained = engine.explain({
+      contact: options.contact,
+      history: history.filter((e) => instantOf(e) <= explainAt),
+      touch: { channel: probe },
+      at: formatInstant(explainAt),
+    });
+  } catch (error) {
+    // refused from the first instant on: there is no stage to name
+    if (!(error instanceof HeedInputError) || refused === undefined) throw error;
+    explained = { decision: { stage: "" }, timeline: [] };
+  }
   return {
     persona: options.persona.name,
     touches,
@@ -207,6 +234,7 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
     stopped: formatInstant(stopped),
     cutShort,
     outOfBudget,
+    ...(refused === undefined ? {} : { refused }),
     steps: budget.spent,
     decisions,
   };

@@ -157,7 +157,7 @@ export function silentContact(policy: Policy, options: SilentContactOptions = {}
 
   const startMs = parseInstant(run.start) ?? 0;
   // a run cut short (no rule limits the sender, or the budget is spent) is reported up to where it stopped
-  const endMs = parseInstant(run.cutShort || run.outOfBudget ? run.stopped : run.end) ?? 0;
+  const endMs = parseInstant(run.cutShort || run.outOfBudget || run.refused ? run.stopped : run.end) ?? 0;
   const changes = run.timeline.filter((c) => (parseInstant(c.at) ?? 0) <= endMs);
   const visits: StageVisit[] = changes.map((change, i) => {
     const next = changes[i + 1];
@@ -182,7 +182,9 @@ export function silentContact(policy: Policy, options: SilentContactOptions = {}
   const busiest = busiestWindow(run.touches, perDays);
   const findings: SilentFinding[] = [];
   const span = (stage: string) => machine.stage(stage)?.nameSpan ?? policy.name.span;
-  if (run.outOfBudget) {
+  if (run.refused !== undefined) {
+    findings.push(finding("analysis-incomplete", { kind: "refused", days: horizonDays, stopped: run.stopped, touches: run.touches.length, reason: run.refused.message }, policy.name.span));
+  } else if (run.outOfBudget) {
     findings.push(finding("analysis-incomplete", { kind: "silent", size: policySize(policy), days: horizonDays, steps: budget, stopped: run.stopped, touches: run.touches.length }, policy.name.span));
   } else if (run.cutShort && last !== undefined) {
     // a stage no limit bounds is `unbounded-pursuit` already (see `bounds.ts`): said once
@@ -190,7 +192,7 @@ export function silentContact(policy: Policy, options: SilentContactOptions = {}
   } else if (last !== undefined && !last.final && (machine.stage(last.stage)?.allowed.length ?? 0) > 0 && last.touches > 0) {
     findings.push(finding("silent-pursuit", { kind: "still-pursued", stage: last.stage, days: horizonDays, touches: last.touches }, span(last.stage)));
   }
-  if (busiest.touches > maxTouches && !run.cutShort && !run.outOfBudget) {
+  if (busiest.touches > maxTouches && !run.cutShort && !run.outOfBudget && run.refused === undefined) {
     const where = run.touches.find((t) => t.at === busiest.to)?.stage ?? "";
     findings.push(
       finding("silent-pursuit", { kind: "busy", touches: busiest.touches, days: perDays, from: busiest.from ?? "", to: busiest.to ?? "", max: maxTouches }, span(where)),
@@ -304,6 +306,9 @@ function touchesWord(n: number): string {
  * `nurture`, and ends in `closed` after 185 days".
  */
 export function describeSilentContact(report: SilentContactReport): string {
+  if (report.run.refused !== undefined) {
+    return `a silent contact could be followed only to ${report.run.stopped}, with ${touchesWord(report.totalTouches)}: ${report.run.refused.message}`;
+  }
   if (report.run.outOfBudget) {
     return `the policy is too large to follow a silent contact for ${plural(report.horizonDays, "day")}: it got ${touchesWord(report.totalTouches)} by ${report.run.stopped}, when the analysis stopped`;
   }

@@ -514,6 +514,7 @@ export const CATALOGUE = {
   "analysis-incomplete": entry<
     | { kind: "checks"; size: PolicySize; check: string; steps: number }
     | { kind: "silent"; size: PolicySize; days: number; steps: number; stopped: string; touches: number }
+    | { kind: "refused"; days: number; stopped: string; touches: number; reason: string }
     | { kind: "bounds"; steps: number; runs: number }
   >({
     severity: "warning",
@@ -521,16 +522,21 @@ export const CATALOGUE = {
       group: "analysis",
       summary: "a policy too large to analyse in full",
       meaning:
-        "The static checks (10,000,000 steps), the silent contact (4,000,000 steps) or the pursuit bounds (3,000,000 steps) stopped at their budget; the warning says where, and later warnings may be missing.",
+        "The static checks (10,000,000 steps), the silent contact (4,000,000 steps) or the pursuit bounds (3,000,000 steps) stopped at their budget, or the engine refused to decide for the silent contact (for example `after` transitions looping over years); the warning says where, and later warnings may be missing.",
       fix: "Split the policy into smaller policies of a policy set, or accept the warning for this file with `# heed-check: allow analysis-incomplete`.",
     },
     message: (d) =>
       d.kind === "checks"
         ? `the policy is too large to analyse in full (${sizeText(d.size)}): the checks stopped in ${code(d.check)} after ${thousands(d.steps)} steps, and later warnings may be missing`
-        : d.kind === "bounds"
-          ? `the policy is too large to bound in full: the pursuit bounds stopped after ${thousands(d.steps)} steps (${d.runs} contacts driven), and the bounds shown are the most found so far`
-          : `the policy is too large to follow a silent contact for ${d.days} days (${sizeText(d.size)}): the run stopped after ${thousands(d.steps)} steps, at ${d.stopped}, with ${d.touches} ${d.touches === 1 ? "touch" : "touches"} sent`,
-    hint: () => "split the policy, or check the parts that matter in smaller policies",
+        : d.kind === "refused"
+          ? `a silent contact could not be followed for ${d.days} days: at ${d.stopped}, with ${d.touches} ${d.touches === 1 ? "touch" : "touches"} sent, the engine refused to decide (${d.reason})`
+          : d.kind === "bounds"
+            ? `the policy is too large to bound in full: the pursuit bounds stopped after ${thousands(d.steps)} steps (${d.runs} contacts driven), and the bounds shown are the most found so far`
+            : `the policy is too large to follow a silent contact for ${d.days} days (${sizeText(d.size)}): the run stopped after ${thousands(d.steps)} steps, at ${d.stopped}, with ${d.touches} ${d.touches === 1 ? "touch" : "touches"} sent`,
+    hint: (d) =>
+      d.kind === "refused"
+        ? "every contact will be refused the same way: make the looping `after` transitions wait longer, or count them in days rather than business days"
+        : "split the policy, or check the parts that matter in smaller policies",
   }),
   "unbounded-pursuit": entry<{ stage: string; channels: readonly string[]; path: readonly string[]; implicit: boolean }>({
     severity: "warning",

@@ -18,6 +18,8 @@ export interface ConvertOptions {
   file?: string;
   /** The form to write. */
   to: "yaml" | "dsl";
+  /** YAML only: the editor schema line to start with (`# yaml-language-server: $schema=...`); by default the printer's own. */
+  schemaLine?: string;
 }
 
 /** What {@link convertPolicy} returns. */
@@ -116,5 +118,5 @@ export function convertPolicy(text: string, options: ConvertOptions): ConvertRes
     const unprintable = dslGaps(policy);
     if (unprintable.length > 0) return { diagnostics: [...diagnostics, ...unprintable] };
   }
-  return { output: options.to === "dsl" ? formatPolicy(policy) : printYaml(policy), diagnostics };
+  return { output: options.to === "dsl" ? formatPolicy(policy) : printYaml(policy, options.schemaLine), diagnostics };
 }

@@ -16,8 +16,11 @@ import { assertNever } from "../diagnostics.js";
 import { printCondition, printDuration, printNumber, printTime, printTouchCount, printWindow } from "../print.js";
 import { lineNode, placeComments, type Placed } from "./format.js";
 
-/** The first line of every printed policy: editors find the schema by it. */
+/** The first line of a printed policy unless the caller gives another: editors find the schema by it. */
 export const SCHEMA_LINE = "# yaml-language-server: $schema=../schema/heed-policy.schema.json";
+
+/** A comment that is a schema line (a DSL file keeps the one of the YAML it came from): the printer writes its own instead. */
+const SCHEMA_COMMENT = /^\s*yaml-language-server:/;
 
 const RESERVED = /^(true|false|null|yes|no|on|off|y|n|~)$/i;
 const PLAIN = /^[A-Za-z_][A-Za-z0-9_./-]*( [A-Za-z0-9_./-]+)*$/;
@@ -204,13 +207,16 @@ function stage(p: Printer, s: A.Stage): void {
 }
 
 /**
- * The canonical YAML form of a policy, starting with the schema line. The
- * policy's comments (from the DSL, or from YAML) are kept, each before or at
- * the end of the line of the item it belongs to.
+ * The canonical YAML form of a policy, starting with the schema line
+ * `schemaLine` (by default `SCHEMA_LINE`, which names
+ * `../schema/heed-policy.schema.json`). The policy's comments (from the
+ * DSL, or from YAML) are kept, each before or at the end of the line of
+ * the item it belongs to; a schema line among them gives way to the one
+ * printed first.
  */
-export function printYaml(policy: A.Policy): string {
+export function printYaml(policy: A.Policy, schemaLine: string = SCHEMA_LINE): string {
   const p = new Printer();
-  p.push("", SCHEMA_LINE);
+  p.push("", schemaLine);
   p.push("", `cadence: ${yamlString(policy.name.value)}`, p.anchor(policy, policy.name.span?.endLine));
   if (policy.appliesWhen !== undefined) p.push("", `appliesWhen: ${yamlCondition(policy.appliesWhen)}`, p.anchor(policy.appliesWhen));
   if (policy.timezone !== undefined) {
@@ -237,5 +243,5 @@ export function printYaml(policy: A.Policy): string {
   p.block("", "transitions", policy.transitions, printTransition);
   p.block("", "rules", policy.rules, printRule);
   p.placeholder("", p.closing(policy));
-  return p.render(policy.comments ?? []);
+  return p.render((policy.comments ?? []).filter((c) => !SCHEMA_COMMENT.test(c.text)));
 }

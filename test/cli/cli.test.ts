@@ -206,11 +206,11 @@ describe("heed test", () => {
     copyFixture(dir, "inbound.heed");
     const run = heed(["test", "bad.test.yaml"], dir);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain("bad.test.yaml:5:9: error[test-shape]: `at` must be an ISO-8601 instant");
+    expect(run.stdout).toContain("bad.test.yaml:5:9: error[test-shape]: `at` must be the instant of the proposed touch, ISO-8601 such as `\"2026-03-12T10:00:00-04:00\"`, got `2026`");
     // Input the engine rejects fails the case, pointing at the field.
     const input = heed(["test", "input.test.yaml"], dir);
     expect(input.code).toBe(1);
-    expect(input.stdout).toContain("invalid input: `at` is not an ISO-8601 instant with an offset or `Z`: `2026-03-03`  input.test.yaml:5:9");
+    expect(input.stdout).toContain("expected a decision, got the input error `invalid-time`: `at` is not an ISO-8601 instant with an offset or `Z`: `2026-03-03`  input.test.yaml:5:9");
     const missing = workspace({ "m.test.yaml": "policy: nowhere.heed\ncases: []\n" });
     const run2 = heed(["test", "m.test.yaml", "--format", "json"], missing);
     expect(run2.code).toBe(1);

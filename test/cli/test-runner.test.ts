@@ -1,7 +1,8 @@
 /**
  * What users of `opa test` and vitest expect of a test runner:
  * `heed test --filter PATTERN`, JUnit XML for CI (`--format junit`), and
- * `heed fmt --diff`.
+ * `heed fmt --diff`; and the test-file additions of spec section 7
+ * (`exact: true`, `expect: { error }`, `account`).
  */
 
 import { spawnSync } from "node:child_process";
@@ -10,7 +11,7 @@ import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 
-import { heed, ROOT, workspace } from "./helpers.js";
+import { heed, positionOf, ROOT, workspace } from "./helpers.js";
 
 const FAILING = `policy: inbound.heed
 cases:
@@ -66,6 +67,90 @@ describe("heed test --filter", () => {
       stderr: expect.stringContaining("heed test: option `--filter` expects a regular expression, got `(quiet` (unterminated group)"),
     });
     expect(heed(["test", ".", "--filter", "no such case"], dir)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^heed test: no case name matches `no such case` \(\d+ cases left out\)$/m) });
+  });
+});
+
+/** Cases on the example inbound policy: a call at 22:00 in New York after a call that morning is deferred by three rules. */
+const SECOND_CALL = `    contact: { id: c1, timezone: America/New_York, account: acme }
+    history:
+      - { type: touch, channel: call, at: "2026-03-03T10:00:00-05:00" }
+    at: "2026-03-03T22:00:00-05:00"
+    touch: { channel: call }
+`;
+const EXPECTATIONS = `# yaml-language-server: $schema=../schema/heed-test.schema.json
+policy: inbound.heed
+cases:
+  - name: three reasons, exactly and in order
+${SECOND_CALL}    expect: { verdict: defer, codes: [at-most, at-least, quiet-hours], exact: true }
+  - name: two of the three reasons, as a subset
+${SECOND_CALL}    expect: { codes: [quiet-hours, at-most] }
+  - name: two of the three reasons, exactly
+${SECOND_CALL}    expect: { codes: [quiet-hours, at-most], exact: true }
+  - name: a reply at no instant is refused
+    contact: { id: c1 }
+    history:
+      - { type: reply, at: soon }
+    at: "2026-03-03T10:00:00-05:00"
+    touch: { channel: email }
+    expect: { error: invalid-time }
+  - name: a refusal expected of a good input
+${SECOND_CALL}    expect: { error: invalid-time }
+  - name: the account's touches go along
+${SECOND_CALL}    account:
+      - { type: touch, channel: call, at: "2026-03-03T09:00:00-05:00" }
+    expect: { verdict: defer }
+`;
+
+describe("heed test: subset or exact reasons, expected input errors, account", () => {
+  it("passes and fails each case as its expectation says, pointing at the expectation", () => {
+    const dir = examples({ "expectations.test.yaml": EXPECTATIONS });
+    const run = heed(["test", "expectations.test.yaml"], dir);
+    expect(run.code).toBe(1);
+    expect([...run.stdout.matchAll(/^ {2}(ok|FAIL) +(.*?)(?: {2}\S+:\d+:\d+)?$/gm)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      "ok three reasons, exactly and in order",
+      "ok two of the three reasons, as a subset",
+      "FAIL two of the three reasons, exactly",
+      "ok a reply at no instant is refused",
+      "FAIL a refusal expected of a good input",
+      "ok the account's touches go along",
+    ]);
+    expect(run.stdout).toContain("6 cases: 4 passed, 2 failed");
+    // Each failure points at the expectation that did not hold.
+    const codes = positionOf(EXPECTATIONS, "[quiet-hours, at-most], exact");
+    const error = positionOf(EXPECTATIONS, "invalid-time", EXPECTATIONS.indexOf("a refusal expected"));
+    const github = heed(["test", "expectations.test.yaml", "--format", "github"], dir);
+    expect(github.stdout.trimEnd().split("\n")).toEqual([
+      `::error file=expectations.test.yaml,line=${codes.line},col=${codes.column},endLine=${codes.line},endColumn=${codes.column + 21},title=heed test-failed::case \`two of the three reasons, exactly\` failed: codes: expected exactly \`quiet-hours\`, \`at-most\`, in this order, got \`at-most\`, \`at-least\`, \`quiet-hours\``,
+      `::error file=expectations.test.yaml,line=${error.line},col=${error.column},endLine=${error.line},endColumn=${error.column + 11},title=heed test-failed::case \`a refusal expected of a good input\` failed: expected the input error \`invalid-time\`, got a decision: defer until 2026-03-05T15:00:00Z (stage \`prospecting\`)`,
+    ]);
+  });
+
+  it("reports the input error a case was refused with in JSON, where a decision would be", () => {
+    const dir = examples({ "expectations.test.yaml": EXPECTATIONS });
+    const run = heed(["test", "expectations.test.yaml", "--format", "json", "--filter", "refused"], dir);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { files: { cases: Record<string, unknown>[] }[] };
+    expect(report.files[0]!.cases).toEqual([
+      {
+        name: "a reply at no instant is refused",
+        line: positionOf(EXPECTATIONS, "- name: a reply").line,
+        column: 5,
+        passed: true,
+        failures: [],
+        inputError: { code: "invalid-time", field: "history[0].at", message: "`history[0].at` is not an ISO-8601 instant with an offset or `Z`: `soon`" },
+      },
+    ]);
+  });
+
+  it("refuses a test file the schema refuses before running any case, with line and column", () => {
+    const typo = EXPECTATIONS.replace("exact: true }\n  - name: a reply", "exakt: true }\n  - name: a reply");
+    const dir = examples({ "typo.test.yaml": typo });
+    const run = heed(["test", "typo.test.yaml", "--format", "github"], dir);
+    expect(run.code).toBe(1);
+    const at = positionOf(typo, "exakt");
+    expect(run.stdout.trimEnd().split("\n")).toEqual([
+      `::error file=typo.test.yaml,line=${at.line},col=${at.column},endLine=${at.line},endColumn=${at.column + 4},title=heed test-shape::unknown field \`exakt\` in \`expect\` (did you mean \`exact\`?)`,
+    ]);
   });
 });
 

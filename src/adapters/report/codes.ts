@@ -211,8 +211,9 @@ export const CODES: readonly CodeHelp[] = [
     severity: "error",
     group: "tests",
     summary: "a test file or case of the wrong shape",
-    meaning: "A test file lacks `policy` or `cases`, or a case lacks a required field (`name`, `contact`, `at`, `touch`) or has one of the wrong type or an unknown one.",
-    fix: "Give each case the fields of the test-file schema; the message names the one that is wrong.",
+    meaning:
+      "A test file does not fit the test-file schema (`schema/heed-test.schema.json`), checked before any case runs: it lacks `policy` or `cases`, a case lacks a required field (`name`, `contact`, `at`, `touch`), a field has the wrong type or is unknown (the nearest known one is suggested), or `expect` gives a decision field beside `error`.",
+    fix: "Give each case the fields of the test-file schema; the message names the one that is wrong. An editor with the schema line shows the same mistakes as you type.",
     example: { before: "expect: { verdict: denied }", after: "expect: { verdict: deny }", language: "yaml" },
   },
   {
@@ -229,7 +230,8 @@ export const CODES: readonly CodeHelp[] = [
     severity: "error",
     group: "tests",
     summary: "a test case whose expectation does not hold",
-    meaning: "The policy decides the case differently from its `expect`: the message says what was expected and what the decision was; `heed test` prints the timeline and the deciding rules.",
+    meaning:
+      "The policy decides the case differently from its `expect`, or the engine refuses the case's input with an input error the case does not expect (or decides a case that expects one): the message says what was expected and what happened, at the expectation that did not hold; `heed test` prints the timeline and the deciding rules.",
     fix: "Fix the policy if the case states the intended behaviour, or the case if the policy's decision is right.",
     example: { before: "expect: { verdict: allow }", after: "expect: { verdict: defer, notBefore: \"2026-03-03T09:00:00Z\" }", language: "yaml" },
   },

@@ -183,7 +183,7 @@ function printCoverage(io: CliIo, p: Palette, cov: PolicyCoverage[]): void {
  * The JSON report of `heed test --format json`, version 1:
  * `{ version: 1, summary: { files, cases, passed, failed, errors, skipped },
  *    diagnostics: [JsonDiagnostic],                       // problems of test files and policies
- *    files: [{ file, policies: [path], cases: [{ name, line, column, passed, failures: [string], decision? }] }],
+ *    files: [{ file, policies: [path], cases: [{ name, line, column, passed, failures: [string], decision?, inputError?: { code, field, message } }] }],
  *    coverage?: [{ file, policy, rules: [{ rule, unmet, met, line?, column? }], transitions: [{ transition, fired, line?, column? }] }] }`.
  */
 function jsonReport(run: TestRun, problems: Diagnostic[], cov: PolicyCoverage[] | undefined): unknown {
@@ -210,6 +210,7 @@ function jsonReport(run: TestRun, problems: Diagnostic[], cov: PolicyCoverage[] 
         passed: c.passed,
         failures: c.failures,
         ...(c.explanation === undefined ? {} : { decision: c.explanation.decision }),
+        ...(c.inputError === undefined ? {} : { inputError: c.inputError }),
       })),
     })),
     ...(cov === undefined

@@ -1,0 +1,53 @@
+/**
+ * A policy whose `after` transitions loop so often that the engine refuses
+ * to decide (`too-many-timers`, a typed input error) once the silent
+ * contact has gone on a while. Found by the hostile fuzzer (seed 20261203,
+ * input 12618): `heed check` stopped with "internal error" instead of
+ * reporting. The analysis stops where the engine refused and says so.
+ */
+
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+import { analyzeSilentContact, describeSilentContact } from "../../src/analysis/silent.js";
+import { parsePolicy } from "../../src/parser/index.js";
+
+const root = join(import.meta.dirname, "..", "..");
+
+const LOOPING = `cadence "looping" {
+  timezone from contact.timezone else "UTC"
+  channels email
+  ignore window 24 business days
+  start stage waiting {
+    allow email
+    after 1 minutes move to waiting
+  }
+  at least 3 business days between email
+  after 30 business days move to waiting
+}
+`;
+
+describe("a silent contact the engine refuses to follow", () => {
+  it("stops where the engine refused, and says why", () => {
+    const { policy } = parsePolicy(LOOPING, { file: "looping.heed" });
+    const report = analyzeSilentContact(policy!, { start: "2026-01-05T09:00:00Z" });
+    expect(report.run.refused?.code).toBe("too-many-timers");
+    expect(report.run.stopped < report.run.end).toBe(true);
+    expect(describeSilentContact(report)).toMatch(/^a silent contact could be followed only to 2026-01-0\dT.*: the `after` transitions of policy `looping` would fire more than 2,000 times/);
+  });
+
+  it("heed check reports analysis-incomplete at the policy's name, exit 0 (1 with --strict), no internal error", () => {
+    const dir = mkdtempSync(join(tmpdir(), "heed-refused-"));
+    const file = join(dir, "looping.heed");
+    writeFileSync(file, LOOPING);
+    const run = (args: string[]) => spawnSync(process.execPath, [join(root, "bin", "heed.js"), "check", ...args, file], { encoding: "utf8" });
+    const plain = run([]);
+    expect(plain.stderr + plain.stdout).not.toMatch(/internal error/);
+    expect(plain.stdout).toMatch(/looping\.heed:1:9: warning\[analysis-incomplete\]: a silent contact could not be followed for 365 days: at .*, the engine refused to decide/);
+    expect(plain.status).toBe(0);
+    expect(run(["--strict"]).status).toBe(1);
+  });
+});
