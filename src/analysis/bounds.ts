@@ -34,6 +34,9 @@ import { signalAlphabet } from "./diff.js";
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
 
+/** The steps the bounds may take by default: a few seconds at most (the bundled examples take at most 120,000). */
+export const BOUNDS_BUDGET = 1_000_000;
+
 /** Options of {@link pursuitBounds}. */
 export interface BoundsOptions {
   /** The contact's time zone. Default: the policy's fallback zone, else `UTC`. */
@@ -44,7 +47,7 @@ export interface BoundsOptions {
   engine?: Engine;
   /** The form the policy is written in, for the words of hints. Default `dsl`. */
   form?: PolicyForm;
-  /** The steps the analysis may take (decisions asked); past it, it stops with `analysis-incomplete`. Default 3,000,000. */
+  /** The steps the analysis may take (a step: a channel asked at an instant); past it, it stops with `analysis-incomplete`. Default 1,000,000. */
   budget?: number;
   /** Start on this many days of the week from Monday 2026-01-05 (default 7: every day). */
   startDays?: number;
@@ -94,6 +97,8 @@ export interface PursuitBounds {
     runs: number;
     /** False when the budget stopped the analysis. */
     complete: boolean;
+    /** The steps taken (a channel asked at an instant). */
+    steps: number;
   };
   /** `analysis-incomplete` when the budget stopped the analysis (the stages with no bound are the lint check `unbounded-pursuit`). */
   diagnostics: Diagnostic[];
@@ -202,7 +207,7 @@ export function boundsWithFindings(policy: Policy, options: BoundsOptions = {}):
   const zone = zones.zone(zones.isValid(zoneName) ? zoneName : "UTC");
   const engine = options.engine ?? compile(policy);
   const horizonDays = options.horizonDays ?? 60;
-  const budget = new Budget(options.budget ?? 3_000_000);
+  const budget = new Budget(options.budget ?? BOUNDS_BUDGET);
   const channels = machine.ir.channels;
   const paths = stagePaths(machine);
   const unbounded = unboundedStages(machine);
@@ -261,7 +266,7 @@ export function boundsWithFindings(policy: Policy, options: BoundsOptions = {}):
   if (!complete) {
     findings.push({
       code: "analysis-incomplete",
-      data: { kind: "bounds", steps: options.budget ?? 3_000_000, runs },
+      data: { kind: "bounds", steps: options.budget ?? BOUNDS_BUDGET, runs },
       span: policy.name.span,
     } as BoundsFinding);
   }
@@ -280,6 +285,7 @@ export function boundsWithFindings(policy: Policy, options: BoundsOptions = {}):
       horizonDays,
       runs,
       complete,
+      steps: budget.spent,
     },
     diagnostics: findings.map((f) => render(f, form)),
   };

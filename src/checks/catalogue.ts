@@ -522,7 +522,7 @@ export const CATALOGUE = {
       group: "analysis",
       summary: "a policy too large to analyse in full",
       meaning:
-        "The static checks (10,000,000 steps), the silent contact (4,000,000 steps) or the pursuit bounds (3,000,000 steps) stopped at their budget, or the engine refused to decide for the silent contact (for example `after` transitions looping over years); the warning says where, and later warnings may be missing.",
+        "The static checks (10,000,000 steps), the silent contact (4,000,000 steps) or the pursuit bounds (1,000,000 steps) stopped at their budget, or the engine refused to decide for the silent contact (for example `after` transitions looping over years); the warning says where, and later warnings may be missing.",
       fix: "Split the policy into smaller policies of a policy set, or accept the warning for this file with `# heed-check: allow analysis-incomplete`.",
     },
     message: (d) =>
