@@ -408,6 +408,59 @@ export interface TimezoneSpec extends NodeBase {
   readonly fallback?: StringLit;
 }
 
+// ---------------------------------------------------------------- vocabulary (spec section 8.1)
+
+/** The simple types of a declared attribute or prop: `string`, `number`, `boolean`, `list` (of strings). */
+export type SimpleTypeName = "string" | "number" | "boolean" | "list";
+
+/** The type names a declaration may write, in the order the language reference lists them. */
+export const SIMPLE_TYPES: readonly SimpleTypeName[] = ["string", "number", "boolean", "list"];
+
+/** `string`, `number`, `boolean` or `list`. */
+export interface SimpleType extends NodeBase {
+  /** The type's name as written. */
+  readonly kind: SimpleTypeName;
+}
+
+/** `"analyst" | "student"` (YAML: `[analyst, student]`): a string that is one of these. */
+export interface ChoiceType extends NodeBase {
+  /** A choice of string literals. */
+  readonly kind: "choice";
+  /** The strings allowed, in the order written. */
+  readonly values: readonly StringLit[];
+}
+
+/** The type of a declared attribute or prop. */
+export type ValueType = SimpleType | ChoiceType;
+
+/** `role: "analyst" | "student"`: an attribute of a contact, or a prop of a signal, and its type. */
+export interface Declaration extends NodeBase {
+  /** The attribute's or prop's name. */
+  readonly name: Ident;
+  /** Its type. */
+  readonly type: ValueType;
+}
+
+/** `reply { sentiment: "positive" | "negative", prefers: string }` or `webinar_attended`: a signal and its props. */
+export interface SignalDeclaration extends NodeBase {
+  /** The signal's type (`reply`, `webinar_attended`). */
+  readonly name: Ident;
+  /** Its props; empty for a signal declared without any. */
+  readonly props: readonly Declaration[];
+}
+
+/** `attributes { ... }`: the contact attributes a policy reads, with their types. */
+export interface AttributesBlock extends NodeBase {
+  /** The attributes, in the order written. */
+  readonly declarations: readonly Declaration[];
+}
+
+/** `signals { ... }`: the signals a policy names, with their props. */
+export interface SignalsBlock extends NodeBase {
+  /** The signals, in the order written. */
+  readonly declarations: readonly SignalDeclaration[];
+}
+
 /** A `#` comment, kept so the formatter can print it back. */
 export interface Comment extends NodeBase {
   /** The comment's text, from `#` to the end of the line. */
@@ -430,6 +483,10 @@ export interface Policy extends NodeBase {
   readonly ignoreWindow?: Duration;
   /** Dates skipped by business days, in the contact's local calendar. */
   readonly holidays?: readonly DateLit[];
+  /** The contact attributes the policy reads, with their types (`attributes { ... }`); absent when not declared. */
+  readonly attributes?: AttributesBlock;
+  /** The signals the policy names, with their props (`signals { ... }`); absent when not declared. */
+  readonly signals?: SignalsBlock;
   /** Stages in source order. Empty means the implicit stage `active`. */
   readonly stages: readonly Stage[];
   /** Policy-wide transitions, tried after the stage's own. */
@@ -446,6 +503,20 @@ export const DEFAULT_ENGAGEMENT: readonly string[] = ["reply", "meeting_booked",
 export const DEFAULT_IGNORE_WINDOW: Readonly<Duration> = { kind: "duration", amount: 3, unit: "days" };
 /** The one stage of a policy that declares none; it allows every declared channel. */
 export const IMPLICIT_STAGE = "active";
+
+/** Signals with a meaning of their own (spec section 1, and `auto_reply`, what an auto-reply counts as). */
+export const BUILT_IN_SIGNALS: readonly string[] = Object.freeze([
+  "reply",
+  "meeting_booked",
+  "call_connected",
+  "unsubscribe",
+  "bounce",
+  "purchase",
+  "content_download",
+  "open",
+  "click",
+  "auto_reply",
+]);
 
 /** Counters usable in conditions and their meaning (spec section 2). */
 export const COUNTERS = ["ignored", "touches", "total_touches", "time_in_stage"] as const;

@@ -66,6 +66,15 @@ export type {
   StringLit,
   TimeOfDay,
   TimezoneSpec,
+  // the declared vocabulary (spec section 8.1)
+  AttributesBlock,
+  ChoiceType,
+  Declaration,
+  SignalDeclaration,
+  SignalsBlock,
+  SimpleType,
+  SimpleTypeName,
+  ValueType,
   TouchesTrigger,
   Transition,
   Trigger,
@@ -96,7 +105,7 @@ export type {
   Verdict,
 } from "./model.js";
 
-export type { Engine, Explanation, RuleOutcome, Snapshot, StageChange } from "./engine/api.js";
+export type { Engine, Explanation, RuleOutcome, Snapshot, StageChange, Standing } from "./engine/api.js";
 export { compile, RECENT_IDS, SNAPSHOT_FORMAT } from "./engine/index.js";
 export type { CheckedPolicy, CheckOptions, CheckResult, PolicyForm } from "./checks/index.js";
 export { checkPolicy, validatePolicy } from "./checks/index.js";

@@ -15,7 +15,7 @@
  * @module
  */
 
-import type { ChannelSet, DurationUnit, Expr, Operand, Rule, RuleKind, Transition, Trigger } from "./ast.js";
+import type { ChannelSet, Declaration, DurationUnit, Expr, Operand, Rule, RuleKind, SignalDeclaration, Transition, Trigger, ValueType } from "./ast.js";
 import { assertNever } from "./diagnostics.js";
 
 // ---------------------------------------------------------------- leaves
@@ -91,7 +91,8 @@ export function printTouchCount(count: number, ignored: boolean): string {
 
 // ---------------------------------------------------------------- conditions
 
-function printOperand(o: Operand): string {
+/** A value in a condition as written: `contact.role`, `"analyst"`, `[1, 2]`, `4 hours`. */
+export function printOperand(o: Operand): string {
   switch (o.kind) {
     case "path":
       return o.segments.join(".");
@@ -254,4 +255,21 @@ const RULES: { readonly [K in RuleKind]: (rule: RuleOf<K>, style: RuleStyle) => 
 export function printRule(rule: Rule, style: RuleStyle = SOURCE_STYLE): string {
   const print = RULES[rule.kind] as (rule: Rule, style: RuleStyle) => string;
   return print(rule, style);
+}
+
+// ---------------------------------------------------------------- vocabulary (spec section 8.1)
+
+/** `boolean`, `"analyst" | "student"`. */
+export function printValueType(type: ValueType): string {
+  return type.kind === "choice" ? type.values.map((v) => printString(v.value)).join(" | ") : type.kind;
+}
+
+/** `role: "analyst" | "student"`. */
+export function printDeclaration(d: Declaration): string {
+  return `${d.name.name}: ${printValueType(d.type)}`;
+}
+
+/** `reply { sentiment: "positive" | "negative", prefers: string }`, or `webinar_attended` without props. */
+export function printSignalDeclaration(d: SignalDeclaration): string {
+  return d.props.length === 0 ? d.name.name : `${d.name.name} { ${d.props.map(printDeclaration).join(", ")} }`;
 }

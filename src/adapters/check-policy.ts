@@ -18,7 +18,7 @@
 import type { Policy } from "../ast.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { analyzePolicy, analyzeSilentContact, type SilentContactReport } from "../analysis/index.js";
-import { parsePolicy } from "../parser/index.js";
+import { detectFormat, parsePolicy, withoutBom } from "../parser/index.js";
 
 /** The options of `heed check` that change what it reports. */
 export interface CheckOptions {
@@ -49,7 +49,8 @@ export function checkStatic(text: string, file: string, options: CheckOptions = 
   const diagnostics = [...parsed.diagnostics];
   const clean = parsed.policy !== undefined && !hasErrors(parsed.diagnostics);
   // a loop, not push(...list): a large policy may have tens of thousands of warnings
-  if (parsed.policy !== undefined && clean) for (const d of analyzePolicy(parsed.policy, { knownSignals: options.knownSignals ?? [] })) diagnostics.push(d);
+  const form = detectFormat(withoutBom(text), { file });
+  if (parsed.policy !== undefined && clean) for (const d of analyzePolicy(parsed.policy, { knownSignals: options.knownSignals ?? [], form })) diagnostics.push(d);
   return { policy: parsed.policy, diagnostics, runsSilentContact: clean };
 }
 

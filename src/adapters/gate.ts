@@ -28,6 +28,8 @@ export interface AttemptOptions {
   idempotencyKey?: string;
   /** The contact's record (time zone, attributes); stored for later attempts. */
   contact?: Contact;
+  /** An id for this answer (the HTTP service's `decisionId`), stored with it under the idempotency key. */
+  decisionId?: string;
 }
 
 /** The answer to an attempt. */
@@ -38,6 +40,8 @@ export interface AttemptResult {
   eventId?: string;
   /** True when this answer was stored under the idempotency key by an earlier attempt. */
   replayed: boolean;
+  /** The answer's id given in {@link AttemptOptions.decisionId}: on a replay, the first attempt's. */
+  decisionId?: string;
 }
 
 /** The answer to recording a signal. */
@@ -75,6 +79,12 @@ export interface GateOptions {
    * one minute). Such a signal is taken as having come at `at`.
    */
   signalSkew?: number;
+  /**
+   * How long an idempotency record answers retries, in ms, by the gate's
+   * clock (default: for ever). An older one has expired: the key is
+   * decided afresh, and the new answer stored in its place.
+   */
+  idempotencyTtl?: number;
 }
 
 /** Events and attempts may be dated up to five minutes past the gate's clock. */
@@ -200,7 +210,7 @@ export function createGate(options: GateOptions): Gate {
 
     return store.withContact(contactId, async (tx) => {
       if (key !== undefined) {
-        const first = await tx.idempotency(key);
+        const first = await tx.idempotency(key, options.idempotencyTtl === undefined ? undefined : clock() - options.idempotencyTtl);
         if (first) return { ...(first.response as Omit<AttemptResult, "replayed">), replayed: true };
       }
       const contact = given ?? (await tx.contact()) ?? { id: contactId };
@@ -223,7 +233,8 @@ export function createGate(options: GateOptions): Gate {
         await tx.append(event);
       }
       const result: Omit<AttemptResult, "replayed"> = eventId === undefined ? { decision } : { decision, eventId };
-      if (key !== undefined) await tx.saveIdempotency(key, result);
+      if (attemptOptions.decisionId !== undefined) result.decisionId = attemptOptions.decisionId;
+      if (key !== undefined) await tx.saveIdempotency(key, result, clock());
       await options.beforeCommit?.(contactId, decision);
       return { ...result, replayed: false };
     });

@@ -28,9 +28,12 @@ export {
   openPostgresStore,
   openStore,
   SCHEMA_VERSION,
+  SchemaError,
   StoreLockedError,
   type LockHolder,
+  type OpenStoreOptions,
   type PostgresStoreOptions,
+  type SchemaMode,
 } from "./store/index.js";
 export type { LineSink, RunningServer, ServerOptions } from "./http/server.js";
 export type { Backpressure } from "./http/decision-log.js";

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Duration, Expr, Operand, Policy } from "../ast.js";
+import { BUILT_IN_SIGNALS, type Duration, type Expr, type Operand, type Policy } from "../ast.js";
 import {
   check,
   checkVariant,
@@ -23,6 +23,7 @@ import {
   type CheckContext,
   type Finding,
   type PolicyForm,
+  undeclaredVocabulary,
 } from "../checks/index.js";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { policyStructure, type PolicyStructure, type StructureStage } from "../engine/index.js";
@@ -35,18 +36,7 @@ import { stagePaths, unboundedStages } from "./bounds.js";
 import { silentContact, type SilentContactOptions } from "./silent.js";
 
 /** Signals with a meaning of their own (spec section 1), never reported as unknown. */
-export const BUILT_IN_SIGNALS: readonly string[] = [
-  "reply",
-  "meeting_booked",
-  "call_connected",
-  "unsubscribe",
-  "bounce",
-  "purchase",
-  "content_download",
-  "open",
-  "click",
-  "auto_reply",
-];
+export { BUILT_IN_SIGNALS };
 
 /** Options of {@link analyzePolicy}. */
 export interface AnalyzeOptions {
@@ -98,13 +88,17 @@ const SEARCH_HORIZON_MS = 365 * 24 * 3_600_000;
 
 // ---------------------------------------------------------------- signals
 
-/** A signal named once, neither built in nor declared by the application: likely a typo. */
+/**
+ * A signal neither built in nor known to the application (`--signals`):
+ * likely a typo. A policy that declares its signals gets the error from
+ * validation instead (`src/checks/vocabulary.ts`).
+ */
 const unknownSignal = check<"signal", LintContext>("signal", "lint", (signal, ctx) => {
-  if (ctx.knownSignals.has(signal.name) || (ctx.signalUses.get(signal.name) ?? 0) > 1) return;
+  if (ctx.policy.signals !== undefined || ctx.knownSignals.has(signal.name)) return;
   // a suggestion compares the name with up to MAX_CANDIDATES others, each in time |name| x |other|; a walk makes only the first
   const cost = ctx.suggesting() ? Math.min(ctx.signalCandidates.length, MAX_CANDIDATES) * (Math.min(signal.name.length, 64) + 1) : 1;
   if (!ctx.budget.spend(cost)) return;
-  ctx.report("unknown-signal", { name: signal.name, suggestion: ctx.suggest(signal.name, ctx.signalCandidates) }, signal);
+  ctx.report("unknown-signal", { name: signal.name, suggestion: ctx.suggest(signal.name, ctx.signalCandidates), declared: false }, signal);
 });
 
 // ---------------------------------------------------------------- stages
@@ -611,6 +605,7 @@ const silentContactCheck = check<"policy", LintContext>("policy", "slow", (polic
  */
 export const LINT_CHECKS: readonly Check<LintContext>[] = [
   named("unknown-signal", unknownSignal),
+  named("undeclared-vocabulary", undeclaredVocabulary as Check<LintContext>),
   named("unreachable-stage", unreachableStage),
   named("no-way-out", noWayOut),
   named("when-cycle", whenCycles),

@@ -10,7 +10,7 @@
  */
 
 import type { Severity } from "../diagnostics.js";
-import { code, printDuration, printTime, printWindow } from "../print.js";
+import { code, printDuration, printString, printTime, printWindow } from "../print.js";
 
 /** The two forms a policy is written in. */
 export type PolicyForm = "dsl" | "yaml";
@@ -62,6 +62,8 @@ export interface CodeHelpText {
 /** One code: its severity, its help, and its wording. */
 export interface CatalogueEntry<D> {
   readonly severity: Severity;
+  /** The severity of one finding, when it depends on its data (`unknown-signal` is an error once the policy declares its signals). */
+  severityOf?(data: D): Severity;
   /** Its help; absent for the codes the parser reports too, whose help is listed with the parser's codes. */
   readonly help?: CodeHelpText;
   /** What is wrong in this case (lowercase, no final period, user input in backticks). */
@@ -93,6 +95,11 @@ function names(list: readonly string[]): string {
 function someNames(list: readonly string[]): string {
   const shown = names(list.slice(0, 20));
   return list.length > 20 ? `${shown} and ${list.length - 20} more` : shown;
+}
+
+/** A string as a condition writes it: `"analyst"`. */
+function printQuoted(value: string): string {
+  return printString(value);
 }
 
 /** `1234567` -> `1,234,567`. */
@@ -332,6 +339,85 @@ export const CATALOGUE = {
     hint: () => "use `days` or `weeks`",
   }),
 
+  // ------------------------------------------------------------ vocabulary (spec section 8.1): names and types checked
+  "unknown-name": entry<{ path: string; suggestion: string | undefined; signal: string | undefined; declared: readonly string[] }>({
+    severity: "error",
+    help: {
+      group: "meaning",
+      summary: "a name in a condition that is no counter, and no prop of the signal",
+      meaning:
+        "A bare name in a condition must be a counter (`ignored`, `touches`, `total_touches`, `time_in_stage`) or, inside a signal's `where`, a prop of that signal (one its declaration lists, when the policy declares it). Anything else is never set, so the condition would silently never hold (or always, under `!=` or `not`).",
+      fix: "Use a counter, `contact.X` for an attribute, `touch.X` for a prop of the touch, or a prop the signal declares.",
+      example: { before: "never call when total_touchs == 0", after: "never call when total_touches == 0" },
+    },
+    message: (d) =>
+      d.signal === undefined
+        ? `unknown name ${code(d.path)}${didYouMean(d.suggestion)}`
+        : `unknown name ${code(d.path)}: signal ${code(d.signal)} declares no such prop${didYouMean(d.suggestion)}`,
+    hint: (d, form) =>
+      d.signal === undefined
+        ? "a bare name in a condition is a counter (`ignored`, `touches`, `total_touches`, `time_in_stage`); write `contact.X` for an attribute of the contact, `touch.X` for a prop of the touch"
+        : d.declared.length === 0
+          ? `${code(d.signal)} is declared without props; declare the prop in ${form === "yaml" ? `\`signals: { ${d.signal}: { ... } }\`` : `\`signals { ${d.signal} { ... } }\``}`
+          : `props of ${code(d.signal)}: ${someNames(d.declared)}; the counters are in scope too`,
+  }),
+  "unknown-attribute": entry<UnknownName>({
+    severity: "error",
+    help: {
+      group: "meaning",
+      summary: "a contact attribute the `attributes` block does not declare",
+      meaning: "The policy declares its attributes, and a condition reads one it does not declare (often a typo: the condition would read a value no contact has).",
+      fix: "Use a declared attribute, or declare it with its type.",
+      example: { before: "never any when contact.custmer == true", after: "never any when contact.customer == true", abridged: true },
+    },
+    message: (d) => `unknown attribute ${code(d.name)}${didYouMean(d.suggestion)}`,
+    hint: (d, form) =>
+      d.declared.length > 0
+        ? `declared attributes: ${someNames(d.declared)}`
+        : `declare it, as in ${code(form === "yaml" ? `attributes: { ${d.name}: string }` : `attributes { ${d.name}: string }`)}`,
+  }),
+  "type-mismatch": entry<
+    | { problem: "types"; condition: string; subject: string; subjectType: string; other: string; otherType: string }
+    | { problem: "order"; condition: string; subject: string; subjectType: string; op: string }
+    | { problem: "choice"; condition: string; subject: string; value: string; choices: readonly string[]; suggestion: string | undefined }
+    | { problem: "not-a-list"; condition: string; subject: string; subjectType: string }
+  >({
+    severity: "error",
+    help: {
+      group: "meaning",
+      summary: "a comparison that can never hold by the declared types",
+      meaning:
+        "A condition compares a declared attribute or prop with a value of another type (a boolean against a string), orders booleans or lists, compares a choice with a string it does not list, or looks `in` something that is not a list. Such a comparison never holds, so the rule or transition would never apply.",
+      fix: "Compare with a value of the declared type, or correct the declaration.",
+      example: { before: 'never any when contact.customer == "yes"', after: "never any when contact.customer == true", abridged: true },
+    },
+    message: (d) => {
+      const never = `${code(d.condition)} can never hold`;
+      switch (d.problem) {
+        case "types":
+          return `${never}: ${code(d.subject)} is ${d.subjectType} and ${code(d.other)} ${d.otherType}`;
+        case "order":
+          return `${never}: ${code(d.op)} orders numbers and strings, and ${code(d.subject)} is ${d.subjectType}`;
+        case "choice":
+          return `${never}: ${code(d.subject)} is one of ${names(d.choices.map(printQuoted))}, not ${code(printQuoted(d.value))}${didYouMean(d.suggestion === undefined ? undefined : printQuoted(d.suggestion))}`;
+        case "not-a-list":
+          return `${never}: \`in\` looks in a list, and ${code(d.subject)} is ${d.subjectType}`;
+      }
+    },
+  }),
+  "duplicate-declaration": entry<{ what: "attribute" | "signal" | "prop"; name: string; first: Place | undefined }>({
+    severity: "error",
+    help: {
+      group: "meaning",
+      summary: "an attribute, signal or prop declared twice",
+      meaning: "The `attributes` or `signals` block declares the same name twice, so its type is unclear.",
+      fix: "Keep one declaration.",
+      example: { before: "attributes { role: string  role: list }", after: "attributes { role: string }" },
+    },
+    message: (d) => `${d.what} ${code(d.name)} is declared twice`,
+    hint: (d) => `remove this declaration${firstAt(d.first)}`,
+  }),
+
   // ------------------------------------------------------------ validation codes the parser reports too (their help is with the parser's codes)
   "invalid-date": entry<{ date: string }>({
     severity: "error",
@@ -380,20 +466,40 @@ export const CATALOGUE = {
   }),
 
   // ------------------------------------------------------------ analysis: policies that compile but cannot do what was meant
-  "unknown-signal": entry<{ name: string; suggestion: string | undefined }>({
+  "unknown-signal": entry<{ name: string; suggestion: string | undefined; declared: boolean }>({
+    severity: "warning",
+    severityOf: (d) => (d.declared ? "error" : "warning"),
+    help: {
+      group: "analysis",
+      summary: "a signal that is neither built in nor declared",
+      meaning:
+        "A signal the policy names (in `on`, `without`, `after`, `within ... of` or `engagement`) is not a built-in signal and not declared, which is usually a typo: the trigger or rule would never match. A warning; an error once the policy declares its signals (`signals { ... }`).",
+      fix: "Use the built-in name, or declare the application's own signals in a `signals` block (or tell `heed check` about them with `--signals a,b`).",
+      example: { before: "on unsubscribed move to closed", after: "on unsubscribe move to closed" },
+    },
+    message: (d) => `unknown signal ${code(d.name)}${didYouMean(d.suggestion)}`,
+    hint: (d, form) =>
+      d.suggestion !== undefined
+        ? `write ${code(d.suggestion)}`
+        : d.declared
+          ? `declare it in the \`signals\` block, as in ${code(form === "yaml" ? `signals: { ${d.name}: {} }` : `signals { ${d.name} }`)}`
+          : `if your application sends ${code(d.name)} events, declare them (${code(form === "yaml" ? `signals: { ${d.name}: {} }` : `signals { ${d.name} }`)}); otherwise use a built-in signal such as \`reply\``,
+  }),
+  "undeclared-vocabulary": entry<{ attributes: readonly { name: string; type: string }[] }>({
     severity: "warning",
     help: {
       group: "analysis",
-      summary: "a signal that is neither built in nor used elsewhere",
-      meaning: "A signal the policy names is not one of the built-in signals and is used only once, which is usually a typo: the trigger or rule would never match.",
-      fix: "Use the built-in name, or tell `heed check` about the application's own signals with `--signals a,b`.",
-      example: { before: "on replied move to engaged", after: "on reply move to engaged" },
+      summary: "a policy that reads contact attributes without declaring them",
+      meaning:
+        "The policy reads contact attributes but has no `attributes` block, so a misspelt attribute cannot be told from a real one and contacts' values are not checked. One warning per policy, listing them (so that `heed check --strict` requires declarations).",
+      fix: "Declare the attributes the policy reads, with their types.",
+      example: { before: 'cadence "x" {  channels email  never email when contact.optout == true  }', after: 'cadence "x" {  channels email  attributes { optout: boolean }  never email when contact.optout == true  }', abridged: true },
     },
-    message: (d) => `unknown signal ${code(d.name)}${didYouMean(d.suggestion)}`,
-    hint: (d) =>
-      d.suggestion === undefined
-        ? `if your application sends ${code(d.name)} events this is fine; otherwise use a built-in signal such as \`reply\``
-        : `write ${code(d.suggestion)}`,
+    message: (d) => `the policy reads contact attributes it does not declare: ${names(d.attributes.map((a) => a.name))}`,
+    hint: (d, form) =>
+      form === "yaml"
+        ? `declare them, as in \`attributes: { ${d.attributes.map((a) => `${a.name}: ${a.type}`).join(", ")} }\``
+        : `declare them, as in \`attributes { ${d.attributes.map((a) => `${a.name}: ${a.type}`).join("  ")} }\``,
   }),
   "unreachable-stage": entry<{ stage: string; start: string }>({
     severity: "warning",

@@ -16,6 +16,7 @@ import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { CATALOGUE, type CatalogueEntry, type PolicyForm } from "./catalogue.js";
 import { CheckRegistry, type CheckCategory, type CheckContext, type Finding } from "./registry.js";
 import { VALIDATION_CHECKS } from "./validation.js";
+import { VOCABULARY_CHECKS } from "./vocabulary.js";
 
 export { LIMITS, maxAmount } from "./validation.js";
 import { walkPolicy } from "./walk.js";
@@ -25,9 +26,10 @@ export { CATALOGUE } from "./catalogue.js";
 export type { Check, CheckCategory, CheckContext, Finding, NodeKind, NodeKinds, NodeOf } from "./registry.js";
 export { check, checkVariant, CheckRegistry, named } from "./registry.js";
 export { walkPolicy } from "./walk.js";
+export { attributeOf, attributesRead, undeclaredVocabulary, vocabularyOf, type Vocabulary } from "./vocabulary.js";
 
 /** The checks a policy must pass to compile. */
-export const VALIDATION = new CheckRegistry<CheckContext>(VALIDATION_CHECKS);
+export const VALIDATION = new CheckRegistry<CheckContext>([...VALIDATION_CHECKS, ...VOCABULARY_CHECKS]);
 
 const VALIDATION_ONLY: ReadonlySet<CheckCategory> = new Set(["validation"]);
 
@@ -56,7 +58,8 @@ function markChecked(policy: Policy): CheckedPolicy {
 /** A finding as users read it: its message and hint rendered for the policy's form. */
 export function render(finding: Finding, form: PolicyForm): Diagnostic {
   const entry = CATALOGUE[finding.code] as CatalogueEntry<typeof finding.data>;
-  const diagnostic: Diagnostic = { severity: entry.severity, code: finding.code, message: entry.message(finding.data, form) };
+  const severity = entry.severityOf?.(finding.data) ?? entry.severity;
+  const diagnostic: Diagnostic = { severity, code: finding.code, message: entry.message(finding.data, form) };
   if (finding.span !== undefined) diagnostic.span = finding.span;
   const hint = entry.hint?.(finding.data, form);
   if (hint !== undefined) diagnostic.hint = hint;

@@ -26,6 +26,7 @@ import type {
 } from "../ast.js";
 import type { Span } from "../diagnostics.js";
 import type { CheckCode, DataOf, PolicyForm } from "./catalogue.js";
+import type { Vocabulary } from "./vocabulary.js";
 
 /**
  * When a check runs: `validation` checks find the errors that stop a policy
@@ -97,6 +98,10 @@ export interface CheckContext {
   suggesting(): boolean;
   /** The stage the node is written in, if any. */
   readonly stage: Stage | undefined;
+  /** The signal whose `where` the node is in (the signal's props are in scope there), if any. */
+  readonly where: Ident | undefined;
+  /** The attributes and signals the policy declares (spec section 8.1). */
+  readonly vocabulary: Vocabulary;
   /**
    * Reports a finding at the first of `at` that has a span, else at the
    * nearest enclosing node that has one.

@@ -11,11 +11,12 @@
  * @module
  */
 
-import { conditionOperands, type Expr, type NodeBase, type Policy, type Rule, type Transition } from "../ast.js";
+import { conditionOperands, type Expr, type Ident, type NodeBase, type Policy, type Rule, type Transition } from "../ast.js";
 import type { Span } from "../diagnostics.js";
 import { MAX_SUGGESTIONS, suggest } from "../suggest.js";
 import type { CheckCode, DataOf, PolicyForm } from "./catalogue.js";
 import type { CheckCategory, CheckContext, CheckRegistry, Finding, NodeKind, NodeKinds } from "./registry.js";
+import { vocabularyOf, type Vocabulary } from "./vocabulary.js";
 
 /** Every kind of node (a record, so that TypeScript says when one is missing). */
 const EVERY_KIND: Readonly<Record<NodeKind, true>> = Object.freeze({
@@ -84,6 +85,8 @@ class Walk implements CheckContext {
   readonly channelSet: ReadonlySet<string>;
   readonly stageSet: ReadonlySet<string>;
   stage: Policy["stages"][number] | undefined = undefined;
+  where: Ident | undefined = undefined;
+  readonly vocabulary: Vocabulary;
   /** How many suggestions the walk has looked for. */
   private suggested = 0;
   /** The nodes enclosing the one visited, outermost first. */
@@ -97,6 +100,7 @@ class Walk implements CheckContext {
     this.stageSet = new Set(policy.stages.map((s) => s.name.name));
     this.channels = [...this.channelSet];
     this.stages = [...this.stageSet];
+    this.vocabulary = vocabularyOf(policy);
   }
 
   suggest(name: string, candidates: Iterable<string>): string | undefined {
@@ -150,7 +154,11 @@ export function walkPolicy<X extends CheckContext>(policy: Policy, registry: Che
     const fields = node as unknown as Record<string, unknown>;
     for (const [field, kind] of parts) {
       const value = fields[field];
-      if (isPart(kind, value)) visit(kind, value as NodeKinds[typeof kind]);
+      if (!isPart(kind, value)) continue;
+      // a `where` reads the props of the signal it filters
+      walk.where = field === "where" && isPart("signal", fields.signal) ? (fields.signal as Ident) : undefined;
+      visit(kind, value as NodeKinds[typeof kind]);
+      walk.where = undefined;
     }
   };
   const rule = (r: Rule): void => {

@@ -64,6 +64,22 @@ export interface Explanation {
   rules: RuleOutcome[];
 }
 
+/** Where a contact stands under one policy at an instant: what `decide` would see there. */
+export interface Standing {
+  /** The policy's name. */
+  policy: string;
+  /** The contact's stage. */
+  stage: string;
+  /** When the contact entered the stage (ISO-8601, UTC). */
+  since: string;
+  /** Touches ignored in a row (the streak an engagement resets). */
+  ignored: number;
+  /** Touches sent in the current stage. */
+  touches: number;
+  /** Touches sent since the contact entered the policy. */
+  totalTouches: number;
+}
+
 /** A compiled policy, or a set of policies, ready to decide. */
 export interface Engine {
   /** The names of the compiled policies, in the order given. */
@@ -93,4 +109,11 @@ export interface Engine {
   step(snapshot: Snapshot, event: HistoryEvent): Snapshot;
   /** The same decision `evaluate` gives over the full history. */
   decide(snapshot: Snapshot, touch: ProposedTouch, at: string): Decision;
+  /**
+   * Where the contact stands at `at` under each policy, in the order of
+   * {@link Engine.policies}: the stage and counters `decide` would judge a touch
+   * at `at` by (timers due by then processed). `at` must not come before
+   * the last stepped event.
+   */
+  standing(snapshot: Snapshot, at: string): Standing[];
 }

@@ -10,7 +10,7 @@ import { HeedInputError } from "../diagnostics.js";
 import type { Contact } from "../model.js";
 import type { StageChange } from "./api.js";
 import type { IrDuration } from "./ir.js";
-import type { Runtime } from "./runtime.js";
+import type { Runtime, StageRuntime } from "./runtime.js";
 import { addDuration, makeCalendar, type Calendar, type Zone } from "./time.js";
 
 /** How many sums per amount a calendar remembers before starting afresh. */
@@ -25,6 +25,9 @@ export interface Context {
   calendar: Calendar | undefined;
   /** Where stage changes are recorded, for explanations. */
   log: StageChange[] | undefined;
+  /** The stage last looked up for this contact, and its runtime: events and timers mostly find the contact where the last left it. */
+  stageName: string | undefined;
+  stageInfo: StageRuntime | undefined;
 }
 
 /**
@@ -55,13 +58,13 @@ export function makeContext(rt: Runtime, contact: Contact): Context {
   }
   const fallback = rt.ir.timezone.fallback;
   if (zoneName === undefined && fallback !== null && rt.zones.isValid(fallback)) zoneName = fallback;
-  if (zoneName === undefined) return { contact, zone: undefined, calendar: undefined, log: undefined };
+  if (zoneName === undefined) return { contact, zone: undefined, calendar: undefined, log: undefined, stageName: undefined, stageInfo: undefined };
   let calendar = rt.calendars.get(zoneName);
   if (calendar === undefined) {
     calendar = makeCalendar(rt.zones.zone(zoneName), rt.holidays);
     rt.calendars.set(zoneName, calendar);
   }
-  return { contact, zone: calendar.zone, calendar, log: undefined };
+  return { contact, zone: calendar.zone, calendar, log: undefined, stageName: undefined, stageInfo: undefined };
 }
 
 /** Adds a business-day or fixed duration; `undefined` when business days have no zone to count in. */

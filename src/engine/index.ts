@@ -10,11 +10,24 @@ import type { Policy } from "../ast.js";
 import { isChecked, validatePolicy } from "../checks/index.js";
 import { HeedInputError, HeedPolicyError, sortDiagnostics } from "../diagnostics.js";
 import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
-import type { Engine, Explanation, Snapshot, StageChange } from "./api.js";
+import type { Engine, Explanation, Snapshot, StageChange, Standing } from "./api.js";
 import { compileIr } from "./compile.js";
 import { decideMembers, ruleOutcomes } from "./combine.js";
 import { makeContext } from "./context.js";
-import { checkContact, checkEvent, checkInput, checkTouch, identityType, orderHistory, parseTime, type NormalEvent } from "./input.js";
+import {
+  checkAttributes,
+  checkContact,
+  checkEvent,
+  checkEventProps,
+  checkInput,
+  checkTouch,
+  identityType,
+  inputVocabulary,
+  orderHistory,
+  parseTime,
+  type InputVocabulary,
+  type NormalEvent,
+} from "./input.js";
 import type { IrPolicy } from "./ir.js";
 import { advance, applyEvent, enterPolicy, nextTimer } from "./machine.js";
 import { member, type Member } from "./member.js";
@@ -51,6 +64,8 @@ class CompiledEngine implements Engine {
   private readonly runtimes: readonly Runtime[];
   private readonly declared: readonly string[];
   private readonly irs: readonly IrPolicy[];
+  /** What the policies declare of contacts' attributes and signals' props (spec section 8.1), checked on input. */
+  private readonly vocabularies: readonly InputVocabulary[];
   private versionList: readonly string[] | undefined;
   /**
    * The snapshots this engine made or checked: trusted from then on, so a
@@ -67,6 +82,7 @@ class CompiledEngine implements Engine {
     this.policies = irs.map((ir) => ir.name);
     this.irs = irs;
     this.declared = [...new Set(irs.flatMap((ir) => ir.channels))];
+    this.vocabularies = policies.flatMap((p) => inputVocabulary(p) ?? []);
   }
 
   /** The policies' versions, worked out on first use: only snapshots need them, and compile stays cheap. */
@@ -90,6 +106,7 @@ class CompiledEngine implements Engine {
 
   start(contact: Contact, at: string): Snapshot {
     const checked = checkContact(contact, this.zones);
+    if (this.vocabularies.length > 0) checkAttributes(checked, this.vocabularies);
     parseTime(at, "at");
     for (const rt of this.runtimes) makeContext(rt, checked);
     const data: SnapshotData = {
@@ -111,6 +128,7 @@ class CompiledEngine implements Engine {
   step(snapshot: Snapshot, event: HistoryEvent): Snapshot {
     const data = this.restored(snapshot);
     const ev = checkEvent(event, undefined, "event");
+    if (this.vocabularies.length > 0) checkEventProps(ev, this.vocabularies, "event");
     const type = identityType(ev);
     if (ev.id !== undefined && seenRecently(data.recent, type, ev.id)) return snapshot;
     if (data.last !== null && ev.at < data.last) {
@@ -150,9 +168,30 @@ class CompiledEngine implements Engine {
     return decideMembers(members, this.declared, checkedTouch, when);
   }
 
+  standing(snapshot: Snapshot, at: string): Standing[] {
+    const data = this.restored(snapshot);
+    const when = parseTime(at, "at");
+    if (data.last !== null && when < data.last) {
+      throw new HeedInputError("out-of-order", "at", `\`${at}\` comes before the last stepped event at ${formatInstant(data.last)}: ask at or after it`);
+    }
+    const members = this.members(data.contact, data.states, when, undefined, data.states === null, when);
+    return members.map((m, i) => ({
+      policy: this.policies[i]!,
+      stage: m.st.stage,
+      since: formatInstant(m.st.entry),
+      ignored: m.st.ignored,
+      touches: m.st.touches,
+      totalTouches: m.st.totalTouches,
+    }));
+  }
+
   /** Replays a whole history up to `at`. */
   private replay(input: EvaluateInput, log: StageChange[] | undefined): { members: Member[]; touch: ProposedTouch; at: number } {
     const { contact, events, touch, at } = checkInput(input, this.zones);
+    if (this.vocabularies.length > 0) {
+      checkAttributes(contact, this.vocabularies);
+      for (let i = 0; i < events.length; i++) checkEventProps(events[i]!, this.vocabularies, `history[${i}]`, i);
+    }
     const ordered = orderHistory(events, at);
     const members = this.members(contact, null, ordered[0]?.at ?? at, log, ordered.length === 0);
     for (const ev of ordered) this.apply(members, ev);

@@ -140,12 +140,20 @@ interface ValueProblem {
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** `String.prototype.isWellFormed` (ES2024: Node 20 has it, and so do current browsers). */
+type WellFormed = { isWellFormed(): boolean };
+const NATIVE_WELL_FORMED = typeof (String.prototype as Partial<WellFormed>).isWellFormed === "function";
+
 /**
- * True when no character of the text is a NUL or a surrogate: nearly every
- * string, told by a loop (cheaper than a regular expression on the short
- * strings of events, checked on every evaluation).
+ * True when a store can keep the text as it is: no NUL and no lone
+ * surrogate (nearly every string). Told by two built-ins where there are
+ * (a one-byte string has no surrogates at all), else by a loop that also
+ * sends surrogate pairs to the full check; either is cheaper than a
+ * regular expression on the short strings of events, checked on every
+ * evaluation.
  */
 function plain(text: string): boolean {
+  if (NATIVE_WELL_FORMED) return !text.includes("\u0000") && (text as unknown as WellFormed).isWellFormed();
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0 || (c >= 0xd800 && c <= 0xdfff)) return false;
@@ -349,7 +357,9 @@ function eventClean(event: Record<string, unknown>): boolean {
         if (valueProblem(value, 0) !== undefined) return false;
         continue;
       default:
-        if (!Object.hasOwn(event, key) || (plain(key) && valueProblem(value, 0) === undefined)) continue;
+        // a clean field passes whether it is the event's own or not; only a suspect one asks
+        if ((typeof value === "string" ? plain(value) : valueProblem(value, 0) === undefined) && plain(key)) continue;
+        if (!Object.hasOwn(event, key)) continue;
         return false;
     }
   }
@@ -439,27 +449,143 @@ export function identityType(event: NormalEvent): string {
  * instant. Two events are one when they share their type and their id: an
  * unsubscribe that carries the id of an earlier touch is another event.
  */
-export function orderHistory(events: readonly NormalEvent[], at: number): NormalEvent[] {
+export function orderHistory(events: readonly NormalEvent[], at: number): readonly NormalEvent[] {
   let seen: Map<string, Set<string>> | undefined;
-  const kept: NormalEvent[] = [];
+  // The list as given while every event is kept (most histories); a copy from the first one dropped.
+  let kept: NormalEvent[] | undefined;
   let sorted = true;
   let last = -Infinity;
-  for (const event of events) {
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
     if (event.id !== undefined) {
       seen ??= new Map();
       const type = identityType(event);
       const ids = seen.get(type);
       if (ids === undefined) seen.set(type, new Set([event.id]));
-      else if (ids.has(event.id)) continue;
-      else ids.add(event.id);
+      else if (ids.has(event.id)) {
+        kept ??= events.slice(0, i);
+        continue;
+      } else ids.add(event.id);
     }
     if (event.at <= at) {
       if (event.at < last) sorted = false;
       last = event.at;
-      kept.push(event);
+      kept?.push(event);
+    } else {
+      kept ??= events.slice(0, i);
     }
   }
-  // Most histories arrive in order. Array.prototype.sort is stable, so events
-  // at one instant keep their input order.
-  return sorted ? kept : kept.sort((a, b) => a.at - b.at);
+  if (sorted) return kept ?? events;
+  // Array.prototype.sort is stable, so events at one instant keep their input order.
+  return (kept ?? events.slice()).sort((a, b) => a.at - b.at);
+}
+
+// ---------------------------------------------------------------- declared vocabulary (spec section 8.1)
+
+/** A declared type as the input check reads it. */
+export type InputType =
+  | { readonly kind: "string" | "number" | "boolean" | "list" }
+  | { readonly kind: "choice"; readonly values: readonly string[] };
+
+/** What one policy declares: its attributes' types, and each declared signal's props' types. */
+export interface InputVocabulary {
+  readonly attributes: ReadonlyMap<string, InputType>;
+  readonly signals: ReadonlyMap<string, ReadonlyMap<string, InputType>>;
+}
+
+type DeclaredTypes = readonly { readonly name: { readonly name: string }; readonly type: { readonly kind: string; readonly values?: readonly { readonly value: string }[] } }[];
+
+function inputTypes(declarations: DeclaredTypes): Map<string, InputType> {
+  const types = new Map<string, InputType>();
+  for (const d of declarations) {
+    if (types.has(d.name.name)) continue;
+    const t = d.type;
+    types.set(d.name.name, t.kind === "choice" ? { kind: "choice", values: (t.values ?? []).map((v) => v.value) } : { kind: t.kind as "string" | "number" | "boolean" | "list" });
+  }
+  return types;
+}
+
+/**
+ * What a policy declares, for the input checks; undefined when it declares
+ * nothing to check (then contacts and events are checked as before).
+ */
+export function inputVocabulary(policy: {
+  readonly attributes?: { readonly declarations: DeclaredTypes };
+  readonly signals?: { readonly declarations: readonly { readonly name: { readonly name: string }; readonly props: DeclaredTypes }[] };
+}): InputVocabulary | undefined {
+  const attributes = inputTypes(policy.attributes?.declarations ?? []);
+  const signals = new Map<string, ReadonlyMap<string, InputType>>();
+  for (const d of policy.signals?.declarations ?? []) if (!signals.has(d.name.name) && d.props.length > 0) signals.set(d.name.name, inputTypes(d.props));
+  return attributes.size === 0 && signals.size === 0 ? undefined : { attributes, signals };
+}
+
+/** True when `value` is of the declared type. */
+function fits(value: unknown, type: InputType): boolean {
+  switch (type.kind) {
+    case "string":
+      return typeof value === "string";
+    case "number":
+      return typeof value === "number" && Number.isFinite(value);
+    case "boolean":
+      return typeof value === "boolean";
+    case "list":
+      return isStringList(value);
+    case "choice":
+      return typeof value === "string" && type.values.includes(value);
+  }
+}
+
+/** How a message names a declared type. */
+function typeText(type: InputType): string {
+  switch (type.kind) {
+    case "choice":
+      return `one of ${type.values.map((v) => `\`${JSON.stringify(v)}\``).join(", ")}`;
+    case "list":
+      return "a list of strings";
+    case "number":
+      return "a number";
+    case "boolean":
+      return "a boolean";
+    case "string":
+      return "a string";
+  }
+}
+
+/**
+ * Checks the contact's declared attributes: a value present (not `null`)
+ * must have the declared type, else `invalid-attribute` naming
+ * `contact.attributes.X`. Undeclared attributes are allowed and ignored.
+ */
+export function checkAttributes(contact: Contact, vocabularies: readonly InputVocabulary[]): void {
+  const attributes = contact.attributes;
+  if (attributes === undefined) return;
+  for (const vocabulary of vocabularies) {
+    for (const [name, type] of vocabulary.attributes) {
+      if (!Object.hasOwn(attributes, name)) continue;
+      const value: unknown = attributes[name];
+      if (value === null || value === undefined || fits(value, type)) continue;
+      const field = `contact.attributes.${name}`;
+      throw new HeedInputError("invalid-attribute", field, `\`${field}\` must be ${typeText(type)} (as the policy declares it), got \`${show(value)}\``);
+    }
+  }
+}
+
+/**
+ * Checks an event's declared props: a declared signal's prop present (not
+ * `null`) must have the declared type, else `invalid-event` naming
+ * `FIELD.X` (`history[i].X`, `event.X`).
+ */
+export function checkEventProps(event: NormalEvent, vocabularies: readonly InputVocabulary[], field: string, index?: number): void {
+  const type = identityType(event);
+  for (const vocabulary of vocabularies) {
+    const props = vocabulary.signals.get(type);
+    if (props === undefined) continue;
+    for (const [name, propType] of props) {
+      if (!Object.hasOwn(event.props, name)) continue;
+      const value = event.props[name];
+      if (value === null || value === undefined || fits(value, propType)) continue;
+      const at = `${field}.${name}`;
+      throw new HeedInputError("invalid-event", at, `\`${at}\` must be ${typeText(propType)} (as the policy declares \`${type}\`'s props), got \`${show(value)}\``, index);
+    }
+  }
 }

@@ -17,7 +17,7 @@ import type { ConditionScope } from "./conditions.js";
 import { addIn, type Context } from "./context.js";
 import type { NormalEvent } from "./input.js";
 import type { CompiledRule } from "./rules/index.js";
-import type { CompiledTransition, Runtime } from "./runtime.js";
+import type { CompiledTransition, Runtime, StageRuntime } from "./runtime.js";
 import { counters, type PolicyState } from "./state.js";
 import { formatInstant } from "./time.js";
 
@@ -41,10 +41,23 @@ export function enterPolicy(rt: Runtime, ctx: Context, at: number): PolicyState 
   return st;
 }
 
+/**
+ * The runtime of the contact's stage. Remembered in the context: an event
+ * looks the stage up for its timers and again for its transitions, and
+ * nearly always finds it where the last event left it.
+ */
+function stageOf(rt: Runtime, ctx: Context, st: PolicyState): StageRuntime {
+  if (ctx.stageName === st.stage) return ctx.stageInfo!;
+  const info = rt.stages.get(st.stage)!;
+  ctx.stageName = st.stage;
+  ctx.stageInfo = info;
+  return info;
+}
+
 /** The first timer due after `st.through`, if any: an ignore window's end or an `after DURATION` transition. */
 export function nextTimer(rt: Runtime, ctx: Context, st: PolicyState): number | undefined {
   let next = st.pending[0];
-  const elapsed = rt.stages.get(st.stage)!.elapsed;
+  const elapsed = stageOf(rt, ctx, st).elapsed;
   for (let i = 0; i < elapsed.length; i++) {
     const due = addIn(ctx, st.entry, elapsed[i]!);
     if (due !== undefined && due > st.through && (next === undefined || due < next)) next = due;
@@ -188,7 +201,7 @@ function matches(ctx: Context, st: PolicyState, t: CompiledTransition, now: numb
  * contact is already in enters it again (counters reset, windows dropped).
  */
 function tryTransitions(rt: Runtime, ctx: Context, st: PolicyState, now: number, event: NormalEvent | undefined): void {
-  const info = rt.stages.get(st.stage)!;
+  const info = stageOf(rt, ctx, st);
   const list = event === undefined ? info.anyEvent : (info.byEvent.get(event.type) ?? info.anyEvent);
   const fired = firstMatch(ctx, st, list, now, event);
   if (fired !== undefined) moveTo(rt, ctx, st, fired, now, 0);
@@ -222,7 +235,7 @@ function moveTo(rt: Runtime, ctx: Context, st: PolicyState, t: CompiledTransitio
 /** On entering a stage its `when` transitions (then the policy-wide ones) are tried at once, up to {@link MAX_CHAIN} hops. */
 function enteredStage(rt: Runtime, ctx: Context, st: PolicyState, now: number, hops: number): void {
   if (hops >= MAX_CHAIN) return;
-  const whens = rt.stages.get(st.stage)!.whens;
+  const whens = stageOf(rt, ctx, st).whens;
   if (whens.length === 0) return;
   const fired = firstMatch(ctx, st, whens, now, undefined);
   if (fired !== undefined) moveTo(rt, ctx, st, fired, now, hops);

@@ -86,6 +86,9 @@ export const Ignore = keyword("ignore");
 export const Window = keyword("window");
 export const Holidays = keyword("holidays");
 export const Applies = keyword("applies");
+/** The vocabulary declarations of spec section 8.1. */
+export const Attributes = keyword("attributes");
+export const Signals = keyword("signals");
 export const Any = keyword("any");
 export const And = keyword("and");
 export const Or = keyword("or");
@@ -168,6 +171,8 @@ export const Comma = createToken({ name: "Comma", pattern: /,/, label: "`,`" });
 export const Colon = createToken({ name: "Colon", pattern: /:/, label: "`:`" });
 export const Dot = createToken({ name: "Dot", pattern: /\./, label: "`.`" });
 export const Dash = createToken({ name: "Dash", pattern: /-/, label: "`-`" });
+/** Between the strings of a choice type (`"analyst" | "student"`). */
+export const Pipe = createToken({ name: "Pipe", pattern: /\|/, label: "`|`" });
 
 /** Keywords longest first, so a keyword that is a prefix of another (`on`, `only`) never wins early. */
 const keywordsLongestFirst = [...keywordTokens.values()].sort((a, b) => {
@@ -202,6 +207,7 @@ export const allTokens: TokenType[] = [
   Colon,
   Dot,
   Dash,
+  Pipe,
   ...keywordsLongestFirst,
   Identifier,
   Word,

@@ -62,6 +62,9 @@ function dslGaps(policy: Policy): Diagnostic[] {
     const name = (node as { kind?: unknown; name?: unknown }).name;
     if (typeof (node as { kind?: unknown }).kind === "string" && name !== null && typeof name === "object") ruleNames.add(name);
   });
+  // so may an attribute's or a prop's name (`attributes { start: string }`), as a path segment after `contact.` may
+  for (const d of policy.attributes?.declarations ?? []) ruleNames.add(d.name);
+  for (const signal of policy.signals?.declarations ?? []) for (const d of signal.props) ruleNames.add(d.name);
   const badName = (name: string, span: Span | undefined, what: string, keywordOk = false): void => {
     if (IDENTIFIER.test(name) && (keywordOk || !KEYWORDS.includes(name))) return;
     const diagnostic: Diagnostic = {

@@ -17,9 +17,10 @@ import type { CstNode, CstElement, IToken } from "chevrotain";
 import type * as C from "./cst.js";
 import type * as A from "../ast.js";
 import { parseDate } from "../calendar.js";
-import { conditionDepth, MAX_CONDITION_DEPTH } from "../ast.js";
+import { conditionDepth, MAX_CONDITION_DEPTH, SIMPLE_TYPES as A_SIMPLE_TYPES } from "../ast.js";
 import type { Diagnostic, Span } from "../diagnostics.js";
 import { didYouMean } from "../suggest.js";
+import { connectiveMessage } from "./errors.js";
 import { singularChannel } from "./names.js";
 import { excerpt, tokenSpan } from "../lexer/index.js";
 
@@ -599,6 +600,58 @@ function ruleOf(node: C.RuleDeclCstNode, ctx: ConvertContext): A.Rule {
   return withSpan(rule, nodeSpan(node, ctx));
 }
 
+// ------------------------------------------------------------ vocabulary (spec section 8.1)
+
+const TYPE_WORDS: ReadonlyMap<string, A.SimpleTypeName> = new Map(A_SIMPLE_TYPES.map((t) => [t, t]));
+
+/** Type names other languages use, with the one to write instead. */
+const TYPE_ALIASES: ReadonlyMap<string, A.SimpleTypeName> = new Map([
+  ["bool", "boolean"],
+  ["int", "number"],
+  ["integer", "number"],
+  ["float", "number"],
+  ["str", "string"],
+  ["text", "string"],
+  ["array", "list"],
+]);
+
+function valueTypeOf(node: C.ValueTypeCstNode, ctx: ConvertContext): A.ValueType {
+  const span = nodeSpan(node, ctx);
+  const word = optionalToken(node, "Identifier");
+  if (word !== undefined) {
+    const simple = TYPE_WORDS.get(word.image);
+    if (simple !== undefined) return withSpan({ kind: simple }, span);
+    const alias = TYPE_ALIASES.get(word.image.toLowerCase());
+    const hint =
+      alias !== undefined
+        ? ` (write \`${alias}\`)`
+        : didYouMean(word.image, TYPE_WORDS.keys()) || ' (use `string`, `number`, `boolean`, `list` or a choice such as `"a" | "b"`)';
+    error(ctx, "unknown-type", `unknown type \`${excerpt(word.image)}\`${hint}`, tSpan(word, ctx));
+    return withSpan({ kind: "string" }, span);
+  }
+  const values = tokensOf(node, "StringLiteral").map((t) => stringLit(t, ctx));
+  if (values.length === 0) throw new Missing("type");
+  return withSpan({ kind: "choice", values }, span);
+}
+
+function declarationsOf(node: C.DeclarationsCstNode | undefined, ctx: ConvertContext): A.Declaration[] {
+  if (node === undefined) return [];
+  return nodesOf(node, "declaration").map((d) => {
+    const name = ident(token(d, "Word"), ctx);
+    token(d, "Colon");
+    return withSpan({ name, type: valueTypeOf(child(d, "valueType"), ctx) }, nodeSpan(d, ctx));
+  });
+}
+
+function signalDeclarationsOf(node: C.SignalsBlockCstNode, ctx: ConvertContext): A.SignalDeclaration[] {
+  token(node, "RCurly");
+  return nodesOf(node, "signalDeclaration").map((d) => {
+    const name = ident(token(d, "Identifier"), ctx);
+    if (optionalToken(d, "LCurly") !== undefined) token(d, "RCurly");
+    return withSpan({ name, props: declarationsOf(optionalChild(d, "declarations"), ctx) }, nodeSpan(d, ctx));
+  });
+}
+
 // ------------------------------------------------------------ stages and policy
 
 /**
@@ -621,18 +674,61 @@ function statement<T>(node: CstNode, ctx: ConvertContext, convert: () => T): T |
 }
 
 const POLICY_WORDS = [
-  "timezone", "channels", "engagement", "ignore", "holidays", "applies", "stage", "start", "final",
+  "timezone", "channels", "engagement", "ignore", "holidays", "applies", "attributes", "signals", "stage", "start", "final",
   "never", "at", "quiet", "only", "after", "on", "when", "rule",
 ];
 const STAGE_WORDS = ["allow", "never", "at", "quiet", "only", "after", "on", "when", "rule"];
 
+/** The tokens of a CST node, in source order. */
+function tokensIn(node: CstNode): IToken[] {
+  const found: IToken[] = [];
+  const stack: CstElement[] = [node];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    if (isToken(top)) {
+      if (top.isInsertedInRecovery !== true) found.push(top);
+    } else for (const elements of Object.values(top.children)) for (const e of elements) stack.push(e);
+  }
+  return found.sort((a, b) => a.startOffset - b.startOffset);
+}
+
+/** True when the node ends with a list of names (`channels email, call`, `... for call, sms`), which a missing `,` would have continued. */
+function endsWithNames(node: CstNode): boolean {
+  let last: CstNode | undefined = node;
+  while (last !== undefined) {
+    if (last.name === "nameList") return true;
+    let next: CstNode | undefined;
+    let end = -1;
+    for (const elements of Object.values(last.children)) {
+      for (const e of elements) {
+        const offset = isToken(e) ? e.endOffset ?? e.startOffset : e.location?.endOffset ?? -1;
+        if (offset > end) {
+          end = offset;
+          next = isToken(e) ? undefined : e;
+        }
+      }
+    }
+    last = next;
+  }
+  return false;
+}
+
 /** Reports a line that starts with a word that starts no statement. */
-function unknownStatement(node: C.UnknownStatementCstNode, ctx: ConvertContext, inStage: boolean, previousEndLine: number): void {
+function unknownStatement(node: C.UnknownStatementCstNode, ctx: ConvertContext, inStage: boolean, previousEndLine: number, previous?: CstNode): void {
   const word = optionalToken(node, "Identifier");
   if (word === undefined) return;
   const span = tSpan(word, ctx);
   if (word.startLine === previousEndLine) {
-    error(ctx, "syntax", `unexpected \`${excerpt(word.image)}\` after the end of a statement (is a \`,\` missing?)`, span);
+    // `never call within 2 days of content_download unless ...`: the wrong connective after a signal
+    const before = previous === undefined ? [] : tokensIn(previous);
+    const signal = before[before.length - 1];
+    const keyword = before[before.length - 2];
+    if ((word.image === "unless" || word.image === "when") && signal?.tokenType.name === "Identifier" && keyword !== undefined && ["On", "Without", "After", "Of"].includes(keyword.tokenType.name)) {
+      const statement = before.map((t) => t.image).join(" ");
+      error(ctx, "syntax", connectiveMessage(word.image, statement, keyword.image, signal.image), span);
+      return;
+    }
+    const comma = previous !== undefined && endsWithNames(previous) ? " (is a `,` missing?)" : "";
+    error(ctx, "syntax", `unexpected \`${excerpt(word.image)}\` after the end of a statement${comma}`, span);
     return;
   }
   const guess = didYouMean(word.image, inStage ? STAGE_WORDS : POLICY_WORDS);
@@ -660,13 +756,16 @@ function stageOf(node: C.StageDeclCstNode, ctx: ConvertContext): A.Stage {
   };
   if (optionalToken(node, "LCurly")) token(node, "RCurly");
   let previousEndLine = optionalToken(node, "LCurly")?.startLine ?? 0;
+  let previousItem: CstNode | undefined;
   for (const item of nodesOf(node, "stageItem")) {
     const lastEnd = previousEndLine;
+    const lastItem = previousItem;
     previousEndLine = endLine(item);
+    previousItem = item;
     statement(item, ctx, () => {
       const unknown = optionalChild(item, "unknownStatement");
       if (unknown !== undefined) {
-        unknownStatement(unknown, ctx, true, lastEnd);
+        unknownStatement(unknown, ctx, true, lastEnd, lastItem);
         return;
       }
       const allow = optionalChild(item, "allowLine");
@@ -718,9 +817,12 @@ export function policyOf(root: C.PolicyCstNode, ctx: ConvertContext): A.Draft<A.
   };
 
   let previousEndLine = optionalToken(root, "LCurly")?.startLine ?? 0;
+  let previousItem: CstNode | undefined;
   for (const item of nodesOf(root, "policyItem")) {
     const lastEnd = previousEndLine;
+    const lastItem = previousItem;
     previousEndLine = endLine(item);
+    previousItem = item;
     statement(item, ctx, () => {
       const timezone = optionalChild(item, "timezoneLine");
       if (timezone !== undefined) {
@@ -760,6 +862,21 @@ export function policyOf(root: C.PolicyCstNode, ctx: ConvertContext): A.Draft<A.
         policy.appliesWhen = conditionOf(child(applies, "condition"), ctx);
         return;
       }
+      const attributes = optionalChild(item, "attributesBlock");
+      if (attributes !== undefined) {
+        once("attributes", attributes);
+        token(attributes, "RCurly");
+        const declarations = [...(policy.attributes?.declarations ?? []), ...declarationsOf(child(attributes, "declarations"), ctx)];
+        policy.attributes = withSpan({ declarations }, policy.attributes?.span ?? nodeSpan(attributes, ctx));
+        return;
+      }
+      const signals = optionalChild(item, "signalsBlock");
+      if (signals !== undefined) {
+        once("signals", signals);
+        const declarations = [...(policy.signals?.declarations ?? []), ...signalDeclarationsOf(signals, ctx)];
+        policy.signals = withSpan({ declarations }, policy.signals?.span ?? nodeSpan(signals, ctx));
+        return;
+      }
       const stage = optionalChild(item, "stageDecl");
       if (stage !== undefined) {
         policy.stages.push(stageOf(stage, ctx));
@@ -785,7 +902,7 @@ export function policyOf(root: C.PolicyCstNode, ctx: ConvertContext): A.Draft<A.
         );
         return;
       }
-      unknownStatement(child(item, "unknownStatement"), ctx, false, lastEnd);
+      unknownStatement(child(item, "unknownStatement"), ctx, false, lastEnd, lastItem);
     });
   }
   return withSpan(policy, nodeSpan(root, ctx));

@@ -36,6 +36,8 @@ export type PolicyItemCstChildren = {
   ignoreWindowLine?: IgnoreWindowLineCstNode[];
   holidaysLine?: HolidaysLineCstNode[];
   appliesLine?: AppliesLineCstNode[];
+  attributesBlock?: AttributesBlockCstNode[];
+  signalsBlock?: SignalsBlockCstNode[];
   stageDecl?: StageDeclCstNode[];
   transition?: TransitionCstNode[];
   ruleDecl?: RuleDeclCstNode[];
@@ -120,6 +122,74 @@ export type AppliesLineCstChildren = {
   Applies: IToken[];
   When: IToken[];
   condition: ConditionCstNode[];
+};
+
+export interface AttributesBlockCstNode extends CstNode {
+  name: "attributesBlock";
+  children: AttributesBlockCstChildren;
+}
+
+export type AttributesBlockCstChildren = {
+  Attributes: IToken[];
+  LCurly: IToken[];
+  declarations: DeclarationsCstNode[];
+  RCurly: IToken[];
+};
+
+export interface SignalsBlockCstNode extends CstNode {
+  name: "signalsBlock";
+  children: SignalsBlockCstChildren;
+}
+
+export type SignalsBlockCstChildren = {
+  Signals: IToken[];
+  LCurly: IToken[];
+  signalDeclaration?: SignalDeclarationCstNode[];
+  RCurly: IToken[];
+};
+
+export interface SignalDeclarationCstNode extends CstNode {
+  name: "signalDeclaration";
+  children: SignalDeclarationCstChildren;
+}
+
+export type SignalDeclarationCstChildren = {
+  Identifier: IToken[];
+  LCurly?: IToken[];
+  declarations?: DeclarationsCstNode[];
+  RCurly?: IToken[];
+};
+
+export interface DeclarationsCstNode extends CstNode {
+  name: "declarations";
+  children: DeclarationsCstChildren;
+}
+
+export type DeclarationsCstChildren = {
+  declaration?: DeclarationCstNode[];
+  Comma?: IToken[];
+};
+
+export interface DeclarationCstNode extends CstNode {
+  name: "declaration";
+  children: DeclarationCstChildren;
+}
+
+export type DeclarationCstChildren = {
+  Word: IToken[];
+  Colon: IToken[];
+  valueType: ValueTypeCstNode[];
+};
+
+export interface ValueTypeCstNode extends CstNode {
+  name: "valueType";
+  children: ValueTypeCstChildren;
+}
+
+export type ValueTypeCstChildren = {
+  Identifier?: IToken[];
+  StringLiteral?: IToken[];
+  Pipe?: IToken[];
 };
 
 export interface NameListCstNode extends CstNode {

@@ -287,6 +287,10 @@ function toDiagnostic(error: IRecognitionException, tokens: readonly IToken[], f
   const found = atEnd ? "" : `, found \`${excerpt(actual.image)}\``;
   const after = previous === undefined ? "" : ` after \`${contextBefore(tokens, previous)}\``;
 
+  // `on reply when ...`: the wrong connective after a signal
+  const connective = misplacedConnective(tokens, atEnd ? previous : sameLine ? actual : previous, file);
+  if (connective !== undefined) return connective;
+
   if (data.kind === "not-all-input") {
     if (actual.tokenType.name === "RCurly") {
       return make("unexpected `}` (this brace closes nothing)", tokenSpan(actual, file));
@@ -347,6 +351,59 @@ function toDiagnostic(error: IRecognitionException, tokens: readonly IToken[], f
       ? ` (write \`"${excerpt(actual.image)}"\`)`
       : "";
   return make(`expected ${expectedText(data)}${after}${sameLine || previous === undefined ? found : ""}${quoteHint}`);
+}
+
+// ------------------------------------------------------------ a condition written with the wrong connective
+
+/** The words that bring a signal into a statement: `on X`, `without X`, `after X`, `within ... of X`. */
+const SIGNAL_WORDS: ReadonlySet<string> = new Set(["On", "Without", "After", "Of"]);
+/** The words that condition a rule (spec section 8.3). */
+const CONNECTIVES: ReadonlySet<string> = new Set(["when", "unless"]);
+
+/**
+ * The message for `when` or `unless` written after a signal
+ * (`on reply when sentiment == "negative" move to closed`): a signal's own
+ * props are filtered with `where`; `when` and `unless` condition a rule.
+ * `statement` is the text up to the signal, `word` the signal's keyword.
+ */
+export function connectiveMessage(connective: string, statement: string, word: string, signal: string): string {
+  const transition = word === "on";
+  return (
+    `\`${connective}\` cannot follow \`${excerpt(statement, 60)}\`: \`where\` filters the signal's own props (\`${word} ${signal} where ...\`), ` +
+    (transition ? "while `when COND move to STAGE` is a transition of its own" : "while `when` and `unless` condition a rule")
+  );
+}
+
+/**
+ * `when` or `unless` right after a signal clause on the line of the error
+ * (`on reply when ...`, `never call without reply when ...`), with the
+ * message that says which connective goes there; undefined otherwise.
+ */
+function misplacedConnective(tokens: readonly IToken[], at: IToken | undefined, file: string | undefined): Diagnostic | undefined {
+  if (at === undefined) return undefined;
+  const index = indexAt(tokens, at.startOffset);
+  if (index < 0) return undefined;
+  let start = index;
+  while (start > 0 && tokens[start - 1]!.startLine === at.startLine && tokens[start - 1]!.tokenType.name !== "LCurly" && tokens[start - 1]!.tokenType.name !== "RCurly") start--;
+  // a signal clause, then (its `where` aside) `when` or `unless` at or before the error
+  for (let i = start; i + 2 <= index + 1 && i + 2 < tokens.length; i++) {
+    const word = tokens[i]!;
+    const signal = tokens[i + 1]!;
+    if (!SIGNAL_WORDS.has(word.tokenType.name) || signal.tokenType !== Identifier) continue;
+    for (let j = i + 2; j <= index && j < tokens.length; j++) {
+      const t = tokens[j]!;
+      if (t.startLine !== at.startLine) break;
+      if (!CONNECTIVES.has(t.image)) continue;
+      const d: Diagnostic = {
+        severity: "error",
+        code: "syntax",
+        message: connectiveMessage(t.image, contextBefore(tokens, signal), word.image, signal.image),
+        span: tokenSpan(t, file),
+      };
+      return d;
+    }
+  }
+  return undefined;
 }
 
 function previousOf(tokens: readonly IToken[], actual: IToken): IToken | undefined {

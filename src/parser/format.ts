@@ -19,7 +19,9 @@ import type * as A from "../ast.js";
 import { KEYWORDS } from "../lexer/tokens.js";
 import {
   printCondition,
+  printDeclaration,
   printDuration,
+  printSignalDeclaration,
   printRule,
   printString,
   printTransition,
@@ -183,6 +185,21 @@ export function formatPolicy(policy: A.Policy): string {
       for (const [text, node] of header) push(1, text, anchor(node));
     }
   }
+
+  const block = (word: string, node: A.NodeBase, items: readonly [string, A.NodeBase][]): void => {
+    const blank = startSection();
+    const headerAt = anchor(node, node.span?.line);
+    if (items.length === 0) {
+      const close = closeAnchor(node);
+      lines.push({ indent: 1, text: `${word} {}`, ...(headerAt !== undefined ? { anchor: headerAt } : {}), ...(blank ? { blank } : {}), oneLine: [close] } as Line);
+      return;
+    }
+    push(1, `${word} {`, headerAt, blank);
+    for (const [text, item] of items) push(2, text, anchor(item));
+    push(1, "}", closeAnchor(node));
+  };
+  if (policy.attributes !== undefined) block("attributes", policy.attributes, policy.attributes.declarations.map((d) => [printDeclaration(d), d]));
+  if (policy.signals !== undefined) block("signals", policy.signals, policy.signals.declarations.map((d) => [printSignalDeclaration(d), d]));
 
   for (const stage of policy.stages) {
     const blank = startSection();

@@ -41,6 +41,8 @@ export class HeedGrammar extends CstParser {
       { ALT: () => this.SUBRULE(this.ignoreWindowLine) },
       { ALT: () => this.SUBRULE(this.holidaysLine) },
       { ALT: () => this.SUBRULE(this.appliesLine) },
+      { ALT: () => this.SUBRULE(this.attributesBlock) },
+      { ALT: () => this.SUBRULE(this.signalsBlock) },
       { ALT: () => this.SUBRULE(this.stageDecl) },
       { ALT: () => this.SUBRULE(this.transition) },
       { ALT: () => this.SUBRULE(this.ruleDecl) },
@@ -106,6 +108,56 @@ export class HeedGrammar extends CstParser {
     this.CONSUME(T.Applies);
     this.CONSUME(T.When);
     this.SUBRULE(this.condition);
+  });
+
+  // ------------------------------------------------------------ vocabulary (spec section 8.1)
+
+  /** `attributes { customer: boolean  role: "analyst" | "student" }`. */
+  public attributesBlock = this.RULE("attributesBlock", () => {
+    this.CONSUME(T.Attributes);
+    this.CONSUME(T.LCurly);
+    this.SUBRULE(this.declarations);
+    this.CONSUME(T.RCurly);
+  });
+
+  /** `signals { reply { sentiment: "positive" | "negative", prefers: string }  webinar_attended }`. */
+  public signalsBlock = this.RULE("signalsBlock", () => {
+    this.CONSUME(T.Signals);
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.signalDeclaration));
+    this.CONSUME(T.RCurly);
+  });
+
+  public signalDeclaration = this.RULE("signalDeclaration", () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.LCurly);
+      this.SUBRULE(this.declarations);
+      this.CONSUME(T.RCurly);
+    });
+  });
+
+  /** Declarations, one a line or separated by commas. */
+  public declarations = this.RULE("declarations", () => {
+    this.MANY(() => {
+      this.SUBRULE(this.declaration);
+      this.OPTION(() => this.CONSUME(T.Comma));
+    });
+  });
+
+  /** `NAME: TYPE`; a name may be any word, as a path segment after `contact.` may. */
+  public declaration = this.RULE("declaration", () => {
+    this.CONSUME(T.Word);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.valueType);
+  });
+
+  /** `string`, `number`, `boolean`, `list` (any other word is reported as an unknown type), or `"a" | "b"`. */
+  public valueType = this.RULE("valueType", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.AT_LEAST_ONE_SEP({ SEP: T.Pipe, DEF: () => this.CONSUME(T.StringLiteral) }) },
+    ]);
   });
 
   public nameList = this.RULE("nameList", () => {

@@ -206,6 +206,23 @@ function stage(p: Printer, s: A.Stage): void {
   p.placeholder("    ", p.closing(s));
 }
 
+/** `boolean`, `[analyst, student]`. */
+function valueType(type: A.ValueType): string {
+  return type.kind === "choice" ? list(type.values.map((v) => yamlString(v.value))) : type.kind;
+}
+
+/** `attributes:` or `signals:` and one `name: value` line per declaration (`{}` when there is none). */
+function declarations(p: Printer, key: string, block: A.NodeBase, items: readonly [A.NodeBase & { name: A.Ident }, string][]): void {
+  const header = p.anchor(block, block.span?.line);
+  if (items.length === 0) {
+    p.push("", `${key}: {}`, header, p.closing(block));
+    return;
+  }
+  p.push("", `${key}:`, header);
+  for (const [node, value] of items) p.push("  ", `${yamlString(node.name.name)}: ${value}`, p.anchor(node));
+  p.placeholder("  ", p.closing(block));
+}
+
 /**
  * The canonical YAML form of a policy, starting with the schema line
  * `schemaLine` (by default `SCHEMA_LINE`, which names
@@ -233,6 +250,11 @@ export function printYaml(policy: A.Policy, schemaLine: string = SCHEMA_LINE): s
   if (policy.holidays !== undefined) {
     const dates = policy.holidays.map((h) => (/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(h.date) ? h.date : yamlString(h.date)));
     p.push("", `holidays: ${list(dates)}`, policy.holidays.length > 0 ? p.anchor(lineNode(policy.holidays)) : undefined);
+  }
+  if (policy.attributes !== undefined) declarations(p, "attributes", policy.attributes, policy.attributes.declarations.map((d) => [d, valueType(d.type)]));
+  if (policy.signals !== undefined) {
+    const signals = policy.signals.declarations.map((d): [A.NodeBase & { name: A.Ident }, string] => [d, d.props.length === 0 ? "{}" : flow(d.props.map((prop) => [yamlString(prop.name.name), valueType(prop.type)]))]);
+    declarations(p, "signals", policy.signals, signals);
   }
   const start = policy.stages.find((s) => s.start);
   if (start !== undefined) p.push("", `start: ${yamlString(start.name.name)}`);

@@ -78,6 +78,22 @@ export const POLICY_SCHEMA = {
         pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
       },
     },
+    attributes: {
+      title: "a map of attributes and their types",
+      description:
+        "The contact attributes the policy reads, each with its type (`attributes { ... }`): `string`, `number`, `boolean`, `list` (of strings), or the list of strings it may be. With it, conditions are checked against it and contacts' values at evaluation.",
+      type: "object",
+      propertyNames: { title: "an attribute name", pattern: NAME },
+      additionalProperties: { $ref: "#/definitions/valueType" },
+    },
+    signals: {
+      title: "a map of signals and their props",
+      description:
+        "The signals the policy names, each with the types of its props (`signals { ... }`); `{}` for a signal without props. With it, a signal that is neither built in nor declared is an error.",
+      type: "object",
+      propertyNames: { title: "a signal name", pattern: NAME },
+      additionalProperties: { $ref: "#/definitions/signalProps" },
+    },
     start: { $ref: "#/definitions/stageName", description: "The stage a contact starts in." },
     stages: {
       title: "a map of stages",
@@ -127,6 +143,21 @@ export const POLICY_SCHEMA = {
       description: "A condition in the DSL's syntax, such as `contact.role in [\"analyst\", \"student\"]`.",
       type: "string",
       minLength: 1,
+    },
+    valueType: {
+      title: "a type: `string`, `number`, `boolean`, `list` or a list of the strings allowed",
+      description: "`string`, `number`, `boolean`, `list` (of strings), or a choice: the list of strings the value may be, such as `[analyst, student]`.",
+      anyOf: [
+        { type: "string", enum: ["string", "number", "boolean", "list"] },
+        { type: "array", minItems: 1, items: { title: "a string", type: "string" } },
+      ],
+    },
+    signalProps: {
+      title: "a map of props and their types",
+      description: "The signal's props, each with its type; `{}` for none.",
+      type: ["object", "null"],
+      propertyNames: { title: "a prop name", pattern: NAME },
+      additionalProperties: { $ref: "#/definitions/valueType" },
     },
     count: { title: "a whole number of at least 1", type: "integer", minimum: 1 },
     stage: {

@@ -29,6 +29,7 @@ import {
   type YAMLSeq,
 } from "yaml";
 import type * as A from "../ast.js";
+import { SIMPLE_TYPES } from "../ast.js";
 import { hasErrors, sortDiagnostics, type Diagnostic, type Span } from "../diagnostics.js";
 import type { TextOrigin } from "../lexer/index.js";
 import {
@@ -624,6 +625,29 @@ class Reader {
         policy.holidays.push(date);
       }
     }
+    const attributes = f.get("attributes");
+    if (attributes !== undefined && isMap(attributes.value)) {
+      const block: A.Draft<A.AttributesBlock> = { declarations: this.declarations(attributes.value) };
+      const blockSpan = this.pairSpan(attributes);
+      if (blockSpan) block.span = blockSpan;
+      policy.attributes = block;
+    }
+    const signals = f.get("signals");
+    if (signals !== undefined && isMap(signals.value)) {
+      const block: A.Draft<A.SignalsBlock> = { declarations: [] };
+      for (const pair of signals.value.items) {
+        const name = this.ident(pair.key as YamlNode);
+        if (name === undefined) continue;
+        const props = pair.value as YamlNode | null;
+        const declaration: A.Draft<A.SignalDeclaration> = { name, props: isMap(props) ? this.declarations(props) : [] };
+        const span = this.pairSpan({ key: pair.key as Scalar, value: props });
+        if (span) declaration.span = span;
+        block.declarations.push(declaration);
+      }
+      const blockSpan = this.pairSpan(signals);
+      if (blockSpan) block.span = blockSpan;
+      policy.signals = block;
+    }
     const stages = f.get("stages")?.value;
     const start = f.get("start")?.value;
     const startName = isScalar(start) && typeof start.value === "string" ? start.value : undefined;
@@ -641,6 +665,39 @@ class Reader {
       }
     }
     return policy;
+  }
+
+  /** The span of a key and its value, from the key to the end of the value. */
+  private pairSpan(field: Field): Span | undefined {
+    const keySpan = this.spanOf(field.key);
+    const valueSpan = this.spanOf(field.value);
+    if (keySpan === undefined || valueSpan === undefined) return keySpan;
+    return { ...keySpan, endLine: valueSpan.endLine, endColumn: valueSpan.endColumn, ...(valueSpan.endOffset !== undefined ? { endOffset: valueSpan.endOffset } : {}) };
+  }
+
+  /** `{ customer: boolean, role: [analyst, student] }`: declarations with their types (a type the schema refused is left out). */
+  private declarations(map: YAMLMap): A.Declaration[] {
+    const out: A.Declaration[] = [];
+    for (const pair of map.items) {
+      const name = this.ident(pair.key as YamlNode);
+      const value = pair.value as YamlNode | null;
+      if (name === undefined) continue;
+      let type: A.Draft<A.ValueType> | undefined;
+      if (isScalar(value) && typeof value.value === "string" && (SIMPLE_TYPES as readonly string[]).includes(value.value)) {
+        type = { kind: value.value as A.SimpleTypeName };
+      } else if (isSeq(value) && value.items.length > 0) {
+        const values = value.items.map((item) => this.stringLit(item as YamlNode));
+        if (values.every((v): v is A.StringLit => v !== undefined)) type = { kind: "choice", values };
+      }
+      if (type === undefined) continue;
+      const typeSpan = this.spanOf(value);
+      if (typeSpan) type.span = typeSpan;
+      const declaration: A.Draft<A.Declaration> = { name, type };
+      const span = this.pairSpan({ key: pair.key as Scalar, value });
+      if (span) declaration.span = span;
+      out.push(declaration);
+    }
+    return out;
   }
 
   private stage(pair: Pair, startName: string | undefined): A.Stage | undefined {

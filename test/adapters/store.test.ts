@@ -117,7 +117,7 @@ describe.each(storeBackends(current))("the $name store", (backend) => {
     });
     await storeOf().withContact(c1, async (tx) => {
       expect(await tx.contact()).toEqual({ id: c1, timezone: "Europe/Paris", attributes: { role: "cto", products: [a] } });
-      expect(await tx.idempotency("k1")).toEqual({ key: "k1", response: { decision: { verdict: "allow" } } });
+      expect(await tx.idempotency("k1")).toEqual({ key: "k1", response: { decision: { verdict: "allow" } }, storedAt: expect.any(String) });
       expect(await tx.idempotency("k2")).toBeUndefined();
       expect(await tx.snapshot()).toEqual(snapshot);
     });

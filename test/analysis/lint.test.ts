@@ -46,8 +46,9 @@ describe("analyzePolicy", () => {
     ]);
   });
 
-  it("accepts a custom signal used in two places, or declared as known", () => {
-    expect(codes(`${STAGES}  on demo_request move to closed\n  never call without demo_request`)).toEqual([]);
+  it("accepts a custom signal declared as known, or in a `signals` block; used twice, it is still unknown (spec 8.1)", () => {
+    expect(codes(`${STAGES}  on demo_request move to closed\n  never call without demo_request`)).toEqual(["unknown-signal", "unknown-signal"]);
+    expect(codes(`${STAGES}  signals { demo_request }\n  on demo_request move to closed\n  never call without demo_request`)).toEqual([]);
     expect(warnings(`${STAGES}  on demo_request move to closed`, { knownSignals: ["demo_request"] })).toEqual([]);
     expect(codes(`${STAGES}  on demo_request move to closed`)).toEqual(["unknown-signal"]);
   });

@@ -11,7 +11,7 @@ describe("heed check on the bundled examples", () => {
     const run = heed(["check", "--strict", "examples/"], ROOT);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/checked 16 policies: no problems \(6 more warnings allowed by `# heed-check: allow` comments\)\n$/);
+    expect(run.stdout).toMatch(/checked 16 policies: no problems \(4 more warnings allowed by `# heed-check: allow` comments\)\n$/);
     // the silent contact is moved out of every team cadence
     for (const example of ["analyst-call", "appointment-setter", "content-reader", "donor", "existing-customer", "inbound"]) {
       expect(run.stdout).toMatch(new RegExp(`examples/${example}\\.heed: a silent contact gets .* and ends in \`closed\` after \\d+ days\\n`));
@@ -20,8 +20,8 @@ describe("heed check on the bundled examples", () => {
 
   it("accepts only the warnings a file names, never errors", () => {
     const dir = workspace({
-      "overlay.heed": '# heed-check: allow unbounded-pursuit\ncadence "overlay" {\n  channels email\n  never email when contact.optout == true\n}\n',
-      "other.heed": 'cadence "other" {\n  channels email\n  never email when contact.optout == true\n}\n',
+      "overlay.heed": '# heed-check: allow unbounded-pursuit\ncadence "overlay" {\n  channels email\n  attributes { optout: boolean }\n  never email when contact.optout == true\n}\n',
+      "other.heed": 'cadence "other" {\n  channels email\n  attributes { optout: boolean }\n  never email when contact.optout == true\n}\n',
       "broken.heed": '# heed-check: allow syntax, unknown-stage\ncadence "broken" {\n  channels email\n  start stage a {\n    after 2 touches move to b\n  }\n}\n',
     });
     mkdirSync(join(dir, "empty"));

@@ -5,6 +5,7 @@
 
 import fc from "fast-check";
 import type * as A from "../../src/ast.js";
+import { SIMPLE_TYPES } from "../../src/ast.js";
 import { KEYWORDS } from "../../src/lexer/tokens.js";
 
 /** Channel names whose plural maps back to them among each other (`calls` -> `call`). */
@@ -182,6 +183,23 @@ const arbDate = fc
   .tuple(fc.integer({ min: 2000, max: 2100 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
   .map(([y, m, d]): A.DateLit => ({ date: `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}` }));
 
+/** A declared type: `string`, `number`, `boolean`, `list` or a choice of strings. */
+const arbValueType: fc.Arbitrary<A.ValueType> = fc.oneof(
+  fc.constantFrom(...SIMPLE_TYPES).map((kind): A.ValueType => ({ kind })),
+  fc.array(fc.string({ maxLength: 8 }).map((value): A.StringLit => ({ value })), { minLength: 1, maxLength: 3 }).map((values): A.ValueType => ({ kind: "choice", values })),
+);
+
+/** Declarations; a name may be any word, keywords included, as after `contact.`. */
+const arbDeclarations: fc.Arbitrary<A.Declaration[]> = fc.uniqueArray(
+  fc.record({ name: fc.oneof(arbName, fc.constantFrom(...KEYWORDS)).map(ident), type: arbValueType }),
+  { maxLength: 3, selector: (d) => d.name.name },
+);
+
+const arbAttributes: fc.Arbitrary<A.AttributesBlock> = arbDeclarations.map((declarations) => ({ declarations }));
+const arbSignals: fc.Arbitrary<A.SignalsBlock> = fc
+  .uniqueArray(fc.record({ name: arbName.map(ident), props: arbDeclarations }), { maxLength: 3, selector: (d) => d.name.name })
+  .map((declarations) => ({ declarations }));
+
 /** A policy AST as the DSL parser would produce it, spans aside. */
 export const arbPolicy: fc.Arbitrary<A.Policy> = fc
   .subarray([...CHANNEL_POOL], { minLength: 0 })
@@ -198,6 +216,8 @@ export const arbPolicy: fc.Arbitrary<A.Policy> = fc
       engagement: optional(fc.array(arbName.map(ident), { minLength: 1, maxLength: 3 })),
       ignoreWindow: optional(arbDuration),
       holidays: optional(fc.array(arbDate, { minLength: 1, maxLength: 3 })),
+      attributes: optional(arbAttributes),
+      signals: optional(arbSignals),
       stages: fc.array(arbStage(channels), { maxLength: 3 }),
       transitions: fc.array(arbTransition, { maxLength: 2 }),
       rules: fc.array(arbRule(channels), { maxLength: 4 }),

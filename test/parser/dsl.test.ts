@@ -81,17 +81,17 @@ describe("parseDsl: policy lines", () => {
   it("gives every node the span of its source text", () => {
     const { policy: parsed } = parseDsl(inbound, { file: "inbound.heed" });
     const nurture = parsed!.stages[1]!;
-    expect(nurture.span).toMatchObject({ file: "inbound.heed", line: 17, column: 3, endLine: 22, endColumn: 3 });
-    expect(nurture.rules[0]!.span).toMatchObject({ line: 19, column: 5, endLine: 19, endColumn: 31 });
+    expect(nurture.span).toMatchObject({ file: "inbound.heed", line: 32, column: 3, endLine: 37, endColumn: 3 });
+    expect(nurture.rules[0]!.span).toMatchObject({ line: 34, column: 5, endLine: 34, endColumn: 31 });
     const named = parsed!.rules[0]!;
-    expect(named.name?.span).toMatchObject({ line: 36, column: 8, endColumn: 22 });
+    expect(named.name?.span).toMatchObject({ line: 51, column: 8, endColumn: 22 });
   });
 
   it("reads Windows line endings and a byte-order mark like plain text", () => {
     const crlf = parseDsl(`\uFEFF${inbound.replace(/\n/g, "\r\n")}`, { file: "inbound.heed" });
     expect(crlf.diagnostics).toEqual([]);
     expect(stripSpans(crlf.policy)).toEqual(stripSpans(parseDsl(inbound).policy));
-    expect(crlf.policy!.stages[1]!.span).toMatchObject({ line: 17, column: 3, endLine: 22 });
+    expect(crlf.policy!.stages[1]!.span).toMatchObject({ line: 32, column: 3, endLine: 37 });
   });
 
     it("reads applies when, a timezone without fallback and a cadence name without quotes", () => {

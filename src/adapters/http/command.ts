@@ -9,7 +9,8 @@
 import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { escapeLines } from "../report/terminal.js";
-import { DEFAULT_STORE_FOLDER } from "../store/index.js";
+import { describeOptions, HELP_OPTION, type OptionSpec } from "../cli/args.js";
+import { DEFAULT_STORE_FOLDER, isPostgresUrl } from "../store/index.js";
 import { RotatingFile, type Backpressure, type LineSink } from "./decision-log.js";
 import { isLoopback } from "./security.js";
 import { startServer } from "./server.js";
@@ -33,39 +34,81 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 
 const USAGE = "usage: heed serve PATH [options]";
 
-/** One option of `heed serve`: its name, its value's placeholder, whether it may be repeated, its help. */
-interface ServeOption {
-  name: string;
-  value: string;
-  repeatable?: boolean;
-  help: string;
-}
+/** One option of `heed serve`: as the other verbs declare theirs, and whether it may be repeated. */
+type ServeOption = OptionSpec & { repeatable?: boolean };
 
 const OPTIONS: readonly ServeOption[] = [
-  { name: "--port", value: "P", help: "the port to listen on (default 8080, or HEED_PORT; 0: any free port)" },
-  { name: "--host", value: "H", help: "the address to listen on (default 127.0.0.1)" },
-  { name: "--store", value: "S", help: "memory, a folder for PGlite (one process per folder), or a postgres:// URL (default .heed/store, or HEED_STORE)" },
-  { name: "--token-file", value: "FILE", help: "require `Authorization: Bearer TOKEN` on every endpoint but /healthz, TOKEN being the file's first line" },
-  { name: "--allow-origin", value: "ORIGIN", repeatable: true, help: "let web pages of ORIGIN (https://app.example.com) call the service (repeatable); other origins are refused" },
-  { name: "--decision-log", value: "FILE", help: "append one JSON line per decision to FILE (default: stdout)" },
-  { name: "--decision-log-max-bytes", value: "N", help: "rotate FILE when it would grow past N bytes: FILE.1, FILE.2, ... (default: no rotation)" },
-  { name: "--decision-log-keep", value: "K", help: "rotated files kept (default 5)" },
-  { name: "--decision-log-backpressure", value: "drop|block", help: "when the log is not written as fast as decisions come (stdout not read): drop lines and count them (default), or make answers wait" },
-  { name: "--require", value: "NAME", repeatable: true, help: "a policy that must never leave the set (repeatable): missing at start, the server does not start" },
-  { name: "--inline-budget", value: "MS", help: "how long a policy sent inline may take to be parsed, checked and evaluated (default 1000); 422 past it" },
-  { name: "--future-tolerance", value: "SECONDS", help: "how far past the clock events and attempts may be dated (default 300)" },
-  { name: "--signal-skew", value: "SECONDS", help: "how far after an attempt's at a recorded signal still counts for it (default 60)" },
+  { name: "port", type: "string", value: "P", description: "the port to listen on (default 8080, or HEED_PORT; 0: any free port)" },
+  { name: "host", type: "string", value: "H", description: "the address to listen on (default 127.0.0.1; beyond loopback needs --token-file)" },
+  {
+    name: "store",
+    type: "string",
+    value: "S",
+    description: "memory, a folder for PGlite (one process per folder), or a postgres:// URL (default .heed/store, or HEED_STORE)",
+  },
+  {
+    name: "no-migrate",
+    type: "flag",
+    description: "do not migrate the store's schema at start, only check it is up to date (run `heed migrate` first): the service then needs only data rights",
+  },
+  {
+    name: "idempotency-ttl",
+    type: "string",
+    value: "SPAN",
+    description: "how long an idempotency key answers retries: seconds, or 90s, 30m, 24h, 7d (default 24h); older records are removed",
+  },
+  { name: "token-file", type: "string", value: "FILE", description: "require `Authorization: Bearer TOKEN` on every endpoint but /healthz, TOKEN being the file's first line" },
+  {
+    name: "allow-origin",
+    type: "string",
+    value: "ORIGIN",
+    repeatable: true,
+    description: "let web pages of ORIGIN (https://app.example.com) call the service (repeatable); other origins are refused",
+  },
+  { name: "decision-log", type: "string", value: "FILE", description: "append one JSON line per decision to FILE (default: stdout)" },
+  { name: "decision-log-max-bytes", type: "string", value: "N", description: "rotate FILE when it would grow past N bytes: FILE.1, FILE.2, ... (default: no rotation)" },
+  { name: "decision-log-keep", type: "string", value: "K", description: "rotated files kept (default 5)" },
+  {
+    name: "decision-log-backpressure",
+    type: "string",
+    value: "drop|block",
+    description: "when the log is not written as fast as decisions come (stdout not read): drop lines and count them (default), or make answers wait",
+  },
+  {
+    name: "require",
+    type: "string",
+    value: "NAME",
+    repeatable: true,
+    description: "a policy that must never leave the set (repeatable): missing at start, the server does not start",
+  },
+  { name: "inline-budget", type: "string", value: "MS", description: "how long a policy sent inline may take to be parsed, checked and evaluated (default 1000); 422 past it" },
+  { name: "future-tolerance", type: "string", value: "SECONDS", description: "how far past the clock events and attempts may be dated (default 300)" },
+  { name: "signal-skew", type: "string", value: "SECONDS", description: "how far after an attempt's at a recorded signal still counts for it (default 60)" },
 ];
 
 const HELP = [
-  USAGE,
+  "heed serve PATH [options]",
   "",
-  "Serves decisions over HTTP from the policies of the folder PATH (or one policy file),",
-  "reloading them when their files change and on SIGHUP; stops on SIGINT or SIGTERM.",
+  "serve decisions over HTTP",
   "",
   "Options:",
-  ...OPTIONS.map((o) => `  ${`${o.name} ${o.value}`.padEnd(26)}  ${o.help}`),
-  `  ${"-h, --help".padEnd(26)}  show this help`,
+  describeOptions([...OPTIONS, HELP_OPTION]),
+  "",
+  "Serves decisions from the policies of the folder PATH (every *.heed and *.heed.yaml; or one",
+  "policy file), reloading them when their files change and on SIGHUP; stops on SIGINT or SIGTERM.",
+  "",
+  "Endpoints (JSON; see docs/adapters.md):",
+  "  POST /v1/evaluate                 {contact, history, touch, at, policy?}: a decision, stateless",
+  "  POST /v1/contacts/ID/attempts     {touch, at, idempotencyKey?, contact?, policy?}: through the send gate",
+  "  POST /v1/contacts/ID/events       an event, or {events: [...]}: recorded, deduped by type and id",
+  "  GET  /v1/contacts/ID[?at=&policy=]  stage and counters per policy, last touches, stored snapshot",
+  "  GET  /v1/policies                 the policies in use and the files that failed to load",
+  "  GET  /metrics                     Prometheus metrics: decisions, latencies, store time, reload errors",
+  "  GET  /healthz                     liveness (never needs the token)",
+  "  GET  /                            the playground, with the served policies read-only",
+  "",
+  "The store's schema is migrated at start unless --no-migrate; `heed migrate --store S` applies",
+  "(or with --print shows) the migrations separately, as a role that may change tables.",
   "",
   "Listening beyond loopback (--host 0.0.0.0) needs --token-file; bound to loopback, requests must",
   "name localhost or 127.0.0.1 in Host (DNS rebinding). POST bodies must be application/json; a",
@@ -73,7 +116,10 @@ const HELP = [
   "decision lines wait in memory for the log: past that they are dropped and counted (warnings on",
   "stderr, droppedDecisions in /healthz), or with --decision-log-backpressure block answers wait.",
   "",
-  "Exit codes: 0 after a clean shutdown, 1 when the service cannot start, 2 usage errors.",
+  "Environment: HEED_PORT and HEED_STORE stand for --port and --store when those are not given.",
+  "",
+  "Exit codes: 0 after a clean shutdown, 1 when the service cannot start (port in use, store",
+  "unreachable or not migrated, a required policy missing), 2 usage errors.",
 ].join("\n");
 
 interface ServeArgs {
@@ -81,6 +127,8 @@ interface ServeArgs {
   port: number;
   host: string;
   store: string;
+  migrate: boolean;
+  idempotencyTtl: number | undefined;
   decisionLog: string | undefined;
   decisionLogMaxBytes: number | undefined;
   decisionLogKeep: number | undefined;
@@ -109,17 +157,34 @@ function whole(values: Map<string, string[]>, name: string, min: number): number
   return Number(text);
 }
 
+/** `SPAN`: whole seconds, or a whole number with the unit s, m, h or d; in ms. */
+function span(values: Map<string, string[]>, name: string): number | undefined {
+  const text = values.get(name)?.at(-1);
+  if (text === undefined) return undefined;
+  const match = /^(\d+)([smhd]?)$/.exec(text);
+  const unit = { "": 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match?.[2] ?? ""] ?? 1000;
+  const ms = match === null ? NaN : Number(match[1]) * unit;
+  if (!Number.isSafeInteger(ms) || ms <= 0) throw new UsageError(`\`${name}\` must be a span such as \`86400\`, \`90s\`, \`30m\`, \`24h\` or \`7d\`, got \`${text}\``);
+  return ms;
+}
+
 function parseArgs(args: readonly string[], env: Record<string, string | undefined>): ServeArgs | "help" {
   const positional: string[] = [];
   const values = new Map<string, string[]>();
+  const flags = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--help" || arg === "-h") return "help";
     if (arg.startsWith("--")) {
       const eq = arg.indexOf("=");
       const name = eq >= 0 ? arg.slice(0, eq) : arg;
-      const option = OPTIONS.find((o) => o.name === name);
+      const option = OPTIONS.find((o) => `--${o.name}` === name);
       if (option === undefined) throw new UsageError(`unknown option \`${name}\``);
+      if (option.type === "flag") {
+        if (eq >= 0) throw new UsageError(`option \`${name}\` takes no value`);
+        flags.add(name);
+        continue;
+      }
       const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
       if (value === undefined || value === "") throw new UsageError(`option \`${name}\` needs a value`);
       values.set(name, option.repeatable === true ? [...(values.get(name) ?? []), value] : [value]);
@@ -137,6 +202,8 @@ function parseArgs(args: readonly string[], env: Record<string, string | undefin
     port,
     host: one("--host") ?? "127.0.0.1",
     store: one("--store") ?? env.HEED_STORE ?? DEFAULT_STORE_FOLDER,
+    migrate: !flags.has("--no-migrate"),
+    idempotencyTtl: span(values, "--idempotency-ttl"),
     decisionLog: one("--decision-log"),
     decisionLogMaxBytes: whole(values, "--decision-log-max-bytes", 1),
     decisionLogKeep: whole(values, "--decision-log-keep", 1),
@@ -254,7 +321,7 @@ export async function runServe(args: string[], given: ServeIo): Promise<number> 
   if (!isLoopback(parsed.host)) {
     io.stderr.write(`heed serve: warning: listening on \`${parsed.host}\`, beyond loopback: every request but /healthz needs the token, which travels in clear without TLS in front\n`);
   }
-  const store = parsed.store === "memory" || /^postgres(ql)?:\/\//.test(parsed.store) ? parsed.store : resolve(cwd, parsed.store);
+  const store = parsed.store === "memory" || isPostgresUrl(parsed.store) ? parsed.store : resolve(cwd, parsed.store);
   let logFile: RotatingFile | undefined;
   if (parsed.decisionLog !== undefined) {
     const file = parsed.decisionLog;
@@ -283,6 +350,8 @@ export async function runServe(args: string[], given: ServeIo): Promise<number> 
         port: parsed.port,
         host: parsed.host,
         store,
+        migrate: parsed.migrate,
+        ...(parsed.idempotencyTtl !== undefined ? { idempotencyTtl: parsed.idempotencyTtl } : {}),
         decisionLog: logFile ?? io.stdout,
         log: io.stderr,
         require: parsed.require,

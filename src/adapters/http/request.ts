@@ -85,6 +85,34 @@ function segment(key: string): string {
  * answer means nothing, and parsing reports the error.
  */
 export function tooDeep(text: string, max: number): string | undefined {
+  // Most bodies are shallow: a scan of depth alone (no keys kept) clears them;
+  // only a body that goes too deep is scanned again for the path to name.
+  return deepest(text) > max ? pathTooDeep(text, max) : undefined;
+}
+
+/** The deepest nesting of objects and lists in a JSON text, strings skipped. */
+function deepest(text: string): number {
+  let depth = 0;
+  let most = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > most) most = depth;
+    } else if ((c === 0x7d || c === 0x5d) && depth > 0) {
+      depth--;
+    }
+  }
+  return most;
+}
+
+/** The path of the first object or list nested deeper than `max` (see {@link tooDeep}). */
+function pathTooDeep(text: string, max: number): string | undefined {
   const frames: { list: boolean; key: string; index: number }[] = [];
   let lastString = "";
   for (let i = 0; i < text.length; i++) {

@@ -5,7 +5,9 @@
  * - `POST /v1/evaluate`: stateless, `{contact, history, touch, at, policy?}` (`policy`: a loaded policy's name, or `{ text, format? }` inline)
  * - `POST /v1/contacts/{id}/attempts`: through the gate, `{touch, at, idempotencyKey?, contact?, policy?}`
  * - `POST /v1/contacts/{id}/events`: one event or a list, deduped by id
+ * - `GET /v1/contacts/{id}`: where the contact stands: stage and counters per policy, last touches, stored snapshot
  * - `GET /v1/policies`: the policies in use and the files that failed to load
+ * - `GET /metrics`: Prometheus metrics (see `metrics.ts`)
  * - `GET /healthz`
  * - `GET /`: the playground, with the served policies (read-only); static files, no API calls
  *
@@ -21,15 +23,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { canonicalJson } from "../../canonical.js";
 import { HeedInputError, type Diagnostic } from "../../diagnostics.js";
-import type { Engine } from "../../engine/api.js";
+import type { Engine, Snapshot } from "../../engine/api.js";
+import { parseTime } from "../../engine/input.js";
 import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../../model.js";
 import { didYouMean } from "../../parser/names.js";
 import { createGate, createRecorder, type AttemptOptions, type GateOptions } from "../gate.js";
 import { openStore } from "../store/index.js";
-import type { AppendResult, Store } from "../store/types.js";
+import type { AppendResult, Store, StoredEvent } from "../store/types.js";
 import { escapeLines } from "../report/terminal.js";
 import { DecisionLog, type Backpressure, type LineSink } from "./decision-log.js";
 import { InlineEvaluator } from "./inline.js";
+import { ServiceMetrics } from "./metrics.js";
 import { playgroundHandler, servedContent } from "./playground.js";
 import { PolicyRegistry, contentHash, type LoadedPolicy } from "./policies.js";
 import { HttpError, isRecord, readJson, send } from "./request.js";
@@ -91,7 +95,29 @@ export interface ServerOptions {
   futureTolerance?: number;
   /** How far after an attempt's `at` a recorded signal still counts for it, in ms (the gate's default: 1 minute). */
   signalSkew?: number;
+  /**
+   * Apply the store's missing migrations at start (default true). False
+   * (`--no-migrate`) only checks the schema is up to date, so the service
+   * can run under a role with data rights alone; the server does not start
+   * when it is not (run `heed migrate`).
+   */
+  migrate?: boolean;
+  /**
+   * How long an idempotency record answers retries, in ms (default 24
+   * hours), by `clock`. Older records
+   * are decided afresh, and removed from the store every
+   * `idempotencySweepMs`.
+   */
+  idempotencyTtl?: number;
+  /** How often expired idempotency records are removed, in ms (default 60 s; 0: never, only replaced when their key comes again). */
+  idempotencySweepMs?: number;
 }
+
+/** Idempotency records answer retries for 24 hours by default. */
+export const DEFAULT_IDEMPOTENCY_TTL = 24 * 60 * 60_000;
+
+/** How many of a contact's touches `GET /v1/contacts/{id}` shows, newest first. */
+export const LAST_TOUCHES = 10;
 
 /** A server started by {@link startServer}. */
 export interface RunningServer {
@@ -105,6 +131,8 @@ export interface RunningServer {
   reload(): Promise<boolean>;
   /** Decision lines dropped because the log's stream did not keep up. */
   droppedDecisions(): number;
+  /** Removes the expired idempotency records now (what the service does every `idempotencySweepMs`); resolves to how many. */
+  expireIdempotency(): Promise<number>;
   /** Stops listening, lets requests in flight finish, and closes a store it opened. */
   close(): Promise<void>;
 }
@@ -137,6 +165,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
 /** A route: a path pattern and, per method, its handler. */
 interface Route {
+  /** The route as metrics name it (`/v1/contacts/{id}/attempts`). */
+  name: string;
   pattern: RegExp;
   methods: Record<string, (match: string[], req: IncomingMessage, res: ServerResponse) => Promise<void> | void>;
 }
@@ -151,6 +181,11 @@ interface Route {
 class DecisionService {
   private readonly limit: number;
   private readonly clockOptions: Omit<GateOptions, "engine">;
+  private readonly clock: () => number;
+  private readonly idempotencyTtl: number;
+  /** The store as the endpoints use it: each call timed for the metrics. */
+  private readonly timedStore: Store;
+  readonly metrics: ServiceMetrics;
   private readonly recorder: ReturnType<typeof createRecorder>;
   private readonly inline: InlineEvaluator;
   private readonly access: AccessPolicy;
@@ -169,8 +204,17 @@ class DecisionService {
     loopback: boolean,
   ) {
     this.limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    this.clock = options.clock ?? Date.now;
+    this.idempotencyTtl = options.idempotencyTtl ?? DEFAULT_IDEMPOTENCY_TTL;
+    this.metrics = new ServiceMetrics({
+      policies: () => registry.policies().length,
+      failing: () => registry.errors().length,
+      dropped: () => decisionLog?.dropped ?? 0,
+    });
+    this.timedStore = this.metrics.timedStore(store);
     this.clockOptions = {
-      store,
+      store: this.timedStore,
+      idempotencyTtl: this.idempotencyTtl,
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
       ...(options.futureTolerance !== undefined ? { futureTolerance: options.futureTolerance } : {}),
       ...(options.signalSkew !== undefined ? { signalSkew: options.signalSkew } : {}),
@@ -190,11 +234,13 @@ class DecisionService {
       tokenDigest: options.token === undefined ? undefined : tokenDigest(options.token),
     };
     this.routes = [
-      { pattern: /^\/healthz$/, methods: { GET: (_m, _req, res) => this.health(res) } },
-      { pattern: /^\/v1\/policies$/, methods: { GET: (_m, _req, res) => this.policies(res) } },
-      { pattern: /^\/v1\/evaluate$/, methods: { POST: (_m, req, res) => this.evaluate(req, res) } },
-      { pattern: /^\/v1\/contacts\/([^/]+)\/attempts$/, methods: { POST: (m, req, res) => this.attempt(contactIdOf(m[1]), req, res) } },
-      { pattern: /^\/v1\/contacts\/([^/]+)\/events$/, methods: { POST: (m, req, res) => this.events(contactIdOf(m[1]), req, res) } },
+      { name: "/healthz", pattern: /^\/healthz$/, methods: { GET: (_m, _req, res) => this.health(res) } },
+      { name: "/metrics", pattern: /^\/metrics$/, methods: { GET: (_m, _req, res) => this.showMetrics(res) } },
+      { name: "/v1/policies", pattern: /^\/v1\/policies$/, methods: { GET: (_m, _req, res) => this.policies(res) } },
+      { name: "/v1/evaluate", pattern: /^\/v1\/evaluate$/, methods: { POST: (_m, req, res) => this.evaluate(req, res) } },
+      { name: "/v1/contacts/{id}", pattern: /^\/v1\/contacts\/([^/]+)$/, methods: { GET: (m, req, res) => this.contactStanding(contactIdOf(m[1]), req, res) } },
+      { name: "/v1/contacts/{id}/attempts", pattern: /^\/v1\/contacts\/([^/]+)\/attempts$/, methods: { POST: (m, req, res) => this.attempt(contactIdOf(m[1]), req, res) } },
+      { name: "/v1/contacts/{id}/events", pattern: /^\/v1\/contacts\/([^/]+)\/events$/, methods: { POST: (m, req, res) => this.events(contactIdOf(m[1]), req, res) } },
     ];
     this.playground = playgroundHandler({ content: () => servedContent(options.policies, registry.policies()) });
   }
@@ -221,7 +267,7 @@ class DecisionService {
       ...(options.reloadSettleMs !== undefined ? { settleMs: options.reloadSettleMs } : {}),
     });
     const ownsStore = typeof options.store !== "object";
-    const store = typeof options.store === "object" ? options.store : await openStore(options.store);
+    const store = typeof options.store === "object" ? options.store : await openStore(options.store, { schema: options.migrate === false ? "check" : "migrate" });
     const service = new DecisionService(options, log, registry, store, ownsStore, decisionLog, loopback);
     try {
       await service.reload();
@@ -236,12 +282,19 @@ class DecisionService {
   /** Reloads the policies; true when the set in use changed. Each failure is logged once per distinct content, not at every poll. */
   async reload(): Promise<boolean> {
     const { registry, log } = this;
-    const changed = await registry.reload();
+    let changed: boolean;
+    try {
+      changed = await registry.reload();
+    } catch (error) {
+      this.metrics.reloadError();
+      throw error;
+    }
     const next = new Map<string, string>();
     for (const failure of registry.errors()) {
       const text = failure.diagnostics.map((d) => `${d.span?.file ?? failure.file}:${d.span?.line ?? 1}:${d.span?.column ?? 1}: ${d.message}`).join("; ");
       next.set(failure.file, text);
       if (this.reported.get(failure.file) !== text) {
+        this.metrics.reloadError();
         log?.write(`heed serve: \`${failure.file}\` not loaded${failure.keptPrevious ? " (the previous version stays in use)" : ""}: ${text}\n`);
       }
     }
@@ -275,8 +328,14 @@ class DecisionService {
     throw new HttpError(404, "unknown-policy", `unknown policy \`${name}\`${didYouMean(name, names)}`);
   }
 
-  private async logDecision(kind: string, members: readonly PolicyVersion[], inputs: unknown, decision: Decision, extra: Record<string, unknown>): Promise<string> {
-    const decisionId = randomUUID();
+  private async logDecision(
+    kind: string,
+    members: readonly PolicyVersion[],
+    inputs: unknown,
+    decision: Decision,
+    extra: Record<string, unknown>,
+    decisionId: string = randomUUID(),
+  ): Promise<string> {
     const line = {
       decisionId,
       time: new Date().toISOString(),
@@ -339,6 +398,7 @@ class DecisionService {
       members = chosen.members;
     }
     const decisionId = await this.logDecision("evaluate", members, input, decision, {});
+    this.metrics.decision({ kind: "evaluate", verdict: decision.verdict, policy: isRecord(body.policy) ? "(inline)" : policyLabel(body.policy) });
     send(res, 200, { decisionId, decision });
   }
 
@@ -347,12 +407,16 @@ class DecisionService {
     const { engine, members } = this.engineFor(body.policy);
     const gate = createGate({ engine, ...this.clockOptions });
     // The gate checks each of these and names the field when one is malformed.
-    const options: AttemptOptions = {};
+    const options: AttemptOptions = { decisionId: randomUUID() };
     if (body.idempotencyKey !== undefined) options.idempotencyKey = body.idempotencyKey as string;
     if (body.contact !== undefined) options.contact = body.contact as Contact;
     const result = await gate.attempt(contactId, body.touch as ProposedTouch, body.at as string, options);
     const inputs = { contactId, touch: body.touch, at: body.at, contact: body.contact, idempotencyKey: body.idempotencyKey };
-    const decisionId = await this.logDecision("attempt", members, inputs, result.decision, { contactId, replayed: result.replayed });
+    // A replay answers with the first answer's id (a record stored before ids were kept gets this request's).
+    const decisionId = result.decisionId ?? options.decisionId!;
+    await this.logDecision("attempt", members, inputs, result.decision, { contactId, replayed: result.replayed }, decisionId);
+    this.metrics.decision({ kind: "attempt", verdict: result.decision.verdict, policy: policyLabel(body.policy) });
+    if (result.replayed) this.metrics.replay();
     send(res, 200, { decisionId, decision: result.decision, replayed: result.replayed, ...(result.eventId ? { eventId: result.eventId } : {}) });
   }
 
@@ -370,6 +434,62 @@ class DecisionService {
       result = one.recorded ? { added: [one.eventId], duplicates: [] } : { added: [], duplicates: [one.eventId] };
     }
     send(res, result.added.length > 0 ? 201 : 200, result);
+  }
+
+  /**
+   * Where a contact stands at `?at=` (default: the clock's now) under the
+   * loaded set or `?policy=NAME`: the stage and counters of each policy,
+   * worked out from the stored history (stepped through the engine), its
+   * last touches, and the snapshot the store keeps for it (`null` when
+   * none is stored).
+   */
+  private async contactStanding(contactId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const query = new URL(req.url ?? "/", "http://localhost").searchParams;
+    const { engine } = this.engineFor(query.get("policy") ?? undefined);
+    const atText = query.get("at") ?? new Date(this.clock()).toISOString();
+    const at = parseTime(atText, "at");
+    const { record, history, snapshot } = await this.timedStore.withContact(contactId, async (tx) => ({
+      record: await tx.contact(),
+      history: await tx.history(),
+      snapshot: await tx.snapshot(),
+    }));
+    if (record === undefined && history.length === 0 && snapshot === undefined) {
+      throw new HttpError(404, "unknown-contact", `no contact \`${contactId}\` is stored: it has no record, no event and no snapshot`);
+    }
+    const contact = record ?? { id: contactId };
+    const timed = history.map((event, index) => ({ event, ms: parseTime(event.at, "history.at", index), index }));
+    const upTo = timed.filter((e) => e.ms <= at).sort((a, b) => a.ms - b.ms || a.index - b.index);
+    let state = engine.start(contact, upTo[0]?.event.at ?? atText);
+    for (const { event } of upTo) state = engine.step(state, event);
+    const touches: StoredEvent[] = upTo.filter((e) => e.event.type === "touch").map((e) => e.event);
+    send(res, 200, {
+      contactId,
+      at: new Date(at).toISOString(),
+      contact: record ?? null,
+      policies: engine.standing(state, atText).map((s) => ({
+        name: s.policy,
+        stage: s.stage,
+        since: s.since,
+        counters: { ignored: s.ignored, touches: s.touches, totalTouches: s.totalTouches },
+      })),
+      events: { stored: history.length, upToAt: upTo.length },
+      lastTouches: touches.slice(-LAST_TOUCHES).reverse(),
+      snapshot: snapshot === undefined ? null : describeSnapshot(snapshot, engine),
+    });
+  }
+
+  private async showMetrics(res: ServerResponse): Promise<void> {
+    const { text, contentType } = await this.metrics.render();
+    if (res.headersSent) return;
+    res.writeHead(200, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  /** Removes the expired idempotency records; resolves to how many. */
+  async expireIdempotency(): Promise<number> {
+    const removed = await this.timedStore.expireIdempotency(this.clock() - this.idempotencyTtl);
+    if (removed > 0) this.metrics.expiredRecords(removed);
+    return removed;
   }
 
   private policies(res: ServerResponse): void {
@@ -400,6 +520,10 @@ class DecisionService {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const access = this.access;
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const route = this.routes.find((r) => r.pattern.test(path));
+    const answered = this.metrics.request(route?.name ?? "(other)", knownMethod(req.method));
+    res.once("finish", () => answered(res.statusCode));
     try {
       checkHost(req, access);
       // The page's static files: GET only, nothing of the API, so no token. Before the Origin check: a
@@ -408,20 +532,19 @@ class DecisionService {
       if (this.playground(req, res)) return;
       const cors = checkOrigin(req, access);
       for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
-      const path = (req.url ?? "/").split("?")[0] ?? "/";
-      const route = this.routes.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m !== null);
-      if (!route || !route.m) throw new HttpError(404, "not-found", `no such endpoint \`${path.slice(0, 200)}\``);
-      const allowed = Object.keys(route.r.methods).join(", ");
+      const match = route?.pattern.exec(path);
+      if (!route || !match) throw new HttpError(404, "not-found", `no such endpoint \`${path.slice(0, 200)}\``);
+      const allowed = Object.keys(route.methods).join(", ");
       if (req.method === "OPTIONS" && req.headers.origin !== undefined) {
         res.writeHead(204, { ...preflightHeaders(), allow: allowed });
         res.end();
         return;
       }
-      const handler = route.r.methods[req.method ?? "GET"];
+      const handler = route.methods[req.method ?? "GET"];
       if (!handler) throw new HttpError(405, "method-not-allowed", `\`${req.method}\` is not allowed on \`${path}\` (allowed: ${allowed})`, {}, { allow: allowed });
       if (path !== "/healthz") checkToken(req, access);
       if (req.method === "POST") checkContentType(req);
-      await handler([...route.m], req, res);
+      await handler([...match], req, res);
     } catch (error) {
       this.answerError(res, req, error);
     }
@@ -481,11 +604,29 @@ class DecisionService {
     const dropReporter = setInterval(reportDrops, 10_000);
     dropReporter.unref();
 
+    // Expired idempotency records are removed every minute (by default); a failure is logged once until one succeeds.
+    let sweepFailed = false;
+    const sweepMs = options.idempotencySweepMs ?? 60_000;
+    const sweeper =
+      sweepMs > 0
+        ? setInterval(() => {
+            this.expireIdempotency().then(
+              () => (sweepFailed = false),
+              (error: Error) => {
+                if (!sweepFailed) log?.write(`heed serve: cannot remove expired idempotency records: ${error.message}\n`);
+                sweepFailed = true;
+              },
+            );
+          }, sweepMs)
+        : undefined;
+    sweeper?.unref();
+
     let closed: Promise<void> | undefined;
     const close = (): Promise<void> => {
       closed ??= (async () => {
         reloads.stop();
         clearInterval(dropReporter);
+        if (sweeper) clearInterval(sweeper);
         const stopped = new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
@@ -503,7 +644,15 @@ class DecisionService {
     };
 
     const policyNames = (): string[] => registry.policies().map((p) => p.name);
-    return { url, policyNames, store, reload: () => this.reload(), close, droppedDecisions: () => decisionLog?.dropped ?? 0 };
+    return {
+      url,
+      policyNames,
+      store,
+      reload: () => this.reload(),
+      close,
+      droppedDecisions: () => decisionLog?.dropped ?? 0,
+      expireIdempotency: () => this.expireIdempotency(),
+    };
   }
 
   /** The HTTP server, its timeouts, and the answers to requests that are not HTTP. */
@@ -573,6 +722,7 @@ class Reloads {
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
+      // A reload that throws is counted by the service's reload().
       this.reload().catch((error: Error) => this.log?.write(`heed serve: reload failed: ${error.message}\n`));
     }, WATCH_DEBOUNCE_MS);
     this.debounce.unref();
@@ -583,6 +733,28 @@ class Reloads {
     if (this.poller) clearInterval(this.poller);
     if (this.debounce) clearTimeout(this.debounce);
   }
+}
+
+/** The `policy` label of a decision: the name asked for, or `(all)` for the loaded set. */
+function policyLabel(name: unknown): string {
+  return typeof name === "string" ? name : "(all)";
+}
+
+/** A request's method as a metrics label: the methods the service knows, others as `(other)` (a label per made-up method would grow without bound). */
+function knownMethod(method: string | undefined): string {
+  return method === "GET" || method === "POST" || method === "OPTIONS" || method === "HEAD" ? method : "(other)";
+}
+
+/** The stored snapshot as `GET /v1/contacts/{id}` shows it: its format, the policy versions it was built under, and whether it is current for the engine in use. */
+function describeSnapshot(snapshot: Snapshot, engine: Engine): { format: unknown; policies: unknown[]; current: boolean } {
+  let current = true;
+  try {
+    engine.restore(snapshot);
+  } catch (error) {
+    if (!(error instanceof HeedInputError)) throw error;
+    current = false;
+  }
+  return { format: snapshot.format, policies: Array.isArray(snapshot.policies) ? snapshot.policies : [], current };
 }
 
 function contactIdOf(raw: string | undefined): string {

@@ -40,6 +40,8 @@ export interface Vocabulary {
   touchProps: string[];
   /** Props read in each signal's `where`. */
   signalProps: Map<string, string[]>;
+  /** The props of each signal the policy declares (`signals { reply { ... } }`): inside its `where`, only these are names. */
+  declaredProps: Map<string, string[]>;
 }
 
 /** The names of an analysis, falling back, kind by kind, on an earlier one when this text lost them to errors. */
@@ -65,7 +67,21 @@ export function vocabularyOf(current: DocumentAnalysis | undefined, earlier: Doc
       signalProps.set(path.signal, list);
     }
   }
-  return { stages: pick("stage"), channels: pick("channel"), signals: pick("signal"), attributes, touchProps, signalProps };
+  // the declared vocabulary (spec 8.1): with an `attributes` block, `contact.` offers exactly the declared attributes
+  const declaring = current?.policy?.attributes !== undefined || current?.policy?.signals !== undefined ? current : earlier;
+  const declared = declaring?.policy;
+  const declaredProps = new Map<string, string[]>();
+  for (const signal of declared?.signals?.declarations ?? []) declaredProps.set(signal.name.name, signal.props.map((p) => p.name.name));
+  const declaredAttributes = declared?.attributes?.declarations.map((d) => d.name.name);
+  return {
+    stages: pick("stage"),
+    channels: pick("channel"),
+    signals: pick("signal"),
+    attributes: declaredAttributes ?? attributes,
+    touchProps,
+    signalProps,
+    declaredProps,
+  };
 }
 
 // ------------------------------------------------------------ the DSL
@@ -90,6 +106,8 @@ const STATEMENT_STARTS: ReadonlySet<TokenType> = new Set([
   T.Ignore,
   T.Holidays,
   T.Applies,
+  T.Attributes,
+  T.Signals,
 ]);
 
 const KEYWORD_OF = new Map<TokenType, string>([...keywordTokens].map(([word, type]) => [type, word]));
@@ -234,7 +252,7 @@ function pathCompletions(statement: readonly IToken[], vocabulary: Vocabulary, a
   add({ label: "touch.", kind: CompletionItemKind.Module, detail: "the proposed touch: channel, tags, props", command: { title: "more", command: "editor.action.triggerSuggest" } });
   const signal = enclosingSignal(statement);
   if (signal !== undefined) {
-    const props = [...(SIGNAL_PROPS[signal] ?? []), ...(vocabulary.signalProps.get(signal) ?? [])];
+    const props = vocabulary.declaredProps.get(signal) ?? [...(SIGNAL_PROPS[signal] ?? []), ...(vocabulary.signalProps.get(signal) ?? [])];
     for (const name of new Set(props)) add({ label: name, kind: CompletionItemKind.Field, detail: `\`${signal}\` prop` });
   }
 }
@@ -298,6 +316,8 @@ function statementSnippets(rule: DslContext["rule"], v: Vocabulary): CompletionI
     snippet("engagement …", "the signals that count as a response", `engagement ${choice(1, signals, "reply")}`),
     snippet("ignore window …", "when a touch counts as ignored", "ignore window ${1:3 days}"),
     snippet("holidays …", "dates skipped by business days", "holidays ${1:2026-12-25}"),
+    snippet("attributes { … }", "the contact attributes the policy reads, with their types", "attributes {\n  ${1:role}: ${2|string,number,boolean,list|}\n}"),
+    snippet("signals { … }", "the signals the policy names, with their props", "signals {\n  ${1:reply} { ${2:sentiment}: ${3|string,number,boolean,list|} }\n}"),
     ...forms,
   ];
 }

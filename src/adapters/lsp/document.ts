@@ -180,6 +180,7 @@ function buildIndex(policy: Policy, form: Form, text: string): Index {
   };
   for (const c of policy.channels) add("channel", c, true);
   for (const e of policy.engagement ?? []) add("signal", e, false);
+  for (const d of policy.signals?.declarations ?? []) add("signal", d.name, true);
   const conditions = (expr: Expr | undefined, signal?: string): void => {
     if (expr !== undefined) collectPaths(expr, signal, analysis.paths);
   };

@@ -166,6 +166,15 @@ export const CODES: readonly CodeHelp[] = [
     example: { before: "start stage prospecting { allow email allow call }", after: "start stage prospecting { allow email, call }" },
   },
   {
+    code: "unknown-type",
+    severity: "error",
+    group: "text",
+    summary: "a declared attribute or prop of a type that does not exist",
+    meaning: "A declaration in an `attributes` or `signals` block names a type other than `string`, `number`, `boolean`, `list` or a choice of strings (`\"a\" | \"b\"`).",
+    fix: "Use one of the types; the message suggests the nearest.",
+    example: { before: "attributes { customer: bool }", after: "attributes { customer: boolean }" },
+  },
+  {
     code: "yaml",
     severity: "error",
     group: "text",

@@ -17,7 +17,13 @@ interface ContactData {
   events: StoredEvent[];
   /** The identities of the stored events: see {@link identity}. */
   ids: Set<string>;
-  idempotency: Map<string, unknown>;
+  idempotency: Map<string, StoredAnswer>;
+}
+
+/** An idempotency record's answer and when it was stored (epoch ms). */
+interface StoredAnswer {
+  response: unknown;
+  at: number;
 }
 
 /** An event's identity: its type and its id (an unsubscribe may reuse the id of a touch). */
@@ -31,7 +37,8 @@ function copy<T>(value: T): T {
 }
 
 class MemoryContactTx implements ContactTx {
-  readonly staged: { contact?: Contact; snapshot?: Snapshot; events: StoredEvent[]; idempotency: Map<string, unknown> } = {
+  readonly staged: { contact?: Contact; snapshot?: Snapshot; events: StoredEvent[]; idempotency: Map<string, StoredAnswer>; expired: Set<string> } = {
+    expired: new Set(),
     events: [],
     idempotency: new Map(),
   };
@@ -73,18 +80,28 @@ class MemoryContactTx implements ContactTx {
     this.staged.snapshot = copy(snapshot);
   }
 
-  async idempotency(key: string): Promise<IdempotencyRecord | undefined> {
+  async idempotency(key: string, notBefore?: number): Promise<IdempotencyRecord | undefined> {
     checkStorableKey(key, "invalid-idempotency-key", "idempotencyKey");
-    if (this.staged.idempotency.has(key)) return { key, response: copy(this.staged.idempotency.get(key)) };
-    if (this.data.idempotency.has(key)) return { key, response: copy(this.data.idempotency.get(key)) };
-    return undefined;
+    const stored = this.stored(key);
+    if (stored === undefined) return undefined;
+    if (notBefore !== undefined && stored.at < notBefore) {
+      this.staged.idempotency.delete(key);
+      this.staged.expired.add(key);
+      return undefined;
+    }
+    return { key, response: copy(stored.response), storedAt: new Date(stored.at).toISOString() };
   }
 
-  async saveIdempotency(key: string, response: unknown): Promise<void> {
+  async saveIdempotency(key: string, response: unknown, at: number = Date.now()): Promise<void> {
     checkStorableKey(key, "invalid-idempotency-key", "idempotencyKey");
     checkStorable(response, "invalid-input", "response");
-    if (this.data.idempotency.has(key) || this.staged.idempotency.has(key)) return;
-    this.staged.idempotency.set(key, copy(response));
+    if (this.stored(key) !== undefined) return;
+    this.staged.idempotency.set(key, { response: copy(response), at });
+  }
+
+  /** The record under `key` as this transaction sees it. */
+  private stored(key: string): StoredAnswer | undefined {
+    return this.staged.idempotency.get(key) ?? (this.staged.expired.has(key) ? undefined : this.data.idempotency.get(key));
   }
 
   commit(): void {
@@ -94,6 +111,7 @@ class MemoryContactTx implements ContactTx {
       this.data.events.push(event);
       this.data.ids.add(identity(event));
     }
+    for (const key of this.staged.expired) this.data.idempotency.delete(key);
     for (const [key, value] of this.staged.idempotency) this.data.idempotency.set(key, value);
   }
 }
@@ -141,6 +159,18 @@ export class MemoryStore implements Store {
 
   writeSnapshot(contactId: string, snapshot: Snapshot): Promise<void> {
     return this.withContact(contactId, (tx) => tx.saveSnapshot(snapshot));
+  }
+
+  async expireIdempotency(before: number): Promise<number> {
+    let removed = 0;
+    for (const data of this.contacts.values()) {
+      for (const [key, answer] of data.idempotency) {
+        if (answer.at >= before) continue;
+        data.idempotency.delete(key);
+        removed++;
+      }
+    }
+    return removed;
   }
 
   async schemaVersion(): Promise<number> {

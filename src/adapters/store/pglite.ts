@@ -14,7 +14,8 @@ import { mkdirSync } from "node:fs";
 import type { PGlite } from "@electric-sql/pglite";
 import { lockFolder, type FolderLock } from "./lock.js";
 import { loadDriver } from "./peer.js";
-import { SqlStore, migrate, type SqlConn, type SqlDriver } from "./sql.js";
+import { prepareSchema, type SchemaMode } from "./migrate.js";
+import { SqlStore, type SqlConn, type SqlDriver } from "./sql.js";
 import type { Store } from "./types.js";
 
 class PgliteDriver implements SqlDriver {
@@ -41,9 +42,10 @@ class PgliteDriver implements SqlDriver {
 /**
  * Opens (creating when needed) a PGlite database in `folder`, or in memory
  * without one, and migrates it. Throws {@link StoreLockedError} when another
- * process has the folder open.
+ * process has the folder open. `schema` says what is done with the
+ * schema, as for PostgreSQL (see {@link SchemaMode}).
  */
-export async function openPgliteStore(folder?: string): Promise<Store> {
+export async function openPgliteStore(folder?: string, options: { schema?: SchemaMode } = {}): Promise<Store> {
   // PGlite creates the folder itself but not its parents (`.heed/store` in a fresh checkout).
   if (folder !== undefined) mkdirSync(folder, { recursive: true });
   const { PGlite } = await loadDriver("@electric-sql/pglite", "the PGlite store", () => import("@electric-sql/pglite"));
@@ -53,7 +55,7 @@ export async function openPgliteStore(folder?: string): Promise<Store> {
     const db = folder === undefined ? new PGlite() : new PGlite(folder);
     driver = new PgliteDriver(db, lock);
     await db.waitReady;
-    await migrate(driver);
+    await prepareSchema(driver, options.schema);
   } catch (error) {
     if (driver !== undefined) await driver.close().catch(() => undefined);
     else lock?.release();

@@ -8,7 +8,8 @@
 
 import type pg from "pg";
 import { loadDriver } from "./peer.js";
-import { SqlStore, migrate, type SqlConn, type SqlDriver } from "./sql.js";
+import { prepareSchema, type SchemaMode } from "./migrate.js";
+import { SqlStore, type SqlConn, type SqlDriver } from "./sql.js";
 import type { Store } from "./types.js";
 
 /** Options of {@link openPostgresStore}. */
@@ -27,6 +28,13 @@ export interface PostgresStoreOptions {
   lockTimeoutMs?: number;
   /** Called with errors of idle connections (a restarted server); they are otherwise ignored. */
   onIdleError?: (error: Error) => void;
+  /**
+   * `migrate` (default): apply the migrations the database lacks. `check`:
+   * only check that the schema is up to date, and throw `SchemaError`
+   * saying to run `heed migrate` when not (a role with data rights alone
+   * suffices). `as-is`: neither (`heed migrate` itself).
+   */
+  schema?: SchemaMode;
 }
 
 class PostgresDriver implements SqlDriver {
@@ -66,7 +74,7 @@ class PostgresDriver implements SqlDriver {
   }
 }
 
-/** Connects to PostgreSQL and migrates the schema. */
+/** Connects to PostgreSQL and migrates the schema (or checks it: see {@link PostgresStoreOptions.schema}). */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const { default: pgDriver } = await loadDriver("pg", "the PostgreSQL store", () => import("pg"));
   const pool = new pgDriver.Pool({
@@ -78,7 +86,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   pool.on("error", (error) => options.onIdleError?.(error));
   const driver = new PostgresDriver(pool);
   try {
-    await migrate(driver);
+    await prepareSchema(driver, options.schema);
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;

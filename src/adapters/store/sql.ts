@@ -13,7 +13,6 @@
 import type { Snapshot } from "../../engine/api.js";
 import type { Contact } from "../../model.js";
 import { checkStorable, checkStorableEvent, checkStorableKey } from "./check.js";
-import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 import { appendAll, type AppendResult, type ContactTx, type IdempotencyRecord, type Store, type StoreKind, type StoredEvent } from "./types.js";
 
 /** A row as both drivers return it. */
@@ -32,32 +31,9 @@ export interface SqlDriver {
   close(): Promise<void>;
 }
 
-/** A stable key for the schema migration lock (any constant would do). */
-const MIGRATION_LOCK = 7_402_113;
+import { migrate, migrationScript, type MigrateResult } from "./migrate.js";
 
-/** Creates the schema or brings it up to date, under a lock so two processes cannot race. */
-export async function migrate(driver: SqlDriver): Promise<number> {
-  return driver.transaction(async (conn) => {
-    await conn.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
-    await conn.query(
-      `CREATE TABLE IF NOT EXISTS heed_schema_version (
-         version integer PRIMARY KEY,
-         description text NOT NULL,
-         applied_at timestamptz NOT NULL DEFAULT now()
-       )`,
-    );
-    const current = await readVersion(conn);
-    if (current > SCHEMA_VERSION) {
-      throw new Error(`the database schema is at version ${current}, newer than this version of heed understands (${SCHEMA_VERSION})`);
-    }
-    for (const migration of MIGRATIONS) {
-      if (migration.version <= current) continue;
-      for (const statement of migration.statements) await conn.query(statement);
-      await conn.query("INSERT INTO heed_schema_version (version, description) VALUES ($1, $2)", [migration.version, migration.description]);
-    }
-    return SCHEMA_VERSION;
-  });
-}
+export { migrate } from "./migrate.js";
 
 async function readVersion(conn: SqlConn): Promise<number> {
   const { rows } = await conn.query("SELECT coalesce(max(version), 0)::integer AS version FROM heed_schema_version");
@@ -128,20 +104,27 @@ class SqlContactTx implements ContactTx {
     );
   }
 
-  async idempotency(key: string): Promise<IdempotencyRecord | undefined> {
+  async idempotency(key: string, notBefore?: number): Promise<IdempotencyRecord | undefined> {
     checkStorableKey(key, "invalid-idempotency-key", "idempotencyKey");
-    const { rows } = await this.conn.query("SELECT response FROM heed_idempotency WHERE contact_id = $1 AND key = $2", [this.contactId, key]);
+    if (notBefore !== undefined) {
+      await this.conn.query("DELETE FROM heed_idempotency WHERE contact_id = $1 AND key = $2 AND created_at < $3::text::timestamptz", [
+        this.contactId,
+        key,
+        new Date(notBefore).toISOString(),
+      ]);
+    }
+    const { rows } = await this.conn.query("SELECT response, created_at FROM heed_idempotency WHERE contact_id = $1 AND key = $2", [this.contactId, key]);
     const row = rows[0];
-    return row ? { key, response: fromJson<unknown>(row.response) } : undefined;
+    return row ? { key, response: fromJson<unknown>(row.response), storedAt: new Date(row.created_at as string | Date).toISOString() } : undefined;
   }
 
-  async saveIdempotency(key: string, response: unknown): Promise<void> {
+  async saveIdempotency(key: string, response: unknown, at?: number): Promise<void> {
     checkStorableKey(key, "invalid-idempotency-key", "idempotencyKey");
     checkStorable(response, "invalid-input", "response");
     await this.conn.query(
-      `INSERT INTO heed_idempotency (contact_id, key, response) VALUES ($1, $2, $3::text::jsonb)
+      `INSERT INTO heed_idempotency (contact_id, key, response, created_at) VALUES ($1, $2, $3::text::jsonb, coalesce($4::text::timestamptz, now()))
        ON CONFLICT (contact_id, key) DO NOTHING`,
-      [this.contactId, key, json(response)],
+      [this.contactId, key, json(response), at === undefined ? null : new Date(at).toISOString()],
     );
   }
 }
@@ -178,6 +161,25 @@ export class SqlStore implements Store {
 
   writeSnapshot(contactId: string, snapshot: Snapshot): Promise<void> {
     return this.withContact(contactId, (tx) => tx.saveSnapshot(snapshot));
+  }
+
+  /** Applies the migrations the database lacks (`heed migrate`). */
+  migrate(): Promise<MigrateResult> {
+    return migrate(this.driver);
+  }
+
+  /** The SQL {@link migrate} would run, and the versions it would apply; changes nothing (`heed migrate --print`). */
+  migrationScript(): Promise<{ script: string; pending: number[] }> {
+    return migrationScript(this.driver);
+  }
+
+  async expireIdempotency(before: number): Promise<number> {
+    const { rows } = await this.driver.transaction((conn) =>
+      conn.query("WITH gone AS (DELETE FROM heed_idempotency WHERE created_at < $1::text::timestamptz RETURNING 1) SELECT count(*)::integer AS n FROM gone", [
+        new Date(before).toISOString(),
+      ]),
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   schemaVersion(): Promise<number> {

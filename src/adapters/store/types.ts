@@ -22,6 +22,8 @@ export interface IdempotencyRecord {
   key: string;
   /** The stored response, plain JSON. */
   response: unknown;
+  /** When it was stored (ISO-8601, UTC). */
+  storedAt: string;
 }
 
 /** What {@link Store.append} stored. */
@@ -52,10 +54,14 @@ export interface ContactTx {
   snapshot(): Promise<Snapshot | undefined>;
   /** Stores an engine snapshot. */
   saveSnapshot(snapshot: Snapshot): Promise<void>;
-  /** The record stored under an idempotency key of this contact. */
-  idempotency(key: string): Promise<IdempotencyRecord | undefined>;
-  /** Stores the first answer under an idempotency key. */
-  saveIdempotency(key: string, response: unknown): Promise<void>;
+  /**
+   * The record stored under an idempotency key of this contact. A record
+   * stored before `notBefore` (epoch ms) has expired: it is removed, in this
+   * transaction, and not returned, so the key can be used afresh.
+   */
+  idempotency(key: string, notBefore?: number): Promise<IdempotencyRecord | undefined>;
+  /** Stores the first answer under an idempotency key, stamped `at` (epoch ms; default: the store's clock). */
+  saveIdempotency(key: string, response: unknown, at?: number): Promise<void>;
 }
 
 /** The kinds of store. */
@@ -78,6 +84,8 @@ export interface Store {
   readSnapshot(contactId: string): Promise<Snapshot | undefined>;
   /** Stores the contact's engine snapshot. */
   writeSnapshot(contactId: string, snapshot: Snapshot): Promise<void>;
+  /** Removes the idempotency records stored before `before` (epoch ms), of every contact; resolves to how many. */
+  expireIdempotency(before: number): Promise<number>;
   /** The schema version in use (0 for the memory store, which has none). */
   schemaVersion(): Promise<number>;
   /** Closes connections; the store is not used afterwards. */

@@ -13,9 +13,10 @@ import { explainVerb } from "./explain.js";
 import { fmtVerb } from "./fmt.js";
 import { graphVerb } from "./graph.js";
 import { lspVerb } from "./lsp.js";
+import { migrateVerb } from "./migrate.js";
 import { playgroundVerb } from "./playground.js";
 import { serveVerb } from "./serve.js";
 import { simulateVerb } from "./simulate.js";
 import { testVerb } from "./test.js";
 
-export const VERBS: readonly Verb[] = [checkVerb, testVerb, explainVerb, fmtVerb, convertVerb, simulateVerb, serveVerb, graphVerb, diffVerb, playgroundVerb, lspVerb];
+export const VERBS: readonly Verb[] = [checkVerb, testVerb, explainVerb, fmtVerb, convertVerb, simulateVerb, serveVerb, migrateVerb, graphVerb, diffVerb, playgroundVerb, lspVerb];

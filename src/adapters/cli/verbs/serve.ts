@@ -17,7 +17,7 @@ const HTTP_COMMAND = "../../http/command.js";
 export const serveVerb: Verb = {
   name: "serve",
   summary: "serve decisions over HTTP",
-  usage: "heed serve PATH --port P",
+  usage: "heed serve PATH [options]",
   options: [],
   async raw(argv, io) {
     const module = (await import(HTTP_COMMAND)) as { runServe: RunServe };
