@@ -29,7 +29,7 @@ import { formatInstant, parseInstant, ZoneTable } from "../engine/time.js";
 import { render, type Finding, type PolicyForm } from "../checks/index.js";
 import { Budget } from "./budget.js";
 import { namedBoundaries } from "./boundaries.js";
-import { signalAlphabet } from "./diff.js";
+import { declaredTypes, signalAlphabet } from "./diff.js";
 
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
@@ -211,7 +211,7 @@ export function boundsWithFindings(policy: Policy, options: BoundsOptions = {}):
   const channels = machine.ir.channels;
   const paths = stagePaths(machine);
   const unbounded = unboundedStages(machine);
-  const alphabet = signalAlphabet(machine, machine);
+  const alphabet = signalAlphabet(machine, machine, declaredTypes([policy]));
   const prefixes = signalPrefixes(machine, alphabet);
   const reactions: (SignalProps | null)[] = [null, ...alphabet];
 

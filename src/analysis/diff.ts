@@ -22,7 +22,7 @@
 
 import { DateTime } from "luxon";
 
-import type { Expr, Policy } from "../ast.js";
+import type { Expr, Policy, ValueType } from "../ast.js";
 import { stripSpans } from "../ast.js";
 import { HeedInputError } from "../diagnostics.js";
 import type { Contact, Decision, HistoryEvent } from "../model.js";
@@ -189,8 +189,9 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
   const set = namedBoundaries([machines.old, machines.new], zone, calendars);
   const engines = { old: compile(oldPolicy), new: compile(newPolicy) };
   const channels = unique([...newPolicy.channels, ...oldPolicy.channels].map((c) => c.name));
-  const signals = signalAlphabet(machines.old, machines.new);
-  const variants: (DiffVariant | undefined)[] = [undefined, ...diffVariants(machines.old, machines.new)];
+  const declared = declaredTypes([oldPolicy, newPolicy]);
+  const signals = signalAlphabet(machines.old, machines.new, declared);
+  const variants: (DiffVariant | undefined)[] = [undefined, ...diffVariants(machines.old, machines.new, declared)];
   const chain = options.chain ?? Math.min(6, countThreshold(machines.old, machines.new) + 1);
   const maxHistories = options.maxHistories ?? 40_000;
   const stopAfter = options.stopAfter ?? Infinity;
@@ -218,7 +219,14 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
     const touchProps = variant?.touch ?? {};
     const plainTouch = variant?.touch === undefined;
     const startText = formatInstant(start.at);
-    const root: Node = { events: [], instants: [], t: start.at, old: engines.old.start(contact, startText), new: engines.new.start(contact, startText), newAllows: true };
+    let root: Node;
+    try {
+      root = { events: [], instants: [], t: start.at, old: engines.old.start(contact, startText), new: engines.new.start(contact, startText), newAllows: true };
+    } catch (error) {
+      // a contact the engines refuse (an attribute of another type than declared) is no contact to explore
+      if (error instanceof HeedInputError) return;
+      throw error;
+    }
     const seen = new Set<string>();
 
     /**
@@ -537,8 +545,13 @@ function comparedValues(e: Expr | null, out: Map<string, (string | number | bool
   }
 }
 
-/** The values to try for a path: each compared with, each number one either side, and one value compared with by none. */
-function valuesToTry(compared: readonly (string | number | boolean)[]): (string | number | boolean)[] {
+/**
+ * The values to try for a path: each compared with, each number one either
+ * side, and one value compared with by none. A declared type (`attributes`,
+ * `signals`) keeps the values to those a contact or signal may carry; a
+ * declared choice is tried whole.
+ */
+function valuesToTry(compared: readonly (string | number | boolean)[], declared?: ValueType): (string | number | boolean)[] {
   const values: (string | number | boolean)[] = [];
   const push = (v: string | number | boolean): void => {
     if (!values.includes(v)) values.push(v);
@@ -552,16 +565,46 @@ function valuesToTry(compared: readonly (string | number | boolean)[]): (string 
     if (typeof v === "boolean") push(!v);
   }
   const strings = compared.filter((v): v is string => typeof v === "string");
-  if (strings.length > 0 || compared.length === 0) {
+  if (declared?.kind === "choice") {
+    // a declared choice is short: every value of it (one no condition compares with among them)
+    for (const v of declared.values.slice(0, 12)) push(v.value);
+  } else if (strings.length > 0 || compared.length === 0) {
     let other = "other";
     while (strings.includes(other)) other += "-other";
     push(other);
   }
-  return values;
+  if (declared === undefined) return values;
+  const fits = (v: string | number | boolean): boolean =>
+    declared.kind === "choice"
+      ? typeof v === "string" && declared.values.some((c) => c.value === v)
+      : declared.kind === "string"
+        ? typeof v === "string"
+        : declared.kind === "number"
+          ? typeof v === "number"
+          : declared.kind === "boolean"
+            ? typeof v === "boolean"
+            : false;
+  return values.filter(fits);
+}
+
+/** The declared types of both policies (the new one's where both declare): contact attributes by name, signal props by `signal.prop`. */
+export interface Declared {
+  attributes: Map<string, ValueType>;
+  props: Map<string, ValueType>;
+}
+
+/** What two policies declare (`attributes { }`, `signals { }`). */
+export function declaredTypes(policies: readonly Policy[]): Declared {
+  const declared: Declared = { attributes: new Map(), props: new Map() };
+  for (const p of policies) {
+    for (const d of p.attributes?.declarations ?? []) declared.attributes.set(d.name.name, d.type);
+    for (const sig of p.signals?.declarations ?? []) for (const d of sig.props) declared.props.set(`${sig.name.name}.${d.name.name}`, d.type);
+  }
+  return declared;
 }
 
 /** Every signal either policy reads, plain and with each value its conditions compare a prop with (and one they do not). */
-export function signalAlphabet(a: PolicyStructure, b: PolicyStructure): Props[] {
+export function signalAlphabet(a: PolicyStructure, b: PolicyStructure, declared?: Declared): Props[] {
   const props = new Map<string, Map<string, (string | number | boolean)[]>>();
   const note = (type: string, where: Expr | null): void => {
     const known = props.get(type) ?? new Map<string, (string | number | boolean)[]>();
@@ -578,7 +621,7 @@ export function signalAlphabet(a: PolicyStructure, b: PolicyStructure): Props[] 
     alphabet.push({ type });
     for (const [prop, compared] of byProp) {
       if (prop.includes(".") || prop === "type" || prop === "at" || prop === "id") continue;
-      for (const value of valuesToTry(compared)) alphabet.push({ type, [prop]: value });
+      for (const value of valuesToTry(compared, declared?.props.get(`${type}.${prop}`))) alphabet.push({ type, [prop]: value });
     }
   }
   return alphabet;
@@ -601,7 +644,7 @@ type Assignment = Map<string, string | number | boolean | string[]>;
  * in contact.products`) gets values that match. Then one variant with every
  * path at its first value and every tag, for rules that only bite together.
  */
-function diffVariants(a: PolicyStructure, b: PolicyStructure): DiffVariant[] {
+function diffVariants(a: PolicyStructure, b: PolicyStructure, declared?: Declared): DiffVariant[] {
   const groups: { compared: Map<string, (string | number | boolean)[]>; matched: [string, string, boolean][]; tag: string | null }[] = [];
   const group = (conditions: readonly (Expr | null)[], tag: string | null): void => {
     const compared = new Map<string, (string | number | boolean)[]>();
@@ -650,7 +693,8 @@ function diffVariants(a: PolicyStructure, b: PolicyStructure): DiffVariant[] {
   for (const g of groups) {
     const paths = [...g.compared.entries()].flatMap(([path, values]) => {
       const key = variantKey(path);
-      return key === undefined ? [] : [[key, valuesToTry(values)] as const];
+      const [head, name] = (key ?? "").split("\u0000");
+      return key === undefined ? [] : [[key, valuesToTry(values, head === "contact" ? declared?.attributes.get(name ?? "") : undefined)] as const];
     });
     let combos: Assignment[] = [new Map()];
     for (const [key, values] of paths) {

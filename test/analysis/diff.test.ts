@@ -10,6 +10,11 @@ import { parsePolicy } from "../../src/parser/index.js";
 const root = join(import.meta.dirname, "..", "..");
 const inboundText = readFileSync(join(root, "examples", "inbound.heed"), "utf8");
 
+/** The 1-based line of the first occurrence of `needle`. */
+function lineOf(text: string, needle: string): number {
+  return text.slice(0, text.indexOf(needle)).split("\n").length;
+}
+
 function load(text: string, file = "t.heed"): Policy {
   const { policy, diagnostics } = parsePolicy(text, { file });
   expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
@@ -56,7 +61,7 @@ describe("diffPolicies", () => {
         kind: "changed",
         what: "rule",
         summary: "changed `quiet hours 21:00 to 08:00 for call, sms` to `quiet hours 20:00 to 08:00 for call, sms`",
-        new: { text: "quiet hours 20:00 to 08:00 for call, sms", span: expect.objectContaining({ line: 45, column: 3 }) },
+        new: { text: "quiet hours 20:00 to 08:00 for call, sms", span: expect.objectContaining({ line: lineOf(inboundText, "quiet hours 21:00"), column: 3 }) },
       }),
     ]);
     const refused = report.changes.find((c) => c.direction === "newly-refused" && c.channel === "call");
@@ -143,6 +148,16 @@ describe("diffPolicies with attributes, touch props and tags", () => {
     const b = load(small("2", '  never call when contact.role == "student"\n'));
     const report = diffPolicies(a, b);
     expect(report.changes.map((c) => [c.variant?.label, c.before, c.after])).toEqual([['a contact with `role` "other"', "deny", "allow"]]);
+  });
+
+  it("tries only the values a declared attribute may take, and a declared choice no condition compares with", () => {
+    const declared = '  attributes {\n    role: "analyst" | "student" | "marketer"\n  }\n';
+    const a = load(small("2", `${declared}  never call when exists contact.role and contact.role != "analyst"\n`));
+    const b = load(small("2", `${declared}  never call when contact.role == "student"\n`));
+    const report = diffPolicies(a, b);
+    expect(report.explored.variants.some((v) => v.includes('"other"'))).toBe(false);
+    expect(report.changes.map((c) => [c.variant?.label, c.before, c.after])).toEqual([['a contact with `role` "marketer"', "deny", "allow"]]);
+    for (const c of report.changes) replay(a, b, c);
   });
 
   it("finds a change that only shows for a tagged touch", () => {
