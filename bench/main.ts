@@ -364,6 +364,14 @@ async function main(): Promise<void> {
     console.log(`  ${name.padEnd(30)} ${fmt(r).padStart(12)} /s${ratio}`);
   }
   const get = (prefix: string): number => results.find(([n]) => n.startsWith(prefix))![1];
+  const withFacts = engine !== undefined && heed?.parsePolicy !== undefined ? factsPolicyRates(heed, prepared) : undefined;
+
+  if (withFacts !== undefined) {
+    console.log(`\nthe inbound policy with the forms of spec section 8 (bench/facts.heed: facts, when/unless, by campaign)`);
+    console.log(`  ${"Heed evaluate() (replay)".padEnd(30)} ${fmt(withFacts.evaluate).padStart(12)} /s  ${fmt(withFacts.evaluate / get("Heed evaluate"), 2)}x Heed evaluate on inbound`);
+    console.log(`  ${"Heed decide() (snapshot)".padEnd(30)} ${fmt(withFacts.decide).padStart(12)} /s  ${fmt(withFacts.decide / get("Heed decide"), 2)}x Heed decide on inbound`);
+    console.log(`  snapshot JSON ${fmt(withFacts.snapshotJson)} bytes on average; outcomes ${Object.entries(withFacts.outcomes).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
+  }
 
   // ------------------------------------------------------------ memory
   let snapshotJson = 0;
@@ -435,6 +443,37 @@ async function main(): Promise<void> {
   ] as const) {
     target(`${what} 200 vs 20 stages <= 15x`, ratio <= 15, `${fmt(ratio, 1)}x`);
   }
+}
+
+/**
+ * The inbound policy with facts, conditional rules and a limit by campaign
+ * (`bench/facts.heed`), on the same cases: Heed alone (no peer speaks
+ * these forms), with `decide()` checked against `evaluate()` on every case
+ * before timing.
+ */
+function factsPolicyRates(heed: HeedApi, prepared: ReturnType<typeof prepare>): { evaluate: number; decide: number; snapshotJson: number; outcomes: Record<string, number> } {
+  const text = readFileSync(fileURLToPath(new URL("./facts.heed", import.meta.url)), "utf8");
+  const { policy, diagnostics } = heed.parsePolicy!(text, { file: "facts.heed" });
+  if (policy === undefined || diagnostics.some((d) => d.severity === "error")) {
+    console.error("bench/facts.heed does not parse:", JSON.stringify(diagnostics, null, 2));
+    process.exit(1);
+  }
+  const engine = heed.compile(policy);
+  const snapshots = prepared.map((p) => buildSnapshot(engine, p));
+  const outcomes: Record<string, number> = {};
+  prepared.forEach((p, i) => {
+    const evaluated = engine.evaluate(p.input);
+    const decided = engine.decide(snapshots[i]!, p.input.touch, p.input.at);
+    if (JSON.stringify(evaluated) !== JSON.stringify(decided)) fail(`case ${i}: on bench/facts.heed, decide() differs from evaluate()`, p, { evaluate: evaluated, decide: decided });
+    outcomes[evaluated.verdict] = (outcomes[evaluated.verdict] ?? 0) + 1;
+  });
+  const snapshotJson = snapshots.reduce((sum, s) => sum + Buffer.byteLength(JSON.stringify(s)), 0) / snapshots.length;
+  return {
+    evaluate: rate(prepared.length, RUNS, () => prepared.forEach((p) => engine.evaluate(p.input))),
+    decide: rate(prepared.length, RUNS, () => prepared.forEach((p, i) => engine.decide(snapshots[i]!, p.input.touch, p.input.at))),
+    snapshotJson,
+    outcomes,
+  };
 }
 
 interface Growth {
@@ -512,3 +551,13 @@ function policyGrowth(heed: HeedApi): { compileRatio: number; checkRatio: number
 }
 
 await main();
+
+// ------------------------------------------------------------ gate attempts
+if (!AGREE_ONLY) {
+  const { measureGateAttempts, printGateAttempts } = await import("./gate.js");
+  const { MemoryStore } = await import("../src/adapters/store/memory.js");
+  const rows = await measureGateAttempts(async () => new MemoryStore(), { runs: QUICK ? 2 : 5 });
+  printGateAttempts("gate attempts, memory store (wall-clock microseconds, one worker; bench/gate.ts)", rows);
+  const ratio = rows[rows.length - 1]!.microsPerAttempt / rows[0]!.microsPerAttempt;
+  target("gate attempt flat in history: 10,000 events within 1.5x of 10", ratio <= 1.5, `${fmt(ratio, 2)}x`);
+}

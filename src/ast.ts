@@ -116,7 +116,7 @@ export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
  * not kept (the formatter adds them where precedence needs them).
  * Precedence, loosest first: `or`, `and`, `not`, comparisons.
  */
-export type Expr = CompareExpr | InExpr | ExistsExpr | AndExpr | OrExpr | NotExpr;
+export type Expr = CompareExpr | InExpr | ExistsExpr | AndExpr | OrExpr | NotExpr | SeenExpr;
 
 /** `left OP right`, e.g. `touches > 2` or `contact.customer == true`. */
 export interface CompareExpr extends NodeBase {
@@ -178,8 +178,54 @@ export interface NotExpr extends NodeBase {
   readonly expr: Expr;
 }
 
+/** `seen(SIGNAL [where COND])`: such a signal has been processed (spec section 8.2). */
+export interface SeenExpr extends NodeBase {
+  /** A fact about the history that is itself a condition. */
+  readonly kind: "seen";
+  /** The signal looked for. */
+  readonly signal: Ident;
+  /** Only signals for which this holds count; it reads the signal's props and the contact. */
+  readonly where?: Expr;
+}
+
 /** A value in a condition. */
-export type Operand = PathRef | Literal | ListLiteral | Duration;
+export type Operand = PathRef | Literal | ListLiteral | Duration | CountFact | LastFact | TouchesFact;
+
+/** `count(SIGNAL [where COND])`: how many such signals have been processed. */
+export interface CountFact extends NodeBase {
+  /** A number of signals. */
+  readonly kind: "count";
+  /** The signal counted. */
+  readonly signal: Ident;
+  /** Only signals for which this holds count. */
+  readonly where?: Expr;
+}
+
+/** `last(SIGNAL [where COND]).PROP`: that prop of the latest such signal, missing when there is none. */
+export interface LastFact extends NodeBase {
+  /** A prop of the latest such signal. */
+  readonly kind: "last";
+  /** The signal looked for. */
+  readonly signal: Ident;
+  /** Only signals for which this holds count. */
+  readonly where?: Expr;
+  /** The prop read, as dotted segments (`prefers`). */
+  readonly prop: readonly string[];
+}
+
+/** `touches(CHANNELS)` (in the current stage) or `total_touches(CHANNELS)` (over the whole history). */
+export interface TouchesFact extends NodeBase {
+  /** A number of touches on some channels. */
+  readonly kind: "touches" | "total_touches";
+  /** The channels counted. */
+  readonly channels: ChannelSet;
+}
+
+/** The facts about the history (spec section 8.2): the terms a snapshot keeps a value for. */
+export type Fact = SeenExpr | CountFact | LastFact | TouchesFact;
+
+/** The names of the facts as written before their parentheses. */
+export const FACT_NAMES = ["seen", "count", "last", "touches", "total_touches"] as const;
 
 /**
  * A reference such as `contact.role`, `touch.campaign`, `sentiment` (a prop
@@ -218,6 +264,7 @@ export type Rule =
   | NeverWithinRule
   | NeverWhenRule
   | AtMostRule
+  | AtMostAccountRule
   | AtLeastRule
   | QuietHoursRule
   | OnlyBusinessDaysRule;
@@ -229,6 +276,14 @@ export type RuleKind = Rule["kind"];
 export interface RuleBase extends NodeBase {
   /** The name given with `rule NAME:` (or `id:` in YAML). */
   readonly name?: Ident;
+  /**
+   * `... when COND` (spec section 8.3): the rule applies only where the
+   * condition holds. On a `never CHANNELS when COND` rule it is the rule's
+   * own condition.
+   */
+  readonly when?: Expr;
+  /** `... unless COND`: the rule applies only where the condition does not hold (at most one of `when` and `unless`). */
+  readonly unless?: Expr;
 }
 
 /** Fields shared by the `never` forms: which touches they forbid. */
@@ -277,12 +332,14 @@ export interface NeverWithinRule extends NeverBase {
   readonly where?: Expr;
 }
 
-/** `never CHANNELS [tagged "t"] when COND`. */
+/**
+ * `never CHANNELS [tagged "t"] when COND` or `never CHANNELS [tagged "t"]
+ * unless COND`: exactly one of `when` (the touches are forbidden where it
+ * holds) and `unless` (where it does not).
+ */
 export interface NeverWhenRule extends NeverBase {
   /** `never ... when ...`; also the reason code. */
   readonly kind: "never-when";
-  /** The condition under which the touches are forbidden. */
-  readonly when: Expr;
 }
 
 /** `at most N CHANNELS per WINDOW`. */
@@ -292,6 +349,20 @@ export interface AtMostRule extends RuleBase {
   /** The most touches allowed in a window, a whole number. */
   readonly count: number;
   /** The touches counted (all of the contact's touches on these channels, in any stage). */
+  readonly channels: ChannelSet;
+  /** The window counted over. */
+  readonly window: Window;
+  /** `by PROP` (spec section 8.4): only earlier touches whose prop equals the proposed touch's count. */
+  readonly by?: Ident;
+}
+
+/** `at most N CHANNELS per WINDOW across account` (spec section 8.4): the touches of every contact of the account count. */
+export interface AtMostAccountRule extends RuleBase {
+  /** `at most ... across account`; also the reason code. */
+  readonly kind: "at-most-account";
+  /** The most touches allowed in a window to the contacts of one account, a whole number. */
+  readonly count: number;
+  /** The touches counted (to every contact of the account, this one included, on these channels). */
   readonly channels: ChannelSet;
   /** The window counted over. */
   readonly window: Window;
@@ -538,6 +609,8 @@ export function conditionOperands(expr: Expr): Operand[] {
       case "exists":
         found.push(top.path);
         break;
+      case "seen":
+        break;
       case "in":
       case "compare":
         found.push(top.left, top.right);
@@ -563,8 +636,73 @@ export function conditionDepth(root: Expr): number {
     if (depth > deepest) deepest = depth;
     if (expr.kind === "and" || expr.kind === "or") stack.push([expr.left, depth + 1], [expr.right, depth + 1]);
     else if (expr.kind === "not") stack.push([expr.expr, depth + 1]);
+    else for (const fact of conditionFacts(expr)) if (isSignalFact(fact) && fact.where !== undefined) stack.push([fact.where, depth + 1]);
   }
   return deepest;
+}
+
+/**
+ * The facts a condition reads (spec section 8.2), left to right: `seen`
+ * terms and fact operands. The conditions inside the facts' own `where`
+ * are not walked (they read the signal, not the history).
+ */
+export function conditionFacts(expr: Expr): Fact[] {
+  const found: Fact[] = [];
+  const stack: Expr[] = [expr];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    switch (top.kind) {
+      case "and":
+      case "or":
+        stack.push(top.right, top.left);
+        break;
+      case "not":
+        stack.push(top.expr);
+        break;
+      case "seen":
+        found.push(top);
+        break;
+      case "in":
+      case "compare":
+        for (const op of [top.left, top.right]) if (isFactOperand(op)) found.push(op);
+        break;
+      default:
+        break;
+    }
+  }
+  return found;
+}
+
+/** The facts that read signals: `seen`, `count` and `last`. */
+export type SignalFact = SeenExpr | CountFact | LastFact;
+
+/** True for a fact that reads signals (rather than counting touches). */
+export function isSignalFact(fact: Fact): fact is SignalFact {
+  return fact.kind === "seen" || fact.kind === "count" || fact.kind === "last";
+}
+
+/** True for an operand that is a fact about the history. */
+export function isFactOperand(op: Operand): op is CountFact | LastFact | TouchesFact {
+  return op.kind === "count" || op.kind === "last" || op.kind === "touches" || op.kind === "total_touches";
+}
+
+/**
+ * When a rule applies (spec section 8.3), as one condition: its `when`, or
+ * `not (unless)`; undefined when it always applies. A `never ... when`
+ * rule's own condition is not one: it is what the rule forbids under.
+ */
+export function ruleApplies(rule: Rule): Expr | undefined {
+  if (rule.kind === "never-when") return undefined;
+  if (rule.when !== undefined) return rule.when;
+  if (rule.unless !== undefined) return { kind: "not", expr: rule.unless };
+  return undefined;
+}
+
+/** The condition under which a `never ... when|unless` rule forbids its touches. */
+export function neverCondition(rule: NeverWhenRule): Expr {
+  if (rule.when !== undefined) return rule.when;
+  if (rule.unless !== undefined) return { kind: "not", expr: rule.unless };
+  // a rule built in code without either: it forbids nothing (a `not` of nothing would throw later)
+  return { kind: "compare", op: "==", left: { kind: "literal", value: true }, right: { kind: "literal", value: false } };
 }
 
 /**

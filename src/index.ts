@@ -25,6 +25,7 @@ export type {
   AllChannels,
   AndExpr,
   AtLeastRule,
+  AtMostAccountRule,
   AtMostRule,
   CalendarWindow,
   ChannelList,
@@ -50,6 +51,11 @@ export type {
   NeverWithoutRule,
   NodeBase,
   NotExpr,
+  SeenExpr,
+  CountFact,
+  LastFact,
+  TouchesFact,
+  Fact,
   OnlyBusinessDaysRule,
   Operand,
   OrExpr,
@@ -90,6 +96,7 @@ export type {
   AllowDecision,
   AttributeValue,
   Contact,
+  DecideOptions,
   Decision,
   DecisionBase,
   DeferDecision,
@@ -105,7 +112,7 @@ export type {
   Verdict,
 } from "./model.js";
 
-export type { Engine, Explanation, RuleOutcome, Snapshot, StageChange, Standing } from "./engine/api.js";
+export type { Engine, Explanation, FactChange, RuleOutcome, Snapshot, StageChange, Standing } from "./engine/api.js";
 export { compile, RECENT_IDS, SNAPSHOT_FORMAT } from "./engine/index.js";
 export type { CheckedPolicy, CheckOptions, CheckResult, PolicyForm } from "./checks/index.js";
 export { checkPolicy, validatePolicy } from "./checks/index.js";

@@ -17,6 +17,11 @@ export interface Contact {
   id: string;
   /** IANA zone name, such as `America/New_York`. */
   timezone?: string;
+  /**
+   * The company the contact belongs to, for limits `across account`
+   * (spec section 8.4). A contact without one is an account of its own.
+   */
+  account?: string;
   /** Facts about the contact, read by conditions as `contact.NAME`; an absent or `null` one is missing. */
   attributes?: Record<string, AttributeValue>;
 }
@@ -59,6 +64,18 @@ export interface EvaluateInput {
   touch: ProposedTouch;
   /** The instant of the proposed touch, ISO-8601 with an offset or `Z`. */
   at: string;
+  /**
+   * The touches sent to the other contacts of the contact's account, for
+   * limits `across account` (spec section 8.4): other event types are
+   * ignored, touches sharing an id are one, and those after `at` are ignored.
+   */
+  account?: readonly HistoryEvent[];
+}
+
+/** The options of `engine.decide()`. */
+export interface DecideOptions {
+  /** The touches sent to the other contacts of the contact's account, as {@link EvaluateInput.account}. */
+  account?: readonly HistoryEvent[];
 }
 
 /** allow, deny, or defer until `notBefore`. */

@@ -15,7 +15,7 @@
  * @module
  */
 
-import type { ChannelSet, Declaration, DurationUnit, Expr, Operand, Rule, RuleKind, SignalDeclaration, Transition, Trigger, ValueType } from "./ast.js";
+import type { ChannelSet, Declaration, DurationUnit, Expr, Fact, Operand, Rule, RuleKind, SignalDeclaration, Transition, Trigger, ValueType } from "./ast.js";
 import { assertNever } from "./diagnostics.js";
 
 // ---------------------------------------------------------------- leaves
@@ -103,9 +103,21 @@ export function printOperand(o: Operand): string {
       return `[${o.items.map(printOperand).join(", ")}]`;
     case "duration":
       return printDuration(o);
+    case "count":
+      return `count(${o.signal.name}${where(o.where)})`;
+    case "last":
+      return `last(${o.signal.name}${where(o.where)}).${o.prop.join(".")}`;
+    case "touches":
+    case "total_touches":
+      return `${o.kind}(${printChannels(o.channels)})`;
     default:
       return assertNever(o, "operand");
   }
+}
+
+/** A fact about the history as written: `seen(reply)`, `last(reply).prefers`, `touches(email)`. */
+export function printFact(f: Fact): string {
+  return f.kind === "seen" ? printCondition(f) : printOperand(f);
 }
 
 /** Binding strength, loosest first: `or`, `and`, `not`, comparisons. */
@@ -136,6 +148,8 @@ export function printCondition(e: Expr): string {
       return `${printOperand(e.left)} ${e.negated ? "not in" : "in"} ${printOperand(e.right)}`;
     case "exists":
       return `exists ${printOperand(e.path)}`;
+    case "seen":
+      return `seen(${e.signal.name}${where(e.where)})`;
     case "not":
       return `not ${wrap(e.expr, precedence(e.expr) < 3)}`;
     case "and":
@@ -244,8 +258,9 @@ const RULES: { readonly [K in RuleKind]: (rule: RuleOf<K>, style: RuleStyle) => 
   "never-after": (r, s) => `never ${s.forbidden(r.channels)}${tagged(r.tagged)} after ${s.name(r.signal.name)}${where(r.where)}`,
   "never-within": (r, s) =>
     `never ${s.forbidden(r.channels)}${tagged(r.tagged)} within ${printDuration(r.duration)} of ${s.name(r.signal.name)}${where(r.where)}`,
-  "never-when": (r, s) => `never ${s.forbidden(r.channels)}${tagged(r.tagged)} when ${printCondition(r.when)}`,
-  "at-most": (r, s) => `at most ${printNumber(r.count)} ${s.channels(r.channels, r.count)} per ${printWindow(r.window)}`,
+  "never-when": (r, s) => `never ${s.forbidden(r.channels)}${tagged(r.tagged)}`,
+  "at-most": (r, s) => `at most ${printNumber(r.count)} ${s.channels(r.channels, r.count)} per ${printWindow(r.window)}${r.by ? ` by ${s.name(r.by.name)}` : ""}`,
+  "at-most-account": (r, s) => `at most ${printNumber(r.count)} ${s.channels(r.channels, r.count)} per ${printWindow(r.window)} across account`,
   "at-least": (r, s) => `at least ${printDuration(r.duration)} between ${s.channels(r.channels)}`,
   "quiet-hours": (r, s) => `quiet hours ${printTime(r.start)} to ${printTime(r.end)}${s.scope(r.channels)}`,
   "only-business-days": (r, s) => `only business days${s.scope(r.channels)}`,
@@ -254,7 +269,14 @@ const RULES: { readonly [K in RuleKind]: (rule: RuleOf<K>, style: RuleStyle) => 
 /** A rule without its name, in a style: `at most 1 call per day` (source), ``at most 1 `call` per day`` (message). */
 export function printRule(rule: Rule, style: RuleStyle = SOURCE_STYLE): string {
   const print = RULES[rule.kind] as (rule: Rule, style: RuleStyle) => string;
-  return print(rule, style);
+  return `${print(rule, style)}${printRuleCondition(rule)}`;
+}
+
+/** A rule's ` when COND` or ` unless COND` (spec section 8.3), or nothing. */
+export function printRuleCondition(rule: { readonly when?: Expr; readonly unless?: Expr }): string {
+  if (rule.when !== undefined) return ` when ${printCondition(rule.when)}`;
+  if (rule.unless !== undefined) return ` unless ${printCondition(rule.unless)}`;
+  return "";
 }
 
 // ---------------------------------------------------------------- vocabulary (spec section 8.1)

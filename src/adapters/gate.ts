@@ -11,16 +11,26 @@
  * are stamped up to a small skew after its `at` (a vendor whose clock runs
  * ahead must not hide an unsubscribe).
  *
+ * An attempt does not replay the contact's history: the store keeps the
+ * contact's snapshot per policy version, and the attempt steps it through
+ * the events recorded since, decides with `decide()`, and on allow steps
+ * the touch in and stores it with the touch, in the one transaction (see
+ * `snapshotAt` for when it is rebuilt from the events). With limits
+ * `across account`, it holds the account's lock, then the contact's, and
+ * reads the touches of the account's other contacts within
+ * `engine.accountWindow`.
+ *
  * @module
  */
 
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { canonicalJson } from "../canonical.js";
 import { HeedInputError } from "../diagnostics.js";
-import type { Engine } from "../engine/api.js";
+import type { Engine, Snapshot } from "../engine/api.js";
 import { checkContact, checkEvent, checkTouch, parseTime } from "../engine/input.js";
 import type { Contact, Decision, HistoryEvent, ProposedTouch } from "../model.js";
 import { checkStorable, checkStorableEvent, checkStorableKey, storableInstant } from "./store/check.js";
-import type { AppendResult, Store, StoredEvent } from "./store/types.js";
+import type { AppendResult, ContactTx, NumberedEvent, SnapshotMark, SnapshotRecord, Store, StoredEvent } from "./store/types.js";
 
 /** Options of one attempt. */
 export interface AttemptOptions {
@@ -189,6 +199,8 @@ export function createGate(options: GateOptions): Gate {
   const futureTolerance = options.futureTolerance ?? DEFAULT_FUTURE_TOLERANCE;
   const signalSkew = options.signalSkew ?? DEFAULT_SIGNAL_SKEW;
   const refuseFuture = futureCheck(options);
+  const version = snapshotVersion(engine);
+  const accountWindow = engine.accountWindow;
 
   async function attempt(contactId: string, touch: ProposedTouch, at: string, attemptOptions: AttemptOptions = {}): Promise<AttemptResult> {
     checkContactId(contactId);
@@ -207,70 +219,151 @@ export function createGate(options: GateOptions): Gate {
     if (given !== undefined && given.id !== contactId) {
       throw new HeedInputError("invalid-contact", "contact.id", `\`contact.id\` is \`${given.id}\` but the attempt is for contact \`${contactId}\``);
     }
+    if (given?.account !== undefined) checkStorableKey(given.account, "invalid-contact", "contact.account");
 
-    return store.withContact(contactId, async (tx) => {
+    // With limits across the account, the account's lock is taken before the contact's, so the
+    // account must be known first: the one given, else the stored record's, checked again under
+    // the locks (a record changed in between makes the attempt start over).
+    for (let tries = 0; ; tries++) {
+      const account = accountWindow === null ? undefined : given !== undefined ? given.account : (await store.readContact(contactId))?.account;
+      try {
+        return await store.withContact(contactId, (tx) => decideIn(tx, account), account === undefined ? {} : { account });
+      } catch (error) {
+        if (!(error instanceof AccountChanged) || tries >= 8) throw error;
+      }
+    }
+
+    async function decideIn(tx: ContactTx, lockedAccount: string | undefined): Promise<AttemptResult> {
       if (key !== undefined) {
         const first = await tx.idempotency(key, options.idempotencyTtl === undefined ? undefined : clock() - options.idempotencyTtl);
         if (first) return { ...(first.response as Omit<AttemptResult, "replayed">), replayed: true };
       }
       const contact = given ?? (await tx.contact()) ?? { id: contactId };
+      if (accountWindow !== null && given === undefined && contact.account !== lockedAccount) throw new AccountChanged();
       if (given !== undefined) await tx.saveContact(given);
-      const stored = await tx.history();
-      const lastTouch = latestTouch(stored, clock() + futureTolerance);
-      if (lastTouch !== undefined && when < lastTouch.ms) {
+      const horizon = clock() + futureTolerance;
+      const lastTouch = await tx.latestTouch(horizon);
+      if (lastTouch !== undefined && when < lastTouch) {
         throw new HeedInputError(
           "out-of-order",
           "at",
-          `attempt at \`${at}\` comes before the last recorded touch at \`${lastTouch.at}\`: attempts must come in time order`,
+          `attempt at \`${at}\` comes before the last recorded touch at \`${new Date(lastTouch).toISOString()}\`: attempts must come in time order`,
         );
       }
-      const history = withSkew(stored, when, at, signalSkew);
-      const decision = engine.evaluate({ contact, history, touch, at });
+      // the touches of the account's other contacts that the limits across it can count
+      let accountTouches: StoredEvent[] | undefined;
+      if (accountWindow !== null && contact.account !== undefined) {
+        const lastOfAccount = await tx.latestAccountTouch(contact.account, horizon);
+        if (lastOfAccount !== undefined && when < lastOfAccount) {
+          throw new HeedInputError(
+            "out-of-order",
+            "at",
+            `attempt at \`${at}\` comes before the last recorded touch of account \`${contact.account}\` at \`${new Date(lastOfAccount).toISOString()}\`: attempts on an account must come in time order`,
+          );
+        }
+        accountTouches = (await tx.accountTouches(contact.account, when - accountWindow - 1, when)).map((r) => r.event);
+      }
+
+      const state = await snapshotAt(tx, contact);
+      const decision = engine.decide(state.forDecision, touch, at, accountTouches === undefined ? undefined : { account: accountTouches });
       let eventId: string | undefined;
+      let kept = state.kept;
       if (decision.verdict === "allow") {
         eventId = newId();
         const event: StoredEvent = { ...touch, type: "touch", at, channel: touch.channel, id: eventId };
-        await tx.append(event);
+        const seq = await tx.appendNumbered(event);
+        if (seq !== undefined && kept !== undefined) {
+          kept = { snapshot: engine.step(kept.snapshot, event), mark: { seen: Math.max(kept.mark.seen, seq), at: when, seq } };
+        }
       }
+      if (kept !== undefined && (state.changed || eventId !== undefined)) await tx.saveSnapshotFor(version, kept);
       const result: Omit<AttemptResult, "replayed"> = eventId === undefined ? { decision } : { decision, eventId };
       if (attemptOptions.decisionId !== undefined) result.decisionId = attemptOptions.decisionId;
       if (key !== undefined) await tx.saveIdempotency(key, result, clock());
       await options.beforeCommit?.(contactId, decision);
       return { ...result, replayed: false };
-    });
+    }
+
+    /**
+     * The contact's state for the decision at `when`: the stored snapshot
+     * stepped through the events it has not seen that are dated up to
+     * `when` (what is kept, with its new mark), and, for the decision, the
+     * signals stamped up to the skew after `when` on top, taken as having
+     * come at `at`. Rebuilt from every event when there is no snapshot, the
+     * policies or the contact's record changed, or an event was recorded
+     * out of order; not kept when the snapshot is ahead of this attempt.
+     */
+    async function snapshotAt(tx: ContactTx, contact: Contact): Promise<{ forDecision: Snapshot; kept: SnapshotRecord | undefined; changed: boolean }> {
+      let stored = await tx.snapshotFor(version);
+      let base: Snapshot | undefined;
+      if (stored !== undefined) {
+        try {
+          base = engine.restore(stored.snapshot);
+          // the states were built for the contact as it was: another record means another course
+          if (canonicalJson((stored.snapshot as { contact?: unknown }).contact) !== canonicalJson(contact)) base = undefined;
+        } catch (error) {
+          if (!(error instanceof HeedInputError)) throw error;
+          base = undefined;
+        }
+      }
+      let mark = base === undefined ? null : stored!.mark;
+      let events = await tx.eventsAfter(mark);
+      let keep = true;
+      if (mark !== null) {
+        const m = mark;
+        if (m.at !== null && m.at > when) keep = false;
+        if (!keep || events.some((e) => e.seq > m.seen && !after(e, m))) {
+          // recorded out of order, or the snapshot holds events after this attempt: from the start
+          mark = null;
+          events = await tx.eventsAfter(null);
+        }
+      }
+      if (mark === null) {
+        base = engine.start(contact, at);
+        stored = undefined;
+      }
+      const through = events.filter((e) => e.ms <= when);
+      const skewed = signalSkew <= 0 ? [] : events.filter((e) => e.ms > when && e.ms <= when + signalSkew && e.event.type !== "touch");
+      let kept = base!;
+      let last: NumberedEvent | undefined;
+      for (const e of through) {
+        kept = engine.step(kept, e.event);
+        last = e;
+      }
+      let forDecision = kept;
+      if (skewed.length > 0) {
+        // at the instant `at`, events come in the order they were stored
+        const atNow = [...through.filter((e) => e.ms === when), ...skewed].sort((a, b) => a.seq - b.seq);
+        const before = through.filter((e) => e.ms < when);
+        forDecision = base!;
+        for (const e of before) forDecision = engine.step(forDecision, e.event);
+        for (const e of atNow) forDecision = engine.step(forDecision, e.ms === when ? e.event : { ...e.event, at });
+      }
+      const seen = events.reduce((max, e) => Math.max(max, e.seq), mark?.seen ?? 0);
+      const cut = last === undefined ? { at: mark?.at ?? null, seq: mark?.seq ?? null } : { at: last.ms, seq: last.seq };
+      const record: SnapshotRecord = { snapshot: kept, mark: { seen, ...cut } };
+      const changed = stored === undefined || through.length > 0 || seen !== stored.mark.seen;
+      return { forDecision, kept: keep ? record : undefined, changed };
+    }
   }
 
   return { attempt, ...createRecorder(options) };
 }
 
-/**
- * The latest recorded touch dated no later than `horizon`. A touch dated
- * beyond it (stored before the gate refused future dates, or written to the
- * store directly) is not a point attempts must come after: one touch dated
- * 2099 would otherwise make every later attempt `out-of-order`.
- */
-function latestTouch(history: readonly StoredEvent[], horizon: number): { ms: number; at: string } | undefined {
-  let latest: { ms: number; at: string } | undefined;
-  for (const event of history) {
-    if (event.type !== "touch") continue;
-    const ms = parseTime(event.at, "history.at");
-    if (ms > horizon) continue;
-    if (latest === undefined || ms > latest.ms) latest = { ms, at: event.at };
-  }
-  return latest;
+/** A contact's record named another account than the one locked: the attempt starts over. */
+class AccountChanged extends Error {}
+
+/** True when the event comes after the mark's cut in time order (instant, then number). */
+function after(e: NumberedEvent, mark: SnapshotMark): boolean {
+  return mark.at === null || e.ms > mark.at || (e.ms === mark.at && e.seq > mark.seq!);
 }
 
 /**
- * The history an attempt at `when` is decided on: the signals recorded
- * before it and stamped in `(when, when + skew]` are taken as having come at
- * `at` (the engine ignores what comes after `at`). They arrived first, so
- * the sender's clock, not the order of events, put them after the attempt.
+ * The key a gate keeps its snapshots under: the versions of its policies
+ * (name and fingerprint each), so that gates running two versions of a
+ * policy side by side (a rolling deploy) each keep their own.
  */
-function withSkew(history: StoredEvent[], when: number, at: string, skew: number): StoredEvent[] {
-  if (skew <= 0) return history;
-  return history.map((event) => {
-    if (event.type === "touch") return event;
-    const ms = parseTime(event.at, "history.at");
-    return ms > when && ms <= when + skew ? { ...event, at } : event;
-  });
+export function snapshotVersion(engine: Engine): string {
+  const joined = engine.versions.join(" ");
+  return Buffer.byteLength(joined, "utf8") <= 400 ? joined : `sha256:${createHash("sha256").update(joined).digest("hex")}`;
 }

@@ -18,8 +18,20 @@
  */
 
 export type { AttemptOptions, AttemptResult, BeforeCommit, Gate, GateOptions, RecorderOptions, RecordResult } from "./gate.js";
-export { createGate, createRecorder, DEFAULT_FUTURE_TOLERANCE, DEFAULT_SIGNAL_SKEW } from "./gate.js";
-export type { AppendResult, ContactTx, IdempotencyRecord, Store, StoreKind, StoredEvent } from "./store/types.js";
+export { createGate, createRecorder, DEFAULT_FUTURE_TOLERANCE, DEFAULT_SIGNAL_SKEW, snapshotVersion } from "./gate.js";
+export type {
+  AccountTouchRecord,
+  AppendResult,
+  ContactTx,
+  IdempotencyRecord,
+  LockOptions,
+  NumberedEvent,
+  SnapshotMark,
+  SnapshotRecord,
+  Store,
+  StoreKind,
+  StoredEvent,
+} from "./store/types.js";
 export {
   DEFAULT_STORE_FOLDER,
   LOCK_FILE,

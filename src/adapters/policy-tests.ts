@@ -455,7 +455,7 @@ function runCase(engine: ReturnType<typeof compile>, c: TestCase): CaseResult {
       history: c.history as HistoryEvent[],
       touch: c.touch as ProposedTouch,
       at: c.at as string,
-      ...(c.account === undefined ? {} : { account: c.account }),
+      ...(c.account === undefined ? {} : { account: c.account as HistoryEvent[] }),
     };
     explanation = engine.explain(input);
   } catch (error) {

@@ -303,7 +303,8 @@ export function checkSafety(ir: IrPolicy, contact: Contact, history: readonly Hi
       violations.push(describe(touch, `channel not allowed in stage \`${stageName}\``));
     }
     if (!ir.channels.includes(touch.channel)) violations.push(describe(touch, "undeclared channel"));
-    const rules = ir.rules.filter((r) => (r.stage === null || r.stage === stageName) && covers(r.channels, touch.channel));
+    // a rule with `when` / `unless` applies only where its condition holds, which this check does not re-read: it is not re-verified
+    const rules = ir.rules.filter((r) => (r.stage === null || r.stage === stageName) && covers(r.channels, touch.channel) && r.condition === undefined);
     for (const rule of rules) {
       const problem = checkRule(rule, touch, touches.slice(0, i), signals, zone, ir.holidays);
       if (problem !== undefined) violations.push(describe(touch, `rule \`${rule.id}\`: ${problem}`));
@@ -323,7 +324,9 @@ function checkRule(
   const t = touch.at;
   const needsZone = "no time zone to apply it in";
   switch (rule.kind) {
-    case "at-most": {
+    // a simulated contact is an account of its own: across the account, only its own touches count
+    case "at-most":
+    case "at-most-account": {
       const same = earlier.filter((e) => covers(rule.channels, e.channel));
       let inWindow: number;
       if (rule.window.kind === "rolling") {

@@ -104,7 +104,12 @@ export interface DriveResult {
    * (a typed error such as `too-many-timers`): the run stops there, before
    * the horizon, and `stopped` says when.
    */
-  refused?: { code: string; message: string };
+  refused?: {
+    /** The input error's code (`too-many-timers`, ...). */
+    code: string;
+    /** Its message. */
+    message: string;
+  };
   /** The steps the run took (see `budget`). */
   steps: number;
   /** How many decisions were asked of the engine. */

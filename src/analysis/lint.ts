@@ -391,6 +391,9 @@ function alwaysTrue(e: Expr, channel: string): boolean {
     }
     case "exists":
       return e.path.segments[0] === "touch" && e.path.segments[1] === "channel" && e.path.segments.length === 2;
+    case "seen":
+      // depends on the history
+      return false;
     case "and":
       return alwaysTrue(e.left, channel) && alwaysTrue(e.right, channel);
     case "or":
@@ -457,7 +460,7 @@ const deadChannels = check<"policy", LintContext>("policy", "lint", (_policy, ct
     if (stage.final) continue;
     const onlyAfter = stage.implicit ? undefined : enteredOnlyOn(stage, ctx.incoming);
     // only `never ... when` and `never ... after` rules can deny a channel for good
-    const rules = stage.rules.map((r) => r.ir).filter((r): r is IrNeverWhen | IrNeverAfter => (r.kind === "never-when" || r.kind === "never-after") && r.tagged === null);
+    const rules = stage.rules.map((r) => r.ir).filter((r): r is IrNeverWhen | IrNeverAfter => (r.kind === "never-when" || r.kind === "never-after") && r.tagged === null && r.condition === undefined);
     const channels = stage.allowed;
     if (!ctx.budget.spend(channels.length + rules.length)) return;
     const allowed = new Set(channels);

@@ -417,6 +417,18 @@ export const CATALOGUE = {
     message: (d) => `${d.what} ${code(d.name)} is declared twice`,
     hint: (d) => `remove this declaration${firstAt(d.first)}`,
   }),
+  "nested-fact": entry<{ fact: string }>({
+    severity: "error",
+    help: {
+      group: "meaning",
+      summary: "a fact about the history inside another fact's `where`",
+      meaning: "A fact's `where` is read as each signal is processed, over that signal's props and the contact; a fact inside it would depend on the order the facts are kept in.",
+      fix: "Move the inner fact out, next to the outer one, joined with `and`.",
+      example: { before: "never call when seen(reply where count(reply) > 1)", after: "never call when seen(reply) and count(reply) > 1" },
+    },
+    message: (d) => `${code(d.fact)} inside the \`where\` of another fact`,
+    hint: () => "join the two facts with `and` instead",
+  }),
 
   // ------------------------------------------------------------ validation codes the parser reports too (their help is with the parser's codes)
   "invalid-date": entry<{ date: string }>({

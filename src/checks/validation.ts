@@ -23,8 +23,9 @@
 
 import { IANAZone } from "luxon";
 
-import type { DurationUnit, Ident, NodeBase, Policy, RollingUnit, Rule, TimeOfDay } from "../ast.js";
-import { conditionDepth, MAX_CONDITION_DEPTH } from "../ast.js";
+import type { AtMostAccountRule, AtMostRule, DurationUnit, Ident, NodeBase, Policy, RollingUnit, Rule, TimeOfDay } from "../ast.js";
+import { conditionDepth, conditionFacts, isSignalFact, MAX_CONDITION_DEPTH } from "../ast.js";
+import { printFact } from "../print.js";
 import { parseDate } from "../calendar.js";
 import type { DurationData, Place, UnknownName } from "./catalogue.js";
 import { check, checkVariant, type Check, type CheckContext } from "./registry.js";
@@ -237,13 +238,17 @@ const times = check("time", "validation", (time, ctx) => {
 
 // ---------------------------------------------------------------- rules
 
-const limits = checkVariant("rule", "at-most", "validation", (rule, ctx) => {
+/** The count and the window of a limit, on the contact's touches or across its account. */
+function checkLimit(rule: AtMostRule | AtMostAccountRule, ctx: CheckContext): void {
   if (rule.count === 0) ctx.report("invalid-count", { count: 0, problem: "zero-limit" }, rule);
   else checkCount(rule.count, ctx, rule);
   const window = rule.window;
   if (window.kind === "rolling") checkAmount(window, ROLLING_UNITS, true, ctx, window, rule);
   else if (!CALENDAR_UNITS.has(window.unit)) ctx.report("invalid-window", { unit: String(window.unit) }, window, rule);
-});
+}
+
+const limits = checkVariant("rule", "at-most", "validation", checkLimit);
+const accountLimits = checkVariant("rule", "at-most-account", "validation", checkLimit);
 
 const emptyQuietHours = checkVariant("rule", "quiet-hours", "validation", (rule, ctx) => {
   const { start, end } = rule;
@@ -280,6 +285,14 @@ const conditionDepths = check("condition", "validation", (condition, ctx) => {
   if (conditionDepth(condition) > MAX_CONDITION_DEPTH) ctx.report("too-deep", { max: MAX_CONDITION_DEPTH }, condition);
 });
 
+/** A fact's `where` reads the signal and the contact, never another fact (spec section 8.2). */
+const nestedFacts = check("condition", "validation", (condition, ctx) => {
+  for (const fact of conditionFacts(condition)) {
+    if (!isSignalFact(fact) || fact.where === undefined) continue;
+    for (const inner of conditionFacts(fact.where)) ctx.report("nested-fact", { fact: printFact(inner) }, inner);
+  }
+});
+
 /** A duration compared in a condition: a fixed length (no business days), a positive whole number. */
 const comparedDurations = checkVariant("operand", "duration", "validation", (operand, ctx) => {
   if (operand.unit === "business-days") ctx.report("business-days-in-condition", { duration: { amount: operand.amount, unit: operand.unit } }, operand);
@@ -298,10 +311,12 @@ export const VALIDATION_CHECKS: readonly Check<CheckContext>[] = [
   durations,
   times,
   limits,
+  accountLimits,
   emptyQuietHours,
   transitionCounts("ignored"),
   transitionCounts("touches"),
   targets,
   conditionDepths,
+  nestedFacts,
   comparedDurations,
 ];

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { conditionOperands, type Expr, type Ident, type NodeBase, type Policy, type Rule, type Transition } from "../ast.js";
+import { conditionFacts, conditionOperands, isSignalFact, type Expr, type Ident, type NodeBase, type Policy, type Rule, type Transition } from "../ast.js";
 import type { Span } from "../diagnostics.js";
 import { MAX_SUGGESTIONS, suggest } from "../suggest.js";
 import type { CheckCode, DataOf, PolicyForm } from "./catalogue.js";
@@ -43,6 +43,7 @@ const PARTS: readonly (readonly [string, NodeKind])[] = [
   ["signal", "signal"],
   ["where", "condition"],
   ["when", "condition"],
+  ["unless", "condition"],
   ["condition", "condition"],
 ];
 
@@ -141,12 +142,27 @@ export function walkPolicy<X extends CheckContext>(policy: Policy, registry: Che
   // the kinds of node some check of these categories is registered for: the others are not visited
   const wanted = new Set<NodeKind>(NODE_KINDS.filter((kind) => registry.has(kind, categories)));
   const visitOperands = wanted.has("operand");
-  const parts = PARTS.filter(([, kind]) => wanted.has(kind) || (kind === "condition" && visitOperands));
+  // conditions are walked for their operands, and for the signals and channels their facts name (spec section 8.2)
+  const intoConditions = wanted.has("condition") || visitOperands || wanted.has("signal") || wanted.has("channels");
+  const parts = PARTS.filter(([, kind]) => wanted.has(kind) || (kind === "condition" && intoConditions));
   const visit = <K extends NodeKind>(kind: K, node: NodeKinds[K], variant?: string): void => {
     walk.enter(node);
     registry.run(kind, variant, node, ctx, categories);
     if (kind === "condition" && visitOperands) {
       for (const operand of conditionOperands(node as Expr)) visit("operand", operand, operand.kind);
+    }
+    // the facts of a condition (spec section 8.2) name signals and channels, and have their own `where`
+    if (kind === "condition") {
+      for (const fact of conditionFacts(node as Expr)) {
+        walk.enter(fact);
+        if (!isSignalFact(fact)) {
+          if (wanted.has("channels") && fact.channels.kind === "list") visit("channels", fact.channels);
+        } else {
+          if (wanted.has("signal")) visit("signal", fact.signal);
+          if (fact.where !== undefined && intoConditions) visit("condition", fact.where);
+        }
+        walk.leave();
+      }
     }
     walk.leave();
   };
@@ -181,7 +197,7 @@ export function walkPolicy<X extends CheckContext>(policy: Policy, registry: Che
   if (wanted.has("date")) for (const holiday of policy.holidays ?? []) visit("date", holiday);
   if (policy.ignoreWindow !== undefined && wanted.has("duration")) visit("duration", policy.ignoreWindow);
   if (wanted.has("signal")) for (const signal of policy.engagement ?? []) visit("signal", signal);
-  if (policy.appliesWhen !== undefined && (wanted.has("condition") || visitOperands)) visit("condition", policy.appliesWhen);
+  if (policy.appliesWhen !== undefined && intoConditions) visit("condition", policy.appliesWhen);
   for (const stage of policy.stages) {
     walk.stage = stage;
     walk.enter(stage);

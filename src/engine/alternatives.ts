@@ -16,9 +16,9 @@ import { newKnown, type Member } from "./member.js";
 import type { Runtime, StageRuntime } from "./runtime.js";
 import type { Verdict } from "./verdict.js";
 
-/** True when the policy applies to this contact and touch (`applies when`). */
-export function policyApplies(rt: Runtime, contact: Contact, touch: ProposedTouch): boolean {
-  return rt.applies === null || rt.applies({ contact, touch });
+/** True when the policy applies to this contact and touch (`applies when`), reading the facts of its state (spec section 8.2). */
+export function policyApplies(rt: Runtime, contact: Contact, touch: ProposedTouch, facts?: readonly unknown[]): boolean {
+  return rt.applies === null || rt.applies({ contact, touch, factValues: facts });
 }
 
 /**
@@ -57,7 +57,7 @@ export function alternatives(members: readonly Member[], declared: readonly stri
     for (let i = 0; ok && i < members.length; i++) {
       const m = members[i]!;
       // the moved touch is made only for an `applies when` to read
-      ok = (m.rt.applies !== null && !policyApplies(m.rt, contact, moved.touch)) || allowedAt(m, infos[i]!, moved, at, known[i]!);
+      ok = (m.rt.applies !== null && !policyApplies(m.rt, contact, moved.touch, m.st.facts)) || allowedAt(m, infos[i]!, moved, at, known[i]!);
     }
     if (ok) out.push(channel);
   }

@@ -7,7 +7,7 @@
  */
 
 import type { Span } from "../diagnostics.js";
-import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
+import type { Contact, DecideOptions, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
 
 /**
  * The incremental state of one contact under a compiled policy (or set):
@@ -36,6 +36,18 @@ export interface StageChange {
   span?: Span;
 }
 
+/** One change of a fact about the history (spec section 8.2), for explanations. */
+export interface FactChange {
+  /** When it changed (ISO-8601, UTC): the instant of the event that changed it. */
+  at: string;
+  /** The policy whose condition reads it. */
+  policy: string;
+  /** The fact as written: `count(reply where ...)` (which `seen` reads too), `last(reply).prefers`, `total_touches(call)`. */
+  fact: string;
+  /** Its value from then on: a count, or the prop (`null`: missing). */
+  value: unknown;
+}
+
 /** How one rule judged the proposed touch. */
 export interface RuleOutcome {
   /** The policy the rule belongs to. */
@@ -60,6 +72,8 @@ export interface Explanation {
   decision: Decision;
   /** Every stage change up to the instant, in time order. */
   timeline: StageChange[];
+  /** Every change of a fact the policies' conditions read, in time order; absent when they read none. */
+  facts?: FactChange[];
   /** How each rule judged the proposed touch. */
   rules: RuleOutcome[];
 }
@@ -84,6 +98,20 @@ export interface Standing {
 export interface Engine {
   /** The names of the compiled policies, in the order given. */
   readonly policies: readonly string[];
+  /**
+   * The version of each compiled policy, in the order given (its name and
+   * a fingerprint of its compiled form): what a snapshot was built under.
+   * A store keeps snapshots per version.
+   */
+  readonly versions: readonly string[];
+  /**
+   * How far before `at` the touches of the account's other contacts must
+   * reach (`evaluate`'s `account`, `decide`'s `{ account }`), in ms: the
+   * longest window of the policies' `across account` rules (a calendar
+   * window counts as the longest it can be, a day as 48 hours, a week as 8
+   * days); null when no rule counts across the account.
+   */
+  readonly accountWindow: number | null;
   /** Decides a proposed touch by replaying the whole history. */
   evaluate(input: EvaluateInput): Decision;
   /** Like `evaluate`, with the stage timeline and every rule's outcome. */
@@ -107,8 +135,11 @@ export interface Engine {
   restore(snapshot: unknown): Snapshot;
   /** The state after one more event (events must come in time order). */
   step(snapshot: Snapshot, event: HistoryEvent): Snapshot;
-  /** The same decision `evaluate` gives over the full history. */
-  decide(snapshot: Snapshot, touch: ProposedTouch, at: string): Decision;
+  /**
+   * The same decision `evaluate` gives over the full history; `options.account`
+   * are the touches sent to the account's other contacts, as `evaluate`'s.
+   */
+  decide(snapshot: Snapshot, touch: ProposedTouch, at: string, options?: DecideOptions): Decision;
   /**
    * Where the contact stands at `at` under each policy, in the order of
    * {@link Engine.policies}: the stage and counters `decide` would judge a touch

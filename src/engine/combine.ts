@@ -79,7 +79,7 @@ function combine(members: readonly Member[], touch: ProposedTouch, at: number, t
 export function decideMembers(members: readonly Member[], declared: readonly string[], touch: ProposedTouch, at: number): Decision {
   const multi = members.length > 1;
   const contact = members[0]!.ctx.contact;
-  const applicable = members.every((m) => m.rt.applies === null) ? members : members.filter((m) => policyApplies(m.rt, contact, touch));
+  const applicable = members.every((m) => m.rt.applies === null) ? members : members.filter((m) => policyApplies(m.rt, contact, touch, m.st.facts));
   const stage = (applicable[0] ?? members[0]!).st.stage;
   if (applicable.length === 0) return { verdict: "allow", stage, reasons: [] };
   const result = combine(applicable, touch, at, multi);
@@ -106,7 +106,7 @@ export function ruleOutcomes(members: readonly Member[], touch: ProposedTouch, a
   const out: RuleOutcome[] = [];
   for (const m of members) {
     const policy = m.rt.ir.name;
-    const applicable = policyApplies(m.rt, contact, touch);
+    const applicable = policyApplies(m.rt, contact, touch, m.st.facts);
     for (const j of explainJudgements(m, touch, at)) {
       const outcome: RuleOutcome = {
         policy,

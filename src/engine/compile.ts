@@ -10,6 +10,7 @@ import {
   DEFAULT_ENGAGEMENT,
   DEFAULT_IGNORE_WINDOW,
   IMPLICIT_STAGE,
+  ruleApplies,
   stripSpans,
   type ChannelSet,
   type Duration,
@@ -20,6 +21,7 @@ import {
 } from "../ast.js";
 import { assertNever } from "../diagnostics.js";
 import { compileRule } from "./rules/index.js";
+import { policyFacts } from "./facts.js";
 import { printTrigger } from "../print.js";
 import { IR_FORMAT, type IrChannels, type IrDuration, type IrPolicy, type IrRule, type IrStage, type IrTransition, type IrTrigger } from "./ir.js";
 
@@ -46,6 +48,8 @@ export function compileIr(policy: Policy): IrPolicy {
   for (const rule of policyWide) rules.push(rule);
   const start = policy.stages.find((s) => s.start)?.name.name ?? stages[0]!.name;
   const timezone = policy.timezone;
+  // only a policy that reads facts has the field, so that the others keep their versions
+  const facts = policyFacts(policy);
   return {
     format: IR_FORMAT,
     name: policy.name.value,
@@ -63,6 +67,7 @@ export function compileIr(policy: Policy): IrPolicy {
     rules,
     policyRules: policyWide.map((r) => r.id),
     transitions: policy.transitions.map(compileTransition),
+    ...(facts.length > 0 ? { facts } : {}),
     ...spanField(policy.span),
   };
 }
@@ -87,7 +92,8 @@ function compileRules(list: readonly Rule[], stage: string | null): IrRule[] {
     const n = (seen.get(rule.kind) ?? 0) + 1;
     seen.set(rule.kind, n);
     const id = rule.name?.name ?? `${stage ?? "policy"}.${rule.kind}.${n}`;
-    return compileRule(rule, { id, stage, channels: channels(rule.channels), ...spanField(rule.span) });
+    const condition = ruleApplies(rule);
+    return compileRule(rule, { id, stage, channels: channels(rule.channels), ...(condition ? { condition: stripSpans(condition) } : {}), ...spanField(rule.span) });
   });
 }
 

@@ -27,8 +27,8 @@
  * @module
  */
 
-import { COUNTERS, conditionOperands } from "../ast.js";
-import type { Expr, Operand } from "../ast.js";
+import { COUNTERS, conditionFacts, conditionOperands } from "../ast.js";
+import type { Expr, Fact, Operand } from "../ast.js";
 import type { Contact } from "../model.js";
 import { durationMs } from "./time.js";
 
@@ -52,7 +52,23 @@ export interface ConditionScope {
   /** The event being matched, inside `on ... where` / `never ... where`. */
   signal?: Record<string, unknown>;
   counters?: Counters;
+  /**
+   * The facts about the history (spec section 8.2), read by the tree walk
+   * ({@link evaluateCondition}): the value of a fact as written (`seen`: a
+   * boolean, `count` and the touch counts: a number, `last`: the prop, or
+   * undefined when missing). Without it every fact is missing.
+   */
+  facts?: (fact: Fact) => unknown;
+  /**
+   * The facts as a state keeps them, one value per fact slot, read by the
+   * conditions compiled with slots ({@link compileCondition}): a count, or
+   * the latest prop (`null` when missing).
+   */
+  factValues?: readonly unknown[] | undefined;
 }
+
+/** Where a compiled condition finds each fact among {@link ConditionScope.factValues}; undefined: read through {@link ConditionScope.facts}. */
+export type FactSlots = (fact: Fact) => number | undefined;
 
 type Plain = Record<string, unknown>;
 
@@ -132,6 +148,13 @@ export function resolveOperand(op: Operand, scope: ConditionScope): unknown {
         return op.unit === "business-days" ? undefined : durationMs(op.amount, op.unit);
       case "path":
         return resolvePath(op.segments, scope);
+      case "count":
+      case "last":
+      case "touches":
+      case "total_touches": {
+        const value = scope.facts?.(op);
+        return value === null ? undefined : value;
+      }
       default:
         return undefined;
     }
@@ -185,6 +208,8 @@ function evaluate(expr: Expr, scope: ConditionScope): boolean {
       return !evaluate(expr.expr, scope);
     case "exists":
       return resolveOperand(expr.path, scope) !== undefined;
+    case "seen":
+      return scope.facts?.(expr) === true;
     case "in": {
       const found = member(resolveOperand(expr.left, scope), resolveOperand(expr.right, scope));
       return expr.negated ? !found : found;
@@ -230,6 +255,14 @@ export function readsPath(condition: Expr, ...head: string[]): boolean {
   return conditionOperands(condition).some((op) => op.kind === "path" && head.every((segment, i) => op.segments[i] === segment));
 }
 
+/** The counters that entering a stage resets. */
+const STAGE_COUNTERS = Object.freeze(["time_in_stage", "ignored", "touches"]);
+
+/** True when a condition may read what entering a stage resets: `time_in_stage`, `ignored`, `touches`, `touches(CHANNELS)`. */
+export function readsStageState(condition: Expr): boolean {
+  return STAGE_COUNTERS.some((counter) => readsPath(condition, counter)) || conditionFacts(condition).some((fact) => fact.kind === "touches");
+}
+
 // ---------------------------------------------------------------- compiled conditions
 
 /** A condition made into a function of its scope; same answers as {@link evaluateCondition}. */
@@ -247,11 +280,11 @@ type Getter = (scope: ConditionScope) => unknown;
  * malformed nodes (false for the whole condition), and operands that throw
  * (missing).
  */
-export function compileCondition(expr: Expr): CompiledCondition {
+export function compileCondition(expr: Expr, slots?: FactSlots): CompiledCondition {
   if (typeof expr !== "object" || expr === null) return () => false;
   let body: CompiledCondition;
   try {
-    body = compileExpr(expr);
+    body = compileExpr(expr, slots);
   } catch {
     // a node too deep to compile is evaluated as the tree it is
     body = (scope) => evaluate(expr, scope);
@@ -269,35 +302,43 @@ function malformed(): never {
   throw new MalformedCondition();
 }
 
-function compileExpr(expr: Expr): CompiledCondition {
+function compileExpr(expr: Expr, slots: FactSlots | undefined): CompiledCondition {
   if (typeof expr !== "object" || expr === null) return malformed;
   switch (expr.kind) {
     case "and": {
-      const left = compileExpr(expr.left);
-      const right = compileExpr(expr.right);
+      const left = compileExpr(expr.left, slots);
+      const right = compileExpr(expr.right, slots);
       return (scope) => left(scope) && right(scope);
     }
     case "or": {
-      const left = compileExpr(expr.left);
-      const right = compileExpr(expr.right);
+      const left = compileExpr(expr.left, slots);
+      const right = compileExpr(expr.right, slots);
       return (scope) => left(scope) || right(scope);
     }
     case "not": {
-      const inner = compileExpr(expr.expr);
+      const inner = compileExpr(expr.expr, slots);
       return (scope) => !inner(scope);
     }
     case "exists": {
-      const path = compileOperand(expr.path);
+      const path = compileOperand(expr.path, slots);
       return (scope) => path(scope) !== undefined;
     }
+    case "seen": {
+      const slot = slots?.(expr);
+      if (slot === undefined) return (scope) => scope.facts?.(expr) === true;
+      return (scope) => {
+        const count = scope.factValues?.[slot];
+        return typeof count === "number" && count > 0;
+      };
+    }
     case "in": {
-      const left = compileOperand(expr.left);
-      const right = compileOperand(expr.right);
+      const left = compileOperand(expr.left, slots);
+      const right = compileOperand(expr.right, slots);
       return expr.negated ? (scope) => !member(left(scope), right(scope)) : (scope) => member(left(scope), right(scope));
     }
     case "compare": {
-      const left = compileOperand(expr.left);
-      const right = compileOperand(expr.right);
+      const left = compileOperand(expr.left, slots);
+      const right = compileOperand(expr.right, slots);
       switch (expr.op) {
         case "==":
           return (scope) => {
@@ -329,8 +370,8 @@ function compileExpr(expr: Expr): CompiledCondition {
 }
 
 /** An operand as a getter; like {@link resolveOperand}, an operand that throws is missing. */
-function compileOperand(op: Operand): Getter {
-  const getter = operandGetter(op);
+function compileOperand(op: Operand, slots: FactSlots | undefined): Getter {
+  const getter = operandGetter(op, slots);
   return (scope) => {
     try {
       return getter(scope);
@@ -340,9 +381,20 @@ function compileOperand(op: Operand): Getter {
   };
 }
 
-function operandGetter(op: Operand): Getter {
+function operandGetter(op: Operand, slots: FactSlots | undefined): Getter {
   if (typeof op !== "object" || op === null) return () => undefined;
   switch (op.kind) {
+    case "count":
+    case "last":
+    case "touches":
+    case "total_touches": {
+      const slot = slots?.(op);
+      if (slot === undefined) return (scope) => resolveOperand(op, scope);
+      return (scope) => {
+        const value = scope.factValues?.[slot];
+        return value === null ? undefined : value;
+      };
+    }
     case "literal":
     case "list":
     case "duration": {
@@ -373,4 +425,49 @@ function pathGetter(segments: readonly string[]): Getter {
     return (scope) => own(scope.touch, field);
   }
   return (scope) => resolvePath(segments, scope);
+}
+
+/**
+ * For a condition that compares `time_in_stage`: where, after `t`, it may
+ * next change while nothing else does (`time_in_stage` is the one value of
+ * a condition that changes between events and timers). Each comparison of
+ * `time_in_stage` with a value `x` (read on the scope) may change at
+ * `entry + x` and at the millisecond after. Null when the condition does
+ * not read `time_in_stage`.
+ */
+export function stageTimeFlips(expr: Expr): ((scope: ConditionScope, entry: number, t: number) => number | undefined) | null {
+  const others: Operand[] = [];
+  const isStageTime = (op: Operand): boolean => op.kind === "path" && op.segments.length === 1 && op.segments[0] === "time_in_stage";
+  const stack: Expr[] = [expr];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    switch (top.kind) {
+      case "and":
+      case "or":
+        stack.push(top.left, top.right);
+        break;
+      case "not":
+        stack.push(top.expr);
+        break;
+      case "compare":
+      case "in":
+        if (isStageTime(top.left)) others.push(top.right);
+        if (isStageTime(top.right)) others.push(top.left);
+        break;
+      default:
+        break;
+    }
+  }
+  if (others.length === 0) return null;
+  return (scope, entry, t) => {
+    let next: number | undefined;
+    for (const other of others) {
+      const value = resolveOperand(other, scope);
+      const values: readonly unknown[] = Array.isArray(value) ? value : [value];
+      for (const x of values) {
+        if (typeof x !== "number" || !Number.isFinite(x)) continue;
+        for (const at of [entry + x, entry + x + 1]) if (at > t && (next === undefined || at < next)) next = at;
+      }
+    }
+    return next;
+  };
 }

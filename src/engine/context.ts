@@ -8,7 +8,8 @@
 
 import { HeedInputError } from "../diagnostics.js";
 import type { Contact } from "../model.js";
-import type { StageChange } from "./api.js";
+import type { FactChange, StageChange } from "./api.js";
+import { NO_ACCOUNT, type AccountTouch } from "./input.js";
 import type { IrDuration } from "./ir.js";
 import type { Runtime, StageRuntime } from "./runtime.js";
 import { addDuration, makeCalendar, type Calendar, type Zone } from "./time.js";
@@ -28,6 +29,10 @@ export interface Context {
   /** The stage last looked up for this contact, and its runtime: events and timers mostly find the contact where the last left it. */
   stageName: string | undefined;
   stageInfo: StageRuntime | undefined;
+  /** The touches sent to the account's other contacts up to the decision instant, by instant (limits `across account`). */
+  account: readonly AccountTouch[];
+  /** Where changes of the facts about the history are recorded, for explanations. */
+  facts?: FactChange[] | undefined;
 }
 
 /**
@@ -35,7 +40,7 @@ export interface Context {
  * policy's `timezone from` path (normally `contact.timezone`), else the
  * policy's fallback.
  */
-export function makeContext(rt: Runtime, contact: Contact): Context {
+export function makeContext(rt: Runtime, contact: Contact, account: readonly AccountTouch[] = NO_ACCOUNT): Context {
   let zoneName: string | undefined;
   const from = rt.ir.timezone.from;
   if (from[0] === "contact" && from.length === 2 && from[1] === "timezone") {
@@ -58,13 +63,13 @@ export function makeContext(rt: Runtime, contact: Contact): Context {
   }
   const fallback = rt.ir.timezone.fallback;
   if (zoneName === undefined && fallback !== null && rt.zones.isValid(fallback)) zoneName = fallback;
-  if (zoneName === undefined) return { contact, zone: undefined, calendar: undefined, log: undefined, stageName: undefined, stageInfo: undefined };
+  if (zoneName === undefined) return { contact, zone: undefined, calendar: undefined, log: undefined, facts: undefined, stageName: undefined, stageInfo: undefined, account };
   let calendar = rt.calendars.get(zoneName);
   if (calendar === undefined) {
     calendar = makeCalendar(rt.zones.zone(zoneName), rt.holidays);
     rt.calendars.set(zoneName, calendar);
   }
-  return { contact, zone: calendar.zone, calendar, log: undefined, stageName: undefined, stageInfo: undefined };
+  return { contact, zone: calendar.zone, calendar, log: undefined, facts: undefined, stageName: undefined, stageInfo: undefined, account };
 }
 
 /** Adds a business-day or fixed duration; `undefined` when business days have no zone to count in. */

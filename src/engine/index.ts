@@ -9,12 +9,13 @@
 import type { Policy } from "../ast.js";
 import { isChecked, validatePolicy } from "../checks/index.js";
 import { HeedInputError, HeedPolicyError, sortDiagnostics } from "../diagnostics.js";
-import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
-import type { Engine, Explanation, Snapshot, StageChange, Standing } from "./api.js";
+import type { Contact, DecideOptions, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../model.js";
+import type { Engine, Explanation, FactChange, Snapshot, StageChange, Standing } from "./api.js";
 import { compileIr } from "./compile.js";
 import { decideMembers, ruleOutcomes } from "./combine.js";
 import { makeContext } from "./context.js";
 import {
+  accountTouches,
   checkAttributes,
   checkContact,
   checkEvent,
@@ -23,8 +24,10 @@ import {
   checkTouch,
   identityType,
   inputVocabulary,
+  NO_ACCOUNT,
   orderHistory,
   parseTime,
+  type AccountTouch,
   type InputVocabulary,
   type NormalEvent,
 } from "./input.js";
@@ -61,6 +64,7 @@ export function compile(policy: Policy | readonly Policy[]): Engine {
 
 class CompiledEngine implements Engine {
   readonly policies: readonly string[];
+  readonly accountWindow: number | null;
   private readonly runtimes: readonly Runtime[];
   private readonly declared: readonly string[];
   private readonly irs: readonly IrPolicy[];
@@ -83,10 +87,12 @@ class CompiledEngine implements Engine {
     this.irs = irs;
     this.declared = [...new Set(irs.flatMap((ir) => ir.channels))];
     this.vocabularies = policies.flatMap((p) => inputVocabulary(p) ?? []);
+    const windows = this.runtimes.flatMap((rt) => (rt.accountWindow === null ? [] : [rt.accountWindow]));
+    this.accountWindow = windows.length === 0 ? null : Math.max(...windows);
   }
 
   /** The policies' versions, worked out on first use: only snapshots need them, and compile stays cheap. */
-  private get versions(): readonly string[] {
+  get versions(): readonly string[] {
     this.versionList ??= this.irs.map(policyVersion);
     return this.versionList;
   }
@@ -98,10 +104,15 @@ class CompiledEngine implements Engine {
 
   explain(input: EvaluateInput): Explanation {
     const timeline: StageChange[] = [];
-    const { members, touch, at } = this.replay(input, timeline);
-    for (const m of members) m.ctx.log = undefined;
+    const facts: FactChange[] = [];
+    const { members, touch, at } = this.replay(input, timeline, facts);
+    for (const m of members) {
+      m.ctx.log = undefined;
+      m.ctx.facts = undefined;
+    }
     const decision = decideMembers(members, this.declared, touch, at);
-    return { decision, timeline, rules: ruleOutcomes(members, touch, at) };
+    const read = this.runtimes.some((rt) => rt.facts.length > 0);
+    return { decision, timeline, ...(read ? { facts } : {}), rules: ruleOutcomes(members, touch, at) };
   }
 
   start(contact: Contact, at: string): Snapshot {
@@ -153,10 +164,11 @@ class CompiledEngine implements Engine {
     return this.made(next);
   }
 
-  decide(snapshot: Snapshot, touch: ProposedTouch, at: string): Decision {
+  decide(snapshot: Snapshot, touch: ProposedTouch, at: string, options?: DecideOptions): Decision {
     const data = this.restored(snapshot);
     const checkedTouch = checkTouch(touch);
     const when = parseTime(at, "at");
+    const account = options === undefined ? NO_ACCOUNT : accountTouches(options.account, when);
     if (data.last !== null && when < data.last) {
       throw new HeedInputError(
         "out-of-order",
@@ -164,7 +176,7 @@ class CompiledEngine implements Engine {
         `\`${at}\` comes before the last stepped event at ${formatInstant(data.last)}: decide at or after it`,
       );
     }
-    const members = this.members(data.contact, data.states, when, undefined, data.states === null, when);
+    const members = this.members(data.contact, data.states, when, undefined, data.states === null, when, account);
     return decideMembers(members, this.declared, checkedTouch, when);
   }
 
@@ -186,14 +198,15 @@ class CompiledEngine implements Engine {
   }
 
   /** Replays a whole history up to `at`. */
-  private replay(input: EvaluateInput, log: StageChange[] | undefined): { members: Member[]; touch: ProposedTouch; at: number } {
-    const { contact, events, touch, at } = checkInput(input, this.zones);
+  private replay(input: EvaluateInput, log: StageChange[] | undefined, facts?: FactChange[]): { members: Member[]; touch: ProposedTouch; at: number } {
+    const { contact, events, touch, at, account } = checkInput(input, this.zones);
     if (this.vocabularies.length > 0) {
       checkAttributes(contact, this.vocabularies);
       for (let i = 0; i < events.length; i++) checkEventProps(events[i]!, this.vocabularies, `history[${i}]`, i);
     }
     const ordered = orderHistory(events, at);
-    const members = this.members(contact, null, ordered[0]?.at ?? at, log, ordered.length === 0);
+    const members = this.members(contact, null, ordered[0]?.at ?? at, log, ordered.length === 0, undefined, account);
+    if (facts !== undefined) for (const m of members) m.ctx.facts = facts;
     for (const ev of ordered) this.apply(members, ev);
     for (const m of members) advance(m.rt, m.ctx, m.st, at);
     return { members, touch, at };
@@ -212,11 +225,12 @@ class CompiledEngine implements Engine {
     log: StageChange[] | undefined,
     fresh = false,
     readAt?: number,
+    account: readonly AccountTouch[] = NO_ACCOUNT,
   ): Member[] {
     const out: Member[] = [];
     for (let i = 0; i < this.runtimes.length; i++) {
       const rt = this.runtimes[i]!;
-      const ctx = makeContext(rt, contact);
+      const ctx = makeContext(rt, contact, account);
       if (log !== undefined) ctx.log = log;
       if (!states) {
         out.push(member(rt, ctx, enterPolicy(rt, ctx, entry), fresh));

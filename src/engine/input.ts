@@ -282,6 +282,9 @@ export function checkContactShape(contact: unknown, zones?: ZoneTable): Contact 
       );
     }
   }
+  if (contact.account !== undefined && typeof contact.account !== "string") {
+    throw new HeedInputError("invalid-contact", "contact.account", `\`contact.account\` must be a string, got \`${show(contact.account)}\``);
+  }
   if (contact.attributes !== undefined && !isRecord(contact.attributes)) {
     throw new HeedInputError("invalid-contact", "contact.attributes", `\`contact.attributes\` must be an object, got \`${show(contact.attributes)}\``);
   }
@@ -418,7 +421,10 @@ export function checkTouch(touch: unknown): ProposedTouch {
 }
 
 /** Checks a whole `evaluate` input; returns the events in input order. */
-export function checkInput(input: EvaluateInput, zones?: ZoneTable): { contact: Contact; events: NormalEvent[]; touch: ProposedTouch; at: number } {
+export function checkInput(
+  input: EvaluateInput,
+  zones?: ZoneTable,
+): { contact: Contact; events: NormalEvent[]; touch: ProposedTouch; at: number; account: readonly AccountTouch[] } {
   if (!isRecord(input)) {
     throw new HeedInputError("invalid-input", "input", `the input must be an object with \`contact\`, \`history\`, \`touch\` and \`at\``);
   }
@@ -431,7 +437,43 @@ export function checkInput(input: EvaluateInput, zones?: ZoneTable): { contact: 
   for (let i = 0; i < history.length; i++) events[i] = checkEvent(history[i], i, undefined);
   const touch = checkTouch(input.touch);
   const at = parseTime(input.at, "at");
-  return { contact, events, touch, at };
+  return { contact, events, touch, at, account: accountTouches(input.account, at) };
+}
+
+/** A touch sent to another contact of the account, as limits `across account` count it. */
+export interface AccountTouch {
+  readonly at: number;
+  readonly channel: string;
+}
+
+/** No account touches (a contact that is an account of its own, or a caller that gave none). */
+export const NO_ACCOUNT: readonly AccountTouch[] = Object.freeze([]);
+
+/**
+ * Checks the touches sent to the account's other contacts (spec section
+ * 8.4) and returns those counted at `at`: every item is checked as a
+ * history event is (named `account[i]`); other event types are dropped,
+ * touches sharing an id are one (the first in input order is kept), those
+ * after `at` are dropped; the rest sorted by instant.
+ */
+export function accountTouches(list: unknown, at: number): readonly AccountTouch[] {
+  if (list === undefined) return NO_ACCOUNT;
+  if (!Array.isArray(list)) {
+    throw new HeedInputError("invalid-account", "account", `\`account\` must be a list of touches, got \`${show(list)}\``);
+  }
+  let seen: Set<string> | undefined;
+  const out: AccountTouch[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const event = checkEvent(list[i], i, `account[${i}]`);
+    if (event.type !== "touch" || event.at > at) continue;
+    if (event.id !== undefined) {
+      seen ??= new Set();
+      if (seen.has(event.id)) continue;
+      seen.add(event.id);
+    }
+    out.push({ at: event.at, channel: event.channel! });
+  }
+  return out.length === 0 ? NO_ACCOUNT : out.sort((a, b) => a.at - b.at);
 }
 
 /**

@@ -74,6 +74,17 @@ export interface IrStage {
   readonly span?: Span;
 }
 
+/**
+ * A fact about the history that the policy's conditions read (spec section
+ * 8.2), one entry per distinct fact: a count of signals (`seen` and `count`
+ * of one signal and `where` share it), the latest prop of a signal, or a
+ * count of touches on some channels (in the stage, or over the history).
+ */
+export type IrFact =
+  | { readonly kind: "count"; readonly signal: string; readonly where: Expr | null }
+  | { readonly kind: "last"; readonly signal: string; readonly where: Expr | null; readonly prop: readonly string[] }
+  | { readonly kind: "touches"; readonly channels: IrChannels; readonly stage: boolean };
+
 /** A compiled policy. */
 export interface IrPolicy {
   readonly format: typeof IR_FORMAT;
@@ -93,5 +104,7 @@ export interface IrPolicy {
   readonly policyRules: readonly string[];
   /** Policy-wide transitions, tried after the stage's own (never out of a final stage). */
   readonly transitions: readonly IrTransition[];
+  /** The facts its conditions read, in the order a state keeps their values; absent when there are none. */
+  readonly facts?: readonly IrFact[];
   readonly span?: Span;
 }

@@ -18,6 +18,7 @@ import { code } from "../print.js";
 import type { Member } from "./member.js";
 import type { CompiledRule, Unmet } from "./rules/index.js";
 import type { StageRuntime } from "./runtime.js";
+import { counters } from "./state.js";
 import { defer, deny, MET, NO_ZONE, type DeferVerdict, type Verdict } from "./verdict.js";
 
 /** How one check judged a touch at an instant. */
@@ -67,10 +68,24 @@ function lacksZone(m: Member, r: CompiledRule): boolean {
   return r.needsZone && (m.ctx.zone === undefined || m.ctx.calendar === undefined);
 }
 
-/** How one rule that applies to the touch judges it at `t`. */
+/** True when a rule's `when` / `unless` lets it apply to the touch at `t` (spec section 8.3). */
+function conditionHolds(m: Member, r: CompiledRule, touch: ProposedTouch, t: number): boolean {
+  return r.applies === null || r.applies({ contact: m.ctx.contact, touch, counters: counters(m.st, t), factValues: m.st.facts });
+}
+
+/**
+ * How one rule that speaks of the touch judges it at `t`: met where its
+ * condition does not hold; a wait it imposes ends no later than the next
+ * instant its condition may stop holding (`time_in_stage`), so that a
+ * deferral is followed to where the rule stops applying.
+ */
 export function judgeRule(m: Member, r: CompiledRule, touch: ProposedTouch, t: number): Verdict {
+  if (r.applies !== null && !conditionHolds(m, r, touch, t)) return MET;
   if (lacksZone(m, r)) return NO_ZONE;
-  return r.check(m.st.memory[r.index]!, m.ctx, m.st, touch, t);
+  const verdict = r.check(m.st.memory[r.index]!, m.ctx, m.st, touch, t);
+  if (verdict.kind !== "defer" || r.nextFlip === null) return verdict;
+  const flip = r.nextFlip(m.st, { contact: m.ctx.contact, touch, counters: counters(m.st, t), factValues: m.st.facts }, t);
+  return flip !== undefined && flip < verdict.until ? defer(flip) : verdict;
 }
 
 /** The verdict of a check before the rules, at the stage: undefined when none denies. */
@@ -157,6 +172,10 @@ export function explainJudgements(m: Member, touch: ProposedTouch, t: number): J
   for (const r of info.rules) {
     if (!applies(r, touch)) {
       out.push(judgement(r.id, null, `${r.text}: does not apply to this touch`, r.span, r.code));
+      continue;
+    }
+    if (!conditionHolds(m, r, touch, t)) {
+      out.push(judgement(r.id, null, `${r.text}: does not apply here (its condition does not hold)`, r.span, r.code));
       continue;
     }
     const verdict = judgeRule(m, r, touch, t);

@@ -20,6 +20,7 @@ import type { CompiledRule } from "./rules/index.js";
 import type { CompiledTransition, Runtime, StageRuntime } from "./runtime.js";
 import { counters, type PolicyState } from "./state.js";
 import { formatInstant } from "./time.js";
+import { propValue } from "./facts.js";
 
 /** How many `when` transitions may fire in a row on entering stages before the chain stops. */
 export const MAX_CHAIN = 64;
@@ -34,8 +35,10 @@ export function enterPolicy(rt: Runtime, ctx: Context, at: number): PolicyState 
     totalTouches: 0,
     pending: [],
     through: at - 1,
-    memory: rt.rules.map((r) => r.kind.memory.initial()),
+    memory: rt.rules.map((r) => r.memory.initial()),
   };
+  // a count starts at 0, a latest prop is missing
+  if (rt.facts.length > 0) st.facts = rt.facts.map((f) => (f.ir.kind === "last" ? null : 0));
   ctx.log?.push({ at: formatInstant(at), policy: rt.ir.name, from: null, to: rt.ir.start, cause: "start" });
   enteredStage(rt, ctx, st, at, 0);
   return st;
@@ -143,17 +146,33 @@ export function applyEvent(rt: Runtime, ctx: Context, st: PolicyState, event: No
     for (let i = 0; i < rules.length; i++) {
       const r = rules[i]!;
       if (r.channels !== null && !r.channels.has(channel)) continue;
-      st.memory[r.index] = r.onTouch(st.memory[r.index]!, event.at);
+      st.memory[r.index] = r.onTouch(st.memory[r.index]!, event.at, event.props);
     }
     st.touches += 1;
     st.totalTouches += 1;
+    const counts = rt.touchFacts;
+    for (let i = 0; i < counts.length; i++) {
+      const f = rt.facts[counts[i]!]!;
+      if (f.channels === null || f.channels.has(channel)) setFact(rt, ctx, st, counts[i]!, (st.facts![counts[i]!] as number) + 1, event.at);
+    }
     const end = addIn(ctx, event.at, rt.ir.ignoreWindow);
     if (end !== undefined) insertSorted(st.pending, end);
   } else {
+    // the facts first: a condition attached to the event reads them after its own effect (spec section 8.2)
+    const facts = rt.signalFacts.get(event.type);
+    if (facts !== undefined) {
+      const before: ConditionScope = { contact: ctx.contact, signal: event.props, counters: counters(st, event.at) };
+      for (const i of facts) {
+        const f = rt.facts[i]!;
+        if (f.where !== null && !f.where(before)) continue;
+        const ir = f.ir;
+        setFact(rt, ctx, st, i, ir.kind === "last" ? propValue(event.props, ir.prop) : (st.facts![i] as number) + 1, event.at);
+      }
+    }
     let scope: ConditionScope | undefined;
     for (const r of rt.signalRules.get(event.type) ?? NONE) {
       if (r.where !== null) {
-        scope ??= { contact: ctx.contact, signal: event.props, counters: counters(st, event.at) };
+        scope ??= { contact: ctx.contact, signal: event.props, counters: counters(st, event.at), factValues: st.facts };
         if (!r.where(scope)) continue;
       }
       st.memory[r.index] = r.onSignal(st.memory[r.index]!, event.at, ctx);
@@ -167,6 +186,20 @@ export function applyEvent(rt: Runtime, ctx: Context, st: PolicyState, event: No
 }
 
 const NONE: readonly CompiledRule[] = Object.freeze([]);
+
+/** Sets a fact's value, noting the change for explanations. */
+function setFact(rt: Runtime, ctx: Context, st: PolicyState, index: number, value: unknown, at: number): void {
+  const facts = st.facts!;
+  const before = facts[index];
+  facts[index] = value;
+  if (ctx.facts !== undefined && !sameValue(before, value)) {
+    ctx.facts.push({ at: formatInstant(at), policy: rt.ir.name, fact: rt.facts[index]!.text, value: value === null ? null : value });
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
 
 function insertSorted(list: number[], value: number): void {
   let i = list.length;
@@ -189,9 +222,9 @@ function matches(ctx: Context, st: PolicyState, t: CompiledTransition, now: numb
     }
     case "signal":
       if (event === undefined || event.type !== trigger.signal) return false;
-      return t.condition === null || t.condition({ contact: ctx.contact, signal: event.props, counters: counters(st, now) });
+      return t.condition === null || t.condition({ contact: ctx.contact, signal: event.props, counters: counters(st, now), factValues: st.facts });
     case "when":
-      return t.condition!({ contact: ctx.contact, counters: counters(st, now) });
+      return t.condition!({ contact: ctx.contact, counters: counters(st, now), factValues: st.facts });
   }
 }
 
@@ -229,6 +262,9 @@ function moveTo(rt: Runtime, ctx: Context, st: PolicyState, t: CompiledTransitio
   st.ignored = 0;
   st.touches = 0;
   st.pending.length = 0;
+  // `touches(CHANNELS)` counts in the stage, as `touches` does
+  const stageFacts = rt.stageFacts;
+  for (let i = 0; i < stageFacts.length; i++) st.facts![stageFacts[i]!] = 0;
   enteredStage(rt, ctx, st, now, hops + 1);
 }
 

@@ -9,8 +9,11 @@
 
 import type { Policy, Rule } from "../ast.js";
 import { code, MESSAGE_STYLE, printRule } from "../print.js";
-import { compileCondition, type CompiledCondition } from "./conditions.js";
-import type { IrDuration, IrPolicy, IrStage, IrTransition } from "./ir.js";
+import type { Fact } from "../ast.js";
+import { compileCondition, readsPath, readsStageState, stageTimeFlips, type CompiledCondition, type FactSlots } from "./conditions.js";
+import { factKey, factText, irFact } from "./facts.js";
+import type { IrDuration, IrFact, IrPolicy, IrStage, IrTransition } from "./ir.js";
+import { NO_MINUTES } from "./rules/kind.js";
 import type { CompiledRule, IrRule, RuleEnv } from "./rules/index.js";
 import { ruleKind } from "./rules/index.js";
 import { holidayDays, type Calendar, type ZoneTable } from "./time.js";
@@ -26,9 +29,20 @@ export interface CompiledTransition {
   readonly condition: CompiledCondition | null;
 }
 
-function compiledTransition(t: IrTransition): CompiledTransition {
+function compiledTransition(t: IrTransition, slots: FactSlots): CompiledTransition {
   const condition = t.trigger.kind === "when" ? t.trigger.condition : t.trigger.kind === "signal" ? t.trigger.where : null;
-  return { trigger: t.trigger, target: t.target, cause: t.cause, span: t.span, condition: condition === null ? null : compileCondition(condition) };
+  return { trigger: t.trigger, target: t.target, cause: t.cause, span: t.span, condition: condition === null ? null : compileCondition(condition, slots) };
+}
+
+/** A fact as the machine keeps it up to date (spec section 8.2). */
+export interface CompiledFact {
+  readonly ir: IrFact;
+  /** How explanations name it. */
+  readonly text: string;
+  /** For a signal's fact: the `where` the signal must meet, or null. */
+  readonly where: CompiledCondition | null;
+  /** For a count of touches: the channels counted, or null for every channel. */
+  readonly channels: ReadonlySet<string> | null;
 }
 
 /** What the machine and the decision need of one stage, looked up once per step. */
@@ -106,6 +120,8 @@ export interface Runtime {
   readonly applies: CompiledCondition | null;
   /** One empty entry per rule: what a decision's record of the rules judged starts as (copying it is cheaper than filling a new array). */
   readonly noneKnown: readonly (Verdict | undefined)[];
+  /** The longest {@link CompiledRule.accountReach} of its rules, or null when none reads the account's touches. */
+  readonly accountWindow: number | null;
   /** The rules whose memory a touch changes. */
   readonly touchRules: readonly CompiledRule[];
   /** Per signal, the rules whose memory it changes. */
@@ -118,6 +134,14 @@ export interface Runtime {
   readonly holidays: ReadonlySet<number>;
   /** The zones the engine has met (shared by the policies of one compiled engine). */
   readonly zones: ZoneTable;
+  /** The facts its conditions read, in the order of `IrPolicy.facts` (and of a state's `facts`). */
+  readonly facts: readonly CompiledFact[];
+  /** Per signal, the facts it changes (their indices). */
+  readonly signalFacts: ReadonlyMap<string, readonly number[]>;
+  /** The facts that count touches (their indices). */
+  readonly touchFacts: readonly number[];
+  /** The facts that count touches in the stage, which entering a stage resets. */
+  readonly stageFacts: readonly number[];
   /** Per zone name, the calendar of this policy's holidays there (made on first use, with its business-day sums). */
   readonly calendars: Map<string, Calendar>;
 }
@@ -132,6 +156,9 @@ function compiledRule(rule: IrRule, source: Rule, index: number, env: RuleEnv): 
   const kind = ruleKind(rule);
   const behaviour = kind.behaviour(rule, env);
   const where = behaviour.signal?.where ?? null;
+  // `when` / `unless` (spec section 8.3): what the condition reads makes the rule read it too
+  const condition = rule.condition ?? null;
+  const flips = condition === null ? null : stageTimeFlips(condition);
   return {
     index,
     id: rule.id,
@@ -141,14 +168,19 @@ function compiledRule(rule: IrRule, source: Rule, index: number, env: RuleEnv): 
     channels: rule.channels === null ? null : new Set(rule.channels),
     tagged: behaviour.tagged,
     needsZone: behaviour.needsZone,
-    readsChannel: behaviour.readsChannel,
-    timeless: behaviour.timeless,
+    readsChannel: behaviour.readsChannel || (condition !== null && readsPath(condition, "touch", "channel")),
+    timeless: behaviour.timeless && flips === null,
     countsTouches: behaviour.countsTouches,
-    readsStage: behaviour.readsStage,
-    deferredMinutes: behaviour.deferredMinutes,
+    readsStage: behaviour.readsStage || (condition !== null && readsStageState(condition)),
+    // a rule that may not apply defers at no fixed minutes of the day
+    deferredMinutes: condition === null ? behaviour.deferredMinutes : NO_MINUTES,
+    accountReach: behaviour.accountReach ?? null,
     signal: behaviour.signal?.type ?? null,
-    where: where === null ? null : compileCondition(where),
+    where: where === null ? null : compileCondition(where, env.slots),
     kind,
+    memory: behaviour.memory ?? kind.memory,
+    applies: condition === null ? null : compileCondition(condition, env.slots),
+    nextFlip: flips === null ? null : (st, scope, t) => flips(scope, st.entry, t),
     ir: rule,
     onTouch: behaviour.onTouch,
     onSignal: behaviour.onSignal,
@@ -223,7 +255,25 @@ export function makeRuntime(ir: IrPolicy, policy: Policy, zones: ZoneTable): Run
   const policyWide = ir.policyRules.map((id) => byId.get(id)!);
   const isBusiness = (d: IrDuration): boolean => d.unit === "business-days";
   const holidays = holidayDays(ir.holidays);
-  const env: RuleEnv = { holidays };
+  const irFacts = ir.facts ?? [];
+  const factIndex = new Map(irFacts.map((f, i) => [factKey(f), i] as const));
+  const slots: FactSlots = (fact: Fact) => factIndex.get(factKey(irFact(fact)));
+  const facts = irFacts.map(
+    (f): CompiledFact => ({
+      ir: f,
+      text: factText(f),
+      where: f.kind !== "touches" && f.where !== null ? compileCondition(f.where) : null,
+      channels: f.kind === "touches" && f.channels !== null ? new Set(f.channels) : null,
+    }),
+  );
+  const signalFacts = new Map<string, number[]>();
+  irFacts.forEach((f, i) => {
+    if (f.kind === "touches") return;
+    const list = signalFacts.get(f.signal);
+    if (list === undefined) signalFacts.set(f.signal, [i]);
+    else list.push(i);
+  });
+  const env: RuleEnv = { holidays, slots };
   const rules = ir.rules.map((r, i) => compiledRule(r, sources[i]!, i, env));
   const signalRules = new Map<string, CompiledRule[]>();
   for (const r of rules) {
@@ -238,7 +288,7 @@ export function makeRuntime(ir: IrPolicy, policy: Policy, zones: ZoneTable): Run
   const compiled = new Map<IrTransition, CompiledTransition>();
   const compile = (t: IrTransition): CompiledTransition => {
     let c = compiled.get(t);
-    if (c === undefined) compiled.set(t, (c = compiledTransition(t)));
+    if (c === undefined) compiled.set(t, (c = compiledTransition(t, slots)));
     return c;
   };
   const stages = new Map<string, StageRuntime>();
@@ -272,8 +322,9 @@ export function makeRuntime(ir: IrPolicy, policy: Policy, zones: ZoneTable): Run
     ir,
     stages,
     rules,
-    applies: ir.appliesWhen === null ? null : compileCondition(ir.appliesWhen),
+    applies: ir.appliesWhen === null ? null : compileCondition(ir.appliesWhen, slots),
     noneKnown: ir.rules.map(() => undefined),
+    accountWindow: rules.reduce<number | null>((longest, r) => (r.accountReach === null || (longest !== null && longest >= r.accountReach) ? longest : r.accountReach), null),
     touchRules: rules.filter((r) => r.countsTouches),
     signalRules,
     engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),
@@ -282,5 +333,9 @@ export function makeRuntime(ir: IrPolicy, policy: Policy, zones: ZoneTable): Run
     holidays,
     zones,
     calendars: new Map(),
+    facts,
+    signalFacts,
+    touchFacts: irFacts.flatMap((f, i) => (f.kind === "touches" ? [i] : [])),
+    stageFacts: irFacts.flatMap((f, i) => (f.kind === "touches" && f.stage ? [i] : [])),
   };
 }

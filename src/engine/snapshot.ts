@@ -15,6 +15,7 @@ import type { Contact } from "../model.js";
 import { checkContact } from "./input.js";
 import type { IrPolicy } from "./ir.js";
 import { allInstants, isInstant } from "./rules/memory.js";
+import { factFits } from "./facts.js";
 import type { Runtime } from "./runtime.js";
 import type { PolicyState } from "./state.js";
 import type { ZoneTable } from "./time.js";
@@ -157,7 +158,13 @@ function stateProblem(rt: Runtime, state: unknown): string | undefined {
   if (!Array.isArray(memory) || memory.length !== rules.length) return `\`memory\` must hold one entry per rule (${rules.length})`;
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i]!;
-    if (!r.kind.memory.fits(memory[i])) return `the memory of rule \`${r.id}\` does not fit its kind (${r.kind.kind})`;
+    if (!r.memory.fits(memory[i])) return `the memory of rule \`${r.id}\` does not fit its kind (${r.kind.kind})`;
+  }
+  const facts = st.facts;
+  if (rt.facts.length === 0) return facts === undefined ? undefined : "the policy reads no facts, but the state has `facts`";
+  if (!Array.isArray(facts) || facts.length !== rt.facts.length) return `\`facts\` must hold one value per fact (${rt.facts.length})`;
+  for (let i = 0; i < facts.length; i++) {
+    if (!factFits(rt.facts[i]!.ir, facts[i])) return `the value of \`${rt.facts[i]!.text}\` does not fit it`;
   }
   return undefined;
 }

@@ -13,7 +13,14 @@ import type { Counters } from "./conditions.js";
  * (`rules/memory.ts`): a list of instants, an instant or null, a flag, or
  * nothing.
  */
-export type RuleMemory = number[] | number | boolean | null;
+export type RuleMemory = number[] | number | boolean | null | GroupedInstants;
+
+/**
+ * Per group of touches (`at most ... by PROP`), its key (the prop's value as
+ * canonical JSON, `null` for touches lacking it) and the instants a limit
+ * needs, ascending: a list of pairs, never changed in place.
+ */
+export type GroupedInstants = [string | null, number[]][];
 
 /** The state of a contact under one policy. Plain JSON. */
 export interface PolicyState {
@@ -29,6 +36,8 @@ export interface PolicyState {
   through: number;
   /** One entry per rule of the policy, in the order of `IrPolicy.rules`. */
   memory: RuleMemory[];
+  /** One value per fact of the policy (`IrPolicy.facts`, spec section 8.2); absent when it reads none. */
+  facts?: unknown[];
 }
 
 /** The counters of spec section 2 at `now`; `time_in_stage` in milliseconds. */
@@ -43,7 +52,7 @@ export function copyState(st: PolicyState): PolicyState {
     const m = memory[i];
     if (Array.isArray(m)) memory[i] = m.slice();
   }
-  return {
+  const copy: PolicyState = {
     stage: st.stage,
     entry: st.entry,
     ignored: st.ignored,
@@ -53,4 +62,6 @@ export function copyState(st: PolicyState): PolicyState {
     through: st.through,
     memory,
   };
+  if (st.facts !== undefined) copy.facts = st.facts.slice();
+  return copy;
 }

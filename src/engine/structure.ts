@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { Policy } from "../ast.js";
+import type { Expr, Policy } from "../ast.js";
 import type { Span } from "../diagnostics.js";
 import { compileIr } from "./compile.js";
 import type { IrPolicy, IrRule, IrStage, IrTransition } from "./ir.js";
@@ -60,7 +60,7 @@ export function policyStructure(policy: Policy): PolicyStructure {
   const ir = compileIr(policy);
   const rt = makeRuntime(ir, policy, new ZoneTable());
   const declared = ir.channels;
-  const rules = rt.rules.map((r): StructureRule => ({ ir: r.ir, kind: r.kind, facts: r.kind.facts(r.ir) }));
+  const rules = rt.rules.map((r): StructureRule => ({ ir: r.ir, kind: r.kind, facts: withCondition(r.kind.facts(r.ir), r.ir.condition) }));
   const astStages = new Map(policy.stages.map((s) => [s.name.name, s] as const));
   const stages = ir.stages.map((stage): StructureStage => {
     const info = rt.stages.get(stage.name)!;
@@ -83,4 +83,9 @@ export function policyStructure(policy: Policy): PolicyStructure {
   const byName = new Map<string, StructureStage>();
   for (const s of stages) if (!byName.has(s.name)) byName.set(s.name, s);
   return { ir, stages, rules, stage: (name) => byName.get(name) };
+}
+
+/** A rule's facts with its `when` / `unless` among the conditions it reads (spec section 8.3). */
+function withCondition(facts: RuleFacts, condition: Expr | undefined): RuleFacts {
+  return condition === undefined ? facts : { ...facts, conditions: [...facts.conditions, condition] };
 }

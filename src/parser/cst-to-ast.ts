@@ -27,6 +27,9 @@ import { excerpt, tokenSpan } from "../lexer/index.js";
 /** A required piece of the CST is absent (only after error recovery). */
 class Missing extends Error {}
 
+/** A statement that cannot be built, its error already reported with its own message. */
+class Reported extends Missing {}
+
 export interface ConvertContext {
   file?: string;
   diagnostics: Diagnostic[];
@@ -417,7 +420,58 @@ function atomOf(node: C.AtomCstNode, ctx: ConvertContext): A.Expr {
   if (optionalToken(node, "Exists")) {
     return withSpan({ kind: "exists", path: pathOf(child(node, "path"), ctx) }, nodeSpan(node, ctx));
   }
+  const fact = optionalChild(node, "fact");
+  if (fact !== undefined) {
+    const seen = factOf(fact, ctx);
+    if (seen.kind === "seen") return seen;
+    throw new Reported("seen");
+  }
   return comparisonOf(child(node, "comparison"), ctx);
+}
+
+/** The facts that name a signal, and those that name channels (spec section 8.2). */
+const SIGNAL_FACTS: ReadonlySet<string> = new Set(["seen", "count", "last"]);
+const CHANNEL_FACTS: ReadonlySet<string> = new Set(["touches", "total_touches"]);
+
+/**
+ * A fact: `seen(...)` (a condition), `count(...)`, `last(...).PROP`,
+ * `touches(...)`, `total_touches(...)` (values). The grammar lets any name
+ * and body through; what does not fit a fact is reported here.
+ */
+function factOf(node: C.FactCstNode, ctx: ConvertContext): A.SeenExpr | A.CountFact | A.LastFact | A.TouchesFact {
+  const span = nodeSpan(node, ctx);
+  const nameToken = optionalToken(node, "Identifier") ?? token(node, "Touches");
+  const name = nameToken.image;
+  token(node, "RParen");
+  const props = tokensOf(node, "Word").map((t) => t.image);
+  if (tokensOf(node, "Dot").length !== props.length) throw new Missing("prop");
+  const whereNode = optionalChild(node, "condition");
+  const where = whereNode === undefined ? undefined : conditionOf(whereNode, ctx);
+  const channels = channelSetOf(child(node, "channelSet"), ctx, false);
+  if (!SIGNAL_FACTS.has(name) && !CHANNEL_FACTS.has(name)) {
+    const guess = didYouMean(name, [...SIGNAL_FACTS, ...CHANNEL_FACTS]);
+    error(ctx, "syntax", `unknown fact \`${excerpt(name)}(...)\`${guess || " (use `seen`, `count`, `last`, `touches` or `total_touches`)"}`, tSpan(nameToken, ctx));
+    throw new Reported("fact");
+  }
+  if (CHANNEL_FACTS.has(name)) {
+    if (where !== undefined) error(ctx, "syntax", `\`${name}(...)\` counts touches on channels: it takes no \`where\``, where.span);
+    if (props.length > 0) error(ctx, "syntax", `\`${name}(...)\` is a number: it has no props`, span);
+    return withSpan({ kind: name as "touches" | "total_touches", channels }, span);
+  }
+  if (channels.kind !== "list" || channels.channels.length !== 1) {
+    error(ctx, "syntax", `\`${name}(...)\` takes one signal (\`${name}(reply)\`)`, channels.span);
+    throw new Reported("signal");
+  }
+  const signal = channels.channels[0]!;
+  const fact: A.Draft<A.SeenExpr | A.CountFact | A.LastFact> =
+    name === "last" ? { kind: "last", signal, prop: props } : { kind: name as "seen" | "count", signal };
+  if (where !== undefined) fact.where = where;
+  if (name === "last" && props.length === 0) {
+    error(ctx, "syntax", "`last(...)` needs the prop to read (`last(reply).prefers`)", span);
+  } else if (name !== "last" && props.length > 0) {
+    error(ctx, "syntax", `\`${name}(...)\` has no props (\`last(${signal.name}).${props.join(".")}\` reads a prop of the latest one)`, span);
+  }
+  return withSpan(fact, span);
 }
 
 /** The comparison operators, by token type. */
@@ -453,6 +507,13 @@ function comparisonOf(node: C.ComparisonCstNode, ctx: ConvertContext): A.Expr {
 }
 
 function operandOf(node: C.OperandCstNode, ctx: ConvertContext): A.Operand {
+  const factNode = optionalChild(node, "fact");
+  if (factNode !== undefined) {
+    const fact = factOf(factNode, ctx);
+    if (fact.kind !== "seen") return fact;
+    error(ctx, "syntax", "`seen(...)` is a condition, not a value: write it alone (`seen(reply)`, `not seen(reply)`)", fact.span);
+    throw new Reported("value");
+  }
   const path = optionalChild(node, "path");
   if (path !== undefined) return pathOf(path, ctx);
   const list = optionalChild(node, "list");
@@ -555,25 +616,58 @@ function neverOf(node: C.NeverRuleCstNode, ctx: ConvertContext): A.Rule {
     token(node, "Of");
     return withWhere({ ...base, kind: "never-within", duration, signal: ident(token(node, "Identifier"), ctx) });
   }
-  token(node, "When");
-  return { ...base, kind: "never-when", when: conditionOf(child(node, "condition"), ctx) };
+  const { word, condition } = ruleConditionOf(child(node, "ruleCondition"), ctx);
+  return { ...base, kind: "never-when", [word]: condition };
+}
+
+/** `when COND` or `unless COND`. */
+function ruleConditionOf(node: C.RuleConditionCstNode, ctx: ConvertContext): { word: "when" | "unless"; condition: A.Expr } {
+  const word = optionalToken(node, "Unless") !== undefined ? "unless" : "when";
+  return { word, condition: conditionOf(child(node, "condition"), ctx) };
+}
+
+/** A rule with its trailing `when COND` or `unless COND`, if any (spec section 8.3). */
+function withCondition(rule: A.Draft<A.Rule>, node: C.RuleBodyCstNode, ctx: ConvertContext): A.Rule {
+  const trailing = optionalChild(node, "ruleCondition");
+  if (trailing === undefined) return rule;
+  const { word, condition } = ruleConditionOf(trailing, ctx);
+  if (rule.kind === "never-when") {
+    error(
+      ctx,
+      "syntax",
+      `a \`never ... ${rule.when !== undefined ? "when" : "unless"}\` rule takes one condition: join the two with \`and\``,
+      nodeSpan(trailing, ctx),
+    );
+    return rule;
+  }
+  rule[word] = condition;
+  return rule;
 }
 
 function ruleBodyOf(node: C.RuleBodyCstNode, ctx: ConvertContext): A.Rule {
   const never = optionalChild(node, "neverRule");
-  if (never !== undefined) return neverOf(never, ctx);
+  if (never !== undefined) return withCondition(neverOf(never, ctx), node, ctx);
   const atMost = optionalChild(node, "atMostRule");
   if (atMost !== undefined) {
     const count = countValue(child(atMost, "count"), ctx);
     const channels = channelSetOf(child(atMost, "channelSet"), ctx, true);
     token(atMost, "Per");
-    return { kind: "at-most", count, channels, window: windowOf(child(atMost, "windowBody"), ctx) };
+    const window = windowOf(child(atMost, "windowBody"), ctx);
+    const across = optionalToken(atMost, "Across") === undefined ? undefined : optionalToken(atMost, "Identifier");
+    if (across !== undefined) {
+      // `across` names the group counted together; `account` is the one there is (spec section 8.4)
+      if (across.image !== "account") error(ctx, "syntax", `expected \`account\` after \`across\`, got \`${across.image}\``, tSpan(across, ctx));
+      return withCondition({ kind: "at-most-account", count, channels, window }, node, ctx);
+    }
+    const rule: A.Draft<A.AtMostRule> = { kind: "at-most", count, channels, window };
+    if (optionalToken(atMost, "By") !== undefined) rule.by = ident(token(atMost, "Identifier"), ctx);
+    return withCondition(rule, node, ctx);
   }
   const atLeast = optionalChild(node, "atLeastRule");
   if (atLeast !== undefined) {
     const duration = durationOf(child(atLeast, "duration"), ctx);
     token(atLeast, "Between");
-    return { kind: "at-least", duration, channels: channelSetOf(child(atLeast, "channelSet"), ctx, false) };
+    return withCondition({ kind: "at-least", duration, channels: channelSetOf(child(atLeast, "channelSet"), ctx, false) }, node, ctx);
   }
   const quiet = optionalChild(node, "quietHoursRule");
   if (quiet !== undefined) {
@@ -581,14 +675,14 @@ function ruleBodyOf(node: C.RuleBodyCstNode, ctx: ConvertContext): A.Rule {
     const rule: A.Draft<A.QuietHoursRule> = { kind: "quiet-hours", start, end };
     const forClause = optionalChild(quiet, "forClause");
     if (forClause !== undefined) rule.channels = channelSetOf(child(forClause, "channelSet"), ctx, false);
-    return rule;
+    return withCondition(rule, node, ctx);
   }
   const business = child(node, "businessDaysRule");
   token(business, "Business");
   const rule: A.Draft<A.OnlyBusinessDaysRule> = { kind: "only-business-days" };
   const forClause = optionalChild(business, "forClause");
   if (forClause !== undefined) rule.channels = channelSetOf(child(forClause, "channelSet"), ctx, false);
-  return rule;
+  return withCondition(rule, node, ctx);
 }
 
 function ruleOf(node: C.RuleDeclCstNode, ctx: ConvertContext): A.Rule {
@@ -663,6 +757,7 @@ function statement<T>(node: CstNode, ctx: ConvertContext, convert: () => T): T |
     return convert();
   } catch (e) {
     if (!(e instanceof Missing)) throw e;
+    if (e instanceof Reported) return undefined;
     ctx.diagnostics.push({
       severity: "error",
       code: "incomplete",

@@ -321,6 +321,18 @@ export type RuleBodyCstChildren = {
   atLeastRule?: AtLeastRuleCstNode[];
   quietHoursRule?: QuietHoursRuleCstNode[];
   businessDaysRule?: BusinessDaysRuleCstNode[];
+  ruleCondition?: RuleConditionCstNode[];
+};
+
+export interface RuleConditionCstNode extends CstNode {
+  name: "ruleCondition";
+  children: RuleConditionCstChildren;
+}
+
+export type RuleConditionCstChildren = {
+  When?: IToken[];
+  Unless?: IToken[];
+  condition: ConditionCstNode[];
 };
 
 export interface NeverRuleCstNode extends CstNode {
@@ -340,8 +352,7 @@ export type NeverRuleCstChildren = {
   Within?: IToken[];
   duration?: DurationCstNode[];
   Of?: IToken[];
-  When?: IToken[];
-  condition?: ConditionCstNode[];
+  ruleCondition?: RuleConditionCstNode[];
 };
 
 export interface WhereClauseCstNode extends CstNode {
@@ -366,6 +377,9 @@ export type AtMostRuleCstChildren = {
   channelSet: ChannelSetCstNode[];
   Per: IToken[];
   windowBody: WindowBodyCstNode[];
+  Across?: IToken[];
+  By?: IToken[];
+  Identifier?: IToken[];
 };
 
 export interface AtLeastRuleCstNode extends CstNode {
@@ -529,7 +543,25 @@ export type AtomCstChildren = {
   RParen?: IToken[];
   Exists?: IToken[];
   path?: PathCstNode[];
+  fact?: FactCstNode[];
   comparison?: ComparisonCstNode[];
+};
+
+export interface FactCstNode extends CstNode {
+  name: "fact";
+  children: FactCstChildren;
+}
+
+export type FactCstChildren = {
+  Identifier?: IToken[];
+  Touches?: IToken[];
+  LParen: IToken[];
+  channelSet: ChannelSetCstNode[];
+  Where?: IToken[];
+  condition?: ConditionCstNode[];
+  RParen: IToken[];
+  Dot?: IToken[];
+  Word?: IToken[];
 };
 
 export interface ComparisonCstNode extends CstNode {
@@ -565,6 +597,7 @@ export interface OperandCstNode extends CstNode {
 }
 
 export type OperandCstChildren = {
+  fact?: FactCstNode[];
   path?: PathCstNode[];
   list?: ListCstNode[];
   duration?: DurationCstNode[];

@@ -277,6 +277,17 @@ export class HeedGrammar extends CstParser {
       { ALT: () => this.SUBRULE(this.quietHoursRule) },
       { ALT: () => this.SUBRULE(this.businessDaysRule) },
     ]);
+    // on the rule's own line: a `when` starting the next line is a transition (`when COND move to S`)
+    this.OPTION({
+      GATE: () => this.LA(1).startLine === this.LA(0).endLine,
+      DEF: () => this.SUBRULE(this.ruleCondition),
+    });
+  });
+
+  /** `when COND` or `unless COND` after a rule (spec section 8.3). */
+  public ruleCondition = this.RULE("ruleCondition", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.When) }, { ALT: () => this.CONSUME(T.Unless) }]);
+    this.SUBRULE(this.condition);
   });
 
   public neverRule = this.RULE("neverRule", () => {
@@ -310,12 +321,7 @@ export class HeedGrammar extends CstParser {
           this.OPTION4(() => this.SUBRULE3(this.whereClause));
         },
       },
-      {
-        ALT: () => {
-          this.CONSUME(T.When);
-          this.SUBRULE(this.condition);
-        },
-      },
+      { ALT: () => this.SUBRULE(this.ruleCondition) },
     ]);
   });
 
@@ -331,6 +337,10 @@ export class HeedGrammar extends CstParser {
     this.SUBRULE(this.channelSet);
     this.CONSUME(T.Per);
     this.SUBRULE(this.windowBody);
+    this.OPTION(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Across) }, { ALT: () => this.CONSUME(T.By) }]);
+      this.CONSUME(T.Identifier);
+    });
   });
 
   public atLeastRule = this.RULE("atLeastRule", () => {
@@ -458,8 +468,36 @@ export class HeedGrammar extends CstParser {
           this.SUBRULE(this.path);
         },
       },
+      {
+        // `seen(...)` is a condition by itself; the other facts are values (operands)
+        GATE: () => this.LA(1).image === "seen" && this.LA(2).tokenType === T.LParen,
+        ALT: () => this.SUBRULE(this.fact),
+        IGNORE_AMBIGUITIES: true,
+      },
       { ALT: () => this.SUBRULE(this.comparison) },
     ]);
+  });
+
+  /**
+   * A fact about the history (spec section 8.2): `seen(reply where ...)`,
+   * `count(reply)`, `last(reply).prefers`, `touches(email)`,
+   * `total_touches(call, sms)`. The grammar takes any name and any body
+   * (a channel set with an optional `where`) so that the CST -> AST step
+   * can say precisely what is wrong.
+   */
+  public fact = this.RULE("fact", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Touches) }]);
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.channelSet);
+    this.OPTION(() => {
+      this.CONSUME(T.Where);
+      this.SUBRULE(this.condition);
+    });
+    this.CONSUME(T.RParen);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME(T.Word);
+    });
   });
 
   public comparison = this.RULE("comparison", () => {
@@ -495,6 +533,10 @@ export class HeedGrammar extends CstParser {
 
   public operand = this.RULE("operand", () => {
     this.OR([
+      {
+        GATE: () => this.LA(2).tokenType === T.LParen,
+        ALT: () => this.SUBRULE(this.fact),
+      },
       { ALT: () => this.SUBRULE(this.path) },
       { ALT: () => this.SUBRULE(this.list) },
       {

@@ -85,6 +85,9 @@ export function printTransition(t: A.Transition): string {
 export function printRule(r: A.Rule): string {
   const id = r.name === undefined ? undefined : (["id", yamlString(r.name.name)] as const);
   const forChannels = (set: A.ChannelSet | undefined) => (set === undefined ? undefined : (["for", channelSet(set)] as const));
+  // `when:` or `unless:` (spec section 8.3); on a `never ... when|unless` rule, the rule's own condition
+  const condition =
+    r.when !== undefined ? (["when", yamlCondition(r.when)] as const) : r.unless !== undefined ? (["unless", yamlCondition(r.unless)] as const) : undefined;
   switch (r.kind) {
     case "never-without":
     case "never-after":
@@ -96,21 +99,30 @@ export function printRule(r: A.Rule): string {
         r.tagged === undefined ? undefined : (["tagged", yamlString(r.tagged.value)] as const),
       ];
       const where = "where" in r && r.where !== undefined ? (["where", yamlCondition(r.where)] as const) : undefined;
-      if (r.kind === "never-without") return flow([...head, ["without", yamlString(r.signal.name)], where]);
-      if (r.kind === "never-after") return flow([...head, ["after", yamlString(r.signal.name)], where]);
+      if (r.kind === "never-without") return flow([...head, ["without", yamlString(r.signal.name)], where, condition]);
+      if (r.kind === "never-after") return flow([...head, ["after", yamlString(r.signal.name)], where, condition]);
       if (r.kind === "never-within") {
-        return flow([...head, ["within", printDuration(r.duration)], ["of", yamlString(r.signal.name)], where]);
+        return flow([...head, ["within", printDuration(r.duration)], ["of", yamlString(r.signal.name)], where, condition]);
       }
-      return flow([...head, ["when", yamlCondition(r.when)]]);
+      return flow([...head, condition]);
     }
     case "at-most":
-      return flow([id, ["atMost", printNumber(r.count)], ["of", channelSet(r.channels)], ["per", printWindow(r.window)]]);
+      return flow([
+        id,
+        ["atMost", printNumber(r.count)],
+        ["of", channelSet(r.channels)],
+        ["per", printWindow(r.window)],
+        r.by === undefined ? undefined : (["by", yamlString(r.by.name)] as const),
+        condition,
+      ]);
+    case "at-most-account":
+      return flow([id, ["atMost", printNumber(r.count)], ["of", channelSet(r.channels)], ["per", printWindow(r.window)], ["across", "account"], condition]);
     case "at-least":
-      return flow([id, ["atLeast", printDuration(r.duration)], ["between", channelSet(r.channels)]]);
+      return flow([id, ["atLeast", printDuration(r.duration)], ["between", channelSet(r.channels)], condition]);
     case "quiet-hours":
-      return flow([id, ["quietHours", `"${printTime(r.start)}-${printTime(r.end)}"`], forChannels(r.channels)]);
+      return flow([id, ["quietHours", `"${printTime(r.start)}-${printTime(r.end)}"`], forChannels(r.channels), condition]);
     case "only-business-days":
-      return flow([id, ["onlyBusinessDays", "true"], forChannels(r.channels)]);
+      return flow([id, ["onlyBusinessDays", "true"], forChannels(r.channels), condition]);
     default:
       return assertNever(r, "rule");
   }

@@ -197,7 +197,7 @@ export const POLICY_SCHEMA = {
     rule: {
       title: "a rule",
       description:
-        "One of: `never` (with `without`, `after`, `within` + `of`, or `when`), `atMost` + `of` + `per`, `atLeast` + `between`, `quietHours`, `onlyBusinessDays`.",
+        "One of: `never` (with `without`, `after`, `within` + `of`, `when` or `unless`), `atMost` + `of` + `per` (and `by` or `across: account`), `atLeast` + `between`, `quietHours`, `onlyBusinessDays`; any of them may take `when` or `unless` (where the rule applies).",
       type: "object",
       additionalProperties: false,
       properties: {
@@ -209,9 +209,22 @@ export const POLICY_SCHEMA = {
         within: { $ref: "#/definitions/duration" },
         of: channelSet,
         where: { $ref: "#/definitions/condition" },
-        when: { $ref: "#/definitions/condition" },
+        when: { $ref: "#/definitions/condition", description: "The rule applies only where this holds (`when COND` in the DSL); on a bare `never`, the touches are forbidden where it holds." },
+        unless: { $ref: "#/definitions/condition", description: "The rule applies only where this does not hold (`unless COND` in the DSL)." },
         atMost: { $ref: "#/definitions/count" },
         per: { $ref: "#/definitions/window" },
+        across: {
+          title: "`account`",
+          description: "With `atMost`: count the touches sent to every contact of the contact's account, this one included (`across account`).",
+          type: "string",
+          const: "account",
+        },
+        by: {
+          title: "a touch prop such as `campaign`",
+          description: "Count only earlier touches whose prop equals the proposed touch's (`by PROP` in the DSL); touches lacking it form one group.",
+          type: "string",
+          pattern: NAME,
+        },
         atLeast: { $ref: "#/definitions/duration" },
         between: channelSet,
         quietHours: {

@@ -289,13 +289,13 @@ function contextOf(path: readonly string[]): string {
 }
 
 /** Which keys belong to which rule form, for the front end's own form checks. */
-const NEVER_KEYS = new Set(["id", "never", "tagged", "without", "after", "within", "of", "where", "when"]);
+const NEVER_KEYS = new Set(["id", "never", "tagged", "without", "after", "within", "of", "where", "when", "unless"]);
 const FORM_KEYS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ["never", NEVER_KEYS],
-  ["atMost", new Set(["id", "atMost", "of", "per"])],
-  ["atLeast", new Set(["id", "atLeast", "between"])],
-  ["quietHours", new Set(["id", "quietHours", "for"])],
-  ["onlyBusinessDays", new Set(["id", "onlyBusinessDays", "for"])],
+  ["atMost", new Set(["id", "atMost", "of", "per", "by", "across", "when", "unless"])],
+  ["atLeast", new Set(["id", "atLeast", "between", "when", "unless"])],
+  ["quietHours", new Set(["id", "quietHours", "for", "when", "unless"])],
+  ["onlyBusinessDays", new Set(["id", "onlyBusinessDays", "for", "when", "unless"])],
 ]);
 const FORMS = [...FORM_KEYS.keys()];
 
@@ -801,6 +801,23 @@ class Reader {
 
   private rule(map: YAMLMap): A.Rule | undefined {
     const f = fields(map);
+    const rule = this.ruleForm(map, f);
+    if (rule === undefined || rule.kind === "never-when") return rule;
+    // `when:` or `unless:` on any other rule: where it applies (spec section 8.3)
+    const when = f.get("when");
+    const unless = f.get("unless");
+    if (when && unless) {
+      this.error("a rule takes `when` or `unless`, not both (join the two with `and`)", this.spanOf(unless.key));
+      return undefined;
+    }
+    const field = when ?? unless;
+    if (field === undefined) return rule;
+    const condition = this.condition(field.value);
+    if (!condition) return undefined;
+    return { ...rule, [when ? "when" : "unless"]: condition };
+  }
+
+  private ruleForm(map: YAMLMap, f: Map<string, Field>): A.Rule | undefined {
     const span = this.spanOf(map);
     const forms = [...f.keys()].filter((k) => FORMS.includes(k));
     if (forms.length === 0) {
@@ -842,8 +859,22 @@ class Reader {
         const countNode = f.get("atMost")!.value;
         const channels = of ? this.channelSet(of.value, true) : undefined;
         const window = per ? this.leaf(per.value, parseWindowText) : undefined;
-        if (misplaced || !isScalar(countNode) || typeof countNode.value !== "number" || !channels || !window) return undefined;
-        return { ...base, kind: "at-most", count: countNode.value, channels, window };
+        const across = f.get("across");
+        if (across !== undefined && !(isScalar(across.value) && across.value.value === "account")) {
+          this.error("`across` takes `account` (the touches of every contact of the account count)", this.spanOf(across.value) ?? span);
+          return undefined;
+        }
+        const byField = f.get("by");
+        if (across !== undefined && byField !== undefined) {
+          this.error("`by` and `across` cannot be combined on one rule: write two rules", this.spanOf(byField.key) ?? span);
+          return undefined;
+        }
+        const by = byField ? this.ident(byField.value) : undefined;
+        if (misplaced || !isScalar(countNode) || typeof countNode.value !== "number" || !channels || !window || (byField && !by)) return undefined;
+        if (across !== undefined) return { ...base, kind: "at-most-account", count: countNode.value, channels, window };
+        const rule: A.Draft<A.AtMostRule> = { ...base, kind: "at-most", count: countNode.value, channels, window };
+        if (by) rule.by = by;
+        return rule;
       }
       case "atLeast": {
         const between = needs("between", "an `atLeast` rule");
@@ -874,14 +905,18 @@ class Reader {
   }
 
   private neverRule(f: Map<string, Field>, base: A.RuleBase, span: Span | undefined): A.Rule | undefined {
-    const variants = [...f.keys()].filter((k) => ["without", "after", "within", "when"].includes(k));
+    const forms = [...f.keys()].filter((k) => ["without", "after", "within"].includes(k));
+    // `when` and `unless` are the rule's own condition only when no other form is given
+    const variants = forms.length > 0 ? forms : [...f.keys()].filter((k) => k === "when" || k === "unless");
     if (variants.length === 0) {
-      this.error("a `never` rule needs `without`, `after`, `within` (with `of`) or `when`", span);
+      this.error("a `never` rule needs `without`, `after`, `within` (with `of`), `when` or `unless`", span);
       return undefined;
     }
     if (variants.length > 1) {
       this.error(
-        `a \`never\` rule takes one of \`without\`, \`after\`, \`within\` or \`when\`, not both \`${variants[0]!}\` and \`${variants[1]!}\``,
+        forms.length > 0
+          ? `a \`never\` rule takes one of \`without\`, \`after\`, \`within\` or \`when\`, not both \`${variants[0]!}\` and \`${variants[1]!}\``
+          : "a `never` rule takes `when` or `unless`, not both (join the two with `and`)",
         this.spanOf(f.get(variants[1]!)!.key),
       );
       return undefined;
@@ -892,8 +927,8 @@ class Reader {
     const tagged = taggedField ? this.stringLit(taggedField.value) : undefined;
     const whereField = f.get("where");
     const ofField = f.get("of");
-    if (whereField && variant === "when") {
-      this.error("`where` does not go with `when` (put the whole condition in `when`)", this.spanOf(whereField.key));
+    if (whereField && (variant === "when" || variant === "unless")) {
+      this.error(`\`where\` does not go with \`${variant}\` (put the whole condition in \`${variant}\`)`, this.spanOf(whereField.key));
       return undefined;
     }
     if (ofField && variant !== "within") {
@@ -904,7 +939,7 @@ class Reader {
     if (!channels || (taggedField && !tagged) || (whereField && !where)) {
       // Still read the rest, for its diagnostics.
       if (variant === "within") this.duration(f.get("within")!.value);
-      if (variant === "when") this.condition(f.get("when")!.value);
+      if (variant === "when" || variant === "unless") this.condition(f.get(variant)!.value);
       return undefined;
     }
     const head: A.Draft<A.NeverBase> = { ...base, channels };
@@ -932,9 +967,9 @@ class Reader {
         return rule;
       }
       default: {
-        const when = this.condition(value);
-        if (!when) return undefined;
-        return { ...head, kind: "never-when", when };
+        const condition = this.condition(value);
+        if (!condition) return undefined;
+        return { ...head, kind: "never-when", [variant === "unless" ? "unless" : "when"]: condition };
       }
     }
   }

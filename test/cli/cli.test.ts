@@ -277,6 +277,22 @@ describe("heed explain", () => {
     expect(run.stdout).toMatch(/\n {2}nurture\.allow {16}deny {12}stage `nurture` allows only `email`, not `call` {2}inbound\.heed:\d+:\d+\n/);
   });
 
+  it("lists each change of a fact the policy reads in the timeline (spec section 8.2)", () => {
+    const dir = workspace({
+      "p.heed": 'cadence "p" {\n  timezone from contact.timezone else "UTC"\n  channels email, call\n\n  never call when last(reply).prefers == "email"\n}\n',
+      "history.json": JSON.stringify([
+        { type: "reply", prefers: "email", at: "2026-03-02T10:00:00Z" },
+        { type: "reply", at: "2026-03-03T10:00:00Z" },
+      ]),
+    });
+    const run = heed(["explain", "p.heed", "--history", "history.json", "--touch", "call", "--at", "2026-03-04T10:00:00Z"], dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'timeline:\n  2026-03-02T10:00:00Z  active  (start)\n  2026-03-02T10:00:00Z  last(reply).prefers is "email"\n  2026-03-03T10:00:00Z  last(reply).prefers is missing\n',
+    );
+    expect(run.stdout).toContain("decision: allow");
+  });
+
   it("prints JSON with --format json, and exit 2 when a required option is missing", () => {
     const dir = workspace();
     copyFixture(dir, "inbound.heed");

@@ -53,6 +53,13 @@ const signalWhere: fc.Arbitrary<Expr | undefined> = fc.constantFrom<Expr | undef
 );
 
 const condition: fc.Arbitrary<Expr> = fc.constantFrom<Expr>(
+  // facts about the history (spec section 8.2)
+  { kind: "seen", signal: { name: "reply" }, where: { kind: "compare", op: "!=", left: { kind: "path", segments: ["sentiment"] }, right: { kind: "literal", value: "negative" } } },
+  { kind: "compare", op: ">=", left: { kind: "count", signal: { name: "open" } }, right: { kind: "literal", value: 2 } },
+  { kind: "compare", op: "==", left: { kind: "last", signal: { name: "reply" }, prop: ["sentiment"] }, right: { kind: "literal", value: "negative" } },
+  { kind: "compare", op: ">", left: { kind: "touches", channels: { kind: "list", channels: [{ name: "email" }] } }, right: { kind: "literal", value: 0 } },
+  { kind: "compare", op: "<", left: { kind: "total_touches", channels: { kind: "list", channels: [{ name: "call" }, { name: "sms" }] } }, right: { kind: "literal", value: 2 } },
+  { kind: "compare", op: "<", left: { kind: "path", segments: ["time_in_stage"] }, right: { kind: "duration", amount: 2, unit: "days" } },
   { kind: "compare", op: "==", left: { kind: "path", segments: ["contact", "attributes", "vip"] }, right: { kind: "literal", value: true } },
   { kind: "compare", op: ">=", left: { kind: "path", segments: ["total_touches"] }, right: { kind: "literal", value: 2 } },
   { kind: "compare", op: ">", left: { kind: "path", segments: ["touches"] }, right: { kind: "literal", value: 0 } },
@@ -69,8 +76,8 @@ function withWhere<T extends Rule>(rule: T, where: Expr | undefined): T {
   return where ? { ...rule, where } : rule;
 }
 
-/** Every rule form. */
-export const rule: fc.Arbitrary<Rule> = fc.oneof(
+/** Every rule form, without a condition. */
+const plainRule: fc.Arbitrary<Rule> = fc.oneof(
   fc.tuple(channelSet, signal, signalWhere).map(([channels, s, where]): Rule => withWhere({ kind: "never-without", channels, signal: { name: s } }, where)),
   fc.tuple(channelSet, signal, signalWhere).map(([channels, s, where]): Rule => withWhere({ kind: "never-after", channels, signal: { name: s } }, where)),
   fc
@@ -79,13 +86,21 @@ export const rule: fc.Arbitrary<Rule> = fc.oneof(
   fc
     .tuple(channelSet, condition, fc.boolean())
     .map(([channels, when, tagged]): Rule => ({ kind: "never-when", channels, when, ...(tagged ? { tagged: { value: "meeting-ask" } } : {}) })),
-  fc.tuple(fc.integer({ min: 1, max: 3 }), channelSet, window).map(([count, channels, w]): Rule => ({ kind: "at-most", count, channels, window: w })),
+  fc
+    .tuple(fc.integer({ min: 1, max: 3 }), channelSet, window, fc.boolean())
+    .map(([count, channels, w, by]): Rule => ({ kind: "at-most", count, channels, window: w, ...(by ? { by: { name: "campaign" } } : {}) })),
+  fc.tuple(fc.integer({ min: 1, max: 3 }), channelSet, window).map(([count, channels, w]): Rule => ({ kind: "at-most-account", count, channels, window: w })),
   fc.tuple(duration, channelSet).map(([d, channels]): Rule => ({ kind: "at-least", duration: d, channels })),
   fc
     .tuple(timeOfDay, timeOfDay, fc.option(channelSet, { nil: undefined }))
     .map(([start, end, channels]): Rule => ({ kind: "quiet-hours", start, end, ...(channels ? { channels } : {}) })),
   fc.option(channelSet, { nil: undefined }).map((channels): Rule => ({ kind: "only-business-days", ...(channels ? { channels } : {}) })),
 );
+
+/** Every rule form, some applying only `when` or `unless` a condition holds (spec section 8.3). */
+export const rule: fc.Arbitrary<Rule> = fc
+  .tuple(plainRule, fc.constantFrom(undefined, undefined, "when" as const, "unless" as const), condition)
+  .map(([r, word, c]): Rule => (word === undefined ? r : r.kind === "never-when" ? { ...r, when: undefined, [word]: c } : { ...r, [word]: c }));
 
 /** Every transition form, towards one of `targets`. */
 function transition(targets: readonly string[]): fc.Arbitrary<Transition> {
@@ -184,13 +199,14 @@ export function eventArbitrary(days: number): fc.Arbitrary<HistoryEvent> {
   const id = fc.option(fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "h"), { nil: undefined });
   return fc.oneof(
     fc
-      .record({ at, id, channel: fc.constantFrom(...CHANNELS), tagged: fc.boolean() })
-      .map(({ at: when, id: i, channel, tagged }): HistoryEvent => ({
+      .record({ at, id, channel: fc.constantFrom(...CHANNELS), tagged: fc.boolean(), campaign: fc.constantFrom(undefined, "acquisition", "renewal") })
+      .map(({ at: when, id: i, channel, tagged, campaign }): HistoryEvent => ({
         type: "touch",
         at: when,
         channel,
         ...(i ? { id: `t-${i}` } : {}),
         ...(tagged ? { tags: ["meeting-ask"] } : {}),
+        ...(campaign === undefined ? {} : { campaign }),
       })),
     fc
       .record({ at, id, type: fc.constantFrom(...SIGNALS), sentiment: fc.constantFrom("positive", "negative", "neutral"), auto: fc.boolean() })

@@ -140,6 +140,7 @@ function arbRule(channels: readonly string[]): fc.Arbitrary<A.Rule> {
     }),
     fc.record({ kind: fc.constant("never-when" as const), name, channels: set, tagged, when: arbExpr }),
     fc.record({ kind: fc.constant("at-most" as const), name, count: fc.integer({ min: 0, max: 50 }), channels: set, window: arbWindow }),
+    fc.record({ kind: fc.constant("at-most-account" as const), name, count: fc.integer({ min: 0, max: 50 }), channels: set, window: arbWindow }),
     fc.record({ kind: fc.constant("at-least" as const), name, duration: arbDuration, channels: set }),
     fc.record({ kind: fc.constant("quiet-hours" as const), name, start: arbTime, end: arbTime, channels: optional(set) }),
     fc.record({ kind: fc.constant("only-business-days" as const), name, channels: optional(set) }),

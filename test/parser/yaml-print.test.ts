@@ -17,7 +17,7 @@ const examples = join(import.meta.dirname, "..", "..", "examples");
  * one start stage (a single `start:` field).
  */
 function yamlShaped(policy: Policy): Policy {
-  const fixRule = (rule: Rule): Rule => (rule.kind === "at-most" ? { ...rule, count: Math.max(1, rule.count) } : rule);
+  const fixRule = (rule: Rule): Rule => (rule.kind === "at-most" || rule.kind === "at-most-account" ? { ...rule, count: Math.max(1, rule.count) } : rule);
   const seen = new Set<string>();
   let started = false;
   const stages: Stage[] = [];

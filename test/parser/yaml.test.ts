@@ -118,7 +118,7 @@ describe("parseYamlPolicy: every field maps to the same AST as the DSL", () => {
     const policy = parseYamlPolicy(`${head}rules:\n  - { never: call, when: 'contact.role == "analyst"' }\n`, { file }).policy;
     const rule = policy?.rules[0];
     expect(rule?.kind).toBe("never-when");
-    if (rule?.kind !== "never-when" || rule.when.kind !== "compare") throw new Error("expected a comparison");
+    if (rule?.kind !== "never-when" || rule.when?.kind !== "compare") throw new Error("expected a comparison");
     expect(rule.when.left.span).toMatchObject({ file, line: 4, column: 27, endColumn: 38 });
   });
 });
@@ -180,7 +180,7 @@ describe("parseYamlPolicy: errors with line and column, in the user's terms", ()
     ]);
     expect(messages(`${head}rules:\n  - { never: call, per: day }\n`)).toEqual(["4:20 `per` does not go with `never`"]);
     expect(messages(`${head}rules:\n  - { never: call }\n`)).toEqual([
-      "4:5 a `never` rule needs `without`, `after`, `within` (with `of`) or `when`",
+      "4:5 a `never` rule needs `without`, `after`, `within` (with `of`), `when` or `unless`",
     ]);
     expect(messages(`${head}rules:\n  - { atMost: 2, of: email }\n`)).toEqual(["4:5 an `atMost` rule needs `per`"]);
     expect(messages(`${head}transitions:\n  - { moveTo: b }\n`)).toEqual(["4:5 a transition needs `after`, `on` or `when`"]);

@@ -51,6 +51,7 @@ const window: fc.Arbitrary<Window> = fc.oneof(
   }).map(({ amount, unit }): Window => ({ kind: "rolling", amount: unit === "minutes" ? amount * 30 : amount, unit })),
 );
 
+const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
 const lit = (value: string | number | boolean) => ({ kind: "literal" as const, value });
 const path = (...segments: string[]) => ({ kind: "path" as const, segments });
 
@@ -64,8 +65,23 @@ const signalWhere: fc.Arbitrary<Expr> = fc.oneof(
   fc.constant<Expr>({ kind: "compare", op: "==", left: path("ignored"), right: lit(0) }),
 );
 
+/** Facts about the history (spec section 8.2), as conditions. */
+const factCondition: fc.Arbitrary<Expr> = fc.oneof(
+  fc.record({ signal: fc.constantFrom(...SIGNALS), where: optional(signalWhere) }).map(({ signal: s, where }): Expr => clean({ kind: "seen", signal: id(s), where })),
+  fc
+    .record({ signal: fc.constantFrom(...SIGNALS), where: optional(signalWhere), n: fc.integer({ min: 0, max: 2 }) })
+    .map(({ signal: s, where, n }): Expr => ({ kind: "compare", op: ">", left: clean({ kind: "count", signal: id(s), where }), right: lit(n) })),
+  fc.constantFrom("email", "call").map((v): Expr => ({ kind: "compare", op: "==", left: { kind: "last", signal: id("reply"), prop: ["prefers"] }, right: lit(v) })),
+  fc.constant<Expr>({ kind: "compare", op: "!=", left: { kind: "last", signal: id("reply"), where: { kind: "exists", path: path("prefers") }, prop: ["prefers"] }, right: lit("call") }),
+  fc
+    .record({ kind: fc.constantFrom("touches" as const, "total_touches" as const), channels: channelSet, n: fc.integer({ min: 0, max: 2 }) })
+    .map(({ kind, channels, n }): Expr => ({ kind: "compare", op: ">=", left: { kind, channels }, right: lit(n) })),
+);
+
 /** Conditions over the contact, the touch and the counters. */
 const condition: fc.Arbitrary<Expr> = fc.oneof(
+  factCondition,
+  factCondition.map((c): Expr => ({ kind: "not", expr: c })),
   fc.record({ op: fc.constantFrom("==", ">=", "<", ">") as fc.Arbitrary<"==" | ">=" | "<" | ">">, name: fc.constantFrom("touches", "total_touches", "ignored"), n: fc.integer({ min: 0, max: 4 }) }).map(
     ({ op, name, n }): Expr => ({ kind: "compare", op, left: path(name), right: lit(n) }),
   ),
@@ -78,7 +94,6 @@ const condition: fc.Arbitrary<Expr> = fc.oneof(
 );
 
 const signal = fc.constantFrom(...SIGNALS).map(id);
-const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
 const tagged = fc.option(fc.constant({ value: "meeting-ask" }), { nil: undefined, freq: 4 });
 
 function clean<T extends object>(value: T): T {
@@ -86,12 +101,14 @@ function clean<T extends object>(value: T): T {
   return value;
 }
 
-export const rule: fc.Arbitrary<Rule> = fc.oneof(
+const baseRule: fc.Arbitrary<Rule> = fc.oneof(
   fc.record({ channels: channelSet, signal, where: optional(signalWhere), tagged }).map((r): Rule => clean({ kind: "never-without", ...r })),
   fc.record({ channels: channelSet, signal, where: optional(signalWhere), tagged }).map((r): Rule => clean({ kind: "never-after", ...r })),
   fc.record({ channels: channelSet, signal, where: optional(signalWhere), duration, tagged }).map((r): Rule => clean({ kind: "never-within", ...r })),
   fc.record({ channels: channelSet, when: condition, tagged }).map((r): Rule => clean({ kind: "never-when", ...r })),
-  fc.record({ channels: channelSet, count: fc.integer({ min: 1, max: 3 }), window }).map((r): Rule => ({ kind: "at-most", ...r })),
+  fc.record({ channels: channelSet, unless: condition, tagged }).map((r): Rule => clean({ kind: "never-when", ...r })),
+  fc.record({ channels: channelSet, count: fc.integer({ min: 1, max: 3 }), window, by: fc.option(fc.constant(id("campaign")), { nil: undefined, freq: 3 }) }).map((r): Rule => clean({ kind: "at-most", ...r })),
+  fc.record({ channels: channelSet, count: fc.integer({ min: 1, max: 3 }), window }).map((r): Rule => ({ kind: "at-most-account", ...r })),
   fc.record({ channels: channelSet, duration }).map((r): Rule => ({ kind: "at-least", ...r })),
   fc
     .record({ channels: optional(channelSet), s: fc.integer({ min: 0, max: 23 }), e: fc.integer({ min: 0, max: 23 }), sm: fc.constantFrom(0, 30) })
@@ -99,6 +116,11 @@ export const rule: fc.Arbitrary<Rule> = fc.oneof(
     .map(({ channels, s, e, sm }): Rule => clean({ kind: "quiet-hours", start: { hour: s, minute: sm }, end: { hour: e, minute: 0 }, channels })),
   fc.record({ channels: optional(channelSet) }).map((r): Rule => clean({ kind: "only-business-days", ...r })),
 );
+
+/** Rules of every form, some with `when` or `unless` (spec section 8.3). */
+export const rule: fc.Arbitrary<Rule> = fc
+  .record({ base: baseRule, word: fc.constantFrom(undefined, undefined, "when" as const, "unless" as const), condition })
+  .map(({ base, word, condition: c }): Rule => (word === undefined || base.kind === "never-when" ? base : { ...base, [word]: c }));
 
 function trigger(): fc.Arbitrary<Trigger> {
   return fc.oneof(

@@ -33,7 +33,7 @@ const inputArbitrary: fc.Arbitrary<EvaluateInput> = fc.constantFrom(1, 60, 1440)
     history: historyArbitrary({
       channels: [...CHANNELS],
       signals: SIGNALS.map((type) =>
-        type === "reply" ? { type, props: { sentiment: ["positive", "negative", "neutral"], prefers: ["email"] } } : { type },
+        type === "reply" ? { type, props: { sentiment: ["positive", "negative", "neutral"], prefers: ["email", "call"] } } : { type },
       ),
       start: START,
       spanDays: 30,
@@ -42,16 +42,29 @@ const inputArbitrary: fc.Arbitrary<EvaluateInput> = fc.constantFrom(1, 60, 1440)
       // on an hour or day grid, events often fall exactly on timers and window ends
       stepMinutes: step,
     }),
+    // the touches sent to the account's other contacts (signals among them are ignored), on some inputs
+    account: fc.option(
+      historyArbitrary({ channels: [...CHANNELS], signals: [{ type: "reply" }], start: START, spanDays: 30, maxEvents: 8, stepMinutes: step }),
+      { nil: undefined },
+    ),
     atMinute: fc.integer({ min: 0, max: Math.floor((35 * 1440) / step) }).map((n) => n * step),
     channel: fc.constantFrom(...CHANNELS, "fax"),
     tags: fc.constantFrom<string[]>([], ["meeting-ask"]),
     campaign: fc.constantFrom(undefined, "acquisition"),
+    // the campaigns of the history's touches, for `at most ... by campaign` (some lack one)
+    campaigns: fc.array(fc.constantFrom(undefined, "acquisition", "renewal"), { minLength: 1, maxLength: 4 }),
   })
-  .map(({ contact, history, atMinute, channel, tags, campaign }) => {
+  .map(({ contact, history: given, account, atMinute, channel, tags, campaign, campaigns }) => {
+    const history = given.map((e, i) => {
+      const c = campaigns[i % campaigns.length];
+      return e.type === "touch" && c !== undefined ? { ...e, campaign: c } : e;
+    });
     const touch: EvaluateInput["touch"] = { channel };
     if (tags.length > 0) touch.tags = tags;
     if (campaign !== undefined) touch.campaign = campaign;
-    return { contact, history, touch, at: new Date(Date.parse(START) + atMinute * 60_000).toISOString() };
+    const input: EvaluateInput = { contact, history, touch, at: new Date(Date.parse(START) + atMinute * 60_000).toISOString() };
+    if (account !== undefined) input.account = account;
+    return input;
   }));
 
 const validPolicy = policyArbitrary.filter((p) => !validatePolicy(p).some((d) => d.severity === "error"));

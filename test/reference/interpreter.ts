@@ -15,7 +15,7 @@
  * @module
  */
 
-import type { Duration, Expr, Policy, Rule, Stage, Transition, Trigger } from "../../src/ast.js";
+import type { Duration, Expr, Fact, Policy, SignalFact, Rule, Stage, Transition, Trigger } from "../../src/ast.js";
 import { DEFAULT_ENGAGEMENT, DEFAULT_IGNORE_WINDOW, IMPLICIT_STAGE } from "../../src/ast.js";
 import { HeedInputError } from "../../src/diagnostics.js";
 import type { Contact, Decision, EvaluateInput, HistoryEvent, PolicyDecision, ProposedTouch, Reason } from "../../src/model.js";
@@ -26,6 +26,7 @@ import {
   addDuration,
   businessDayStart,
   calendarWindowStart,
+  durationMs,
   formatInstant,
   inQuietHours,
   isBusinessDay,
@@ -63,6 +64,12 @@ interface RefState {
   elapsedDone: Set<Transition>;
   /** The counters as they stood when each event arrived, before its effect (what a `never ... where` sees). */
   countersAt: Map<RefEvent, Counters>;
+  /** Every event processed so far, in order (facts about the history, spec section 8.2). */
+  processed: RefEvent[];
+  /** The touches sent since entering the current stage (`touches(CHANNELS)`). */
+  stageTouches: RefEvent[];
+  /** The facts as they stood just after each event's own effect (what a `never ... where` reads of them). */
+  factsAt: Map<RefEvent, (fact: Fact) => unknown>;
 }
 
 /** What one rule says about a touch at one instant. */
@@ -79,6 +86,8 @@ interface Context {
   policy: Policy;
   contact: Contact;
   events: RefEvent[];
+  /** The touches sent to the account's other contacts, by instant (spec section 8.4). */
+  account: { at: number; channel: string }[];
   at: number;
   calendar: Calendar | undefined;
 }
@@ -103,6 +112,10 @@ export function referenceEvaluateSet(policies: readonly Policy[], input: Evaluat
     throw new HeedInputError("unknown-timezone", "contact.timezone", `unknown time zone \`${input.contact.timezone}\``);
   }
   const events = normalise(input.history, at);
+  // the account's touches: other types ignored, one per id, none after `at`
+  const account = normalise(input.account ?? [], at)
+    .filter((e) => e.type === "touch")
+    .map((e) => ({ at: e.at, channel: String(e.props.channel) }));
   const zones = new ZoneTable();
   const contexts: Context[] = policies.map((policy) => {
     const zone = input.contact.timezone ?? policy.timezone?.fallback?.value;
@@ -110,6 +123,7 @@ export function referenceEvaluateSet(policies: readonly Policy[], input: Evaluat
       policy,
       contact: input.contact,
       events,
+      account,
       at,
       calendar: zone === undefined ? undefined : makeCalendar(zones.zone(zone), holidayDays((policy.holidays ?? []).map((h) => h.date))),
     };
@@ -150,7 +164,64 @@ export function referenceEvaluateSet(policies: readonly Policy[], input: Evaluat
 
 function policyApplies(ctx: Context, touch: ProposedTouch): boolean {
   const when = ctx.policy.appliesWhen;
-  return when === undefined || evaluateCondition(when, { contact: ctx.contact, touch: touch as Record<string, unknown> });
+  if (when === undefined) return true;
+  const state = replay(ctx, ctx.at);
+  return evaluateCondition(when, { contact: ctx.contact, touch: touch as Record<string, unknown>, facts: factsOf(ctx, state.processed, state.stageTouches) });
+}
+
+// ---------------------------------------------------------------- facts (spec section 8.2)
+
+/** Deep equality of JSON values (for `by PROP` groups). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    return sameJson(ka, kb) && ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return false;
+}
+
+/**
+ * The facts about the history, read off the events processed so far: the
+ * signals of that type whose `where` held when they arrived (over their
+ * props, the contact and the counters before their effect), and the
+ * touches on the channels (since entering the stage, or ever).
+ */
+function factsOf(ctx: Context, processed: readonly RefEvent[], stageTouches: readonly RefEvent[], countersAt?: Map<RefEvent, Counters>): (fact: Fact) => unknown {
+  const onChannels = (list: readonly RefEvent[], set: Fact & { channels: unknown }): number => {
+    const channels = (set as { channels: import("../../src/ast.js").ChannelSet }).channels;
+    return list.filter((e) => e.type === "touch" && (channels.kind === "all" || channels.channels.some((c) => c.name === e.props.channel))).length;
+  };
+  return (given) => {
+    if (given.kind === "touches") return onChannels(stageTouches, given);
+    if (given.kind === "total_touches") return onChannels(processed, given);
+    const fact = given as SignalFact;
+    const matching = processed.filter((e) => {
+      if (e.type !== fact.signal.name) return false;
+      if (fact.where === undefined) return true;
+      const scope: ConditionScope = { contact: ctx.contact, signal: e.props as Record<string, unknown> };
+      const before = countersAt?.get(e);
+      if (before !== undefined) scope.counters = before;
+      return evaluateCondition(fact.where, scope);
+    });
+    if (fact.kind === "seen") return matching.length > 0;
+    if (fact.kind === "count") return matching.length;
+    const latest = matching[matching.length - 1];
+    if (latest === undefined) return undefined;
+    let value: unknown = latest.props;
+    for (const key of fact.prop) {
+      if (typeof value !== "object" || value === null || Array.isArray(value) || !Object.hasOwn(value, key)) return undefined;
+      value = (value as Record<string, unknown>)[key];
+    }
+    return value === null ? undefined : value;
+  };
+}
+
+/** The facts as they stand in a replayed state. */
+function stateFacts(ctx: Context, state: RefState): (fact: Fact) => unknown {
+  return factsOf(ctx, state.processed, state.stageTouches, state.countersAt);
 }
 
 /** The combined verdict of these policies at `at`; reasons carry the policy's name when `tag`. */
@@ -247,6 +318,7 @@ function matches(ctx: Context, state: RefState, trigger: Trigger, now: number, s
   const scope = (sig: RefEvent | undefined) => ({
     contact: ctx.contact,
     counters: counters(state, now),
+    facts: stateFacts(ctx, state),
     ...(sig === undefined ? {} : { signal: sig.props as Record<string, unknown> }),
   });
   switch (trigger.kind) {
@@ -276,6 +348,7 @@ function enter(ctx: Context, state: RefState, stage: string, now: number): void 
   state.touches = 0;
   state.openWindows = [];
   state.elapsedDone = new Set();
+  state.stageTouches = [];
 }
 
 /** Tries the stage's transitions, then the policy-wide ones; the first that matches fires, then `when` chains follow. */
@@ -320,6 +393,9 @@ function replay(ctx: Context, until: number, fresh = false): RefState {
     openWindows: [],
     elapsedDone: new Set(),
     countersAt: new Map(),
+    processed: [],
+    stageTouches: [],
+    factsAt: new Map(),
   };
   const entry = first !== undefined ? first.at : fresh ? until : ctx.at;
   enter(ctx, state, state.stage, entry);
@@ -341,6 +417,9 @@ function replay(ctx: Context, until: number, fresh = false): RefState {
 
 function applyEvent(ctx: Context, state: RefState, event: RefEvent): void {
   state.countersAt.set(event, counters(state, event.at));
+  state.processed.push(event);
+  if (event.type === "touch") state.stageTouches.push(event);
+  state.factsAt.set(event, factsOf(ctx, state.processed.slice(), state.stageTouches.slice(), state.countersAt));
   if (event.type === "touch") {
     state.touches++;
     state.totalTouches++;
@@ -411,12 +490,14 @@ function signalMatches(ctx: Context, state: RefState, e: RefEvent, signal: strin
   const scope: ConditionScope = { contact: ctx.contact, signal: e.props as Record<string, unknown> };
   const before = state.countersAt.get(e);
   if (before !== undefined) scope.counters = before;
+  const facts = state.factsAt.get(e);
+  if (facts !== undefined) scope.facts = facts;
   return evaluateCondition(where, scope);
 }
 
-/** Touches of the history on these channels, at most `now`. */
-function touchTimes(ctx: Context, channels: string[], now: number): number[] {
-  return ctx.events.filter((e) => e.type === "touch" && channels.includes(String(e.props.channel)) && e.at <= now).map((e) => e.at);
+/** Touches of the history on these channels, at most `now` (and, when given, those `keep` keeps). */
+function touchTimes(ctx: Context, channels: string[], now: number, keep: (e: RefEvent) => boolean = () => true): number[] {
+  return ctx.events.filter((e) => e.type === "touch" && channels.includes(String(e.props.channel)) && e.at <= now && keep(e)).map((e) => e.at);
 }
 
 /** How every rule that applies judges the touch at `now`, given the state there. */
@@ -424,7 +505,8 @@ function judge(ctx: Context, state: RefState, touch: ProposedTouch, now: number)
   const { policy } = ctx;
   const out: RuleVerdict[] = [];
   // `applies when`: where the policy does not apply it has nothing to say
-  if (policy.appliesWhen !== undefined && !evaluateCondition(policy.appliesWhen, { contact: ctx.contact, touch: touch as Record<string, unknown> })) {
+  const facts = stateFacts(ctx, state);
+  if (policy.appliesWhen !== undefined && !evaluateCondition(policy.appliesWhen, { contact: ctx.contact, touch: touch as Record<string, unknown>, facts })) {
     return out;
   }
   const declared = policy.channels.map((c) => c.name);
@@ -442,6 +524,12 @@ function judge(ctx: Context, state: RefState, touch: ProposedTouch, now: number)
   }
   for (const rule of [...(stage?.rules ?? []), ...policy.rules]) {
     if (!applies(policy, rule, touch)) continue;
+    // `when` / `unless` (spec section 8.3): a rule applies only where its condition holds (a `never ... when` rule's is its own)
+    if (rule.kind !== "never-when") {
+      const scope = { contact: ctx.contact, touch: touch as Record<string, unknown>, counters: counters(state, now), facts };
+      if (rule.when !== undefined && !evaluateCondition(rule.when, scope)) continue;
+      if (rule.unless !== undefined && evaluateCondition(rule.unless, scope)) continue;
+    }
     out.push({ id: ruleId(policy, rule), code: rule.kind === "only-business-days" ? "business-days" : rule.kind, verdict: judgeRule(ctx, state, rule, touch, now) });
   }
   return out;
@@ -482,16 +570,17 @@ function judgeRule(ctx: Context, state: RefState, rule: Rule, touch: ProposedTou
         .filter((end) => end > now);
       return ends.length === 0 ? MET : { kind: "defer", until: Math.max(...ends) };
     }
-    case "never-when":
-      return evaluateCondition(rule.when, {
-        contact: ctx.contact,
-        touch: touch as Record<string, unknown>,
-        counters: counters(state, now),
-      })
-        ? { kind: "deny", code: rule.kind }
-        : MET;
+    case "never-when": {
+      const scope = { contact: ctx.contact, touch: touch as Record<string, unknown>, counters: counters(state, now), facts: stateFacts(ctx, state) };
+      const forbidden = rule.when !== undefined ? evaluateCondition(rule.when, scope) : rule.unless !== undefined && !evaluateCondition(rule.unless, scope);
+      return forbidden ? { kind: "deny", code: rule.kind } : MET;
+    }
     case "at-most": {
-      const times = touchTimes(ctx, channelsOf(ctx.policy, rule), now);
+      // `by PROP`: only the touches whose prop equals the proposed touch's (touches lacking it are one group)
+      const by = rule.by?.name;
+      const propOf = (props: Record<string, unknown>): unknown => (by !== undefined && Object.hasOwn(props, by) && props[by] !== null ? props[by] : undefined);
+      const mine = by === undefined ? undefined : propOf(touch as Record<string, unknown>);
+      const times = touchTimes(ctx, channelsOf(ctx.policy, rule), now, (e) => by === undefined || sameJson(propOf(e.props as Record<string, unknown>), mine));
       if (rule.window.kind === "rolling") {
         const length = rollingMs(rule.window.amount, rule.window.unit);
         const inside = times.filter((t) => t > now - length).sort((a, b) => a - b);
@@ -499,6 +588,21 @@ function judgeRule(ctx: Context, state: RefState, rule: Rule, touch: ProposedTou
         // the window must lose the oldest touches until fewer than `count` remain
         const leaving = inside[inside.length - rule.count] as number;
         return { kind: "defer", until: leaving + length };
+      }
+      if (cal === undefined) return NO_ZONE;
+      const start = calendarWindowStart(now, rule.window.unit, cal.zone);
+      const inside = times.filter((t) => t >= start);
+      return inside.length < rule.count ? MET : { kind: "defer", until: nextCalendarWindowStart(now, rule.window.unit, cal.zone) };
+    }
+    case "at-most-account": {
+      // every contact of the account counts: this one's touches and the others'
+      const channels = channelsOf(ctx.policy, rule);
+      const times = [...touchTimes(ctx, channels, now), ...ctx.account.filter((t) => channels.includes(t.channel) && t.at <= now).map((t) => t.at)];
+      if (rule.window.kind === "rolling") {
+        const length = rollingMs(rule.window.amount, rule.window.unit);
+        const inside = times.filter((t) => t > now - length).sort((a, b) => a - b);
+        if (inside.length < rule.count) return MET;
+        return { kind: "defer", until: (inside[inside.length - rule.count] as number) + length };
       }
       if (cal === undefined) return NO_ZONE;
       const start = calendarWindowStart(now, rule.window.unit, cal.zone);
@@ -525,6 +629,30 @@ function judgeRule(ctx: Context, state: RefState, rule: Rule, touch: ProposedTou
 
 // ---------------------------------------------------------------- notBefore
 
+/** The instants at which a comparison of `time_in_stage` with a duration, in a rule's `when` or `unless`, may change. */
+function stageTimeChanges(ctx: Context, state: RefState): number[] {
+  const out: number[] = [];
+  const stage = findStage(ctx.policy, state.stage);
+  const visit = (e: Expr): void => {
+    if (e.kind === "and" || e.kind === "or") {
+      visit(e.left);
+      visit(e.right);
+    } else if (e.kind === "not") {
+      visit(e.expr);
+    } else if (e.kind === "compare") {
+      const sides = [e.left, e.right];
+      if (!sides.some((o) => o.kind === "path" && o.segments.length === 1 && o.segments[0] === "time_in_stage")) return;
+      for (const o of sides) if (o.kind === "duration" && o.unit !== "business-days") out.push(state.entry + durationMs(o.amount, o.unit), state.entry + durationMs(o.amount, o.unit) + 1);
+    }
+  };
+  for (const rule of [...(stage?.rules ?? []), ...ctx.policy.rules]) {
+    if (rule.kind === "never-when") continue;
+    if (rule.when !== undefined) visit(rule.when);
+    if (rule.unless !== undefined) visit(rule.unless);
+  }
+  return out;
+}
+
 /**
  * The earliest instant from `at` at which every rule of every policy is met,
  * replaying each policy from scratch at each candidate; or why there is none.
@@ -545,6 +673,8 @@ function searchNotBefore(contexts: readonly Context[], touch: ProposedTouch): nu
       for (const v of verdicts) if (v.verdict.kind === "defer") waits.push(v.verdict.until);
       const timer = fresh ? undefined : nextTimer(ctx, state, Infinity, t + 1);
       if (timer !== undefined) timers.push(timer);
+      // a rule's `when` / `unless` over `time_in_stage` may stop holding between timers: each instant it may change is a candidate
+      for (const flip of stageTimeChanges(ctx, state)) if (flip > t) timers.push(flip);
     }
     if (waits.length === 0) return t;
     const wanted = Math.max(...waits);

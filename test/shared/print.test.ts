@@ -25,7 +25,7 @@ describe("the printer", () => {
     const { policy } = parseDsl('cadence "p" {\n  channels email\n  never email when not (a == 1 or b == "x") and (c in ["u", "v"] or exists touch.tags)\n}\n');
     const rule = policy!.rules[0]!;
     if (rule.kind !== "never-when") throw new Error("expected never-when");
-    expect(printCondition(rule.when)).toBe('not (a == 1 or b == "x") and (c in ["u", "v"] or exists touch.tags)');
+    expect(printCondition(rule.when!)).toBe('not (a == 1 or b == "x") and (c in ["u", "v"] or exists touch.tags)');
   });
 
   it("prints every rule form in the source and in messages", () => {

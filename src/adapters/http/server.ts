@@ -27,7 +27,7 @@ import type { Engine, Snapshot } from "../../engine/api.js";
 import { parseTime } from "../../engine/input.js";
 import type { Contact, Decision, EvaluateInput, HistoryEvent, ProposedTouch } from "../../model.js";
 import { didYouMean } from "../../parser/names.js";
-import { createGate, createRecorder, type AttemptOptions, type GateOptions } from "../gate.js";
+import { createGate, createRecorder, snapshotVersion, type AttemptOptions, type GateOptions } from "../gate.js";
 import { openStore } from "../store/index.js";
 import type { AppendResult, Store, StoredEvent } from "../store/types.js";
 import { escapeLines } from "../report/terminal.js";
@@ -451,7 +451,8 @@ class DecisionService {
     const { record, history, snapshot } = await this.timedStore.withContact(contactId, async (tx) => ({
       record: await tx.contact(),
       history: await tx.history(),
-      snapshot: await tx.snapshot(),
+      // the snapshot the gate keeps for this engine's policy version, else the generic one
+      snapshot: (await tx.snapshotFor(snapshotVersion(engine)))?.snapshot ?? (await tx.snapshot()),
     }));
     if (record === undefined && history.length === 0 && snapshot === undefined) {
       throw new HttpError(404, "unknown-contact", `no contact \`${contactId}\` is stored: it has no record, no event and no snapshot`);

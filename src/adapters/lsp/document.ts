@@ -221,6 +221,9 @@ function buildIndex(policy: Policy, form: Form, text: string): Index {
           channelSet(r.channels);
           break;
       }
+      // `when` / `unless` on any rule (spec section 8.3); a `never ... when` rule's own `when` is read above
+      if (r.kind !== "never-when") conditions(r.when);
+      conditions(r.unless);
     }
   };
   for (const stage of policy.stages) {

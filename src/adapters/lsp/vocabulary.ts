@@ -69,6 +69,8 @@ const RULE_MEANINGS: Readonly<Record<RuleKind, string>> = {
   "never-when": "denies these touches while the condition holds",
   "at-most":
     "allows a touch while fewer than N earlier touches on these channels, sent in any stage, lie in the window; otherwise defers it until one leaves the window",
+  "at-most-account":
+    "allows a touch while fewer than N earlier touches on these channels, sent to any contact of the contact's account (this one included), lie in the window; otherwise defers it until one leaves the window",
   "at-least": "allows a touch once the duration has passed since the last such touch; otherwise defers it",
   "quiet-hours":
     "defers these touches out of the quiet hours, from the start (included) to the end (excluded), in the contact's time zone (else the policy's fallback; with neither, denies with `unknown-timezone`)",

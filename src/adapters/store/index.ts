@@ -11,7 +11,19 @@ import { openPostgresStore } from "./postgres.js";
 import type { SchemaMode } from "./migrate.js";
 import type { Store } from "./types.js";
 
-export type { AppendResult, ContactTx, IdempotencyRecord, Store, StoreKind, StoredEvent } from "./types.js";
+export type {
+  AccountTouchRecord,
+  AppendResult,
+  ContactTx,
+  IdempotencyRecord,
+  LockOptions,
+  NumberedEvent,
+  SnapshotMark,
+  SnapshotRecord,
+  Store,
+  StoreKind,
+  StoredEvent,
+} from "./types.js";
 export { MemoryStore } from "./memory.js";
 export { openPgliteStore } from "./pglite.js";
 export { LOCK_FILE, StoreLockedError, type LockHolder } from "./lock.js";

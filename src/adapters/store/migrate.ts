@@ -35,7 +35,7 @@ export class SchemaError extends Error {
 /**
  * What opening a store does with its schema: `migrate` applies what the
  * database lacks (the default), `check` only checks it is up to date
- * ({@link checkSchema}), `as-is` neither.
+ * (`checkSchema`), `as-is` neither.
  */
 export type SchemaMode = "migrate" | "check" | "as-is";
 

@@ -56,6 +56,46 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 3,
+    description: "snapshots per policy version, touches indexed by account",
+    statements: [
+      // A contact's snapshot under one version of the policies, with where it stands in the
+      // contact's events (see SnapshotMark): attempts step it instead of replaying the history.
+      `CREATE TABLE heed_snapshots (
+         contact_id text NOT NULL,
+         policy_version text NOT NULL,
+         snapshot jsonb NOT NULL,
+         seen_seq bigint NOT NULL,
+         last_at timestamptz,
+         last_seq bigint,
+         updated_at timestamptz NOT NULL DEFAULT now(),
+         PRIMARY KEY (contact_id, policy_version)
+       )`,
+      // What was stored since a snapshot's mark, by number within the contact.
+      `CREATE INDEX heed_events_contact_seq ON heed_events (contact_id, seq)`,
+      // The contact's latest touch (attempts come in time order), without reading its other touches.
+      `CREATE INDEX heed_events_contact_type_at ON heed_events (contact_id, type, at)`,
+      // Touches by account, for limits `across account`: written with the touch, under the
+      // account of the contact's record at that time. Keyed by account, so that the table can
+      // be distributed by it.
+      `CREATE TABLE heed_account_touches (
+         account_id text NOT NULL,
+         contact_id text NOT NULL,
+         event_id text NOT NULL,
+         at timestamptz NOT NULL,
+         body jsonb NOT NULL,
+         PRIMARY KEY (account_id, contact_id, event_id)
+       )`,
+      `CREATE INDEX heed_account_touches_at ON heed_account_touches (account_id, at)`,
+      // Touches stored before, of contacts whose record names an account.
+      `INSERT INTO heed_account_touches (account_id, contact_id, event_id, at, body)
+       SELECT c.contact->>'account', e.contact_id, e.event_id, e.at, e.body
+         FROM heed_events e JOIN heed_contacts c ON c.contact_id = e.contact_id
+        WHERE e.type = 'touch' AND jsonb_typeof(c.contact->'account') = 'string'
+       ON CONFLICT DO NOTHING`,
+    ],
+  },
+  {
     version: 4,
     description: "contact_id in every key, events numbered without a sequence right, idempotency records by age",
     statements: [

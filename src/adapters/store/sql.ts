@@ -13,7 +13,20 @@
 import type { Snapshot } from "../../engine/api.js";
 import type { Contact } from "../../model.js";
 import { checkStorable, checkStorableEvent, checkStorableKey } from "./check.js";
-import { appendAll, type AppendResult, type ContactTx, type IdempotencyRecord, type Store, type StoreKind, type StoredEvent } from "./types.js";
+import {
+  appendAll,
+  type AccountTouchRecord,
+  type AppendResult,
+  type ContactTx,
+  type IdempotencyRecord,
+  type LockOptions,
+  type NumberedEvent,
+  type SnapshotMark,
+  type SnapshotRecord,
+  type Store,
+  type StoreKind,
+  type StoredEvent,
+} from "./types.js";
 
 /** A row as both drivers return it. */
 export type Row = Record<string, unknown>;
@@ -30,6 +43,9 @@ export interface SqlDriver {
   transaction<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** The class of the accounts' advisory locks (the first of two keys; any constant would do). */
+const ACCOUNT_LOCKS = 0x48656564;
 
 import { migrate, migrationScript, type MigrateResult } from "./migrate.js";
 
@@ -77,16 +93,114 @@ class SqlContactTx implements ContactTx {
   }
 
   async append(event: StoredEvent): Promise<boolean> {
+    return (await this.appendNumbered(event)) !== undefined;
+  }
+
+  async appendNumbered(event: StoredEvent): Promise<number | undefined> {
     // The instant goes to the column in UTC: PostgreSQL reads offsets up to 15:59 only.
     const at = new Date(checkStorableEvent(event, "event")).toISOString();
     const { rows } = await this.conn.query(
       `INSERT INTO heed_events (contact_id, event_id, type, at, body)
        VALUES ($1, $2, $3, $4::text::timestamptz, $5::text::jsonb)
        ON CONFLICT (contact_id, type, event_id) DO NOTHING
-       RETURNING event_id`,
+       RETURNING seq`,
       [this.contactId, event.id, event.type, at, json(event)],
     );
-    return rows.length > 0;
+    if (rows.length === 0) return undefined;
+    if (event.type === "touch") {
+      // indexed under the account the contact's record names now
+      await this.conn.query(
+        `INSERT INTO heed_account_touches (account_id, contact_id, event_id, at, body)
+         SELECT contact->>'account', contact_id, $2, $3::text::timestamptz, $4::text::jsonb
+           FROM heed_contacts WHERE contact_id = $1 AND jsonb_typeof(contact->'account') = 'string'
+         ON CONFLICT DO NOTHING`,
+        [this.contactId, event.id, at, json(event)],
+      );
+    }
+    return Number(rows[0]!.seq);
+  }
+
+  async eventsAfter(mark: SnapshotMark | null): Promise<NumberedEvent[]> {
+    const { rows } =
+      mark === null
+        ? await this.conn.query(
+            "SELECT seq, (extract(epoch FROM at) * 1000)::float8 AS ms, body FROM heed_events WHERE contact_id = $1 ORDER BY at, seq",
+            [this.contactId],
+          )
+        : mark.at === null
+          ? await this.conn.query(
+              "SELECT seq, (extract(epoch FROM at) * 1000)::float8 AS ms, body FROM heed_events WHERE contact_id = $1 ORDER BY at, seq",
+              [this.contactId],
+            )
+          : // two index ranges, (contact_id, seq) and (contact_id, at): what was stored since, and what is dated after the cut
+            await this.conn.query(
+              `SELECT seq, (extract(epoch FROM at) * 1000)::float8 AS ms, body FROM heed_events WHERE contact_id = $1 AND seq > $2
+               UNION ALL
+               SELECT seq, (extract(epoch FROM at) * 1000)::float8 AS ms, body FROM heed_events
+                WHERE contact_id = $1 AND at >= $3::text::timestamptz AND (at > $3::text::timestamptz OR seq > $4)
+               ORDER BY 2, 1`,
+              [this.contactId, mark.seen, new Date(mark.at).toISOString(), mark.seq],
+            );
+    const out: NumberedEvent[] = [];
+    // an event both numbered after the mark and dated after its cut comes in both ranges: once is enough
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      if (out.length > 0 && out[out.length - 1]!.seq === seq) continue;
+      out.push({ seq, ms: Math.round(Number(row.ms)), event: fromJson<StoredEvent>(row.body) });
+    }
+    return out;
+  }
+
+  async latestTouch(horizon: number): Promise<number | undefined> {
+    const { rows } = await this.conn.query(
+      `SELECT (extract(epoch FROM at) * 1000)::float8 AS ms FROM heed_events
+        WHERE contact_id = $1 AND type = 'touch' AND at <= $2::text::timestamptz ORDER BY at DESC LIMIT 1`,
+      [this.contactId, new Date(horizon).toISOString()],
+    );
+    return rows[0] === undefined ? undefined : Math.round(Number(rows[0].ms));
+  }
+
+  async snapshotFor(version: string): Promise<SnapshotRecord | undefined> {
+    const { rows } = await this.conn.query(
+      `SELECT snapshot, seen_seq, (extract(epoch FROM last_at) * 1000)::float8 AS last_ms, last_seq
+         FROM heed_snapshots WHERE contact_id = $1 AND policy_version = $2`,
+      [this.contactId, version],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    const at = row.last_ms === null ? null : Math.round(Number(row.last_ms));
+    return { snapshot: fromJson<Snapshot>(row.snapshot), mark: { seen: Number(row.seen_seq), at, seq: row.last_seq === null ? null : Number(row.last_seq) } };
+  }
+
+  async saveSnapshotFor(version: string, record: SnapshotRecord): Promise<void> {
+    checkStorable(record.snapshot, "invalid-snapshot", "snapshot");
+    const { mark } = record;
+    await this.conn.query(
+      `INSERT INTO heed_snapshots (contact_id, policy_version, snapshot, seen_seq, last_at, last_seq)
+       VALUES ($1, $2, $3::text::jsonb, $4, $5::text::timestamptz, $6)
+       ON CONFLICT (contact_id, policy_version) DO UPDATE
+         SET snapshot = excluded.snapshot, seen_seq = excluded.seen_seq, last_at = excluded.last_at, last_seq = excluded.last_seq, updated_at = now()`,
+      [this.contactId, version, json(record.snapshot), mark.seen, mark.at === null ? null : new Date(mark.at).toISOString(), mark.seq],
+    );
+  }
+
+  async accountTouches(account: string, from: number, to: number): Promise<AccountTouchRecord[]> {
+    const { rows } = await this.conn.query(
+      `SELECT contact_id, body FROM heed_account_touches
+        WHERE account_id = $1 AND contact_id <> $2 AND at > $3::text::timestamptz AND at <= $4::text::timestamptz
+        ORDER BY at, contact_id, event_id`,
+      [account, this.contactId, new Date(from).toISOString(), new Date(to).toISOString()],
+    );
+    return rows.map((row) => ({ contactId: String(row.contact_id), event: fromJson<StoredEvent>(row.body) }));
+  }
+
+  async latestAccountTouch(account: string, horizon: number): Promise<number | undefined> {
+    const { rows } = await this.conn.query(
+      `SELECT (extract(epoch FROM at) * 1000)::float8 AS ms FROM heed_account_touches
+        WHERE account_id = $1 AND contact_id <> $2 AND at <= $3::text::timestamptz ORDER BY at DESC LIMIT 1`,
+      [account, this.contactId, new Date(horizon).toISOString()],
+    );
+    return rows[0] === undefined ? undefined : Math.round(Number(rows[0].ms));
   }
 
   async snapshot(): Promise<Snapshot | undefined> {
@@ -137,12 +251,21 @@ export class SqlStore implements Store {
     this.kind = driver.kind;
   }
 
-  async withContact<T>(contactId: string, fn: (tx: ContactTx) => Promise<T>): Promise<T> {
+  async withContact<T>(contactId: string, fn: (tx: ContactTx) => Promise<T>, options: LockOptions = {}): Promise<T> {
     checkStorableKey(contactId, "invalid-contact", "contactId");
+    const account = options.account;
+    if (account !== undefined) checkStorableKey(account, "invalid-contact", "contact.account");
     return this.driver.transaction(async (conn) => {
+      // The account's lock (the two-key form: its own key space, apart from contacts') before the contact's.
+      if (account !== undefined) await conn.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [ACCOUNT_LOCKS, account]);
       await conn.query("SELECT pg_advisory_xact_lock(hashtext($1))", [contactId]);
       return fn(new SqlContactTx(contactId, conn));
     });
+  }
+
+  async readContact(contactId: string): Promise<Contact | undefined> {
+    checkStorableKey(contactId, "invalid-contact", "contactId");
+    return this.driver.transaction((conn) => new SqlContactTx(contactId, conn).contact());
   }
 
   append(contactId: string, events: readonly StoredEvent[]): Promise<AppendResult> {

@@ -16,6 +16,53 @@ export type StoredEvent = HistoryEvent & {
   id: string;
 };
 
+/** A stored event with its place in the contact's order of storing. */
+export interface NumberedEvent {
+  /** Ascending in the order the contact's events were stored. */
+  seq: number;
+  /** The event's instant, epoch ms. */
+  ms: number;
+  event: StoredEvent;
+}
+
+/**
+ * Where a stored snapshot stands in the contact's events: it holds every
+ * event numbered up to {@link seen} whose (instant, number) is at or before
+ * (`at`, `seq`) in time order, and nothing else. An event numbered after
+ * `seen`, or one ordered after the cut, is still to be stepped; one
+ * numbered after `seen` but ordered before the cut came out of order, and
+ * the snapshot must be rebuilt.
+ */
+export interface SnapshotMark {
+  /** The highest event number the snapshot's builder had seen. */
+  seen: number;
+  /** The instant (epoch ms) of the last event stepped, or null before the first. */
+  at: number | null;
+  /** That event's number, or null before the first. */
+  seq: number | null;
+}
+
+/** A contact's snapshot under one policy version, with where it stands. */
+export interface SnapshotRecord {
+  snapshot: Snapshot;
+  mark: SnapshotMark;
+}
+
+/** A touch sent to a contact of an account, as the stores index them. */
+export interface AccountTouchRecord {
+  contactId: string;
+  event: StoredEvent;
+}
+
+/** Options of {@link Store.withContact}. */
+export interface LockOptions {
+  /**
+   * Also hold this account's lock, taken before the contact's (always in
+   * that order, so two transactions never wait on each other in a cycle).
+   */
+  account?: string;
+}
+
 /** The first answer given under an idempotency key. */
 export interface IdempotencyRecord {
   /** The idempotency key. */
@@ -54,6 +101,28 @@ export interface ContactTx {
   snapshot(): Promise<Snapshot | undefined>;
   /** Stores an engine snapshot. */
   saveSnapshot(snapshot: Snapshot): Promise<void>;
+  /** Stores an event as {@link append} does; its number when stored, undefined when it was there already. */
+  appendNumbered(event: StoredEvent): Promise<number | undefined>;
+  /**
+   * The events a snapshot at `mark` has not stepped (numbered after
+   * `mark.seen`, or ordered after its cut), in time order (instant, then
+   * number); every event of the contact when `mark` is null.
+   */
+  eventsAfter(mark: SnapshotMark | null): Promise<NumberedEvent[]>;
+  /** The instant (epoch ms) of the contact's latest touch dated at most `horizon`, if any. */
+  latestTouch(horizon: number): Promise<number | undefined>;
+  /** The contact's snapshot stored under a policy version, with its mark. */
+  snapshotFor(version: string): Promise<SnapshotRecord | undefined>;
+  /** Stores the contact's snapshot under a policy version. */
+  saveSnapshotFor(version: string, record: SnapshotRecord): Promise<void>;
+  /**
+   * The touches of the account's other contacts dated in `(from, to]`
+   * (epoch ms), by instant. The stores index a touch under the account of
+   * its contact's record when the touch is stored.
+   */
+  accountTouches(account: string, from: number, to: number): Promise<AccountTouchRecord[]>;
+  /** The instant (epoch ms) of the latest touch of the account's other contacts dated at most `horizon`, if any. */
+  latestAccountTouch(account: string, horizon: number): Promise<number | undefined>;
   /**
    * The record stored under an idempotency key of this contact. A record
    * stored before `notBefore` (epoch ms) has expired: it is removed, in this
@@ -74,8 +143,11 @@ export interface Store {
   /**
    * Runs `fn` in one transaction holding the contact's lock: no other
    * transaction on the same contact runs until it commits or rolls back.
+   * With `options.account`, it holds that account's lock too, taken first.
    */
-  withContact<T>(contactId: string, fn: (tx: ContactTx) => Promise<T>): Promise<T>;
+  withContact<T>(contactId: string, fn: (tx: ContactTx) => Promise<T>, options?: LockOptions): Promise<T>;
+  /** The contact's stored record, read outside any lock (the gate's first guess of its account). */
+  readContact(contactId: string): Promise<Contact | undefined>;
   /** Appends events (each in the contact's transaction), skipping those whose type and id are already stored. */
   append(contactId: string, events: readonly StoredEvent[]): Promise<AppendResult>;
   /** The contact's events in the order they were stored. */

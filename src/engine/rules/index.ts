@@ -10,6 +10,7 @@
 import type { Rule, RuleKind as RuleKindName } from "../../ast.js";
 import { atLeast } from "./at-least.js";
 import { atMost } from "./at-most.js";
+import { atMostAccount } from "./at-most-account.js";
 import type { AnyRuleKind, IrRuleBase } from "./kind.js";
 import { neverAfter } from "./never-after.js";
 import { neverWhen } from "./never-when.js";
@@ -25,6 +26,7 @@ export const RULE_KINDS = Object.freeze({
   "never-within": neverWithin,
   "never-when": neverWhen,
   "at-most": atMost,
+  "at-most-account": atMostAccount,
   "at-least": atLeast,
   "quiet-hours": quietHours,
   "only-business-days": onlyBusinessDays,
@@ -47,6 +49,7 @@ export function compileRule(rule: Rule, base: IrRuleBase): IrRule {
 
 export type { IrAtLeast } from "./at-least.js";
 export type { IrAtMost } from "./at-most.js";
+export type { IrAtMostAccount } from "./at-most-account.js";
 export type { IrNeverAfter } from "./never-after.js";
 export type { IrNeverWhen } from "./never-when.js";
 export type { IrNeverWithin } from "./never-within.js";

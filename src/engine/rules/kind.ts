@@ -16,7 +16,7 @@
 import type { Expr, Rule } from "../../ast.js";
 import type { Span } from "../../diagnostics.js";
 import type { ProposedTouch } from "../../model.js";
-import type { CompiledCondition } from "../conditions.js";
+import type { CompiledCondition, ConditionScope, FactSlots } from "../conditions.js";
 import type { Context } from "../context.js";
 import type { IrChannels, IrDuration } from "../ir.js";
 import type { PolicyState, RuleMemory } from "../state.js";
@@ -32,6 +32,8 @@ export interface IrRuleBase {
   readonly stage: string | null;
   /** The touches it speaks of: `null` for every channel, else the listed ones. */
   readonly channels: IrChannels;
+  /** Where it applies (`when COND`, or `not (COND)` for `unless COND`); absent when it always applies. */
+  readonly condition?: Expr;
   readonly span?: Span;
 }
 
@@ -44,6 +46,8 @@ export interface IrRuleOf<K extends string> extends IrRuleBase {
 export interface RuleEnv {
   /** The policy's holidays, as local day numbers (days since 1970-01-01). */
   readonly holidays: ReadonlySet<number>;
+  /** Where the state keeps each fact its conditions read (compile them with it). */
+  readonly slots: FactSlots;
 }
 
 /** An unmet verdict. */
@@ -90,8 +94,17 @@ export interface RuleBehaviour<M extends RuleMemory, U extends Unmet = Unmet> {
    * following a deferral goes straight to the stage's next timer.
    */
   readonly deferredMinutes: readonly (readonly [number, number])[];
-  /** The memory after a touch on its channels at `at` (may change `memory` in place). */
-  onTouch(memory: M, at: number): M;
+  /**
+   * For a rule that counts the touches sent to the account's other contacts
+   * (`Context.account`): how far before the instant judged it looks, in ms
+   * (at least its window). Absent for rules that read only the contact's own
+   * history; `engine.accountWindow` is the longest.
+   */
+  readonly accountReach?: number;
+  /** What this rule remembers, when it differs from its kind's (`at most ... by PROP` keeps groups). */
+  readonly memory?: MemoryShape<RuleMemory>;
+  /** The memory after a touch on its channels at `at`, with the touch's props (may change `memory` in place). */
+  onTouch(memory: M, at: number, touch: Readonly<Record<string, unknown>>): M;
   /** The memory after its signal, `where` met, arrived at `at`. */
   onSignal(memory: M, at: number, ctx: Context): M;
   /** How it judges `touch` at `t` (its zone needs met). */
@@ -160,15 +173,27 @@ export interface CompiledRule {
   readonly countsTouches: boolean;
   readonly readsStage: boolean;
   readonly deferredMinutes: readonly (readonly [number, number])[];
+  /** How far back it reads the account's touches, in ms, or null when it reads none. */
+  readonly accountReach: number | null;
   /** The signal that feeds its memory, or null. */
   readonly signal: string | null;
   /** That signal's `where`, made into a function, or null. */
   readonly where: CompiledCondition | null;
-  /** Its kind (its memory shape, its facts). */
+  /** Its kind (its facts). */
   readonly kind: AnyRuleKind;
+  /** What it remembers: its kind's shape, or its own. */
+  readonly memory: MemoryShape<RuleMemory>;
+  /** Where it applies (`when` / `unless`, spec section 8.3), or null when it always applies. */
+  readonly applies: CompiledCondition | null;
+  /**
+   * For a rule whose condition reads `time_in_stage`: the first instant
+   * after `t` at which the condition may change while the state stays as
+   * it is, so that a wait it imposes ends no later (null otherwise).
+   */
+  readonly nextFlip: ((st: PolicyState, scope: ConditionScope, t: number) => number | undefined) | null;
   /** Its IR. */
   readonly ir: IrRule;
-  readonly onTouch: (memory: RuleMemory, at: number) => RuleMemory;
+  readonly onTouch: (memory: RuleMemory, at: number, touch: Readonly<Record<string, unknown>>) => RuleMemory;
   readonly onSignal: (memory: RuleMemory, at: number, ctx: Context) => RuleMemory;
   readonly check: (memory: RuleMemory, ctx: Context, st: PolicyState, touch: ProposedTouch, t: number) => Verdict;
   readonly detail: (memory: RuleMemory, ctx: Context, t: number, verdict: Unmet) => string;

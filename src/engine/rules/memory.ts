@@ -7,12 +7,12 @@
  * @module
  */
 
-import type { RuleMemory } from "../state.js";
+import type { GroupedInstants, RuleMemory } from "../state.js";
 
 /** One shape of rule memory. */
 export interface MemoryShape<M extends RuleMemory> {
   /** The shape's name, in messages about a stored state that does not fit. */
-  readonly name: "instants" | "instant" | "flag" | "none";
+  readonly name: "instants" | "instant" | "flag" | "none" | "groups";
   /** What a contact with no history remembers. */
   initial(): M;
   /** True when a stored value has this shape. */
@@ -56,4 +56,16 @@ export const NOTHING: MemoryShape<null> = Object.freeze({
   name: "none",
   initial: () => null,
   fits: (value: unknown) => value === null,
+});
+
+/** Per group of touches, its key and instants (`at most ... by PROP`). */
+export const GROUPS: MemoryShape<GroupedInstants> = Object.freeze({
+  name: "groups",
+  initial: () => [],
+  fits: (value: unknown) =>
+    Array.isArray(value) &&
+    value.every(
+      (entry) =>
+        Array.isArray(entry) && entry.length === 2 && (entry[0] === null || typeof entry[0] === "string") && Array.isArray(entry[1]) && allInstants(entry[1] as unknown[]),
+    ),
 });

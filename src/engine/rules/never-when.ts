@@ -6,8 +6,8 @@
  */
 
 import type { Expr, NeverWhenRule } from "../../ast.js";
-import { stripSpans } from "../../ast.js";
-import { compileCondition, readsPath } from "../conditions.js";
+import { neverCondition, stripSpans } from "../../ast.js";
+import { compileCondition, readsPath, readsStageState } from "../conditions.js";
 import { counters } from "../state.js";
 import { deny, MET } from "../verdict.js";
 import type { IrRuleOf } from "./kind.js";
@@ -21,16 +21,14 @@ export interface IrNeverWhen extends IrRuleOf<"never-when"> {
 
 const DENIED = deny("never-when");
 
-/** The counters that entering a stage resets. */
-const STAGE_COUNTERS = Object.freeze(["time_in_stage", "ignored", "touches"]);
-
 export const neverWhen = defineRuleKind<NeverWhenRule, IrNeverWhen, null>({
   kind: "never-when",
   code: "never-when",
   memory: NOTHING,
-  compile: (rule, base) => ({ ...base, kind: "never-when", tagged: rule.tagged?.value ?? null, when: stripSpans(rule.when) }),
-  behaviour: (rule) => {
-    const when = compileCondition(rule.when);
+  // `unless C` is `when not (C)`
+  compile: (rule, base) => ({ ...base, kind: "never-when", tagged: rule.tagged?.value ?? null, when: stripSpans(neverCondition(rule)) }),
+  behaviour: (rule, env) => {
+    const when = compileCondition(rule.when, env.slots);
     return {
       needsZone: false,
       // A condition on time in stage is the one way an instant enters it.
@@ -39,11 +37,11 @@ export const neverWhen = defineRuleKind<NeverWhenRule, IrNeverWhen, null>({
       tagged: rule.tagged,
       signal: null,
       countsTouches: false,
-      readsStage: STAGE_COUNTERS.some((counter) => readsPath(rule.when, counter)),
+      readsStage: readsStageState(rule.when),
       deferredMinutes: NO_MINUTES,
       onTouch: untouched,
       onSignal: unsignalled,
-      check: (_memory, ctx, st, touch, t) => (when({ contact: ctx.contact, touch, counters: counters(st, t) }) ? DENIED : MET),
+      check: (_memory, ctx, st, touch, t) => (when({ contact: ctx.contact, touch, counters: counters(st, t), factValues: st.facts }) ? DENIED : MET),
       detail: () => "the condition holds",
     };
   },

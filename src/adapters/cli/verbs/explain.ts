@@ -126,7 +126,16 @@ export function printExplanation(io: CliIo, explanation: Explanation, multiPolic
   println(io.stdout);
   println(io.stdout, p.bold("timeline:"));
   if (explanation.timeline.length === 0) println(io.stdout, "  (no stage changes)");
-  for (const change of explanation.timeline) println(io.stdout, `  ${e(describeChange(change, multiPolicy))}`);
+  // stage changes and, in time order among them, each change of a fact the conditions read (a stage change first at one instant)
+  const lines = [
+    ...explanation.timeline.map((change) => ({ at: Date.parse(change.at), text: describeChange(change, multiPolicy) })),
+    ...(explanation.facts ?? []).map((f) => ({
+      at: Date.parse(f.at),
+      text: `${f.at}  ${multiPolicy ? `[${f.policy}] ` : ""}${f.fact} is ${f.value === null ? "missing" : JSON.stringify(f.value)}`,
+    })),
+  ];
+  lines.sort((a, b) => a.at - b.at);
+  for (const line of lines) println(io.stdout, `  ${e(line.text)}`);
   println(io.stdout);
   println(io.stdout, p.bold("rules:"));
   if (explanation.rules.length === 0) println(io.stdout, "  (no rules)");
