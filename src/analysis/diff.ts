@@ -603,6 +603,56 @@ export function declaredTypes(policies: readonly Policy[]): Declared {
   return declared;
 }
 
+/**
+ * The facts about signals a condition reads (spec section 8.2): `seen(S where C)`,
+ * `count(S where C)` and `last(S where C).PROP`, each with its `where`, the
+ * values `last(S).PROP` is compared with, and the numbers a count is compared with.
+ */
+function factsIn(e: Expr | null, out: { type: string; where: Expr | null; prop?: string; values: (string | number | boolean)[] }[]): void {
+  if (e === null) return;
+  const operand = (o: { kind: string }, other: { kind: string }): void => {
+    if (o.kind !== "count" && o.kind !== "last") return;
+    const fact = o as { kind: string; signal: { name: string }; where?: Expr; prop?: readonly string[] };
+    const lit = other.kind === "literal" ? [(other as unknown as { value: string | number | boolean }).value] : [];
+    out.push({ type: fact.signal.name, where: fact.where ?? null, ...(fact.prop === undefined ? {} : { prop: fact.prop.join(".") }), values: lit });
+  };
+  switch (e.kind) {
+    case "compare":
+      operand(e.left, e.right);
+      operand(e.right, e.left);
+      return;
+    case "and":
+    case "or":
+      factsIn(e.left, out);
+      factsIn(e.right, out);
+      return;
+    case "not":
+      factsIn(e.expr, out);
+      return;
+    case "seen":
+      out.push({ type: e.signal.name, where: e.where ?? null, values: [] });
+      return;
+    default:
+      return;
+  }
+}
+
+/** Every condition of a policy: `applies when`, transitions' `when` and `where`, rules' conditions. */
+function conditionsOf(p: PolicyStructure): Expr[] {
+  const list: Expr[] = [];
+  if (p.ir.appliesWhen !== null) list.push(p.ir.appliesWhen);
+  for (const t of transitionsOf(p)) {
+    if (t.trigger.kind === "when") list.push(t.trigger.condition);
+    if (t.trigger.kind === "signal" && t.trigger.where !== null) list.push(t.trigger.where);
+  }
+  for (const r of p.rules) {
+    list.push(...r.facts.conditions);
+    const condition = (r.ir as { condition?: Expr }).condition;
+    if (condition !== undefined) list.push(condition);
+  }
+  return list;
+}
+
 /** Every signal either policy reads, plain and with each value its conditions compare a prop with (and one they do not). */
 export function signalAlphabet(a: PolicyStructure, b: PolicyStructure, declared?: Declared): Props[] {
   const props = new Map<string, Map<string, (string | number | boolean)[]>>();
@@ -615,6 +665,18 @@ export function signalAlphabet(a: PolicyStructure, b: PolicyStructure, declared?
     for (const e of p.ir.engagement) note(e, null);
     for (const t of transitionsOf(p)) if (t.trigger.kind === "signal") note(t.trigger.signal, t.trigger.where);
     for (const { facts } of p.rules) for (const signal of facts.signals) note(signal.type, signal.where);
+    // the signals the facts of conditions read, with the props their `where` and `last(...).PROP` compare
+    const facts: { type: string; where: Expr | null; prop?: string; values: (string | number | boolean)[] }[] = [];
+    for (const c of conditionsOf(p)) factsIn(c, facts);
+    for (const f of facts) {
+      note(f.type, f.where);
+      if (f.prop !== undefined && !f.prop.includes(".")) {
+        const known = props.get(f.type)!;
+        const list = known.get(f.prop) ?? [];
+        for (const v of f.values) if (!list.includes(v)) list.push(v);
+        known.set(f.prop, list);
+      }
+    }
   }
   const alphabet: Props[] = [];
   for (const [type, byProp] of [...props.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) {
@@ -772,6 +834,12 @@ function countThreshold(a: PolicyStructure, b: PolicyStructure): number {
   for (const [path, values] of counters) {
     if (path.includes(".")) continue;
     for (const v of values) if (typeof v === "number" && v < 1000) most = Math.max(most, Math.ceil(v));
+  }
+  // numbers a `count(...)` is compared with
+  for (const p of [a, b]) {
+    const facts: { type: string; where: Expr | null; prop?: string; values: (string | number | boolean)[] }[] = [];
+    for (const c of conditionsOf(p)) factsIn(c, facts);
+    for (const f of facts) for (const v of f.values) if (f.prop === undefined && typeof v === "number" && v < 1000) most = Math.max(most, Math.ceil(v));
   }
   return most;
 }
