@@ -159,7 +159,13 @@ export function walkPolicy<X extends CheckContext>(policy: Policy, registry: Che
           if (wanted.has("channels") && fact.channels.kind === "list") visit("channels", fact.channels);
         } else {
           if (wanted.has("signal")) visit("signal", fact.signal);
-          if (fact.where !== undefined && intoConditions) visit("condition", fact.where);
+          if (fact.where !== undefined && intoConditions) {
+            // a fact's `where` reads the props of its own signal
+            const outer = walk.where;
+            walk.where = fact.signal;
+            visit("condition", fact.where);
+            walk.where = outer;
+          }
         }
         walk.leave();
       }

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { DateTime } from "luxon";
+import { HeedInputError } from "../../src/diagnostics.js";
 import { describe, expect, it } from "vitest";
 
 import type { ChannelSet, Expr, Fact, Policy, Rule, SignalFact } from "../../src/ast.js";
@@ -41,6 +42,16 @@ function processed(history: readonly HistoryEvent[], at: string): HistoryEvent[]
   return kept.map((e, i) => [e, i] as const).sort((a, b) => Date.parse(a[0].at) - Date.parse(b[0].at) || a[1] - b[1]).map(([e]) => e);
 }
 
+/** The decision, or undefined where the engine refuses to pass `after` loops that fire more than its limit. */
+function refusingLoops<T>(decide: () => T): T | undefined {
+  try {
+    return decide();
+  } catch (error) {
+    if (error instanceof HeedInputError && error.code === "too-many-timers") return undefined;
+    throw error;
+  }
+}
+
 describe("engine properties", () => {
   it("determinism: the same input gives the same decision, JSON byte for byte", () => {
     fc.assert(
@@ -71,8 +82,9 @@ describe("engine properties", () => {
     fc.assert(
       fc.property(policyArbitrary(), inputArbitrary, (policy, input) => {
         const engine = compile(policy);
-        const d = engine.evaluate(input);
-        fc.pre(d.verdict === "defer");
+        const d = refusingLoops(() => engine.evaluate(input));
+        // the engine refuses (a typed `too-many-timers` error) where `after` loops of a minute meet business-day loops
+        fc.pre(d !== undefined && d.verdict === "defer");
         // The same events the first decision saw: none is new.
         const history = processed(input.history, input.at);
         const again = engine.evaluate({ ...input, history, at: d.notBefore! });

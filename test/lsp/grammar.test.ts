@@ -181,6 +181,6 @@ describe("the TextMate grammar (editors/vscode)", () => {
     const problems = checkFile(text, await load(JSON.stringify(json)));
     // Every duration of the file is caught, and nothing else.
     expect(problems).toHaveLength(6);
-    expect(problems).toContain("19:25 `14` (NumberLiteral): constant.numeric.heed, wanted /^constant\\.numeric\\.duration\\.heed$/");
+    expect(problems).toContain("34:25 `14` (NumberLiteral): constant.numeric.heed, wanted /^constant\\.numeric\\.duration\\.heed$/");
   });
 });

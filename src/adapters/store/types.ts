@@ -22,6 +22,7 @@ export interface NumberedEvent {
   seq: number;
   /** The event's instant, epoch ms. */
   ms: number;
+  /** The event as stored. */
   event: StoredEvent;
 }
 
@@ -44,13 +45,17 @@ export interface SnapshotMark {
 
 /** A contact's snapshot under one policy version, with where it stands. */
 export interface SnapshotRecord {
+  /** The snapshot, as the engine made it. */
   snapshot: Snapshot;
+  /** Which of the contact's events it holds. */
   mark: SnapshotMark;
 }
 
 /** A touch sent to a contact of an account, as the stores index them. */
 export interface AccountTouchRecord {
+  /** The contact the touch was sent to. */
   contactId: string;
+  /** The touch as stored. */
   event: StoredEvent;
 }
 
