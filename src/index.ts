@@ -139,6 +139,7 @@ export type {
   SilentContactReport,
   StageGraph,
   StageVisit,
+  EditSide,
   StructuralChange,
 } from "./analysis/index.js";
 export {

@@ -37,7 +37,7 @@ import { attributeChanges, structuralDiff, type StructuralChange } from "./struc
 export interface DiffOptions {
   /** Histories of up to this many events, each at every boundary instant, are explored in full. Default 1. */
   depth?: number;
-  /** Touches in a chain after those histories, each at the first instant the old policy allows: default each count threshold plus one (at most 6). */
+  /** Touches in a chain after those histories, each at the first instant the old policy allows: default the largest count threshold plus two (at most 7). */
   chain?: number;
   /** Stop after this many histories (the report then says the exploration is not complete). Default 40,000. */
   maxHistories?: number;
@@ -192,7 +192,8 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
   const declared = declaredTypes([oldPolicy, newPolicy]);
   const signals = signalAlphabet(machines.old, machines.new, declared);
   const variants: (DiffVariant | undefined)[] = [undefined, ...diffVariants(machines.old, machines.new, declared)];
-  const chain = options.chain ?? Math.min(6, countThreshold(machines.old, machines.new) + 1);
+  // each count threshold plus one, and one link more for a touch a channel waits for
+  const chain = options.chain ?? Math.min(7, countThreshold(machines.old, machines.new) + 2);
   const maxHistories = options.maxHistories ?? 40_000;
   const stopAfter = options.stopAfter ?? Infinity;
   const starts = startingPoints(zone, set);
@@ -349,14 +350,26 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
         let at = node;
         for (let n = 0; n < chain; n++) {
           if (full()) return;
-          const when = firstAllowed(engines.old, at, { channel });
+          // the chain's channel at the first instant OLD allows it; where OLD never does (yet), the channel it allows first,
+          // so that a chain gets past what a channel waits for (`never call unless total_touches(email) >= 2`)
+          let link = channel;
+          let when = firstAllowed(engines.old, at, { channel });
+          if (when === undefined) {
+            for (const other of channels) {
+              const t = other === channel ? undefined : firstAllowed(engines.old, at, { channel: other });
+              if (t !== undefined && (when === undefined || t < when)) {
+                when = t;
+                link = other;
+              }
+            }
+          }
           if (when === undefined) break;
           const whenText = formatInstant(when);
-          const newAllows = engines.new.decide(at.new, { channel }, whenText).verdict === "allow";
+          const newAllows = engines.new.decide(at.new, { channel: link }, whenText).verdict === "allow";
           // a link explored already (the first touch of a chain from the start) is followed without proposing again
           let c: Node;
           try {
-            c = stepNode(at, { type: "touch", at: whenText, channel, id: `e${at.events.length}` }, when, newAllows);
+            c = stepNode(at, { type: "touch", at: whenText, channel: link, id: `e${at.events.length}` }, when, newAllows);
           } catch (error) {
             if (error instanceof HeedInputError) break;
             throw error;

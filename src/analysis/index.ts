@@ -15,7 +15,7 @@ export type { SilentContactOptions, SilentContactReport, StageVisit } from "./si
 export { analyzeSilentContact, describeSilentContact, describeTouches } from "./silent.js";
 export type { DiffChange, DiffDirection, DiffExplored, DiffOptions, DiffReport, DiffVariant } from "./diff.js";
 export { diffPolicies, localText } from "./diff.js";
-export type { StructuralChange } from "./structure-diff.js";
+export type { EditSide, StructuralChange } from "./structure-diff.js";
 export { structuralDiff } from "./structure-diff.js";
 export type { GraphEdge, GraphFormat, StageGraph } from "./graph.js";
 export { renderGraph, stageGraph } from "./graph.js";

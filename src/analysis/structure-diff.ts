@@ -17,6 +17,14 @@ import type { Engine } from "../engine/api.js";
 import { compile } from "../engine/index.js";
 import { printChannels, printCondition, printDuration, printRule, printTransition } from "../print.js";
 
+/** One side of an edit: the line as the DSL prints it, and where it is written. */
+export interface EditSide {
+  /** The line (`quiet hours 21:00 to 08:00 for call, sms`). */
+  text: string;
+  /** Where it is written in its file. */
+  span?: Span;
+}
+
 /** One edit between the two texts. */
 export interface StructuralChange {
   /** `added`, `removed`, `changed` (a line rewritten in place) or `moved` (the same line elsewhere in its list). */
@@ -26,9 +34,9 @@ export interface StructuralChange {
   /** Where: `the policy` or ``stage `nurture` ``. */
   scope: string;
   /** The old line, with where it is written in OLD. */
-  old?: { text: string; span?: Span };
+  old?: EditSide;
   /** The new line, with where it is written in NEW. */
-  new?: { text: string; span?: Span };
+  new?: EditSide;
   /** Where to point in NEW: the new line, else (for a removal) what encloses it. */
   anchor?: Span;
   /** The edit in words: ``changed `quiet hours 21:00 to 08:00 for call, sms` to `quiet hours 20:00 to 08:00 for call, sms` ``. */

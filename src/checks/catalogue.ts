@@ -664,7 +664,7 @@ export const CATALOGUE = {
       meaning:
         "A stage the contact can reach allows a channel that no `at most` or `at least` rule limits there (its own rules and the policy-wide ones, without `when`, `unless` or `by`): whatever signals arrive, a sender can touch a contact in that stage without end. The message names the way there from the start stage.",
       fix: "Add a limit to the stage or the policy; in a compliance overlay meant for a policy set, accept it with `# heed-check: allow unbounded-pursuit`.",
-      example: { before: "stage engaged { allow email, call }", after: "stage engaged { allow email, call  at most 2 touches per 7 days }" },
+      example: { before: "channels email", after: "channels email  at most 3 touches per 7 days" },
     },
     message: (d) => {
       const where = d.implicit ? "this policy" : `${code(d.stage)}`;
