@@ -224,6 +224,51 @@ function compileInbound(heed: HeedApi): { policy: Policy; engine: Engine } {
   return { policy, engine: heed.compile(policy) };
 }
 
+/** Each zone's holiday region in the calendar variant; contacts in other zones, or without one, get the fallback (`US`). */
+const REGION_OF_ZONE: Readonly<Record<string, string>> = {
+  "America/New_York": "US-NY",
+  "America/Los_Angeles": "US-CA",
+  "Europe/London": "GB-ENG",
+  "Europe/Berlin": "DE-BE",
+  "Australia/Sydney": "AU-NSW",
+};
+
+/**
+ * The inbound policy with its two holiday dates replaced by the public
+ * holidays of each contact's region (`holidays from contact.country else
+ * "US"`), on the same cases, each contact given the region of its zone:
+ * `evaluate()` and `decide()` (which must agree), interleaved. No peer
+ * reads regional calendars, so the row stands alone.
+ */
+async function calendarRates(heed: HeedApi, prepared: readonly Prepared[]): Promise<void> {
+  const text = readFileSync(POLICY_FILE, "utf8").replace("holidays 2026-11-26, 2026-12-25", 'holidays from contact.country else "US"');
+  const { policy, diagnostics } = heed.parsePolicy!(text, { file: "inbound-calendars.heed" });
+  if (policy === undefined || diagnostics.some((d) => d.severity === "error")) {
+    console.error("the calendar variant of bench/inbound.heed does not parse:", JSON.stringify(diagnostics, null, 2));
+    process.exit(1);
+  }
+  const engine = heed.compile(policy);
+  const cases: Prepared[] = prepared.map((p) => {
+    const region = p.input.contact.timezone === undefined ? undefined : REGION_OF_ZONE[p.input.contact.timezone];
+    if (region === undefined) return p;
+    const contact = { ...p.input.contact, attributes: { ...p.input.contact.attributes, country: region } };
+    return { ...p, input: { ...p.input, contact } };
+  });
+  const snapshots = cases.map((p) => buildSnapshot(engine, p));
+  const changed = cases.filter((p) => JSON.stringify(engine.evaluate(p.input)) !== JSON.stringify(engine.evaluate({ ...p.input, contact: { ...p.input.contact, attributes: { ...p.input.contact.attributes, country: "US" } } }))).length;
+  cases.forEach((p, i) => {
+    const evaluated = engine.evaluate(p.input);
+    const decided = engine.decide(snapshots[i]!, p.input.touch, p.input.at);
+    if (JSON.stringify(evaluated) !== JSON.stringify(decided)) fail(`case ${i}: with holiday calendars, Heed decide() differs from evaluate()`, p, { evaluate: evaluated, decide: decided });
+  });
+  const results = await interleavedRates(cases.length, [
+    { name: "Heed evaluate(), holiday calendars", runs: RUNS, fn: () => cases.forEach((p) => engine.evaluate(p.input)) },
+    { name: "Heed decide(), holiday calendars", runs: RUNS, fn: () => cases.forEach((p, i) => engine.decide(snapshots[i]!, p.input.touch, p.input.at)) },
+  ]);
+  console.log(`\nholiday calendars (\`holidays from contact.country else "US"\`, regions by zone; decide() equals evaluate() on all ${fmt(cases.length)}; ${fmt(changed)} decisions differ from a US calendar)`);
+  for (const [name, r] of results) console.log(`  ${name.padEnd(36)} ${fmt(r).padStart(12)} /s`);
+}
+
 function target(label: string, ok: boolean, detail: string): void {
   console.log(`  ${ok ? "PASS" : "MISS"}  ${label} (${detail})`);
 }
@@ -372,6 +417,8 @@ async function main(): Promise<void> {
     console.log(`  ${"Heed decide() (snapshot)".padEnd(30)} ${fmt(withFacts.decide).padStart(12)} /s  ${fmt(withFacts.decide / get("Heed decide"), 2)}x Heed decide on inbound`);
     console.log(`  snapshot JSON ${fmt(withFacts.snapshotJson)} bytes on average; outcomes ${Object.entries(withFacts.outcomes).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
   }
+
+  if (heed?.parsePolicy !== undefined) await calendarRates(heed, prepared);
 
   // ------------------------------------------------------------ memory
   let snapshotJson = 0;

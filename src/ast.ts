@@ -479,6 +479,14 @@ export interface TimezoneSpec extends NodeBase {
   readonly fallback?: StringLit;
 }
 
+/** `holidays from contact.country else "US"`: the public holidays of the contact's region. */
+export interface HolidaysFromSpec extends NodeBase {
+  /** Where the contact's region (`US`, `US-NY`, `GB-ENG`) is read from: `contact.X` or `contact.attributes.X`. */
+  readonly from: PathRef;
+  /** The policy's fallback region, used when the contact has none. */
+  readonly fallback?: StringLit;
+}
+
 // ---------------------------------------------------------------- vocabulary (spec section 8.1)
 
 /** The simple types of a declared attribute or prop: `string`, `number`, `boolean`, `list` (of strings). */
@@ -554,6 +562,8 @@ export interface Policy extends NodeBase {
   readonly ignoreWindow?: Duration;
   /** Dates skipped by business days, in the contact's local calendar. */
   readonly holidays?: readonly DateLit[];
+  /** The public holidays of the contact's region, also skipped by business days (beside {@link holidays}). */
+  readonly holidaysFrom?: HolidaysFromSpec;
   /** The contact attributes the policy reads, with their types (`attributes { ... }`); absent when not declared. */
   readonly attributes?: AttributesBlock;
   /** The signals the policy names, with their props (`signals { ... }`); absent when not declared. */

@@ -39,6 +39,7 @@ export type {
   ElapsedTrigger,
   ExistsExpr,
   Expr,
+  HolidaysFromSpec,
   Ident,
   IgnoredTrigger,
   InExpr,

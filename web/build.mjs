@@ -6,6 +6,12 @@
 // The page imports the library's own modules from src/ (no second
 // implementation); the files of examples/ are bundled as the module
 // `heed:examples`. Mermaid is loaded on first use, in chunks.
+//
+// The holiday data (`date-holidays`, for `holidays from contact.country`) is
+// bundled whole, every country, so that the page decides as the library
+// does; the moment-timezone it reads dates through is replaced by
+// web/src/moment-timezone.ts on luxon (already in the page), which saves
+// about 800 KB of zone data (docs/playground.md).
 
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -50,6 +56,7 @@ const result = await build({
   metafile: true,
   logLevel: "warning",
   plugins: [examplesPlugin],
+  alias: { "moment-timezone": "./web/src/moment-timezone.ts" },
   define: { "process.env.NODE_ENV": '"production"' },
 });
 for (const file of ["index.html", "playground.css"]) copyFileSync(join(root, "web", file), join(out, file));

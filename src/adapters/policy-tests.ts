@@ -449,7 +449,7 @@ function runCase(engine: ReturnType<typeof compile>, c: TestCase): CaseResult {
   let explanation: Explanation;
   try {
     // The engine checks its input and raises a typed error naming the field, so the case's raw values go as they are.
-    // `account` goes along when the case gives it; the engine reads it once limits `across account` exist, and ignores it before.
+    // `account` goes along when the case gives it, for limits `across account`.
     const input = {
       contact: c.contact as Contact,
       history: c.history as HistoryEvent[],

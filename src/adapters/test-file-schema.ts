@@ -39,6 +39,7 @@ export const INPUT_ERROR_CODES = [
   "invalid-contact",
   "invalid-touch",
   "invalid-history",
+  "invalid-account",
   "invalid-time",
   "unknown-timezone",
 ] as const;
@@ -103,7 +104,7 @@ export const TEST_SCHEMA = {
         account: {
           title: TITLES.account,
           description:
-            "The touches sent to the other contacts of the contact's account, for limits `across account` (spec section 8.4). Checked for shape; the engine does not read it before `across account` limits exist.",
+            "The touches sent to the other contacts of the contact's account, counted by limits `across account` (spec section 8.4); other event types are ignored.",
         },
         at: { title: TITLES.at, description: "The instant of the proposed touch: ISO-8601 with an offset or `Z`." },
         touch: { title: TITLES.touch, description: "The touch to decide: its `channel`, optional `tags`, and free-form props (`campaign`, `product`, ...)." },

@@ -289,6 +289,31 @@ export const CATALOGUE = {
     message: (d) => `unknown time zone ${code(d.zone)}${didYouMean(d.suggestion)}`,
     hint: () => "use an IANA zone name such as `America/New_York` or `UTC`",
   }),
+  "unknown-region": entry<{ region: string; suggestion: string | undefined }>({
+    severity: "error",
+    help: {
+      group: "meaning",
+      summary: "a fallback holiday region that is not one",
+      meaning: "The `holidays from ... else` fallback is not a region the holiday data knows: an ISO 3166 country code with an optional subdivision.",
+      fix: "Use a country code such as `US` or `GB`, or a subdivision such as `US-NY` or `GB-ENG`.",
+      example: { before: 'holidays from contact.country else "UK"', after: 'holidays from contact.country else "GB"' },
+    },
+    message: (d) => `unknown holiday region ${code(d.region)}${didYouMean(d.suggestion)}`,
+    hint: () => "use an ISO 3166 country code with an optional subdivision, such as `US`, `US-NY`, `GB-ENG` or `DE-BY`",
+  }),
+  "invalid-holidays-source": entry<{ path: string }>({
+    severity: "error",
+    help: {
+      group: "meaning",
+      summary: "a contact's holiday region read from somewhere else than its attributes",
+      meaning: "`holidays from` names something other than one of the contact's attributes (`contact.country`, `contact.attributes.country`).",
+      fix: "Read the region from a contact attribute.",
+      example: { before: "holidays from touch.country", after: "holidays from contact.country" },
+    },
+    message: (d) => `cannot read a contact's holiday region from ${code(d.path)}`,
+    hint: (_d, form) =>
+      form === "yaml" ? "write `holidays: { from: contact.country }` or name another contact attribute" : "write `holidays from contact.country` or name another contact attribute",
+  }),
   "invalid-timezone-source": entry<{ path: string }>({
     severity: "error",
     help: {

@@ -27,6 +27,7 @@ import type { AtMostAccountRule, AtMostRule, DurationUnit, Ident, NodeBase, Poli
 import { conditionDepth, conditionFacts, isSignalFact, MAX_CONDITION_DEPTH } from "../ast.js";
 import { printFact } from "../print.js";
 import { parseDate } from "../calendar.js";
+import { isKnownRegion, knownRegions, regionAlias } from "../regions.js";
 import type { DurationData, Place, UnknownName } from "./catalogue.js";
 import { check, checkVariant, type Check, type CheckContext } from "./registry.js";
 
@@ -125,6 +126,13 @@ function isZoneSource(segments: readonly string[]): boolean {
   return segments.length === 3 && segments[1] === "attributes";
 }
 
+/** True for `contact.X` and `contact.attributes.X`: where a contact's holiday region can be read (not its `id`, `timezone` or `account`). */
+function isRegionSource(segments: readonly string[]): boolean {
+  if (segments[0] !== "contact") return false;
+  if (segments.length === 2) return !["attributes", "id", "timezone", "account"].includes(segments[1]!);
+  return segments.length === 3 && segments[1] === "attributes";
+}
+
 /**
  * The IANA zones the runtime lists (canonical names, and `UTC`): a
  * constant, read once. A name in it is a zone without asking the zone
@@ -200,6 +208,15 @@ const settings = check("policy", "validation", (policy, ctx) => {
   const fallback = policy.timezone?.fallback;
   if (fallback !== undefined && !isZone(fallback.value)) {
     ctx.report("invalid-timezone", { zone: fallback.value, suggestion: ctx.suggest(fallback.value, knownZones()) }, fallback, policy.timezone);
+  }
+  const region = policy.holidaysFrom;
+  if (region !== undefined && !isRegionSource(region.from.segments)) {
+    ctx.report("invalid-holidays-source", { path: region.from.segments.join(".") }, region.from, region);
+  }
+  if (region?.fallback !== undefined && !isKnownRegion(region.fallback.value)) {
+    const written = region.fallback.value;
+    const suggestion = regionAlias(written) ?? ctx.suggest(written.toUpperCase(), knownRegions());
+    ctx.report("unknown-region", { region: written, suggestion }, region.fallback, region);
   }
   const holidays = policy.holidays ?? [];
   if (holidays.length > LIMITS.holidays) ctx.report("too-many-holidays", { count: holidays.length, max: LIMITS.holidays }, holidays[LIMITS.holidays], policy);

@@ -297,6 +297,17 @@ const zoneAttribute = check("policy", "validation", (policy, ctx) => {
   ctx.report("unknown-attribute", { name: attribute, suggestion: ctx.suggest(attribute, declared), declared }, from, policy.timezone);
 });
 
+/** A contact's holiday region read from an attribute (`holidays from contact.country`) is one the `attributes` block declares. */
+const regionAttribute = check("policy", "validation", (policy, ctx) => {
+  const from = policy.holidaysFrom?.from;
+  const attributes = ctx.vocabulary.attributes;
+  if (from === undefined || attributes === undefined) return;
+  const attribute = attributeOf(from.segments);
+  if (attribute === undefined || attributes.has(attribute)) return;
+  const declared = [...attributes.keys()];
+  ctx.report("unknown-attribute", { name: attribute, suggestion: ctx.suggest(attribute, declared), declared }, from, policy.holidaysFrom);
+});
+
 function placeOf(node: NodeBase | undefined): Place | undefined {
   const span = node?.span;
   return span === undefined ? undefined : { line: span.line, column: span.column };
@@ -355,6 +366,7 @@ export function attributesRead(policy: Policy): { name: string; type: string }[]
     return undefined;
   };
   note(policy.timezone?.from, "string");
+  note(policy.holidaysFrom?.from, "string");
   for (const node of nodesWithKind(policy)) {
     if (node.kind === "compare") {
       note(node.left, literalType(node.right));
@@ -377,4 +389,4 @@ export const undeclaredVocabulary = check("policy", "lint", (policy, ctx) => {
 });
 
 /** The checks of the declared vocabulary. */
-export const VOCABULARY_CHECKS: readonly Check<CheckContext>[] = [declarations, zoneAttribute, conditionNames, declaredSignals];
+export const VOCABULARY_CHECKS: readonly Check<CheckContext>[] = [declarations, zoneAttribute, regionAttribute, conditionNames, declaredSignals];

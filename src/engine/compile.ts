@@ -62,6 +62,9 @@ export function compileIr(policy: Policy): IrPolicy {
     engagement: policy.engagement ? policy.engagement.map((e) => e.name) : [...DEFAULT_ENGAGEMENT],
     ignoreWindow: duration(policy.ignoreWindow ?? DEFAULT_IGNORE_WINDOW),
     holidays: (policy.holidays ?? []).map((h) => h.date),
+    ...(policy.holidaysFrom === undefined
+      ? {}
+      : { holidaysFrom: { from: [...policy.holidaysFrom.from.segments], fallback: policy.holidaysFrom.fallback?.value.toUpperCase() ?? null } }),
     start,
     stages,
     rules,

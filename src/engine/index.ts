@@ -34,6 +34,7 @@ import {
 import type { IrPolicy } from "./ir.js";
 import { advance, applyEvent, enterPolicy, nextTimer } from "./machine.js";
 import { member, type Member } from "./member.js";
+import { HolidayTable } from "./holidays.js";
 import { makeRuntime, type Runtime } from "./runtime.js";
 import { copyState, type PolicyState } from "./state.js";
 import { checkSnapshot, policyVersion, RECENT_IDS, seenRecently, SNAPSHOT_FORMAT, type SnapshotData } from "./snapshot.js";
@@ -79,10 +80,12 @@ class CompiledEngine implements Engine {
   private readonly known = new WeakSet<object>();
   /** The zones this engine has met: the offsets it learnt of each, and which names are zones. */
   private readonly zones = new ZoneTable();
+  /** The public holidays of the regions this engine has met, year by year (`holidays from`). */
+  private readonly holidayTable = new HolidayTable();
 
   constructor(policies: readonly Policy[]) {
     const irs = policies.map((p) => compileIr(p));
-    this.runtimes = irs.map((ir, i) => makeRuntime(ir, policies[i]!, this.zones));
+    this.runtimes = irs.map((ir, i) => makeRuntime(ir, policies[i]!, this.zones, this.holidayTable));
     this.policies = irs.map((ir) => ir.name);
     this.irs = irs;
     this.declared = [...new Set(irs.flatMap((ir) => ir.channels))];

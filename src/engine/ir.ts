@@ -96,6 +96,12 @@ export interface IrPolicy {
   readonly engagement: readonly string[];
   readonly ignoreWindow: IrDuration;
   readonly holidays: readonly string[];
+  /**
+   * `holidays from PATH else "CODE"`: where a contact's holiday region is
+   * read from, and the policy's fallback region. Absent without such a line
+   * (so that the compiled form, and the version, of other policies is unchanged).
+   */
+  readonly holidaysFrom?: { readonly from: readonly string[]; readonly fallback: string | null };
   readonly start: string;
   readonly stages: readonly IrStage[];
   /** Every rule of the policy, stage rules first (stage by stage), then policy-wide ones. */

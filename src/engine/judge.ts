@@ -19,7 +19,7 @@ import type { Member } from "./member.js";
 import type { CompiledRule, Unmet } from "./rules/index.js";
 import type { StageRuntime } from "./runtime.js";
 import { counters } from "./state.js";
-import { defer, deny, MET, NO_ZONE, type DeferVerdict, type Verdict } from "./verdict.js";
+import { defer, deny, MET, NO_CALENDAR, NO_ZONE, type DeferVerdict, type Verdict } from "./verdict.js";
 
 /** How one check judged a touch at an instant. */
 export interface Judgement<V extends Verdict | null = Verdict | null> {
@@ -63,9 +63,16 @@ function applies(r: CompiledRule, touch: ProposedTouch): boolean {
   return tagMatches(r, touch);
 }
 
-/** True when the rule needs local time and the contact has no zone (the rule then denies: `unknown-timezone`). */
-function lacksZone(m: Member, r: CompiledRule): boolean {
-  return r.needsZone && (m.ctx.zone === undefined || m.ctx.calendar === undefined);
+/**
+ * What a rule that needs local time lacks, if anything: without a zone it
+ * denies (`unknown-timezone`); counting business days, without the
+ * contact's holidays too (`unknown-calendar`).
+ */
+function lacksZone(m: Member, r: CompiledRule): Verdict | undefined {
+  if (!r.needsZone) return undefined;
+  if (m.ctx.zone === undefined) return NO_ZONE;
+  if (r.needsCalendar && m.ctx.calendar === undefined) return NO_CALENDAR;
+  return undefined;
 }
 
 /** True when a rule's `when` / `unless` lets it apply to the touch at `t` (spec section 8.3). */
@@ -81,18 +88,29 @@ function conditionHolds(m: Member, r: CompiledRule, touch: ProposedTouch, t: num
  */
 export function judgeRule(m: Member, r: CompiledRule, touch: ProposedTouch, t: number): Verdict {
   if (r.applies !== null && !conditionHolds(m, r, touch, t)) return MET;
-  if (lacksZone(m, r)) return NO_ZONE;
+  const lacking = lacksZone(m, r);
+  if (lacking !== undefined) return lacking;
   const verdict = r.check(m.st.memory[r.index]!, m.ctx, m.st, touch, t);
   if (verdict.kind !== "defer" || r.nextFlip === null) return verdict;
   const flip = r.nextFlip(m.st, { contact: m.ctx.contact, touch, counters: counters(m.st, t), factValues: m.st.facts }, t);
   return flip !== undefined && flip < verdict.until ? defer(flip) : verdict;
 }
 
+/** The denial of a stage whose course counts business days, for a contact without a zone or without a holiday calendar. */
+function noCalendar(m: Member): typeof NO_ZONE {
+  return m.ctx.zone === undefined ? NO_ZONE : NO_CALENDAR;
+}
+
+/** Where the policy reads a contact's holiday region (`contact.country`), for messages. */
+function regionSource(m: Member): string {
+  return code(m.rt.ir.holidaysFrom?.from.join(".") ?? "contact.country");
+}
+
 /** The verdict of a check before the rules, at the stage: undefined when none denies. */
 function stageDenial(m: Member, info: StageRuntime, channel: string): Unmet | undefined {
   const stage = info.stage;
   if (!m.rt.channels.has(channel)) return UNKNOWN_CHANNEL;
-  if (m.ctx.calendar === undefined && info.timersNeedZone) return NO_ZONE;
+  if (m.ctx.calendar === undefined && info.timersNeedZone) return noCalendar(m);
   if (stage.final) return FINAL_STAGE;
   if (info.allowed !== null && !info.allowed.has(channel)) return NOT_ALLOWED;
   return undefined;
@@ -118,8 +136,13 @@ function stageJudgements(m: Member, info: StageRuntime, touch: ProposedTouch, ou
     out.push(judgement("policy.channels", MET, `${code(channel)} is declared`, undefined, "unknown-channel"));
   }
   if (m.ctx.calendar === undefined && info.timersNeedZone) {
-    const message = `the course of stage ${code(st.stage)} counts business days, but the contact has no time zone and the policy no fallback`;
-    out.push(judgement("policy.timezone", NO_ZONE, message, undefined));
+    if (m.ctx.zone === undefined) {
+      const message = `the course of stage ${code(st.stage)} counts business days, but the contact has no time zone and the policy no fallback`;
+      out.push(judgement("policy.timezone", NO_ZONE, message, undefined));
+    } else {
+      const message = `the course of stage ${code(st.stage)} counts business days, but the contact has no ${regionSource(m)} and the policy no fallback holidays`;
+      out.push(judgement("policy.holidays", NO_CALENDAR, message, undefined));
+    }
   }
   if (stage.final) {
     out.push(judgement(info.finalRule, FINAL_STAGE, `stage ${code(stage.name)} is final: it allows no touch`, stage.span));
@@ -138,6 +161,7 @@ function judgement<V extends Verdict | null>(rule: string, verdict: V, message: 
 /** The message of an unmet rule: its text, then what its kind says about it. */
 function unmetMessage(m: Member, r: CompiledRule, t: number, verdict: Unmet): string {
   if (verdict === NO_ZONE) return `${r.text}: needs the contact's time zone, but the contact has none and the policy no fallback`;
+  if (verdict === NO_CALENDAR) return `${r.text}: needs the contact's holidays, but the contact has no ${regionSource(m)} and the policy no fallback`;
   return `${r.text}: ${r.detail(m.st.memory[r.index]!, m.ctx, t, verdict)}`;
 }
 
@@ -191,7 +215,9 @@ export function firstDenial(m: Member, touch: ProposedTouch, t: number): { rule:
   const stage = info.stage;
   const channel = touch.channel;
   if (!m.rt.channels.has(channel)) return { rule: "policy.channels", code: UNKNOWN_CHANNEL.code };
-  if (m.ctx.calendar === undefined && info.timersNeedZone) return { rule: "policy.timezone", code: NO_ZONE.code };
+  if (m.ctx.calendar === undefined && info.timersNeedZone) {
+    return m.ctx.zone === undefined ? { rule: "policy.timezone", code: NO_ZONE.code } : { rule: "policy.holidays", code: NO_CALENDAR.code };
+  }
   if (stage.final) return { rule: info.finalRule, code: FINAL_STAGE.code };
   if (info.allowed !== null && !info.allowed.has(channel)) return { rule: info.allowRule, code: NOT_ALLOWED.code };
   const rules = rulesOnChannel(info, channel);

@@ -16,7 +16,8 @@ import type { IrDuration, IrFact, IrPolicy, IrStage, IrTransition } from "./ir.j
 import { NO_MINUTES } from "./rules/kind.js";
 import type { CompiledRule, IrRule, RuleEnv } from "./rules/index.js";
 import { ruleKind } from "./rules/index.js";
-import { holidayDays, type Calendar, type ZoneTable } from "./time.js";
+import { HolidayTable, type RegionHolidays } from "./holidays.js";
+import { holidayDays, type Calendar, type DateHolidays, type ZoneTable } from "./time.js";
 import type { Verdict } from "./verdict.js";
 
 /** A transition as the machine tries it: its condition (`on ... where`, `when`) made into a function once. */
@@ -130,8 +131,8 @@ export interface Runtime {
   readonly channels: ReadonlySet<string>;
   /** The declared channels as messages print them (`` `email`, `call` `` or `no channel`). */
   readonly channelsText: string;
-  /** The policy's holidays as local day numbers. */
-  readonly holidays: ReadonlySet<number>;
+  /** The dates the policy lists as holidays. */
+  readonly holidays: DateHolidays;
   /** The zones the engine has met (shared by the policies of one compiled engine). */
   readonly zones: ZoneTable;
   /** The facts its conditions read, in the order of `IrPolicy.facts` (and of a state's `facts`). */
@@ -142,7 +143,14 @@ export interface Runtime {
   readonly touchFacts: readonly number[];
   /** The facts that count touches in the stage, which entering a stage resets. */
   readonly stageFacts: readonly number[];
-  /** Per zone name, the calendar of this policy's holidays there (made on first use, with its business-day sums). */
+  /** The regions' public holidays the engine has looked up (shared by the policies of one compiled engine). */
+  readonly holidayTable: HolidayTable;
+  /** Under `holidays from`: per region code, that region's holidays with the policy's dates (made on first use). */
+  readonly regions: Map<string, RegionHolidays>;
+  /**
+   * Per zone name (and region code, under `holidays from`), the calendar of
+   * this policy's holidays there (made on first use, with its business-day sums).
+   */
   readonly calendars: Map<string, Calendar>;
 }
 
@@ -168,6 +176,7 @@ function compiledRule(rule: IrRule, source: Rule, index: number, env: RuleEnv): 
     channels: rule.channels === null ? null : new Set(rule.channels),
     tagged: behaviour.tagged,
     needsZone: behaviour.needsZone,
+    needsCalendar: behaviour.needsCalendar ?? false,
     readsChannel: behaviour.readsChannel || (condition !== null && readsPath(condition, "touch", "channel")),
     timeless: behaviour.timeless && flips === null,
     countsTouches: behaviour.countsTouches,
@@ -246,10 +255,10 @@ function eventLists(transitions: readonly CompiledTransition[]): Map<string, Com
 
 /**
  * Prepares a compiled policy for running; `policy` is the policy it was
- * compiled from (rules' texts are printed from it), `zones` the compiled
- * engine's table of zones.
+ * compiled from (rules' texts are printed from it), `zones` and
+ * `holidayTable` the compiled engine's tables of zones and of regions' holidays.
  */
-export function makeRuntime(ir: IrPolicy, policy: Policy, zones: ZoneTable): Runtime {
+export function makeRuntime(ir: IrPolicy, policy: Policy, zones: ZoneTable, holidayTable: HolidayTable = new HolidayTable()): Runtime {
   const sources = rulesInOrder(policy);
   const byId = new Map(ir.rules.map((r, i) => [r.id, i] as const));
   const policyWide = ir.policyRules.map((id) => byId.get(id)!);
@@ -332,6 +341,8 @@ export function makeRuntime(ir: IrPolicy, policy: Policy, zones: ZoneTable): Run
     channelsText: ir.channels.map(code).join(", ") || "no channel",
     holidays,
     zones,
+    holidayTable,
+    regions: new Map(),
     calendars: new Map(),
     facts,
     signalFacts,

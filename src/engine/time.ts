@@ -21,36 +21,87 @@ import type { DurationUnit, RollingUnit, TimeOfDay } from "../ast.js";
 import { daysInMonth, formatDate, isoWeekday, parseDate } from "../calendar.js";
 
 /**
- * The local calendar of a contact under a policy: its zone and the
- * policy's holidays, with the business-day sums already computed there
- * (walking the calendar is the costly part of deciding; a sum is a pure
- * function of the zone, the holidays and its operands). Made by
- * {@link makeCalendar}, owned by the compiled engine.
+ * The days off of a calendar besides weekends: a policy's dates, a
+ * region's public holidays, or both. Answers about local day numbers (days
+ * since 1970-01-01). Implementations may learn as they are asked (a
+ * region's holidays are looked up year by year), but answer every question
+ * the same way each time.
+ */
+export interface HolidaySet {
+  /** True when the day is a holiday. */
+  has(day: number): boolean;
+  /** How many holidays fall on weekdays (Monday to Friday) in `(from, to]`. */
+  weekdaysIn(from: number, to: number): number;
+  /**
+   * The holiday's name (`Thanksgiving Day (US-NY)`; under a region, a date
+   * the policy lists is `a holiday the policy lists`), or undefined for a
+   * day that is not one, or where the holidays have no names (the dates of
+   * a policy without `holidays from`, whose messages stay as they were).
+   */
+  nameOf(day: number): string | undefined;
+  /** Its holidays have names ({@link nameOf}): messages name them. */
+  readonly named: boolean;
+  /**
+   * The longest run of days off (weekend days and holidays together) there
+   * can be, on any date; undefined when it is not known for every date (a
+   * region's holidays are known year by year).
+   */
+  readonly longestRun: number | undefined;
+}
+
+/**
+ * The local calendar of a contact under a policy: its zone and its
+ * holidays, with the business-day sums already computed there (walking the
+ * calendar is the costly part of deciding; a sum is a pure function of the
+ * zone, the holidays and its operands). Made by {@link makeCalendar},
+ * owned by the compiled engine.
  */
 export interface Calendar {
   readonly zone: Zone;
-  /** The policy's holidays as local day numbers (days since 1970-01-01). */
-  readonly holidays: ReadonlySet<number>;
-  /** Those that fall on weekdays, sorted (adding many business days counts them by binary search). */
-  readonly weekdayHolidays: readonly number[];
+  /** The days off besides weekends. */
+  readonly holidays: HolidaySet;
   /** Business-day sums by amount, then by starting instant (bounded). */
   readonly sums: Map<number, Map<number, number>>;
 }
 
-/** A calendar of a zone with these holidays (day numbers, see {@link holidayDays}). */
-export function makeCalendar(zone: Zone, holidays: ReadonlySet<number>): Calendar {
-  const weekdayHolidays = [...holidays].filter((day) => isoWeekday(day) <= 5).sort((a, b) => a - b);
-  return { zone, holidays, weekdayHolidays, sums: new Map() };
+/** A calendar of a zone with these holidays (see {@link holidayDays}). */
+export function makeCalendar(zone: Zone, holidays: HolidaySet): Calendar {
+  return { zone, holidays, sums: new Map() };
+}
+
+/** A fixed set of holidays: the dates a policy lists. */
+export class DateHolidays implements HolidaySet {
+  /** Those that fall on weekdays, sorted (adding many business days counts them by binary search). */
+  private readonly weekdays: readonly number[];
+  readonly longestRun: number;
+  readonly named = false;
+
+  constructor(readonly days: ReadonlySet<number>) {
+    this.weekdays = [...days].filter((day) => isoWeekday(day) <= 5).sort((a, b) => a - b);
+    this.longestRun = longestRunOff(days);
+  }
+
+  has(day: number): boolean {
+    return this.days.has(day);
+  }
+
+  weekdaysIn(from: number, to: number): number {
+    return countIn(this.weekdays, from, to);
+  }
+
+  nameOf(): string | undefined {
+    return undefined;
+  }
 }
 
 /** Holidays written `YYYY-MM-DD` as local day numbers (days since 1970-01-01); dates that are not real are left out. */
-export function holidayDays(dates: Iterable<string>): ReadonlySet<number> {
+export function holidayDays(dates: Iterable<string>): DateHolidays {
   const days = new Set<number>();
   for (const text of dates) {
     const day = parseDate(text);
     if (day !== undefined) days.add(day);
   }
-  return days;
+  return new DateHolidays(days);
 }
 
 const MINUTE = 60_000;
@@ -396,7 +447,7 @@ function dateOfLocal(local: number): string {
   return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
 }
 
-function isBusinessLocal(local: number, holidays: ReadonlySet<number>): boolean {
+function isBusinessLocal(local: number, holidays: HolidaySet): boolean {
   return weekdayOfLocal(local) <= 5 && !holidays.has(Math.floor(local / DAY));
 }
 
@@ -413,18 +464,15 @@ function dayExists(dayStart: number, zone: Zone): boolean {
 }
 
 /**
- * An upper bound on how long adding `amount` business days can take, in
- * milliseconds, whatever the zone and the starting instant: between two
- * business days lie at most the longest run of weekend days and holidays,
- * plus one date a zone may skip; two days more cover offset changes. Lets a
- * rule skip the calendar walk when its last touch is older than that.
+ * The longest run of days off (weekend days and these holidays together):
+ * linear in the holidays, however long their runs.
  */
-export function businessDaysBound(amount: number, days: ReadonlySet<number>): number {
+export function longestRunOff(days: ReadonlySet<number>): number {
   let longestRun = 2;
   const offDay = (day: number): boolean => days.has(day) || isoWeekday(day) > 5;
   for (const holiday of days) {
     // each run is walked once, from its first holiday (back over the weekend days before it,
-    // forward over the rest): linear in the holidays, however long their runs
+    // forward over the rest)
     let from = holiday;
     let earlier = false;
     while (offDay(from - 1)) {
@@ -439,6 +487,18 @@ export function businessDaysBound(amount: number, days: ReadonlySet<number>): nu
     while (offDay(to + 1)) to++;
     longestRun = Math.max(longestRun, to - from + 1);
   }
+  return longestRun;
+}
+
+/**
+ * An upper bound on how long adding `amount` business days can take, in
+ * milliseconds, whatever the zone and the starting instant, on a calendar
+ * whose runs of days off are at most `longestRun` days: between two
+ * business days lie at most that run, plus one date a zone may skip; two
+ * days more cover offset changes. Lets a rule skip the calendar walk when
+ * its last touch is older than that.
+ */
+export function businessDaysBound(amount: number, longestRun: number): number {
   return (Math.abs(amount) * (longestRun + 2) + 2) * DAY;
 }
 
@@ -551,12 +611,12 @@ function weekdayNumbered(count: number): number {
  * the range.
  */
 function nthBusinessDayAfter(start: number, n: number, cal: Calendar, zone: Zone): number {
-  const holidays = cal.weekdayHolidays;
+  const holidays = cal.holidays;
   let from = start;
   let need = n;
   for (;;) {
     const to = weekdayNumbered(weekdaysThrough(from) + need);
-    const off = countIn(holidays, from, to) + skippedWeekdays(zone, from, to, cal.holidays);
+    const off = holidays.weekdaysIn(from, to) + skippedWeekdays(zone, from, to, holidays);
     if (off === 0) return to;
     from = to;
     need = off;
@@ -564,7 +624,7 @@ function nthBusinessDayAfter(start: number, n: number, cal: Calendar, zone: Zone
 }
 
 /** How many of the sorted `days` lie in `(from, to]`. */
-function countIn(days: readonly number[], from: number, to: number): number {
+export function countIn(days: readonly number[], from: number, to: number): number {
   return upperBound(days, to) - upperBound(days, from);
 }
 
@@ -587,7 +647,7 @@ function upperBound(days: readonly number[], value: number): number {
  * has crossed the date line twice within weeks); only around such a jump
  * are the days looked at one by one.
  */
-function skippedWeekdays(zone: Zone, from: number, to: number, holidays: ReadonlySet<number>): number {
+function skippedWeekdays(zone: Zone, from: number, to: number, holidays: HolidaySet): number {
   let count = 0;
   let scanned = from;
   const last = Math.floor(to / SAMPLE_DAYS);
@@ -694,4 +754,31 @@ export function nextCalendarWindowStart(ms: number, unit: "day" | "week", zone: 
   const tz = zone;
   const start = windowStartLocal(toLocal(ms, tz), unit);
   return firstInstantAtLocal(start + (unit === "day" ? DAY : WEEK), tz);
+}
+
+// ---------------------------------------------------------------- holidays, for explanations
+
+/** The local day (days since 1970-01-01) of an instant in a zone. */
+export function localDay(ms: number, zone: Zone): number {
+  return Math.floor(toLocal(ms, zone) / DAY);
+}
+
+/** How many days an explanation looks through for the holidays a wait passed over. */
+const MAX_NAMED_SCAN = 400;
+
+/**
+ * The holidays on weekdays after the local date of `from` up to that of
+ * `to`, in order, each with its name where the calendar has one (for
+ * explanations: a wait in business days says which holidays made it longer).
+ * Looks through at most the first 400 days; finds none on a calendar
+ * whose holidays have no names.
+ */
+export function weekdayHolidaysBetween(from: number, to: number, cal: Calendar): { date: string; name: string | undefined }[] {
+  const found: { date: string; name: string | undefined }[] = [];
+  if (!cal.holidays.named) return found;
+  const last = Math.min(localDay(to, cal.zone), localDay(from, cal.zone) + MAX_NAMED_SCAN);
+  for (let day = localDay(from, cal.zone) + 1; day <= last; day++) {
+    if (isoWeekday(day) <= 5 && cal.holidays.has(day)) found.push({ date: dateOfLocal(day * DAY), name: cal.holidays.nameOf(day) });
+  }
+  return found;
 }

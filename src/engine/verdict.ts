@@ -47,3 +47,6 @@ export function defer(until: number): DeferVerdict {
 
 /** A rule that needs local time, for a contact without a time zone. */
 export const NO_ZONE: DenyVerdict = deny("unknown-timezone");
+
+/** A rule that counts business days, for a contact whose holiday calendar is unknown (no region, no fallback). */
+export const NO_CALENDAR: DenyVerdict = deny("unknown-calendar");

@@ -946,6 +946,14 @@ export function policyOf(root: C.PolicyCstNode, ctx: ConvertContext): A.Draft<A.
         return;
       }
       const holidays = optionalChild(item, "holidaysLine");
+      if (holidays !== undefined && optionalToken(holidays, "From")) {
+        // beside a line of dates, one line naming where the contact's region comes from
+        once("holidays from", holidays);
+        const spec: A.Draft<A.HolidaysFromSpec> = { from: pathOf(child(holidays, "path"), ctx) };
+        if (optionalToken(holidays, "Else")) spec.fallback = stringLit(token(holidays, "StringLiteral"), ctx);
+        policy.holidaysFrom = withSpan(spec, nodeSpan(holidays, ctx));
+        return;
+      }
       if (holidays !== undefined) {
         once("holidays", holidays);
         policy.holidays = [...(policy.holidays ?? []), ...tokensOf(holidays, "DateLiteral").map((t) => dateLit(t, ctx))];

@@ -109,7 +109,11 @@ export interface HolidaysLineCstNode extends CstNode {
 
 export type HolidaysLineCstChildren = {
   Holidays: IToken[];
-  DateLiteral: IToken[];
+  From?: IToken[];
+  path?: PathCstNode[];
+  Else?: IToken[];
+  StringLiteral?: IToken[];
+  DateLiteral?: IToken[];
   Comma?: IToken[];
 };
 

@@ -177,6 +177,10 @@ export function formatPolicy(policy: A.Policy): string {
       header.push([`engagement ${policy.engagement.map((c) => c.name).join(", ")}`, lineNode(policy.engagement)]);
     }
     if (policy.ignoreWindow) header.push([`ignore window ${printDuration(policy.ignoreWindow)}`, policy.ignoreWindow]);
+    if (policy.holidaysFrom) {
+      const spec = policy.holidaysFrom;
+      header.push([`holidays from ${spec.from.segments.join(".")}${spec.fallback ? ` else ${printString(spec.fallback.value)}` : ""}`, spec]);
+    }
     if (policy.holidays && policy.holidays.length > 0) {
       header.push([`holidays ${policy.holidays.map((h) => h.date).join(", ")}`, lineNode(policy.holidays)]);
     }

@@ -101,7 +101,20 @@ export class HeedGrammar extends CstParser {
 
   public holidaysLine = this.RULE("holidaysLine", () => {
     this.CONSUME(T.Holidays);
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.DateLiteral) });
+    this.OR([
+      // `holidays from contact.country else "US"`: the public holidays of the contact's region
+      {
+        ALT: () => {
+          this.CONSUME(T.From);
+          this.SUBRULE(this.path);
+          this.OPTION(() => {
+            this.CONSUME(T.Else);
+            this.CONSUME(T.StringLiteral);
+          });
+        },
+      },
+      { ALT: () => this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.DateLiteral) }) },
+    ]);
   });
 
   public appliesLine = this.RULE("appliesLine", () => {

@@ -259,8 +259,15 @@ export function printYaml(policy: A.Policy, schemaLine: string = SCHEMA_LINE): s
     p.push("", `engagement: ${list(policy.engagement.map((s) => yamlString(s.name)))}`, policy.engagement.length > 0 ? p.anchor(lineNode(policy.engagement)) : undefined);
   }
   if (policy.ignoreWindow !== undefined) p.push("", `ignoreWindow: ${printDuration(policy.ignoreWindow)}`, p.anchor(policy.ignoreWindow));
-  if (policy.holidays !== undefined) {
-    const dates = policy.holidays.map((h) => (/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(h.date) ? h.date : yamlString(h.date)));
+  const dates = policy.holidays?.map((h) => (/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(h.date) ? h.date : yamlString(h.date)));
+  if (policy.holidaysFrom !== undefined) {
+    const spec = policy.holidaysFrom;
+    const from = ["from", yamlString(spec.from.segments.join("."))] as const;
+    const fallback = spec.fallback === undefined ? undefined : (["fallback", yamlString(spec.fallback.value)] as const);
+    // the dates stay in the map, on one line, as the DSL keeps them on theirs
+    const listed = dates === undefined || dates.length === 0 ? undefined : (["dates", list(dates)] as const);
+    p.push("", `holidays: ${flow([from, fallback, listed])}`, p.anchor(spec));
+  } else if (policy.holidays !== undefined && dates !== undefined) {
     p.push("", `holidays: ${list(dates)}`, policy.holidays.length > 0 ? p.anchor(lineNode(policy.holidays)) : undefined);
   }
   if (policy.attributes !== undefined) declarations(p, "attributes", policy.attributes, policy.attributes.declarations.map((d) => [d, valueType(d.type)]));

@@ -69,13 +69,33 @@ export const POLICY_SCHEMA = {
     },
     ignoreWindow: { $ref: "#/definitions/duration", description: "How long a touch may go unanswered before it counts as ignored; default 3 days." },
     holidays: {
-      title: "a list of dates",
-      description: "Dates skipped by business days (`YYYY-MM-DD`).",
-      type: "array",
-      items: {
-        title: "a date such as `2026-12-25`",
-        type: "string",
-        pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+      title: "a list of dates, or a holiday calendar such as `{ from: contact.country, fallback: US }`",
+      description:
+        "Dates skipped by business days (`YYYY-MM-DD`), or the public holidays of the contact's region (`holidays from PATH else \"CODE\"`) with dates beside them.",
+      // a list is dates; anything else is read as the calendar's map, so that its own errors are the ones reported
+      if: { type: "array" },
+      then: { $ref: "#/definitions/holidayDates" },
+      else: {
+        title: "a holiday calendar such as `{ from: contact.country, fallback: US, dates: [2026-12-24] }`",
+        description: "The public holidays of the region read from the contact (`US`, `US-NY`, `GB-ENG`, `DE-BY`), else of the fallback region, and the dates listed.",
+        type: "object",
+        additionalProperties: false,
+        required: ["from"],
+        properties: {
+          from: {
+            title: "a path such as `contact.country`",
+            description: "The contact attribute holding a region code: an ISO 3166 country code with an optional subdivision.",
+            type: "string",
+            pattern: "^[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*$",
+          },
+          fallback: {
+            title: "a region code such as `US` or `GB-ENG`",
+            description: "The region whose holidays apply when the contact has none.",
+            type: "string",
+            minLength: 1,
+          },
+          dates: { $ref: "#/definitions/holidayDates" },
+        },
       },
     },
     attributes: {
@@ -106,6 +126,16 @@ export const POLICY_SCHEMA = {
     rules: { $ref: "#/definitions/rules", description: "Policy-wide rules." },
   },
   definitions: {
+    holidayDates: {
+      title: "a list of dates",
+      description: "Dates skipped by business days (`YYYY-MM-DD`).",
+      type: "array",
+      items: {
+        title: "a date such as `2026-12-25`",
+        type: "string",
+        pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+      },
+    },
     name: { title: "a name", type: "string", pattern: NAME },
     stageName: { title: "a stage name", type: "string", pattern: NAME },
     signal: { title: "a signal name", type: "string", pattern: NAME },

@@ -429,6 +429,7 @@ class Reader {
       if (error.keyword === "required" && suggested.has(`${error.instancePath}/${String((error.params as { missingProperty: string }).missingProperty)}`)) continue;
       if (error.keyword === "required" && /\/anyOf\/\d+\/required$/.test(error.schemaPath)) continue;
       if (error.keyword === "propertyNames") continue; // the `pattern` error on the name says it
+      if (error.keyword === "if") continue; // the errors of the branch taken say it (`holidays`)
       const path = error.instancePath === "" ? [] : error.instancePath.slice(1).split("/").map(unescapePointer);
       const node = nodeAt(doc, path);
       const parent = error.parentSchema as { title?: string; type?: unknown; minimum?: number; const?: unknown } | undefined;
@@ -613,7 +614,24 @@ class Reader {
       const duration = this.duration(ignoreWindow.value);
       if (duration) policy.ignoreWindow = duration;
     }
-    const holidays = f.get("holidays")?.value;
+    let holidays = f.get("holidays")?.value;
+    if (isMap(holidays)) {
+      // `holidays: { from: contact.country, fallback: US, dates: [...] }`
+      const h = fields(holidays);
+      const from = h.get("from")?.value;
+      if (isScalar(from) && typeof from.value === "string") {
+        const path: A.Draft<A.PathRef> = { kind: "path", segments: from.value.split(".") };
+        const fromSpan = this.spanOf(from);
+        if (fromSpan) path.span = fromSpan;
+        const spec: A.Draft<A.HolidaysFromSpec> = { from: path };
+        const fallback = this.stringLit(h.get("fallback")?.value);
+        if (fallback) spec.fallback = fallback;
+        const specSpan = this.spanOf(holidays);
+        if (specSpan) spec.span = specSpan;
+        policy.holidaysFrom = spec;
+      }
+      holidays = h.get("dates")?.value;
+    }
     if (isSeq(holidays)) {
       policy.holidays = [];
       for (const item of holidays.items) {

@@ -362,16 +362,56 @@ describe("running cases", () => {
     expect(results[0]!.failureSpans[0]).toMatchObject({ line: 7, column: 22 });
   });
 
-  it("hands `account` to the engine, which does not read it before limits across an account exist", () => {
-    const account = '    account:\n      - { type: touch, channel: call, at: "2026-03-02T08:30:00Z" }\n      - { type: touch, channel: call, at: "2026-03-02T09:30:00Z" }\n';
-    const [withAccount, without] = run(
+  it("passes a case expecting `invalid-attribute` or `invalid-event` where the policy declares its vocabulary", () => {
+    const declared = 'cadence "vocab" {\n  channels email\n  attributes { customer: boolean }\n  signals { reply { sentiment: "positive" | "negative" } }\n  start stage active { allow email }\n  final stage closed\n  never email when contact.customer == true\n  on reply where sentiment == "negative" move to closed\n}\n';
+    const { policy, diagnostics } = parsePolicy(declared, { file: "vocab.heed" });
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const email = '    at: "2026-03-02T10:00:00Z"\n    touch: { channel: email }\n';
+    const test = parseTestFile(
       [
-        `  - name: with\n    contact: { id: c1, account: acme }\n${account}    at: "2026-03-02T10:00:00Z"\n    touch: { channel: call }\n    expect: { verdict: allow }\n`,
-        '  - name: without\n    contact: { id: c1, account: acme }\n    at: "2026-03-02T10:00:00Z"\n    touch: { channel: call }\n    expect: { verdict: allow }\n',
-      ].join(""),
+        "policy: vocab.heed",
+        "cases:",
+        `  - name: a customer flag written as text\n    contact: { id: c1, attributes: { customer: "yes" } }\n${email}    expect: { error: invalid-attribute }`,
+        `  - name: a sentiment the policy does not know\n    contact: { id: c1 }\n    history:\n      - { type: reply, at: "2026-03-01T10:00:00Z", sentiment: angry }\n${email}    expect: { error: invalid-event }`,
+        `  - name: the same flag, expecting a decision\n    contact: { id: c1, attributes: { customer: "yes" } }\n${email}    expect: { verdict: deny }`,
+        "",
+      ].join("\n"),
+      "vocab.test.yaml",
     );
-    expect(withAccount!.passed).toBe(true);
-    expect(withAccount!.explanation!.decision).toEqual(without!.explanation!.decision);
+    expect(test.diagnostics).toEqual([]);
+    const results = runCases(test, [policy!]);
+    expect(results.map((r) => ({ passed: r.passed, code: r.inputError?.code, field: r.inputError?.field, lines: r.failureSpans.map((span) => span.line) }))).toEqual([
+      { passed: true, code: "invalid-attribute", field: "contact.attributes.customer", lines: [] },
+      { passed: true, code: "invalid-event", field: "history[0].sentiment", lines: [] },
+      { passed: false, code: "invalid-attribute", field: "contact.attributes.customer", lines: [16] },
+    ]);
+    expect(results[2]!.failures[0]).toMatch(/^expected a decision, got the input error `invalid-attribute`: `contact\.attributes\.customer` must be /);
+  });
+
+  it("hands `account` to the engine: its touches count for limits across the account, and a malformed one is an input error", () => {
+    const { policy } = parsePolicy('cadence "acct" {\n  timezone from contact.timezone else "UTC"\n  channels email, call\n  rule account-calls: at most 2 calls per day across account\n}\n', { file: "acct.heed" });
+    const account = '    account:\n      - { type: touch, channel: call, at: "2026-03-02T08:30:00Z" }\n      - { type: reply, at: "2026-03-02T09:00:00Z" }\n      - { type: touch, channel: call, at: "2026-03-02T09:30:00Z" }\n';
+    const call = '    at: "2026-03-02T10:00:00Z"\n    touch: { channel: call }\n';
+    const test = parseTestFile(
+      [
+        "policy: acct.heed",
+        "cases:",
+        `  - name: two calls to colleagues today\n    contact: { id: c1, account: acme }\n${account}${call}    expect: { verdict: defer, notBefore: "2026-03-03T00:00:00Z", rules: [account-calls], codes: [at-most-account], exact: true }`,
+        `  - name: no account given\n    contact: { id: c1, account: acme }\n${call}    expect: { verdict: allow }`,
+        `  - name: an account that is no list\n    contact: { id: c1, account: acme }\n    account: { type: touch }\n${call}    expect: { error: invalid-account }`,
+        `  - name: an account touch at no instant\n    contact: { id: c1, account: acme }\n    account:\n      - { type: touch, channel: call, at: soon }\n${call}    expect: { error: invalid-time }`,
+        "",
+      ].join("\n"),
+      "acct.test.yaml",
+    );
+    expect(test.diagnostics).toEqual([]);
+    const results = runCases(test, [policy!]);
+    expect(results.map((r) => ({ name: r.name, failures: r.failures, field: r.inputError?.field }))).toEqual([
+      { name: "two calls to colleagues today", failures: [], field: undefined },
+      { name: "no account given", failures: [], field: undefined },
+      { name: "an account that is no list", failures: [], field: "account" },
+      { name: "an account touch at no instant", failures: [], field: "account[0].at" },
+    ]);
   });
 });
 

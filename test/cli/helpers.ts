@@ -23,6 +23,8 @@ export function heed(args: readonly string[], cwd: string, env: Record<string, s
     encoding: "utf8",
     env: { PATH: process.env["PATH"] ?? "", ...env },
     timeout: 300_000,
+    // a large policy's report runs to megabytes (the default buffer of 1 MB would kill the run)
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

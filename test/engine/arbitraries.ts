@@ -154,9 +154,12 @@ export function policyArbitrary(shape: PolicyShape = {}): fc.Arbitrary<Policy> {
         ignoreWindow: fc.option(duration, { nil: undefined }),
         holidays: fc.constantFrom<string[]>([], ["2026-03-04", "2026-03-10"]),
         engagement: fc.constantFrom<string[] | undefined>(undefined, ["reply", "meeting_booked"]),
+        // `holidays from contact.country [else "CODE"]`: regions with public holidays in the weeks generated
+        // (one policy in three: an engine compiled afresh looks its regions' holidays up afresh)
+        region: fc.constantFrom<"none" | "no fallback" | (typeof REGIONS)[number]>("none", "none", "none", "none", "none", "none", "no fallback", ...REGIONS),
       });
     })
-    .map(({ stages, rules, transitions, fallback, ignoreWindow, holidays, engagement }): Policy => {
+    .map(({ stages, rules, transitions, fallback, ignoreWindow, holidays, engagement, region }): Policy => {
       const allStages: Stage[] = [...stages];
       const allTransitions = [...transitions];
       if (shape.withClosed) {
@@ -176,6 +179,9 @@ export function policyArbitrary(shape: PolicyShape = {}): fc.Arbitrary<Policy> {
         ...(engagement ? { engagement: engagement.map((name) => ({ name })) } : {}),
         ...(ignoreWindow ? { ignoreWindow } : {}),
         holidays: holidays.map((date) => ({ date })),
+        ...(region === "none"
+          ? {}
+          : { holidaysFrom: { from: { kind: "path", segments: ["contact", "country"] }, ...(region === "no fallback" ? {} : { fallback: { value: region } }) } }),
         stages: allStages,
         transitions: allStages.length > 0 ? allTransitions : [],
         rules,
@@ -184,14 +190,22 @@ export function policyArbitrary(shape: PolicyShape = {}): fc.Arbitrary<Policy> {
     .filter((p) => !validatePolicy(p).some((d) => d.severity === "error"));
 }
 
-/** A contact in one of a few zones, or without one. */
+/**
+ * Holiday regions with public holidays in the weeks generated (from Monday
+ * 2026-03-02): St Patrick's Day (Ireland), Good Friday and Easter Monday
+ * (Ireland, England).
+ */
+export const REGIONS = ["IE", "GB-ENG", "US-MA"] as const;
+
+/** A contact in one of a few zones, or without one; in a holiday region, or without one. */
 export const contactArbitrary: fc.Arbitrary<Contact> = fc
   .record({
     zone: fc.constantFrom<string | undefined>(...ZONES, undefined),
     vip: fc.boolean(),
     role: fc.constantFrom("analyst", "buyer"),
+    country: fc.constantFrom<string | undefined>(undefined, ...REGIONS),
   })
-  .map(({ zone, vip, role }) => ({ id: "c1", ...(zone ? { timezone: zone } : {}), attributes: { vip, role } }));
+  .map(({ zone, vip, role, country }) => ({ id: "c1", ...(zone ? { timezone: zone } : {}), attributes: { vip, role, ...(country ? { country } : {}) } }));
 
 /** One history event at a quarter-hour within `days` of the start (so instants often coincide). */
 export function eventArbitrary(days: number): fc.Arbitrary<HistoryEvent> {

@@ -86,7 +86,7 @@ describe("the GitHub Action on a pull request that changes a policy", () => {
   it("writes a job summary with the checks, the tests, the silent contact of each policy and the behavioural changes", () => {
     const s = run.summary;
     expect(s.startsWith("## Heed: cadence policies\n")).toBe(true);
-    expect(s).toContain("✅ 17 policies checked: 0 errors, 0 warnings");
+    expect(s).toContain("✅ 19 policies checked: 0 errors, 0 warnings");
     expect(s).toMatch(/✅ (\d+) test cases: \1 passed, 0 failed/);
     expect(s).toContain("2 policies changed against `main`, 1 of them deciding differently");
     expect(s).toContain("### A contact who never answers");

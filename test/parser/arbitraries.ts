@@ -78,11 +78,32 @@ export const arbPath: fc.Arbitrary<A.PathRef> = fc
   .tuple(arbPathHead, fc.array(arbSegment, { maxLength: 3 }))
   .map(([head, rest]) => ({ kind: "path", segments: [head, ...rest] }));
 
+/** A simple condition for the `where` of a fact (spec section 8.2). */
+const arbFactWhere: fc.Arbitrary<A.Expr | undefined> = fc.option(
+  fc.record({ kind: fc.constant("compare" as const), op: fc.constantFrom("==" as const, "!=" as const, ">" as const), left: arbPath, right: arbLiteral }),
+  { nil: undefined },
+);
+
+/** Channel sets inside `touches(...)` and `total_touches(...)`. */
+const arbFactChannels: fc.Arbitrary<A.ChannelSet> = fc.oneof(
+  fc.record({ kind: fc.constant("all" as const), word: fc.constantFrom("any" as const, "touches" as const) }),
+  fc.array(arbName, { minLength: 1, maxLength: 3 }).map((names): A.ChannelSet => ({ kind: "list", channels: names.map(ident) })),
+);
+
+const arbFact: fc.Arbitrary<A.Operand> = fc.oneof(
+  fc.record({ kind: fc.constant("count" as const), signal: arbName.map(ident), where: arbFactWhere }).map((f) => clean(f)),
+  fc
+    .record({ kind: fc.constant("last" as const), signal: arbName.map(ident), where: arbFactWhere, prop: fc.array(arbSegment, { minLength: 1, maxLength: 2 }) })
+    .map((f) => clean(f)),
+  fc.record({ kind: fc.constantFrom("touches" as const, "total_touches" as const), channels: arbFactChannels }),
+);
+
 const arbOperand: fc.Arbitrary<A.Operand> = fc.oneof(
   { weight: 3, arbitrary: arbPath },
   { weight: 3, arbitrary: arbLiteral },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("list" as const), items: fc.array(arbLiteral, { maxLength: 3 }) }) },
   { weight: 1, arbitrary: arbDuration },
+  { weight: 1, arbitrary: arbFact },
 );
 
 export const arbExpr: fc.Arbitrary<A.Expr> = fc.letrec<{ expr: A.Expr }>((tie) => ({
@@ -96,6 +117,7 @@ export const arbExpr: fc.Arbitrary<A.Expr> = fc.letrec<{ expr: A.Expr }>((tie) =
     }),
     fc.record({ kind: fc.constant("in" as const), negated: fc.boolean(), left: arbOperand, right: arbOperand }),
     fc.record({ kind: fc.constant("exists" as const), path: arbPath }),
+    fc.record({ kind: fc.constant("seen" as const), signal: arbName.map(ident), where: arbFactWhere }).map((f): A.Expr => clean(f)),
     fc.record({ kind: fc.constant("and" as const), left: tie("expr"), right: tie("expr") }),
     fc.record({ kind: fc.constant("or" as const), left: tie("expr"), right: tie("expr") }),
     fc.record({ kind: fc.constant("not" as const), expr: tie("expr") }),
@@ -139,12 +161,21 @@ function arbRule(channels: readonly string[]): fc.Arbitrary<A.Rule> {
       where,
     }),
     fc.record({ kind: fc.constant("never-when" as const), name, channels: set, tagged, when: arbExpr }),
-    fc.record({ kind: fc.constant("at-most" as const), name, count: fc.integer({ min: 0, max: 50 }), channels: set, window: arbWindow }),
+    fc.record({ kind: fc.constant("never-when" as const), name, channels: set, tagged, unless: arbExpr }),
+    fc.record({ kind: fc.constant("at-most" as const), name, count: fc.integer({ min: 0, max: 50 }), channels: set, window: arbWindow, by: optional(arbName.map(ident)) }),
     fc.record({ kind: fc.constant("at-most-account" as const), name, count: fc.integer({ min: 0, max: 50 }), channels: set, window: arbWindow }),
     fc.record({ kind: fc.constant("at-least" as const), name, duration: arbDuration, channels: set }),
     fc.record({ kind: fc.constant("quiet-hours" as const), name, start: arbTime, end: arbTime, channels: optional(set) }),
     fc.record({ kind: fc.constant("only-business-days" as const), name, channels: optional(set) }),
-  ).map((rule) => clean(rule as A.Rule));
+  )
+    .map((rule) => rule as A.Rule)
+    .chain((rule): fc.Arbitrary<A.Rule> =>
+      // `when` or `unless` on every other form (spec section 8.3)
+      rule.kind === "never-when"
+        ? fc.constant(rule)
+        : fc.constantFrom(undefined, "when" as const, "unless" as const).chain((word) => (word === undefined ? fc.constant(rule) : arbExpr.map((c): A.Rule => ({ ...rule, [word]: c })))),
+    )
+    .map((rule) => clean(rule));
 }
 
 const arbTrigger: fc.Arbitrary<A.Trigger> = fc.oneof(

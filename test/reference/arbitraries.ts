@@ -21,6 +21,12 @@ import type {
 
 export const CHANNELS = ["email", "call", "sms"] as const;
 export const SIGNALS = ["reply", "meeting_booked", "unsubscribe", "content_download", "open"] as const;
+/**
+ * Holiday regions with public holidays in March and April 2026, where the
+ * generated histories lie: St Patrick's Day (Ireland), Good Friday and
+ * Easter Monday (Ireland, England), Patriots' Day (Massachusetts, April 20).
+ */
+export const REGIONS = ["IE", "GB-ENG", "US-MA"] as const;
 
 const id = (name: string): Ident => ({ name });
 
@@ -146,6 +152,12 @@ export const policyArbitrary: fc.Arbitrary<Policy> = fc
       engagement: fc.option(fc.constant(["reply", "meeting_booked"]), { nil: undefined }),
       ignoreWindow: optional(duration),
       holidays: fc.option(fc.constant(["2026-03-04", "2026-03-16"]), { nil: undefined }),
+      // the public holidays of the contact's region (`contact.country`: see REGIONS), with or without a fallback
+      // (one policy in four: an engine compiled afresh looks its regions' holidays up afresh)
+      holidaysFrom: fc.oneof(
+        { arbitrary: fc.constant(undefined), weight: 3 },
+        { arbitrary: fc.record({ fallback: fc.option(fc.constantFrom(...REGIONS), { nil: undefined }) }), weight: 1 },
+      ),
       stages: fc.array(
         fc.record({
           allow: optional(fc.subarray([...CHANNELS])),
@@ -191,6 +203,9 @@ export const policyArbitrary: fc.Arbitrary<Policy> = fc
     if (p.engagement !== undefined) policy.engagement = p.engagement.map(id);
     if (p.ignoreWindow !== undefined) policy.ignoreWindow = p.ignoreWindow;
     if (p.holidays !== undefined) policy.holidays = p.holidays.map((date) => ({ date }));
+    if (p.holidaysFrom !== undefined) {
+      policy.holidaysFrom = p.holidaysFrom.fallback === undefined ? { from: path("contact", "country") } : { from: path("contact", "country"), fallback: { value: p.holidaysFrom.fallback } };
+    }
     if (p.appliesWhen !== undefined) policy.appliesWhen = p.appliesWhen;
     return policy;
   });

@@ -7,7 +7,7 @@ import { referenceEvaluate, referenceEvaluateSet } from "./interpreter.js";
 import { validatePolicy } from "../../src/checks/index.js";
 import type { Decision, EvaluateInput } from "../../src/model.js";
 import { contactArbitrary, historyArbitrary } from "../../src/testing.js";
-import { CHANNELS, SIGNALS, policyArbitrary } from "./arbitraries.js";
+import { CHANNELS, REGIONS, SIGNALS, policyArbitrary } from "./arbitraries.js";
 
 const START = "2026-03-02T00:00:00Z";
 
@@ -28,7 +28,7 @@ const inputArbitrary: fc.Arbitrary<EvaluateInput> = fc.constantFrom(1, 60, 1440)
     contact: contactArbitrary({
       zones: ["America/New_York", "Europe/London", "Australia/Lord_Howe", "UTC"],
       withoutZone: true,
-      attributes: { vip: [true, false], role: ["analyst", "buyer"] },
+      attributes: { vip: [true, false], role: ["analyst", "buyer"], country: [...REGIONS] },
     }),
     history: historyArbitrary({
       channels: [...CHANNELS],

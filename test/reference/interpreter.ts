@@ -21,7 +21,9 @@ import { HeedInputError } from "../../src/diagnostics.js";
 import type { Contact, Decision, EvaluateInput, HistoryEvent, PolicyDecision, ProposedTouch, Reason } from "../../src/model.js";
 import type { ConditionScope, Counters } from "../../src/engine/conditions.js";
 import { evaluateCondition } from "../../src/engine/conditions.js";
-import type { Calendar } from "../../src/engine/time.js";
+import Holidays from "date-holidays";
+
+import type { Calendar, Zone } from "../../src/engine/time.js";
 import {
   addDuration,
   businessDayStart,
@@ -89,6 +91,9 @@ interface Context {
   /** The touches sent to the account's other contacts, by instant (spec section 8.4). */
   account: { at: number; channel: string }[];
   at: number;
+  /** The contact's zone, else the policy's fallback. */
+  zone: Zone | undefined;
+  /** Its calendar: undefined without a zone, or under `holidays from` without a region. */
   calendar: Calendar | undefined;
 }
 
@@ -118,15 +123,17 @@ export function referenceEvaluateSet(policies: readonly Policy[], input: Evaluat
     .map((e) => ({ at: e.at, channel: String(e.props.channel) }));
   const zones = new ZoneTable();
   const contexts: Context[] = policies.map((policy) => {
-    const zone = input.contact.timezone ?? policy.timezone?.fallback?.value;
-    return {
-      policy,
-      contact: input.contact,
-      events,
-      account,
-      at,
-      calendar: zone === undefined ? undefined : makeCalendar(zones.zone(zone), holidayDays((policy.holidays ?? []).map((h) => h.date))),
-    };
+    const name = input.contact.timezone ?? policy.timezone?.fallback?.value;
+    const zone = name === undefined ? undefined : zones.zone(name);
+    const dates = (policy.holidays ?? []).map((h) => h.date);
+    let calendar: Calendar | undefined;
+    if (policy.holidaysFrom === undefined) {
+      calendar = zone === undefined ? undefined : makeCalendar(zone, holidayDays(dates));
+    } else {
+      const region = regionOf(policy, input.contact);
+      calendar = zone === undefined || region === undefined ? undefined : makeCalendar(zone, holidayDays([...dates, ...publicHolidays(region, at)]));
+    }
+    return { policy, contact: input.contact, events, account, at, zone, calendar };
   });
   const multi = policies.length > 1;
   const applicable = contexts.filter((c) => policyApplies(c, input.touch));
@@ -160,6 +167,45 @@ export function referenceEvaluateSet(policies: readonly Policy[], input: Evaluat
     });
   }
   return decision;
+}
+
+/** Under `holidays from contact.X else "CODE"`: the contact's attribute, else the fallback; an unknown code is an input error. */
+function regionOf(policy: Policy, contact: Contact): string | undefined {
+  const segments = policy.holidaysFrom!.from.segments;
+  const name = segments[segments.length - 1]!;
+  const value = contact.attributes?.[name];
+  if (value === undefined || value === null) return policy.holidaysFrom!.fallback?.value;
+  const [country, state] = String(value).toUpperCase().split("-");
+  const known = new Holidays();
+  const valid =
+    typeof value === "string" && Object.hasOwn(known.getCountries(), country!) && (state === undefined || Object.hasOwn(known.getStates(country!) ?? {}, state));
+  if (!valid) throw new HeedInputError("invalid-attribute", `contact.attributes.${name}`, `unknown holiday region \`${String(value)}\``);
+  return String(value);
+}
+
+/** Public holidays by region, as `YYYY-MM-DD` dates of the years around 2026: read from date-holidays directly (the library is data, not rule code). */
+const PUBLIC_HOLIDAYS = new Map<string, string[]>();
+
+/** The public holidays of the region (type `public`, each date a holiday of several days covers) from the year before `at` to two after. */
+function publicHolidays(region: string, at: number): string[] {
+  const year = new Date(at).getUTCFullYear();
+  const key = `${region.toUpperCase()} ${year}`;
+  let dates = PUBLIC_HOLIDAYS.get(key);
+  if (dates === undefined) {
+    const [country, state] = region.toUpperCase().split("-");
+    const holidays = state === undefined ? new Holidays(country!) : new Holidays(country!, state);
+    dates = [];
+    for (let y = year - 1; y <= year + 2; y++) {
+      for (const h of holidays.getHolidays(y)) {
+        if (h.type !== "public") continue;
+        const days = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / 86_400_000));
+        const first = Date.UTC(Number(h.date.slice(0, 4)), Number(h.date.slice(5, 7)) - 1, Number(h.date.slice(8, 10)));
+        for (let k = 0; k < days; k++) dates.push(new Date(first + k * 86_400_000).toISOString().slice(0, 10));
+      }
+    }
+    PUBLIC_HOLIDAYS.set(key, dates);
+  }
+  return dates;
 }
 
 function policyApplies(ctx: Context, touch: ProposedTouch): boolean {
@@ -515,7 +561,8 @@ function judge(ctx: Context, state: RefState, touch: ProposedTouch, now: number)
   }
   const stage = findStage(policy, state.stage);
   if (ctx.calendar === undefined && courseNeedsZone(policy, stage)) {
-    out.push({ id: "policy.timezone", code: "unknown-timezone", verdict: NO_ZONE });
+    if (ctx.zone === undefined) out.push({ id: "policy.timezone", code: "unknown-timezone", verdict: NO_ZONE });
+    else out.push({ id: "policy.holidays", code: "unknown-calendar", verdict: NO_CALENDAR });
   }
   if (stage?.final) {
     out.push({ id: `${state.stage}.final`, code: "final-stage", verdict: { kind: "deny", code: "final-stage" } });
@@ -553,9 +600,13 @@ function courseNeedsZone(policy: Policy, stage: Stage | undefined): boolean {
 
 const MET: Verdict = { kind: "met" };
 const NO_ZONE: Verdict = { kind: "deny", code: "unknown-timezone" };
+const NO_CALENDAR: Verdict = { kind: "deny", code: "unknown-calendar" };
 
 function judgeRule(ctx: Context, state: RefState, rule: Rule, touch: ProposedTouch, now: number): Verdict {
   const cal = ctx.calendar;
+  const zone = ctx.zone;
+  // business days need the zone, then the holidays (`holidays from` without a region: unknown-calendar)
+  const noCalendar = zone === undefined ? NO_ZONE : NO_CALENDAR;
   const signals = ctx.events.filter((e) => e.at <= now);
   switch (rule.kind) {
     case "never-without":
@@ -563,7 +614,7 @@ function judgeRule(ctx: Context, state: RefState, rule: Rule, touch: ProposedTou
     case "never-after":
       return signals.some((e) => signalMatches(ctx, state, e, rule.signal.name, rule.where)) ? { kind: "deny", code: rule.kind } : MET;
     case "never-within": {
-      if (rule.duration.unit === "business-days" && cal === undefined) return NO_ZONE;
+      if (rule.duration.unit === "business-days" && cal === undefined) return noCalendar;
       const ends = signals
         .filter((e) => signalMatches(ctx, state, e, rule.signal.name, rule.where))
         .map((e) => addDuration(e.at, rule.duration.amount, rule.duration.unit, cal))
@@ -589,10 +640,10 @@ function judgeRule(ctx: Context, state: RefState, rule: Rule, touch: ProposedTou
         const leaving = inside[inside.length - rule.count] as number;
         return { kind: "defer", until: leaving + length };
       }
-      if (cal === undefined) return NO_ZONE;
-      const start = calendarWindowStart(now, rule.window.unit, cal.zone);
+      if (zone === undefined) return NO_ZONE;
+      const start = calendarWindowStart(now, rule.window.unit, zone);
       const inside = times.filter((t) => t >= start);
-      return inside.length < rule.count ? MET : { kind: "defer", until: nextCalendarWindowStart(now, rule.window.unit, cal.zone) };
+      return inside.length < rule.count ? MET : { kind: "defer", until: nextCalendarWindowStart(now, rule.window.unit, zone) };
     }
     case "at-most-account": {
       // every contact of the account counts: this one's touches and the others'
@@ -610,19 +661,19 @@ function judgeRule(ctx: Context, state: RefState, rule: Rule, touch: ProposedTou
       return inside.length < rule.count ? MET : { kind: "defer", until: nextCalendarWindowStart(now, rule.window.unit, cal.zone) };
     }
     case "at-least": {
-      if (rule.duration.unit === "business-days" && cal === undefined) return NO_ZONE;
+      if (rule.duration.unit === "business-days" && cal === undefined) return noCalendar;
       const times = touchTimes(ctx, channelsOf(ctx.policy, rule), now);
       if (times.length === 0) return MET;
       const earliest = addDuration(Math.max(...times), rule.duration.amount, rule.duration.unit, cal);
       return now >= earliest ? MET : { kind: "defer", until: earliest };
     }
     case "quiet-hours":
-      if (cal === undefined) return NO_ZONE;
-      return inQuietHours(now, rule.start, rule.end, cal.zone)
-        ? { kind: "defer", until: quietHoursEnd(now, rule.start, rule.end, cal.zone) }
+      if (zone === undefined) return NO_ZONE;
+      return inQuietHours(now, rule.start, rule.end, zone)
+        ? { kind: "defer", until: quietHoursEnd(now, rule.start, rule.end, zone) }
         : MET;
     case "only-business-days":
-      if (cal === undefined) return NO_ZONE;
+      if (cal === undefined) return noCalendar;
       return isBusinessDay(now, cal) ? MET : { kind: "defer", until: businessDayStart(now, cal) };
   }
 }

@@ -20,6 +20,7 @@ import type { CompiledCondition, ConditionScope, FactSlots } from "../conditions
 import type { Context } from "../context.js";
 import type { IrChannels, IrDuration } from "../ir.js";
 import type { PolicyState, RuleMemory } from "../state.js";
+import type { HolidaySet } from "../time.js";
 import type { DeferVerdict, DenyVerdict, MetVerdict, Verdict } from "../verdict.js";
 import type { IrRule } from "./index.js";
 import type { MemoryShape } from "./memory.js";
@@ -44,8 +45,8 @@ export interface IrRuleOf<K extends string> extends IrRuleBase {
 
 /** What a kind needs from the compiled policy to prepare a rule. */
 export interface RuleEnv {
-  /** The policy's holidays, as local day numbers (days since 1970-01-01). */
-  readonly holidays: ReadonlySet<number>;
+  /** The dates the policy lists as holidays. */
+  readonly holidays: HolidaySet;
   /** Where the state keeps each fact its conditions read (compile them with it). */
   readonly slots: FactSlots;
 }
@@ -61,6 +62,12 @@ export type Unmet = DenyVerdict | DeferVerdict;
 export interface RuleBehaviour<M extends RuleMemory, U extends Unmet = Unmet> {
   /** Judging it needs the contact's local time (without a zone it denies: `unknown-timezone`). */
   readonly needsZone: boolean;
+  /**
+   * Judging it counts business days, so it needs the contact's holidays
+   * too: under `holidays from`, a contact without a region and a policy
+   * without a fallback deny (`unknown-calendar`). Absent: false.
+   */
+  readonly needsCalendar?: boolean;
   /**
    * Its judgement depends only on the state, the contact and the touch, not
    * on the instant: on an unchanged state it judges alike at every instant,
@@ -168,6 +175,8 @@ export interface CompiledRule {
   readonly channels: ReadonlySet<string> | null;
   readonly tagged: string | null;
   readonly needsZone: boolean;
+  /** See {@link RuleBehaviour.needsCalendar}. */
+  readonly needsCalendar: boolean;
   readonly readsChannel: boolean;
   readonly timeless: boolean;
   readonly countsTouches: boolean;

@@ -10,6 +10,7 @@ import { stripSpans } from "../../ast.js";
 import { addIn } from "../context.js";
 import type { IrDuration } from "../ir.js";
 import { formatInstant } from "../time.js";
+import { passingOver } from "./business.js";
 import { defer, MET, type DeferVerdict } from "../verdict.js";
 import type { IrRuleOf } from "./kind.js";
 import { defineRuleKind, untouched, NO_MINUTES } from "./kind.js";
@@ -37,6 +38,7 @@ export const neverWithin = defineRuleKind<NeverWithinRule, IrNeverWithin, number
   }),
   behaviour: (rule) => ({
     needsZone: rule.duration.unit === "business-days",
+    needsCalendar: rule.duration.unit === "business-days",
     timeless: false,
     readsChannel: false,
     tagged: rule.tagged,
@@ -50,7 +52,7 @@ export const neverWithin = defineRuleKind<NeverWithinRule, IrNeverWithin, number
       return until === null || end > until ? end : until;
     },
     check: (until, _ctx, _st, _touch, t) => (until !== null && t < until ? defer(until) : MET),
-    detail: (_until, _ctx, _t, verdict) => `not before ${formatInstant(verdict.until)}`,
+    detail: (_until, ctx, t, verdict) => `not before ${formatInstant(verdict.until)}${rule.duration.unit === "business-days" ? passingOver(t, verdict.until, ctx) : ""}`,
   }),
   facts: (rule) => ({ signals: [{ type: rule.signal, where: rule.where }], durations: [rule.duration], conditions: [], tag: rule.tagged }),
 });

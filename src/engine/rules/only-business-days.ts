@@ -9,7 +9,7 @@
 
 import type { OnlyBusinessDaysRule } from "../../ast.js";
 import { code } from "../../print.js";
-import { businessDayStart, isBusinessDay, localDate } from "../time.js";
+import { businessDayStart, isBusinessDay, localDate, localDay } from "../time.js";
 import { defer, MET, type DeferVerdict } from "../verdict.js";
 import type { IrRuleOf } from "./kind.js";
 import { defineRuleKind, unsignalled, untouched, NO_MINUTES } from "./kind.js";
@@ -25,6 +25,7 @@ export const onlyBusinessDays = defineRuleKind<OnlyBusinessDaysRule, IrOnlyBusin
   compile: (_rule, base) => ({ ...base, kind: "only-business-days" }),
   behaviour: () => ({
     needsZone: true,
+    needsCalendar: true,
     timeless: false,
     readsChannel: false,
     tagged: null,
@@ -35,7 +36,10 @@ export const onlyBusinessDays = defineRuleKind<OnlyBusinessDaysRule, IrOnlyBusin
     onTouch: untouched,
     onSignal: unsignalled,
     check: (_memory, ctx, _st, _touch, t) => (isBusinessDay(t, ctx.calendar!) ? MET : defer(businessDayStart(t, ctx.calendar!))),
-    detail: (_memory, ctx, t) => `${localDate(t, ctx.zone!)} is not a business day in ${code(ctx.zone!.name)}`,
+    detail: (_memory, ctx, t) => {
+      const holiday = ctx.calendar!.holidays.nameOf(localDay(t, ctx.zone!));
+      return `${localDate(t, ctx.zone!)} is not a business day in ${code(ctx.zone!.name)}${holiday === undefined ? "" : `: ${holiday}`}`;
+    },
   }),
   facts: () => ({ signals: [], durations: [], conditions: [], tag: null }),
 });
