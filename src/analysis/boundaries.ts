@@ -31,10 +31,12 @@ export interface BoundarySet {
   readonly calendars: readonly Calendar[];
   /** Each policy's holidays, as written (dates). */
   readonly holidays: readonly string[];
+  /** The holiday regions (`holidays from`) whose calendars the contacts explored have: fallbacks and regions tried. */
+  readonly regions: readonly string[];
 }
 
 /** The durations and times of day named by two compiled policies. */
-export function namedBoundaries(machines: readonly PolicyStructure[], zone: Zone, calendars: readonly Calendar[]): BoundarySet {
+export function namedBoundaries(machines: readonly PolicyStructure[], zone: Zone, calendars: readonly Calendar[], regions: readonly string[] = []): BoundarySet {
   const durations = new Map<string, IrDuration>();
   const times = new Map<number, IrTimeOfDay>([[0, { hour: 0, minute: 0 }]]);
   const addDurationOnce = (d: IrDuration): void => {
@@ -62,6 +64,7 @@ export function namedBoundaries(machines: readonly PolicyStructure[], zone: Zone
     zone,
     calendars,
     holidays: [...holidays].sort(),
+    regions,
   };
 }
 
@@ -72,6 +75,7 @@ export function describeBoundaries(set: BoundarySet): string[] {
   words.push("the start of each week (Monday)");
   words.push("the start and end of each business day");
   for (const h of set.holidays) words.push(`holiday ${h}`);
+  if (set.regions.length > 0) words.push(`the public holidays of ${set.regions.map((r) => `\`${r}\``).join(", ")} (the days they part on, each from the day before)`);
   return words;
 }
 

@@ -25,12 +25,13 @@ import { DateTime } from "luxon";
 import type { Expr, Policy, ValueType } from "../ast.js";
 import { stripSpans } from "../ast.js";
 import { HeedInputError } from "../diagnostics.js";
-import type { Contact, Decision, HistoryEvent } from "../model.js";
+import type { Contact, DecideOptions, Decision, HistoryEvent } from "../model.js";
 import type { Engine, Snapshot } from "../engine/api.js";
 import { compile, policyStructure, type PolicyStructure } from "../engine/index.js";
-import type { IrTransition } from "../engine/ir.js";
+import type { IrPolicy, IrTransition } from "../engine/ir.js";
 import { formatInstant, holidayDays, makeCalendar, parseInstant, ZoneTable, type Calendar, type Zone } from "../engine/time.js";
-import { boundaryInstants, describeBoundaries, namedBoundaries, referenceInstants, snapshotStates, type BoundarySet } from "./boundaries.js";
+import { boundaryInstants, describeBoundaries, namedBoundaries, referenceInstants, snapshotStates, type BoundarySet, type EnginePair } from "./boundaries.js";
+import { CalendarBook, regionAssignments } from "./regions.js";
 import { attributeChanges, structuralDiff, type StructuralChange } from "./structure-diff.js";
 
 /** Options of {@link diffPolicies}. */
@@ -76,6 +77,13 @@ export interface DiffChange {
   steps: string[];
   /** The counterexample as a history, ready for `heed explain` (every touch in it is one the old policy allowed at its instant). */
   history: HistoryEvent[];
+  /**
+   * The touches sent to the other contacts of the contact's account in the
+   * counterexample, as `evaluate`'s `account` (policies with limits `across
+   * account`): each a first touch to a contact of its own that the old
+   * policy allowed at its instant. Absent when there are none.
+   */
+  account?: HistoryEvent[];
   /** The contact of the counterexample. */
   contact: Contact;
   /** The proposed touch's props and tags, beyond its channel, when the change needs them. */
@@ -112,6 +120,8 @@ export interface DiffExplored {
   signals: string[];
   /** The contacts and touches tried beyond the plain ones. */
   variants: string[];
+  /** True when histories also held touches to the account's other contacts (either policy limits touches `across account`). */
+  account: boolean;
 }
 
 /** The result of {@link diffPolicies}. */
@@ -129,6 +139,7 @@ export interface DiffReport {
 const VERB: Record<string, string> = { allow: "allows", deny: "denies", defer: "defers" };
 const PAST: Record<string, string> = { allow: "allowed", deny: "denied", defer: "deferred" };
 const MINUTE = 60_000;
+const DAY_MS = 1440 * MINUTE;
 const DIRECTION_ORDER: Record<DiffDirection, number> = { "newly-allowed": 0, "newly-refused": 1, changed: 2 };
 
 type Props = Record<string, string | number | boolean>;
@@ -144,6 +155,8 @@ interface Node {
   readonly new: Snapshot;
   /** Every touch of the history was one the new policy allowed too. */
   readonly newAllows: boolean;
+  /** The touches sent to the account's other contacts (limits `across account` count them), in order. */
+  readonly account: readonly HistoryEvent[];
 }
 
 /** One starting point of the exploration. */
@@ -179,19 +192,30 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
       same: true,
       changes: [],
       structure,
-      explored: { histories: 0, decisions: 0, depth: 0, chain: 0, complete: true, boundaries: [], starts: [], signals: [], variants: [] },
+      explored: { histories: 0, decisions: 0, depth: 0, chain: 0, complete: true, boundaries: [], starts: [], signals: [], variants: [], account: false },
     };
   }
   const zones = new ZoneTable();
   const zone: Zone = zones.zone(zones.isValid(zoneName) ? zoneName : "UTC");
   const machines = { old: policyStructure(oldPolicy), new: policyStructure(newPolicy) };
-  const calendars = uniqueCalendars(zone, [machines.old.ir.holidays, machines.new.ir.holidays]);
-  const set = namedBoundaries([machines.old, machines.new], zone, calendars);
   const engines = { old: compile(oldPolicy), new: compile(newPolicy) };
+  // limits `across account`: histories also hold touches sent to the account's other contacts
+  const accountRules = engines.old.accountWindow !== null || engines.new.accountWindow !== null;
   const channels = unique([...newPolicy.channels, ...oldPolicy.channels].map((c) => c.name));
   const declared = declaredTypes([oldPolicy, newPolicy]);
   const signals = signalAlphabet(machines.old, machines.new, declared);
   const variants: (DiffVariant | undefined)[] = [undefined, ...diffVariants(machines.old, machines.new, declared)];
+  // the holiday regions a contact can have, where the policies choose them differently: each variant in each region
+  const regionVariants = withRegions(variants, regionAssignments(machines.old.ir, machines.new.ir));
+  const book = new CalendarBook(zone);
+  const contactOf = (variant: DiffVariant | undefined): Contact =>
+    variant?.attributes === undefined ? { id: "diff-contact", timezone: zone.name } : { id: "diff-contact", timezone: zone.name, attributes: variant.attributes };
+  const calendars = uniqueCalendars(
+    [undefined, ...variants.slice(1), ...regionVariants].flatMap((v) => [book.of(machines.old.ir, contactOf(v)), book.of(machines.new.ir, contactOf(v))]),
+    zone,
+    [machines.old.ir.holidays, machines.new.ir.holidays],
+  );
+  const set = namedBoundaries([machines.old, machines.new], zone, calendars, regionNames(machines.old.ir, machines.new.ir, regionVariants));
   // each count threshold plus one, and one link more for a touch a channel waits for
   const chain = options.chain ?? Math.min(7, countThreshold(machines.old, machines.new) + 2);
   const maxHistories = options.maxHistories ?? 40_000;
@@ -217,16 +241,19 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
   const explore = (variant: DiffVariant | undefined, start: Start, plan: Plan): void => {
     const contact: Contact = { id: "diff-contact", timezone: zone.name };
     if (variant?.attributes !== undefined) contact.attributes = variant.attributes;
+    if (accountRules) contact.account = ACCOUNT;
     const touchProps = variant?.touch ?? {};
     const plainTouch = variant?.touch === undefined;
     const startText = formatInstant(start.at);
     let root: Node;
     try {
-      root = { events: [], instants: [], t: start.at, old: engines.old.start(contact, startText), new: engines.new.start(contact, startText), newAllows: true };
+      root = { events: [], instants: [], t: start.at, old: engines.old.start(contact, startText), new: engines.new.start(contact, startText), newAllows: true, account: [] };
     } catch (error) {
-      // a contact the engines refuse (an attribute of another type than declared) is no contact to explore
-      if (error instanceof HeedInputError) return;
-      throw error;
+      // a contact the engines refuse (an attribute of another type than declared) is no contact to explore;
+      // one that only one of them refuses (a region read from another attribute) is a change
+      if (!(error instanceof HeedInputError)) throw error;
+      recordRefusal(found, engines, contact, start.at, channels[0] ?? "", variant);
+      return;
     }
     const seen = new Set<string>();
 
@@ -237,7 +264,7 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
      */
     const propose = (node: Node): { allowed: Map<number, string[]>; moves: number[] } => {
       histories++;
-      const refs = node.events.length === 0 ? [] : referenceInstants(node.instants, [node.old, node.new]);
+      const refs = node.events.length + node.account.length === 0 ? [] : referenceInstants([...node.instants, ...node.account.map((e) => parseInstant(e.at)!)], [node.old, node.new]);
       const allowed = new Map<number, string[]>();
       const moves: number[] = [];
       let previous: string | undefined;
@@ -245,8 +272,8 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
         const atText = formatInstant(at);
         const here: string[] = [];
         let stages: [string, string] | undefined;
-        const askOld = asker(engines.old, node.old, touchProps, atText);
-        const askNew = asker(engines.new, node.new, touchProps, atText);
+        const askOld = asker(engines.old, node.old, touchProps, atText, accountOf(node));
+        const askNew = asker(engines.new, node.new, touchProps, atText, accountOf(node));
         for (const channel of channels) {
           const before = askOld(channel);
           const after = askNew(channel);
@@ -285,10 +312,32 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
       old: engines.old.step(node.old, event),
       new: engines.new.step(node.new, event),
       newAllows: node.newAllows && newAllows,
+      account: node.account,
     });
+    /** The node after a touch to another contact of the account (which changes no snapshot), or undefined as {@link child}. */
+    const accountChild = (node: Node, channel: string, at: number): Node | undefined => {
+      const touch: HistoryEvent = { type: "touch", at: formatInstant(at), channel, id: `a${node.account.length}` };
+      const next: Node = { ...node, t: at, account: [...node.account, touch] };
+      return fresh(next) ? next : undefined;
+    };
+    /** The first instant at or after the node's at which OLD allows a first touch on `channel` to another contact of the account. */
+    const otherAllowedAt = (node: Node, channel: string): number | undefined => {
+      const other: Contact = { ...contact, id: `diff-contact-${node.account.length + 2}` };
+      const account = [...node.events.filter((e) => e.type === "touch"), ...node.account];
+      let d: Decision;
+      try {
+        d = engines.old.evaluate({ contact: other, history: [], touch: { channel }, at: formatInstant(node.t), account });
+      } catch (error) {
+        if (error instanceof HeedInputError) return undefined;
+        throw error;
+      }
+      if (d.verdict === "allow") return node.t;
+      return d.verdict === "defer" && d.notBefore !== undefined ? parseInstant(d.notBefore) : undefined;
+    };
     // two histories that leave both policies in the same state at the same instant, with the same reference instants, decide alike from there on
     const fresh = (stepped: Node): boolean => {
-      const key = `${stepped.t}|${stepped.instants.join(",")}|${JSON.stringify(snapshotStates(stepped.old))}|${JSON.stringify(snapshotStates(stepped.new))}`;
+      const account = stepped.account.map((e) => `${e.at} ${String(e.channel)}`).join(",");
+      const key = `${stepped.t}|${stepped.instants.join(",")}|${account}|${JSON.stringify(snapshotStates(stepped.old))}|${JSON.stringify(snapshotStates(stepped.new))}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
@@ -310,11 +359,19 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
         for (const [at, proposed] of allowed) {
           const atText = formatInstant(at);
           // the history's touches are plain ones: a variant's props and tags are the proposed touch's
-          const open = plainTouch ? proposed : channels.filter((channel) => engines.old.decide(node.old, { channel }, atText).verdict === "allow");
+          const open = plainTouch ? proposed : channels.filter((channel) => engines.old.decide(node.old, { channel }, atText, accountOf(node)).verdict === "allow");
           for (const channel of open) {
-            const newAllows = engines.new.decide(node.new, { channel }, atText).verdict === "allow";
+            const newAllows = engines.new.decide(node.new, { channel }, atText, accountOf(node)).verdict === "allow";
             const c = child(node, { type: "touch", at: atText, channel, id: `e${node.events.length}` }, at, newAllows);
             if (c !== undefined) next.push(c);
+          }
+          // a touch to another contact of the account, where OLD allows one there
+          if (accountRules) {
+            for (const channel of channels) {
+              if (otherAllowedAt({ ...node, t: at }, channel) !== at) continue;
+              const c = accountChild(node, channel, at);
+              if (c !== undefined) next.push(c);
+            }
           }
           if (!plan.signals) continue;
           for (const props of signals) {
@@ -353,10 +410,10 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
           // the chain's channel at the first instant OLD allows it; where OLD never does (yet), the channel it allows first,
           // so that a chain gets past what a channel waits for (`never call unless total_touches(email) >= 2`)
           let link = channel;
-          let when = firstAllowed(engines.old, at, { channel });
+          let when = firstAllowed(engines.old, at, { channel }, accountOf(at));
           if (when === undefined) {
             for (const other of channels) {
-              const t = other === channel ? undefined : firstAllowed(engines.old, at, { channel: other });
+              const t = other === channel ? undefined : firstAllowed(engines.old, at, { channel: other }, accountOf(at));
               if (t !== undefined && (when === undefined || t < when)) {
                 when = t;
                 link = other;
@@ -365,7 +422,7 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
           }
           if (when === undefined) break;
           const whenText = formatInstant(when);
-          const newAllows = engines.new.decide(at.new, { channel: link }, whenText).verdict === "allow";
+          const newAllows = engines.new.decide(at.new, { channel: link }, whenText, accountOf(at)).verdict === "allow";
           // a link explored already (the first touch of a chain from the start) is followed without proposing again
           let c: Node;
           try {
@@ -388,12 +445,41 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
         }
       }
     }
+    if (!accountRules) return;
+    // chains of touches to the account's other contacts from the start: the same channel again and again, each a first
+    // touch to another contact at the first instant OLD allows it (up to each account-wide cap plus one)
+    for (const channel of channels) {
+      let at = origins[0]!;
+      for (let n = 0; n < chain; n++) {
+        if (full()) return;
+        const when = otherAllowedAt(at, channel);
+        if (when === undefined) break;
+        // a link explored already (the first of the chain, at the start) is followed without proposing again
+        const touch: HistoryEvent = { type: "touch", at: formatInstant(when), channel, id: `a${at.account.length}` };
+        const c: Node = { ...at, t: when, account: [...at.account, touch] };
+        at = c;
+        if (fresh(c)) propose(c);
+      }
+    }
   };
 
   // the plain contact gets the whole space from the first start; the other seasons one event deep with chains of touches;
   // each variant one event deep, with chains from the start
   for (const start of starts) if (!full()) explore(undefined, start, start.full ? { levels: depth, signals: true, chains: "all" } : { levels: Math.min(1, depth), signals: false, chains: start.chains ? "root" : false });
-  for (const variant of variants.slice(1)) if (!full()) explore(variant, starts[0]!, { levels: Math.min(1, depth), signals: true, chains: "root", signalsAfterChains: false });
+  for (const variant of [...variants.slice(1), ...regionVariants]) if (!full()) explore(variant, starts[0]!, { levels: Math.min(1, depth), signals: true, chains: "root", signalsAfterChains: false });
+  // the days on which the two policies' calendars part for a contact (a holiday under one only, a region without a
+  // calendar): from the day before each, one event deep, with chains of touches across it
+  const holidayStarts: Start[] = [];
+  for (const variant of [undefined, ...variants.slice(1), ...regionVariants]) {
+    const contact = contactOf(variant);
+    const days = book.differences(book.of(machines.old.ir, contact), book.of(machines.new.ir, contact), starts[0]!.at, 366).slice(0, MAX_HOLIDAY_STARTS);
+    for (const day of days) {
+      if (full()) break;
+      const start = dayBefore(day, zone, variant);
+      holidayStarts.push(start);
+      explore(variant, start, { levels: Math.min(1, depth), signals: false, chains: "root" });
+    }
+  }
 
   const causes = attributeChanges(oldPolicy, newPolicy, structure);
   const changes = [...found.values()]
@@ -410,12 +496,21 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
       chain,
       complete,
       boundaries: describeBoundaries(set),
-      starts: starts.map((s) => s.label),
+      starts: unique([...starts, ...holidayStarts].map((s) => s.label)),
       signals: signals.map(describeSignal),
-      variants: variants.flatMap((v) => (v === undefined ? [] : [v.label])),
+      variants: [...variants, ...regionVariants].flatMap((v) => (v === undefined ? [] : [v.label])),
+      account: accountRules,
     },
   };
 }
+
+/** The account's other contacts' touches of a node, as `decide` takes them. */
+function accountOf(node: Node): DecideOptions | undefined {
+  return node.account.length === 0 ? undefined : { account: node.account };
+}
+
+/** The account of the contact in histories with touches to other contacts of it. */
+const ACCOUNT = "diff-account";
 
 /** The verdict shape the diff compares. */
 type Answer = Pick<Decision, "verdict" | "notBefore" | "stage">;
@@ -425,14 +520,14 @@ type Answer = Pick<Decision, "verdict" | "notBefore" | "stage">;
  * that is not allowed lists the channels that are (its alternatives), so
  * those need not be asked again.
  */
-function asker(engine: Engine, snapshot: Snapshot, props: Record<string, unknown>, at: string): (channel: string) => Answer {
+function asker(engine: Engine, snapshot: Snapshot, props: Record<string, unknown>, at: string, decideOptions: DecideOptions | undefined): (channel: string) => Answer {
   let allowed: ReadonlySet<string> | undefined;
   let stage: string | undefined;
   return (channel) => {
     if (allowed !== undefined && stage !== undefined && allowed.has(channel)) return { verdict: "allow", stage };
     let d: Decision;
     try {
-      d = engine.decide(snapshot, { ...props, channel }, at);
+      d = engine.decide(snapshot, { ...props, channel }, at, decideOptions);
     } catch (error) {
       // the engine refuses to decide here (timers looping over years): told apart by its code, as a denial
       if (!(error instanceof HeedInputError)) throw error;
@@ -445,11 +540,11 @@ function asker(engine: Engine, snapshot: Snapshot, props: Record<string, unknown
 }
 
 /** The first instant at or after the node's where the old policy allows the touch, if any within its search. */
-function firstAllowed(engine: Engine, node: Node, touch: { channel: string }): number | undefined {
+function firstAllowed(engine: Engine, node: Node, touch: { channel: string }, decideOptions: DecideOptions | undefined): number | undefined {
   const at = formatInstant(node.t);
   let d: Decision;
   try {
-    d = engine.decide(node.old, touch, at);
+    d = engine.decide(node.old, touch, at, decideOptions);
   } catch (error) {
     if (error instanceof HeedInputError) return undefined;
     throw error;
@@ -468,13 +563,54 @@ function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
 }
 
-function uniqueCalendars(zone: Zone, holidayLists: readonly (readonly string[])[]): Calendar[] {
+/** The calendars the explored contacts have under either policy, and those of the dates each policy lists, each once. */
+function uniqueCalendars(contactCalendars: readonly (Calendar | undefined)[], zone: Zone, holidayLists: readonly (readonly string[])[]): Calendar[] {
+  const found = new Set<Calendar>();
+  for (const cal of contactCalendars) if (cal !== undefined) found.add(cal);
   const byKey = new Map<string, Calendar>();
   for (const list of holidayLists) {
     const key = [...list].sort().join(",");
     if (!byKey.has(key)) byKey.set(key, makeCalendar(zone, holidayDays(list)));
   }
-  return [...byKey.values()];
+  return [...found, ...byKey.values()];
+}
+
+/** How many days on which two calendars part are explored per contact (the first of the explored year). */
+const MAX_HOLIDAY_STARTS = 16;
+
+/** Each variant (and the plain contact) in each region: the region's attribute added to its contact. */
+function withRegions(variants: readonly (DiffVariant | undefined)[], regions: readonly Record<string, string>[]): DiffVariant[] {
+  const out: DiffVariant[] = [];
+  for (const region of regions) {
+    const words = Object.entries(region).map(([name, value]) => `a contact with \`${name}\` ${JSON.stringify(value)}`);
+    for (const v of variants) {
+      const attributes = { ...(v?.attributes ?? {}), ...region };
+      const label = v === undefined ? words.join(" and ") : `${v.label} and ${words.join(" and ")}`;
+      out.push({ ...(v ?? {}), label, attributes });
+    }
+  }
+  return out;
+}
+
+/** The regions either policy reads holidays from, in words (`US` (the fallback), and those the variants give contacts). */
+function regionNames(a: IrPolicy, b: IrPolicy, variants: readonly DiffVariant[]): string[] {
+  const names = new Set<string>();
+  for (const ir of [a, b]) if (ir.holidaysFrom?.fallback != null) names.add(ir.holidaysFrom.fallback);
+  for (const v of variants) for (const value of Object.values(v.attributes ?? {})) if (typeof value === "string") names.add(value);
+  return [...names].sort();
+}
+
+/** A start at 10:00 local the day before a local day, for a contact. */
+function dayBefore(day: number, zone: Zone, variant: DiffVariant | undefined): Start {
+  const date = DateTime.fromMillis(day * DAY_MS, { zone: "UTC" });
+  const before = DateTime.fromObject({ year: date.year, month: date.month, day: date.day, hour: 10 }, { zone: zone.name }).minus({ days: 1 });
+  const who = variant === undefined ? "" : `, for ${variant.label}`;
+  return {
+    label: `${before.toISODate()} 10:00 local (the day before ${date.toISODate()}, a business day under one policy only${who})`,
+    at: before.isValid ? before.toMillis() : day * DAY_MS - 14 * 3_600_000,
+    full: false,
+    chains: true,
+  };
 }
 
 /**
@@ -867,6 +1003,8 @@ interface Found {
   before: string;
   after: string;
   events: readonly HistoryEvent[];
+  /** The touches to the account's other contacts. */
+  account: readonly HistoryEvent[];
   newAllows: boolean;
   at: number;
   variant: DiffVariant | undefined;
@@ -882,6 +1020,11 @@ function directionOf(before: Decision["verdict"], after: Decision["verdict"]): D
   return "changed";
 }
 
+/** A counterexample's length: its events and the touches to the account's other contacts. */
+function size(f: Found): number {
+  return f.events.length + f.account.length;
+}
+
 function keep(found: Map<string, Found>, key: string, candidate: Found): void {
   const known = found.get(key);
   // a counterexample with the plain contact and touch is smaller than one with a variant, then the shorter history wins
@@ -890,7 +1033,7 @@ function keep(found: Map<string, Found>, key: string, candidate: Found): void {
   const smaller =
     known === undefined ||
     (plainNow && !plainKnown) ||
-    (plainNow === plainKnown && (candidate.events.length < known.events.length || (candidate.events.length === known.events.length && candidate.newAllows && !known.newAllows)));
+    (plainNow === plainKnown && (size(candidate) < size(known) || (size(candidate) === size(known) && candidate.newAllows && !known.newAllows)));
   if (smaller) found.set(key, candidate);
 }
 
@@ -913,6 +1056,7 @@ function compareDecisions(
       before: before.verdict,
       after: after.verdict,
       events: node.events,
+      account: node.account,
       newAllows: node.newAllows,
       at,
       variant,
@@ -929,6 +1073,7 @@ function compareDecisions(
       before: before.notBefore ?? "",
       after: after.notBefore ?? "",
       events: node.events,
+      account: node.account,
       newAllows: node.newAllows,
       at,
       variant,
@@ -946,12 +1091,54 @@ function recordStage(found: Map<string, Found>, node: Node, at: number, stages: 
     before: stages[0],
     after: stages[1],
     events: node.events,
+    account: node.account,
     newAllows: node.newAllows,
     at,
     variant,
     contact,
     probe,
     message: `now puts the contact in \`${stages[1]}\` where it was in \`${stages[0]}\``,
+  });
+}
+
+/**
+ * Where one policy refuses a contact the other accepts (`invalid-attribute`:
+ * the region of `holidays from` read from an attribute that holds none):
+ * the refusal as the answer, `refused (CODE)`, against the other's verdict.
+ */
+function recordRefusal(found: Map<string, Found>, engines: EnginePair, contact: Contact, at: number, probe: string, variant: DiffVariant | undefined): void {
+  const atText = formatInstant(at);
+  const answer = (engine: Engine): { verdict: Decision["verdict"] } | { refused: HeedInputError } => {
+    try {
+      return { verdict: engine.evaluate({ contact, history: [], touch: { ...(variant?.touch ?? {}), channel: probe }, at: atText }).verdict };
+    } catch (error) {
+      if (error instanceof HeedInputError) return { refused: error };
+      throw error;
+    }
+  };
+  const before = answer(engines.old);
+  const after = answer(engines.new);
+  if ("refused" in before === "refused" in after) return;
+  const text = (a: typeof before): string => ("refused" in a ? `refused (${a.refused.code})` : a.verdict);
+  const refusal = "refused" in after ? after.refused : (before as { refused: HeedInputError }).refused;
+  const newlyRefused = "refused" in after;
+  const other = newlyRefused ? (before as { verdict: Decision["verdict"] }).verdict : (after as { verdict: Decision["verdict"] }).verdict;
+  keep(found, `refused:${newlyRefused ? "new" : "old"}:${refusal.code}`, {
+    kind: "verdict",
+    direction: newlyRefused ? (other === "allow" ? "newly-refused" : "changed") : other === "allow" ? "newly-allowed" : "changed",
+    channel: probe,
+    before: text(before),
+    after: text(after),
+    events: [],
+    account: [],
+    newAllows: true,
+    at,
+    variant,
+    contact,
+    probe,
+    message: newlyRefused
+      ? `now refuses the contact where it ${PAST[other]} \`${probe}\` (\`${refusal.code}\`: ${refusal.message})`
+      : `now ${VERB[other]} \`${probe}\` where it refused the contact (\`${refusal.code}\`: ${refusal.message})`,
   });
 }
 
@@ -970,14 +1157,17 @@ function describeEvent(e: HistoryEvent, zone: string): string {
   return `\`${e.type}\`${words.length === 0 ? "" : ` (${words.join(", ")})`} on ${at}`;
 }
 
-function finish(f: Found, zone: Zone, causes: (change: { history: HistoryEvent[]; contact: Contact; touch: Record<string, unknown>; at: string; kind: DiffChange["kind"]; before: string; after: string }) => number[]): DiffChange {
+function finish(f: Found, zone: Zone, causes: (change: { history: HistoryEvent[]; account?: HistoryEvent[]; contact: Contact; touch: Record<string, unknown>; at: string; kind: DiffChange["kind"]; before: string; after: string }) => number[]): DiffChange {
   const history = f.events.map((e) => ({ ...e }));
+  const account = f.account.map((e) => ({ ...e }));
   const atText = formatInstant(f.at);
-  const steps = history.map((e) => describeEvent(e, zone.name));
+  // the contact's events and the touches to the account's other contacts, in order of time
+  const merged = [...history.map((e) => ({ e, other: false })), ...account.map((e) => ({ e, other: true }))].sort((x, y) => (parseInstant(x.e.at) ?? 0) - (parseInstant(y.e.at) ?? 0));
+  const steps = merged.map(({ e, other }) => (other ? `touch \`${String(e.channel)}\` to another contact of the account on ${localText(parseInstant(e.at) ?? 0, zone.name)}` : describeEvent(e, zone.name)));
   const proposal = f.kind === "stage" ? `at ${localText(f.at, zone.name)}` : `\`${f.channel}\` proposed on ${localText(f.at, zone.name)}`;
   steps.push(proposal);
   const who = f.variant === undefined ? "" : ` for ${f.variant.label}`;
-  const after = history.length === 0 ? "with no history" : `after ${steps.slice(0, -1).join(", ")}`;
+  const after = merged.length === 0 ? "with no history" : `after ${steps.slice(0, -1).join(", ")}`;
   const touch = f.variant?.touch;
   const change: DiffChange = {
     kind: f.kind,
@@ -987,6 +1177,7 @@ function finish(f: Found, zone: Zone, causes: (change: { history: HistoryEvent[]
     after: f.after,
     steps,
     history,
+    ...(account.length === 0 ? {} : { account }),
     contact: f.contact,
     ...(touch === undefined ? {} : { touch }),
     at: atText,
@@ -995,6 +1186,6 @@ function finish(f: Found, zone: Zone, causes: (change: { history: HistoryEvent[]
     message: `${f.message}${who}, ${after}; ${proposal}`,
     causes: [],
   };
-  change.causes = causes({ history, contact: f.contact, touch: { ...(touch ?? {}), channel: f.probe }, at: atText, kind: f.kind, before: f.before, after: f.after });
+  change.causes = causes({ history, ...(account.length === 0 ? {} : { account }), contact: f.contact, touch: { ...(touch ?? {}), channel: f.probe }, at: atText, kind: f.kind, before: f.before, after: f.after });
   return change;
 }

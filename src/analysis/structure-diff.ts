@@ -11,7 +11,7 @@
 import type { Policy, Rule, Stage, Transition } from "../ast.js";
 import { stripSpans } from "../ast.js";
 import { canonicalJson } from "../canonical.js";
-import type { Span } from "../diagnostics.js";
+import { HeedInputError, type Span } from "../diagnostics.js";
 import type { Contact, HistoryEvent } from "../model.js";
 import type { Engine } from "../engine/api.js";
 import { compile } from "../engine/index.js";
@@ -305,6 +305,10 @@ function settingText(field: string, value: unknown): string {
       return Array.isArray(v) ? `holidays ${(v as { date: string }[]).map((d) => d.date).join(", ")}` : `holidays ${canonicalJson(stripSpans(v))}`;
     case "appliesWhen":
       return `applies when ${printCondition(v)}`;
+    case "holidaysFrom": {
+      const h = v as { from: { segments: string[] }; fallback?: { value: string } };
+      return `holidays from ${h.from.segments.join(".")}${h.fallback === undefined ? "" : ` else "${h.fallback.value}"`}`;
+    }
     case "timezone": {
       const tz = v as { from: { segments: string[] }; fallback?: { value: string } };
       return `timezone from ${tz.from.segments.join(".")}${tz.fallback === undefined ? "" : ` else "${tz.fallback.value}"`}`;
@@ -323,6 +327,8 @@ export interface TracedChange {
   kind: "verdict" | "notBefore" | "stage";
   before: string;
   after: string;
+  /** The touches sent to the account's other contacts, as `evaluate`'s `account`. */
+  account?: HistoryEvent[];
 }
 
 /**
@@ -352,8 +358,16 @@ export function attributeChanges(oldPolicy: Policy, newPolicy: Policy, _changes:
     for (let i = 0; i < list.length; i++) {
       const engine = engineOf(i);
       if (engine === null) continue;
-      const d = engine.evaluate({ contact: change.contact, history: change.history, touch: change.touch as { channel: string }, at: change.at });
-      const answer = change.kind === "verdict" ? d.verdict : change.kind === "notBefore" ? d.notBefore ?? "" : d.stage;
+      let answer: string;
+      try {
+        const input = { contact: change.contact, history: change.history, touch: change.touch as { channel: string }, at: change.at };
+        const d = engine.evaluate(change.account === undefined ? input : { ...input, account: change.account });
+        answer = change.kind === "verdict" ? d.verdict : change.kind === "notBefore" ? (d.notBefore ?? "") : d.stage;
+      } catch (error) {
+        // the edit alone makes the policy refuse the contact (`refused (CODE)`, as the diff reports it)
+        if (!(error instanceof HeedInputError)) throw error;
+        answer = `refused (${error.code})`;
+      }
       if (answer === change.after) causes.push(i);
     }
     return causes.length > 0 ? causes : list.map((_, i) => i);

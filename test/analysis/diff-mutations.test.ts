@@ -22,6 +22,7 @@ import { describe, expect, it } from "vitest";
 import type { Policy } from "../../src/ast.js";
 import { diffPolicies, type DiffChange } from "../../src/analysis/diff.js";
 import { validatePolicy } from "../../src/checks/index.js";
+import { HeedInputError } from "../../src/diagnostics.js";
 import { compile } from "../../src/engine/index.js";
 import { formatPolicy } from "../../src/parser/format.js";
 import { parsePolicy } from "../../src/parser/index.js";
@@ -66,14 +67,31 @@ function spread<T>(items: readonly T[], cap: number): T[] {
 function confirm(before: Policy, after: Policy, change: DiffChange, label: string): void {
   const engines = [compile(before), compile(after)];
   const touch = { ...change.touch, channel: change.channel ?? before.channels[0]!.name };
-  const [a, b] = engines.map((e) => e.evaluate({ contact: change.contact, history: change.history, touch, at: change.at }));
-  const pick = (d: typeof a) => (change.kind === "verdict" ? d!.verdict : change.kind === "notBefore" ? d!.notBefore : d!.stage);
-  expect([pick(a), pick(b)], label).toEqual([change.before, change.after]);
+  const input = { contact: change.contact, history: change.history, touch, at: change.at, ...(change.account === undefined ? {} : { account: change.account }) };
+  // a policy that refuses the contact (a holiday region read from an attribute that holds none) answers `refused (CODE)`
+  const answer = (e: (typeof engines)[number]): string | undefined => {
+    try {
+      const d = e.evaluate(input);
+      return change.kind === "verdict" ? d.verdict : change.kind === "notBefore" ? d.notBefore : d.stage;
+    } catch (error) {
+      if (error instanceof HeedInputError) return `refused (${error.code})`;
+      throw error;
+    }
+  };
+  expect(engines.map(answer), label).toEqual([change.before, change.after]);
   expect(change.before, label).not.toBe(change.after);
   change.history.forEach((event, i) => {
     if (event.type !== "touch") return;
-    const d = engines[0]!.evaluate({ contact: change.contact, history: change.history.slice(0, i), touch: { channel: String(event.channel) }, at: event.at });
+    const d = engines[0]!.evaluate({ ...input, history: change.history.slice(0, i), touch: { channel: String(event.channel) }, at: event.at });
     expect(d.verdict, `${label}: touch ${i} of the history`).toBe("allow");
+  });
+  // each touch to another contact of the account: a first touch to a contact of its own, allowed by the old version
+  // given every touch to the account before it (the contact's and the others')
+  (change.account ?? []).forEach((event, i) => {
+    const before = [...change.history.filter((e) => e.type === "touch" && e.at <= event.at), ...change.account!.slice(0, i)];
+    const other = { ...change.contact, id: `other-${i}` };
+    const d = engines[0]!.evaluate({ contact: other, history: [], touch: { channel: String(event.channel) }, at: event.at, account: before });
+    expect(d.verdict, `${label}: account touch ${i}`).toBe("allow");
   });
 }
 
@@ -85,7 +103,8 @@ describe("heed diff reports every single edit that changes a decision", () => {
   it.each(files)("%s", (file) => {
     const policy = load(file);
     const valid = mutants(policy).filter((m) => !validatePolicy(m.policy).some((d) => d.severity === "error"));
-    const chosen: Mutant[] = spread(valid, CAP);
+    // the calendar's edits are few: every one of them, beside the others evenly spaced
+    const chosen: Mutant[] = [...spread(valid.filter((m) => m.kind !== "calendar"), CAP), ...valid.filter((m) => m.kind === "calendar")];
     expect(new Set(chosen.map((m) => m.kind)).size).toBeGreaterThanOrEqual(4);
     const unreported: string[] = [];
     for (const mutant of chosen) {
@@ -125,6 +144,48 @@ describe("heed diff reports no change for edits that keep every decision", () =>
       expect(report.changes, `${file} ${label}`).toEqual([]);
       expect(report.structure, `${file} ${label}`).toEqual([]);
       expect(report.explored.complete).toBe(true);
+    }
+  }, 120_000);
+});
+
+/**
+ * No bundled example limits touches `across account`: the edits of a small
+ * policy that does. Its own limit keeps the contact to one touch a week, so
+ * the account's weekly cap is reached only with touches to the account's
+ * other contacts: a change of it must be shown with them.
+ */
+describe("heed diff reports every edit of a limit across an account, with the account's other touches", () => {
+  const text = `cadence "account-caps" {
+  timezone from contact.timezone else "America/New_York"
+  channels email, call, sms
+  rule own-pace: at most 1 touches per week
+  rule team-week: at most 2 email, call per week across account
+  rule team-fortnight: at most 3 touches per 14 days across account
+}
+`;
+  const policy = parsePolicy(text, { file: "account-caps.heed" }).policy!;
+  const edited = (label: string, from: string, to: string): Mutant => {
+    expect(text).toContain(from);
+    return { label, kind: "number", policy: parsePolicy(text.replace(from, to), { file: "account-caps.heed" }).policy! };
+  };
+  it("each number, channel and window of the caps, each cap removed, `across account` dropped", () => {
+    const valid = [
+      ...mutants(policy),
+      edited("team-week: per week -> per day", "2 email, call per week across", "2 email, call per day across"),
+      edited("team-week: per week -> per 7 days", "2 email, call per week across", "2 email, call per 7 days across"),
+      edited("team-week: email, call -> touches", "2 email, call per", "2 touches per"),
+      edited("team-week: across account dropped", "per week across account", "per week"),
+      edited("team-fortnight: across account dropped", "per 14 days across account", "per 14 days"),
+    ].filter((m) => !validatePolicy(m.policy).some((d) => d.severity === "error"));
+    expect(valid.length).toBeGreaterThanOrEqual(15);
+    for (const mutant of valid) {
+      const report = diffPolicies(policy, mutant.policy, { stopAfter: 1 });
+      const change = report.changes[0];
+      expect(change, mutant.label).toBeDefined();
+      confirm(policy, mutant.policy, change!, mutant.label);
+      expect(report.explored.account).toBe(true);
+      // the weekly cap of 2 is out of the contact's own reach (one touch a week): its changes need the others' touches
+      if (/rules\.1|team-week/.test(mutant.label)) expect(change!.account?.length ?? 0, mutant.label).toBeGreaterThan(0);
     }
   }, 120_000);
 });

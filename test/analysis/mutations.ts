@@ -3,8 +3,11 @@
  * number one up and one down, each time of day an hour either way, each
  * channel of a list left out (or, in a list of one, replaced), each
  * transition sent to another stage, each comparison operator turned to its
- * neighbour, each rule removed. Made on the AST, so every edit is one the
- * text could have had.
+ * neighbour, each rule removed; and the calendar's: `holidays from`'s
+ * fallback region changed or removed, its attribute changed, the line
+ * removed (or added where business days are counted), each listed holiday
+ * removed or moved a day. Made on the AST, so every edit is one the text
+ * could have had.
  *
  * @module
  */
@@ -16,7 +19,7 @@ export interface Mutant {
   /** What was edited: `stages[0].transitions[1].target: nurture -> closed`. */
   label: string;
   /** The kind of edit, for counting. */
-  kind: "number" | "time" | "channel" | "target" | "operator" | "removed-rule";
+  kind: "number" | "time" | "channel" | "target" | "operator" | "removed-rule" | "calendar";
   policy: Policy;
 }
 
@@ -118,6 +121,7 @@ export function mutants(policy: Policy): Mutant[] {
     for (const [key, value] of Object.entries(node)) if (key !== "span" && key !== "comments") visit(value, [...path, key]);
   };
   visit(base, []);
+  calendarEdits(policy, edit);
   // each rule removed
   (base.rules as Json[]).forEach((_, i) =>
     edit("removed-rule", `rules.${i} removed`, (copy) => {
@@ -132,4 +136,47 @@ export function mutants(policy: Policy): Mutant[] {
     ),
   );
   return out;
+}
+
+/** Regions a fallback is changed to (the first that is not the current one). */
+const OTHER_REGIONS = ["CA", "GB"];
+
+/** The calendar's edits: `holidays from` (fallback, attribute, the line) and each listed holiday. */
+function calendarEdits(policy: Policy, edit: (kind: Mutant["kind"], label: string, change: (copy: { [key: string]: Json }) => void) => void): void {
+  const spec = policy.holidaysFrom;
+  if (spec !== undefined) {
+    const fallback = spec.fallback?.value;
+    if (fallback !== undefined) {
+      const other = OTHER_REGIONS.find((r) => r !== fallback.toUpperCase())!;
+      edit("calendar", `holidaysFrom.fallback: ${fallback} -> ${other}`, (copy) => {
+        ((copy.holidaysFrom as { [key: string]: Json }).fallback as { value: string }).value = other;
+      });
+      edit("calendar", `holidaysFrom.fallback removed`, (copy) => {
+        delete (copy.holidaysFrom as { [key: string]: Json }).fallback;
+      });
+    }
+    const name = spec.from.segments[spec.from.segments.length - 1];
+    // another declared string attribute, else one the policy does not name
+    const another = policy.attributes?.declarations.find((d) => d.name.name !== name && d.type.kind === "string")?.name.name ?? "region";
+    edit("calendar", `holidaysFrom.from: contact.${name} -> contact.${another}`, (copy) => {
+      ((copy.holidaysFrom as { [key: string]: Json }).from as { segments: string[] }).segments = ["contact", another];
+    });
+    edit("calendar", "holidaysFrom removed", (copy) => {
+      delete copy.holidaysFrom;
+    });
+  } else if (JSON.stringify(policy).includes('"business-days"')) {
+    const span = policy.name.span;
+    edit("calendar", 'holidaysFrom added: contact.country else "US"', (copy) => {
+      copy.holidaysFrom = { span, from: { kind: "path", span, segments: ["contact", "country"] }, fallback: { span, value: "US" } } as unknown as Json;
+    });
+  }
+  (policy.holidays ?? []).forEach((h, i) => {
+    edit("calendar", `holidays.${i} removed (${h.date})`, (copy) => {
+      (copy.holidays as Json[]).splice(i, 1);
+    });
+    const next = new Date(Date.parse(`${h.date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    edit("calendar", `holidays.${i}: ${h.date} -> ${next}`, (copy) => {
+      ((copy.holidays as Json[])[i] as { date: string }).date = next;
+    });
+  });
 }
