@@ -206,7 +206,8 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
   const signals = signalAlphabet(machines.old, machines.new, declared);
   const variants: (DiffVariant | undefined)[] = [undefined, ...diffVariants(machines.old, machines.new, declared)];
   // the holiday regions a contact can have, where the policies choose them differently: each variant in each region
-  const regionVariants = withRegions(variants, regionAssignments(machines.old.ir, machines.new.ir));
+  const regionsTried = regionAssignments(machines.old.ir, machines.new.ir);
+  const regionVariants = withRegions(variants, regionsTried);
   const book = new CalendarBook(zone);
   const contactOf = (variant: DiffVariant | undefined): Contact =>
     variant?.attributes === undefined ? { id: "diff-contact", timezone: zone.name } : { id: "diff-contact", timezone: zone.name, attributes: variant.attributes };
@@ -215,7 +216,7 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
     zone,
     [machines.old.ir.holidays, machines.new.ir.holidays],
   );
-  const set = namedBoundaries([machines.old, machines.new], zone, calendars, regionNames(machines.old.ir, machines.new.ir, regionVariants));
+  const set = namedBoundaries([machines.old, machines.new], zone, calendars, regionNames(machines.old.ir, machines.new.ir, regionsTried));
   // each count threshold plus one, and one link more for a touch a channel waits for
   const chain = options.chain ?? Math.min(7, countThreshold(machines.old, machines.new) + 2);
   const maxHistories = options.maxHistories ?? 40_000;
@@ -472,12 +473,18 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
   const holidayStarts: Start[] = [];
   for (const variant of [undefined, ...variants.slice(1), ...regionVariants]) {
     const contact = contactOf(variant);
-    const days = book.differences(book.of(machines.old.ir, contact), book.of(machines.new.ir, contact), starts[0]!.at, 366).slice(0, MAX_HOLIDAY_STARTS);
+    const parted = book.differences(book.of(machines.old.ir, contact), book.of(machines.new.ir, contact), starts[0]!.at, 366);
+    // more days than explored: the report says the exploration is not complete
+    if (parted.length > MAX_HOLIDAY_STARTS) complete = false;
+    const days = parted.slice(0, MAX_HOLIDAY_STARTS);
     for (const day of days) {
       if (full()) break;
-      const start = dayBefore(day, zone, variant);
-      holidayStarts.push(start);
-      explore(variant, start, { levels: Math.min(1, depth), signals: false, chains: "root" });
+      explore(variant, dayBefore(day, zone), { levels: Math.min(1, depth), signals: false, chains: "root" });
+    }
+    if (days.length > 0) {
+      const dates = days.map((day) => DateTime.fromMillis(day * DAY_MS, { zone: "UTC" }).toISODate()).join(", ");
+      const who = variant === undefined ? "" : `, for ${variant.label}`;
+      holidayStarts.push({ ...dayBefore(days[0]!, zone), label: `10:00 local the day before each day that is a business day under one policy only (${dates})${who}` });
     }
   }
 
@@ -575,8 +582,8 @@ function uniqueCalendars(contactCalendars: readonly (Calendar | undefined)[], zo
   return [...found, ...byKey.values()];
 }
 
-/** How many days on which two calendars part are explored per contact (the first of the explored year). */
-const MAX_HOLIDAY_STARTS = 16;
+/** How many days on which two calendars part are explored per contact (the first of the explored year; past it, the exploration is not complete). */
+const MAX_HOLIDAY_STARTS = 40;
 
 /** Each variant (and the plain contact) in each region: the region's attribute added to its contact. */
 function withRegions(variants: readonly (DiffVariant | undefined)[], regions: readonly Record<string, string>[]): DiffVariant[] {
@@ -593,20 +600,19 @@ function withRegions(variants: readonly (DiffVariant | undefined)[], regions: re
 }
 
 /** The regions either policy reads holidays from, in words (`US` (the fallback), and those the variants give contacts). */
-function regionNames(a: IrPolicy, b: IrPolicy, variants: readonly DiffVariant[]): string[] {
+function regionNames(a: IrPolicy, b: IrPolicy, tried: readonly Record<string, string>[]): string[] {
   const names = new Set<string>();
   for (const ir of [a, b]) if (ir.holidaysFrom?.fallback != null) names.add(ir.holidaysFrom.fallback);
-  for (const v of variants) for (const value of Object.values(v.attributes ?? {})) if (typeof value === "string") names.add(value);
+  for (const region of tried) for (const value of Object.values(region)) names.add(value);
   return [...names].sort();
 }
 
-/** A start at 10:00 local the day before a local day, for a contact. */
-function dayBefore(day: number, zone: Zone, variant: DiffVariant | undefined): Start {
+/** A start at 10:00 local the day before a local day. */
+function dayBefore(day: number, zone: Zone): Start {
   const date = DateTime.fromMillis(day * DAY_MS, { zone: "UTC" });
   const before = DateTime.fromObject({ year: date.year, month: date.month, day: date.day, hour: 10 }, { zone: zone.name }).minus({ days: 1 });
-  const who = variant === undefined ? "" : `, for ${variant.label}`;
   return {
-    label: `${before.toISODate()} 10:00 local (the day before ${date.toISODate()}, a business day under one policy only${who})`,
+    label: `${before.toISODate()} 10:00 local (the day before ${date.toISODate()}, a business day under one policy only)`,
     at: before.isValid ? before.toMillis() : day * DAY_MS - 14 * 3_600_000,
     full: false,
     chains: true,

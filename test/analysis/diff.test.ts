@@ -169,3 +169,20 @@ describe("diffPolicies with attributes, touch props and tags", () => {
     for (const c of report.changes) replay(a, b, c);
   });
 });
+
+describe("heed diff over holiday calendars", () => {
+  const floridaText = readFileSync(join(root, "examples", "florida-telemarketing.heed"), "utf8");
+
+  it("a holiday listed beside `holidays from` in the Florida example: calls on that day, for a contact the policy applies to", () => {
+    const before = load(floridaText, "old.heed");
+    const text = floridaText.replace(/( {2}holidays from .*\n)/, "$1  holidays 2026-03-10\n");
+    const after = load(text, "new.heed");
+    const report = diffPolicies(before, after);
+    const onTheDay = report.changes.find((c) => c.at.startsWith("2026-03-10") && c.channel === "call" && c.before === "allow");
+    expect(onTheDay).toBeDefined();
+    expect(onTheDay!.contact.attributes).toMatchObject({ state: "FL" });
+    expect(onTheDay!.after).not.toBe("allow");
+    replay(before, after, onTheDay!);
+    expect(onTheDay!.causes.map((i) => report.structure[i]!.new?.span?.line)).toEqual([lineOf(text, "holidays 2026-03-10")]);
+  });
+});

@@ -116,6 +116,12 @@ function historyText(history: readonly HistoryEvent[]): string {
   return history.length === 0 ? "(none)" : history.map(describeEvent).join("; ");
 }
 
+/** A change's history and, where there are some, the touches to the account's other contacts, for one line. */
+function counterexampleText(change: DiffChange): string {
+  const account = change.account === undefined ? "" : `; account: ${historyText(change.account)}`;
+  return `history: ${historyText(change.history)}${account}`;
+}
+
 /** Where an edit is written: `new.heed:45:3`, or the old file's line for a removal. */
 function where(edit: StructuralChange): string {
   const span = edit.new?.span ?? edit.old?.span ?? edit.anchor;
@@ -134,6 +140,7 @@ function exploredText(report: DiffReport): string {
     `  starting on: ${e.starts.join("; ")}`,
     `  signals: ${e.signals.length === 0 ? "(none)" : e.signals.join(", ")}`,
     ...(e.variants.length === 0 ? [] : [`  also for: ${e.variants.join("; ")}`]),
+    ...(e.account ? ["  account: touches to the account's other contacts at every boundary and in chains, each a first touch to a contact of its own that OLD allows there"] : []),
   ].join("\n");
 }
 
@@ -166,6 +173,7 @@ function printReport(io: CliIo, report: DiffReport, oldFile: string, newFile: st
         if (edit !== undefined) println(io.stdout, `  because ${where(edit)}${edit.summary}`);
       }
       println(io.stdout, `  history: ${historyText(change.history)}`);
+      if (change.account !== undefined) println(io.stdout, `  account (touches to the account's other contacts): ${historyText(change.account)}`);
       println(io.stdout, `  touch proposed at ${change.at}${change.newAllowsHistory ? "" : " (the new policy would have refused a touch of this history)"}`);
     }
   }
@@ -202,7 +210,7 @@ function printAnnotations(io: CliIo, report: DiffReport, policy: Policy, newFile
     const text =
       caused.length === 0
         ? `${edit.summary}: no decision changes`
-        : `${edit.summary}: ${caused.map((c) => `${c.message} (history: ${historyText(c.history)}; touch proposed at ${c.at})`).join(" | ")}`;
+        : `${edit.summary}: ${caused.map((c) => `${c.message} (${counterexampleText(c)}; touch proposed at ${c.at})`).join(" | ")}`;
     println(io.stdout, `::${caused.length === 0 ? "notice" : "warning"} file=${file}${location(span)},title=${title}::${escapeData(text)}`);
   });
   if (report.same) println(io.stdout, `::notice file=${file},title=${title}::${escapeData("no difference in decisions")}`);
@@ -213,7 +221,7 @@ function changeDiagnostics(report: DiffReport, policy: Policy, newFile: string):
   const fallback = { ...(policy.name.span ?? { line: 1, column: 1, endLine: 1, endColumn: 1 }), file: newFile };
   return report.changes.flatMap((change) => {
     const anchors = change.causes.map((i) => report.structure[i]).filter((e): e is StructuralChange => e !== undefined);
-    const message = `${change.message} (history: ${historyText(change.history)}; touch proposed at ${change.at})`;
+    const message = `${change.message} (${counterexampleText(change)}; touch proposed at ${change.at})`;
     if (anchors.length === 0) return [{ severity: "warning" as const, code: "changed-decision", message, span: fallback }];
     return anchors.map((edit) => ({
       severity: "warning" as const,
