@@ -25,11 +25,12 @@ import type { Policy } from "../ast.js";
 import { HeedInputError, type Diagnostic } from "../diagnostics.js";
 import type { Engine, Snapshot } from "../engine/api.js";
 import { compile, policyStructure, type PolicyStructure, type StructureStage } from "../engine/index.js";
-import { formatInstant, parseInstant, ZoneTable } from "../engine/time.js";
+import { formatInstant, holidayDays, makeCalendar, parseInstant, ZoneTable, type Zone } from "../engine/time.js";
 import { render, type Finding, type PolicyForm } from "../checks/index.js";
 import { Budget } from "./budget.js";
 import { namedBoundaries } from "./boundaries.js";
 import { declaredTypes, signalAlphabet } from "./diff.js";
+import { CalendarBook } from "./regions.js";
 
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
@@ -89,8 +90,18 @@ export interface PursuitBounds {
     reactions: string[];
     /** The starting instants, in words. */
     starts: string[];
-    /** The same patterns as data: each prefix's signals, each reaction (null for none), each start (ISO-8601). */
-    patterns: { prefixes: SignalProps[][]; reactions: (SignalProps | null)[]; starts: string[] };
+    /**
+     * The calendars the contacts were driven under, in words: the policy's
+     * own for a contact without a region (its fallback region's holidays,
+     * its listed dates), and, where those take business days away within
+     * the driven days, a calendar without holidays (weekends only), which
+     * no region's calendar exceeds.
+     */
+    calendars: string[];
+    /** How limits across an account enter the bounds, in words (null when the policy has none). */
+    account: string | null;
+    /** The same patterns as data: each prefix's signals, each reaction (null for none), each start (ISO-8601); and whether the policy was also driven without its holidays. */
+    patterns: { prefixes: SignalProps[][]; reactions: (SignalProps | null)[]; starts: string[]; withoutHolidays: boolean };
     /** How long each contact was driven, in days. */
     horizonDays: number;
     /** Contacts driven. */
@@ -131,7 +142,8 @@ export function unboundedStages(machine: PolicyStructure): Map<string, string[]>
 /** A rule that bounds every touch it speaks of, whatever else happens. */
 function isLimit(ir: object): boolean {
   const rule = ir as { kind: string; count?: number; duration?: { amount: number } };
-  if (rule.kind !== "at-most" && rule.kind !== "at-least") return false;
+  // a limit across an account counts the contact's own touches too: it bounds them, whatever the account's others get
+  if (rule.kind !== "at-most" && rule.kind !== "at-least" && rule.kind !== "at-most-account") return false;
   if (rule.kind === "at-least" && (rule.duration?.amount ?? 0) <= 0) return false;
   // conditional rules (`when`, `unless`) and grouped ones (`by PROP`) do not bound every touch
   for (const field of ["when", "unless", "condition", "by"]) {
@@ -206,6 +218,10 @@ export function boundsWithFindings(policy: Policy, options: BoundsOptions = {}):
   const zones = new ZoneTable();
   const zone = zones.zone(zones.isValid(zoneName) ? zoneName : "UTC");
   const engine = options.engine ?? compile(policy);
+  // holidays only take business days away: where the policy's own calendar has any on the driven days, the contacts
+  // are driven under a calendar without holidays too, and the bounds are the larger (what a contact of any region can get)
+  const calendars = calendarsOf(policy, machine, zone, (options.horizonDays ?? 60) + 31 * machine.stages.length);
+  const engines = calendars.withoutHolidays ? [engine, compile({ ...policy, holidays: [], holidaysFrom: undefined } as Policy)] : [engine];
   const horizonDays = options.horizonDays ?? 60;
   const budget = new Budget(options.budget ?? BOUNDS_BUDGET);
   const channels = machine.ir.channels;
@@ -232,17 +248,19 @@ export function boundsWithFindings(policy: Policy, options: BoundsOptions = {}):
   let runs = 0;
   let complete = true;
   const contact = { id: "bounds-contact", timezone: zone.name };
-  outer: for (const [, prefix] of prefixes) {
-    for (const reaction of reactions) {
-      for (const start of starts) {
-        const run = drive(engine, contact, channels, prefix, reaction, start.at, horizonDays, unbounded, budget);
-        if (run === undefined) {
-          complete = false;
-          break outer;
+  outer: for (const version of engines) {
+    for (const [, prefix] of prefixes) {
+      for (const reaction of reactions) {
+        for (const start of starts) {
+          const run = drive(version, contact, channels, prefix, reaction, start.at, horizonDays, unbounded, budget);
+          if (run === undefined) {
+            complete = false;
+            break outer;
+          }
+          runs++;
+          all.push(run.all);
+          for (const [stage, times] of run.byStage) inStage.get(stage)?.push(times);
         }
-        runs++;
-        all.push(run.all);
-        for (const [stage, times] of run.byStage) inStage.get(stage)?.push(times);
       }
     }
   }
@@ -281,7 +299,12 @@ export function boundsWithFindings(policy: Policy, options: BoundsOptions = {}):
       prefixes: [...prefixes.values()].map((p) => p.map(describeSignal)),
       reactions: reactions.map((r) => (r === null ? "none" : describeSignal(r))),
       starts: starts.map((s) => s.label),
-      patterns: { prefixes: [...prefixes.values()], reactions, starts: starts.map((s) => formatInstant(s.at)) },
+      calendars: calendars.words,
+      account:
+        engine.accountWindow === null
+          ? null
+          : "none: touches to the account's other contacts only lower what a limit across the account leaves the contact, so each such limit bounds the contact's own touches as `at most` does",
+      patterns: { prefixes: [...prefixes.values()], reactions, starts: starts.map((s) => formatInstant(s.at)), withoutHolidays: calendars.withoutHolidays },
       horizonDays,
       runs,
       complete,
@@ -290,6 +313,33 @@ export function boundsWithFindings(policy: Policy, options: BoundsOptions = {}):
     diagnostics: findings.map((f) => render(f, form)),
   };
   return { bounds, findings };
+}
+
+/**
+ * The calendars the bounds drive contacts under: the policy's own for a
+ * contact without a region attribute, and a calendar without holidays where
+ * the policy counts business days and its own calendar has a holiday on a
+ * weekday within the driven days (or none at all: `holidays from` without a
+ * fallback), since holidays only take business days away.
+ */
+function calendarsOf(policy: Policy, machine: PolicyStructure, zone: Zone, days: number): { words: string[]; withoutHolidays: boolean } {
+  const spec = policy.holidaysFrom;
+  const own =
+    spec === undefined
+      ? (policy.holidays ?? []).length === 0
+        ? "no holidays: weekends only"
+        : `the listed holidays (${(policy.holidays ?? []).map((h) => h.date).join(", ")})`
+      : spec.fallback === undefined
+        ? `none for a contact without \`${spec.from.segments.join(".")}\` (business days are then refused: \`unknown-calendar\`)`
+        : `\`${spec.fallback.value.toUpperCase()}\` (the fallback of \`holidays from ${spec.from.segments.join(".")}\`)${(policy.holidays ?? []).length === 0 ? "" : " with the listed holidays"}`;
+  const words = [own];
+  if (!JSON.stringify(machine.ir).includes('"business-days"') && !machine.rules.some((r) => r.ir.kind === "only-business-days")) return { words, withoutHolidays: false };
+  const book = new CalendarBook(zone);
+  const start = DateTime.fromObject({ year: 2026, month: 1, day: 5 }, { zone: zone.name }).toMillis();
+  const plain = makeCalendar(zone, holidayDays([]));
+  const parted = book.differences(book.of(machine.ir, { id: "bounds-contact", timezone: zone.name }), plain, start, days).length > 0;
+  if (parted) words.push("no holidays: weekends only (no region's calendar leaves more business days)");
+  return { words, withoutHolidays: parted };
 }
 
 /**

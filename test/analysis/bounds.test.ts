@@ -93,4 +93,35 @@ describe("pursuit bounds", () => {
     ]);
     expect([bounds.week, bounds.month]).toEqual([7, 30]);
   });
+
+  it("a limit across an account bounds the contact's own touches: no `unbounded-pursuit`, and the cap is the bound, as the eager sender finds", () => {
+    const policy = load(`cadence "team" {
+  timezone from contact.timezone else "UTC"
+  channels email, call
+  at most 3 touches per week across account
+  at most 10 touches per 30 days across account
+}
+`);
+    expect(analyzePolicy(policy).filter((d) => d.code === "unbounded-pursuit")).toEqual([]);
+    const bounds = pursuitBounds(policy, { startDays: 1, horizonDays: 31 });
+    expect([bounds.week, bounds.month]).toEqual([3, 10]);
+    expect(bounds.explored.account).toMatch(/^none: touches to the account's other contacts only lower/);
+    checkBounds(policy, "team", { startDays: 1, horizonDays: 31 });
+  });
+
+  it("holiday calendars: the bound is the larger of the fallback region's and a calendar without holidays, which no region exceeds", () => {
+    const policy = load(`cadence "weekdays" {
+  timezone from contact.timezone else "America/New_York"
+  channels email
+  holidays from contact.country else "US"
+  only business days
+  at most 1 touches per day
+}
+`);
+    const bounds = pursuitBounds(policy, { startDays: 1, horizonDays: 31 });
+    // 2026-01-05 to 2026-02-03: 22 weekdays, 21 under the US calendar (Martin Luther King Jr. Day, 2026-01-19)
+    expect([bounds.week, bounds.month]).toEqual([5, 22]);
+    expect(bounds.explored.calendars).toEqual(["`US` (the fallback of `holidays from contact.country`)", "no holidays: weekends only (no region's calendar leaves more business days)"]);
+    checkBounds(policy, "weekdays", { startDays: 1, horizonDays: 31 });
+  });
 });

@@ -166,7 +166,9 @@ function boundText(week: number | null, month: number | null): string {
 
 /** The policy's bounds in a line. */
 function describeBounds(b: PursuitBounds): string {
-  const explored = `${b.explored.runs} contacts driven, ${b.explored.reactions.length - 1} signals tried after every touch${b.explored.complete ? "" : "; stopped at its budget"}`;
+  const calendars = b.explored.calendars.length > 1 ? `; calendars: ${b.explored.calendars.join(" and ")}` : "";
+  const account = b.explored.account === null ? "" : "; the account's other contacts get nothing (their touches only lower the bound)";
+  const explored = `${b.explored.runs} contacts driven, ${b.explored.reactions.length - 1} signals tried after every touch${calendars}${account}${b.explored.complete ? "" : "; stopped at its budget"}`;
   return `${boundText(b.week, b.month)} (${explored})`;
 }
 
