@@ -133,10 +133,52 @@ export function unboundedStages(machine: PolicyStructure): Map<string, string[]>
   for (const stage of machine.stages) {
     if (stage.final || stage.allowed.length === 0) continue;
     const limits = stage.rules.filter((r) => isLimit(r.ir));
-    const free = stage.allowed.filter((c) => !limits.some((r) => r.ir.channels === null || r.ir.channels.includes(c)));
+    // a channel whose unconditional quiet hours cover the whole day is never sent (`always-quiet`): nothing to bound
+    const quiet = stage.rules.map((r) => r.ir).filter((ir) => ir.kind === "quiet-hours" && !isConditional(ir)) as unknown as (QuietLike & { channels: readonly string[] | null })[];
+    const silent = (c: string): boolean => coverWholeDay(quiet.filter((q) => q.channels === null || q.channels.includes(c)));
+    const free = stage.allowed.filter((c) => !limits.some((r) => r.ir.channels === null || r.ir.channels.includes(c)) && !silent(c));
     if (free.length > 0) out.set(stage.name, free);
   }
   return out;
+}
+
+type QuietLike = { start: { hour: number; minute: number }; end: { hour: number; minute: number } };
+
+function minuteOfDay(t: { hour: number; minute: number }): number {
+  return t.hour * 60 + t.minute;
+}
+
+/** True when the quiet hours together cover all 1,440 minutes of the day (compared as spans of minutes, a span wrapping midnight in two). */
+export function coverWholeDay(rules: readonly { start: { hour: number; minute: number }; end: { hour: number; minute: number } }[]): boolean {
+  const spans: [number, number][] = [];
+  for (const rule of rules) {
+    const start = minuteOfDay(rule.start);
+    const end = minuteOfDay(rule.end);
+    if (start === end) continue;
+    if (start < end) {
+      spans.push([start, end]);
+    } else {
+      spans.push([start, 1440]);
+      if (end > 0) spans.push([0, end]);
+    }
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let reached = 0;
+  for (const [start, end] of spans) {
+    if (start > reached) return false;
+    reached = Math.max(reached, end);
+  }
+  return reached >= 1440;
+}
+
+
+/** A rule that applies only sometimes (`when`, `unless`) or per group (`by`). */
+function isConditional(ir: object): boolean {
+  for (const field of ["when", "unless", "condition", "by"]) {
+    const value = (ir as Record<string, unknown>)[field];
+    if (value !== undefined && value !== null) return true;
+  }
+  return false;
 }
 
 /** A rule that bounds every touch it speaks of, whatever else happens. */
@@ -146,11 +188,7 @@ function isLimit(ir: object): boolean {
   if (rule.kind !== "at-most" && rule.kind !== "at-least" && rule.kind !== "at-most-account") return false;
   if (rule.kind === "at-least" && (rule.duration?.amount ?? 0) <= 0) return false;
   // conditional rules (`when`, `unless`) and grouped ones (`by PROP`) do not bound every touch
-  for (const field of ["when", "unless", "condition", "by"]) {
-    const value = (ir as Record<string, unknown>)[field];
-    if (value !== undefined && value !== null) return false;
-  }
-  return true;
+  return !isConditional(ir);
 }
 
 /** The shortest way from the start stage to each stage: the causes of the transitions taken. */

@@ -32,7 +32,7 @@ import { MAX_CHAIN } from "../engine/machine.js";
 import { printRule, printTime } from "../print.js";
 import { MAX_CANDIDATES } from "../suggest.js";
 import { ANALYSIS_BUDGET, Budget, policySize } from "./budget.js";
-import { stagePaths, unboundedStages } from "./bounds.js";
+import { coverWholeDay, stagePaths, unboundedStages } from "./bounds.js";
 import { silentContact, type SilentContactOptions } from "./silent.js";
 
 /** Signals with a meaning of their own (spec section 1), never reported as unknown. */
@@ -487,33 +487,6 @@ const deadChannels = check<"policy", LintContext>("policy", "lint", (_policy, ct
 });
 
 // ---------------------------------------------------------------- quiet hours
-
-function minuteOfDay(t: { hour: number; minute: number }): number {
-  return t.hour * 60 + t.minute;
-}
-
-/** True when the quiet hours together cover all 1,440 minutes of the day (compared as spans of minutes, a span wrapping midnight in two). */
-function coverWholeDay(rules: readonly IrQuietHours[]): boolean {
-  const spans: [number, number][] = [];
-  for (const rule of rules) {
-    const start = minuteOfDay(rule.start);
-    const end = minuteOfDay(rule.end);
-    if (start === end) continue;
-    if (start < end) {
-      spans.push([start, end]);
-    } else {
-      spans.push([start, 1440]);
-      if (end > 0) spans.push([0, end]);
-    }
-  }
-  spans.sort((a, b) => a[0] - b[0]);
-  let reached = 0;
-  for (const [start, end] of spans) {
-    if (start > reached) return false;
-    reached = Math.max(reached, end);
-  }
-  return reached >= 1440;
-}
 
 /** A channel a stage allows that its quiet hours cover all day long. */
 const alwaysQuiet = check<"policy", LintContext>("policy", "lint", (_policy, ctx) => {
