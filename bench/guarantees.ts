@@ -8,7 +8,10 @@
  * The diff explores its whole space whether or not the two versions
  * differ; it is measured against the policy with one number changed (the
  * first numeric edit of `test/analysis/mutations.ts`, else the first edit), and the 200-stage
- * policy against itself with the policy-wide limit lowered.
+ * policy against itself with the policy-wide limit lowered. Two more rows
+ * measure the calendar's and the account's own edits: the Florida example
+ * with its fallback region changed, and a small policy with limits across
+ * an account with its weekly cap raised.
  */
 
 import { readdirSync, readFileSync } from "node:fs";
@@ -38,6 +41,15 @@ const cases: [string, Policy, Policy][] = readdirSync(examples)
     const edits = mutants(policy);
     return [f, policy, (edits.find((m) => m.kind === "number") ?? edits[0]!).policy];
   });
+// the calendar's and the account's own edits: Florida's fallback region, and a weekly cap across an account
+const florida = cases.find(([f]) => f === "florida-telemarketing.heed");
+if (florida !== undefined) {
+  const edit = mutants(florida[1]).find((m) => m.label.startsWith("holidaysFrom.fallback:"));
+  if (edit !== undefined) cases.push([`florida-telemarketing.heed (${edit.label})`, florida[1], edit.policy]);
+}
+const team = (cap: number): string =>
+  `cadence "account-caps" {\n  timezone from contact.timezone else "America/New_York"\n  channels email, call, sms\n  at most 1 touches per week\n  at most ${cap} email, call per week across account\n  at most 3 touches per 14 days across account\n}\n`;
+cases.push(["account-caps (weekly cap 2 -> 3)", parsePolicy(team(2), { file: "a.heed" }).policy!, parsePolicy(team(3), { file: "b.heed" }).policy!]);
 cases.push(["synthetic-200", parsePolicy(synthPolicy(200), { file: "a.heed" }).policy!, parsePolicy(synthPolicy(200, { variant: true }), { file: "b.heed" }).policy!]);
 const depth2 = process.argv.includes("--depth2");
 

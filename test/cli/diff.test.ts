@@ -35,7 +35,7 @@ describe("heed diff", () => {
     expect(run.stdout).toContain("the new policy newly allows:\n- now allows `call` where it denied, after touch `email` on Mon 2026-01-05 10:00, touch `email` on Mon 2026-01-05 10:00; `call` proposed on Thu 2026-01-08 10:00");
     expect(run.stdout).toContain("  because new.heed:6:5: changed `after 2 ignored touches move to nurture` to `after 3 ignored touches move to nurture` in stage `prospecting`");
     expect(run.stdout).toContain("edits:\n  new.heed:6:5: changed `after 2 ignored touches move to nurture` to `after 3 ignored touches move to nurture` in stage `prospecting`");
-    expect(run.stdout).toMatch(/explored \d+ histories \(\d+ decisions on each policy\): every history of up to 1 event at every boundary and the minute after it, then chains of up to 4 touches each sent at the first instant OLD allows; nothing was sampled or left out/);
+    expect(run.stdout).toMatch(/explored \d+ histories \(\d+ decisions on each policy\): every history of up to 1 event at every boundary and the minute after it, then chains of up to 5 touches each sent at the first instant OLD allows; nothing was sampled or left out/);
     expect(run.stdout).toContain("  boundaries: 3 days after each event and each stage entry; 30 days after each event and each stage entry; local midnight;");
   });
 

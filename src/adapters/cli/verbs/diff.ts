@@ -47,7 +47,7 @@ export const diffVerb: Verb = {
   ].join("\n"),
   options: [
     { name: "depth", type: "string", value: "K", description: "events placed at every boundary (default 1; 2 takes about ten times longer)" },
-    { name: "chain", type: "string", value: "N", description: "touches in a chain after them (default: the largest count threshold plus one, at most 6)" },
+    { name: "chain", type: "string", value: "N", description: "touches in a chain after them (default: the largest count threshold plus two, at most 7)" },
     { name: "max-histories", type: "string", value: "N", description: "stop after N histories, saying so (default 40000)" },
     { name: "zone", type: "string", value: "ZONE", description: "the contact's time zone (default: the policy's fallback, else UTC)" },
     { name: "json", type: "flag", description: "print the report as JSON" },
