@@ -3,16 +3,18 @@
  * that change a decision (each number one up and one down, each time of
  * day an hour either way, each channel of a list left out, each transition
  * sent to another stage, each comparison operator turned, each rule
- * removed; see `mutations.ts`) are all reported, each with a history that
- * is replayed here through `evaluate()` on both versions; edits that keep
- * every decision (reordering rules, reformatting, comments) report none.
+ * removed, each edit of the holiday calendar; see `mutations.ts`) are all
+ * reported, each with a history that is replayed here through `evaluate()`
+ * on both versions (with the touches to the account's other contacts, for
+ * limits across an account); edits that keep every decision (reordering
+ * rules, reformatting, comments) report none.
  *
  * An edit reported as changing nothing must be one of the few listed
  * below, each with the reason no decision can change. Edits that leave a
  * policy with errors (a transition to the stage it is in, a count below
  * zero) are left out. The examples with more than {@link CAP} valid edits
  * are tested on {@link CAP} of them, evenly spaced through the list (every
- * kind of edit is among them).
+ * kind of edit is among them), and every edit of the calendar besides.
  */
 
 import { readdirSync, readFileSync } from "node:fs";

@@ -168,6 +168,11 @@ function calendarEdits(policy: Policy, edit: (kind: Mutant["kind"], label: strin
     const span = policy.name.span;
     edit("calendar", 'holidaysFrom added: contact.country else "US"', (copy) => {
       copy.holidaysFrom = { span, from: { kind: "path", span, segments: ["contact", "country"] }, fallback: { span, value: "US" } } as unknown as Json;
+      // a policy that declares its attributes declares this one too
+      const block = copy.attributes as { declarations: Json[] } | undefined;
+      if (block !== undefined && !block.declarations.some((d) => (d as { name: { name: string } }).name.name === "country")) {
+        block.declarations.push({ span, name: { span, name: "country" }, type: { span, kind: "string" } } as unknown as Json);
+      }
     });
   }
   (policy.holidays ?? []).forEach((h, i) => {
