@@ -569,7 +569,7 @@ function historyGrowth(engine: Engine): Growth {
 }
 
 /** A fixed exploration budget, so that diff times compare policy sizes and not budgets. */
-const DIFF_OPTIONS = { depth: 2, maxHistories: 2000, randomHistories: 100, seed: 1 };
+const DIFF_OPTIONS = { depth: 1, maxHistories: 2000 };
 
 /** Parse, compile, check and diff times as policies grow. */
 function policyGrowth(heed: HeedApi): { compileRatio: number; checkRatio: number } | undefined {
