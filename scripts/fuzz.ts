@@ -73,13 +73,22 @@ interface Finished {
   failures: string[];
 }
 
+/** A worker's last message: the CPU its whole process used (start, generating the inputs, messages and garbage collection included). */
+interface Done {
+  kind: "done";
+  cpuMs: number;
+  /** Of which loading the code, before the first input. */
+  startMs: number;
+}
+
 function runWorker(): void {
   const from = Number(option("from") ?? 0);
   const to = Number(option("to") ?? from);
   const silentEvery = Number(option("silent-every") ?? 1);
-  const send = (message: Started | Finished): void => {
+  const send = (message: Started | Finished | Done): void => {
     process.send!(message);
   };
+  const loaded = process.cpuUsage();
   for (let index = from; index < to; index++) {
     send({ kind: "started", index });
     const input = hostileInput(seed, index);
@@ -101,6 +110,8 @@ function runWorker(): void {
       failures: outcome.failures,
     });
   }
+  const total = process.cpuUsage();
+  send({ kind: "done", cpuMs: (total.user + total.system) / 1000, startMs: (loaded.user + loaded.system) / 1000 });
   process.disconnect?.();
 }
 
@@ -131,7 +142,12 @@ interface Report {
   hangs: number;
   overOneSecond: number;
   slowest: Slowest | undefined;
+  /** The CPU of the inputs themselves: parse, checks, compile and evaluations, summed per input. */
   cpuSeconds: number;
+  /** The CPU of the workers' processes (start, generating inputs, messages, garbage collection between inputs) and of this one beyond `cpuSeconds`: what the harness costs. */
+  harnessCpuSeconds: number;
+  /** Of which the workers' start (loading the code through tsx). */
+  workerStartCpuSeconds: number;
   wallSeconds: number;
   meanCpuMs: number;
 }
@@ -164,6 +180,8 @@ async function runHostileInputs(from: number, count: number, workers: number, si
     overOneSecond: 0,
     slowest: undefined,
     cpuSeconds: 0,
+    harnessCpuSeconds: 0,
+    workerStartCpuSeconds: 0,
     wallSeconds: 0,
     meanCpuMs: 0,
   };
@@ -171,6 +189,9 @@ async function runHostileInputs(from: number, count: number, workers: number, si
   const end = from + count;
   const share = Math.ceil(count / workers);
   let lastProgress = performance.now();
+  const ownCpu = process.cpuUsage();
+  // the CPU of workers that finished (a worker killed as hung reports none)
+  let workerCpuMs = 0;
 
   const startWorker = (first: number, last: number): Promise<void> =>
     new Promise((resolve) => {
@@ -195,7 +216,12 @@ async function runHostileInputs(from: number, count: number, workers: number, si
         child.kill("SIGKILL");
         void startWorker(current + 1, last).then(resolve);
       }, 1000);
-      child.on("message", (message: Started | Finished) => {
+      child.on("message", (message: Started | Finished | Done) => {
+        if (message.kind === "done") {
+          workerCpuMs += message.cpuMs;
+          report.workerStartCpuSeconds += message.startMs / 1000;
+          return;
+        }
         if (message.kind === "started") {
           current = message.index;
           since = performance.now();
@@ -240,6 +266,8 @@ async function runHostileInputs(from: number, count: number, workers: number, si
   for (let w = 0; w < workers; w++) runs.push(startWorker(from + w * share, Math.min(end, from + (w + 1) * share)));
   await Promise.all(runs);
   report.wallSeconds = (performance.now() - started) / 1000;
+  const own = process.cpuUsage(ownCpu);
+  report.harnessCpuSeconds = (own.user + own.system + workerCpuMs * 1000) / 1e6 - report.cpuSeconds;
   report.meanCpuMs = report.inputs === 0 ? 0 : (report.cpuSeconds * 1000) / report.inputs;
   return report;
 }
