@@ -249,21 +249,31 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
   const stopped = Math.min(t, end);
   const probe = options.channels[0] ?? "";
   decisions++;
+  type Explained = { decision: { stage: string }; timeline: StageChange[] };
+  const explainAt = (at: number): Explained | HeedInputError => {
+    try {
+      return engine.explain({ contact: options.contact, history: history.filter((e) => instantOf(e) <= at), touch: { channel: probe }, at: formatInstant(at) });
+    } catch (error) {
+      if (!(error instanceof HeedInputError)) throw error;
+      return error;
+    }
+  };
   // a refused run is explained where the engine last answered, not at the end it could not reach
-  const explainAt = refused === undefined ? end : answered;
-  let explained: { decision: { stage: string }; timeline: StageChange[] };
-  try {
-    explained = engine.explain({
-      contact: options.contact,
-      history: history.filter((e) => instantOf(e) <= explainAt),
-      touch: { channel: probe },
-      at: formatInstant(explainAt),
-    });
-  } catch (error) {
-    // refused from the first instant on: there is no stage to name
-    if (!(error instanceof HeedInputError) || refused === undefined) throw error;
-    explained = { decision: { stage: "" }, timeline: [] };
+  let explained = explainAt(refused === undefined ? end : answered);
+  if (explained instanceof HeedInputError && refused === undefined) {
+    // The engine answered every decision but refuses to follow the contact on to the end of the
+    // horizon (its timers in between). A run cut short is read only up to where it stopped;
+    // any other stops, refused, where the engine last answered.
+    const there = cutShort || outOfBudget ? explainAt(stopped) : explained;
+    if (there instanceof HeedInputError) {
+      refused = { code: explained.code, message: explained.message };
+      explained = explainAt(answered);
+    } else {
+      explained = there;
+    }
   }
+  // refused from the first instant on: there is no stage to name
+  if (explained instanceof HeedInputError) explained = { decision: { stage: "" }, timeline: [] };
   return {
     persona: options.persona.name,
     touches,
