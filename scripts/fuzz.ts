@@ -22,7 +22,11 @@
  * error, a diagnostic without a line and column, or an input that takes
  * more than a second of CPU. The inputs run in worker processes watched by
  * this one: an input still running after `--hang-seconds` is reported as a
- * hang and its worker replaced.
+ * hang and its worker replaced. The workers run this script bundled by
+ * esbuild into `.tmp/fuzz/worker.mjs` under plain Node, as the product runs
+ * compiled: under tsx, every arrow function of the grammar is wrapped to
+ * keep its name, which made parsing long texts up to twice as slow, and
+ * each worker took 3 s of CPU to start.
  *
  * Input I of seed S is always the same input: a failure is reproduced by
  * `--seed S --from I --inputs 1`. Failures print their seed and index; a
@@ -30,6 +34,7 @@
  */
 
 import fc from "fast-check";
+import { build } from "esbuild";
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -162,7 +167,17 @@ function saveFailure(index: number, messages: readonly string[]): void {
   for (const message of messages.slice(0, 5)) console.log(`  ${message}`);
 }
 
+/** This script as one ES module for plain Node, at a depth under the repository where `test/parser/hostile.ts` finds the examples. */
+async function bundleWorker(): Promise<string> {
+  const outfile = join(import.meta.dirname, "..", ".tmp", "fuzz", "worker.mjs");
+  await build({ entryPoints: [import.meta.filename], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning" });
+  return outfile;
+}
+
+let workerScript = "";
+
 async function runHostileInputs(from: number, count: number, workers: number, silentEvery: number, hangSeconds: number): Promise<Report> {
+  workerScript = await bundleWorker();
   const report: Report = {
     seed,
     from,
@@ -200,7 +215,7 @@ async function runHostileInputs(from: number, count: number, workers: number, si
         return;
       }
       const args = ["--worker", "--seed", String(seed), "--from", String(first), "--to", String(last), "--silent-every", String(silentEvery)];
-      const child: ChildProcess = fork(import.meta.filename, args, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      const child: ChildProcess = fork(workerScript, args, { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
       let current = first;
       // set while an input runs: a worker's start (loading the code) is no input's time
       let since: number | undefined;
@@ -274,7 +289,8 @@ async function runHostileInputs(from: number, count: number, workers: number, si
 
 // ---------------------------------------------------------------- the properties of the DSL front end
 
-const inbound = readFileSync(join(import.meta.dirname, "..", "examples", "inbound.heed"), "utf8");
+/** The bundled inbound policy (read when the properties run: a worker, bundled elsewhere, does not). */
+let inbound = "";
 const SLOW_PARSE_MS = 2000;
 const LEAVES = [
   leaf.parseDurationText,
@@ -298,6 +314,7 @@ function sound(text: string): boolean {
 }
 
 function runProperties(runs: number): boolean {
+  inbound = readFileSync(join(import.meta.dirname, "..", "examples", "inbound.heed"), "utf8");
   const properties: [string, fc.IProperty<never> | fc.IProperty<[unknown]> | fc.IProperty<unknown[]>][] = [
     [
       "print then parse gives the AST back",
