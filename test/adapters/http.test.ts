@@ -476,6 +476,28 @@ describe("policy reloads", () => {
     await until("the slow policy to go", async () => !(await get("/v1/policies")).policies.some((p: { name: string }) => p.name === "slow"));
   });
 
+  it("reloads while another file of the folder is written all the time (a decision log beside the policies)", async () => {
+    const busy = join(dir, "decisions.jsonl");
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; writing; i++) {
+        writeFileSync(busy, `{"line":${i}}\n`, { flag: "a" });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      writeFileSync(join(dir, "added.heed"), `cadence "added" {\n  channels email\n}\n`);
+      await until("the added policy to load", async () => (await get("/v1/policies")).policies.some((p: { name: string }) => p.name === "added"));
+    } finally {
+      writing = false;
+      await writer;
+      rmSync(join(dir, "added.heed"), { force: true });
+      rmSync(busy, { force: true });
+    }
+    await until("the added policy to go", async () => !(await get("/v1/policies")).policies.some((p: { name: string }) => p.name === "added"));
+  });
+
   it("swaps the whole set at once: a reload in flight shows the old set or the new one, never half of each", async () => {
     const folder = mkdtempSync(join(tmpdir(), "heed-swap-"));
     try {

@@ -69,6 +69,7 @@ function expected(token: IToken, previous: IToken | undefined, beforePrevious: I
   if (after === "Dot") return /^variable\.other\.property\.heed$/;
   if (after === "Rule") return /^entity\.name\.function\.rule\.heed$/;
   if (type === "Identifier") {
+    if (after === "Across") return /^variable\.language\.heed$/;
     if (after === "Stage" || (after === "To" && beforePrevious?.tokenType.name === "Move")) return /^entity\.name\.type\.stage\.heed$/;
     if (after === "On" || after === "Without" || after === "Of" || after === "After") return /^support\.type\.signal\.heed$/;
     if (token.image === "contact") return /^variable\.language\.heed$/;
@@ -145,6 +146,27 @@ describe("the TextMate grammar (editors/vscode)", () => {
       "",
     ].join("\n");
     expect(checkFile(text)).toEqual([]);
+  });
+
+  it("scopes `across account` of an account cap: `across` a keyword, `account` the contact's account", () => {
+    const text = [
+      "cadence accounts {",
+      "  channels email, call",
+      "  at most 3 touches per week across account",
+      "  at most 1 call per 2 days across account when contact.account != \"acme\"",
+      "  at most 2 emails per day by account",
+      "}",
+      "",
+    ].join("\n");
+    expect(checkFile(text)).toEqual([]);
+    const scopes = scopesOf(text);
+    expect(scopes[2]?.[29]).toEqual(["source.heed", "keyword.control.heed"]);
+    expect(scopes[2]?.[36]).toEqual(["source.heed", "variable.language.heed"]);
+    expect(scopes[3]?.[28]).toEqual(["source.heed", "keyword.control.heed"]);
+    expect(scopes[3]?.[35]).toEqual(["source.heed", "variable.language.heed"]);
+    // `account` elsewhere is a name: a property, or what `by` groups by.
+    expect(scopes[3]?.[56]).toEqual(["source.heed", "variable.other.property.heed"]);
+    expect(scopes[4]?.[30]).toEqual(["source.heed"]);
   });
 
   it("scopes keywords, strings, comments, durations, times and names in the spec's policy", () => {

@@ -107,10 +107,19 @@ export interface RotationOptions {
   onError?: (error: NodeJS.ErrnoException) => void;
 }
 
-/** A log file appended to, rotated by size. */
+/**
+ * A log file appended to, rotated by size. Lines written in one turn of the
+ * event loop go to the file in one write, at the end of the turn: a busy
+ * service writes a decision line per request, and a write to a file is a
+ * round trip through the thread pool.
+ */
 export class RotatingFile implements LineSink {
   private stream: WriteStream;
   private size: number;
+  /** Chunks written in this turn of the event loop, not yet handed to the stream. */
+  private batch: string[] = [];
+  private batchBytes = 0;
+  private flushing: NodeJS.Immediate | undefined;
   /** Streams of rotated files still flushing into their (renamed) files. */
   private closing = new Set<WriteStream>();
   private readonly reported = new Set<string>();
@@ -124,7 +133,7 @@ export class RotatingFile implements LineSink {
   }
 
   get writableLength(): number {
-    let pending = this.stream.writableLength;
+    let pending = this.stream.writableLength + this.batchBytes;
     for (const stream of this.closing) pending += stream.writableLength;
     return pending;
   }
@@ -139,11 +148,26 @@ export class RotatingFile implements LineSink {
     const max = this.options.maxBytes;
     if (max !== undefined && this.size > 0 && this.size + bytes > max) this.rotate();
     this.size += bytes;
-    return this.stream.write(chunk);
+    this.batch.push(chunk);
+    this.batchBytes += bytes;
+    this.flushing ??= setImmediate(() => this.flush());
+    return this.stream.writableLength + this.batchBytes < this.stream.writableHighWaterMark;
+  }
+
+  /** Hands the lines of this turn to the file's stream. */
+  private flush(): void {
+    if (this.flushing) clearImmediate(this.flushing);
+    this.flushing = undefined;
+    if (this.batch.length === 0) return;
+    const text = this.batch.length === 1 ? this.batch[0]! : this.batch.join("");
+    this.batch = [];
+    this.batchBytes = 0;
+    this.stream.write(text);
   }
 
   /** Flushes and closes the file. */
   end(): Promise<void> {
+    this.flush();
     const all = [...this.closing, this.stream].map((stream) => new Promise<void>((resolve) => stream.end(() => resolve())));
     return Promise.all(all).then(() => undefined);
   }
@@ -175,6 +199,7 @@ export class RotatingFile implements LineSink {
 
   private rotate(): void {
     const keep = Math.max(1, this.options.keep ?? 5);
+    this.flush(); // the lines before the rotation belong to the file being rotated
     const old = this.stream;
     this.closing.add(old);
     // What is still buffered goes on into the renamed file: the stream writes to its descriptor, not its name.

@@ -17,8 +17,8 @@
  * @module
  */
 
-import { createHash, randomUUID } from "node:crypto";
-import { watch, type FSWatcher } from "node:fs";
+import { hash, randomUUID } from "node:crypto";
+import { statSync, watch, type FSWatcher } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { canonicalJson } from "../../canonical.js";
@@ -35,7 +35,7 @@ import { DecisionLog, type Backpressure, type LineSink } from "./decision-log.js
 import { InlineEvaluator } from "./inline.js";
 import { ServiceMetrics } from "./metrics.js";
 import { playgroundHandler, servedContent } from "./playground.js";
-import { PolicyRegistry, contentHash, type LoadedPolicy } from "./policies.js";
+import { PolicyRegistry, contentHash, isPolicyFileName, type LoadedPolicy } from "./policies.js";
 import { HttpError, isRecord, readJson, send } from "./request.js";
 import { checkContentType, checkHost, checkOrigin, checkToken, isLoopback, preflightHeaders, tokenDigest, type AccessPolicy } from "./security.js";
 
@@ -150,7 +150,8 @@ const WATCH_DEBOUNCE_MS = 100;
 export { canonicalJson };
 
 function sha256(text: string): string {
-  return `sha256:${createHash("sha256").update(text).digest("hex")}`;
+  // The one-shot digest: no hash object made and fed for each decision.
+  return `sha256:${hash("sha256", text, "hex")}`;
 }
 
 function showDiagnostic(d: Diagnostic): Record<string, unknown> {
@@ -697,7 +698,12 @@ class Reloads {
     let watcher: FSWatcher | undefined;
     if (options.watch !== false) {
       try {
-        watcher = watch(options.policies, () => this.schedule());
+        const single = !statSync(options.policies).isDirectory();
+        // Only changes to policy files: another file written all the time in the folder (a decision log)
+        // would put off the reload, debounced, for as long as it is written.
+        watcher = watch(options.policies, (_event, name) => {
+          if (single || name === null || isPolicyFileName(String(name))) this.schedule();
+        });
         watcher.on("error", () => watcher?.close());
       } catch {
         watcher = undefined; // polling still notices changes
