@@ -22,7 +22,11 @@
  * error, a diagnostic without a line and column, or an input that takes
  * more than a second of CPU. The inputs run in worker processes watched by
  * this one: an input still running after `--hang-seconds` is reported as a
- * hang and its worker replaced.
+ * hang and its worker replaced. The workers run this script bundled by
+ * esbuild into `.tmp/fuzz/worker.mjs` under plain Node, as the product runs
+ * compiled: under tsx, every arrow function of the grammar is wrapped to
+ * keep its name, which made parsing long texts up to twice as slow, and
+ * each worker took 3 s of CPU to start.
  *
  * Input I of seed S is always the same input: a failure is reproduced by
  * `--seed S --from I --inputs 1`. Failures print their seed and index; a
@@ -30,6 +34,7 @@
  */
 
 import fc from "fast-check";
+import { build } from "esbuild";
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -73,13 +78,22 @@ interface Finished {
   failures: string[];
 }
 
+/** A worker's last message: the CPU its whole process used (start, generating the inputs, messages and garbage collection included). */
+interface Done {
+  kind: "done";
+  cpuMs: number;
+  /** Of which loading the code, before the first input. */
+  startMs: number;
+}
+
 function runWorker(): void {
   const from = Number(option("from") ?? 0);
   const to = Number(option("to") ?? from);
   const silentEvery = Number(option("silent-every") ?? 1);
-  const send = (message: Started | Finished): void => {
+  const send = (message: Started | Finished | Done): void => {
     process.send!(message);
   };
+  const loaded = process.cpuUsage();
   for (let index = from; index < to; index++) {
     send({ kind: "started", index });
     const input = hostileInput(seed, index);
@@ -101,6 +115,8 @@ function runWorker(): void {
       failures: outcome.failures,
     });
   }
+  const total = process.cpuUsage();
+  send({ kind: "done", cpuMs: (total.user + total.system) / 1000, startMs: (loaded.user + loaded.system) / 1000 });
   process.disconnect?.();
 }
 
@@ -131,7 +147,12 @@ interface Report {
   hangs: number;
   overOneSecond: number;
   slowest: Slowest | undefined;
+  /** The CPU of the inputs themselves: parse, checks, compile and evaluations, summed per input. */
   cpuSeconds: number;
+  /** The CPU of the workers' processes (start, generating inputs, messages, garbage collection between inputs) and of this one beyond `cpuSeconds`: what the harness costs. */
+  harnessCpuSeconds: number;
+  /** Of which the workers' start (loading the code through tsx). */
+  workerStartCpuSeconds: number;
   wallSeconds: number;
   meanCpuMs: number;
 }
@@ -146,7 +167,17 @@ function saveFailure(index: number, messages: readonly string[]): void {
   for (const message of messages.slice(0, 5)) console.log(`  ${message}`);
 }
 
+/** This script as one ES module for plain Node, at a depth under the repository where `test/parser/hostile.ts` finds the examples. */
+async function bundleWorker(): Promise<string> {
+  const outfile = join(import.meta.dirname, "..", ".tmp", "fuzz", "worker.mjs");
+  await build({ entryPoints: [import.meta.filename], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning" });
+  return outfile;
+}
+
+let workerScript = "";
+
 async function runHostileInputs(from: number, count: number, workers: number, silentEvery: number, hangSeconds: number): Promise<Report> {
+  workerScript = await bundleWorker();
   const report: Report = {
     seed,
     from,
@@ -164,6 +195,8 @@ async function runHostileInputs(from: number, count: number, workers: number, si
     overOneSecond: 0,
     slowest: undefined,
     cpuSeconds: 0,
+    harnessCpuSeconds: 0,
+    workerStartCpuSeconds: 0,
     wallSeconds: 0,
     meanCpuMs: 0,
   };
@@ -171,6 +204,9 @@ async function runHostileInputs(from: number, count: number, workers: number, si
   const end = from + count;
   const share = Math.ceil(count / workers);
   let lastProgress = performance.now();
+  const ownCpu = process.cpuUsage();
+  // the CPU of workers that finished (a worker killed as hung reports none)
+  let workerCpuMs = 0;
 
   const startWorker = (first: number, last: number): Promise<void> =>
     new Promise((resolve) => {
@@ -179,7 +215,7 @@ async function runHostileInputs(from: number, count: number, workers: number, si
         return;
       }
       const args = ["--worker", "--seed", String(seed), "--from", String(first), "--to", String(last), "--silent-every", String(silentEvery)];
-      const child: ChildProcess = fork(import.meta.filename, args, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      const child: ChildProcess = fork(workerScript, args, { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
       let current = first;
       // set while an input runs: a worker's start (loading the code) is no input's time
       let since: number | undefined;
@@ -195,7 +231,12 @@ async function runHostileInputs(from: number, count: number, workers: number, si
         child.kill("SIGKILL");
         void startWorker(current + 1, last).then(resolve);
       }, 1000);
-      child.on("message", (message: Started | Finished) => {
+      child.on("message", (message: Started | Finished | Done) => {
+        if (message.kind === "done") {
+          workerCpuMs += message.cpuMs;
+          report.workerStartCpuSeconds += message.startMs / 1000;
+          return;
+        }
         if (message.kind === "started") {
           current = message.index;
           since = performance.now();
@@ -240,13 +281,16 @@ async function runHostileInputs(from: number, count: number, workers: number, si
   for (let w = 0; w < workers; w++) runs.push(startWorker(from + w * share, Math.min(end, from + (w + 1) * share)));
   await Promise.all(runs);
   report.wallSeconds = (performance.now() - started) / 1000;
+  const own = process.cpuUsage(ownCpu);
+  report.harnessCpuSeconds = (own.user + own.system + workerCpuMs * 1000) / 1e6 - report.cpuSeconds;
   report.meanCpuMs = report.inputs === 0 ? 0 : (report.cpuSeconds * 1000) / report.inputs;
   return report;
 }
 
 // ---------------------------------------------------------------- the properties of the DSL front end
 
-const inbound = readFileSync(join(import.meta.dirname, "..", "examples", "inbound.heed"), "utf8");
+/** The bundled inbound policy (read when the properties run: a worker, bundled elsewhere, does not). */
+let inbound = "";
 const SLOW_PARSE_MS = 2000;
 const LEAVES = [
   leaf.parseDurationText,
@@ -270,6 +314,7 @@ function sound(text: string): boolean {
 }
 
 function runProperties(runs: number): boolean {
+  inbound = readFileSync(join(import.meta.dirname, "..", "examples", "inbound.heed"), "utf8");
   const properties: [string, fc.IProperty<never> | fc.IProperty<[unknown]> | fc.IProperty<unknown[]>][] = [
     [
       "print then parse gives the AST back",

@@ -10,7 +10,7 @@
 
 import type { Decision, HistoryEvent } from "../model.js";
 import type { Contact } from "../model.js";
-import type { Engine, StageChange } from "../engine/api.js";
+import type { Engine, Snapshot, StageChange } from "../engine/api.js";
 import { HeedInputError } from "../diagnostics.js";
 import { formatInstant, parseInstant } from "../engine/time.js";
 import { Budget } from "./budget.js";
@@ -57,10 +57,13 @@ export interface DriveOptions {
   /** When every channel is denied, how long the sender waits before asking again, in minutes. Default one day. */
   retryMinutes?: number;
   /**
-   * Steps the run may take, spent per decision asked: the events it replays
-   * times `policySize`, plus the channels (each may be judged as an
-   * alternative). Past it the run stops where it is (`outOfBudget`).
-   * Default: no limit.
+   * Steps the run may take, spent per decision asked: the events the
+   * decision is about times `policySize`, plus the channels (each may be
+   * judged as an alternative). Past it the run stops where it is
+   * (`outOfBudget`). Default: no limit. (The run keeps a snapshot and
+   * steps each event into it once, so a decision costs less than
+   * replaying its events; the budget is counted as a replay would cost, so
+   * that a policy is cut short at the same place as before.)
    */
   budget?: number;
   /** The work of replaying one event: the policy's rules, transitions and stages (default 1). */
@@ -148,18 +151,51 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
   let refused: { code: string; message: string } | undefined;
   // the last instant the engine answered at: where a refused run is explained
   let answered = start;
-  const decide = (channel: string, at: number): Decision | undefined => {
-    const visible = history.filter((e) => instantOf(e) <= at);
-    if (!budget.spend((visible.length + 1) * size + options.channels.length)) return undefined;
-    decisions++;
+  // The contact's state after the first `stepped` events of the history (those up to the
+  // last decision's instant): each event is stepped in once, and every decision is asked of
+  // the snapshot, the same decision `evaluate` gives over those events. (Replaying the whole
+  // history for every decision made a run quadratic in its touches, and every event's
+  // strings were checked again at every decision.)
+  let snapshot: Snapshot | undefined;
+  let stepped = 0;
+  const catchUp = (at: number): boolean => {
     try {
-      const decision = engine.evaluate({ contact: options.contact, history: visible, touch: { channel }, at: formatInstant(at) });
+      snapshot ??= engine.start(options.contact, options.start);
+      while (stepped < history.length && instantOf(history[stepped]!) <= at) {
+        snapshot = engine.step(snapshot, history[stepped]!);
+        stepped++;
+      }
+      return true;
+    } catch (error) {
+      if (!(error instanceof HeedInputError)) throw error;
+      refused = { code: error.code, message: error.message };
+      return false;
+    }
+  };
+  const decide = (channel: string, at: number): Decision | undefined => {
+    let visible = stepped;
+    while (visible < history.length && instantOf(history[visible]!) <= at) visible++;
+    if (!budget.spend((visible + 1) * size + options.channels.length)) return undefined;
+    decisions++;
+    if (!catchUp(at)) return undefined;
+    try {
+      const decision = engine.decide(snapshot!, { channel }, formatInstant(at));
       answered = at;
       return decision;
     } catch (error) {
       if (!(error instanceof HeedInputError)) throw error;
       refused = { code: error.code, message: error.message };
       return undefined;
+    }
+  };
+  /** Adds events to the history, in time order; one dated before what was stepped starts the snapshot again. */
+  const record = (events: readonly HistoryEvent[]): void => {
+    const lastStepped = stepped === 0 ? -Infinity : instantOf(history[stepped - 1]!);
+    history.push(...events);
+    history.sort((a, b) => instantOf(a) - instantOf(b));
+    if (events.some((e) => instantOf(e) < lastStepped)) {
+      snapshot = undefined;
+      stepped = 0;
     }
   };
 
@@ -182,14 +218,14 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
     const allowed = answers.find((a) => a.decision.verdict === "allow");
     if (allowed !== undefined) {
       const at = formatInstant(t);
-      history.push({ type: "touch", at, channel: allowed.channel });
+      const sent: HistoryEvent[] = [{ type: "touch", at, channel: allowed.channel }];
       touches.push({ at, channel: allowed.channel, stage: allowed.decision.stage });
       for (const reaction of options.persona.reactions) {
         if (reaction.afterTouch === touches.length) {
-          history.push({ ...reaction.event, at: formatInstant(t + reaction.delayMinutes * MINUTE) });
+          sent.push({ ...reaction.event, at: formatInstant(t + reaction.delayMinutes * MINUTE) });
         }
       }
-      history.sort((a, b) => instantOf(a) - instantOf(b));
+      record(sent);
       continue;
     }
     const waits = answers.flatMap((a) => {
@@ -199,7 +235,7 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
     const first = answers[0];
     const now = t;
     // An answer of the contact may change the stage before the engine's notBefore: wake up for it.
-    const answersAhead = history.map(instantOf).filter((at) => at > now);
+    const answersAhead = history.slice(stepped).map(instantOf).filter((at) => at > now);
     // loops rather than Math.min(...list): a policy may declare tens of thousands of channels
     const earliest = (list: readonly number[], from: number): number => list.reduce((a, b) => (b < a ? b : a), from);
     if (waits.length > 0) {
@@ -213,21 +249,31 @@ export function driveContact(engine: Engine, options: DriveOptions): DriveResult
   const stopped = Math.min(t, end);
   const probe = options.channels[0] ?? "";
   decisions++;
+  type Explained = { decision: { stage: string }; timeline: StageChange[] };
+  const explainAt = (at: number): Explained | HeedInputError => {
+    try {
+      return engine.explain({ contact: options.contact, history: history.filter((e) => instantOf(e) <= at), touch: { channel: probe }, at: formatInstant(at) });
+    } catch (error) {
+      if (!(error instanceof HeedInputError)) throw error;
+      return error;
+    }
+  };
   // a refused run is explained where the engine last answered, not at the end it could not reach
-  const explainAt = refused === undefined ? end : answered;
-  let explained: { decision: { stage: string }; timeline: StageChange[] };
-  try {
-    explained = engine.explain({
-      contact: options.contact,
-      history: history.filter((e) => instantOf(e) <= explainAt),
-      touch: { channel: probe },
-      at: formatInstant(explainAt),
-    });
-  } catch (error) {
-    // refused from the first instant on: there is no stage to name
-    if (!(error instanceof HeedInputError) || refused === undefined) throw error;
-    explained = { decision: { stage: "" }, timeline: [] };
+  let explained = explainAt(refused === undefined ? end : answered);
+  if (explained instanceof HeedInputError && refused === undefined) {
+    // The engine answered every decision but refuses to follow the contact on to the end of the
+    // horizon (its timers in between). A run cut short is read only up to where it stopped;
+    // any other stops, refused, where the engine last answered.
+    const there = cutShort || outOfBudget ? explainAt(stopped) : explained;
+    if (there instanceof HeedInputError) {
+      refused = { code: explained.code, message: explained.message };
+      explained = explainAt(answered);
+    } else {
+      explained = there;
+    }
   }
+  // refused from the first instant on: there is no stage to name
+  if (explained instanceof HeedInputError) explained = { decision: { stage: "" }, timeline: [] };
   return {
     persona: options.persona.name,
     touches,

@@ -12,7 +12,7 @@ import { FILE_START, tokenize, tokenSpan, type TextOrigin } from "../lexer/index
 import { policyOf, type ConvertContext } from "./cst-to-ast.js";
 import type { PolicyCstNode } from "./cst.js";
 import { syntaxDiagnostics } from "./errors.js";
-import { grammar, type EntryRule } from "./grammar.js";
+import { grammar, TooManySyntaxErrors, type EntryRule } from "./grammar.js";
 
 /** Options of {@link parseDsl}. */
 export interface ParseDslOptions {
@@ -112,16 +112,23 @@ export function runEntryRule(entry: EntryRule, text: string, origin: TextOrigin)
   }
   grammar.input = tokens;
   let cst: CstNode | undefined;
+  let stopped = false;
   try {
     cst = grammar[entry]();
   } catch (e) {
-    // Nesting is bounded above; a stack overflow here would still be a text too deep to read, not a crash.
-    if (!(e instanceof RangeError)) throw e;
-    grammar.input = [];
-    context.diagnostics.push({ severity: "error", code: "too-deep", message: "the text is nested too deeply to read", span: startOf(origin) });
-    return { cst: undefined, context, comments };
+    if (e instanceof TooManySyntaxErrors) {
+      // the errors so far are reported (more than a report shows); the tree is incomplete
+      stopped = true;
+      cst = undefined;
+    } else {
+      // Nesting is bounded above; a stack overflow here would still be a text too deep to read, not a crash.
+      if (!(e instanceof RangeError)) throw e;
+      grammar.input = [];
+      context.diagnostics.push({ severity: "error", code: "too-deep", message: "the text is nested too deeply to read", span: startOf(origin) });
+      return { cst: undefined, context, comments };
+    }
   }
-  const syntax = syntaxDiagnostics(grammar.errors, tokens, origin.file);
+  const syntax = syntaxDiagnostics(grammar.errors, tokens, origin.file, stopped);
   // an error with no token to point at (a text of nothing but characters the lexer refused) points at the text's start
   for (const diagnostic of syntax) context.diagnostics.push(diagnostic.span === undefined ? { ...diagnostic, span: startOf(origin) } : diagnostic);
   grammar.input = [];

@@ -201,6 +201,7 @@ export function syntaxDiagnostics(
   errors: readonly IRecognitionException[],
   tokens: readonly IToken[],
   file: string | undefined,
+  stopped = false,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
@@ -211,14 +212,7 @@ export function syntaxDiagnostics(
     const error = errors[i]!;
     if (closer[i] && realAt.has(error.token.startOffset)) continue;
     if (out.length === MAX_SYNTAX_ERRORS) {
-      const last = out[out.length - 1]!;
-      const note: Diagnostic = {
-        severity: "error",
-        code: "syntax",
-        message: `more syntax errors follow; fix these ${MAX_SYNTAX_ERRORS} first`,
-      };
-      if (last.span !== undefined) note.span = last.span;
-      out.push(note);
+      out.push(moreFollow(out[out.length - 1]!));
       break;
     }
     const diagnostic = toDiagnostic(error, tokens, file);
@@ -227,7 +221,19 @@ export function syntaxDiagnostics(
     seen.add(key);
     out.push(diagnostic);
   }
+  // the parse stopped at its limit of errors before the report's: say that more follow
+  if (stopped && out.length > 0 && out.length < MAX_SYNTAX_ERRORS) out.push(moreFollow(out[out.length - 1]!));
   return out;
+}
+
+function moreFollow(last: Diagnostic): Diagnostic {
+  const note: Diagnostic = {
+    severity: "error",
+    code: "syntax",
+    message: `more syntax errors follow; fix these ${MAX_SYNTAX_ERRORS} first`,
+  };
+  if (last.span !== undefined) note.span = last.span;
+  return note;
 }
 
 /** Reports stop after this many syntax errors: beyond it they are noise. */

@@ -10,9 +10,44 @@
  * @module
  */
 
-import { CstParser } from "chevrotain";
+import { CstParser, tokenMatcher, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import * as T from "../lexer/tokens.js";
 import { errorMessageProvider } from "./errors.js";
+
+/**
+ * A parse stops once recovery has recorded this many errors (a report shows
+ * at most 100 of them). Each recovery inside a repetition goes on in a
+ * nested call of the rule, so the errors of one text cost time quadratic in
+ * their number and stack in proportion to it: 1,600 bad lines took a
+ * second and then overflowed the stack, reported as a text nested too
+ * deeply.
+ */
+export const MAX_RECOGNITION_ERRORS = 400;
+
+/**
+ * A parse stops once its recoveries have looked at this many tokens. To
+ * recover, the parser looks ahead for a token that may follow the rule it
+ * is in, often the policy's closing `}`: each error can read the rest of
+ * the text, and a long text of bad lines read it hundreds of times (1,600
+ * lines of 100 kB: a second and a half). A few errors in a policy of
+ * thousands of lines take a small part of this.
+ */
+export const MAX_RECOVERY_STEPS = 10_000_000;
+
+/** Thrown out of the parse when it reached {@link MAX_RECOGNITION_ERRORS} or {@link MAX_RECOVERY_STEPS}; the errors so far stay in `grammar.errors`. */
+export class TooManySyntaxErrors extends Error {
+  constructor() {
+    super("too many syntax errors to go on");
+    this.name = "TooManySyntaxErrors";
+  }
+}
+
+/** chevrotain's recording of an error and its follow sets (not in its published types). */
+interface Internals {
+  SAVE_ERROR(this: CstParser, error: IRecognitionException): IRecognitionException;
+  flattenFollowSet(this: CstParser): TokenType[];
+}
+const internals = CstParser.prototype as unknown as Internals;
 
 export class HeedGrammar extends CstParser {
   constructor() {
@@ -21,6 +56,36 @@ export class HeedGrammar extends CstParser {
       errorMessageProvider,
     });
     this.performSelfAnalysis();
+  }
+
+  /** Tokens looked at by recoveries in this parse (see {@link MAX_RECOVERY_STEPS}). */
+  private recoverySteps = 0;
+
+  override reset(): void {
+    super.reset();
+    this.recoverySteps = 0;
+  }
+
+  /** Records a recognition error, and stops the parse at {@link MAX_RECOGNITION_ERRORS}. */
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    const saved = internals.SAVE_ERROR.call(this, error);
+    if (this.errors.length >= MAX_RECOGNITION_ERRORS) throw new TooManySyntaxErrors();
+    return saved;
+  }
+
+  /**
+   * chevrotain's own search for the token to resume at (the first ahead that
+   * may follow a rule on the stack; EOF always may), counting the tokens it
+   * looks at against {@link MAX_RECOVERY_STEPS}.
+   */
+  findReSyncTokenType(): TokenType {
+    const follows = internals.flattenFollowSet.call(this);
+    let next: IToken = this.LA(1);
+    for (let k = 2; ; k++) {
+      for (const type of follows) if (tokenMatcher(next, type)) return type;
+      if (++this.recoverySteps > MAX_RECOVERY_STEPS) throw new TooManySyntaxErrors();
+      next = this.LA(k);
+    }
   }
 
   // ------------------------------------------------------------ policy

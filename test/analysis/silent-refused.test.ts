@@ -51,3 +51,37 @@ describe("a silent contact the engine refuses to follow", () => {
     expect(run(["--strict"]).status).toBe(1);
   });
 });
+
+/**
+ * Found by the fuzz run (seed 20261203, inputs 75,617 and 104,049): a loop
+ * of `after 2 minutes` beside business days, and nothing to hold the sender
+ * back. Every decision was answered (the sender was stopped at its 400th
+ * touch, all at the first instant), but the engine refused to follow the
+ * contact to the end of the horizon for the timeline, and the refusal
+ * escaped `analyzeSilentContact` (`heed check`: internal error).
+ */
+const SPINNING = `cadence "spinning" {
+  channels email
+  ignore window 24 minutes
+  only business days
+  start stage waiting {
+    allow email
+    after 30 business days move to waiting
+    after 2 minutes move to waiting
+  }
+}
+`;
+
+describe("a silent contact the engine answers, but will not follow to the end of the horizon", () => {
+  it("a run cut short is read up to where the sender was stopped: unbounded pursuit, no throw", () => {
+    const { policy } = parsePolicy(SPINNING, { file: "spinning.heed" });
+    for (const horizonDays of [14, 365]) {
+      const report = analyzeSilentContact(policy!, { horizonDays, start: "2026-01-05T09:00:00Z" });
+      expect(report.run.refused).toBeUndefined();
+      expect(report.totalTouches).toBe(400);
+      expect(report.finalStage).toBe("waiting");
+      expect(report.diagnostics.map((d) => d.code)).toEqual(["unbounded-pursuit"]);
+      expect(describeSilentContact(report)).toBe("nothing holds the sender back: a silent contact gets 400 emails in `waiting` by 2026-01-05T09:00:00Z, when the sender was stopped");
+    }
+  });
+});

@@ -553,7 +553,7 @@ export function runHostile(input: HostileInput, horizonDays = 14, silentEvery = 
         if (!(error instanceof HeedInputError)) outcome.failures.push(thrown(where, error));
       }
     };
-    trace?.(`evaluate ${JSON.stringify(evaluation).slice(0, 2000)}`);
+    trace?.("evaluate");
     typed("evaluate", () => engine.evaluate(evaluation));
     trace?.("step/decide");
     typed("step/decide", () => {
