@@ -44,6 +44,7 @@ const DSL = `cadence "mutations" {
   never any when contact.score < 2 and time_in_stage > 2 days
   never call within 2 days of webinar_attended
   never email after bounce
+  at most 3 touches per 7 days
 }
 `;
 
