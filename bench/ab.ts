@@ -17,9 +17,11 @@
  *
  *   node --expose-gc --import tsx bench/ab.ts base=/tmp/base/dist new=dist \
  *     [--rounds=10] [--passes=3] [--cases=10000] [--seed=20261122] [--grid-minutes=1] [--decide]
+ *     [--policy=bench/facts.heed]
  *
  * `--decide` times `decide()` on snapshots stepped through each case's
- * history instead of `evaluate()`. A build's directory needs `engine/index.js`
+ * history instead of `evaluate()`. `--policy` names the policy to time
+ * (default `bench/inbound.heed`); every build must parse it. A build's directory needs `engine/index.js`
  * and `parser/index.js`; its imports of packages resolve from the directory
  * up, so a build outside the repository needs a `node_modules` link beside it.
  *
@@ -56,6 +58,9 @@ const CASES = flag("cases", 10_000);
 const SEED = flag("seed", 20261122);
 const GRID_MINUTES = flag("grid-minutes", 1);
 const DECIDE = process.argv.includes("--decide");
+const POLICY = resolve(
+  process.argv.find((a) => a.startsWith("--policy="))?.slice("--policy=".length) ?? fileURLToPath(new URL("./inbound.heed", import.meta.url)),
+);
 const CHILD = process.argv.find((a) => a.startsWith("--child="))?.slice("--child=".length);
 
 function cpuMs(): number {
@@ -78,14 +83,14 @@ interface ChildReport {
 /** In a child: loads one build, makes every decision once for the digest, warms up, times `PASSES` passes. */
 async function child(dirArg: string): Promise<ChildReport> {
   const dir = resolve(dirArg);
-  const text = readFileSync(fileURLToPath(new URL("./inbound.heed", import.meta.url)), "utf8");
+  const text = readFileSync(POLICY, "utf8");
   const cases: EvaluateInput[] = generateCases(SEED, CASES, { events: [20, 60], grid: GRID_MINUTES * 60_000 });
   const parser = (await import(pathToFileURL(`${dir}/parser/index.js`).href)) as {
     parsePolicy: (text: string, options?: { file?: string }) => { policy: Policy | undefined; diagnostics: Diagnostic[] };
   };
   const { compile } = (await import(pathToFileURL(`${dir}/engine/index.js`).href)) as { compile: (p: Policy) => Engine };
-  const { policy } = parser.parsePolicy(text, { file: "inbound.heed" });
-  if (policy === undefined) throw new Error(`${dir}: bench/inbound.heed does not parse`);
+  const { policy } = parser.parsePolicy(text, { file: POLICY });
+  if (policy === undefined) throw new Error(`${dir}: ${POLICY} does not parse`);
   const engine = compile(policy);
   let pass: () => number;
   let decision: (i: number) => unknown;
@@ -137,7 +142,7 @@ if (specs.length < 2 || specs.some((s) => !s.includes("="))) {
   process.exit(2);
 }
 const builds = specs.map((s) => ({ name: s.slice(0, s.indexOf("=")), dir: s.slice(s.indexOf("=") + 1) }));
-const passOn = process.argv.slice(2).filter((a) => a.startsWith("--") && !a.startsWith("--rounds="));
+const passOn = [...process.argv.slice(2).filter((a) => a.startsWith("--") && !a.startsWith("--rounds=") && !a.startsWith("--policy=")), `--policy=${POLICY}`];
 
 function run(dir: string): ChildReport {
   const out = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), `--child=${dir}`, ...passOn], {
@@ -152,7 +157,7 @@ function run(dir: string): ChildReport {
 }
 
 const what = DECIDE ? "decide()" : "evaluate()";
-console.log(`${what}, ${CASES} cases (seed ${SEED}, ${GRID_MINUTES}-minute grid), ${ROUNDS} interleaved rounds of one process per build, median of ${PASSES} passes each`);
+console.log(`${what} on ${POLICY}, ${CASES} cases (seed ${SEED}, ${GRID_MINUTES}-minute grid), ${ROUNDS} interleaved rounds of one process per build, median of ${PASSES} passes each`);
 const times: number[][] = builds.map(() => []);
 const digests: string[] = builds.map(() => "");
 for (let r = 0; r < ROUNDS; r++) {

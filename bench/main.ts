@@ -409,12 +409,12 @@ async function main(): Promise<void> {
     console.log(`  ${name.padEnd(30)} ${fmt(r).padStart(12)} /s${ratio}`);
   }
   const get = (prefix: string): number => results.find(([n]) => n.startsWith(prefix))![1];
-  const withFacts = engine !== undefined && heed?.parsePolicy !== undefined ? factsPolicyRates(heed, prepared) : undefined;
+  const withFacts = engine !== undefined && heed?.parsePolicy !== undefined ? await factsPolicyRates(heed, prepared, engine, snapshots) : undefined;
 
   if (withFacts !== undefined) {
-    console.log(`\nthe inbound policy with the forms of spec section 8 (bench/facts.heed: facts, when/unless, by campaign)`);
-    console.log(`  ${"Heed evaluate() (replay)".padEnd(30)} ${fmt(withFacts.evaluate).padStart(12)} /s  ${fmt(withFacts.evaluate / get("Heed evaluate"), 2)}x Heed evaluate on inbound`);
-    console.log(`  ${"Heed decide() (snapshot)".padEnd(30)} ${fmt(withFacts.decide).padStart(12)} /s  ${fmt(withFacts.decide / get("Heed decide"), 2)}x Heed decide on inbound`);
+    console.log(`\nthe inbound policy with the forms of spec section 8 (bench/facts.heed: facts, when/unless, by campaign), interleaved with the inbound policy`);
+    console.log(`  ${"Heed evaluate() (replay)".padEnd(30)} ${fmt(withFacts.evaluate).padStart(12)} /s  ${fmt(withFacts.evaluate / withFacts.inboundEvaluate, 2)}x Heed evaluate on inbound (${fmt(withFacts.inboundEvaluate)} /s in these runs)`);
+    console.log(`  ${"Heed decide() (snapshot)".padEnd(30)} ${fmt(withFacts.decide).padStart(12)} /s  ${fmt(withFacts.decide / withFacts.inboundDecide, 2)}x Heed decide on inbound (${fmt(withFacts.inboundDecide)} /s in these runs)`);
     console.log(`  snapshot JSON ${fmt(withFacts.snapshotJson)} bytes on average; outcomes ${Object.entries(withFacts.outcomes).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
   }
 
@@ -496,9 +496,17 @@ async function main(): Promise<void> {
  * The inbound policy with facts, conditional rules and a limit by campaign
  * (`bench/facts.heed`), on the same cases: Heed alone (no peer speaks
  * these forms), with `decide()` checked against `evaluate()` on every case
- * before timing.
+ * before timing. Timed interleaved with the inbound policy's engine
+ * (`inbound`, `inboundSnapshots`) in the same runs, so that the ratio
+ * between the two is not the drift of a shared machine between two
+ * measurements.
  */
-function factsPolicyRates(heed: HeedApi, prepared: ReturnType<typeof prepare>): { evaluate: number; decide: number; snapshotJson: number; outcomes: Record<string, number> } {
+async function factsPolicyRates(
+  heed: HeedApi,
+  prepared: ReturnType<typeof prepare>,
+  inbound: Engine,
+  inboundSnapshots: readonly Snapshot[],
+): Promise<{ evaluate: number; decide: number; inboundEvaluate: number; inboundDecide: number; snapshotJson: number; outcomes: Record<string, number> }> {
   const text = readFileSync(fileURLToPath(new URL("./facts.heed", import.meta.url)), "utf8");
   const { policy, diagnostics } = heed.parsePolicy!(text, { file: "facts.heed" });
   if (policy === undefined || diagnostics.some((d) => d.severity === "error")) {
@@ -515,9 +523,19 @@ function factsPolicyRates(heed: HeedApi, prepared: ReturnType<typeof prepare>): 
     outcomes[evaluated.verdict] = (outcomes[evaluated.verdict] ?? 0) + 1;
   });
   const snapshotJson = snapshots.reduce((sum, s) => sum + Buffer.byteLength(JSON.stringify(s)), 0) / snapshots.length;
+  const rates = new Map(
+    await interleavedRates(prepared.length, [
+      { name: "inbound evaluate", runs: RUNS, fn: () => prepared.forEach((p) => inbound.evaluate(p.input)) },
+      { name: "facts evaluate", runs: RUNS, fn: () => prepared.forEach((p) => engine.evaluate(p.input)) },
+      { name: "inbound decide", runs: RUNS, fn: () => prepared.forEach((p, i) => inbound.decide(inboundSnapshots[i]!, p.input.touch, p.input.at)) },
+      { name: "facts decide", runs: RUNS, fn: () => prepared.forEach((p, i) => engine.decide(snapshots[i]!, p.input.touch, p.input.at)) },
+    ]),
+  );
   return {
-    evaluate: rate(prepared.length, RUNS, () => prepared.forEach((p) => engine.evaluate(p.input))),
-    decide: rate(prepared.length, RUNS, () => prepared.forEach((p, i) => engine.decide(snapshots[i]!, p.input.touch, p.input.at))),
+    evaluate: rates.get("facts evaluate")!,
+    decide: rates.get("facts decide")!,
+    inboundEvaluate: rates.get("inbound evaluate")!,
+    inboundDecide: rates.get("inbound decide")!,
     snapshotJson,
     outcomes,
   };
@@ -551,7 +569,7 @@ function historyGrowth(engine: Engine): Growth {
 }
 
 /** A fixed exploration budget, so that diff times compare policy sizes and not budgets. */
-const DIFF_OPTIONS = { depth: 2, maxHistories: 2000, randomHistories: 100, seed: 1 };
+const DIFF_OPTIONS = { depth: 1, maxHistories: 2000 };
 
 /** Parse, compile, check and diff times as policies grow. */
 function policyGrowth(heed: HeedApi): { compileRatio: number; checkRatio: number } | undefined {

@@ -226,7 +226,7 @@ export function summaryMarkdown(o) {
       lines.push(`#### ${title}`, "");
       if (d.error !== undefined) lines.push(d.error);
       else if (d.before === undefined) lines.push("A new policy: nothing to compare with.");
-      else if (d.same) lines.push("Decides as before (the policies were compared on every history of up to 3 steps and on random ones).");
+      else if (d.same) lines.push("Decides as before (compared on every history built from the boundaries the two versions name: see `heed diff`; nothing was sampled).");
       else for (const change of d.changes) lines.push(`- ${change.message} (touch proposed at ${change.at})`);
       lines.push("");
     }

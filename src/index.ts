@@ -130,8 +130,9 @@ export type {
   AnalyzeOptions,
   DiffChange,
   DiffOptions,
+  DiffDirection,
+  DiffExplored,
   DiffReport,
-  DiffStep,
   DiffVariant,
   GraphEdge,
   GraphFormat,
@@ -139,16 +140,18 @@ export type {
   SilentContactReport,
   StageGraph,
   StageVisit,
+  EditSide,
+  StructuralChange,
 } from "./analysis/index.js";
 export {
   analyzePolicy,
   analyzeSilentContact,
   BUILT_IN_SIGNALS,
   describeSilentContact,
-  describeStep,
   diffPolicies,
   renderGraph,
   stageGraph,
+  structuralDiff,
 } from "./analysis/index.js";
 
 /**

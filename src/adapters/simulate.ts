@@ -139,7 +139,7 @@ export interface SimulateOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const MAX_TOUCHES = 200;
+export const MAX_TOUCHES = 200;
 
 /** Drives one contact: proposes each channel in preference order, sends whenever allowed, waits for `notBefore` on defer. */
 export function driveSimContact(engine: Engine, ir: IrPolicy, sim: SimContact, horizonDays: number): ContactOutcome {
@@ -492,6 +492,8 @@ export interface SimulationReport {
   violations: { contact: string; persona: string; violation: string }[];
   violationCount: number;
   cutShort: number;
+  /** Contacts that reached the touch cap, by the stage of their last touch. */
+  cutShortStages: Record<string, number>;
 }
 
 function emptyGroup(): GroupReport {
@@ -515,6 +517,7 @@ export function buildReport(policyName: string, options: SimulateOptions, outcom
   const violations: SimulationReport["violations"] = [];
   let violationCount = 0;
   let cutShort = 0;
+  const cutShortStages: Record<string, number> = {};
   for (const o of outcomes) {
     const persona = (personas[o.persona] ??= emptyGroup());
     const groups = [totals, persona];
@@ -555,7 +558,11 @@ export function buildReport(policyName: string, options: SimulateOptions, outcom
     ended.finalStages[o.finalStage] = (ended.finalStages[o.finalStage] ?? 0) + 1;
     violationCount += o.violations.length;
     for (const v of o.violations) if (violations.length < 20) violations.push({ contact: `sim-${o.index}`, persona: o.persona, violation: v });
-    if (o.cutShort) cutShort++;
+    if (o.cutShort) {
+      cutShort++;
+      const stage = o.touches.at(-1)?.stage ?? o.finalStage;
+      cutShortStages[stage] = (cutShortStages[stage] ?? 0) + 1;
+    }
   }
   for (const [g, s] of spanSums) g.spanDays.mean = round2(s.sum / s.n);
   for (const st of Object.values(stages)) {
@@ -578,6 +585,7 @@ export function buildReport(policyName: string, options: SimulateOptions, outcom
     violations,
     violationCount,
     cutShort,
+    cutShortStages: sortedCounts(cutShortStages),
   };
 }
 
@@ -616,7 +624,10 @@ export function formatReport(r: SimulationReport): string {
     lines.push(`  ended here:   ${g.contacts}`);
   }
   lines.push("");
-  if (r.cutShort > 0) lines.push(`${r.cutShort} contacts reached the cap of ${MAX_TOUCHES} touches before the horizon`);
+  if (r.cutShort > 0) {
+    const where = Object.entries(r.cutShortStages ?? {}).map(([stage, n]) => `${n} in \`${stage}\``);
+    lines.push(`${r.cutShort} contacts reached the cap of ${MAX_TOUCHES} touches before the horizon${where.length === 0 ? "" : ` (${where.join(", ")})`}`);
+  }
   lines.push(`safety violations: ${r.violationCount}`);
   for (const v of r.violations) lines.push(`  ${v.contact} (${v.persona}): ${v.violation}`);
   return `${lines.join("\n")}\n`;

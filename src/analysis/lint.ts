@@ -32,6 +32,7 @@ import { MAX_CHAIN } from "../engine/machine.js";
 import { printRule, printTime } from "../print.js";
 import { MAX_CANDIDATES } from "../suggest.js";
 import { ANALYSIS_BUDGET, Budget, policySize } from "./budget.js";
+import { coverWholeDay, stagePaths, unboundedStages } from "./bounds.js";
 import { silentContact, type SilentContactOptions } from "./silent.js";
 
 /** Signals with a meaning of their own (spec section 1), never reported as unknown. */
@@ -45,7 +46,7 @@ export interface AnalyzeOptions {
   form?: PolicyForm;
   /**
    * The categories of checks to run: `lint` (the default) and `slow`, which
-   * adds the silent-contact analysis (`unbounded-pursuit`).
+   * adds the silent-contact analysis (`silent-pursuit`).
    */
   categories?: readonly ("lint" | "slow")[];
   /** Options of the silent-contact analysis, when `slow` checks run. */
@@ -487,33 +488,6 @@ const deadChannels = check<"policy", LintContext>("policy", "lint", (_policy, ct
 
 // ---------------------------------------------------------------- quiet hours
 
-function minuteOfDay(t: { hour: number; minute: number }): number {
-  return t.hour * 60 + t.minute;
-}
-
-/** True when the quiet hours together cover all 1,440 minutes of the day (compared as spans of minutes, a span wrapping midnight in two). */
-function coverWholeDay(rules: readonly IrQuietHours[]): boolean {
-  const spans: [number, number][] = [];
-  for (const rule of rules) {
-    const start = minuteOfDay(rule.start);
-    const end = minuteOfDay(rule.end);
-    if (start === end) continue;
-    if (start < end) {
-      spans.push([start, end]);
-    } else {
-      spans.push([start, 1440]);
-      if (end > 0) spans.push([0, end]);
-    }
-  }
-  spans.sort((a, b) => a[0] - b[0]);
-  let reached = 0;
-  for (const [start, end] of spans) {
-    if (start > reached) return false;
-    reached = Math.max(reached, end);
-  }
-  return reached >= 1440;
-}
-
 /** A channel a stage allows that its quiet hours cover all day long. */
 const alwaysQuiet = check<"policy", LintContext>("policy", "lint", (_policy, ctx) => {
   const reported = new Set<string>();
@@ -574,9 +548,28 @@ const withoutAndAfter = check<"policy", LintContext>("policy", "lint", (_policy,
   }
 });
 
+// ---------------------------------------------------------------- pursuit without a bound
+
+/**
+ * A stage the contact can reach that allows a channel no limit bounds
+ * there: `unbounded-pursuit`, with the way there (see `bounds.ts`).
+ */
+const unboundedPursuit = check<"policy", LintContext>("policy", "lint", (policy, ctx) => {
+  if (!ctx.budget.spend(ctx.machine.stages.length + ctx.machine.rules.length)) return;
+  const free = unboundedStages(ctx.machine);
+  if (free.size === 0) return;
+  const paths = stagePaths(ctx.machine);
+  for (const stage of ctx.machine.stages) {
+    const channels = free.get(stage.name);
+    const path = paths.get(stage.name);
+    if (channels === undefined || path === undefined) continue;
+    ctx.report("unbounded-pursuit", { stage: stage.name, channels, path, implicit: stage.implicit }, { span: stage.nameSpan ?? policy.name.span });
+  }
+});
+
 // ---------------------------------------------------------------- slow: the engine runs a silent contact
 
-/** A contact who never answers, driven through the engine for a year: `unbounded-pursuit` (see `silent.ts`). */
+/** A contact who never answers, driven through the engine for a year: `silent-pursuit` (see `silent.ts`). */
 const silentContactCheck = check<"policy", LintContext>("policy", "slow", (policy, ctx) => {
   for (const f of silentContact(policy, { ...ctx.silent, form: ctx.form }).findings) ctx.report(f.code, f.data, { span: f.span });
 });
@@ -597,7 +590,8 @@ export const LINT_CHECKS: readonly Check<LintContext>[] = [
   named("always-quiet", alwaysQuiet),
   named("impossible-limit", longWait),
   named("impossible-limit", withoutAndAfter),
-  named("unbounded-pursuit", silentContactCheck),
+  named("unbounded-pursuit", unboundedPursuit),
+  named("silent-pursuit", silentContactCheck),
 ];
 
 /** Each check in a registry of its own: they run one after the other, so that the budget stops them in order. */
@@ -616,7 +610,8 @@ function signalUses(policy: Policy): Map<string, number> {
  * Warnings about a policy that compiles but cannot behave as written:
  * `unknown-signal`, `unreachable-stage`, `no-way-out`, `when-cycle`,
  * `shadowed-transition`, `dead-channel`, `always-quiet` and
- * `impossible-limit`, and with the `slow` category `unbounded-pursuit`.
+ * `impossible-limit`, `unbounded-pursuit`, and with the `slow` category
+ * `silent-pursuit`.
  * Sorted; each has a span and a hint. Errors that validation reports are
  * not repeated here.
  *

@@ -15,6 +15,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import type { Engine } from "../engine/api.js";
 import { compile, policyStructure } from "../engine/index.js";
 import { formatInstant, parseInstant } from "../engine/time.js";
+import { unboundedStages } from "./bounds.js";
 import { policySize, SILENT_CONTACT_BUDGET } from "./budget.js";
 import type { DriveResult, SentTouch } from "./drive.js";
 import { driveContact, SILENT } from "./drive.js";
@@ -114,17 +115,17 @@ function defaultStart(zone: string): string {
   return formatInstant(ms);
 }
 
-/** What the silent contact finds: `unbounded-pursuit`, or `analysis-incomplete` when the run stopped at its budget. */
-export type SilentFinding = Finding<"unbounded-pursuit"> | Finding<"analysis-incomplete">;
+/** What the silent contact finds: `silent-pursuit`, or `analysis-incomplete` when the run stopped at its budget. */
+export type SilentFinding = Finding<"silent-pursuit"> | Finding<"analysis-incomplete">;
 
-function finding<C extends "unbounded-pursuit" | "analysis-incomplete">(code: C, data: DataOf<C>, span: Finding["span"]): SilentFinding {
+function finding<C extends "silent-pursuit" | "analysis-incomplete">(code: C, data: DataOf<C>, span: Finding["span"]): SilentFinding {
   return { code, data, span } as SilentFinding;
 }
 
 /**
  * Follows a contact who never engages, under a maximally eager sender, for
  * the horizon, through the compiled policy; reports each stage visit and
- * warns `unbounded-pursuit` when the contact is never moved out of an
+ * warns `silent-pursuit` when the contact is never moved out of an
  * outreach stage or gets more than `maxSilentTouches` within `perDays`.
  */
 export function analyzeSilentContact(policy: Policy, options: SilentContactOptions = {}): SilentContactReport {
@@ -186,14 +187,15 @@ export function silentContact(policy: Policy, options: SilentContactOptions = {}
   } else if (run.outOfBudget) {
     findings.push(finding("analysis-incomplete", { kind: "silent", size: policySize(policy), days: horizonDays, steps: budget, stopped: run.stopped, touches: run.touches.length }, policy.name.span));
   } else if (run.cutShort && last !== undefined) {
-    findings.push(finding("unbounded-pursuit", { kind: "cut-short", stage: last.stage, touches: run.touches.length, by: run.stopped }, span(last.stage)));
+    // a stage no limit bounds is `unbounded-pursuit` already (see `bounds.ts`): said once
+    if (!unboundedStages(machine).has(last.stage)) findings.push(finding("silent-pursuit", { kind: "cut-short", stage: last.stage, touches: run.touches.length, by: run.stopped }, span(last.stage)));
   } else if (last !== undefined && !last.final && (machine.stage(last.stage)?.allowed.length ?? 0) > 0 && last.touches > 0) {
-    findings.push(finding("unbounded-pursuit", { kind: "still-pursued", stage: last.stage, days: horizonDays, touches: last.touches }, span(last.stage)));
+    findings.push(finding("silent-pursuit", { kind: "still-pursued", stage: last.stage, days: horizonDays, touches: last.touches }, span(last.stage)));
   }
   if (busiest.touches > maxTouches && !run.cutShort && !run.outOfBudget && run.refused === undefined) {
     const where = run.touches.find((t) => t.at === busiest.to)?.stage ?? "";
     findings.push(
-      finding("unbounded-pursuit", { kind: "busy", touches: busiest.touches, days: perDays, from: busiest.from ?? "", to: busiest.to ?? "", max: maxTouches }, span(where)),
+      finding("silent-pursuit", { kind: "busy", touches: busiest.touches, days: perDays, from: busiest.from ?? "", to: busiest.to ?? "", max: maxTouches }, span(where)),
     );
   }
   const form = options.form ?? "dsl";

@@ -658,13 +658,14 @@ export const CATALOGUE = {
     | { kind: "checks"; size: PolicySize; check: string; steps: number }
     | { kind: "silent"; size: PolicySize; days: number; steps: number; stopped: string; touches: number }
     | { kind: "refused"; days: number; stopped: string; touches: number; reason: string }
+    | { kind: "bounds"; steps: number; runs: number }
   >({
     severity: "warning",
     help: {
       group: "analysis",
       summary: "a policy too large to analyse in full",
       meaning:
-        "The static checks (10,000,000 steps) or the silent contact (4,000,000 steps) stopped at their budget, or the engine refused to decide for the silent contact (for example `after` transitions looping over years); the warning says where, and later warnings may be missing.",
+        "The static checks (10,000,000 steps), the silent contact (4,000,000 steps) or the pursuit bounds (1,000,000 steps) stopped at their budget, or the engine refused to decide for the silent contact (for example `after` transitions looping over years); the warning says where, and later warnings may be missing.",
       fix: "Split the policy into smaller policies of a policy set, or accept the warning for this file with `# heed-check: allow analysis-incomplete`.",
     },
     message: (d) =>
@@ -672,13 +673,35 @@ export const CATALOGUE = {
         ? `the policy is too large to analyse in full (${sizeText(d.size)}): the checks stopped in ${code(d.check)} after ${thousands(d.steps)} steps, and later warnings may be missing`
         : d.kind === "refused"
           ? `a silent contact could not be followed for ${d.days} days: at ${d.stopped}, with ${d.touches} ${d.touches === 1 ? "touch" : "touches"} sent, the engine refused to decide (${d.reason})`
-          : `the policy is too large to follow a silent contact for ${d.days} days (${sizeText(d.size)}): the run stopped after ${thousands(d.steps)} steps, at ${d.stopped}, with ${d.touches} ${d.touches === 1 ? "touch" : "touches"} sent`,
+          : d.kind === "bounds"
+            ? `the policy is too large to bound in full: the pursuit bounds stopped after ${thousands(d.steps)} steps (${d.runs} contacts driven), and the bounds shown are the most found so far`
+            : `the policy is too large to follow a silent contact for ${d.days} days (${sizeText(d.size)}): the run stopped after ${thousands(d.steps)} steps, at ${d.stopped}, with ${d.touches} ${d.touches === 1 ? "touch" : "touches"} sent`,
     hint: (d) =>
       d.kind === "refused"
         ? "every contact will be refused the same way: make the looping `after` transitions wait longer, or count them in days rather than business days"
         : "split the policy, or check the parts that matter in smaller policies",
   }),
-  "unbounded-pursuit": entry<
+  "unbounded-pursuit": entry<{ stage: string; channels: readonly string[]; path: readonly string[]; implicit: boolean }>({
+    severity: "warning",
+    help: {
+      group: "analysis",
+      summary: "a reachable stage where nothing limits how often a contact is touched",
+      meaning:
+        "A stage the contact can reach allows a channel that no `at most` or `at least` rule limits there (its own rules and the policy-wide ones, without `when`, `unless` or `by`): whatever signals arrive, a sender can touch a contact in that stage without end. The message names the way there from the start stage.",
+      fix: "Add a limit to the stage or the policy; in a compliance overlay meant for a policy set, accept it with `# heed-check: allow unbounded-pursuit`.",
+      example: { before: "channels email", after: "channels email  at most 3 touches per 7 days" },
+    },
+    message: (d) => {
+      const where = d.implicit ? "this policy" : `${code(d.stage)}`;
+      const way = d.path.length === 0 ? (d.implicit ? "" : " (the start stage)") : ` (reached by ${d.path.map(code).join(", then ")})`;
+      return `nothing limits how often any contact is touched on ${d.channels.map(code).join(", ")} in ${where}${way}: a sender can touch a contact there without end`;
+    },
+    hint: (_d, form) =>
+      form === "yaml"
+        ? "add a rule such as `{ atMost: 3, of: touches, per: 7 days }` or `{ atLeast: 2 days, between: touches }`"
+        : "add a limit such as `at most 3 touches per 7 days` or `at least 2 days between touches`",
+  }),
+  "silent-pursuit": entry<
     | { kind: "cut-short"; stage: string; touches: number; by: string }
     | { kind: "still-pursued"; stage: string; days: number; touches: number }
     | { kind: "busy"; touches: number; days: number; from: string; to: string; max: number }
@@ -688,7 +711,7 @@ export const CATALOGUE = {
       group: "analysis",
       summary: "a contact who never answers is pursued without end",
       meaning: "A contact who never answers, with a sender that sends whenever allowed, is never moved out of an outreach stage, or gets more than `--max-silent-touches` (default 8) touches within 30 days.",
-      fix: "Add a limit, or a transition that moves silent contacts on; in a compliance overlay meant for a policy set, accept it with `# heed-check: allow unbounded-pursuit`.",
+      fix: "Add a limit, or a transition that moves silent contacts on; in a compliance overlay meant for a policy set, accept it with `# heed-check: allow silent-pursuit`.",
       example: { before: "start stage prospecting { allow email }", after: "start stage prospecting { allow email  after 3 ignored touches move to closed }  at most 3 touches per 7 days" },
     },
     message: (d) => {

@@ -16,8 +16,7 @@ import { HeedInputError } from "../diagnostics.js";
 import type { ConditionScope } from "./conditions.js";
 import { addIn, type Context } from "./context.js";
 import type { NormalEvent } from "./input.js";
-import type { CompiledRule } from "./rules/index.js";
-import type { CompiledTransition, Runtime, StageRuntime } from "./runtime.js";
+import type { CompiledTransition, Runtime, SignalEffect, StageRuntime } from "./runtime.js";
 import { counters, type PolicyState } from "./state.js";
 import { formatInstant } from "./time.js";
 import { propValue } from "./facts.js";
@@ -158,34 +157,42 @@ export function applyEvent(rt: Runtime, ctx: Context, st: PolicyState, event: No
     const end = addIn(ctx, event.at, rt.ir.ignoreWindow);
     if (end !== undefined) insertSorted(st.pending, end);
   } else {
-    // the facts first: a condition attached to the event reads them after its own effect (spec section 8.2)
-    const facts = rt.signalFacts.get(event.type);
-    if (facts !== undefined) {
-      const before: ConditionScope = { contact: ctx.contact, signal: event.props, counters: counters(st, event.at) };
-      for (const i of facts) {
-        const f = rt.facts[i]!;
-        if (f.where !== null && !f.where(before)) continue;
-        const ir = f.ir;
-        setFact(rt, ctx, st, i, ir.kind === "last" ? propValue(event.props, ir.prop) : (st.facts![i] as number) + 1, event.at);
-      }
-    }
-    let scope: ConditionScope | undefined;
-    for (const r of rt.signalRules.get(event.type) ?? NONE) {
-      if (r.where !== null) {
-        scope ??= { contact: ctx.contact, signal: event.props, counters: counters(st, event.at), factValues: st.facts };
-        if (!r.where(scope)) continue;
-      }
-      st.memory[r.index] = r.onSignal(st.memory[r.index]!, event.at, ctx);
-    }
-    if (rt.engagement.has(event.type)) {
-      st.pending.length = 0;
-      st.ignored = 0;
-    }
+    // one look-up per event: most events are of a type that does nothing but try the transitions
+    const effect = rt.signals.get(event.type);
+    if (effect !== undefined) applySignal(rt, ctx, st, event, effect);
   }
   tryTransitions(rt, ctx, st, event.at, event);
 }
 
-const NONE: readonly CompiledRule[] = Object.freeze([]);
+/** What a signal does besides the transitions: its facts, then the rules that remember it, then engagement. */
+function applySignal(rt: Runtime, ctx: Context, st: PolicyState, event: NormalEvent, effect: SignalEffect): void {
+  // the facts first: a condition attached to the event reads them after its own effect (spec section 8.2)
+  const facts = effect.facts;
+  if (facts.length > 0) {
+    const before: ConditionScope = { contact: ctx.contact, signal: event.props, counters: counters(st, event.at) };
+    for (let k = 0; k < facts.length; k++) {
+      const i = facts[k]!;
+      const f = rt.facts[i]!;
+      if (f.where !== null && !f.where(before)) continue;
+      const ir = f.ir;
+      setFact(rt, ctx, st, i, ir.kind === "last" ? propValue(event.props, ir.prop) : (st.facts![i] as number) + 1, event.at);
+    }
+  }
+  const rules = effect.rules;
+  let scope: ConditionScope | undefined;
+  for (let k = 0; k < rules.length; k++) {
+    const r = rules[k]!;
+    if (r.where !== null) {
+      scope ??= { contact: ctx.contact, signal: event.props, counters: counters(st, event.at), factValues: st.facts };
+      if (!r.where(scope)) continue;
+    }
+    st.memory[r.index] = r.onSignal(st.memory[r.index]!, event.at, ctx);
+  }
+  if (effect.engagement) {
+    st.pending.length = 0;
+    st.ignored = 0;
+  }
+}
 
 /** Sets a fact's value, noting the change for explanations. */
 function setFact(rt: Runtime, ctx: Context, st: PolicyState, index: number, value: unknown, at: number): void {

@@ -125,9 +125,8 @@ export interface Runtime {
   readonly accountWindow: number | null;
   /** The rules whose memory a touch changes. */
   readonly touchRules: readonly CompiledRule[];
-  /** Per signal, the rules whose memory it changes. */
-  readonly signalRules: ReadonlyMap<string, readonly CompiledRule[]>;
-  readonly engagement: ReadonlySet<string>;
+  /** Per signal type, what an event of that type does besides the transitions (types absent do nothing more). */
+  readonly signals: ReadonlyMap<string, SignalEffect>;
   readonly channels: ReadonlySet<string>;
   /** The declared channels as messages print them (`` `email`, `call` `` or `no channel`). */
   readonly channelsText: string;
@@ -137,8 +136,6 @@ export interface Runtime {
   readonly zones: ZoneTable;
   /** The facts its conditions read, in the order of `IrPolicy.facts` (and of a state's `facts`). */
   readonly facts: readonly CompiledFact[];
-  /** Per signal, the facts it changes (their indices). */
-  readonly signalFacts: ReadonlyMap<string, readonly number[]>;
   /** The facts that count touches (their indices). */
   readonly touchFacts: readonly number[];
   /** The facts that count touches in the stage, which entering a stage resets. */
@@ -253,6 +250,32 @@ function eventLists(transitions: readonly CompiledTransition[]): Map<string, Com
   return lists;
 }
 
+/** What an event of one signal type does besides the transitions, found by one look-up per event. */
+export interface SignalEffect {
+  /** The facts it changes (their indices), in order. */
+  readonly facts: readonly number[];
+  /** The rules whose memory it changes, in order. */
+  readonly rules: readonly CompiledRule[];
+  /** It is engagement: it ends the pending ignore windows and the streak of ignored touches. */
+  readonly engagement: boolean;
+}
+
+/** Per signal type, its {@link SignalEffect}; `auto_reply` is never engagement. */
+function signalEffects(irFacts: readonly IrFact[], rules: readonly CompiledRule[], engagement: readonly string[]): Map<string, SignalEffect> {
+  const effects = new Map<string, { facts: number[]; rules: CompiledRule[]; engagement: boolean }>();
+  const of = (type: string): { facts: number[]; rules: CompiledRule[]; engagement: boolean } => {
+    let effect = effects.get(type);
+    if (effect === undefined) effects.set(type, (effect = { facts: [], rules: [], engagement: false }));
+    return effect;
+  };
+  irFacts.forEach((f, i) => {
+    if (f.kind !== "touches") of(f.signal).facts.push(i);
+  });
+  for (const r of rules) if (r.signal !== null) of(r.signal).rules.push(r);
+  for (const type of engagement) if (type !== "auto_reply") of(type).engagement = true;
+  return effects;
+}
+
 /**
  * Prepares a compiled policy for running; `policy` is the policy it was
  * compiled from (rules' texts are printed from it), `zones` and
@@ -275,22 +298,9 @@ export function makeRuntime(ir: IrPolicy, policy: Policy, zones: ZoneTable, holi
       channels: f.kind === "touches" && f.channels !== null ? new Set(f.channels) : null,
     }),
   );
-  const signalFacts = new Map<string, number[]>();
-  irFacts.forEach((f, i) => {
-    if (f.kind === "touches") return;
-    const list = signalFacts.get(f.signal);
-    if (list === undefined) signalFacts.set(f.signal, [i]);
-    else list.push(i);
-  });
   const env: RuleEnv = { holidays, slots };
   const rules = ir.rules.map((r, i) => compiledRule(r, sources[i]!, i, env));
-  const signalRules = new Map<string, CompiledRule[]>();
-  for (const r of rules) {
-    if (r.signal === null) continue;
-    const list = signalRules.get(r.signal);
-    if (list === undefined) signalRules.set(r.signal, [r]);
-    else list.push(r);
-  }
+  const signals = signalEffects(irFacts, rules, ir.engagement);
   const needsZone = (t: IrTransition): boolean =>
     (t.trigger.kind === "ignored" && isBusiness(ir.ignoreWindow)) || (t.trigger.kind === "elapsed" && isBusiness(t.trigger.duration));
   // each transition compiled once (a policy-wide one is tried in every stage)
@@ -335,8 +345,7 @@ export function makeRuntime(ir: IrPolicy, policy: Policy, zones: ZoneTable, holi
     noneKnown: ir.rules.map(() => undefined),
     accountWindow: rules.reduce<number | null>((longest, r) => (r.accountReach === null || (longest !== null && longest >= r.accountReach) ? longest : r.accountReach), null),
     touchRules: rules.filter((r) => r.countsTouches),
-    signalRules,
-    engagement: new Set(ir.engagement.filter((e) => e !== "auto_reply")),
+    signals,
     channels: new Set(ir.channels),
     channelsText: ir.channels.map(code).join(", ") || "no channel",
     holidays,
@@ -345,7 +354,6 @@ export function makeRuntime(ir: IrPolicy, policy: Policy, zones: ZoneTable, holi
     regions: new Map(),
     calendars: new Map(),
     facts,
-    signalFacts,
     touchFacts: irFacts.flatMap((f, i) => (f.kind === "touches" ? [i] : [])),
     stageFacts: irFacts.flatMap((f, i) => (f.kind === "touches" && f.stage ? [i] : [])),
   };

@@ -198,12 +198,14 @@ function tooDeepAt(text: string): number | undefined {
  * line is reported, from its code and position.
  */
 function withoutStackTraces<T>(make: () => T): T {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  // V8's own property: the page's TypeScript (no Node types) does not know it, browsers other than Chromium ignore it
+  const errors = Error as { stackTraceLimit?: number };
+  const limit = errors.stackTraceLimit;
+  errors.stackTraceLimit = 0;
   try {
     return make();
   } finally {
-    Error.stackTraceLimit = limit;
+    errors.stackTraceLimit = limit;
   }
 }
 

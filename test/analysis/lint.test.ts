@@ -5,13 +5,18 @@ import { analyzePolicy } from "../../src/analysis/lint.js";
 import { parsePolicy } from "../../src/parser/index.js";
 import { policyArbitrary } from "../reference/arbitraries.js";
 
-/** Parses a DSL policy that must have no error, and returns the analysis warnings as `line:column code: message`. */
+/**
+ * Parses a DSL policy that must have no error, and returns the analysis warnings as `line:column code: message`.
+ * These policies set no limits: their `unbounded-pursuit` warnings are left out (see test/analysis/bounds.test.ts).
+ */
 function warnings(body: string, options: Parameters<typeof analyzePolicy>[1] = {}): string[] {
   const text = `cadence "t" {\n  timezone from contact.timezone else "UTC"\n  channels email, call, sms\n${body}\n}\n`;
   const { policy, diagnostics } = parsePolicy(text, { file: "t.heed" });
   expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   if (policy === undefined) throw new Error("no policy");
-  return analyzePolicy(policy, options).map((d) => `${d.span?.line}:${d.span?.column} ${d.code}: ${d.message}`);
+  return analyzePolicy(policy, options)
+    .filter((d) => d.code !== "unbounded-pursuit")
+    .map((d) => `${d.span?.line}:${d.span?.column} ${d.code}: ${d.message}`);
 }
 
 function codes(body: string): string[] {
@@ -210,16 +215,23 @@ describe("analyzePolicy", () => {
 });
 
 describe("analyzePolicy with the slow checks", () => {
-  it("adds the silent-contact analysis's `unbounded-pursuit`, with its hint in the policy's form", () => {
-    const text = `cadence "t" {\n  timezone from contact.timezone else "UTC"\n  channels email\n}\n`;
-    const { policy } = parsePolicy(text, { file: "t.heed" });
-    expect(analyzePolicy(policy!).map((d) => d.code)).toEqual([]);
-    const slow = analyzePolicy(policy!, { categories: ["lint", "slow"], silent: { horizonDays: 30 } });
-    expect(slow.map((d) => [d.code, d.message])).toEqual([
-      ["unbounded-pursuit", expect.stringMatching(/^nothing limits how often a silent contact is touched in `active`: an eager sender made \d+ touches by /)],
+  it("warns `unbounded-pursuit` as a lint check, and the slow checks add the silent contact's `silent-pursuit`, with hints in the policy's form", () => {
+    const open = parsePolicy(`cadence "t" {\n  timezone from contact.timezone else "UTC"\n  channels email\n}\n`, { file: "t.heed" }).policy!;
+    const lint = analyzePolicy(open);
+    expect(lint.map((d) => [d.code, d.message])).toEqual([
+      ["unbounded-pursuit", "nothing limits how often any contact is touched on `email` in this policy: a sender can touch a contact there without end"],
     ]);
-    expect(slow[0]?.hint).toBe("add a limit such as `at most 3 touches per 7 days` or `at least 2 days between touches`");
-    const yaml = analyzePolicy(policy!, { categories: ["slow"], silent: { horizonDays: 30 }, form: "yaml" });
-    expect(yaml[0]?.hint).toBe("add a rule such as `{ atMost: 3, of: touches, per: 7 days }` or `{ atLeast: 2 days, between: touches }`");
+    expect(lint[0]?.hint).toBe("add a limit such as `at most 3 touches per 7 days` or `at least 2 days between touches`");
+    expect(analyzePolicy(open, { form: "yaml" })[0]?.hint).toBe("add a rule such as `{ atMost: 3, of: touches, per: 7 days }` or `{ atLeast: 2 days, between: touches }`");
+    // the silent contact adds nothing where the stage has no bound at all
+    expect(analyzePolicy(open, { categories: ["lint", "slow"], silent: { horizonDays: 30 } }).map((d) => d.code)).toEqual(["unbounded-pursuit"]);
+    const daily = parsePolicy(`cadence "t" {\n  timezone from contact.timezone else "UTC"\n  channels email\n  at most 1 email per day\n}\n`, { file: "t.heed" }).policy!;
+    expect(analyzePolicy(daily)).toEqual([]);
+    const slow = analyzePolicy(daily, { categories: ["lint", "slow"], silent: { horizonDays: 30 } });
+    expect(slow.map((d) => [d.code, d.message])).toEqual([
+      ["silent-pursuit", expect.stringMatching(/^a silent contact gets 31 touches within 30 days \(from .+\), more than 8$/)],
+      ["silent-pursuit", "a silent contact is still pursued in `active` after 30 days (31 touches there)"],
+    ]);
+    expect(slow[1]?.hint).toBe("add a transition out of `active`, such as `after 180 days move to closed`");
   });
 });

@@ -103,18 +103,18 @@ describe("heed check: the silent contact", () => {
     expect(report!.endsAfterDays).toBeCloseTo((closedAt - Date.parse(report!.start)) / (24 * HOUR), 1);
   }, 120_000);
 
-  it("warns unbounded-pursuit for a policy that keeps touching a silent contact, and --strict fails on it", () => {
+  it("warns silent-pursuit for a policy that keeps touching a silent contact, and --strict fails on it", () => {
     const dir = workspace({
       "daily.heed": 'cadence "daily" {\n  timezone from contact.timezone else "Europe/London"\n  channels email\n  at most 1 email per day\n}\n',
     });
     const run = heed(["check", "daily.heed"], dir);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("daily.heed:1:9: warning[unbounded-pursuit]: a silent contact is still pursued in `active` after 365 days");
+    expect(run.stdout).toContain("daily.heed:1:9: warning[silent-pursuit]: a silent contact is still pursued in `active` after 365 days");
     expect(run.stdout).toContain("daily.heed: a silent contact gets 366 emails over 365 days in `active`, and is still in `active` after 365 days");
     const json = JSON.parse(heed(["check", "daily.heed", "--format", "json"], dir).stdout) as JsonCheck;
     expect(json.diagnostics.map((d) => [d.code, d.message])).toEqual([
-      ["unbounded-pursuit", expect.stringMatching(/^a silent contact gets 31 touches within 30 days \(from .+\), more than 8$/)],
-      ["unbounded-pursuit", "a silent contact is still pursued in `active` after 365 days (366 touches there)"],
+      ["silent-pursuit", expect.stringMatching(/^a silent contact gets 31 touches within 30 days \(from .+\), more than 8$/)],
+      ["silent-pursuit", "a silent contact is still pursued in `active` after 365 days (366 touches there)"],
     ]);
     expect(heed(["check", "daily.heed", "--strict"], dir).code).toBe(1);
     expect(heed(["check", "daily.heed", "--max-silent-touches", "31", "--format", "json"], dir).stdout).not.toContain("within 30 days");

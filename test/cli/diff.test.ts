@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { BIN, heed, ROOT, workspace } from "./helpers.js";
 
 const INBOUND = readFileSync(join(ROOT, "examples", "inbound.heed"), "utf8");
+/** The 1-based line of the first occurrence of `needle` in the inbound example. */
+const lineOf = (needle: string): number => INBOUND.slice(0, INBOUND.indexOf(needle)).split("\n").length;
 const SMALL = (after: number) => `cadence "small" {
   timezone from contact.timezone else "UTC"
   channels email, call
@@ -25,14 +27,38 @@ beforeAll(() => {
 });
 
 describe("heed diff", () => {
-  it("reports `after 2` versus `after 3 ignored touches` with a counterexample, exit 1", () => {
+  it("reports `after 2` versus `after 3 ignored touches` with a counterexample and the line that changed, exit 1", () => {
     const dir = workspace({ "old.heed": SMALL(2), "new.heed": SMALL(3) });
     const run = heed(["diff", "old.heed", "new.heed"], dir);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("from `old.heed` to `new.heed`");
-    expect(run.stdout).toContain("- now allows `call` where it denied, after: touch `email`, touch `email`, wait 3 days");
-    expect(run.stdout).toContain("  history: touch email at 2026-01-05T10:00:00Z; touch email at 2026-01-05T10:00:00Z");
-    expect(run.stdout).toContain("  touch proposed at 2026-01-08T10:00:00Z");
+    expect(run.stdout).toContain("the new policy newly allows:\n- now allows `call` where it denied, after touch `email` on Mon 2026-01-05 10:00, touch `email` on Mon 2026-01-05 10:00; `call` proposed on Thu 2026-01-08 10:00");
+    expect(run.stdout).toContain("  because new.heed:6:5: changed `after 2 ignored touches move to nurture` to `after 3 ignored touches move to nurture` in stage `prospecting`");
+    expect(run.stdout).toContain("edits:\n  new.heed:6:5: changed `after 2 ignored touches move to nurture` to `after 3 ignored touches move to nurture` in stage `prospecting`");
+    expect(run.stdout).toMatch(/explored \d+ histories \(\d+ decisions on each policy\): every history of up to 1 event at every boundary and the minute after it, then chains of up to 5 touches each sent at the first instant OLD allows; nothing was sampled or left out/);
+    expect(run.stdout).toContain("  boundaries: 3 days after each event and each stage entry; 30 days after each event and each stage entry; local midnight;");
+  });
+
+  it("reports the quiet-hours change of the inbound example on the changed line, exit 1", () => {
+    const dir = workspace({ "old.heed": INBOUND, "new.heed": INBOUND.replace("quiet hours 21:00 to 08:00", "quiet hours 20:00 to 08:00") });
+    const run = heed(["diff", "old.heed", "new.heed"], dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("the new policy newly refuses:\n- now defers `call` where it allowed, with no history; `call` proposed on Mon 2026-01-05 20:00");
+    expect(run.stdout).toContain(`  because new.heed:${lineOf("quiet hours 21:00")}:3: changed \`quiet hours 21:00 to 08:00 for call, sms\` to \`quiet hours 20:00 to 08:00 for call, sms\``);
+    const github = heed(["diff", "old.heed", "new.heed", "--format", "github"], dir);
+    const line = lineOf("quiet hours 21:00");
+    expect(github.stdout).toContain(
+      `::warning file=new.heed,line=${line},col=3,endLine=${line},endColumn=42,title=heed diff::changed \`quiet hours 21:00 to 08:00 for call, sms\` to \`quiet hours 20:00 to 08:00 for call, sms\`: now defers \`call\` where it allowed`,
+    );
+  });
+
+  it("reports an edit that changes no decision as such, exit 0", () => {
+    const base = INBOUND.replace("at most 3 touches per 7 days", "at most 4 touches per 7 days");
+    const dir = workspace({ "old.heed": base, "new.heed": INBOUND });
+    const run = heed(["diff", "old.heed", "new.heed"], dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("no difference in decisions between `old.heed` and `new.heed`");
+    expect(run.stdout).toContain(`  new.heed:${lineOf("at most 3 touches per 7 days")}:3: changed \`at most 4 touches per 7 days\` to \`at most 3 touches per 7 days\` (no decision changes)`);
   });
 
   it("reports no difference for identical policies, exit 0", () => {
@@ -43,10 +69,12 @@ describe("heed diff", () => {
 
   it("prints JSON with --json", () => {
     const dir = workspace({ "old.heed": SMALL(2), "new.heed": SMALL(3) });
-    const run = heed(["diff", "old.heed", "new.heed", "--json", "--depth", "3", "--random", "20"], dir);
+    const run = heed(["diff", "old.heed", "new.heed", "--json", "--depth", "2"], dir);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout);
     expect(report.version).toBe(1);
+    expect(report.explored).toMatchObject({ depth: 2, complete: true });
+    expect(report.structure[0]).toMatchObject({ kind: "changed", what: "transition", new: { span: { file: "new.heed", line: 6 } } });
     expect(report.same).toBe(false);
     expect(report.changes.some((c: { kind: string; channel?: string }) => c.kind === "verdict" && c.channel === "call")).toBe(true);
   });

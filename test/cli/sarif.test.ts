@@ -78,7 +78,7 @@ describe("SARIF for code scanning", () => {
     writeFileSync(join(policies, "broken.heed"), BROKEN);
     writeFileSync(join(policies, "failing.test.yaml"), FAILING_TEST);
     const inbound = readFileSync(join(policies, "inbound.heed"), "utf8");
-    writeFileSync(join(policies, "base", "inbound.heed"), inbound.replace("at most 3 touches per 7 days", "at most 4 touches per 7 days"));
+    writeFileSync(join(policies, "base", "inbound.heed"), inbound.replace("at most 3 touches per 7 days", "at most 2 touches per 7 days"));
     git(["init", "-q"], repo);
     // run from the policies' folder: the root comes from git, not from where heed ran
     const check = heed(["check", ".", "--format", "sarif"], policies);
@@ -87,7 +87,7 @@ describe("SARIF for code scanning", () => {
     const test = heed(["test", ".", "--coverage", "--format", "sarif"], policies);
     expect(test.code).toBe(1);
     logs.test = parse(test.stdout);
-    const diff = heed(["diff", "base/inbound.heed", "inbound.heed", "--format", "sarif", "--random", "50"], policies);
+    const diff = heed(["diff", "base/inbound.heed", "inbound.heed", "--format", "sarif"], policies);
     expect(diff.code).toBe(1);
     logs.diff = parse(diff.stdout);
   }, 300_000);
@@ -164,8 +164,12 @@ describe("SARIF for code scanning", () => {
     expect(files).toContain("policies/warned.heed");
     expect(files.every((f) => f!.startsWith("policies/"))).toBe(true);
     expect(check.stdout).toMatch(/^::error file=policies\/broken\.heed,line=4,col=37,.*title=heed unknown-stage::unknown stage `nurtur`/m);
-    const diff = heed(["diff", "base/inbound.heed", "inbound.heed", "--format", "github", "--random", "0"], policies);
-    expect(diff.stdout).toMatch(/^::notice file=policies\/inbound\.heed,title=heed diff::/m);
+    const diff = heed(["diff", "base/inbound.heed", "inbound.heed", "--format", "github"], policies);
+    const inbound = readFileSync(join(policies, "inbound.heed"), "utf8");
+    const line = inbound.slice(0, inbound.indexOf("at most 3 touches per 7 days")).split("\n").length;
+    expect(diff.stdout).toContain(
+      `::warning file=policies/inbound.heed,line=${line},col=3,endLine=${line},endColumn=30,title=heed diff::changed \`at most 2 touches per 7 days\` to \`at most 3 touches per 7 days\`: now allows `,
+    );
     const test = heed(["test", "failing.test.yaml", "--format", "github"], policies);
     expect(test.stdout).toMatch(/^::error file=policies\/failing\.test\.yaml,line=\d+,.*title=heed test-failed::case `a call at night is allowed \(it is not\)` failed/m);
   });

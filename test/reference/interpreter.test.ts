@@ -122,6 +122,24 @@ const base = (extra: Partial<Policy>): Policy => ({
 });
 
 describe("regressions of the differential test", () => {
+  it("a per-day limit across account needs the zone only: a contact without a holiday region is limited, not denied", () => {
+    const policy = base({
+      stages: [
+        stage("s0", { transitions: [{ trigger: { kind: "touches", count: 1 }, target: name("s1") }] }),
+        stage("s1", { rules: [{ kind: "at-most-account", channels: { kind: "all", word: "any" }, count: 1, window: { kind: "calendar", unit: "day" } }] }),
+      ],
+      holidaysFrom: { from: { kind: "path", segments: ["contact", "country"] } },
+    } as Partial<Policy>);
+    const input = {
+      contact: { id: "c", timezone: "America/New_York" },
+      history: [{ type: "touch", at: "2026-03-02T00:00:00Z", channel: "email", id: "ev0" }],
+      touch: { channel: "email" },
+      at: "2026-03-02T00:00:00.000Z",
+    };
+    expect(compile(policy).evaluate(input)).toMatchObject({ verdict: "defer", notBefore: "2026-03-02T05:00:00Z", stage: "s1" });
+    agree(policy, input);
+  });
+
   it("a contact without history re-enters at notBefore, so a later timer does not turn the wait into a stage change", () => {
     const policy = base({
       stages: [stage("s0"), stage("s1"), stage("s2", { final: true })],

@@ -655,10 +655,11 @@ function judgeRule(ctx: Context, state: RefState, rule: Rule, touch: ProposedTou
         if (inside.length < rule.count) return MET;
         return { kind: "defer", until: (inside[inside.length - rule.count] as number) + length };
       }
-      if (cal === undefined) return NO_ZONE;
-      const start = calendarWindowStart(now, rule.window.unit, cal.zone);
+      // a local day or week needs the zone only: holidays do not enter it (spec section 8.5)
+      if (zone === undefined) return NO_ZONE;
+      const start = calendarWindowStart(now, rule.window.unit, zone);
       const inside = times.filter((t) => t >= start);
-      return inside.length < rule.count ? MET : { kind: "defer", until: nextCalendarWindowStart(now, rule.window.unit, cal.zone) };
+      return inside.length < rule.count ? MET : { kind: "defer", until: nextCalendarWindowStart(now, rule.window.unit, zone) };
     }
     case "at-least": {
       if (rule.duration.unit === "business-days" && cal === undefined) return noCalendar;

@@ -89,9 +89,9 @@ export class DiffPanel {
     }
     const { report } = answer;
     this.report = report;
-    const tried = `${report.explored.exhaustive} histories up to ${report.explored.depth} steps and ${report.explored.random} random ones, in ${answer.ms} ms`;
+    const tried = `${report.explored.histories} histories of up to ${report.explored.depth} ${report.explored.depth === 1 ? "event" : "events"} at every boundary, then chains of touches${report.explored.complete ? "" : " (stopped at the limit)"}, in ${answer.ms} ms`;
     byId("diff-status").textContent = report.same
-      ? report.explored.exhaustive + report.explored.random === 0
+      ? report.explored.histories === 0
         ? "no difference: the two versions are the same policy"
         : `no difference in decisions (tried ${tried})`
       : `${report.changes.length} kind${report.changes.length === 1 ? "" : "s"} of change (tried ${tried})`;

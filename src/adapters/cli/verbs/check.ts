@@ -6,6 +6,7 @@
 
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../../../diagnostics.js";
 import { describeSilentContact, type SilentContactReport } from "../../../analysis/index.js";
+import { pursuitBounds, type PursuitBounds } from "../../../analysis/bounds.js";
 import { applyAllowDirectives, checkSilentContact, checkStatic } from "../../check-policy.js";
 import { discoverFiles, isPolicyFile, PathError, readText } from "../../files.js";
 import { jsonDiagnostic, type ReportFormat } from "../../report/index.js";
@@ -15,10 +16,11 @@ import { println, type CliIo } from "../io.js";
 import { EXIT_FAIL, EXIT_OK, type Verb } from "../verb.js";
 import { annotationPath, emitDiagnostics, reportBase, reportFormat, splitList, withFile } from "./common.js";
 
-/** The silent-contact report of one policy file. */
+/** The silent-contact report and the pursuit bounds of one policy file. */
 interface SilentEntry {
   file: string;
   report: SilentContactReport;
+  bounds: PursuitBounds;
 }
 
 export const checkVerb: Verb = {
@@ -29,11 +31,20 @@ export const checkVerb: Verb = {
     "Folders are searched recursively for `*.heed`, `*.heed.yaml` and `*.heed.yml`",
     "(test files, `*.test.yaml`, are left to `heed test`).",
     "",
+    "It warns `unbounded-pursuit` where a stage the contact can reach allows a channel that no",
+    "limit bounds there, naming the way there: whatever signals arrive, a sender can touch a",
+    "contact there without end.",
+    "",
     "Each policy without errors is also run against a contact who never answers, with a",
     "sender that sends at every instant the policy allows, for --horizon days: the report",
     "says how many touches on which channels it gets in each stage, and where it ends.",
-    "It warns `unbounded-pursuit` when such a contact is never moved out of an outreach",
+    "It warns `silent-pursuit` when such a contact is never moved out of an outreach",
     "stage, or gets more than --max-silent-touches touches within 30 days.",
+    "",
+    "Then the pursuit bounds: the most touches any contact receives in any 7 and any 30 days,",
+    "per stage and for the policy, whatever signals arrive (an eager sender driven through the",
+    "policy for every signal pattern: the signals leading to each stage, then each signal the",
+    "policy reads after every touch, or none; from each day of a week).",
     "",
     "Both analyses have a budget of steps: on a policy too large to analyse in full they stop",
     "and warn `analysis-incomplete`, saying where they stopped.",
@@ -83,8 +94,10 @@ export const checkVerb: Verb = {
       const found = checked.diagnostics;
       if (checked.policy !== undefined && checked.runsSilentContact) {
         const report = checkSilentContact(checked.policy, options);
-        silent.push({ file, report });
+        const bounds = pursuitBounds(checked.policy, { form: file.endsWith(".heed") ? "dsl" : "yaml" });
+        silent.push({ file, report, bounds });
         for (const d of report.diagnostics) found.push(d);
+        for (const d of bounds.diagnostics) found.push(d);
       }
       const { kept, allowed: accepted } = applyAllowDirectives(read.text, found);
       allowed += accepted;
@@ -113,8 +126,8 @@ export const checkVerb: Verb = {
 
 /**
  * The silent-contact paths in plain words: one paragraph per policy for
- * people, one `::notice` annotation per policy for GitHub. SARIF carries
- * the `unbounded-pursuit` warnings only.
+ * people, one `::notice` annotation per policy for GitHub, and the pursuit
+ * bounds beside. SARIF carries the warnings only.
  */
 function printSilent(io: CliIo, format: ReportFormat, silent: readonly SilentEntry[], afterDiagnostics: boolean): void {
   if (format === "pretty") {
@@ -122,14 +135,41 @@ function printSilent(io: CliIo, format: ReportFormat, silent: readonly SilentEnt
     if (afterDiagnostics) println(io.stdout);
     println(io.stdout, `a contact who never answers, over ${silent[0]?.report.horizonDays ?? 365} days (a sender that sends whenever allowed):`);
     for (const { file, report } of silent) println(io.stdout, `  ${file}: ${describeSilentContact(report)}`);
+    println(io.stdout);
+    println(io.stdout, "the most touches any contact receives in any 7 and any 30 days, whatever signals arrive:");
+    for (const { file, bounds } of silent) {
+      println(io.stdout, `  ${file}: ${describeBounds(bounds)}`);
+      for (const s of bounds.stages) if (s.reachable && !isFinal(s)) println(io.stdout, `    ${s.stage}: ${boundText(s.week, s.month)}`);
+    }
     return;
   }
   if (format === "github") {
     const base = reportBase(io);
-    for (const { file, report } of silent) {
-      io.stdout.write(`::notice file=${escapeProperty(annotationPath(io, file, base))},title=${escapeProperty("heed silent contact")}::${escapeData(describeSilentContact(report))}\n`);
+    for (const { file, report, bounds } of silent) {
+      const at = escapeProperty(annotationPath(io, file, base));
+      io.stdout.write(`::notice file=${at},title=${escapeProperty("heed silent contact")}::${escapeData(describeSilentContact(report))}\n`);
+      io.stdout.write(`::notice file=${at},title=${escapeProperty("heed pursuit bounds")}::${escapeData(describeBounds(bounds))}\n`);
     }
   }
+}
+
+/** A stage that allows no touch (final, or no channel): its bounds are 0 and go unsaid. */
+function isFinal(s: PursuitBounds["stages"][number]): boolean {
+  return s.week === 0 && s.month === 0 && s.unbounded.length === 0;
+}
+
+/** `at most 3 in 7 days, 12 in 30 days`, or `no bound`. */
+function boundText(week: number | null, month: number | null): string {
+  if (week === null || month === null) return "no bound (see `unbounded-pursuit`)";
+  return `at most ${week} in 7 days, ${month} in 30 days`;
+}
+
+/** The policy's bounds in a line. */
+function describeBounds(b: PursuitBounds): string {
+  const calendars = b.explored.calendars.length > 1 ? `; calendars: ${b.explored.calendars.join(" and ")}` : "";
+  const account = b.explored.account === null ? "" : "; the account's other contacts get nothing (their touches only lower the bound)";
+  const explored = `${b.explored.runs} contacts driven, ${b.explored.reactions.length - 1} signals tried after every touch${calendars}${account}${b.explored.complete ? "" : "; stopped at its budget"}`;
+  return `${boundText(b.week, b.month)} (${explored})`;
 }
 
 /**
@@ -137,7 +177,7 @@ function printSilent(io: CliIo, format: ReportFormat, silent: readonly SilentEnt
  * the silent-contact path of each policy added as `silentContacts`.
  */
 function printJson(io: CliIo, diagnostics: readonly Diagnostic[], silent: readonly SilentEntry[]): void {
-  const silentContacts = silent.map(({ file, report }) => ({
+  const silentContacts = silent.map(({ file, report, bounds }) => ({
     file,
     policy: report.policy,
     summary: describeSilentContact(report),
@@ -151,6 +191,7 @@ function printJson(io: CliIo, diagnostics: readonly Diagnostic[], silent: readon
     busiestWindow: report.busiestWindow,
     stoppedEarly: report.run.cutShort,
     outOfBudget: report.run.outOfBudget,
+    pursuitBounds: { week: bounds.week, month: bounds.month, stages: bounds.stages, explored: { ...bounds.explored, patterns: undefined } },
     visits: report.visits.map((v) => ({
       stage: v.stage,
       final: v.final,

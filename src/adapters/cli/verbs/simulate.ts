@@ -7,7 +7,7 @@
 import { hasErrors } from "../../../diagnostics.js";
 import { loadPolicy } from "../../files.js";
 import { escapeLines } from "../../report/index.js";
-import { formatReport, simulate } from "../../simulate.js";
+import { formatReport, MAX_TOUCHES, simulate } from "../../simulate.js";
 import { FORMAT_OPTION, integerOption, UsageError } from "../args.js";
 import type { CliIo } from "../io.js";
 import { EXIT_FAIL, EXIT_OK, type Verb } from "../verb.js";
@@ -19,7 +19,7 @@ export const WORKER_THRESHOLD = 2000;
 export const simulateVerb: Verb = {
   name: "simulate",
   summary: "drive simulated contact populations through a policy",
-  usage: "heed simulate POLICY --contacts N --seed S [--horizon DAYS] [--json]",
+  usage: "heed simulate POLICY --contacts N --seed S [--horizon DAYS] [--strict] [--json]",
   details: [
     "Each contact gets a persona (silent, replies, unsubscribes, negative-reply, books-meeting,",
     "prefers-email); an eager sender proposes a touch on each channel in preference order,",
@@ -27,13 +27,18 @@ export const simulateVerb: Verb = {
     "re-verifies every simulated history against the policy's limits.",
     "The same seed gives the same report, byte for byte.",
     "",
-    "Exit codes: 0 no safety violation, 1 violations or policy errors, 2 usage errors.",
+    `With --strict, a contact that reaches the cap of ${MAX_TOUCHES} touches before the horizon (nothing in`,
+    "the policy stopped the sender) fails the run too; the report says in which stage.",
+    "",
+    "Exit codes: 0 no safety violation, 1 violations (or, with --strict, a contact at the touch cap)",
+    "or policy errors, 2 usage errors.",
   ].join("\n"),
   options: [
     { name: "contacts", type: "string", value: "N", description: "how many contacts to simulate" },
     { name: "seed", type: "string", value: "S", description: "the seed (an integer)" },
     { name: "horizon", type: "string", value: "DAYS", description: "how long each contact is followed (default 90)" },
     { name: "workers", type: "string", value: "N", description: `worker threads (default 2 from ${WORKER_THRESHOLD} contacts, else 0)` },
+    { name: "strict", type: "flag", description: `exit 1 when a contact reaches the cap of ${MAX_TOUCHES} touches` },
     { name: "json", type: "flag", description: "print the report as JSON" },
     FORMAT_OPTION,
   ],
@@ -62,7 +67,13 @@ export const simulateVerb: Verb = {
     if (bar !== undefined) io.stderr.write("\r\u001b[2K");
     // The report names the policy, its stages and channels: shown with their control characters escaped.
     io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : escapeLines(formatReport(report)));
-    return report.violationCount > 0 ? EXIT_FAIL : EXIT_OK;
+    if (report.violationCount > 0) return EXIT_FAIL;
+    if (args.flags.has("strict") && report.cutShort > 0) {
+      const where = Object.entries(report.cutShortStages).map(([stage, n]) => `${n} in \`${stage}\``).join(", ");
+      io.stderr.write(escapeLines(`heed simulate: --strict: ${report.cutShort} contacts reached the cap of ${MAX_TOUCHES} touches (${where}): nothing in the policy stops the sender there\n`));
+      return EXIT_FAIL;
+    }
+    return EXIT_OK;
   },
 };
 
