@@ -145,6 +145,8 @@ interface Report {
   crashes: number;
   unplacedDiagnostics: number;
   hangs: number;
+  /** Workers that stopped before their last input (each a failure at the input it was on). */
+  workerStops: number;
   overOneSecond: number;
   slowest: Slowest | undefined;
   /** The CPU of the inputs themselves: parse, checks, compile and evaluations, summed per input. */
@@ -192,6 +194,7 @@ async function runHostileInputs(from: number, count: number, workers: number, si
     crashes: 0,
     unplacedDiagnostics: 0,
     hangs: 0,
+    workerStops: 0,
     overOneSecond: 0,
     slowest: undefined,
     cpuSeconds: 0,
@@ -243,6 +246,7 @@ async function runHostileInputs(from: number, count: number, workers: number, si
           return;
         }
         since = undefined;
+        finished = message.index;
         report.inputs++;
         report.families[message.family] = (report.families[message.family] ?? 0) + 1;
         if (message.compiled) report.compiled++;
@@ -269,11 +273,22 @@ async function runHostileInputs(from: number, count: number, workers: number, si
           console.log(`${report.inputs} inputs in ${minutes} min, ${report.failures} failures, slowest ${Math.round(report.slowest.cpuMs)} ms (input ${report.slowest.index})`);
         }
       });
-      child.on("exit", () => {
+      let finished = first - 1;
+      child.on("exit", (code, signal) => {
         if (done) return;
         done = true;
         clearInterval(watchdog);
-        resolve();
+        if (finished >= last - 1) {
+          resolve();
+          return;
+        }
+        // a worker gone before its last input (killed from outside, out of memory): a failure at the
+        // input it was on, and the rest in a new worker, never a range silently skipped
+        const at = since === undefined ? finished + 1 : current;
+        report.workerStops++;
+        report.failures++;
+        saveFailure(at, [`the worker stopped (exit code ${code}, signal ${signal}) during this input`]);
+        void startWorker(at + 1, last).then(resolve);
       });
     });
 

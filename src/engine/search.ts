@@ -13,7 +13,7 @@ import { clearance, firstDenial } from "./judge.js";
 import { advance, enterPolicy, nextTimer } from "./machine.js";
 import { member, type Member } from "./member.js";
 import { copyState } from "./state.js";
-import { YEAR_10000 } from "./time.js";
+import { parseInstant, YEAR_10000 } from "./time.js";
 
 /** How far ahead a deferral may look before the verdict becomes `no-window`. */
 export const HORIZON_MS = 365 * 24 * 60 * 60 * 1000;
@@ -43,6 +43,10 @@ export function search(given: readonly Member[], touch: ProposedTouch, at: numbe
   const copied = members.map(() => false);
   let t = at;
   let target = until;
+  // Where a failed passOver's trial first left a stage: until the walk gets there, a trial to an
+  // instant at or past it leaves the same stage at the same instant and fails again (each trial
+  // walks every timer on the way: hundreds, at every step of a long search).
+  let leaves = Infinity;
   for (let step = 0; step < MAX_STEPS; step++) {
     const wanted = target;
     for (const m of members) {
@@ -54,10 +58,13 @@ export function search(given: readonly Member[], touch: ProposedTouch, at: numbe
     if (target <= t || target > at + HORIZON_MS || target >= YEAR_10000) return { kind: "no-window" };
     // beyond the horizon nothing is answered: a loop is followed at most to it
     const passTo = Math.min(wanted, at + HORIZON_MS, YEAR_10000 - 1);
-    if (passTo - t > 16 * (target - t) && passOver(members, copied, passTo)) {
+    if (t >= leaves) leaves = Infinity;
+    const passed = passTo - t > 16 * (target - t) && !(passTo >= leaves) ? passOver(members, copied, passTo) : false;
+    if (passed === true) {
       // a loop of timers that only restarts the contact's stages, many times before the wanted instant: gone past at once
       t = passTo;
     } else {
+      if (passed !== false) leaves = passed;
       t = target;
     }
     for (let i = 0; i < members.length; i++) {
@@ -99,9 +106,10 @@ export function search(given: readonly Member[], touch: ProposedTouch, at: numbe
  * `ignored`, `touches`): then no check judges differently before `until`
  * than at the last instant judged, where the check that wanted `until`
  * still defers, and stepping from one restart to the next (thousands of
- * them) finds what this finds. Tried on copies; true when taken.
+ * them) finds what this finds. Tried on copies; true when taken, else
+ * the instant the trial first left a stage (false when it was not tried).
  */
-function passOver(members: Member[], copied: boolean[], until: number): boolean {
+function passOver(members: Member[], copied: boolean[], until: number): boolean | number {
   if (members.some((m) => m.fresh || !m.rt.stages.get(m.st.stage)!.restartFree)) return false;
   const trials = members.map((m) => copyState(m.st));
   for (let i = 0; i < members.length; i++) {
@@ -115,7 +123,8 @@ function passOver(members: Member[], copied: boolean[], until: number): boolean 
     } finally {
       m.ctx.log = log;
     }
-    if (moves.some((move) => move.to !== stage)) return false;
+    const left = moves.find((move) => move.to !== stage);
+    if (left !== undefined) return parseInstant(left.at) ?? false;
   }
   for (let i = 0; i < members.length; i++) {
     members[i]!.st = trials[i]!;

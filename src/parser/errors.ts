@@ -408,6 +408,9 @@ function misplacedConnective(tokens: readonly IToken[], at: IToken | undefined, 
       };
       return d;
     }
+    // No connective after the first signal clause, so none after a later one either (they read
+    // less of the same line): one pass, not one per clause (a line of thousands of them).
+    return undefined;
   }
   return undefined;
 }

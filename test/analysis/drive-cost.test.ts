@@ -89,6 +89,7 @@ describe("following a contact steps each event once", () => {
     expect(report.totalTouches).toBe(400);
     // the stage no limit bounds is the static `unbounded-pursuit`'s to report: the silent contact adds nothing
     expect(report.diagnostics.map((d) => d.code)).toEqual([]);
+    expect(report.run.cutShort).toBe(true);
     expect(events()).toBeLessThanOrEqual(2 * 400);
   });
 

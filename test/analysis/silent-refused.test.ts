@@ -73,7 +73,7 @@ const SPINNING = `cadence "spinning" {
 `;
 
 describe("a silent contact the engine answers, but will not follow to the end of the horizon", () => {
-  it("a run cut short is read up to where the sender was stopped: unbounded pursuit, no throw", () => {
+  it("a run cut short is read up to where the sender was stopped, with no throw", () => {
     const { policy } = parsePolicy(SPINNING, { file: "spinning.heed" });
     for (const horizonDays of [14, 365]) {
       const report = analyzeSilentContact(policy!, { horizonDays, start: "2026-01-05T09:00:00Z" });
@@ -81,6 +81,7 @@ describe("a silent contact the engine answers, but will not follow to the end of
       expect(report.totalTouches).toBe(400);
       expect(report.finalStage).toBe("waiting");
       // no limit bounds `waiting`: the static `unbounded-pursuit` says so, once, so the silent contact adds no finding
+      expect(report.run.cutShort).toBe(true);
       expect(report.diagnostics.map((d) => d.code)).toEqual([]);
       expect(describeSilentContact(report)).toBe("nothing holds the sender back: a silent contact gets 400 emails in `waiting` by 2026-01-05T09:00:00Z, when the sender was stopped");
     }

@@ -13,6 +13,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
+import type { Diagnostic } from "../../src/diagnostics.js";
+import { FILE_START, tokenize } from "../../src/lexer/index.js";
+import { syntaxDiagnostics } from "../../src/parser/errors.js";
+import { grammar } from "../../src/parser/grammar.js";
 import { parsePolicy } from "../../src/parser/index.js";
 
 const inbound = readFileSync(join(import.meta.dirname, "..", "..", "examples", "inbound.heed"), "utf8");
@@ -47,4 +51,43 @@ describe("a policy with thousands of syntax errors", () => {
     const { diagnostics } = parsePolicy(text, { file: "long.heed" });
     expect(diagnostics.filter((d) => d.code === "syntax").map((d) => d.span!.line)).toEqual([at + 1, at + 2_002, at + 4_003]);
   }, 30_000);
+});
+
+/**
+ * Found by the fuzz run (seed 20261203, input 400,636): a 331 kB line of
+ * `on reply where ... move to closed` clauses, then a bad word. Telling
+ * whether the error is a misplaced `when` or `unless` after a signal
+ * clause read the rest of the line again from every `on reply` on it
+ * (0.9 s warm, 1.6 s cold, quadratic in the clauses).
+ */
+describe("a syntax error after thousands of signal clauses on one line", () => {
+  const clause = `on reply where sentiment == "negative" move to closed`;
+
+  function syntaxOf(text: string): { diagnostics: Diagnostic[]; reads: number; tokens: number } {
+    const { tokens } = tokenize(text, { ...FILE_START });
+    grammar.input = tokens;
+    grammar.policy();
+    const errors = grammar.errors;
+    grammar.input = [];
+    let reads = 0;
+    const counted = new Proxy(tokens, {
+      get(target, key, receiver) {
+        if (typeof key === "string" && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    return { diagnostics: syntaxDiagnostics(errors, counted, undefined), reads, tokens: tokens.length };
+  }
+
+  it("reads the line's tokens a bounded number of times, and still names the misplaced connective", () => {
+    const long = syntaxOf(`cadence "p" {\n  channels email\n  stage a {\n    ${Array.from({ length: 2_000 }, () => clause).join(" ")} 0 ${clause}\n  }\n}\n`);
+    expect(long.diagnostics.length).toBeGreaterThan(0);
+    expect(long.diagnostics[0]!.span!.line).toBe(4);
+    // every clause read the rest of the line: 2,000 * 24,000 / 2 reads before
+    expect(long.reads).toBeLessThan(20 * long.tokens);
+
+    const when = syntaxOf(`cadence "p" {\n  channels email\n  stage a {\n    on reply when sentiment == "negative" move to closed\n  }\n}\n`);
+    expect(when.diagnostics[0]!.message).toMatch(/`when`/);
+    expect(when.diagnostics[0]!.span).toMatchObject({ line: 4, column: 14 });
+  });
 });
