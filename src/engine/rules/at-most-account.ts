@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { AtMostAccountRule, RollingUnit } from "../../ast.js";
+import type { AtMostAccountRule } from "../../ast.js";
 import { printDuration } from "../../print.js";
 import type { Context } from "../context.js";
 import type { IrDuration } from "../ir.js";
@@ -23,10 +23,11 @@ import { defer, deny, MET } from "../verdict.js";
 import type { IrRuleOf } from "./kind.js";
 import { defineRuleKind, NO_MINUTES, unsignalled } from "./kind.js";
 import { INSTANTS } from "./memory.js";
+import { irWindow, type IrWindow } from "./at-most.js";
 
 export interface IrAtMostAccount extends IrRuleOf<"at-most-account"> {
   readonly count: number;
-  readonly window: { readonly kind: "rolling"; readonly amount: number; readonly unit: RollingUnit } | { readonly kind: "calendar"; readonly unit: "day" | "week" };
+  readonly window: IrWindow;
 }
 
 const DENIED = deny("at-most-account");
@@ -68,10 +69,7 @@ export const atMostAccount = defineRuleKind<AtMostAccountRule, IrAtMostAccount, 
     ...base,
     kind: "at-most-account",
     count: rule.count,
-    window:
-      rule.window.kind === "rolling"
-        ? { kind: "rolling", amount: rule.window.amount, unit: rule.window.unit }
-        : { kind: "calendar", unit: rule.window.unit },
+    window: irWindow(rule.window),
   }),
   behaviour: (rule) => {
     const { count, window } = rule;

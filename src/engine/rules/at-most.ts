@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { AtMostRule, RollingUnit } from "../../ast.js";
+import type { AtMostRule, RollingUnit, Window } from "../../ast.js";
 import { canonicalJson } from "../../canonical.js";
 import { printDuration } from "../../print.js";
 import type { IrDuration } from "../ir.js";
@@ -21,9 +21,17 @@ import type { IrRuleOf } from "./kind.js";
 import { defineRuleKind, unsignalled, NO_MINUTES } from "./kind.js";
 import { GROUPS, INSTANTS, type MemoryShape } from "./memory.js";
 
+/** The window of a limit as the IR keeps it (the AST's without spans). */
+export type IrWindow = { readonly kind: "rolling"; readonly amount: number; readonly unit: RollingUnit } | { readonly kind: "calendar"; readonly unit: "day" | "week" };
+
+/** A limit's window in the IR: what the AST says, without its spans. */
+export function irWindow(window: Window): IrWindow {
+  return window.kind === "rolling" ? { kind: "rolling", amount: window.amount, unit: window.unit } : { kind: "calendar", unit: window.unit };
+}
+
 export interface IrAtMost extends IrRuleOf<"at-most"> {
   readonly count: number;
-  readonly window: { readonly kind: "rolling"; readonly amount: number; readonly unit: RollingUnit } | { readonly kind: "calendar"; readonly unit: "day" | "week" };
+  readonly window: IrWindow;
   /** `by PROP`: the touch prop that splits the touches into groups; absent when every touch counts. */
   readonly by?: string;
 }
@@ -73,10 +81,7 @@ export const atMost = defineRuleKind<AtMostRule, IrAtMost, number[]>({
     ...base,
     kind: "at-most",
     count: rule.count,
-    window:
-      rule.window.kind === "rolling"
-        ? { kind: "rolling", amount: rule.window.amount, unit: rule.window.unit }
-        : { kind: "calendar", unit: rule.window.unit },
+    window: irWindow(rule.window),
     ...(rule.by === undefined ? {} : { by: rule.by.name }),
   }),
   behaviour: (rule) => {
