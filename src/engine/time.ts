@@ -216,9 +216,21 @@ export function isValidZone(zone: unknown): boolean {
 const MAX_MEMO_HOURS = 50_000;
 const MAX_MEMO_DAYS = 20_000;
 const MAX_SAMPLES = 20_000;
+/** Stretches of 364 days from year -10000 to 10000: the years 0001 to 9999 and the hundred years a sum reaches beyond never fill it. */
+const MAX_STRETCHES = 20_000;
 
 /** A zone's offset is sampled every this many days to find where it jumps by about a day. */
 const SAMPLE_DAYS = 28;
+
+/**
+ * ... and first every this many samples (364 days, a "stretch"): the
+ * samples of a stretch are read only when the offsets at its two ends
+ * differ by half a day or more (see {@link Zone.stretchMoves}).
+ */
+const STRETCH_SAMPLES = 13;
+
+/** Two offsets this far apart or more bracket a move across the date line. */
+const HALF_DAY = 12 * HOUR;
 
 /**
  * One IANA time zone, with what has been learnt of its offsets. Asking
@@ -241,6 +253,8 @@ export class Zone {
   private spanOffset = 0;
   /** Offsets at the start of every {@link SAMPLE_DAYS}-th UTC day, by sample number (see {@link sampleOffset}). */
   private readonly samples = new Map<number, number>();
+  /** Offsets at the start of every stretch of {@link STRETCH_SAMPLES} samples, by stretch number (see {@link stretchMoves}). */
+  private readonly stretches = new Map<number, number>();
 
   constructor(readonly name: string) {
     this.iana = IANAZone.create(name);
@@ -278,6 +292,41 @@ export class Zone {
       offset = this.iana.offset(index * SAMPLE_DAYS * DAY) * MINUTE;
       if (this.samples.size >= MAX_SAMPLES) this.samples.clear();
       this.samples.set(index, offset);
+    }
+    return offset;
+  }
+
+  /**
+   * True when the offsets at samples `index` and `index + 1` differ by half
+   * a day or more: the zone moves across the date line between them. Reads
+   * the two samples only in a stretch that {@link stretchMoves}.
+   */
+  sampleMoves(index: number): boolean {
+    if (!this.stretchMoves(Math.floor(index / STRETCH_SAMPLES))) return false;
+    return Math.abs(this.sampleOffset(index + 1) - this.sampleOffset(index)) >= HALF_DAY;
+  }
+
+  /**
+   * False when the zone's offset cannot move across the date line within
+   * stretch `stretch` (samples `stretch * 13` to `stretch * 13 + 13`, 364
+   * days): the offsets at its two ends differ by less than half a day.
+   * This rests on one property of the tz database: no zone crosses the
+   * date line and back within a stretch, so that a move of half a day or
+   * more between two of its samples shows between its ends as well.
+   * `scripts/date-line-jumps.ts` checks it for every zone and every
+   * stretch of the years -100 to 10100 (see FUZZING.md for its run).
+   */
+  stretchMoves(stretch: number): boolean {
+    return Math.abs(this.stretchOffset(stretch + 1) - this.stretchOffset(stretch)) >= HALF_DAY;
+  }
+
+  /** The offset at the start of stretch `stretch` (sample `stretch * 13`), remembered (bounded). */
+  private stretchOffset(stretch: number): number {
+    let offset = this.stretches.get(stretch);
+    if (offset === undefined) {
+      offset = this.iana.offset(stretch * STRETCH_SAMPLES * SAMPLE_DAYS * DAY) * MINUTE;
+      if (this.stretches.size >= MAX_STRETCHES) this.stretches.clear();
+      this.stretches.set(stretch, offset);
     }
     return offset;
   }
@@ -515,7 +564,7 @@ function isBusinessDayIn(dayStart: number, cal: Calendar, zone: Zone): boolean {
 function steadyAround(zone: Zone, day: number): boolean {
   const last = Math.floor((day + 3) / SAMPLE_DAYS);
   for (let index = Math.floor((day - 3) / SAMPLE_DAYS); index <= last; index++) {
-    if (Math.abs(zone.sampleOffset(index + 1) - zone.sampleOffset(index)) >= 12 * HOUR) return false;
+    if (zone.sampleMoves(index)) return false;
   }
   return true;
 }
@@ -644,15 +693,24 @@ function upperBound(days: readonly number[], value: number): number {
  * How many weekdays in `(from, to]`, holidays aside, the zone skips (see
  * {@link dayExists}). Skipping a date takes a jump of the offset by a whole
  * day, which shows between two samples {@link SAMPLE_DAYS} apart (no zone
- * has crossed the date line twice within weeks); only around such a jump
- * are the days looked at one by one.
+ * has crossed the date line twice within weeks), and first between the
+ * ends of their stretch of 364 days ({@link Zone.stretchMoves}): the zone
+ * is read once a stretch, every 28 days only in a stretch that moves, and
+ * day by day only around such a jump. The work is bounded by the span's
+ * years (at most a hundred, for the largest sum), whatever years they are.
  */
 function skippedWeekdays(zone: Zone, from: number, to: number, holidays: HolidaySet): number {
   let count = 0;
   let scanned = from;
   const last = Math.floor(to / SAMPLE_DAYS);
   for (let index = Math.floor(from / SAMPLE_DAYS) - 1; index <= last; index++) {
-    if (Math.abs(zone.sampleOffset(index + 1) - zone.sampleOffset(index)) < 12 * HOUR) continue;
+    const stretch = Math.floor(index / STRETCH_SAMPLES);
+    if (!zone.stretchMoves(stretch)) {
+      // on to the first sample of the next stretch
+      index = (stretch + 1) * STRETCH_SAMPLES - 1;
+      continue;
+    }
+    if (!zone.sampleMoves(index)) continue;
     // the jump lies in this sample; the date it skips is within two days of it
     const end = Math.min(to, (index + 1) * SAMPLE_DAYS + 2);
     for (let day = Math.max(scanned, index * SAMPLE_DAYS - 2) + 1; day <= end; day++) {
