@@ -237,8 +237,10 @@ const HALF_DAY = 12 * HOUR;
  * luxon for an offset costs microseconds and decisions ask often: a zone
  * remembers, per UTC day and per UTC hour, whether its offset holds
  * throughout (zones change offset at most once in any 48 hours, so the
- * same offset at both ends of a day holds through it), and the last steady
- * span it was asked about. The answers are the zone's own, only faster.
+ * same offset at the start of a day and at the start of the next holds
+ * through it; the offsets at those starts are remembered too, each read
+ * once for the two days it ends and begins), and the last steady span it
+ * was asked about. The answers are the zone's own, only faster.
  * Zones are made by a {@link ZoneTable}, which the compiled engine owns.
  */
 export class Zone {
@@ -247,6 +249,8 @@ export class Zone {
   private readonly days = new Map<number, number | null>();
   /** Offsets by UTC hour (null: the offset changes within the hour). */
   private readonly hours = new Map<number, number | null>();
+  /** Offsets at the starts of UTC hours (and so of days), by instant: what {@link days} and {@link hours} are made of. */
+  private readonly starts = new Map<number, number>();
   /** The last steady span looked up: `[from, to)` with its offset (a decision asks about one day many times in a row). */
   private spanFrom = 0;
   private spanTo = 0;
@@ -339,19 +343,30 @@ export class Zone {
 
   /**
    * The offset throughout span number `index` of `length` ms (from the
-   * epoch), or null when the offsets at its two ends differ; remembered in
+   * epoch), or null when the offsets at its start and at the next one's
+   * differ (also when it changes at that very instant); remembered in
    * `memo` (at most `max` entries).
    */
   private steady(memo: Map<number, number | null>, max: number, index: number, length: number): number | null {
     let steady = memo.get(index);
     if (steady === undefined) {
-      const atStart = this.iana.offset(index * length);
-      const atEnd = this.iana.offset((index + 1) * length - 1);
-      steady = atStart === atEnd ? atStart * MINUTE : null;
+      const atStart = this.startOffset(index * length);
+      steady = atStart === this.startOffset((index + 1) * length) ? atStart : null;
       if (memo.size >= max) memo.clear();
       memo.set(index, steady);
     }
     return steady;
+  }
+
+  /** The offset at the start of a UTC hour or day, remembered (bounded). */
+  private startOffset(ms: number): number {
+    let offset = this.starts.get(ms);
+    if (offset === undefined) {
+      offset = this.iana.offset(ms) * MINUTE;
+      if (this.starts.size >= MAX_MEMO_HOURS + MAX_MEMO_DAYS) this.starts.clear();
+      this.starts.set(ms, offset);
+    }
+    return offset;
   }
 }
 
