@@ -4,8 +4,9 @@
  * the date line, each date is looked up hour by hour in the runtime's own
  * calendar (`Intl.DateTimeFormat`), and a date no instant has is skipped.
  * Forward and backward, over long spans, through the dates Samoa (Pacific/
- * Apia 2011-12-30), Kiribati (Pacific/Kiritimati and Pacific/Kanton
- * 1994-12-31), Manila (1844-12-31) and Kwajalein (1993-08-21) skipped, and
+ * Apia 2011-12-30), Tokelau (Pacific/Fakaofo, the same day), Kiribati
+ * (Pacific/Kiritimati and Pacific/Kanton 1994-12-31), Manila (1844-12-31)
+ * and Kwajalein (1993-08-21) skipped, and
  * the day Sitka (1867) and Kwajalein (1969) lived twice.
  */
 
@@ -132,6 +133,7 @@ const MOVES = [
   ["Pacific/Apia", "2011-12-30"],
   ["Pacific/Kiritimati", "1994-12-31"],
   ["Pacific/Kanton", "1994-12-31"],
+  ["Pacific/Fakaofo", "2011-12-30"],
   ["Asia/Manila", "1844-12-31"],
   ["Pacific/Kwajalein", "1993-08-21"],
   ["Pacific/Kwajalein", "1969-09-30"],
@@ -145,6 +147,7 @@ describe("the reference itself", () => {
     expect(reference("Pacific/Apia").has(dayOf("2011-12-31"))).toBe(true);
     expect(reference("Pacific/Kiritimati").has(dayOf("1994-12-31"))).toBe(false);
     expect(reference("Pacific/Kanton").has(dayOf("1994-12-31"))).toBe(false);
+    expect(reference("Pacific/Fakaofo").has(dayOf("2011-12-30"))).toBe(false);
     expect(reference("Asia/Manila").has(dayOf("1844-12-31"))).toBe(false);
     expect(reference("America/Sitka").has(dayOf("1867-10-18"))).toBe(true);
     expect(reference("Europe/Paris").has(dayOf("2026-03-29"))).toBe(true);
