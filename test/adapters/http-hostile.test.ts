@@ -277,16 +277,19 @@ describe("heed serve under hostile requests, over PostgreSQL", () => {
     expect(listed.json.errors).toContainEqual(expect.objectContaining({ file: "shadow.heed", diagnostics: [expect.objectContaining({ code: "symlink-outside" })] }));
   });
 
-  it("answered /healthz within 100 ms all along, its event loop never held up 100 ms, and still does", async () => {
+  it("answered /healthz within 100 ms all along (one in a hundred may be late to the scheduler), and still does", async () => {
     const { latencies, failures } = await health.stop();
-    // The server's own measure, strict: no request held its thread for 100 ms or more.
+    // The server's own measure of its longest event-loop stall. A request handled on the thread
+    // (the fault this guards against) holds it for seconds. On this shared two-core machine the
+    // scheduler alone holds a runnable process off the CPU for a while: in a CPU profile of the
+    // inline-policy test no task of the server's after start-up took over 19 ms, yet the stall
+    // read 10-106 ms per test at load 3-6 and up to 222 ms at load 6-7. So the bound is 250 ms.
     const stall = await eventLoopMaxMs(server.url);
-    expect(stall, "the longest event-loop stall of the server (ms)").toBeLessThan(100);
+    expect(stall, "the longest event-loop stall of the server (ms)").toBeLessThan(250);
     expect(failures).toEqual([]);
     expect(latencies.length).toBeGreaterThan(20);
-    // Seen from another process, an answer also waits for the machine's scheduler: on a shared
-    // two-core machine running other suites, one answer in some 400 took 116 ms while the server's
-    // loop was free. So from outside, at most 1 in 100 may be late, and none by much.
+    // Seen from another process, an answer also waits for the scheduler (116 ms seen once in
+    // some 400, with other suites running): at most 1 in 100 may be late, and none by much.
     const shown = `latencies (ms): ${latencies.map((l) => l.toFixed(0)).join(" ")}`;
     const late = latencies.filter((l) => l >= 100);
     expect(late.length, shown).toBeLessThanOrEqual(Math.floor(latencies.length / 100));
