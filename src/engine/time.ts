@@ -216,17 +216,31 @@ export function isValidZone(zone: unknown): boolean {
 const MAX_MEMO_HOURS = 50_000;
 const MAX_MEMO_DAYS = 20_000;
 const MAX_SAMPLES = 20_000;
+/** Stretches of 364 days from year -10000 to 10000: the years 0001 to 9999 and the hundred years a sum reaches beyond never fill it. */
+const MAX_STRETCHES = 20_000;
 
 /** A zone's offset is sampled every this many days to find where it jumps by about a day. */
 const SAMPLE_DAYS = 28;
+
+/**
+ * ... and first every this many samples (364 days, a "stretch"): the
+ * samples of a stretch are read only when the offsets at its two ends
+ * differ by half a day or more (see {@link Zone.stretchMoves}).
+ */
+const STRETCH_SAMPLES = 13;
+
+/** Two offsets this far apart or more bracket a move across the date line. */
+const HALF_DAY = 12 * HOUR;
 
 /**
  * One IANA time zone, with what has been learnt of its offsets. Asking
  * luxon for an offset costs microseconds and decisions ask often: a zone
  * remembers, per UTC day and per UTC hour, whether its offset holds
  * throughout (zones change offset at most once in any 48 hours, so the
- * same offset at both ends of a day holds through it), and the last steady
- * span it was asked about. The answers are the zone's own, only faster.
+ * same offset at the start of a day and at the start of the next holds
+ * through it; the offsets at those starts are remembered too, each read
+ * once for the two days it ends and begins), and the last steady span it
+ * was asked about. The answers are the zone's own, only faster.
  * Zones are made by a {@link ZoneTable}, which the compiled engine owns.
  */
 export class Zone {
@@ -235,12 +249,16 @@ export class Zone {
   private readonly days = new Map<number, number | null>();
   /** Offsets by UTC hour (null: the offset changes within the hour). */
   private readonly hours = new Map<number, number | null>();
+  /** Offsets at the starts of UTC hours (and so of days), by instant: what {@link days} and {@link hours} are made of. */
+  private readonly starts = new Map<number, number>();
   /** The last steady span looked up: `[from, to)` with its offset (a decision asks about one day many times in a row). */
   private spanFrom = 0;
   private spanTo = 0;
   private spanOffset = 0;
   /** Offsets at the start of every {@link SAMPLE_DAYS}-th UTC day, by sample number (see {@link sampleOffset}). */
   private readonly samples = new Map<number, number>();
+  /** Offsets at the start of every stretch of {@link STRETCH_SAMPLES} samples, by stretch number (see {@link stretchMoves}). */
+  private readonly stretches = new Map<number, number>();
 
   constructor(readonly name: string) {
     this.iana = IANAZone.create(name);
@@ -282,6 +300,44 @@ export class Zone {
     return offset;
   }
 
+  /**
+   * True when the offsets at samples `index` and `index + 1` differ by half
+   * a day or more: the zone moves across the date line between them. Reads
+   * the two samples only in a stretch that {@link stretchMoves}.
+   */
+  sampleMoves(index: number): boolean {
+    if (!this.stretchMoves(Math.floor(index / STRETCH_SAMPLES))) return false;
+    return Math.abs(this.sampleOffset(index + 1) - this.sampleOffset(index)) >= HALF_DAY;
+  }
+
+  /**
+   * False when the zone's offset cannot move across the date line within
+   * stretch `stretch` (samples `stretch * 13` to `stretch * 13 + 13`, 364
+   * days): the offsets at its two ends differ by less than half a day.
+   * This rests on one property of the tz database: no zone crosses the
+   * date line and back within a stretch, so that a move of half a day or
+   * more between two of its samples shows between its ends as well.
+   * `scripts/date-line-jumps.ts` checks it for every zone and every
+   * stretch of the years -100 to 10100: on Node 20's ICU (tz 2025c), 23
+   * moves of half a day or more in 418 zones, each between the ends of its
+   * stretch (a zone that crossed the date line has never crossed back
+   * within decades).
+   */
+  stretchMoves(stretch: number): boolean {
+    return Math.abs(this.stretchOffset(stretch + 1) - this.stretchOffset(stretch)) >= HALF_DAY;
+  }
+
+  /** The offset at the start of stretch `stretch` (sample `stretch * 13`), remembered (bounded). */
+  private stretchOffset(stretch: number): number {
+    let offset = this.stretches.get(stretch);
+    if (offset === undefined) {
+      offset = this.iana.offset(stretch * STRETCH_SAMPLES * SAMPLE_DAYS * DAY) * MINUTE;
+      if (this.stretches.size >= MAX_STRETCHES) this.stretches.clear();
+      this.stretches.set(stretch, offset);
+    }
+    return offset;
+  }
+
   private setSpan(from: number, to: number, offset: number): void {
     this.spanFrom = from;
     this.spanTo = to;
@@ -290,19 +346,30 @@ export class Zone {
 
   /**
    * The offset throughout span number `index` of `length` ms (from the
-   * epoch), or null when the offsets at its two ends differ; remembered in
+   * epoch), or null when the offsets at its start and at the next one's
+   * differ (also when it changes at that very instant); remembered in
    * `memo` (at most `max` entries).
    */
   private steady(memo: Map<number, number | null>, max: number, index: number, length: number): number | null {
     let steady = memo.get(index);
     if (steady === undefined) {
-      const atStart = this.iana.offset(index * length);
-      const atEnd = this.iana.offset((index + 1) * length - 1);
-      steady = atStart === atEnd ? atStart * MINUTE : null;
+      const atStart = this.startOffset(index * length);
+      steady = atStart === this.startOffset((index + 1) * length) ? atStart : null;
       if (memo.size >= max) memo.clear();
       memo.set(index, steady);
     }
     return steady;
+  }
+
+  /** The offset at the start of a UTC hour or day, remembered (bounded). */
+  private startOffset(ms: number): number {
+    let offset = this.starts.get(ms);
+    if (offset === undefined) {
+      offset = this.iana.offset(ms) * MINUTE;
+      if (this.starts.size >= MAX_MEMO_HOURS + MAX_MEMO_DAYS) this.starts.clear();
+      this.starts.set(ms, offset);
+    }
+    return offset;
   }
 }
 
@@ -515,7 +582,7 @@ function isBusinessDayIn(dayStart: number, cal: Calendar, zone: Zone): boolean {
 function steadyAround(zone: Zone, day: number): boolean {
   const last = Math.floor((day + 3) / SAMPLE_DAYS);
   for (let index = Math.floor((day - 3) / SAMPLE_DAYS); index <= last; index++) {
-    if (Math.abs(zone.sampleOffset(index + 1) - zone.sampleOffset(index)) >= 12 * HOUR) return false;
+    if (zone.sampleMoves(index)) return false;
   }
   return true;
 }
@@ -644,15 +711,24 @@ function upperBound(days: readonly number[], value: number): number {
  * How many weekdays in `(from, to]`, holidays aside, the zone skips (see
  * {@link dayExists}). Skipping a date takes a jump of the offset by a whole
  * day, which shows between two samples {@link SAMPLE_DAYS} apart (no zone
- * has crossed the date line twice within weeks); only around such a jump
- * are the days looked at one by one.
+ * has crossed the date line twice within weeks), and first between the
+ * ends of their stretch of 364 days ({@link Zone.stretchMoves}): the zone
+ * is read once a stretch, every 28 days only in a stretch that moves, and
+ * day by day only around such a jump. The work is bounded by the span's
+ * years (at most a hundred, for the largest sum), whatever years they are.
  */
 function skippedWeekdays(zone: Zone, from: number, to: number, holidays: HolidaySet): number {
   let count = 0;
   let scanned = from;
   const last = Math.floor(to / SAMPLE_DAYS);
   for (let index = Math.floor(from / SAMPLE_DAYS) - 1; index <= last; index++) {
-    if (Math.abs(zone.sampleOffset(index + 1) - zone.sampleOffset(index)) < 12 * HOUR) continue;
+    const stretch = Math.floor(index / STRETCH_SAMPLES);
+    if (!zone.stretchMoves(stretch)) {
+      // on to the first sample of the next stretch
+      index = (stretch + 1) * STRETCH_SAMPLES - 1;
+      continue;
+    }
+    if (!zone.sampleMoves(index)) continue;
     // the jump lies in this sample; the date it skips is within two days of it
     const end = Math.min(to, (index + 1) * SAMPLE_DAYS + 2);
     for (let day = Math.max(scanned, index * SAMPLE_DAYS - 2) + 1; day <= end; day++) {
