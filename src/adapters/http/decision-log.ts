@@ -80,19 +80,26 @@ export class DecisionLog {
   }
 
   /**
-   * Writes one line (without its newline). With `drop`, resolves at once
-   * and drops the line when the stream is full; with `block`, resolves once
-   * the line is handed to the stream, after the stream has drained if it
-   * was full.
+   * Writes one line (without its newline). With `drop`, writes it at once,
+   * or drops it when the stream is full, and returns nothing; with `block`
+   * and a full stream, returns a promise that resolves once the line is
+   * handed to the stream, after the stream has drained. A line written at
+   * once makes no promise: a busy service writes one per request.
    */
-  async write(line: string): Promise<void> {
+  write(line: string): Promise<void> | undefined {
     if (this.full()) {
       if (this.backpressure === "drop") {
         this.dropped++;
-        return;
+        return undefined;
       }
-      while (this.full()) await this.drained();
+      return this.writeDrained(line);
     }
+    this.sink.write(`${line}\n`);
+    return undefined;
+  }
+
+  private async writeDrained(line: string): Promise<void> {
+    while (this.full()) await this.drained();
     this.sink.write(`${line}\n`);
   }
 }
