@@ -109,6 +109,10 @@ interface Load {
   errors: number;
   /** CPU time of the server process per request answered, in µs: its work, whatever else the machine does. */
   cpuPerRequest: number;
+  /** The server's CPU time over the run's wall time: 1 is a whole core, all the run long. */
+  serverShare: number;
+  /** The same of this process, the load client's (autocannon's): a server that answers faster than it asks shows here. */
+  clientShare: number;
 }
 
 /** CPU time (user + system) of a process so far, in ms (Linux, 10 ms ticks). */
@@ -119,6 +123,8 @@ function cpuMs(pid: number): number {
 
 async function load(url: string, body: string, seconds: number, pid: number): Promise<Load> {
   const cpuBefore = cpuMs(pid);
+  const clientBefore = process.cpuUsage();
+  const started = performance.now();
   const result = await autocannon({
     url: `${url}/v1/evaluate`,
     method: "POST",
@@ -128,6 +134,8 @@ async function load(url: string, body: string, seconds: number, pid: number): Pr
     duration: seconds,
   });
   const cpu = cpuMs(pid) - cpuBefore;
+  const wall = performance.now() - started;
+  const client = process.cpuUsage(clientBefore);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -135,6 +143,8 @@ async function load(url: string, body: string, seconds: number, pid: number): Pr
     non2xx: result.non2xx,
     errors: result.errors,
     cpuPerRequest: (cpu * 1000) / Math.max(1, result.requests.total),
+    serverShare: cpu / wall,
+    clientShare: (client.user + client.system) / 1000 / wall,
   };
 }
 
@@ -187,6 +197,8 @@ async function benchHttp(dir: string): Promise<{ heed: Load; minimal: Load; body
     non2xx: list.reduce((n, l) => n + l.non2xx, 0),
     errors: list.reduce((n, l) => n + l.errors, 0),
     cpuPerRequest: median(list.map((l) => l.cpuPerRequest)),
+    serverShare: median(list.map((l) => l.serverShare)),
+    clientShare: median(list.map((l) => l.clientShare)),
   });
   return { heed: summary(runs.heed), minimal: summary(runs.minimal), bodyBytes };
 }
@@ -281,11 +293,15 @@ try {
   const http = await benchHttp(dir);
   const ratio = http.heed.rps / http.minimal.rps;
   console.log(`\n/v1/evaluate, ${CONNECTIONS} connections, ${HTTP_ROUNDS} rounds of ${HTTP_MEASURE_S} s (medians), answers of ${http.bodyBytes} bytes`);
-  console.log("| server | requests/s | p50 ms | p99 ms | server CPU µs per request | non-2xx | errors |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  console.log("| server | requests/s | p50 ms | p99 ms | server CPU µs per request | server CPU share | client CPU share | non-2xx | errors |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+  const percent = (share: number): string => `${Math.round(share * 100)} %`;
   for (const [name, l] of [["minimal node:http", http.minimal], ["heed serve", http.heed]] as const) {
-    console.log(`| ${name} | ${Math.round(l.rps)} | ${l.p50} | ${l.p99} | ${Math.round(l.cpuPerRequest)} | ${l.non2xx} | ${l.errors} |`);
+    console.log(
+      `| ${name} | ${Math.round(l.rps)} | ${l.p50} | ${l.p99} | ${Math.round(l.cpuPerRequest)} | ${percent(l.serverShare)} | ${percent(l.clientShare)} | ${l.non2xx} | ${l.errors} |`,
+    );
   }
+  console.log(`(CPU share: CPU time over wall time, 100 % a whole core; the client is autocannon, in this process; load average now ${loadavg()[0]!.toFixed(1)})`);
 
   const gate = await benchGate();
   console.log(`\ngate attempts on PostgreSQL, ${GATE_WORKERS} workers (one contact each), ${GATE_MEASURE_S} s per size`);

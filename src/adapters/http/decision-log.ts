@@ -80,19 +80,26 @@ export class DecisionLog {
   }
 
   /**
-   * Writes one line (without its newline). With `drop`, resolves at once
-   * and drops the line when the stream is full; with `block`, resolves once
-   * the line is handed to the stream, after the stream has drained if it
-   * was full.
+   * Writes one line (without its newline). With `drop`, writes it at once,
+   * or drops it when the stream is full, and returns nothing; with `block`
+   * and a full stream, returns a promise that resolves once the line is
+   * handed to the stream, after the stream has drained. A line written at
+   * once makes no promise: a busy service writes one per request.
    */
-  async write(line: string): Promise<void> {
+  write(line: string): Promise<void> | undefined {
     if (this.full()) {
       if (this.backpressure === "drop") {
         this.dropped++;
-        return;
+        return undefined;
       }
-      while (this.full()) await this.drained();
+      return this.writeDrained(line);
     }
+    this.sink.write(`${line}\n`);
+    return undefined;
+  }
+
+  private async writeDrained(line: string): Promise<void> {
+    while (this.full()) await this.drained();
     this.sink.write(`${line}\n`);
   }
 }
@@ -107,6 +114,11 @@ export interface RotationOptions {
   onError?: (error: NodeJS.ErrnoException) => void;
 }
 
+/** How long a decision line may wait to be written with those that follow it, in ms. */
+const FLUSH_MS = 5;
+/** The most bytes of lines waiting before they are written at once. */
+const FLUSH_BYTES = 64 * 1024;
+
 /**
  * A log file appended to, rotated by size. Lines written in one turn of the
  * event loop go to the file in one write, at the end of the turn: a busy
@@ -119,7 +131,7 @@ export class RotatingFile implements LineSink {
   /** Chunks written in this turn of the event loop, not yet handed to the stream. */
   private batch: string[] = [];
   private batchBytes = 0;
-  private flushing: NodeJS.Immediate | undefined;
+  private flushing: NodeJS.Timeout | undefined;
   /** Streams of rotated files still flushing into their (renamed) files. */
   private closing = new Set<WriteStream>();
   private readonly reported = new Set<string>();
@@ -150,13 +162,14 @@ export class RotatingFile implements LineSink {
     this.size += bytes;
     this.batch.push(chunk);
     this.batchBytes += bytes;
-    this.flushing ??= setImmediate(() => this.flush());
+    if (this.batchBytes >= FLUSH_BYTES) this.flush();
+    else this.flushing ??= setTimeout(() => this.flush(), FLUSH_MS);
     return this.stream.writableLength + this.batchBytes < this.stream.writableHighWaterMark;
   }
 
   /** Hands the lines of this turn to the file's stream. */
   private flush(): void {
-    if (this.flushing) clearImmediate(this.flushing);
+    if (this.flushing) clearTimeout(this.flushing);
     this.flushing = undefined;
     if (this.batch.length === 0) return;
     const text = this.batch.length === 1 ? this.batch[0]! : this.batch.join("");

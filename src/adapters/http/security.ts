@@ -49,6 +49,7 @@ export function checkHost(req: IncomingMessage, access: AccessPolicy): void {
   if (!access.loopback) return;
   const host = req.headers.host;
   if (host === undefined) return; // HTTP/1.0 clients send none; browsers always do
+  if (host === `127.0.0.1:${access.port}` || host === `localhost:${access.port}`) return; // the usual ones, without a pattern
   const match = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(host.trim());
   const name = match?.[1] ?? "";
   const port = match?.[2];
@@ -95,6 +96,7 @@ export function checkToken(req: IncomingMessage, access: AccessPolicy): void {
 /** Refuses a POST whose body is not said to be JSON (or not UTF-8). */
 export function checkContentType(req: IncomingMessage): void {
   const type = req.headers["content-type"];
+  if (type === "application/json") return; // what nearly every client sends, checked without splitting it
   const [media, ...params] = (type ?? "").split(";").map((part) => part.trim().toLowerCase());
   const charset = params.find((p) => p.startsWith("charset="))?.slice("charset=".length).replace(/^"|"$/g, "");
   if (media === "application/json" && (charset === undefined || charset === "utf-8" || charset === "utf8")) return;

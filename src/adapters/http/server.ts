@@ -169,7 +169,40 @@ interface Route {
   /** The route as metrics name it (`/v1/contacts/{id}/attempts`). */
   name: string;
   pattern: RegExp;
-  methods: Record<string, (match: string[], req: IncomingMessage, res: ServerResponse) => Promise<void> | void>;
+  methods: Record<string, (match: readonly string[], req: IncomingMessage, res: ServerResponse) => Promise<void> | void>;
+}
+
+/** A route as requests are matched against it: its methods listed once for `allow`. */
+interface KnownRoute extends Route {
+  /** The methods, as `Allow` lists them. */
+  allowed: string;
+}
+
+/** The routes, looked up by exact path first (the paths without a parameter), then by pattern. */
+class Routes {
+  private readonly exact = new Map<string, KnownRoute>();
+  private readonly patterns: KnownRoute[] = [];
+
+  constructor(routes: readonly Route[]) {
+    for (const route of routes) {
+      const known = { ...route, allowed: Object.keys(route.methods).join(", ") };
+      // `/^\/v1\/policies$/` names one path, `/v1/policies`; a pattern with a group is matched.
+      const literal = /^\^((?:\\\/|[\w-])*)\$$/.exec(route.pattern.source);
+      if (literal) this.exact.set(literal[1]!.replaceAll("\\/", "/"), known);
+      else this.patterns.push(known);
+    }
+  }
+
+  /** The route `path` belongs to and the pattern's match (the path and its parameters), or undefined. */
+  find(path: string): { route: KnownRoute; match: readonly string[] } | undefined {
+    const route = this.exact.get(path);
+    if (route !== undefined) return { route, match: [path] };
+    for (const candidate of this.patterns) {
+      const match = candidate.pattern.exec(path);
+      if (match !== null) return { route: candidate, match };
+    }
+    return undefined;
+  }
 }
 
 /**
@@ -190,7 +223,7 @@ class DecisionService {
   private readonly recorder: ReturnType<typeof createRecorder>;
   private readonly inline: InlineEvaluator;
   private readonly access: AccessPolicy;
-  private readonly routes: Route[];
+  private readonly routes: Routes;
   private readonly playground: ReturnType<typeof playgroundHandler>;
   /** Each failure to load, by file, as last logged: logged again only when it changes. */
   private reported = new Map<string, string>();
@@ -234,7 +267,7 @@ class DecisionService {
       allowOrigins: options.allowOrigins ?? [],
       tokenDigest: options.token === undefined ? undefined : tokenDigest(options.token),
     };
-    this.routes = [
+    this.routes = new Routes([
       { name: "/healthz", pattern: /^\/healthz$/, methods: { GET: (_m, _req, res) => this.health(res) } },
       { name: "/metrics", pattern: /^\/metrics$/, methods: { GET: (_m, _req, res) => this.showMetrics(res) } },
       { name: "/v1/policies", pattern: /^\/v1\/policies$/, methods: { GET: (_m, _req, res) => this.policies(res) } },
@@ -242,7 +275,7 @@ class DecisionService {
       { name: "/v1/contacts/{id}", pattern: /^\/v1\/contacts\/([^/]+)$/, methods: { GET: (m, req, res) => this.contactStanding(contactIdOf(m[1]), req, res) } },
       { name: "/v1/contacts/{id}/attempts", pattern: /^\/v1\/contacts\/([^/]+)\/attempts$/, methods: { POST: (m, req, res) => this.attempt(contactIdOf(m[1]), req, res) } },
       { name: "/v1/contacts/{id}/events", pattern: /^\/v1\/contacts\/([^/]+)\/events$/, methods: { POST: (m, req, res) => this.events(contactIdOf(m[1]), req, res) } },
-    ];
+    ]);
     this.playground = playgroundHandler({ content: () => servedContent(options.policies, registry.policies()) });
   }
 
@@ -329,14 +362,19 @@ class DecisionService {
     throw new HttpError(404, "unknown-policy", `unknown policy \`${name}\`${didYouMean(name, names)}`);
   }
 
-  private async logDecision(
+  /**
+   * Writes the decision's line to the decision log; resolves to its id. A
+   * promise only when the log makes the answer wait (`block`, its stream
+   * full): otherwise the id itself, with no turn of the microtask queue.
+   */
+  private logDecision(
     kind: string,
     members: readonly PolicyVersion[],
     inputs: unknown,
     decision: Decision,
     extra: Record<string, unknown>,
     decisionId: string = randomUUID(),
-  ): Promise<string> {
+  ): string | Promise<string> {
     const line = {
       decisionId,
       time: new Date().toISOString(),
@@ -349,8 +387,8 @@ class DecisionService {
       stage: decision.stage,
       reasons: decision.reasons.map((r) => ({ rule: r.rule, code: r.code, message: r.message, ...(r.policy ? { policy: r.policy } : {}) })),
     };
-    await this.decisionLog?.write(JSON.stringify(line));
-    return decisionId;
+    const written = this.decisionLog?.write(JSON.stringify(line));
+    return written === undefined ? decisionId : written.then(() => decisionId);
   }
 
   /** Evaluates with a policy sent inline, in a worker and within the budget. */
@@ -398,7 +436,8 @@ class DecisionService {
       decision = chosen.engine.evaluate(input as unknown as EvaluateInput);
       members = chosen.members;
     }
-    const decisionId = await this.logDecision("evaluate", members, input, decision, {});
+    let decisionId = this.logDecision("evaluate", members, input, decision, {});
+    if (typeof decisionId !== "string") decisionId = await decisionId;
     this.metrics.decision({ kind: "evaluate", verdict: decision.verdict, policy: isRecord(body.policy) ? "(inline)" : policyLabel(body.policy) });
     send(res, 200, { decisionId, decision });
   }
@@ -522,9 +561,11 @@ class DecisionService {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const access = this.access;
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
-    const route = this.routes.find((r) => r.pattern.test(path));
-    const answered = this.metrics.request(route?.name ?? "(other)", knownMethod(req.method));
+    const url = req.url ?? "/";
+    const query = url.indexOf("?");
+    const path = query === -1 ? url : url.slice(0, query);
+    const found = this.routes.find(path);
+    const answered = this.metrics.request(found?.route.name ?? "(other)", knownMethod(req.method));
     res.once("finish", () => answered(res.statusCode));
     try {
       checkHost(req, access);
@@ -532,11 +573,13 @@ class DecisionService {
       // browser sends `Origin` with the page's own module scripts, and another origin's page cannot read
       // the answers (no CORS headers); the Host check above still keeps DNS rebinding out.
       if (this.playground(req, res)) return;
-      const cors = checkOrigin(req, access);
-      for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
-      const match = route?.pattern.exec(path);
-      if (!route || !match) throw new HttpError(404, "not-found", `no such endpoint \`${path.slice(0, 200)}\``);
-      const allowed = Object.keys(route.methods).join(", ");
+      if (req.headers.origin !== undefined) {
+        const cors = checkOrigin(req, access);
+        for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
+      }
+      if (found === undefined) throw new HttpError(404, "not-found", `no such endpoint \`${path.slice(0, 200)}\``);
+      const { route, match } = found;
+      const allowed = route.allowed;
       if (req.method === "OPTIONS" && req.headers.origin !== undefined) {
         res.writeHead(204, { ...preflightHeaders(), allow: allowed });
         res.end();
@@ -546,7 +589,7 @@ class DecisionService {
       if (!handler) throw new HttpError(405, "method-not-allowed", `\`${req.method}\` is not allowed on \`${path}\` (allowed: ${allowed})`, {}, { allow: allowed });
       if (path !== "/healthz") checkToken(req, access);
       if (req.method === "POST") checkContentType(req);
-      await handler([...match], req, res);
+      await handler(match, req, res);
     } catch (error) {
       this.answerError(res, req, error);
     }
