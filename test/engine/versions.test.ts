@@ -83,3 +83,20 @@ ${declarations}
     expect(versionOf(policy(`  signals {\n    webinar_attended\n  }`))).toBe(plain);
   });
 });
+
+describe("snapshots and declarations", () => {
+  const engineOf = (role: string): ReturnType<typeof compile> =>
+    compile(parsePolicy(`cadence "decl" {\n  channels email\n  attributes {\n    role: ${role}\n  }\n}\n`, { file: "decl.heed" }).policy!);
+
+  it("refuses as stale a snapshot built under declarations that accepted what the new ones refuse", () => {
+    const before = engineOf(`"analyst" | "student"`);
+    const after = engineOf(`"analyst"`);
+    const snapshot = before.start({ id: "c", attributes: { role: "student" } }, "2026-01-01T00:00:00Z");
+    expect(() => after.decide(after.restore(JSON.parse(JSON.stringify(snapshot))), { channel: "email" }, "2026-01-01T01:00:00Z")).toThrow(
+      expect.objectContaining({ code: "stale-snapshot", field: "snapshot.policies" }),
+    );
+    expect(() => after.evaluate({ contact: { id: "c", attributes: { role: "student" } }, history: [], touch: { channel: "email" }, at: "2026-01-01T01:00:00Z" })).toThrow(
+      expect.objectContaining({ code: "invalid-attribute", field: "contact.attributes.role" }),
+    );
+  });
+});
