@@ -566,8 +566,8 @@ export function inputVocabulary(ir: IrPolicy): InputVocabulary | undefined {
   };
 }
 
-/** True when `value` is of the declared type. */
-function fits(value: unknown, type: InputType): boolean {
+/** True when `value` is of the declared type (the check `invalid-attribute` and `invalid-event` make; the semantic diff looks for values one version's type takes and the other's does not). */
+export function fits(value: unknown, type: InputType): boolean {
   switch (type.kind) {
     case "string":
       return typeof value === "string";

@@ -54,7 +54,7 @@ ${declarations}
   const versionOf = (text: string): string => {
     const { policy: p, diagnostics } = parsePolicy(text, { file: "decl.heed" });
     expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    return compile(p!).start({ id: "c" }, "2026-01-01T00:00:00Z")["policies"][0] as string;
+    return (compile(p!).start({ id: "c" }, "2026-01-01T00:00:00Z")["policies"] as string[])[0]!;
   };
   const base = versionOf(policy(`  attributes {\n    role: "analyst" | "student"\n    score: number\n  }`));
 
