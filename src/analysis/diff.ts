@@ -467,6 +467,23 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
     }
   };
 
+  // the declarations (`attributes`, signals' props): a contact or a signal one version's declared type takes and the
+  // other's refuses, each with the first channel the accepting version allows at the first start
+  // (first, so that a tool that needs only one change, `stopAfter`, need not explore)
+  // (each declaration's values tried in order until the two engines answer differently)
+  const witnesses: InputWitness[] = [];
+  for (const candidates of declarationWitnesses(machines.old.ir, machines.new.ir)) {
+    for (const w of candidates) {
+      const contact: Contact = { id: "diff-contact", timezone: zone.name, ...(accountRules ? { account: ACCOUNT } : {}) };
+      if (w.attributes !== undefined) contact.attributes = w.attributes;
+      const at = starts[0]!.at;
+      const history: HistoryEvent[] = w.signal === undefined ? [] : [{ ...w.signal.props, type: w.signal.type, at: formatInstant(at), id: "e0" }];
+      const probe = probeChannel(w.refusedBy === "new" ? engines.old : engines.new, contact, history, at, channels);
+      witnesses.push(w);
+      if (recordRefusal(found, engines, contact, at, probe, w.attributes === undefined ? undefined : { label: w.label, attributes: w.attributes }, history)) break;
+    }
+  }
+
   // the plain contact gets the whole space from the first start; the other seasons one event deep with chains of touches;
   // each variant one event deep, with chains from the start
   for (const start of starts) if (!full()) explore(undefined, start, start.full ? { levels: depth, signals: true, chains: "all" } : { levels: Math.min(1, depth), signals: false, chains: start.chains ? "root" : false });
@@ -489,18 +506,6 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
       const who = variant === undefined ? "" : `, for ${variant.label}`;
       holidayStarts.push({ ...dayBefore(days[0]!, zone), label: `10:00 local the day before each day that is a business day under one policy only (${dates})${who}` });
     }
-  }
-
-  // the declarations (`attributes`, signals' props): a contact or a signal one version's declared type takes and the
-  // other's refuses, each with the first channel the accepting version allows at the first start
-  const witnesses = declarationWitnesses(machines.old.ir, machines.new.ir);
-  for (const w of witnesses) {
-    const contact: Contact = { id: "diff-contact", timezone: zone.name, ...(accountRules ? { account: ACCOUNT } : {}) };
-    if (w.attributes !== undefined) contact.attributes = w.attributes;
-    const at = starts[0]!.at;
-    const history: HistoryEvent[] = w.signal === undefined ? [] : [{ ...w.signal.props, type: w.signal.type, at: formatInstant(at), id: "e0" }];
-    const probe = probeChannel(w.refusedBy === "new" ? engines.old : engines.new, contact, history, at, channels);
-    recordRefusal(found, engines, contact, at, probe, w.attributes === undefined ? undefined : { label: w.label, attributes: w.attributes }, history);
   }
 
   const causes = attributeChanges(oldPolicy, newPolicy, structure);
@@ -536,7 +541,7 @@ interface InputWitness {
   /** The version that refuses it. */
   readonly refusedBy: "old" | "new";
   /** The contact's attributes (an attribute's witness). */
-  readonly attributes?: Record<string, string | number | boolean | string[]>;
+  readonly attributes?: Record<string, Sample>;
   /** The signal's type and props, without `at` and `id` (a prop's witness). */
   readonly signal?: { readonly type: string; readonly props: Record<string, Sample> };
 }
@@ -546,14 +551,16 @@ type Sample = string | number | boolean | string[];
 /**
  * For each attribute and each signal's prop declared differently by the two
  * versions (a type changed, a choice's strings changed, a declaration added
- * or removed), a value the old declaration takes and the new one refuses,
- * and one the new takes and the old refuses, where there is one. An
- * undeclared attribute takes any value. The values tried: the strings of
- * both choices, then a string neither lists, a number, a boolean and a
- * list.
+ * or removed), the values that the old declaration takes and the new one
+ * refuses, and those the new takes and the old refuses, each a witness, in
+ * the order they are tried (the first that the two engines do answer
+ * differently is reported: a value can be refused by both for another
+ * reason, a holiday region that does not exist). An undeclared attribute
+ * takes any value.
  */
-function declarationWitnesses(a: IrPolicy, b: IrPolicy): InputWitness[] {
-  const out: InputWitness[] = [];
+function declarationWitnesses(a: IrPolicy, b: IrPolicy): InputWitness[][] {
+  const out: InputWitness[][] = [];
+  const regions = [a, b].flatMap((ir) => (ir.holidaysFrom?.fallback == null ? [] : [ir.holidaysFrom.fallback]));
   const pairs = (x: readonly IrDeclaration[] | undefined, y: readonly IrDeclaration[] | undefined): [string, IrValueType | undefined, IrValueType | undefined][] => {
     const before = new Map((x ?? []).map((d) => [d.name, d.type]));
     const after = new Map((y ?? []).map((d) => [d.name, d.type]));
@@ -562,12 +569,11 @@ function declarationWitnesses(a: IrPolicy, b: IrPolicy): InputWitness[] {
   };
   const witness = (old: IrValueType | undefined, now: IrValueType | undefined, make: (value: Sample, refusedBy: "old" | "new") => InputWitness): void => {
     if (sameType(old, now)) return;
-    const values = samples(old, now);
+    const values = samples(old, now, regions);
     const accepts = (type: IrValueType | undefined, v: Sample): boolean => type === undefined || fits(v, type);
-    const refusedByNew = values.find((v) => accepts(old, v) && !accepts(now, v));
-    const refusedByOld = values.find((v) => accepts(now, v) && !accepts(old, v));
-    if (refusedByNew !== undefined) out.push(make(refusedByNew, "new"));
-    if (refusedByOld !== undefined) out.push(make(refusedByOld, "old"));
+    const refusedByNew = values.filter((v) => accepts(old, v) && !accepts(now, v)).map((v) => make(v, "new"));
+    const refusedByOld = values.filter((v) => accepts(now, v) && !accepts(old, v)).map((v) => make(v, "old"));
+    for (const list of [refusedByNew, refusedByOld]) if (list.length > 0) out.push(list);
   };
   for (const [name, old, now] of pairs(a.inputs?.attributes, b.inputs?.attributes)) {
     witness(old, now, (value, refusedBy) => ({ label: `a contact with \`${name}\` ${JSON.stringify(value)}`, refusedBy, attributes: { [name]: value } }));
@@ -592,12 +598,16 @@ function sameType(x: IrValueType | undefined, y: IrValueType | undefined): boole
   return x.values.length === y.values.length && x.values.every((v) => y.values.includes(v));
 }
 
-/** The values tried for a declaration that changed: the strings of both choices, then a string neither lists, a number, a boolean, a list. */
-function samples(x: IrValueType | undefined, y: IrValueType | undefined): Sample[] {
+/**
+ * The values tried for a declaration that changed: the strings of both
+ * choices, a string neither lists, the policies' fallback holiday regions
+ * (a string a region attribute can hold), a number, a boolean, a list.
+ */
+function samples(x: IrValueType | undefined, y: IrValueType | undefined, regions: readonly string[]): Sample[] {
   const listed = [x, y].flatMap((t) => (t?.kind === "choice" ? t.values : []));
   let other = "other";
   while (listed.includes(other)) other += "-other";
-  return [...new Set(listed), other, 0, true, [other]];
+  return [...new Set([...listed, other, ...regions]), 0, true, [other]];
 }
 
 /** The first channel `engine` allows the touch on for this contact and history at `at`, else the first channel. */
@@ -1215,7 +1225,7 @@ function recordStage(found: Map<string, Found>, node: Node, at: number, stages: 
  * the region of `holidays from` read from an attribute that holds none):
  * the refusal as the answer, `refused (CODE)`, against the other's verdict.
  */
-function recordRefusal(found: Map<string, Found>, engines: EnginePair, contact: Contact, at: number, probe: string, variant: DiffVariant | undefined, history: readonly HistoryEvent[] = []): void {
+function recordRefusal(found: Map<string, Found>, engines: EnginePair, contact: Contact, at: number, probe: string, variant: DiffVariant | undefined, history: readonly HistoryEvent[] = []): boolean {
   const atText = formatInstant(at);
   const answer = (engine: Engine): { verdict: Decision["verdict"] } | { refused: HeedInputError } => {
     try {
@@ -1227,7 +1237,7 @@ function recordRefusal(found: Map<string, Found>, engines: EnginePair, contact: 
   };
   const before = answer(engines.old);
   const after = answer(engines.new);
-  if ("refused" in before === "refused" in after) return;
+  if ("refused" in before === "refused" in after) return false;
   const text = (a: typeof before): string => ("refused" in a ? `refused (${a.refused.code})` : a.verdict);
   const refusal = "refused" in after ? after.refused : (before as { refused: HeedInputError }).refused;
   const newlyRefused = "refused" in after;
@@ -1251,6 +1261,7 @@ function recordRefusal(found: Map<string, Found>, engines: EnginePair, contact: 
       ? `now refuses ${what} where it ${PAST[other]} \`${probe}\` (\`${refusal.code}\`: ${refusal.message})`
       : `now ${VERB[other]} \`${probe}\` where it refused ${what} (\`${refusal.code}\`: ${refusal.message})`,
   });
+  return true;
 }
 
 /** An instant in the contact's local time, with its weekday: `Mon 2026-01-05 10:00`. */
