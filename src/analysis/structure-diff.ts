@@ -151,7 +151,7 @@ function declarationEdits<D extends Declaration | SignalDeclaration>(oldPolicy: 
   }
   for (const [name, d] of after) {
     const old = before.get(name);
-    if (old !== undefined && same(old, d)) continue;
+    if (old !== undefined && same(unordered(old), unordered(d))) continue;
     const text = print(d);
     const kind = old === undefined ? "added" : "changed";
     const change: StructuralChange = { kind, what: "declaration", scope, new: located(text, d.span), ...anchorOf(d.span, blockAnchor), summary: describe(kind, old === undefined ? undefined : print(old), text, scope) };
@@ -159,6 +159,12 @@ function declarationEdits<D extends Declaration | SignalDeclaration>(oldPolicy: 
     out.push({ change, apply: (p) => withDeclaration(p, name, d) });
   }
   return out;
+}
+
+/** A declaration as far as it decides anything: a signal's props in order of name. */
+function unordered(d: Declaration | SignalDeclaration): unknown {
+  if (!("props" in d)) return d;
+  return { ...d, props: [...d.props].sort((x, y) => (x.name.name < y.name.name ? -1 : x.name.name > y.name.name ? 1 : 0)) };
 }
 
 function stageEdits(a: Stage, b: Stage): Edit[] {

@@ -8,7 +8,7 @@
  * reported, each with a history that is replayed here through `evaluate()`
  * on both versions (with the touches to the account's other contacts, for
  * limits across an account); edits that keep every decision (reordering
- * rules, reformatting, comments) report none.
+ * rules and declarations, reformatting, comments) report none.
  *
  * An edit reported as changing nothing must be one of the few listed
  * below, each with the reason no decision can change. Edits that leave a
@@ -139,6 +139,11 @@ describe("heed diff reports no change for edits that keep every decision", () =>
       ...policy,
       rules: [...policy.rules].reverse(),
       stages: policy.stages.map((s) => ({ ...s, rules: [...s.rules].reverse() })),
+      // declarations reordered too: by name, their order decides nothing
+      ...(policy.attributes === undefined ? {} : { attributes: { ...policy.attributes, declarations: [...policy.attributes.declarations].reverse() } }),
+      ...(policy.signals === undefined
+        ? {}
+        : { signals: { ...policy.signals, declarations: [...policy.signals.declarations].reverse().map((d) => ({ ...d, props: [...d.props].reverse() })) } }),
     };
     const formatted = parsePolicy(formatPolicy(policy), { file }).policy!;
     const commented = parsePolicy(text.replace(/\n/g, "\n# a comment\n").replace(/\{\n/g, "{ # opened\n"), { file }).policy!;
