@@ -17,6 +17,7 @@ import { MemoryStore } from "../../src/adapters/store/memory.js";
 import { openPostgresStore } from "../../src/adapters/store/postgres.js";
 import type { Store } from "../../src/adapters/store/types.js";
 import { createDatabase, lazyPostgres } from "../support/postgres.js";
+import { parsePrometheusText } from "../support/prometheus.js";
 
 const POLICY = `cadence "gate" {
   timezone from contact.timezone else "UTC"
@@ -75,6 +76,18 @@ function send(url: string, method: string, path: string, headers: Record<string,
 
 const post = (url: string, path: string, body: unknown, headers: Record<string, string> = HEADERS): Promise<Answer> =>
   send(url, "POST", path, headers, typeof body === "string" ? body : JSON.stringify(body));
+
+/**
+ * The longest the server's event loop was held up since the metrics were last read, in
+ * milliseconds (`nodejs_eventloop_lag_max_seconds`, from `perf_hooks.monitorEventLoopDelay`,
+ * which prom-client resets at every read).
+ */
+async function eventLoopMaxMs(url: string): Promise<number> {
+  const answer = await send(url, "GET", "/metrics", { authorization: `Bearer ${TOKEN}` });
+  const family = parsePrometheusText(answer.text).find((f) => f.name === "nodejs_eventloop_lag_max_seconds");
+  if (family?.series[0]?.value === undefined) throw new Error(`no event-loop delay in /metrics: ${answer.status} ${answer.text.slice(0, 200)}`);
+  return family.series[0].value * 1000;
+}
 
 /** Watches `/healthz` from a process of its own (`test/support/health-watch.mjs`). */
 function watchHealth(url: string): { stop(): Promise<{ latencies: number[]; failures: string[] }> } {
@@ -149,6 +162,9 @@ describe("heed serve under hostile requests, over PostgreSQL", () => {
     server = await serveInProcess({ ...common, store: url });
     memory = await startServer({ ...common, store: new MemoryStore() });
     store = await openPostgresStore({ connectionString: url });
+    // Reading the metrics resets the server's event-loop delay histogram: what the last test
+    // reads is the longest stall from here on, start-up (migrations, first compile) aside.
+    await eventLoopMaxMs(server.url);
     health = watchHealth(server.url);
   }, 120_000);
   afterAll(async () => {
@@ -263,11 +279,17 @@ describe("heed serve under hostile requests, over PostgreSQL", () => {
 
   it("answered /healthz within 100 ms all along (one in a hundred may be late to the scheduler), and still does", async () => {
     const { latencies, failures } = await health.stop();
+    // The server's own measure of its longest event-loop stall. A request handled on the thread
+    // (the fault this guards against) holds it for seconds. On this shared two-core machine the
+    // scheduler alone holds a runnable process off the CPU for a while: in a CPU profile of the
+    // inline-policy test no task of the server's after start-up took over 19 ms, yet the stall
+    // read 10-106 ms per test at load 3-6 and up to 222 ms at load 6-7. So the bound is 250 ms.
+    const stall = await eventLoopMaxMs(server.url);
+    expect(stall, "the longest event-loop stall of the server (ms)").toBeLessThan(250);
     expect(failures).toEqual([]);
     expect(latencies.length).toBeGreaterThan(20);
-    // Blocked by a request, the thread would answer in seconds or never. On a shared two-core
-    // machine the scheduler alone can delay one answer past 100 ms (116 ms seen once in some
-    // 400, with other suites running): at most 1 in 100 may be late, and none by much.
+    // Seen from another process, an answer also waits for the scheduler (116 ms seen once in
+    // some 400, with other suites running): at most 1 in 100 may be late, and none by much.
     const shown = `latencies (ms): ${latencies.map((l) => l.toFixed(0)).join(" ")}`;
     const late = latencies.filter((l) => l >= 100);
     expect(late.length, shown).toBeLessThanOrEqual(Math.floor(latencies.length / 100));

@@ -391,6 +391,10 @@ describe("the service's endpoints", () => {
     expect(() => parsePrometheusText("a 1\n")).toThrow(/before any `# TYPE`/);
     expect(() => parsePrometheusText("# TYPE a counter\na{x=1} 1\n")).toThrow(/must be quoted/);
     expect(() => parsePrometheusText("# TYPE a counter\na one\n")).toThrow(/not a number/);
+    // Prometheus reads values with Go's ParseFloat, whatever the case of NaN and Inf (prom-client writes `Nan`).
+    expect(parsePrometheusText("# TYPE g gauge\ng Nan\n")[0]!.series[0]!.value).toBeNaN();
+    expect(parsePrometheusText("# TYPE g gauge\ng -inf\n")[0]!.series[0]!.value).toBe(-Infinity);
+    expect(() => parsePrometheusText("# TYPE g gauge\ng nanx\n")).toThrow(/not a number/);
     expect(() => parsePrometheusText('# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_count 1\nh_sum 0\n')).toThrow(/not cumulative/);
   });
 });

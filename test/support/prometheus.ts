@@ -38,10 +38,13 @@ function fail(lineNo: number, line: string, why: string): never {
   throw new Error(`line ${lineNo}: ${why}: ${line}`);
 }
 
+/**
+ * A sample value as Prometheus reads it (Go's `strconv.ParseFloat`, which takes `NaN`,
+ * `Inf` and `Infinity` in any case: prom-client writes `Nan`, for one).
+ */
 function number(text: string, lineNo: number, line: string): number {
-  if (text === "+Inf") return Infinity;
-  if (text === "-Inf") return -Infinity;
-  if (text === "NaN") return NaN;
+  if (/^[+-]?inf(inity)?$/i.test(text)) return text.startsWith("-") ? -Infinity : Infinity;
+  if (/^nan$/i.test(text)) return NaN;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) fail(lineNo, line, `\`${text}\` is not a number`);
   return Number(text);
 }
