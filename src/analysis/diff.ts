@@ -28,7 +28,8 @@ import { HeedInputError } from "../diagnostics.js";
 import type { Contact, DecideOptions, Decision, HistoryEvent } from "../model.js";
 import type { Engine, Snapshot } from "../engine/api.js";
 import { compile, policyStructure, type PolicyStructure } from "../engine/index.js";
-import type { IrPolicy, IrTransition } from "../engine/ir.js";
+import type { IrDeclaration, IrPolicy, IrTransition, IrValueType } from "../engine/ir.js";
+import { fits } from "../engine/input.js";
 import { formatInstant, holidayDays, makeCalendar, parseInstant, ZoneTable, type Calendar, type Zone } from "../engine/time.js";
 import { boundaryInstants, describeBoundaries, namedBoundaries, referenceInstants, snapshotStates, type BoundarySet, type EnginePair } from "./boundaries.js";
 import { CalendarBook, regionAssignments } from "./regions.js";
@@ -122,6 +123,8 @@ export interface DiffExplored {
   variants: string[];
   /** True when histories also held touches to the account's other contacts (either policy limits touches `across account`). */
   account: boolean;
+  /** The contacts and signals tried because the two policies declare an attribute or a signal's prop differently, in words (each one that one declaration takes and the other refuses). */
+  declarations: string[];
 }
 
 /** The result of {@link diffPolicies}. */
@@ -192,7 +195,7 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
       same: true,
       changes: [],
       structure,
-      explored: { histories: 0, decisions: 0, depth: 0, chain: 0, complete: true, boundaries: [], starts: [], signals: [], variants: [], account: false },
+      explored: { histories: 0, decisions: 0, depth: 0, chain: 0, complete: true, boundaries: [], starts: [], signals: [], variants: [], account: false, declarations: [] },
     };
   }
   const zones = new ZoneTable();
@@ -464,6 +467,23 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
     }
   };
 
+  // the declarations (`attributes`, signals' props): a contact or a signal one version's declared type takes and the
+  // other's refuses, each with the first channel the accepting version allows at the first start
+  // (first, so that a tool that needs only one change, `stopAfter`, need not explore)
+  // (each declaration's values tried in order until the two engines answer differently)
+  const witnesses: InputWitness[] = [];
+  for (const candidates of declarationWitnesses(machines.old.ir, machines.new.ir)) {
+    for (const w of candidates) {
+      const contact: Contact = { id: "diff-contact", timezone: zone.name, ...(accountRules ? { account: ACCOUNT } : {}) };
+      if (w.attributes !== undefined) contact.attributes = w.attributes;
+      const at = starts[0]!.at;
+      const history: HistoryEvent[] = w.signal === undefined ? [] : [{ ...w.signal.props, type: w.signal.type, at: formatInstant(at), id: "e0" }];
+      const probe = probeChannel(w.refusedBy === "new" ? engines.old : engines.new, contact, history, at, channels);
+      witnesses.push(w);
+      if (recordRefusal(found, engines, contact, at, probe, w.attributes === undefined ? undefined : { label: w.label, attributes: w.attributes }, history)) break;
+    }
+  }
+
   // the plain contact gets the whole space from the first start; the other seasons one event deep with chains of touches;
   // each variant one event deep, with chains from the start
   for (const start of starts) if (!full()) explore(undefined, start, start.full ? { levels: depth, signals: true, chains: "all" } : { levels: Math.min(1, depth), signals: false, chains: start.chains ? "root" : false });
@@ -507,8 +527,101 @@ export function diffPolicies(oldPolicy: Policy, newPolicy: Policy, options: Diff
       signals: signals.map(describeSignal),
       variants: [...variants, ...regionVariants].flatMap((v) => (v === undefined ? [] : [v.label])),
       account: accountRules,
+      declarations: witnesses.map((w) => `${w.label} (${w.refusedBy === "new" ? "refused by NEW" : "refused by OLD"})`),
     },
   };
+}
+
+// ---------------------------------------------------------------- declarations
+
+/** A contact or a signal that one version's declarations refuse and the other's accept. */
+interface InputWitness {
+  /** In words: ``a contact with `role` "student"``, ``a `reply` with `sentiment` "neutral"``. */
+  readonly label: string;
+  /** The version that refuses it. */
+  readonly refusedBy: "old" | "new";
+  /** The contact's attributes (an attribute's witness). */
+  readonly attributes?: Record<string, Sample>;
+  /** The signal's type and props, without `at` and `id` (a prop's witness). */
+  readonly signal?: { readonly type: string; readonly props: Record<string, Sample> };
+}
+
+type Sample = string | number | boolean | string[];
+
+/**
+ * For each attribute and each signal's prop declared differently by the two
+ * versions (a type changed, a choice's strings changed, a declaration added
+ * or removed), the values that the old declaration takes and the new one
+ * refuses, and those the new takes and the old refuses, each a witness, in
+ * the order they are tried (the first that the two engines do answer
+ * differently is reported: a value can be refused by both for another
+ * reason, a holiday region that does not exist). An undeclared attribute
+ * takes any value.
+ */
+function declarationWitnesses(a: IrPolicy, b: IrPolicy): InputWitness[][] {
+  const out: InputWitness[][] = [];
+  const regions = [a, b].flatMap((ir) => (ir.holidaysFrom?.fallback == null ? [] : [ir.holidaysFrom.fallback]));
+  const pairs = (x: readonly IrDeclaration[] | undefined, y: readonly IrDeclaration[] | undefined): [string, IrValueType | undefined, IrValueType | undefined][] => {
+    const before = new Map((x ?? []).map((d) => [d.name, d.type]));
+    const after = new Map((y ?? []).map((d) => [d.name, d.type]));
+    const names = [...new Set([...before.keys(), ...after.keys()])].sort();
+    return names.map((n) => [n, before.get(n), after.get(n)]);
+  };
+  const witness = (old: IrValueType | undefined, now: IrValueType | undefined, make: (value: Sample, refusedBy: "old" | "new") => InputWitness): void => {
+    if (sameType(old, now)) return;
+    const values = samples(old, now, regions);
+    const accepts = (type: IrValueType | undefined, v: Sample): boolean => type === undefined || fits(v, type);
+    const refusedByNew = values.filter((v) => accepts(old, v) && !accepts(now, v)).map((v) => make(v, "new"));
+    const refusedByOld = values.filter((v) => accepts(now, v) && !accepts(old, v)).map((v) => make(v, "old"));
+    for (const list of [refusedByNew, refusedByOld]) if (list.length > 0) out.push(list);
+  };
+  for (const [name, old, now] of pairs(a.inputs?.attributes, b.inputs?.attributes)) {
+    witness(old, now, (value, refusedBy) => ({ label: `a contact with \`${name}\` ${JSON.stringify(value)}`, refusedBy, attributes: { [name]: value } }));
+  }
+  const signalsOf = (ir: IrPolicy): Map<string, readonly IrDeclaration[]> => new Map((ir.inputs?.signals ?? []).map((s) => [s.name, s.props]));
+  const before = signalsOf(a);
+  const after = signalsOf(b);
+  for (const type of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    for (const [prop, old, now] of pairs(before.get(type), after.get(type))) {
+      if (prop === "type" || prop === "at" || prop === "id") continue;
+      witness(old, now, (value, refusedBy) => ({ label: `a \`${type}\` with \`${prop}\` ${JSON.stringify(value)}`, refusedBy, signal: { type, props: { [prop]: value } } }));
+    }
+  }
+  return out;
+}
+
+/** True when two declared types (or none) take the same values: a choice's strings in any order. */
+function sameType(x: IrValueType | undefined, y: IrValueType | undefined): boolean {
+  if (x === undefined || y === undefined) return x === y;
+  if (x.kind !== y.kind) return false;
+  if (x.kind !== "choice" || y.kind !== "choice") return true;
+  return x.values.length === y.values.length && x.values.every((v) => y.values.includes(v));
+}
+
+/**
+ * The values tried for a declaration that changed: the strings of both
+ * choices, a string neither lists, the policies' fallback holiday regions
+ * (a string a region attribute can hold), a number, a boolean, a list.
+ */
+function samples(x: IrValueType | undefined, y: IrValueType | undefined, regions: readonly string[]): Sample[] {
+  const listed = [x, y].flatMap((t) => (t?.kind === "choice" ? t.values : []));
+  let other = "other";
+  while (listed.includes(other)) other += "-other";
+  return [...new Set([...listed, other, ...regions]), 0, true, [other]];
+}
+
+/** The first channel `engine` allows the touch on for this contact and history at `at`, else the first channel. */
+function probeChannel(engine: Engine, contact: Contact, history: HistoryEvent[], at: number, channels: readonly string[]): string {
+  const atText = formatInstant(at);
+  for (const channel of channels) {
+    try {
+      if (engine.evaluate({ contact, history, touch: { channel }, at: atText }).verdict === "allow") return channel;
+    } catch (error) {
+      if (!(error instanceof HeedInputError)) throw error;
+      break;
+    }
+  }
+  return channels[0] ?? "";
 }
 
 /** The account's other contacts' touches of a node, as `decide` takes them. */
@@ -1112,11 +1225,11 @@ function recordStage(found: Map<string, Found>, node: Node, at: number, stages: 
  * the region of `holidays from` read from an attribute that holds none):
  * the refusal as the answer, `refused (CODE)`, against the other's verdict.
  */
-function recordRefusal(found: Map<string, Found>, engines: EnginePair, contact: Contact, at: number, probe: string, variant: DiffVariant | undefined): void {
+function recordRefusal(found: Map<string, Found>, engines: EnginePair, contact: Contact, at: number, probe: string, variant: DiffVariant | undefined, history: readonly HistoryEvent[] = []): boolean {
   const atText = formatInstant(at);
   const answer = (engine: Engine): { verdict: Decision["verdict"] } | { refused: HeedInputError } => {
     try {
-      return { verdict: engine.evaluate({ contact, history: [], touch: { ...(variant?.touch ?? {}), channel: probe }, at: atText }).verdict };
+      return { verdict: engine.evaluate({ contact, history: [...history], touch: { ...(variant?.touch ?? {}), channel: probe }, at: atText }).verdict };
     } catch (error) {
       if (error instanceof HeedInputError) return { refused: error };
       throw error;
@@ -1124,18 +1237,20 @@ function recordRefusal(found: Map<string, Found>, engines: EnginePair, contact: 
   };
   const before = answer(engines.old);
   const after = answer(engines.new);
-  if ("refused" in before === "refused" in after) return;
+  if ("refused" in before === "refused" in after) return false;
   const text = (a: typeof before): string => ("refused" in a ? `refused (${a.refused.code})` : a.verdict);
   const refusal = "refused" in after ? after.refused : (before as { refused: HeedInputError }).refused;
   const newlyRefused = "refused" in after;
   const other = newlyRefused ? (before as { verdict: Decision["verdict"] }).verdict : (after as { verdict: Decision["verdict"] }).verdict;
-  keep(found, `refused:${newlyRefused ? "new" : "old"}:${refusal.code}`, {
+  // one change per refused field: each declaration that changed is its own kind of change
+  const what = history.length === 0 ? "the contact" : "the history";
+  keep(found, `refused:${newlyRefused ? "new" : "old"}:${refusal.code}:${refusal.field}`, {
     kind: "verdict",
     direction: newlyRefused ? (other === "allow" ? "newly-refused" : "changed") : other === "allow" ? "newly-allowed" : "changed",
     channel: probe,
     before: text(before),
     after: text(after),
-    events: [],
+    events: history,
     account: [],
     newAllows: true,
     at,
@@ -1143,9 +1258,10 @@ function recordRefusal(found: Map<string, Found>, engines: EnginePair, contact: 
     contact,
     probe,
     message: newlyRefused
-      ? `now refuses the contact where it ${PAST[other]} \`${probe}\` (\`${refusal.code}\`: ${refusal.message})`
-      : `now ${VERB[other]} \`${probe}\` where it refused the contact (\`${refusal.code}\`: ${refusal.message})`,
+      ? `now refuses ${what} where it ${PAST[other]} \`${probe}\` (\`${refusal.code}\`: ${refusal.message})`
+      : `now ${VERB[other]} \`${probe}\` where it refused ${what} (\`${refusal.code}\`: ${refusal.message})`,
   });
+  return true;
 }
 
 /** An instant in the contact's local time, with its weekday: `Mon 2026-01-05 10:00`. */

@@ -8,14 +8,14 @@
  * @module
  */
 
-import type { Policy, Rule, Stage, Transition } from "../ast.js";
+import type { Declaration, Policy, Rule, SignalDeclaration, Stage, Transition } from "../ast.js";
 import { stripSpans } from "../ast.js";
 import { canonicalJson } from "../canonical.js";
 import { HeedInputError, type Span } from "../diagnostics.js";
 import type { Contact, HistoryEvent } from "../model.js";
 import type { Engine } from "../engine/api.js";
 import { compile } from "../engine/index.js";
-import { printChannels, printCondition, printDuration, printRule, printTransition } from "../print.js";
+import { printChannels, printCondition, printDeclaration, printDuration, printRule, printSignalDeclaration, printTransition } from "../print.js";
 
 /** One side of an edit: the line as the DSL prints it, and where it is written. */
 export interface EditSide {
@@ -29,8 +29,8 @@ export interface EditSide {
 export interface StructuralChange {
   /** `added`, `removed`, `changed` (a line rewritten in place) or `moved` (the same line elsewhere in its list). */
   kind: "added" | "removed" | "changed" | "moved";
-  /** What was edited: a policy setting, a stage, a stage's setting, a rule or a transition. */
-  what: "setting" | "stage" | "rule" | "transition";
+  /** What was edited: a policy setting, a declaration (an attribute, or a signal and its props), a stage, a stage's setting, a rule or a transition. */
+  what: "setting" | "declaration" | "stage" | "rule" | "transition";
   /** Where: `the policy` or ``stage `nurture` ``. */
   scope: string;
   /** The old line, with where it is written in OLD. */
@@ -59,8 +59,8 @@ export function structuralDiff(oldPolicy: Policy, newPolicy: Policy): Structural
 function edits(oldPolicy: Policy, newPolicy: Policy): Edit[] {
   const out: Edit[] = [];
   const policyAnchor = newPolicy.name.span ?? newPolicy.span;
-  // settings: every field of the policy but its name, stages, transitions, rules and comments (fields added later are compared too)
-  const skip = new Set(["name", "stages", "transitions", "rules", "comments", "span", "kind"]);
+  // settings: every field of the policy but its name, stages, transitions, rules, declarations and comments (fields added later are compared too)
+  const skip = new Set(["name", "stages", "transitions", "rules", "comments", "span", "kind", "attributes", "signals"]);
   const fields = [...new Set([...Object.keys(oldPolicy), ...Object.keys(newPolicy)])].filter((f) => !skip.has(f));
   for (const field of fields) {
     const a = (oldPolicy as unknown as Record<string, unknown>)[field];
@@ -79,6 +79,7 @@ function edits(oldPolicy: Policy, newPolicy: Policy): Edit[] {
     change.anchor = spanOf(b) ?? policyAnchor;
     out.push({ change, apply: (p) => ({ ...p, [field]: b }) as Policy });
   }
+  out.push(...declarationEdits(oldPolicy, newPolicy, "attributes", printDeclaration), ...declarationEdits(oldPolicy, newPolicy, "signals", printSignalDeclaration));
   // stages, by name
   const oldStages = new Map(oldPolicy.stages.map((s) => [s.name.name, s] as const));
   const newStages = new Map(newPolicy.stages.map((s) => [s.name.name, s] as const));
@@ -113,6 +114,57 @@ function edits(oldPolicy: Policy, newPolicy: Policy): Edit[] {
   );
   out.push(...listEdits(oldPolicy.rules, newPolicy.rules, "rule", "the policy", policyAnchor, false, (p) => p.rules, (p, list) => ({ ...p, rules: list as Rule[] })));
   return out;
+}
+
+/**
+ * The edits of one declarations block (`attributes`, `signals`): each
+ * attribute, or each signal with its props, added, removed or changed, by
+ * name (the order declarations are written in is no edit: it changes no
+ * decision and not the version).
+ */
+function declarationEdits<D extends Declaration | SignalDeclaration>(oldPolicy: Policy, newPolicy: Policy, field: "attributes" | "signals", print: (d: D) => string): Edit[] {
+  const listOf = (p: Policy): readonly D[] => (p[field]?.declarations ?? []) as readonly D[];
+  const byName = (list: readonly D[]): Map<string, D> => {
+    const map = new Map<string, D>();
+    for (const d of list) if (!map.has(d.name.name)) map.set(d.name.name, d);
+    return map;
+  };
+  const before = byName(listOf(oldPolicy));
+  const after = byName(listOf(newPolicy));
+  const scope = `\`${field}\``;
+  const blockAnchor = newPolicy[field]?.span ?? newPolicy.name.span ?? newPolicy.span;
+  // the old policy with one declaration replaced, added (at the end of its block) or removed
+  const withDeclaration = (p: Policy, name: string, d: D | undefined): Policy => {
+    const block = p[field];
+    const list = listOf(p);
+    const next = d === undefined ? list.filter((x) => x.name.name !== name) : list.some((x) => x.name.name === name) ? list.map((x) => (x.name.name === name ? d : x)) : [...list, d];
+    return { ...p, [field]: { ...(block ?? {}), declarations: next } } as Policy;
+  };
+  const out: Edit[] = [];
+  for (const [name, d] of before) {
+    if (after.has(name)) continue;
+    const text = print(d);
+    out.push({
+      change: { kind: "removed", what: "declaration", scope, old: located(text, d.span), ...anchorOf(blockAnchor, undefined), summary: describe("removed", text, undefined, scope) },
+      apply: (p) => withDeclaration(p, name, undefined),
+    });
+  }
+  for (const [name, d] of after) {
+    const old = before.get(name);
+    if (old !== undefined && same(unordered(old), unordered(d))) continue;
+    const text = print(d);
+    const kind = old === undefined ? "added" : "changed";
+    const change: StructuralChange = { kind, what: "declaration", scope, new: located(text, d.span), ...anchorOf(d.span, blockAnchor), summary: describe(kind, old === undefined ? undefined : print(old), text, scope) };
+    if (old !== undefined) change.old = located(print(old), old.span);
+    out.push({ change, apply: (p) => withDeclaration(p, name, d) });
+  }
+  return out;
+}
+
+/** A declaration as far as it decides anything: a signal's props in order of name. */
+function unordered(d: Declaration | SignalDeclaration): unknown {
+  if (!("props" in d)) return d;
+  return { ...d, props: [...d.props].sort((x, y) => (x.name.name < y.name.name ? -1 : x.name.name > y.name.name ? 1 : 0)) };
 }
 
 function stageEdits(a: Stage, b: Stage): Edit[] {

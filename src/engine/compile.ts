@@ -13,6 +13,7 @@ import {
   ruleApplies,
   stripSpans,
   type ChannelSet,
+  type Declaration,
   type Duration,
   type Policy,
   type Rule,
@@ -23,7 +24,7 @@ import { assertNever } from "../diagnostics.js";
 import { compileRule } from "./rules/index.js";
 import { policyFacts } from "./facts.js";
 import { printTrigger } from "../print.js";
-import { IR_FORMAT, type IrChannels, type IrDuration, type IrPolicy, type IrRule, type IrStage, type IrTransition, type IrTrigger } from "./ir.js";
+import { IR_FORMAT, type IrChannels, type IrDeclaration, type IrDuration, type IrInputs, type IrPolicy, type IrRule, type IrStage, type IrTransition, type IrTrigger } from "./ir.js";
 
 /** Compiles a policy that has passed validation into its IR. */
 export function compileIr(policy: Policy): IrPolicy {
@@ -50,6 +51,7 @@ export function compileIr(policy: Policy): IrPolicy {
   const timezone = policy.timezone;
   // only a policy that reads facts has the field, so that the others keep their versions
   const facts = policyFacts(policy);
+  const inputs = compileInputs(policy);
   return {
     format: IR_FORMAT,
     name: policy.name.value,
@@ -71,8 +73,39 @@ export function compileIr(policy: Policy): IrPolicy {
     policyRules: policyWide.map((r) => r.id),
     transitions: policy.transitions.map(compileTransition),
     ...(facts.length > 0 ? { facts } : {}),
+    ...(inputs === undefined ? {} : { inputs }),
     ...spanField(policy.span),
   };
+}
+
+/**
+ * The input types the policy declares (spec section 8.1), sorted by name;
+ * undefined when it declares no attribute and no signal's prop. A name
+ * declared twice (an error the checks report) keeps its first type.
+ */
+function compileInputs(policy: Policy): IrInputs | undefined {
+  const attributes = declarations(policy.attributes?.declarations ?? []);
+  const signals = new Map<string, IrDeclaration[]>();
+  for (const d of policy.signals?.declarations ?? []) {
+    if (!signals.has(d.name.name) && d.props.length > 0) signals.set(d.name.name, declarations(d.props));
+  }
+  if (attributes.length === 0 && signals.size === 0) return undefined;
+  const signalList = [...signals.entries()].sort((a, b) => byName(a[0], b[0])).map(([name, props]) => ({ name, props }));
+  return { ...(attributes.length === 0 ? {} : { attributes }), ...(signalList.length === 0 ? {} : { signals: signalList }) };
+}
+
+function declarations(list: readonly Declaration[]): IrDeclaration[] {
+  const out = new Map<string, IrDeclaration>();
+  for (const d of list) {
+    if (out.has(d.name.name)) continue;
+    const t = d.type;
+    out.set(d.name.name, { name: d.name.name, type: t.kind === "choice" ? { kind: "choice", values: [...new Set(t.values.map((v) => v.value))] } : { kind: t.kind } });
+  }
+  return [...out.values()].sort((a, b) => byName(a.name, b.name));
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function spanField(span: Policy["span"]): { span?: NonNullable<Policy["span"]> } {

@@ -89,7 +89,7 @@ class CompiledEngine implements Engine {
     this.policies = irs.map((ir) => ir.name);
     this.irs = irs;
     this.declared = [...new Set(irs.flatMap((ir) => ir.channels))];
-    this.vocabularies = policies.flatMap((p) => inputVocabulary(p) ?? []);
+    this.vocabularies = irs.flatMap((ir) => inputVocabulary(ir) ?? []);
     const windows = this.runtimes.flatMap((rt) => (rt.accountWindow === null ? [] : [rt.accountWindow]));
     this.accountWindow = windows.length === 0 ? null : Math.max(...windows);
   }

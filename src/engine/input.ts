@@ -11,6 +11,7 @@ import { HeedInputError } from "../diagnostics.js";
 import type { Contact, EvaluateInput, ProposedTouch } from "../model.js";
 import { daysFromCivil, daysInMonth } from "../calendar.js";
 import { isInstantOutOfRange, isValidZone, parseInstant, YEAR_10000, type ZoneTable } from "./time.js";
+import type { IrDeclaration, IrPolicy, IrValueType } from "./ir.js";
 
 /** The number at `text[at, at + width)` when all are digits, else -1. */
 function digits(text: string, at: number, width: number): number {
@@ -543,9 +544,7 @@ export function orderHistory(events: readonly NormalEvent[], at: number): readon
 // ---------------------------------------------------------------- declared vocabulary (spec section 8.1)
 
 /** A declared type as the input check reads it. */
-export type InputType =
-  | { readonly kind: "string" | "number" | "boolean" | "list" }
-  | { readonly kind: "choice"; readonly values: readonly string[] };
+export type InputType = IrValueType;
 
 /** What one policy declares: its attributes' types, and each declared signal's props' types. */
 export interface InputVocabulary {
@@ -553,34 +552,22 @@ export interface InputVocabulary {
   readonly signals: ReadonlyMap<string, ReadonlyMap<string, InputType>>;
 }
 
-type DeclaredTypes = readonly { readonly name: { readonly name: string }; readonly type: { readonly kind: string; readonly values?: readonly { readonly value: string }[] } }[];
-
-function inputTypes(declarations: DeclaredTypes): Map<string, InputType> {
-  const types = new Map<string, InputType>();
-  for (const d of declarations) {
-    if (types.has(d.name.name)) continue;
-    const t = d.type;
-    types.set(d.name.name, t.kind === "choice" ? { kind: "choice", values: (t.values ?? []).map((v) => v.value) } : { kind: t.kind as "string" | "number" | "boolean" | "list" });
-  }
-  return types;
-}
-
 /**
- * What a policy declares, for the input checks; undefined when it declares
- * nothing to check (then contacts and events are checked as before).
+ * What a compiled policy declares, for the input checks (read from its
+ * compiled form, as its version is); undefined when it declares nothing to
+ * check (then contacts and events are checked as before).
  */
-export function inputVocabulary(policy: {
-  readonly attributes?: { readonly declarations: DeclaredTypes };
-  readonly signals?: { readonly declarations: readonly { readonly name: { readonly name: string }; readonly props: DeclaredTypes }[] };
-}): InputVocabulary | undefined {
-  const attributes = inputTypes(policy.attributes?.declarations ?? []);
-  const signals = new Map<string, ReadonlyMap<string, InputType>>();
-  for (const d of policy.signals?.declarations ?? []) if (!signals.has(d.name.name) && d.props.length > 0) signals.set(d.name.name, inputTypes(d.props));
-  return attributes.size === 0 && signals.size === 0 ? undefined : { attributes, signals };
+export function inputVocabulary(ir: IrPolicy): InputVocabulary | undefined {
+  if (ir.inputs === undefined) return undefined;
+  const types = (list: readonly IrDeclaration[]): Map<string, InputType> => new Map(list.map((d) => [d.name, d.type]));
+  return {
+    attributes: types(ir.inputs.attributes ?? []),
+    signals: new Map((ir.inputs.signals ?? []).map((s) => [s.name, types(s.props)])),
+  };
 }
 
-/** True when `value` is of the declared type. */
-function fits(value: unknown, type: InputType): boolean {
+/** True when `value` is of the declared type (the check `invalid-attribute` and `invalid-event` make; the semantic diff looks for values one version's type takes and the other's does not). */
+export function fits(value: unknown, type: InputType): boolean {
   switch (type.kind) {
     case "string":
       return typeof value === "string";

@@ -85,6 +85,36 @@ export type IrFact =
   | { readonly kind: "last"; readonly signal: string; readonly where: Expr | null; readonly prop: readonly string[] }
   | { readonly kind: "touches"; readonly channels: IrChannels; readonly stage: boolean };
 
+/**
+ * A declared type of a contact attribute or a signal's prop (spec section
+ * 8.1): `string`, `number`, `boolean`, `list` (of strings), or a choice of
+ * strings (listed as written, each once: an input error lists them so).
+ */
+export type IrValueType =
+  | { readonly kind: "string" | "number" | "boolean" | "list" }
+  | { readonly kind: "choice"; readonly values: readonly string[] };
+
+/** One declared attribute or prop and its type. */
+export interface IrDeclaration {
+  readonly name: string;
+  readonly type: IrValueType;
+}
+
+/**
+ * The input types a policy declares, which the engine checks a contact's
+ * attributes and each event's props against (`invalid-attribute`,
+ * `invalid-event`): the attributes by name, and each signal declared with
+ * props, its props by name. Every list is sorted by name, so that the order
+ * declarations are written in changes neither the compiled form nor the
+ * version. A signal declared without props checks nothing and is left out.
+ */
+export interface IrInputs {
+  /** The declared attributes, sorted by name; absent when none is declared. */
+  readonly attributes?: readonly IrDeclaration[];
+  /** The signals declared with props, sorted by name, each with its props sorted by name; absent when there are none. */
+  readonly signals?: readonly { readonly name: string; readonly props: readonly IrDeclaration[] }[];
+}
+
 /** A compiled policy. */
 export interface IrPolicy {
   readonly format: typeof IR_FORMAT;
@@ -112,5 +142,12 @@ export interface IrPolicy {
   readonly transitions: readonly IrTransition[];
   /** The facts its conditions read, in the order a state keeps their values; absent when there are none. */
   readonly facts?: readonly IrFact[];
+  /**
+   * The input types its `attributes` and `signals` blocks declare: part of
+   * the compiled form, so that the version and `heed diff` see a change to
+   * them. Absent when the policy declares no attribute and no signal's prop
+   * (so that the compiled form, and the version, of other policies is unchanged).
+   */
+  readonly inputs?: IrInputs;
   readonly span?: Span;
 }

@@ -3,18 +3,21 @@
  * that change a decision (each number one up and one down, each time of
  * day an hour either way, each channel of a list left out, each transition
  * sent to another stage, each comparison operator turned, each rule
- * removed, each edit of the holiday calendar; see `mutations.ts`) are all
+ * removed, each edit of the holiday calendar and of the declarations; see
+ * `mutations.ts`) are all
  * reported, each with a history that is replayed here through `evaluate()`
  * on both versions (with the touches to the account's other contacts, for
  * limits across an account); edits that keep every decision (reordering
- * rules, reformatting, comments) report none.
+ * rules and declarations, reformatting, comments) report none.
  *
  * An edit reported as changing nothing must be one of the few listed
  * below, each with the reason no decision can change. Edits that leave a
  * policy with errors (a transition to the stage it is in, a count below
  * zero) are left out. The examples with more than {@link CAP} valid edits
  * are tested on {@link CAP} of them, evenly spaced through the list (every
- * kind of edit is among them), and every edit of the calendar besides;
+ * kind of edit is among them), and every edit of the calendar and of the
+ * declarations besides (each declaration edit refuses some contact or
+ * signal the old version accepts, or the reverse, so none is equivalent);
  * `HEED_MUTATIONS=all npx vitest run test/analysis/diff-mutations.test.ts`
  * tests every edit (minutes rather than seconds, so not in CI).
  */
@@ -108,8 +111,9 @@ describe("heed diff reports every single edit that changes a decision", () => {
   it.each(files)("%s", (file) => {
     const policy = load(file);
     const valid = mutants(policy).filter((m) => !validatePolicy(m.policy).some((d) => d.severity === "error"));
-    // the calendar's edits are few: every one of them, beside the others evenly spaced
-    const chosen: Mutant[] = [...spread(valid.filter((m) => m.kind !== "calendar"), CAP), ...valid.filter((m) => m.kind === "calendar")];
+    // the calendar's and the declarations' edits are few: every one of them, beside the others evenly spaced
+    const few = (m: Mutant): boolean => m.kind === "calendar" || m.kind === "declaration";
+    const chosen: Mutant[] = [...spread(valid.filter((m) => !few(m)), CAP), ...valid.filter(few)];
     expect(new Set(chosen.map((m) => m.kind)).size).toBeGreaterThanOrEqual(4);
     const unreported: string[] = [];
     for (const mutant of chosen) {
@@ -135,6 +139,11 @@ describe("heed diff reports no change for edits that keep every decision", () =>
       ...policy,
       rules: [...policy.rules].reverse(),
       stages: policy.stages.map((s) => ({ ...s, rules: [...s.rules].reverse() })),
+      // declarations reordered too: by name, their order decides nothing
+      ...(policy.attributes === undefined ? {} : { attributes: { ...policy.attributes, declarations: [...policy.attributes.declarations].reverse() } }),
+      ...(policy.signals === undefined
+        ? {}
+        : { signals: { ...policy.signals, declarations: [...policy.signals.declarations].reverse().map((d) => ({ ...d, props: [...d.props].reverse() })) } }),
     };
     const formatted = parsePolicy(formatPolicy(policy), { file }).policy!;
     const commented = parsePolicy(text.replace(/\n/g, "\n# a comment\n").replace(/\{\n/g, "{ # opened\n"), { file }).policy!;

@@ -186,3 +186,73 @@ describe("heed diff over holiday calendars", () => {
     expect(onTheDay!.causes.map((i) => report.structure[i]!.new?.span?.line)).toEqual([lineOf(text, "holidays 2026-03-10")]);
   });
 });
+
+describe("heed diff over declarations", () => {
+  const declared = (attributes: string, signals = "") =>
+    small("2", `  attributes {\n${attributes}  }\n${signals === "" ? "" : `  signals {\n${signals}  }\n`}`);
+
+  /** Evaluates a change's counterexample on both policies: OLD answers as reported and NEW refuses with the reported code, or the reverse. */
+  function replayRefusal(before: Policy, after: Policy, change: DiffChange): void {
+    const answer = (policy: Policy): string => {
+      try {
+        return compile(policy).evaluate({ contact: change.contact, history: change.history, touch: { ...change.touch, channel: change.channel ?? "email" }, at: change.at }).verdict;
+      } catch (error) {
+        return `refused (${(error as { code: string }).code})`;
+      }
+    };
+    expect([answer(before), answer(after)]).toEqual([change.before, change.after]);
+  }
+
+  it("reports a choice narrowed with the value OLD accepts and NEW refuses, and the declaration that changed", () => {
+    const text = declared('    role: "analyst"\n');
+    const before = load(declared('    role: "analyst" | "student"\n'), "old.heed");
+    const after = load(text, "new.heed");
+    const report = diffPolicies(before, after);
+    expect(report.same).toBe(false);
+    expect(report.changes).toHaveLength(1);
+    const change = report.changes[0]!;
+    expect(change).toMatchObject({ kind: "verdict", direction: "newly-refused", channel: "email", before: "allow", after: "refused (invalid-attribute)", history: [] });
+    expect(change.contact.attributes).toEqual({ role: "student" });
+    expect(change.message).toBe(
+      'now refuses the contact where it allowed `email` (`invalid-attribute`: `contact.attributes.role` must be one of `"analyst"` (as the policy declares it), got `student`) for a contact with `role` "student", with no history; `email` proposed on Mon 2026-01-05 10:00',
+    );
+    replayRefusal(before, after, change);
+    expect(change.causes.map((i) => report.structure[i]!.new?.span?.line)).toEqual([lineOf(text, 'role: "analyst"')]);
+    expect(report.structure).toEqual([
+      expect.objectContaining({ kind: "changed", what: "declaration", summary: 'changed `role: "analyst" | "student"` to `role: "analyst"` in `attributes`' }),
+    ]);
+    expect(report.explored.declarations).toEqual(['a contact with `role` "student" (refused by NEW)']);
+  }, 60_000);
+
+  it("reports an attribute newly declared, undeclared, and its type changed, each way", () => {
+    const before = load(declared("    role: string\n    score: number\n"));
+    const after = load(declared("    role: number\n    vip: boolean\n"));
+    const report = diffPolicies(before, after);
+    const refusals = report.changes.map((c) => [c.direction, Object.entries(c.contact.attributes ?? {})[0], c.before, c.after]);
+    expect(refusals).toEqual(
+      expect.arrayContaining([
+        ["newly-refused", ["role", "other"], "allow", "refused (invalid-attribute)"],
+        ["newly-allowed", ["role", 0], "refused (invalid-attribute)", "allow"],
+        ["newly-allowed", ["score", "other"], "refused (invalid-attribute)", "allow"],
+        ["newly-refused", ["vip", "other"], "allow", "refused (invalid-attribute)"],
+      ]),
+    );
+    for (const change of report.changes) replayRefusal(before, after, change);
+  }, 60_000);
+
+  it("reports a signal's prop type changed with the event OLD accepts and NEW refuses", () => {
+    const before = load(declared("    role: string\n", '    reply { sentiment: "positive" | "negative" | "neutral" }\n'));
+    const after = load(declared("    role: string\n", '    reply { sentiment: "positive" | "negative" }\n'));
+    const report = diffPolicies(before, after);
+    const change = report.changes.find((c) => c.after === "refused (invalid-event)");
+    expect(change).toMatchObject({ direction: "newly-refused", before: "allow", history: [expect.objectContaining({ type: "reply", sentiment: "neutral" })] });
+    expect(change!.message).toContain("now refuses the history where it allowed `email` (`invalid-event`: `history[0].sentiment` must be one of");
+    replayRefusal(before, after, change!);
+  }, 60_000);
+
+  it("reports no change for declarations only reordered", () => {
+    const before = load(declared("    role: string\n    score: number\n"));
+    const after = load(declared("    score: number\n    role: string\n"));
+    expect(diffPolicies(before, after).same).toBe(true);
+  }, 60_000);
+});

@@ -6,8 +6,10 @@
  * neighbour, each rule removed; and the calendar's: `holidays from`'s
  * fallback region changed or removed, its attribute changed, the line
  * removed (or added where business days are counted), each listed holiday
- * removed or moved a day. Made on the AST, so every edit is one the text
- * could have had.
+ * removed or moved a day; and the declarations': each string of a choice
+ * left out, each type changed (a choice to `string`, a simple type to
+ * another), each attribute and prop removed, one added to each block.
+ * Made on the AST, so every edit is one the text could have had.
  *
  * @module
  */
@@ -19,7 +21,7 @@ export interface Mutant {
   /** What was edited: `stages[0].transitions[1].target: nurture -> closed`. */
   label: string;
   /** The kind of edit, for counting. */
-  kind: "number" | "time" | "channel" | "target" | "operator" | "removed-rule" | "calendar";
+  kind: "number" | "time" | "channel" | "target" | "operator" | "removed-rule" | "calendar" | "declaration";
   policy: Policy;
 }
 
@@ -122,6 +124,7 @@ export function mutants(policy: Policy): Mutant[] {
   };
   visit(base, []);
   calendarEdits(policy, edit);
+  declarationEdits(policy, edit);
   // each rule removed
   (base.rules as Json[]).forEach((_, i) =>
     edit("removed-rule", `rules.${i} removed`, (copy) => {
@@ -136,6 +139,51 @@ export function mutants(policy: Policy): Mutant[] {
     ),
   );
   return out;
+}
+
+/** The type a simple type is changed to. */
+const OTHER_TYPE: Record<string, string> = { string: "number", number: "string", boolean: "string", list: "string" };
+
+type Edit = (kind: Mutant["kind"], label: string, change: (copy: { [key: string]: Json }) => void) => void;
+
+/**
+ * The declarations' edits: in `attributes` and in each signal's props, each
+ * string of a choice left out, each type changed, each declaration removed,
+ * and one added to each block (an attribute, a prop of the first signal
+ * declared with props).
+ */
+function declarationEdits(policy: Policy, edit: Edit): void {
+  type Decl = { name: { name: string }; type: { kind: string; values?: Json[]; span?: Json }; span?: Json };
+  const list = (where: string, get: (copy: { [key: string]: Json }) => Decl[], declarations: readonly Decl[]): void => {
+    declarations.forEach((d, i) => {
+      const type = d.type;
+      if (type.kind === "choice" && (type.values?.length ?? 0) >= 2) {
+        type.values!.forEach((v, j) =>
+          edit("declaration", `${where}.${d.name.name}: without ${JSON.stringify((v as { value: string }).value)}`, (copy) => {
+            get(copy)[i]!.type.values!.splice(j, 1);
+          }),
+        );
+      }
+      const other = type.kind === "choice" ? "string" : OTHER_TYPE[type.kind]!;
+      edit("declaration", `${where}.${d.name.name}: ${type.kind} -> ${other}`, (copy) => {
+        get(copy)[i]!.type = { ...(type.span === undefined ? {} : { span: type.span }), kind: other };
+      });
+      edit("declaration", `${where}.${d.name.name} removed`, (copy) => {
+        get(copy).splice(i, 1);
+      });
+    });
+    const span = policy.name.span as unknown as Json;
+    edit("declaration", `${where}: extra_value: number added`, (copy) => {
+      get(copy).push({ span, name: { span, name: "extra_value" }, type: { span, kind: "number" } } as unknown as Decl);
+    });
+  };
+  if (policy.attributes !== undefined) {
+    list("attributes", (copy) => (copy.attributes as unknown as { declarations: Decl[] }).declarations, policy.attributes.declarations as unknown as Decl[]);
+  }
+  (policy.signals?.declarations ?? []).forEach((signal, s) => {
+    if (signal.props.length === 0) return;
+    list(`signals.${signal.name.name}`, (copy) => (copy.signals as unknown as { declarations: { props: Decl[] }[] }).declarations[s]!.props, signal.props as unknown as Decl[]);
+  });
 }
 
 /** Regions a fallback is changed to (the first that is not the current one). */

@@ -87,3 +87,38 @@ describe("heed diff", () => {
     expect(heed(["diff", "a.heed", "a.heed", "--depth", "x"], dir).code).toBe(2);
   });
 });
+
+describe("heed diff over declarations", () => {
+  const declared = (role: string) => SMALL(2).replace("  channels email, call\n", `  channels email, call\n  attributes {\n    role: ${role}\n  }\n`);
+
+  it("reports a narrowed choice with the contact NEW refuses, on the declaration's line, in every format, exit 1", () => {
+    const dir = workspace({ "old.heed": declared('"analyst" | "student"'), "new.heed": declared('"analyst"') });
+    const run = heed(["diff", "old.heed", "new.heed"], dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      'the new policy newly refuses:\n- now refuses the contact where it allowed `email` (`invalid-attribute`: `contact.attributes.role` must be one of `"analyst"` (as the policy declares it), got `student`) for a contact with `role` "student", with no history; `email` proposed on Mon 2026-01-05 10:00',
+    );
+    expect(run.stdout).toContain('  because new.heed:5:5: changed `role: "analyst" | "student"` to `role: "analyst"` in `attributes`');
+    expect(run.stdout).toContain('  declarations: a contact with `role` "student" (refused by NEW)');
+
+    const json = heed(["diff", "old.heed", "new.heed", "--json"], dir);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report.changes).toEqual([
+      expect.objectContaining({ direction: "newly-refused", before: "allow", after: "refused (invalid-attribute)", contact: expect.objectContaining({ attributes: { role: "student" } }), causes: [0] }),
+    ]);
+    expect(report.structure[0]).toMatchObject({ kind: "changed", what: "declaration", new: { span: { file: "new.heed", line: 5 } } });
+
+    const github = heed(["diff", "old.heed", "new.heed", "--format", "github"], dir);
+    expect(github.code).toBe(1);
+    expect(github.stdout).toMatch(/^::warning file=new\.heed,line=5,col=5,.*title=heed diff::changed `role: "analyst" \| "student"` to `role: "analyst"` in `attributes`: now refuses the contact/m);
+  });
+
+  it("reports declarations only reordered as no difference in decisions, exit 0", () => {
+    const both = (first: string, second: string) => SMALL(2).replace("  channels email, call\n", `  channels email, call\n  attributes {\n    ${first}\n    ${second}\n  }\n`);
+    const dir = workspace({ "old.heed": both("role: string", "score: number"), "new.heed": both("score: number", "role: string") });
+    const run = heed(["diff", "old.heed", "new.heed"], dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("no difference in decisions between `old.heed` and `new.heed`");
+  });
+});

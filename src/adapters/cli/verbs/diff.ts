@@ -33,7 +33,10 @@ export const diffVerb: Verb = {
     "history a touch on every channel is proposed at every boundary ahead. Where the versions choose",
     "holiday regions differently, contacts in each region, from the day before each day the calendars",
     "part on; with limits across an account, touches to the account's other contacts too (each one OLD",
-    "allows). Nothing is sampled.",
+    "allows). Where the versions declare an attribute or a signal's prop differently (`attributes`,",
+    "`signals`: a type, a choice's strings, a declaration added or removed), a contact or a signal",
+    "one version accepts and the other refuses (`invalid-attribute`, `invalid-event`). Nothing is",
+    "sampled.",
     "",
     "Each kind of change is shown with the smallest history found, grouped into what the new",
     "policy newly allows, newly refuses and otherwise changes, with the edits of the text that",
@@ -143,6 +146,7 @@ function exploredText(report: DiffReport): string {
     `  starting on: ${e.starts.join("; ")}`,
     `  signals: ${e.signals.length === 0 ? "(none)" : e.signals.join(", ")}`,
     ...(e.variants.length === 0 ? [] : [`  also for: ${e.variants.join("; ")}`]),
+    ...(e.declarations.length === 0 ? [] : [`  declarations: ${e.declarations.join("; ")}`]),
     ...(e.account ? ["  account: touches to the account's other contacts at every boundary and in chains, each a first touch to a contact of its own that OLD allows there"] : []),
   ].join("\n");
 }
